@@ -45,4 +45,6 @@ function(hv_kernel_module name)
       COMMAND ${CMAKE_COMMAND} -E copy ${work}/${name}.ko ${out}/${name}.ko
       DEPENDS ${srcs} ${M_DEPENDS} VERBATIM)
   add_custom_target(kmod_${name} ALL DEPENDS ${out}/${name}.ko)
+  # The QEMU suite's initramfs carries every module the tree builds.
+  set_property(GLOBAL APPEND PROPERTY HV_ROOT_DEPENDS kmod_${name} ${out}/${name}.ko)
 endfunction()
