@@ -1,0 +1,16 @@
+/* The two C library functions the VMBus library uses. Hosted builds take them from libc; the
+ * freestanding build declares them and the environment (guest kernel, test program) provides
+ * them, as every freestanding C environment must for compiler-generated calls anyway. */
+#ifndef VMBUS_LIBC_SHIM_H
+#define VMBUS_LIBC_SHIM_H
+
+#include <stddef.h>
+
+#ifdef HV_FREESTANDING
+void *memcpy(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+#else
+#include <string.h>
+#endif
+
+#endif
