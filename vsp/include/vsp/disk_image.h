@@ -1,0 +1,43 @@
+/* A raw disk image file as a block device: open (O_DIRECT when the file system allows it),
+ * vectored reads and writes at byte offsets, flush (fdatasync). The calls block; the storage
+ * VSP runs them on I/O threads, or on the event loop only with `nowait` (a page-cache hit that
+ * returns at once; otherwise EAGAIN and the request goes to a thread). Thread-safe: the calls
+ * share only the file descriptor. */
+#ifndef VSP_DISK_IMAGE_H
+#define VSP_DISK_IMAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#define DISK_IMAGE_BLOCK_SIZE	512u
+#define DISK_IMAGE_MAX_IOV	256	/* segments per request */
+
+struct disk_image {
+	int fd;
+	uint64_t size;		/* bytes; the disk has size / block_size blocks */
+	uint32_t block_size;
+	bool readonly;
+	bool direct;		/* opened with O_DIRECT */
+	uint32_t dio_align;	/* O_DIRECT: buffer address / length / offset alignment */
+	char path[256];
+};
+
+/* Open path. err (errlen bytes) says why on failure. Returns 0 or -errno. A file whose size is
+ * not a multiple of the block size, or below one block, is refused. */
+int disk_image_open(struct disk_image *d, const char *path, bool readonly, bool try_direct,
+		    char *err, size_t errlen);
+void disk_image_close(struct disk_image *d);
+
+/* Read or write the whole of iov[0..n) at byte offset off. With O_DIRECT, buffers that are not
+ * aligned go through an aligned bounce buffer. nowait: fail with -EAGAIN instead of blocking
+ * (buffered files only; O_DIRECT always returns -EAGAIN so that it runs on a thread). Returns 0
+ * when everything moved, -EIO on a short transfer, or -errno. */
+int disk_image_rw(struct disk_image *d, bool write, const struct iovec *iov, int n, uint64_t off,
+		  bool nowait);
+
+/* fdatasync. Returns 0 or -errno. */
+int disk_image_flush(struct disk_image *d);
+
+#endif
