@@ -1,0 +1,156 @@
+/* libuv framed connection: see conn.h. */
+#include "conn.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct write_req {
+	uv_write_t req;
+	uint8_t *buf;
+};
+
+static void on_handle_closed(uv_handle_t *h)
+{
+	struct hv_conn *c = h->data;
+	hv_frame_reader_free(&c->reader);
+	if (c->on_closed)
+		c->on_closed(c);
+}
+
+static void close_now(struct hv_conn *c)
+{
+	if (!uv_is_closing((uv_handle_t *)&c->pipe))
+		uv_close((uv_handle_t *)&c->pipe, on_handle_closed);
+}
+
+int hv_conn_init(struct hv_conn *c, uv_loop_t *loop, void *owner, hv_conn_frame_cb on_frame,
+		 hv_conn_refused_cb on_refused, hv_conn_closed_cb on_closed)
+{
+	memset(c, 0, sizeof(*c));
+	int rc = uv_pipe_init(loop, &c->pipe, 0);
+	if (rc)
+		return rc;
+	c->pipe.data = c;
+	c->owner = owner;
+	c->on_frame = on_frame;
+	c->on_refused = on_refused;
+	c->on_closed = on_closed;
+	hv_frame_reader_init(&c->reader, HV_FRAME_MAX);
+	return 0;
+}
+
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	(void)h;
+	if (suggested > 65536)
+		suggested = 65536;
+	buf->base = malloc(suggested);
+	buf->len = buf->base ? suggested : 0;
+}
+
+static int deliver(void *ctx, const uint8_t *msg, size_t len)
+{
+	struct hv_conn *c = ctx;
+	c->on_frame(c, msg, len);
+	return c->closing ? 1 : 0;
+}
+
+static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+	struct hv_conn *c = s->data;
+	if (nread < 0) {
+		/* EOF or error, possibly mid-frame: the partial frame is simply dropped. */
+		free(buf->base);
+		c->closing = true;
+		close_now(c);
+		return;
+	}
+	if (nread > 0 && !c->closing) {
+		int rc = hv_frame_feed(&c->reader, (const uint8_t *)buf->base, (size_t)nread,
+				       deliver, c);
+		if (rc == -E2BIG) {
+			uv_read_stop(s);
+			if (c->on_refused)
+				c->on_refused(c, c->reader.refused_len);
+			hv_conn_close(c);
+		} else if (rc == -ENOMEM) {
+			hv_conn_close(c);
+		}
+	}
+	free(buf->base);
+}
+
+int hv_conn_start(struct hv_conn *c)
+{
+	return uv_read_start((uv_stream_t *)&c->pipe, on_alloc, on_read);
+}
+
+static void on_written(uv_write_t *req, int status)
+{
+	(void)status;
+	struct write_req *w = (struct write_req *)req;
+	free(w->buf);
+	free(w);
+}
+
+int hv_conn_send(struct hv_conn *c, const ProtobufCMessage *msg)
+{
+	if (c->closing)
+		return UV_EPIPE;
+	if (uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe) > HV_CONN_MAX_QUEUED) {
+		hv_conn_close(c);
+		return UV_ENOBUFS;
+	}
+	size_t len = protobuf_c_message_get_packed_size(msg);
+	if (len > HV_FRAME_MAX)
+		return UV_E2BIG;
+	struct write_req *w = malloc(sizeof(*w));
+	uint8_t *buf = malloc(HV_FRAME_HDR + len);
+	if (!w || !buf) {
+		free(w);
+		free(buf);
+		return UV_ENOMEM;
+	}
+	hv_frame_put_header(buf, (uint32_t)len);
+	protobuf_c_message_pack(msg, buf + HV_FRAME_HDR);
+	w->buf = buf;
+	uv_buf_t b = uv_buf_init((char *)buf, (unsigned)(HV_FRAME_HDR + len));
+	int rc = uv_write(&w->req, (uv_stream_t *)&c->pipe, &b, 1, on_written);
+	if (rc) {
+		free(buf);
+		free(w);
+	}
+	return rc;
+}
+
+static void on_shutdown(uv_shutdown_t *req, int status)
+{
+	(void)status;
+	struct hv_conn *c = req->handle->data;
+	free(req);
+	close_now(c);
+}
+
+void hv_conn_close(struct hv_conn *c)
+{
+	if (c->closing && uv_is_closing((uv_handle_t *)&c->pipe))
+		return;
+	bool was_closing = c->closing;
+	c->closing = true;
+	if (was_closing)
+		return;
+	uv_read_stop((uv_stream_t *)&c->pipe);
+	uv_shutdown_t *req = malloc(sizeof(*req));
+	if (!req || uv_shutdown(req, (uv_stream_t *)&c->pipe, on_shutdown) != 0) {
+		free(req);
+		close_now(c);
+	}
+}
+
+int hv_conn_fd(struct hv_conn *c)
+{
+	uv_os_fd_t fd = -1;
+	uv_fileno((uv_handle_t *)&c->pipe, &fd);
+	return fd;
+}

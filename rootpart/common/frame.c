@@ -1,0 +1,147 @@
+/* Frame reader and writer: see frame.h. Pure byte handling, no I/O except the blocking
+ * helpers at the end, so the reader is unit-tested and fuzzed directly. */
+#include "frame.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void hv_frame_reader_init(struct hv_frame_reader *r, size_t max)
+{
+	memset(r, 0, sizeof(*r));
+	r->max = max ? max : HV_FRAME_MAX;
+}
+
+void hv_frame_reader_free(struct hv_frame_reader *r)
+{
+	free(r->body);
+	r->body = NULL;
+	r->hdr_have = 0;
+	r->body_have = 0;
+}
+
+void hv_frame_put_header(uint8_t hdr[HV_FRAME_HDR], uint32_t len)
+{
+	hdr[0] = (uint8_t)(len >> 24);
+	hdr[1] = (uint8_t)(len >> 16);
+	hdr[2] = (uint8_t)(len >> 8);
+	hdr[3] = (uint8_t)len;
+}
+
+static uint32_t get_header(const uint8_t hdr[HV_FRAME_HDR])
+{
+	return (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 | (uint32_t)hdr[2] << 8 | hdr[3];
+}
+
+int hv_frame_feed(struct hv_frame_reader *r, const uint8_t *data, size_t len,
+		  hv_frame_cb cb, void *ctx)
+{
+	while (len > 0) {
+		if (r->hdr_have < HV_FRAME_HDR) {
+			size_t n = HV_FRAME_HDR - r->hdr_have;
+			if (n > len)
+				n = len;
+			memcpy(r->hdr + r->hdr_have, data, n);
+			r->hdr_have += n;
+			data += n;
+			len -= n;
+			if (r->hdr_have < HV_FRAME_HDR)
+				return 0;
+			r->body_len = get_header(r->hdr);
+			if (r->body_len > r->max) {
+				r->refused_len = r->body_len;
+				return -E2BIG;
+			}
+			r->body_have = 0;
+			/* +1 so a zero-length frame still has a valid pointer. */
+			r->body = malloc((size_t)r->body_len + 1);
+			if (!r->body)
+				return -ENOMEM;
+		}
+		size_t n = r->body_len - r->body_have;
+		if (n > len)
+			n = len;
+		memcpy(r->body + r->body_have, data, n);
+		r->body_have += n;
+		data += n;
+		len -= n;
+		if (r->body_have < r->body_len)
+			return 0;
+		uint8_t *body = r->body;
+		size_t blen = r->body_len;
+		r->body = NULL;
+		r->hdr_have = 0;
+		r->body_have = 0;
+		r->body_len = 0;
+		int rc = cb(ctx, body, blen);
+		free(body);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int read_all(int fd, uint8_t *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t r = read(fd, p, n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (r == 0)
+			return -EPIPE;
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+int hv_frame_send_fd(int fd, const void *msg, size_t len)
+{
+	uint8_t hdr[HV_FRAME_HDR];
+	if (len > HV_FRAME_MAX)
+		return -E2BIG;
+	hv_frame_put_header(hdr, (uint32_t)len);
+	int rc = write_all(fd, hdr, sizeof(hdr));
+	return rc ? rc : write_all(fd, msg, len);
+}
+
+int hv_frame_recv_fd(int fd, uint8_t **msg, size_t *len, size_t max)
+{
+	uint8_t hdr[HV_FRAME_HDR];
+	int rc = read_all(fd, hdr, sizeof(hdr));
+	if (rc)
+		return rc;
+	uint32_t n = get_header(hdr);
+	if (n > (max ? max : HV_FRAME_MAX))
+		return -E2BIG;
+	uint8_t *buf = malloc((size_t)n + 1);
+	if (!buf)
+		return -ENOMEM;
+	rc = read_all(fd, buf, n);
+	if (rc) {
+		free(buf);
+		return rc == -EPIPE ? -EPROTO : rc;
+	}
+	*msg = buf;
+	*len = n;
+	return 0;
+}

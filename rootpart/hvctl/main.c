@@ -1,0 +1,350 @@
+/* hvctl: the admin CLI. A table of verbs, each with its usage line, help text and a function
+ * that builds one request; global options (--socket, --json) may come before or after the
+ * verb. Exit status: 0 done, 1 the operation failed, 2 the command line was wrong. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atomic_file.h"
+#include "hvctl.h"
+#include "names.h"
+#include "vm_config.h"
+
+struct args {
+	const char *pos[4];
+	int npos;
+	bool force;
+	bool follow;
+	long timeout_s;   /* -1 unset */
+	long lines;       /* -1 unset */
+};
+
+struct verb {
+	const char *name;
+	const char *usage;
+	const char *help;
+	int min_pos, max_pos;
+	const char *opts;          /* which verb options it takes: f=--force t=--timeout F=-f n=-n */
+	int (*run)(struct hvctl *h, struct args *a);
+};
+
+static int run_create(struct hvctl *h, struct args *a);
+static int run_validate(struct hvctl *h, struct args *a);
+static int run_start(struct hvctl *h, struct args *a);
+static int run_stop(struct hvctl *h, struct args *a);
+static int run_delete(struct hvctl *h, struct args *a);
+static int run_list(struct hvctl *h, struct args *a);
+static int run_show(struct hvctl *h, struct args *a);
+static int run_logs(struct hvctl *h, struct args *a);
+static int run_events(struct hvctl *h, struct args *a);
+
+static const struct verb verbs[] = {
+	{ "create", "create FILE", "Check the VM config FILE and add the VM (it starts off).",
+	  1, 1, "", run_create },
+	{ "validate", "validate FILE", "Check the VM config FILE without creating anything; "
+	  "every problem is printed as FILE: key: problem.", 1, 1, "", run_validate },
+	{ "start", "start NAME", "Start the VM; waits until it runs or its start fails.", 1, 1,
+	  "", run_start },
+	{ "stop", "stop NAME [--force] [--timeout S]", "Stop the VM: gracefully (the guest "
+	  "shuts down, within S seconds, default 30) or with --force (turned off at once).", 1, 1,
+	  "ft", run_stop },
+	{ "delete", "delete NAME", "Remove a VM that is not running (its log files stay).", 1, 1,
+	  "", run_delete },
+	{ "list", "list", "One line per VM: name, state, memory, VPs, worker pid, reason.", 0, 0,
+	  "", run_list },
+	{ "show", "show NAME", "Everything about one VM: state and why, worker, devices, last "
+	  "heard, log path, config.", 1, 1, "", run_show },
+	{ "logs", "logs NAME [-f] [-n N]", "The last N lines (default 50) of the VM's log; -f "
+	  "keeps following new lines (Ctrl-C to end).", 1, 1, "Fn", run_logs },
+	{ "events", "events", "Print every VM state change as it happens (Ctrl-C to end).", 0, 0,
+	  "", run_events },
+};
+#define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: hvctl [--socket PATH] [--json] VERB [ARGS]\n"
+		"Manage the VMs of this host through vmms.\n\nverbs:\n");
+	for (size_t i = 0; i < NVERBS; i++)
+		fprintf(f, "  %-36s %s\n", verbs[i].usage, verbs[i].help);
+	fprintf(f, "\noptions:\n"
+		"  --socket PATH   vmms socket (default $%s, else %s)\n"
+		"  --json          print results as JSON\n"
+		"  --help          this text; hvctl VERB --help for one verb\n"
+		"\nexit status: 0 done, 1 the operation failed, 2 usage error.\n"
+		"See docs/hvctl.md (or man hvctl).\n", HV_SOCKET_ENV, HV_DEFAULT_SOCKET);
+}
+
+static void verb_usage(FILE *f, const struct verb *v)
+{
+	fprintf(f, "usage: hvctl [--socket PATH] [--json] %s\n%s\n", v->usage, v->help);
+}
+
+static int usage_error(const struct verb *v, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "hvctl: ");
+	fprintf(stderr, fmt, arg);
+	if (v)
+		fprintf(stderr, "; usage: hvctl %s (hvctl %s --help)\n", v->usage, v->name);
+	else
+		fprintf(stderr, "; see hvctl --help\n");
+	return HVCTL_USAGE;
+}
+
+static bool parse_num(const char *s, long max, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static Hv__Mgmt__Request *new_request(Hv__Mgmt__Request *req)
+{
+	hv__mgmt__request__init(req);
+	req->id = 1;
+	return req;
+}
+
+/* Reads the config file for create/validate: vmms gets its text and absolute path. */
+static int read_config(const char *file, char **abs, char **text, size_t *len)
+{
+	int rc = hv_read_file(file, VM_CONFIG_MAX_BYTES, text, len);
+	if (rc == -EFBIG) {
+		fprintf(stderr, "%s: (file): too large for a VM config (at most %u bytes)\n", file,
+			VM_CONFIG_MAX_BYTES);
+		return HVCTL_FAILED;
+	}
+	if (rc != 0) {
+		fprintf(stderr, "hvctl: cannot read %s: %s; give the path of a VM config file "
+			"(see docs/vm-config.md)\n", file, strerror(-rc));
+		return HVCTL_FAILED;
+	}
+	*abs = realpath(file, NULL);
+	if (!*abs) {
+		fprintf(stderr, "hvctl: cannot resolve %s: %s\n", file, strerror(errno));
+		free(*text);
+		return HVCTL_FAILED;
+	}
+	return HVCTL_OK;
+}
+
+static int run_config_op(struct hvctl *h, const char *file, bool create)
+{
+	char *abs = NULL, *text = NULL;
+	size_t len = 0;
+	int rc = read_config(file, &abs, &text, &len);
+	if (rc)
+		return rc;
+	Hv__Mgmt__Request req;
+	new_request(&req);
+	Hv__Mgmt__CreateRequest cr = HV__MGMT__CREATE_REQUEST__INIT;
+	Hv__Mgmt__ValidateRequest vr = HV__MGMT__VALIDATE_REQUEST__INIT;
+	ProtobufCBinaryData data = { .len = len, .data = (uint8_t *)text };
+	if (create) {
+		cr.config_path = abs;
+		cr.config_text = data;
+		req.op_case = HV__MGMT__REQUEST__OP_CREATE;
+		req.create = &cr;
+	} else {
+		vr.config_path = abs;
+		vr.config_text = data;
+		req.op_case = HV__MGMT__REQUEST__OP_VALIDATE;
+		req.validate = &vr;
+	}
+	rc = hvctl_call(h, &req);
+	free(abs);
+	free(text);
+	return rc;
+}
+
+static int run_create(struct hvctl *h, struct args *a)
+{
+	return run_config_op(h, a->pos[0], true);
+}
+
+static int run_validate(struct hvctl *h, struct args *a)
+{
+	return run_config_op(h, a->pos[0], false);
+}
+
+static int run_name_op(struct hvctl *h, const char *name, Hv__Mgmt__Request__OpCase op)
+{
+	Hv__Mgmt__Request req;
+	new_request(&req);
+	Hv__Mgmt__NameRequest nr = HV__MGMT__NAME_REQUEST__INIT;
+	nr.name = (char *)name;
+	req.op_case = op;
+	switch (op) {
+	case HV__MGMT__REQUEST__OP_START: req.start = &nr; break;
+	case HV__MGMT__REQUEST__OP_DELETE: req.delete_ = &nr; break;
+	default: req.show = &nr; break;
+	}
+	return hvctl_call(h, &req);
+}
+
+static int run_start(struct hvctl *h, struct args *a)
+{
+	return run_name_op(h, a->pos[0], HV__MGMT__REQUEST__OP_START);
+}
+
+static int run_delete(struct hvctl *h, struct args *a)
+{
+	return run_name_op(h, a->pos[0], HV__MGMT__REQUEST__OP_DELETE);
+}
+
+static int run_show(struct hvctl *h, struct args *a)
+{
+	return run_name_op(h, a->pos[0], HV__MGMT__REQUEST__OP_SHOW);
+}
+
+static int run_stop(struct hvctl *h, struct args *a)
+{
+	Hv__Mgmt__Request req;
+	new_request(&req);
+	Hv__Mgmt__StopRequest sr = HV__MGMT__STOP_REQUEST__INIT;
+	sr.name = (char *)a->pos[0];
+	sr.force = a->force;
+	sr.timeout_s = a->timeout_s >= 0 ? (uint32_t)a->timeout_s : 0;
+	req.op_case = HV__MGMT__REQUEST__OP_STOP;
+	req.stop = &sr;
+	return hvctl_call(h, &req);
+}
+
+static int run_list(struct hvctl *h, struct args *a)
+{
+	(void)a;
+	Hv__Mgmt__Request req;
+	new_request(&req);
+	Hv__Mgmt__ListRequest lr = HV__MGMT__LIST_REQUEST__INIT;
+	req.op_case = HV__MGMT__REQUEST__OP_LIST;
+	req.list = &lr;
+	return hvctl_call(h, &req);
+}
+
+/* Streams (logs, events): print replies until the stream ends or vmms goes away. */
+static int stream(struct hvctl *h, Hv__Mgmt__Request *req)
+{
+	int rc = hvctl_connect(h);
+	if (rc || (rc = hvctl_send(h, req)))
+		return rc;
+	for (;;) {
+		Hv__Mgmt__Reply *r = hvctl_recv(h);
+		if (!r)
+			return HVCTL_FAILED;
+		bool end = r->result_case == HV__MGMT__REPLY__RESULT_LOGS && r->logs->end;
+		if (r->result_case == HV__MGMT__REPLY__RESULT_DONE &&
+		    req->op_case == HV__MGMT__REQUEST__OP_EVENTS) {
+			hv__mgmt__reply__free_unpacked(r, NULL);  /* "watching": nothing to print */
+			continue;
+		}
+		rc = hvctl_print_reply(h, r);
+		hv__mgmt__reply__free_unpacked(r, NULL);
+		if (rc || end)
+			return rc;
+	}
+}
+
+static int run_logs(struct hvctl *h, struct args *a)
+{
+	Hv__Mgmt__Request req;
+	new_request(&req);
+	Hv__Mgmt__LogsRequest lr = HV__MGMT__LOGS_REQUEST__INIT;
+	lr.name = (char *)a->pos[0];
+	lr.follow = a->follow;
+	lr.lines = a->lines >= 0 ? (uint32_t)a->lines : 0;
+	req.op_case = HV__MGMT__REQUEST__OP_LOGS;
+	req.logs = &lr;
+	return stream(h, &req);
+}
+
+static int run_events(struct hvctl *h, struct args *a)
+{
+	(void)a;
+	Hv__Mgmt__Request req;
+	new_request(&req);
+	Hv__Mgmt__EventsRequest er = HV__MGMT__EVENTS_REQUEST__INIT;
+	req.op_case = HV__MGMT__REQUEST__OP_EVENTS;
+	req.events = &er;
+	return stream(h, &req);
+}
+
+static const struct verb *find_verb(const char *name)
+{
+	for (size_t i = 0; i < NVERBS; i++)
+		if (strcmp(verbs[i].name, name) == 0)
+			return &verbs[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	struct hvctl h = { .fd = -1 };
+	struct args a = { .timeout_s = -1, .lines = -1 };
+	const struct verb *v = NULL;
+	bool help = false;
+	h.socket_path = getenv(HV_SOCKET_ENV);
+	if (!h.socket_path || !h.socket_path[0])
+		h.socket_path = HV_DEFAULT_SOCKET;
+
+	for (int i = 1; i < argc; i++) {
+		const char *s = argv[i];
+		const char *opts = v ? v->opts : "";
+		if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
+			help = true;
+		} else if (strcmp(s, "--json") == 0) {
+			h.json = true;
+		} else if (strcmp(s, "--socket") == 0) {
+			if (++i == argc)
+				return usage_error(v, "--socket needs a PATH%s", "");
+			h.socket_path = argv[i];
+		} else if (strcmp(s, "--force") == 0 && strchr(opts, 'f')) {
+			a.force = true;
+		} else if (strcmp(s, "--timeout") == 0 && strchr(opts, 't')) {
+			if (++i == argc || !parse_num(argv[i], 3600, &a.timeout_s))
+				return usage_error(v, "--timeout needs a number of seconds, 0 to 3600%s",
+						   "");
+		} else if ((strcmp(s, "-f") == 0 || strcmp(s, "--follow") == 0) &&
+			   strchr(opts, 'F')) {
+			a.follow = true;
+		} else if (strcmp(s, "-n") == 0 && strchr(opts, 'n')) {
+			if (++i == argc || !parse_num(argv[i], 100000, &a.lines))
+				return usage_error(v, "-n needs a number of lines, 0 to 100000%s", "");
+		} else if (s[0] == '-' && s[1] != '\0') {
+			return usage_error(v, "unknown option %s", s);
+		} else if (!v) {
+			v = find_verb(s);
+			if (!v)
+				return usage_error(NULL, "unknown verb '%s'", s);
+		} else if (a.npos < 4) {
+			a.pos[a.npos++] = s;
+		} else {
+			return usage_error(v, "too many arguments%s", "");
+		}
+	}
+	if (help) {
+		if (v)
+			verb_usage(stdout, v);
+		else
+			usage(stdout);
+		return HVCTL_OK;
+	}
+	if (!v) {
+		usage(stderr);
+		return HVCTL_USAGE;
+	}
+	if (a.npos < v->min_pos)
+		return usage_error(v, "%s: missing argument", v->name);
+	if (a.npos > v->max_pos)
+		return usage_error(v, "unexpected argument '%s'", a.pos[v->max_pos]);
+	if (v->min_pos == 1 && strcmp(v->usage + strlen(v->name) + 1, "FILE") != 0 &&
+	    !hv_vm_name_ok(a.pos[0]))
+		return usage_error(v, "'%s' is not a VM name (letters, digits, '.', '_', '-')",
+				   a.pos[0]);
+	return v->run(&h, &a);
+}

@@ -1,0 +1,382 @@
+/* The management API: one handler per request type, chosen from a table. Each handler checks
+ * its input first (vmms_request_valid has already checked the fields' shape), then acts on
+ * the inventory. Handlers never block: start and stop answer once the worker reports. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmms.h"
+
+#define STOP_TIMEOUT_DEFAULT_S 30
+#define STOP_TIMEOUT_MAX_S 3600
+#define LOG_LINES_DEFAULT 50
+#define LOG_LINES_MAX 100000
+
+static const char *request_name(const Hv__Mgmt__Request *req)
+{
+	switch (req->op_case) {
+	case HV__MGMT__REQUEST__OP_START:  return req->start->name;
+	case HV__MGMT__REQUEST__OP_STOP:   return req->stop->name;
+	case HV__MGMT__REQUEST__OP_DELETE: return req->delete_->name;
+	case HV__MGMT__REQUEST__OP_SHOW:   return req->show->name;
+	case HV__MGMT__REQUEST__OP_LOGS:   return req->logs->name;
+	default:                           return NULL;
+	}
+}
+
+static bool config_fields_ok(const char *path, const ProtobufCBinaryData *text, char *why,
+			     size_t n)
+{
+	if (!path || path[0] != '/' || strlen(path) >= 4096) {
+		snprintf(why, n, "config_path must be the config file's absolute path");
+		return false;
+	}
+	if (text->len > VM_CONFIG_MAX_BYTES) {
+		snprintf(why, n, "%s: (file): %zu bytes is too large for a VM config (at most %u)",
+			 path, text->len, VM_CONFIG_MAX_BYTES);
+		return false;
+	}
+	return true;
+}
+
+bool vmms_request_valid(const Hv__Mgmt__Request *req, char *why, size_t n)
+{
+	switch (req->op_case) {
+	case HV__MGMT__REQUEST__OP_CREATE:
+		return config_fields_ok(req->create->config_path, &req->create->config_text, why, n);
+	case HV__MGMT__REQUEST__OP_VALIDATE:
+		return config_fields_ok(req->validate->config_path, &req->validate->config_text,
+					why, n);
+	case HV__MGMT__REQUEST__OP_START:
+	case HV__MGMT__REQUEST__OP_DELETE:
+	case HV__MGMT__REQUEST__OP_SHOW:
+	case HV__MGMT__REQUEST__OP_STOP:
+	case HV__MGMT__REQUEST__OP_LOGS: {
+		const char *name = request_name(req);
+		if (!name || !hv_vm_name_ok(name)) {
+			snprintf(why, n, "invalid VM name: use 1 to %d letters, digits, '.', '_' or "
+				 "'-', starting with a letter or digit", HV_VM_NAME_MAX);
+			return false;
+		}
+		if (req->op_case == HV__MGMT__REQUEST__OP_STOP &&
+		    req->stop->timeout_s > STOP_TIMEOUT_MAX_S) {
+			snprintf(why, n, "stop timeout %u s is too long: at most %d s",
+				 req->stop->timeout_s, STOP_TIMEOUT_MAX_S);
+			return false;
+		}
+		if (req->op_case == HV__MGMT__REQUEST__OP_LOGS && req->logs->lines > LOG_LINES_MAX) {
+			snprintf(why, n, "%u lines is too many: at most %d", req->logs->lines,
+				 LOG_LINES_MAX);
+			return false;
+		}
+		return true;
+	}
+	case HV__MGMT__REQUEST__OP_LIST:
+	case HV__MGMT__REQUEST__OP_EVENTS:
+		return true;
+	case HV__MGMT__REQUEST__OP__NOT_SET:
+	default:
+		snprintf(why, n, "request names no operation: this client may be newer than vmms "
+			 "%s; use the hvctl that came with it", HV_VERSION_STRING);
+		return false;
+	}
+}
+
+static struct vm *find_or_reply(struct client *c, uint64_t id, const char *name)
+{
+	struct vm *vm = vmms_find(c->d, name);
+	if (!vm)
+		vmms_reply_error(c, id, HV__MGMT__ERROR_CODE__ERROR_NOT_FOUND,
+				 "no VM named %s: see hvctl list, or create it (hvctl create FILE)",
+				 name);
+	return vm;
+}
+
+/* Parses a config for create and validate; replies and returns false on any problem. */
+static bool parse_config(struct client *c, uint64_t id, const char *path,
+			 const ProtobufCBinaryData *text, struct vm_config *cfg)
+{
+	char *errors = NULL;
+	int rc = vm_config_parse(path, (const char *)text->data, text->len, cfg, &errors);
+	if (rc != 0) {
+		vmms_reply_error(c, id, HV__MGMT__ERROR_CODE__ERROR_INVALID_CONFIG, "%s",
+				 errors ? errors : "out of memory while checking the config");
+		free(errors);
+		vm_config_free(cfg);
+		return false;
+	}
+	if (vmms_find(c->d, cfg->name)) {
+		vmms_reply_error(c, id, HV__MGMT__ERROR_CODE__ERROR_ALREADY_EXISTS,
+				 "%s: name: a VM named %s already exists; choose another name, or "
+				 "delete the old VM first (hvctl delete %s)", path, cfg->name,
+				 cfg->name);
+		vm_config_free(cfg);
+		return false;
+	}
+	return true;
+}
+
+static void on_create(struct client *c, const Hv__Mgmt__Request *req)
+{
+	struct vmms *d = c->d;
+	const Hv__Mgmt__CreateRequest *cr = req->create;
+	struct vm *vm = calloc(1, sizeof(*vm));
+	if (!vm) {
+		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_INTERNAL, "out of memory");
+		return;
+	}
+	if (!parse_config(c, req->id, cr->config_path, &cr->config_text, &vm->cfg)) {
+		free(vm);
+		return;
+	}
+	snprintf(vm->name, sizeof(vm->name), "%s", vm->cfg.name);
+	vm->config_json = vm_config_to_json(&vm->cfg);
+	vm->state = VM_OFF;
+	vm->state_since_ms = hv_now_ms();
+	snprintf(vm->reason, sizeof(vm->reason), "created");
+	int rc = vm->config_json ? vmms_save_config(d, vm) : -1;
+	if (rc == 0)
+		rc = vmms_save_state(d, vm);
+	if (rc != 0) {
+		vmms_remove_vm_files(d, vm->name);
+		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_INTERNAL,
+				 "cannot store VM %s under %s: %s; check that the state folder is "
+				 "writable and not full", vm->name, d->opt.state_dir,
+				 strerror(rc < 0 ? -rc : EIO));
+		vmms_vm_free(vm);
+		return;
+	}
+	LIST_INSERT_HEAD(&d->vms, vm, link);
+	hv_log_write(&d->log, HV_LOG_INFO, "vmms", "created VM %s from %s (uid %u)", vm->name,
+		     cr->config_path, (unsigned)c->uid);
+	vmms_events_broadcast(d, vm->name, VM_OFF, VM_OFF, "created");
+	vmms_reply_done(c, req->id, "created %s", vm->name);
+}
+
+static void on_validate(struct client *c, const Hv__Mgmt__Request *req)
+{
+	struct vm_config cfg;
+	if (!parse_config(c, req->id, req->validate->config_path, &req->validate->config_text,
+			  &cfg))
+		return;
+	vmms_reply_done(c, req->id, "%s: valid (VM %s, %u MiB, %u VP%s, %zu disk%s)",
+			req->validate->config_path, cfg.name, cfg.memory_mib, cfg.vps,
+			cfg.vps == 1 ? "" : "s", cfg.ndisks, cfg.ndisks == 1 ? "" : "s");
+	vm_config_free(&cfg);
+}
+
+static void on_start(struct client *c, const Hv__Mgmt__Request *req)
+{
+	struct vmms *d = c->d;
+	struct vm *vm = find_or_reply(c, req->id, req->start->name);
+	if (!vm)
+		return;
+	enum vm_state next;
+	char why[512];
+	if (!vm_transition(vm->state, VM_ACT_START, vm->name, &next, why, sizeof(why))) {
+		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_BAD_STATE, "%s", why);
+		return;
+	}
+	unsigned live = vmms_count_live(d);
+	if (d->opt.max_running && live >= d->opt.max_running) {
+		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_LIMIT_REACHED,
+				 "cannot start %s: %u VM%s running and this host allows at most %u "
+				 "(vmms --max-running); stop one first", vm->name, live,
+				 live == 1 ? " is" : "s are", d->opt.max_running);
+		return;
+	}
+	if (vmms_worker_spawn(d, vm, why, sizeof(why)) != 0) {
+		vmms_set_state(d, vm, VM_FAILED, why);
+		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_START_FAILED,
+				 "cannot start %s: %s", vm->name, why);
+		return;
+	}
+	vm->start_waiter = (struct waiter){ .client = c, .id = req->id };
+}
+
+static void on_stop(struct client *c, const Hv__Mgmt__Request *req)
+{
+	struct vmms *d = c->d;
+	const Hv__Mgmt__StopRequest *sr = req->stop;
+	struct vm *vm = find_or_reply(c, req->id, sr->name);
+	if (!vm)
+		return;
+	enum vm_state next;
+	char why[512];
+	if (!vm_transition(vm->state, sr->force ? VM_ACT_FORCE_STOP : VM_ACT_STOP, vm->name, &next,
+			   why, sizeof(why))) {
+		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_BAD_STATE, "%s", why);
+		return;
+	}
+	if (vm->stop_waiter.client && !sr->force) {
+		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_BAD_STATE,
+				 "cannot stop %s: another stop is in progress; wait, or use "
+				 "hvctl stop %s --force", vm->name, vm->name);
+		return;
+	}
+	uint32_t timeout = sr->timeout_s ? sr->timeout_s : STOP_TIMEOUT_DEFAULT_S;
+	if (vmms_worker_stop(d, vm, sr->force, timeout) != 0) {
+		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_STOP_FAILED,
+				 "cannot reach the worker of %s; use hvctl stop %s --force", vm->name,
+				 vm->name);
+		return;
+	}
+	/* A forced stop overtaking a graceful one answers both when the worker is gone. */
+	if (vm->stop_waiter.client)
+		vmms_waiter_done(&vm->stop_waiter, false, HV__MGMT__ERROR_CODE__ERROR_STOP_FAILED,
+				 "graceful stop overtaken by a forced stop");
+	vm->stop_waiter = (struct waiter){ .client = c, .id = req->id };
+	if (vm->state != VM_STOPPING)
+		vmms_set_state(d, vm, VM_STOPPING, sr->force ? "forced stop requested" :
+			       "stop requested");
+}
+
+static void on_delete(struct client *c, const Hv__Mgmt__Request *req)
+{
+	struct vmms *d = c->d;
+	struct vm *vm = find_or_reply(c, req->id, req->delete_->name);
+	if (!vm)
+		return;
+	enum vm_state next;
+	char why[512];
+	if (!vm_transition(vm->state, VM_ACT_DELETE, vm->name, &next, why, sizeof(why))) {
+		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_BAD_STATE, "%s", why);
+		return;
+	}
+	int rc = vmms_remove_vm_files(d, vm->name);
+	if (rc != 0) {
+		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_INTERNAL,
+				 "cannot remove the stored files of %s under %s: %s; fix the state "
+				 "folder's permissions and retry", vm->name, d->opt.state_dir,
+				 strerror(-rc));
+		return;
+	}
+	hv_log_write(&d->log, HV_LOG_INFO, "vmms", "deleted VM %s (uid %u)", vm->name,
+		     (unsigned)c->uid);
+	vmms_events_broadcast(d, vm->name, vm->state, (enum vm_state)0,
+			      "deleted");
+	LIST_REMOVE(vm, link);
+	vmms_reply_done(c, req->id, "deleted %s", vm->name);
+	vmms_vm_free(vm);
+}
+
+static int cmp_vm_name(const void *a, const void *b)
+{
+	const struct vm *const *x = a, *const *y = b;
+	return strcmp((*x)->name, (*y)->name);
+}
+
+static void on_list(struct client *c, const Hv__Mgmt__Request *req)
+{
+	size_t n = 0;
+	struct vm *vm;
+	LIST_FOREACH(vm, &c->d->vms, link)
+		n++;
+	struct vm **vms = calloc(n + 1, sizeof(*vms));
+	Hv__Mgmt__VmInfo *infos = calloc(n + 1, sizeof(*infos));
+	Hv__Mgmt__VmInfo **ptrs = calloc(n + 1, sizeof(*ptrs));
+	if (!vms || !infos || !ptrs) {
+		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_INTERNAL, "out of memory");
+		goto out;
+	}
+	size_t i = 0;
+	LIST_FOREACH(vm, &c->d->vms, link)
+		vms[i++] = vm;
+	qsort(vms, n, sizeof(*vms), cmp_vm_name);
+	for (i = 0; i < n; i++) {
+		vmms_fill_info(vms[i], &infos[i], NULL, NULL, 0);
+		infos[i].config_json = (char *)"";  /* list stays small; show has the config */
+		ptrs[i] = &infos[i];
+	}
+	Hv__Mgmt__VmList list = HV__MGMT__VM_LIST__INIT;
+	list.n_vms = n;
+	list.vms = ptrs;
+	Hv__Mgmt__Reply r = HV__MGMT__REPLY__INIT;
+	r.id = req->id;
+	r.result_case = HV__MGMT__REPLY__RESULT_LIST;
+	r.list = &list;
+	vmms_reply(c, &r);
+out:
+	free(vms);
+	free(infos);
+	free(ptrs);
+}
+
+static void on_show(struct client *c, const Hv__Mgmt__Request *req)
+{
+	struct vm *vm = find_or_reply(c, req->id, req->show->name);
+	if (!vm)
+		return;
+	Hv__Mgmt__VmInfo info;
+	Hv__Mgmt__Device devstore[VM_MAX_DEVICES];
+	Hv__Mgmt__Device *devs[VM_MAX_DEVICES];
+	vmms_fill_info(vm, &info, devs, devstore, VM_MAX_DEVICES);
+	char log_path[4200];
+	vmms_vm_log_path(c->d, vm->name, log_path, sizeof(log_path));
+	info.log_path = log_path;
+	Hv__Mgmt__Reply r = HV__MGMT__REPLY__INIT;
+	r.id = req->id;
+	r.result_case = HV__MGMT__REPLY__RESULT_VM;
+	r.vm = &info;
+	vmms_reply(c, &r);
+}
+
+static void on_logs(struct client *c, const Hv__Mgmt__Request *req)
+{
+	struct vm *vm = find_or_reply(c, req->id, req->logs->name);
+	if (!vm)
+		return;
+	uint32_t lines = req->logs->lines ? req->logs->lines : LOG_LINES_DEFAULT;
+	vmms_logs_request(c, req->id, vm, lines, req->logs->follow);
+}
+
+static void on_events(struct client *c, const Hv__Mgmt__Request *req)
+{
+	c->events = true;
+	c->events_id = req->id;
+	vmms_reply_done(c, req->id, "watching events");
+}
+
+typedef void (*handler_fn)(struct client *c, const Hv__Mgmt__Request *req);
+
+static const struct {
+	Hv__Mgmt__Request__OpCase op;
+	handler_fn fn;
+} handlers[] = {
+	{ HV__MGMT__REQUEST__OP_CREATE, on_create },
+	{ HV__MGMT__REQUEST__OP_VALIDATE, on_validate },
+	{ HV__MGMT__REQUEST__OP_START, on_start },
+	{ HV__MGMT__REQUEST__OP_STOP, on_stop },
+	{ HV__MGMT__REQUEST__OP_DELETE, on_delete },
+	{ HV__MGMT__REQUEST__OP_LIST, on_list },
+	{ HV__MGMT__REQUEST__OP_SHOW, on_show },
+	{ HV__MGMT__REQUEST__OP_LOGS, on_logs },
+	{ HV__MGMT__REQUEST__OP_EVENTS, on_events },
+};
+
+void vmms_handle_frame(struct client *c, const uint8_t *msg, size_t len)
+{
+	Hv__Mgmt__Request *req = hv__mgmt__request__unpack(NULL, len, msg);
+	if (!req) {
+		hv_log_write(&c->d->log, HV_LOG_WARN, "vmms", "client pid %d sent %zu bytes that "
+			     "are not a management request", (int)c->pid, len);
+		vmms_reply_error(c, 0, HV__MGMT__ERROR_CODE__ERROR_BAD_REQUEST,
+				 "malformed request (%zu bytes that do not decode as a management "
+				 "request): use hvctl, or encode management.proto's Request", len);
+		return;
+	}
+	char why[512];
+	if (!vmms_request_valid(req, why, sizeof(why))) {
+		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_BAD_REQUEST, "%s", why);
+		hv__mgmt__request__free_unpacked(req, NULL);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++) {
+		if (handlers[i].op == req->op_case) {
+			handlers[i].fn(c, req);
+			break;
+		}
+	}
+	hv__mgmt__request__free_unpacked(req, NULL);
+}

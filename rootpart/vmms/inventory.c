@@ -1,0 +1,109 @@
+/* The VM inventory: lookup, the state changes (each one logged, persisted and broadcast),
+ * the VmInfo view of a VM, and the requests waiting for a state change. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmms.h"
+
+struct vm *vmms_find(struct vmms *d, const char *name)
+{
+	struct vm *vm;
+	LIST_FOREACH(vm, &d->vms, link) {
+		if (strcmp(vm->name, name) == 0)
+			return vm;
+	}
+	return NULL;
+}
+
+unsigned vmms_count_live(struct vmms *d)
+{
+	unsigned n = 0;
+	struct vm *vm;
+	LIST_FOREACH(vm, &d->vms, link)
+		n += vm_state_has_worker(vm->state) || vm->worker;
+	return n;
+}
+
+void vmms_set_state(struct vmms *d, struct vm *vm, enum vm_state s, const char *reason)
+{
+	enum vm_state old = vm->state;
+	vm->state = s;
+	vm->state_since_ms = hv_now_ms();
+	snprintf(vm->reason, sizeof(vm->reason), "%s", reason ? reason : "");
+	enum hv_log_level lvl = s == VM_FAILED || s == VM_CRASHED ? HV_LOG_ERROR : HV_LOG_INFO;
+	hv_log_write(&d->log, lvl, "vmms", "VM %s: %s -> %s%s%s", vm->name, vm_state_name(old),
+		     vm_state_name(s), vm->reason[0] ? ": " : "", vm->reason);
+	int rc = vmms_save_state(d, vm);
+	if (rc != 0)
+		hv_log_write(&d->log, HV_LOG_ERROR, "vmms", "VM %s: cannot persist state: %s "
+			     "(it will be wrong after a vmms restart)", vm->name, strerror(-rc));
+	vmms_events_broadcast(d, vm->name, old, s, vm->reason);
+}
+
+void vmms_fill_info(struct vm *vm, Hv__Mgmt__VmInfo *info, Hv__Mgmt__Device **devs,
+		    Hv__Mgmt__Device *devstore, size_t ndev)
+{
+	hv__mgmt__vm_info__init(info);
+	info->name = vm->name;
+	info->state = (Hv__Mgmt__VmState)vm->state;
+	info->reason = vm->reason;
+	info->memory_mib = vm->cfg.memory_mib;
+	info->vps = vm->cfg.vps;
+	if (vm->cfg.boot_kind == VM_BOOT_GUEST)
+		snprintf(vm->boot_desc, sizeof(vm->boot_desc), "guest %s",
+			 vm->cfg.guest ? vm->cfg.guest : "");
+	else
+		snprintf(vm->boot_desc, sizeof(vm->boot_desc), "kernel %s",
+			 vm->cfg.kernel ? vm->cfg.kernel : "");
+	info->boot = vm->boot_desc;
+	info->worker_pid = vm->worker ? vm->worker->pid : 0;
+	info->state_since_ms = vm->state_since_ms;
+	info->heartbeat_ms = vm->heartbeat_ms;
+	info->log_path = (char *)"";
+	info->config_json = vm->config_json ? vm->config_json : (char *)"";
+	if (!devs)
+		return;
+	size_t n = vm->ndevices < ndev ? vm->ndevices : ndev;
+	for (size_t i = 0; i < n; i++) {
+		hv__mgmt__device__init(&devstore[i]);
+		devstore[i].kind = vm->devices[i].kind;
+		devstore[i].detail = vm->devices[i].detail;
+		devstore[i].status = vm->devices[i].status;
+		devs[i] = &devstore[i];
+	}
+	info->n_devices = n;
+	info->devices = devs;
+}
+
+void vmms_waiter_done(struct waiter *w, bool ok, Hv__Mgmt__ErrorCode code, const char *msg)
+{
+	if (w->client) {
+		if (ok)
+			vmms_reply_done(w->client, w->id, "%s", msg);
+		else
+			vmms_reply_error(w->client, w->id, code, "%s", msg);
+	}
+	w->client = NULL;
+	w->id = 0;
+}
+
+void vmms_forget_client(struct vmms *d, struct client *c)
+{
+	struct vm *vm;
+	LIST_FOREACH(vm, &d->vms, link) {
+		if (vm->start_waiter.client == c)
+			vm->start_waiter.client = NULL;
+		if (vm->stop_waiter.client == c)
+			vm->stop_waiter.client = NULL;
+	}
+}
+
+void vmms_vm_free(struct vm *vm)
+{
+	if (vm->worker)
+		vm->worker->vm = NULL;
+	vm_config_free(&vm->cfg);
+	free(vm->config_json);
+	free(vm);
+}

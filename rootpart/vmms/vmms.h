@@ -1,0 +1,155 @@
+/* vmms internals shared by its files: the daemon (options, loop, clients), the inventory of
+ * VMs and their workers. One libuv loop runs everything, so requests are serialised by
+ * construction: a handler runs to completion before the next message is looked at. */
+#ifndef HV_VMMS_H
+#define HV_VMMS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+#include <sys/types.h>
+#include <uv.h>
+
+#include "conn.h"
+#include "log.h"
+#include "names.h"
+#include "peer_access.h"
+#include "proto/management.pb-c.h"
+#include "proto/worker.pb-c.h"
+#include "state_machine.h"
+#include "vm_config.h"
+
+struct vmms_options {
+	const char *socket_path;
+	const char *run_dir;
+	const char *state_dir;
+	const char *log_dir;
+	const char *worker_path;
+	unsigned max_running;      /* 0 = unlimited */
+	bool allow_uid_set;
+	uid_t allow_uid;
+	bool foreground_log;       /* echo vmms.log lines to stderr */
+};
+
+struct client {
+	struct hv_conn conn;
+	struct vmms *d;
+	uid_t uid;
+	pid_t pid;
+	bool events;               /* subscribed to the event stream */
+	uint64_t events_id;
+	LIST_ENTRY(client) link;
+};
+
+/* A request answered later (start waits for running, stop for off). */
+struct waiter {
+	struct client *client;     /* NULL once that client has gone */
+	uint64_t id;
+};
+
+struct worker {
+	struct vm *vm;             /* NULL once detached from its VM */
+	struct vmms *d;
+	pid_t pid;
+	bool spawned;              /* our child: exit status from libuv */
+	uv_process_t proc;
+	int pidfd;                 /* adopted after a restart: exit seen via pidfd */
+	uv_poll_t pidpoll;
+	struct hv_conn conn;
+	bool conn_open;
+	bool adopting;             /* waiting for the first status on re-adoption */
+	uv_connect_t connect_req;
+	uv_timer_t stop_timer;
+	bool force_stop;
+	bool exited;
+	int open_handles;
+	char fail_reason[512];
+};
+
+struct vm_device {
+	char kind[32];
+	char detail[512];
+	char status[128];
+};
+
+#define VM_MAX_DEVICES 24
+
+struct vm {
+	char name[HV_VM_NAME_MAX + 1];
+	struct vm_config cfg;
+	char *config_json;
+	char boot_desc[4200];      /* "guest PATH" / "kernel PATH", for VmInfo */
+	enum vm_state state;
+	char reason[512];
+	int64_t state_since_ms;
+	int64_t heartbeat_ms;
+	pid_t worker_pid;          /* persisted, for re-adoption */
+	struct worker *worker;
+	struct waiter start_waiter;
+	struct waiter stop_waiter;
+	struct vm_device devices[VM_MAX_DEVICES];
+	size_t ndevices;
+	LIST_ENTRY(vm) link;
+};
+
+struct log_follower;
+
+struct vmms {
+	uv_loop_t *loop;
+	struct vmms_options opt;
+	struct hv_access_policy access;
+	struct hv_log log;
+	uv_pipe_t server;
+	uv_signal_t sigterm, sigint;
+	char vms_dir[4096];
+	char workers_dir[4096];
+	LIST_HEAD(, vm) vms;
+	LIST_HEAD(, client) clients;
+	LIST_HEAD(, log_follower) followers;
+};
+
+/* server.c */
+int vmms_server_start(struct vmms *d);
+void vmms_reply(struct client *c, Hv__Mgmt__Reply *r);
+void vmms_reply_error(struct client *c, uint64_t id, Hv__Mgmt__ErrorCode code,
+		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void vmms_reply_done(struct client *c, uint64_t id, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* api.c: decoding, checking and dispatching one request frame. */
+void vmms_handle_frame(struct client *c, const uint8_t *msg, size_t len);
+/* Checks a decoded request's fields; false with the problem in why. Shared with the fuzzer. */
+bool vmms_request_valid(const Hv__Mgmt__Request *req, char *why, size_t why_size);
+
+/* inventory.c */
+struct vm *vmms_find(struct vmms *d, const char *name);
+unsigned vmms_count_live(struct vmms *d);
+void vmms_set_state(struct vmms *d, struct vm *vm, enum vm_state s, const char *reason);
+void vmms_fill_info(struct vm *vm, Hv__Mgmt__VmInfo *info, Hv__Mgmt__Device **devs,
+		    Hv__Mgmt__Device *devstore, size_t ndev);
+void vmms_vm_free(struct vm *vm);
+void vmms_waiter_done(struct waiter *w, bool ok, Hv__Mgmt__ErrorCode code, const char *msg);
+void vmms_forget_client(struct vmms *d, struct client *c);
+
+/* persist.c */
+int vmms_persist_dirs(struct vmms *d);
+int vmms_save_config(struct vmms *d, struct vm *vm);
+int vmms_save_state(struct vmms *d, struct vm *vm);
+int vmms_remove_vm_files(struct vmms *d, const char *name);
+int vmms_load_all(struct vmms *d);
+
+/* supervise.c */
+int vmms_worker_spawn(struct vmms *d, struct vm *vm, char *why, size_t why_size);
+int vmms_worker_stop(struct vmms *d, struct vm *vm, bool force, uint32_t timeout_s);
+void vmms_worker_readopt(struct vmms *d, struct vm *vm);
+
+/* events.c */
+void vmms_events_broadcast(struct vmms *d, const char *name, enum vm_state old_state,
+			   enum vm_state new_state, const char *reason);
+
+/* logs.c */
+void vmms_logs_request(struct client *c, uint64_t id, struct vm *vm, uint32_t lines, bool follow);
+void vmms_logs_forget_client(struct vmms *d, struct client *c);
+void vmms_vm_log_path(struct vmms *d, const char *name, char *buf, size_t size);
+
+#endif

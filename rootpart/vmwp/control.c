@@ -1,0 +1,203 @@
+/* The worker's control channel to vmms (worker.proto): the inherited socketpair from spawn,
+ * and a listening socket under the run folder where a restarted vmms reconnects. The newest
+ * controller wins; reports (answers, phase changes, heartbeats) go to it. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "names.h"
+#include "partition.h"
+#include "peer_access.h"
+#include "vmwp.h"
+
+#define HEARTBEAT_MS 2000
+
+static void on_command(struct vmwp *w, const Hv__Worker__WorkerCommand *cmd)
+{
+	switch (cmd->cmd_case) {
+	case HV__WORKER__WORKER_COMMAND__CMD_START:
+		vmwp_on_start(w, cmd->id);
+		break;
+	case HV__WORKER__WORKER_COMMAND__CMD_STOP:
+		vmwp_on_stop(w, cmd->id, cmd->stop->force, cmd->stop->timeout_s);
+		break;
+	case HV__WORKER__WORKER_COMMAND__CMD_STATUS:
+		vmwp_report(w, cmd->id, false, NULL);
+		break;
+	default:
+		vmwp_report(w, cmd->id, true, "unknown command: vmms and vmwp versions differ");
+		break;
+	}
+}
+
+static void on_frame(struct hv_conn *c, const uint8_t *msg, size_t len)
+{
+	struct vmwp *w = c->owner;
+	if (c != w->controller)
+		return;
+	Hv__Worker__WorkerCommand *cmd = hv__worker__worker_command__unpack(NULL, len, msg);
+	if (!cmd) {
+		hv_log_write(&w->log, HV_LOG_WARN, "vmwp", "undecodable command (%zu bytes) "
+			     "ignored", len);
+		return;
+	}
+	on_command(w, cmd);
+	hv__worker__worker_command__free_unpacked(cmd, NULL);
+}
+
+static void on_closed(struct hv_conn *c)
+{
+	struct vmwp *w = c->owner;
+	if (w->controller == c) {
+		w->controller = NULL;
+		if (!w->exiting)
+			hv_log_write(&w->log, HV_LOG_WARN, "vmwp", "vmms disconnected; the VM keeps "
+				     "running until a vmms re-adopts this worker");
+	}
+	free(c);
+}
+
+static struct hv_conn *new_conn(struct vmwp *w)
+{
+	struct hv_conn *c = malloc(sizeof(*c));
+	if (!c)
+		return NULL;
+	if (hv_conn_init(c, w->loop, w, on_frame, NULL, on_closed) != 0) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void set_controller(struct vmwp *w, struct hv_conn *c)
+{
+	if (w->controller)
+		hv_conn_close(w->controller);
+	w->controller = c;
+	hv_conn_start(c);
+}
+
+int vmwp_control_adopt_fd(struct vmwp *w, int fd)
+{
+	struct hv_conn *c = new_conn(w);
+	if (!c)
+		return -ENOMEM;
+	int rc = uv_pipe_open(&c->pipe, fd);
+	if (rc) {
+		hv_conn_close(c);
+		return rc;
+	}
+	set_controller(w, c);
+	return 0;
+}
+
+static void on_connection(uv_stream_t *server, int status)
+{
+	struct vmwp *w = server->data;
+	if (status < 0)
+		return;
+	struct hv_conn *c = new_conn(w);
+	if (!c)
+		return;
+	if (uv_accept(server, (uv_stream_t *)&c->pipe) != 0) {
+		hv_conn_close(c);
+		return;
+	}
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+	/* Only vmms's own user may take over a worker. */
+	if (hv_peer_creds(hv_conn_fd(c), &pid, &uid, &gid) != 0 ||
+	    (uid != 0 && uid != geteuid())) {
+		hv_log_write(&w->log, HV_LOG_WARN, "vmwp", "refused control connection from uid %u",
+			     (unsigned)uid);
+		hv_conn_close(c);
+		return;
+	}
+	hv_log_write(&w->log, HV_LOG_INFO, "vmwp", "vmms (pid %d) took over this worker",
+		     (int)pid);
+	set_controller(w, c);
+}
+
+static void on_heartbeat(uv_timer_t *t)
+{
+	struct vmwp *w = t->data;
+	vmwp_report(w, 0, false, NULL);
+}
+
+int vmwp_control_listen(struct vmwp *w)
+{
+	int rc = uv_pipe_init(w->loop, &w->listener, 0);
+	if (rc)
+		return rc;
+	w->listener.data = w;
+	w->listening = true;
+	unlink(w->control_path);   /* a previous worker of this VM is gone: vmms checked */
+	mode_t old = umask(0177);
+	rc = uv_pipe_bind(&w->listener, w->control_path);
+	umask(old);
+	if (rc == 0)
+		rc = uv_listen((uv_stream_t *)&w->listener, 4, on_connection);
+	uv_timer_init(w->loop, &w->heartbeat);
+	w->heartbeat.data = w;
+	uv_timer_start(&w->heartbeat, on_heartbeat, HEARTBEAT_MS, HEARTBEAT_MS);
+	return rc;
+}
+
+void vmwp_report(struct vmwp *w, uint64_t id, bool refused, const char *reason)
+{
+	if (!w->controller)
+		return;
+	w->heartbeat_ms = hv_now_ms();
+	Hv__Worker__DeviceStatus ds[VMWP_MAX_DEVICES];
+	Hv__Worker__DeviceStatus *dp[VMWP_MAX_DEVICES];
+	for (size_t i = 0; i < w->ndevices; i++) {
+		hv__worker__device_status__init(&ds[i]);
+		ds[i].kind = (char *)w->devices[i].kind;
+		ds[i].detail = w->devices[i].detail;
+		ds[i].status = w->devices[i].status;
+		dp[i] = &ds[i];
+	}
+	Hv__Worker__WorkerReport r = HV__WORKER__WORKER_REPORT__INIT;
+	r.id = id;
+	r.vm_name = (char *)w->name;
+	r.pid = getpid();
+	r.phase = w->phase;
+	r.reason = (char *)(reason ? reason : w->reason);
+	r.refused = refused;
+	r.heartbeat_ms = w->heartbeat_ms;
+	r.started_ms = w->started_ms;
+	r.n_devices = w->ndevices;
+	r.devices = dp;
+	r.version = (char *)HV_VERSION_STRING;
+	hv_conn_send(w->controller, &r.base);
+}
+
+static void close_if_open(uv_handle_t *h)
+{
+	if (h->type != UV_UNKNOWN_HANDLE && !uv_is_closing(h))
+		uv_close(h, NULL);
+}
+
+void vmwp_exit(struct vmwp *w, int code)
+{
+	if (w->exiting)
+		return;
+	w->exiting = true;
+	w->exit_code = code;
+	vmwp_console_flush(w);
+	hv_log_write(&w->log, code ? HV_LOG_ERROR : HV_LOG_INFO, "vmwp", "worker exiting "
+		     "(status %d)", code);
+	if (w->listening) {
+		unlink(w->control_path);
+		close_if_open((uv_handle_t *)&w->listener);
+	}
+	close_if_open((uv_handle_t *)&w->heartbeat);
+	close_if_open((uv_handle_t *)&w->shutdown_timer);
+	close_if_open((uv_handle_t *)&w->sigterm);
+	/* The controller is closed after its queued report is flushed; then the loop ends. */
+	if (w->controller)
+		hv_conn_close(w->controller);
+}

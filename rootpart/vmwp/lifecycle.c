@@ -1,0 +1,104 @@
+/* The worker's lifecycle: start (create the partition, attach devices, enter the VPs),
+ * graceful stop (ask the guest, bounded by a timeout), forced stop, and the boot-phase lines
+ * of the VM log. Each step is logged before it is reported, so the log tells the whole story
+ * even if vmms is gone. */
+#include <stdio.h>
+#include <string.h>
+
+#include "partition.h"
+#include "vmwp.h"
+
+static void fail_start(struct vmwp *w, uint64_t id, const char *why)
+{
+	w->phase = HV__WORKER__PHASE__PHASE_FAILED;
+	snprintf(w->reason, sizeof(w->reason), "%s", why);
+	hv_log_write(&w->log, HV_LOG_ERROR, "vmwp", "start failed: %s", why);
+	vmwp_report(w, id, false, NULL);
+	vmwp_exit(w, 1);
+}
+
+void vmwp_on_start(struct vmwp *w, uint64_t id)
+{
+	char why[512];
+	if (w->phase != HV__WORKER__PHASE__PHASE_STARTING || w->part) {
+		vmwp_report(w, id, true, "already started");
+		return;
+	}
+	if (!w->cfg_ok) {
+		fail_start(w, id, w->cfg_error);
+		return;
+	}
+	if (partition_backend.create(w, &w->part, why, sizeof(why)) != 0) {
+		w->part = NULL;
+		fail_start(w, id, why);
+		return;
+	}
+	hv_log_write(&w->log, HV_LOG_INFO, "vmwp", "memory ready: %u MiB, %u VP%s (backend %s)",
+		     w->cfg.memory_mib, w->cfg.vps, w->cfg.vps == 1 ? "" : "s",
+		     partition_backend.name);
+	vmwp_devices_set_status(w, "attached");
+	if (partition_backend.run(w->part, why, sizeof(why)) != 0) {
+		partition_backend.destroy(w->part);
+		w->part = NULL;
+		fail_start(w, id, why);
+		return;
+	}
+}
+
+void vmwp_partition_running(struct vmwp *w)
+{
+	hv_log_write(&w->log, HV_LOG_INFO, "vmwp", "first VP entry: VM %s running", w->name);
+	w->phase = HV__WORKER__PHASE__PHASE_RUNNING;
+	vmwp_report(w, 0, false, NULL);
+}
+
+void vmwp_partition_stopped(struct vmwp *w, const char *how)
+{
+	uv_timer_stop(&w->shutdown_timer);
+	if (w->part) {
+		partition_backend.destroy(w->part);
+		w->part = NULL;
+	}
+	vmwp_devices_set_status(w, "detached");
+	hv_log_write(&w->log, HV_LOG_INFO, "vmwp", "VM %s stopped: %s", w->name, how);
+	w->phase = HV__WORKER__PHASE__PHASE_STOPPED;
+	snprintf(w->reason, sizeof(w->reason), "%s", how);
+	vmwp_report(w, 0, false, NULL);
+	vmwp_exit(w, 0);
+}
+
+static void on_shutdown_timeout(uv_timer_t *t)
+{
+	struct vmwp *w = t->data;
+	char why[256];
+	snprintf(why, sizeof(why), "the guest did not shut down within %llu s; it is still "
+		 "running: use --force", (unsigned long long)w->shutdown_timeout_s);
+	hv_log_write(&w->log, HV_LOG_WARN, "vmwp", "graceful stop timed out: %s", why);
+	w->phase = HV__WORKER__PHASE__PHASE_RUNNING;
+	vmwp_report(w, 0, true, why);
+}
+
+void vmwp_on_stop(struct vmwp *w, uint64_t id, bool force, uint32_t timeout_s)
+{
+	char why[512];
+	if (force) {
+		hv_log_write(&w->log, HV_LOG_INFO, "vmwp", "forced stop requested");
+		vmwp_partition_stopped(w, "forced off");
+		return;
+	}
+	if (w->phase != HV__WORKER__PHASE__PHASE_RUNNING || !w->part) {
+		vmwp_report(w, id, true, "not running: nothing to stop gracefully; use --force");
+		return;
+	}
+	hv_log_write(&w->log, HV_LOG_INFO, "vmwp", "graceful stop requested (timeout %u s)",
+		     timeout_s);
+	if (partition_backend.request_shutdown(w->part, why, sizeof(why)) != 0) {
+		hv_log_write(&w->log, HV_LOG_WARN, "vmwp", "graceful stop refused: %s", why);
+		vmwp_report(w, id, true, why);
+		return;
+	}
+	w->phase = HV__WORKER__PHASE__PHASE_STOPPING;
+	w->shutdown_timeout_s = timeout_s;
+	uv_timer_start(&w->shutdown_timer, on_shutdown_timeout, (uint64_t)timeout_s * 1000, 0);
+	vmwp_report(w, id, false, NULL);
+}

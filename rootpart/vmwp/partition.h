@@ -1,0 +1,29 @@
+/* The worker's partition backend: the one seam between the worker and the hypervisor.
+ * Chosen at link time: partition_vid.c (the real one: /dev/vid through libvid) in vmwp,
+ * partition_standin.c in the test-only vmwp-standin. Calls come from the worker's loop; a
+ * backend reports back through vmwp_partition_running() / vmwp_partition_stopped(). */
+#ifndef HV_VMWP_PARTITION_H
+#define HV_VMWP_PARTITION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct vmwp;
+struct partition;
+
+struct partition_ops {
+	const char *name;
+	/* Creates the partition and maps its memory; 0, or -1 with the one-line cause and fix. */
+	int (*create)(struct vmwp *w, struct partition **out, char *why, size_t why_size);
+	/* Starts the VPs; the backend calls vmwp_partition_running() once they are entered. */
+	int (*run)(struct partition *p, char *why, size_t why_size);
+	/* Asks the guest to shut down (shutdown integration service). 0: asked, the backend
+	 * calls vmwp_partition_stopped() when the guest is down; -1 with why if impossible. */
+	int (*request_shutdown)(struct partition *p, char *why, size_t why_size);
+	/* Tears everything down at once (forced stop, or after the guest shut down). */
+	void (*destroy)(struct partition *p);
+};
+
+extern const struct partition_ops partition_backend;
+
+#endif

@@ -1,0 +1,86 @@
+/* TEST ONLY: a pretend partition for vmwp-standin, so that vmms's supervision (crash
+ * detection, re-adoption, events, the running limit, graceful and forced stop) is tested on a
+ * machine without a hypervisor. It "boots" at once, prints a console line, and shuts down
+ * when asked. HV_STANDIN_SHUTDOWN=ignore makes the guest ignore shutdown requests. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "partition.h"
+#include "vmwp.h"
+
+struct partition {
+	struct vmwp *w;
+	uv_timer_t boot;
+	uv_timer_t shutdown;
+};
+
+static void on_boot(uv_timer_t *t)
+{
+	struct partition *p = t->data;
+	static const char hello[] = "standin guest: hello from COM1\r\nstandin guest: up\n";
+	vmwp_console_feed(p->w, (const uint8_t *)hello, sizeof(hello) - 1);
+	vmwp_partition_running(p->w);
+}
+
+static void on_shutdown(uv_timer_t *t)
+{
+	struct partition *p = t->data;
+	static const char bye[] = "standin guest: shutting down\n";
+	vmwp_console_feed(p->w, (const uint8_t *)bye, sizeof(bye) - 1);
+	vmwp_partition_stopped(p->w, "the guest shut down");
+}
+
+static int standin_create(struct vmwp *w, struct partition **out, char *why, size_t n)
+{
+	(void)why;
+	(void)n;
+	struct partition *p = calloc(1, sizeof(*p));
+	if (!p)
+		return -1;
+	p->w = w;
+	uv_timer_init(w->loop, &p->boot);
+	uv_timer_init(w->loop, &p->shutdown);
+	p->boot.data = p->shutdown.data = p;
+	*out = p;
+	return 0;
+}
+
+static int standin_run(struct partition *p, char *why, size_t n)
+{
+	(void)why;
+	(void)n;
+	uv_timer_start(&p->boot, on_boot, 50, 0);
+	return 0;
+}
+
+static int standin_request_shutdown(struct partition *p, char *why, size_t n)
+{
+	(void)why;
+	(void)n;
+	const char *mode = getenv("HV_STANDIN_SHUTDOWN");
+	if (!mode || strcmp(mode, "ignore") != 0)
+		uv_timer_start(&p->shutdown, on_shutdown, 50, 0);
+	return 0;
+}
+
+static void on_closed(uv_handle_t *h)
+{
+	struct partition *p = h->data;
+	if (h == (uv_handle_t *)&p->shutdown)
+		free(p);
+}
+
+static void standin_destroy(struct partition *p)
+{
+	uv_close((uv_handle_t *)&p->boot, on_closed);
+	uv_close((uv_handle_t *)&p->shutdown, on_closed);
+}
+
+const struct partition_ops partition_backend = {
+	.name = "standin",
+	.create = standin_create,
+	.run = standin_run,
+	.request_shutdown = standin_request_shutdown,
+	.destroy = standin_destroy,
+};

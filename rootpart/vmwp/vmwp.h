@@ -1,0 +1,76 @@
+/* vmwp internals: one worker process per running child partition. It owns the partition
+ * (behind partition.h), the device list, the VM's log and its control channel to vmms; one
+ * libuv loop runs it all (later the VP threads report into this loop). */
+#ifndef HV_VMWP_H
+#define HV_VMWP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "conn.h"
+#include "log.h"
+#include "proto/worker.pb-c.h"
+#include "vm_config.h"
+
+#define VMWP_MAX_DEVICES 24
+
+struct vmwp_device {
+	const char *kind;          /* "disk", "com1"; later "vmbus", "ic-shutdown", ... */
+	char detail[512];
+	char status[128];
+};
+
+struct partition;
+
+struct vmwp {
+	uv_loop_t *loop;
+	const char *name;
+	const char *config_path;
+	const char *control_path;
+	struct hv_log log;
+	struct vm_config cfg;
+	bool cfg_ok;
+	char cfg_error[1024];
+	char cfg_digest[80];
+	Hv__Worker__Phase phase;
+	char reason[512];
+	int64_t started_ms;
+	int64_t heartbeat_ms;
+	struct vmwp_device devices[VMWP_MAX_DEVICES];
+	size_t ndevices;
+	struct partition *part;
+	struct hv_conn *controller;  /* the vmms currently in charge, if any */
+	uv_pipe_t listener;
+	bool listening;
+	uv_timer_t heartbeat;
+	uv_timer_t shutdown_timer;
+	uint32_t shutdown_timeout_s;
+	uv_signal_t sigterm;
+	int exit_code;
+	bool exiting;
+	char console_line[512];      /* COM1 bytes until the next newline */
+	size_t console_len;
+};
+
+/* control.c */
+int vmwp_control_listen(struct vmwp *w);
+int vmwp_control_adopt_fd(struct vmwp *w, int fd);
+void vmwp_report(struct vmwp *w, uint64_t id, bool refused, const char *reason);
+void vmwp_exit(struct vmwp *w, int code);
+
+/* lifecycle.c: what the worker does on each command, and partition callbacks. */
+void vmwp_on_start(struct vmwp *w, uint64_t id);
+void vmwp_on_stop(struct vmwp *w, uint64_t id, bool force, uint32_t timeout_s);
+void vmwp_partition_running(struct vmwp *w);
+void vmwp_partition_stopped(struct vmwp *w, const char *how);
+
+/* devices.c */
+void vmwp_devices_from_config(struct vmwp *w);
+void vmwp_devices_set_status(struct vmwp *w, const char *status);
+
+/* console.c: the guest's COM1 output, one log line per guest line (component "console"). */
+void vmwp_console_feed(struct vmwp *w, const uint8_t *bytes, size_t len);
+void vmwp_console_flush(struct vmwp *w);
+
+#endif
