@@ -11,7 +11,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git python3
   gcc-12 clang lld llvm libclang-rt-14-dev
   gnu-efi
-  libuv1-dev libprotobuf-c-dev protobuf-c-compiler libjson-c-dev libcmocka-dev libck-dev
+  libuv1-dev libprotobuf-c-dev protobuf-c-compiler libjson-c-dev libcmocka-dev libck-dev libssl-dev
   qemu-system-x86 qemu-utils ovmf busybox-static cpio kmod xz-utils
   mtools dosfstools
 )
