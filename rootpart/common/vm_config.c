@@ -73,8 +73,14 @@ static bool get_u32_in(struct parse_ctx *p, const char *key, json_object *o, int
 	errno = 0;
 	int64_t v = json_object_get_int64(o);
 	/* json-c clamps values beyond int64 and says so through errno. */
-	if (errno == ERANGE || v < lo || v > hi) {
-		fail(p, key, "%s is out of range: give %lld to %lld%s", json_object_get_string(o),
+	/* A number beyond int32 is shown as such: json-c keeps only a clamped 64-bit value. */
+	if (errno == ERANGE || v < INT32_MIN || v > INT32_MAX) {
+		fail(p, key, "the number is far out of range: give %lld to %lld%s", (long long)lo,
+		     (long long)hi, unit);
+		return false;
+	}
+	if (v < lo || v > hi) {
+		fail(p, key, "%lld is out of range: give %lld to %lld%s", (long long)v,
 		     (long long)lo, (long long)hi, unit);
 		return false;
 	}
