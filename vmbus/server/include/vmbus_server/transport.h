@@ -1,0 +1,63 @@
+/* The seam between the VMBus server and the hypervisor: everything the server needs from the
+ * outside world of one VM, and nothing more. The worker (vmwp) implements it with SynIC
+ * messages and events through vid.ko; the host tests implement it in process (guest RAM = a
+ * memory region, signals = eventfds on the libuv loop; tests/host/devices/sim_transport.c).
+ *
+ * Threading: every call is made on the worker's event-loop thread, except page_ptr, which the
+ * storage VSP's I/O threads also call (it must be thread-safe and must not block). The inbound
+ * direction (the guest posted a message / signalled a connection) goes the other way, through
+ * vmbus_server_post_message() and vmbus_server_signal() in vmbus_server/server.h, which the
+ * transport calls on the loop thread. */
+#ifndef VMBUS_SERVER_TRANSPORT_H
+#define VMBUS_SERVER_TRANSPORT_H
+
+#include <stdint.h>
+
+struct vmbus_transport_ops {
+	/* Deliver one channel-management message (len <= 240 bytes, a copy is taken) to the
+	 * guest's SynIC message slot `sint` on virtual processor `vp`, queueing it while the
+	 * slot is busy (the guest's EOM releases the next one). Returns 0, or negative when the
+	 * guest's queue is full (a guest that does not read its messages; the server logs it and
+	 * drops the message). */
+	int (*post_message)(void *ctx, uint32_t vp, uint32_t sint, const void *msg, uint32_t len);
+
+	/* Signal channel `relid` to the guest: set bit relid in the event-flags page of VP `vp`
+	 * for VMBus's SINT and raise that SINT. Never fails; coalescing is fine (a set bit stays
+	 * set until the guest clears it). */
+	void (*signal_guest)(void *ctx, uint32_t vp, uint32_t relid);
+
+	/* Map the guest pages pfns[0..n) into one virtually contiguous host window (ring buffers
+	 * need one). Returns the window or NULL if a page is outside the guest's RAM or the window
+	 * cannot be made. The window stays valid until unmap_pages. */
+	void *(*map_pages)(void *ctx, const uint64_t *pfns, uint32_t n);
+	void (*unmap_pages)(void *ctx, void *window, uint32_t n);
+
+	/* Host address of guest page pfn (4 KiB), or NULL if it is not guest RAM. Valid for the
+	 * VM's lifetime (the worker owns guest RAM). Used for data buffers (GPA-direct page lists)
+	 * and to validate GPADL pages. Thread-safe. */
+	uint8_t *(*page_ptr)(void *ctx, uint64_t pfn);
+
+	/* The guest's partition reference time (100 ns units; what the guest reads from its
+	 * reference counter MSR / TSC page). Used by time sync. */
+	uint64_t (*reference_time)(void *ctx);
+};
+
+struct vmbus_transport {
+	const struct vmbus_transport_ops *ops;
+	void *ctx;
+};
+
+/* Status values of HvPostMessage that the server returns to the transport (which returns them
+ * to the guest's hypercall). */
+#define VMBUS_HV_STATUS_SUCCESS			0
+#define VMBUS_HV_STATUS_INVALID_PARAMETER	5
+#define VMBUS_HV_STATUS_INSUFFICIENT_BUFFERS	19
+#define VMBUS_HV_STATUS_INVALID_CONNECTION_ID	18
+
+/* Connection ids the guest posts channel-management messages to: 4 for INITIATE_CONTACT from
+ * protocol 5.0 on, 1 before and for everything after (the id VERSION_RESPONSE names). */
+#define VMBUS_MESSAGE_CONNECTION_ID	1u
+#define VMBUS_MESSAGE_CONNECTION_ID_4	4u
+#define VMBUS_MESSAGE_SINT		2u
+
+#endif

@@ -1,0 +1,176 @@
+/* The server's GPADL table: assembly of GPADL_HEADER + GPADL_BODY messages (with the ring
+ * library's assembler), limits (count, pages per GPADL, pages per VM), validation that every
+ * page is guest RAM, GPADL_CREATED answers, and teardown (deferred while an open channel's
+ * rings live in the GPADL). GPADL handles are chosen by the guest and unique per VM. */
+#include "server_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct server_gpadl *gpadl_find(struct vmbus_server *s, uint32_t handle)
+{
+	for (struct server_gpadl *g = s->gpadls; g; g = g->next)
+		if (g->handle == handle)
+			return g;
+	return NULL;
+}
+
+void gpadl_free(struct vmbus_server *s, struct server_gpadl *g)
+{
+	struct server_gpadl **pp;
+
+	for (pp = &s->gpadls; *pp && *pp != g; pp = &(*pp)->next)
+		;
+	if (*pp)
+		*pp = g->next;
+	s->gpadl_count--;
+	s->gpadl_pages -= g->pfn_count;
+	free(g->words);
+	free(g);
+}
+
+void gpadl_free_all(struct vmbus_server *s, uint32_t child_relid)
+{
+	struct server_gpadl *g = s->gpadls, *next;
+
+	for (; g; g = next) {
+		next = g->next;
+		if (child_relid == 0 || g->child_relid == child_relid)
+			gpadl_free(s, g);
+	}
+}
+
+static void send_created(struct vmbus_server *s, uint32_t relid, uint32_t handle, uint32_t status)
+{
+	struct vmbus_chmsg_gpadl_created r = { .h.type = VMBUS_CHMSG_GPADL_CREATED,
+					       .child_relid = relid,
+					       .gpadl = handle,
+					       .status = status };
+	server_post(s, &r, sizeof(r));
+}
+
+void gpadl_send_torndown(struct vmbus_server *s, uint32_t handle)
+{
+	struct vmbus_chmsg_gpadl_torndown r = { .h.type = VMBUS_CHMSG_GPADL_TORNDOWN,
+						.gpadl = handle };
+	server_post(s, &r, sizeof(r));
+}
+
+static void refuse(struct vmbus_server *s, struct server_gpadl *g, const char *why)
+{
+	uint32_t relid = g->child_relid, handle = g->handle;
+
+	vmbus_server_log(s, VMBUS_LOG_WARN, "vmbus", "GPADL %#x of channel %u refused: %s", handle,
+			 relid, why);
+	gpadl_free(s, g);
+	send_created(s, relid, handle, SERVER_GPADL_REFUSED);
+}
+
+/* The assembler finished: check the pages are guest RAM and count them against the VM. */
+static void complete(struct vmbus_server *s, struct server_gpadl *g)
+{
+	struct vmbus_gpadl_range r;
+
+	for (uint32_t i = 0; i < g->as.range_count; i++) {
+		if (vmbus_gpadl_asm_range(&g->as, i, &r) != VMBUS_OK)
+			return refuse(s, g, "range unreadable");
+		for (uint32_t j = 0; j < r.pfn_count; j++)
+			if (!s->tp.ops->page_ptr(s->tp.ctx, r.pfns[j]))
+				return refuse(s, g, "a page is outside guest RAM");
+	}
+	g->pfn_count = g->as.pfn_count;
+	if (s->gpadl_pages + g->pfn_count > s->lim.max_total_pages) {
+		g->pfn_count = 0;
+		return refuse(s, g, "the VM's GPADL page limit is reached");
+	}
+	s->gpadl_pages += g->pfn_count;
+	g->complete = true;
+	send_created(s, g->child_relid, g->handle, 0);
+}
+
+void gpadl_on_header(struct vmbus_server *s, const struct vmbus_chmsg_gpadl_header *m,
+		     uint32_t len)
+{
+	struct vmbus_channel *ch = server_find_relid(s, m->child_relid);
+	struct server_gpadl *g;
+	uint32_t cap_words;
+	int r;
+
+	if (gpadl_find(s, m->gpadl)) {
+		/* Answering would complete the guest's wait for the existing one; a guest that
+		 * reuses a live handle is told no with the same identifiers, once. */
+		vmbus_server_log(s, VMBUS_LOG_WARN, "vmbus", "GPADL %#x: duplicate handle refused",
+				 m->gpadl);
+		send_created(s, m->child_relid, m->gpadl, SERVER_GPADL_REFUSED);
+		return;
+	}
+	if (!ch || ch->state == VMBUS_CHANNEL_RESCINDED || s->gpadl_count >= s->lim.max_gpadls) {
+		vmbus_server_log(s, VMBUS_LOG_WARN, "vmbus", "GPADL %#x refused: %s", m->gpadl,
+				 !ch ? "no such channel"
+				 : ch->state == VMBUS_CHANNEL_RESCINDED ? "channel rescinded"
+									: "too many GPADLs");
+		send_created(s, m->child_relid, m->gpadl, SERVER_GPADL_REFUSED);
+		return;
+	}
+	g = calloc(1, sizeof(*g));
+	/* range_buflen (checked by the decoder) bounds the words: at most 64 KiB / 8. */
+	cap_words = m->range_buflen / 8;
+	if (g)
+		g->words = calloc(cap_words ? cap_words : 1, sizeof(uint64_t));
+	if (!g || !g->words) {
+		free(g);
+		send_created(s, m->child_relid, m->gpadl, SERVER_GPADL_REFUSED);
+		return;
+	}
+	g->handle = m->gpadl;
+	g->child_relid = m->child_relid;
+	g->next = s->gpadls;
+	s->gpadls = g;
+	s->gpadl_count++;
+	vmbus_gpadl_asm_init(&g->as, g->words, cap_words, 1 + s->lim.max_gpadl_pages,
+			     (uint64_t)s->lim.max_gpadl_pages * VMBUS_PAGE_SIZE);
+	r = vmbus_gpadl_asm_header(&g->as, m, len);
+	if (r == VMBUS_OK)
+		complete(s, g);
+	else if (r != VMBUS_E_AGAIN)
+		refuse(s, g, g->as.why ? g->as.why : "invalid header");
+}
+
+void gpadl_on_body(struct vmbus_server *s, const struct vmbus_chmsg_gpadl_body *m, uint32_t len)
+{
+	struct server_gpadl *g = gpadl_find(s, m->gpadl);
+	int r;
+
+	if (!g || g->complete) {
+		vmbus_server_log(s, VMBUS_LOG_WARN, "vmbus", "GPADL_BODY for %s GPADL %#x ignored",
+				 g ? "a complete" : "an unknown", m->gpadl);
+		return;
+	}
+	r = vmbus_gpadl_asm_body(&g->as, m, len);
+	if (r == VMBUS_OK)
+		complete(s, g);
+	else if (r != VMBUS_E_AGAIN)
+		refuse(s, g, g->as.why ? g->as.why : "invalid body");
+}
+
+void gpadl_on_teardown(struct vmbus_server *s, uint32_t child_relid, uint32_t handle)
+{
+	struct server_gpadl *g = gpadl_find(s, handle);
+
+	(void)child_relid;	/* Linux matches the answer on the handle; so do we */
+	if (!g) {
+		/* Unknown handle: still answer, the guest would wait forever otherwise. */
+		vmbus_server_log(s, VMBUS_LOG_WARN, "vmbus", "GPADL_TEARDOWN of unknown %#x", handle);
+		gpadl_send_torndown(s, handle);
+		return;
+	}
+	if (g->in_use) {
+		/* The guest tears down the rings of an open channel: that channel is broken (it
+		 * can no longer work), and the GPADL goes once its rings are released. */
+		struct vmbus_channel *ch = server_find_relid(s, g->child_relid);
+		if (ch)
+			vmbus_channel_break(ch, "ring GPADL torn down while the channel is open");
+	}
+	gpadl_free(s, g);
+	gpadl_send_torndown(s, handle);
+}

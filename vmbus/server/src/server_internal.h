@@ -1,0 +1,100 @@
+/* Private state of the VMBus server, shared by its source files: server.c (lifecycle, message
+ * dispatch, contact, offers, unload), gpadl.c (GPADL table), channel.c (open/close, rescind,
+ * modify, the ring data path for VSPs). */
+#ifndef VMBUS_SERVER_INTERNAL_H
+#define VMBUS_SERVER_INTERNAL_H
+
+#include "vmbus/channel_msg.h"
+#include "vmbus/gpadl.h"
+#include "vmbus_server/server.h"
+
+#define SERVER_CHANNEL_CONNID_BASE	0x10000u	/* connection id = base + relid */
+#define SERVER_OPEN_FAILED		0xC0000001u	/* STATUS_UNSUCCESSFUL */
+#define SERVER_GPADL_REFUSED		0xC0000001u
+
+struct server_gpadl {
+	struct server_gpadl *next;
+	uint32_t handle;
+	uint32_t child_relid;
+	bool complete;
+	bool in_use;			/* rings of an open channel live in it */
+	bool teardown_pending;		/* teardown asked while in use: answer after close */
+	uint32_t pfn_count;
+	struct vmbus_gpadl_asm as;
+	uint64_t *words;
+};
+
+struct vmbus_channel {
+	struct vmbus_server *server;
+	struct vmbus_channel *next;
+	char name[32];
+	struct vmbus_guid if_type, if_instance;
+	const struct vmbus_vsp_ops *ops;
+	void *ctx;
+	uint32_t max_ring_bytes;
+	uint32_t relid;
+	uint32_t connection_id;
+	enum vmbus_channel_state state;
+	bool offered;			/* the guest has seen the offer (since the last unload) */
+	bool rings_mapped;
+	bool draining;			/* inside drain(): kick is deferred */
+	bool stalled;			/* VSP returned STALL */
+	bool want_space;
+	bool kick_queued;
+	struct server_gpadl *ring_gpadl;
+	void *ring_window;
+	uint32_t target_vp;
+	struct vmbus_ring_reader in;	/* guest -> host */
+	struct vmbus_ring_writer out;	/* host -> guest */
+	struct vmbus_channel_stats stats;
+	const char *broken_reason;
+};
+
+struct vmbus_server {
+	uv_loop_t *loop;
+	struct vmbus_transport tp;
+	struct vmbus_server_limits lim;
+	void (*log)(void *ctx, enum vmbus_log_level level, const char *component, const char *msg);
+	void *log_ctx;
+
+	bool connected;
+	uint32_t version;
+	uint32_t msg_vp;		/* INITIATE_CONTACT target_vcpu */
+	uint32_t msg_sint;
+	bool offers_requested;
+
+	struct vmbus_channel *channels;	/* sorted by relid */
+	struct server_gpadl *gpadls;
+	uint32_t gpadl_count;
+	uint32_t gpadl_pages;
+
+	bool destroying;
+};
+
+/* server.c */
+void server_post(struct vmbus_server *s, const void *msg, uint32_t len);
+void server_offer(struct vmbus_server *s, struct vmbus_channel *ch);
+void chan_log(struct vmbus_channel *ch, enum vmbus_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+struct vmbus_channel *server_find_relid(struct vmbus_server *s, uint32_t relid);
+
+/* gpadl.c */
+void gpadl_on_header(struct vmbus_server *s, const struct vmbus_chmsg_gpadl_header *m,
+		     uint32_t len);
+void gpadl_on_body(struct vmbus_server *s, const struct vmbus_chmsg_gpadl_body *m, uint32_t len);
+void gpadl_on_teardown(struct vmbus_server *s, uint32_t child_relid, uint32_t handle);
+struct server_gpadl *gpadl_find(struct vmbus_server *s, uint32_t handle);
+void gpadl_send_torndown(struct vmbus_server *s, uint32_t handle);
+void gpadl_free(struct vmbus_server *s, struct server_gpadl *g);
+void gpadl_free_all(struct vmbus_server *s, uint32_t child_relid);	/* 0: every GPADL */
+
+/* channel.c */
+void channel_on_open(struct vmbus_server *s, const struct vmbus_chmsg_open_channel *m);
+void channel_on_close(struct vmbus_server *s, uint32_t relid);
+void channel_on_modify(struct vmbus_server *s, const struct vmbus_chmsg_modify_channel *m);
+void channel_on_relid_released(struct vmbus_server *s, uint32_t relid);
+void channel_stop(struct vmbus_channel *ch);	/* close rings + VSP; state back to OFFERED */
+void channel_free(struct vmbus_channel *ch);
+void channel_drain(struct vmbus_channel *ch);
+
+#endif
