@@ -50,6 +50,15 @@ int hvctl_send(struct hvctl *h, Hv__Mgmt__Request *req)
 	hv__mgmt__request__pack(req, buf);
 	int rc = hv_frame_send_fd(h->fd, buf, len);
 	free(buf);
+	if (rc == -EPIPE || rc == -ECONNRESET) {
+		/* vmms hung up before reading: it may have said why (e.g. permission denied). */
+		Hv__Mgmt__Reply *r = hvctl_recv(h);
+		if (r) {
+			hvctl_print_reply(h, r);
+			hv__mgmt__reply__free_unpacked(r, NULL);
+		}
+		return HVCTL_FAILED;
+	}
 	if (rc != 0) {
 		fprintf(stderr, "hvctl: cannot send the request to vmms: %s\n", strerror(-rc));
 		return HVCTL_FAILED;

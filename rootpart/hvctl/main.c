@@ -3,6 +3,7 @@
  * verb. Exit status: 0 done, 1 the operation failed, 2 the command line was wrong. */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,6 +289,7 @@ int main(int argc, char **argv)
 	struct args a = { .timeout_s = -1, .lines = -1 };
 	const struct verb *v = NULL;
 	bool help = false;
+	signal(SIGPIPE, SIG_IGN);   /* a vmms that hangs up is reported, not fatal */
 	h.socket_path = getenv(HV_SOCKET_ENV);
 	if (!h.socket_path || !h.socket_path[0])
 		h.socket_path = HV_DEFAULT_SOCKET;

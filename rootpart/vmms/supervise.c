@@ -3,6 +3,7 @@
  * workers re-adopted after a vmms restart), and turning its reports and exit into state
  * changes. One worker's fate never touches another VM. */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -394,6 +395,13 @@ void vmms_worker_readopt(struct vmms *d, struct vm *vm)
 	char why[512], sock[4200];
 	pid_t pid = vm->worker_pid;
 	int pidfd = pid > 0 ? pidfd_open_(pid) : -1;
+	/* A pidfd is readable once the process has exited, zombies (not yet reaped by their new
+	 * parent) included. */
+	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+	if (pidfd >= 0 && poll(&pfd, 1, 0) > 0) {
+		close(pidfd);
+		pidfd = -1;
+	}
 	if (pidfd < 0) {
 		snprintf(why, sizeof(why), "worker pid %d was gone when vmms restarted (exit status "
 			 "unknown); see hvctl logs %s", (int)pid, vm->name);

@@ -1,0 +1,79 @@
+# Shared helpers of the management plane's host tests: a private vmms in a temporary folder
+# (socket, run, state and log folders all under it), hvctl pointed at it, and checks that
+# print what differed. Sourced by the test scripts; BIN is the folder with vmms/vmwp/hvctl.
+set -eu
+
+BIN=${1:?usage: $0 BIN_DIR [STANDIN_WORKER]}
+STANDIN=${2:-}
+T=$(mktemp -d /tmp/hv-mgmt-test.XXXXXX)
+export HV_VMMS_SOCKET=$T/vmms.sock
+VMMS_PID=
+WORKER=$BIN/vmwp
+
+cleanup() {
+  [ -n "$VMMS_PID" ] && kill "$VMMS_PID" 2>/dev/null || true
+  # Workers started by this test only: their pids are in this test's state folder.
+  for f in "$T"/state/vms/*.state; do
+    [ -f "$f" ] || continue
+    pid=$(sed -n 's/.*"worker_pid": *\([0-9]*\).*/\1/p' "$f")
+    [ -n "$pid" ] && [ "$pid" != 0 ] && kill -9 "$pid" 2>/dev/null || true
+  done
+  for p in $EXTRA_PIDS; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$T"
+}
+EXTRA_PIDS=
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*" >&2; [ -f "$T/log/vmms.log" ] && tail -n 20 "$T/log/vmms.log" >&2; exit 1; }
+
+start_vmms() {
+  "$BIN/vmms" --socket "$HV_VMMS_SOCKET" --run-dir "$T/run" --state-dir "$T/state" \
+      --log-dir "$T/log" --worker-path "$WORKER" "$@" >>"$T/vmms.out" 2>&1 &
+  VMMS_PID=$!
+  i=0
+  while [ ! -S "$HV_VMMS_SOCKET" ]; do
+    i=$((i + 1)); [ $i -lt 100 ] || fail "vmms did not open its socket: $(cat "$T/vmms.out")"
+    sleep 0.05
+  done
+}
+
+stop_vmms() {
+  kill -"${1:-TERM}" "$VMMS_PID"; wait "$VMMS_PID" 2>/dev/null || true; VMMS_PID=
+  rm -f "$HV_VMMS_SOCKET"
+}
+
+hvctl() { "$BIN/hvctl" "$@"; }
+
+# expect_rc RC CMD...: runs CMD, keeps stdout in $OUT and stderr in $ERR, checks the status.
+expect_rc() {
+  want=$1; shift
+  set +e
+  "$@" >"$T/out" 2>"$T/err"; rc=$?
+  set -e
+  OUT=$(cat "$T/out"); ERR=$(cat "$T/err")
+  [ "$rc" -eq "$want" ] || fail "$*: exit status $rc, expected $want; stdout: $OUT; stderr: $ERR"
+}
+
+# expect_in TEXT NEEDLE WHAT
+expect_in() {
+  case "$1" in *"$2"*) ;; *) fail "$3: expected to contain '$2', got: $1" ;; esac
+}
+
+state_of() { hvctl show "$1" | sed -n 's/^state: *\([a-z]*\).*/\1/p'; }
+
+wait_state() {
+  i=0
+  while [ "$(state_of "$1")" != "$2" ]; do
+    i=$((i + 1)); [ $i -lt "${3:-100}" ] || fail "$1 did not reach $2 (now $(state_of "$1"))"
+    sleep 0.1
+  done
+}
+
+write_config() {  # write_config FILE NAME [extra json]
+  printf '{"name": "%s", "memory_mib": 64, "vps": 1, "boot": {"guest": "guest.elf"}%s}\n' \
+    "$2" "${3:-}" > "$1"
+}
+
+mkdir -p "$T/cfg"
+echo guest > "$T/cfg/guest.elf"
+truncate -s 1M "$T/cfg/disk0.img"

@@ -1,0 +1,107 @@
+#!/bin/sh
+# Worker supervision with the test-only stand-in worker (vmwp-standin, a vmwp whose partition
+# backend pretends to boot): start/running with devices, heartbeat and console lines in the
+# log; kill -9 noticed at once (crashed, with the signal); the event stream; re-adoption of a
+# running worker by a restarted vmms and crashed marking of one that died meanwhile; graceful,
+# timed-out and forced stops; the running-children limit; other VMs untouched throughout.
+. "$(dirname "$0")/lib.sh"
+[ -n "$STANDIN" ] || fail "usage: $0 BIN_DIR STANDIN_WORKER"
+WORKER=$STANDIN
+start_vmms --max-running 2
+C=$T/cfg
+for n in a b c; do write_config "$C/$n.json" "$n" ', "disks": [{"path": "disk0.img", "readonly": true}]'; done
+for n in a b c; do expect_rc 0 hvctl create "$C/$n.json"; done
+
+# The event stream, captured in the background for the whole test.
+hvctl events > "$T/events" 2>&1 &
+EXTRA_PIDS=$!
+sleep 0.3
+
+expect_rc 0 hvctl start a
+expect_in "$OUT" "started a (worker pid " "start a"
+[ "$(state_of a)" = running ] || fail "a is $(state_of a)"
+expect_rc 0 hvctl start b
+expect_rc 1 hvctl start a
+[ "$ERR" = "hvctl: cannot start a: it is already running" ] || fail "double start: $ERR"
+
+# The running-children limit.
+expect_rc 1 hvctl start c
+[ "$ERR" = "hvctl: cannot start c: 2 VMs are running and this host allows at most 2 (vmms --max-running); stop one first" ] || fail "limit: $ERR"
+[ "$(state_of c)" = off ] || fail "c is $(state_of c) after a refused start"
+
+# Devices and heartbeat while running; console lines in the log.
+sleep 2.2
+expect_rc 0 hvctl show a
+expect_in "$OUT" "disk   $C/disk0.img (read-only)  [attached]" "devices"
+expect_in "$OUT" "com1   console log  [attached]" "devices"
+echo "$OUT" | grep -q "^last heard:  20" || fail "no heartbeat: $OUT"
+expect_rc 0 hvctl logs a
+expect_in "$OUT" "INFO vmwp: memory ready: 64 MiB, 1 VP (backend standin)" "log"
+expect_in "$OUT" "INFO vmwp: first VP entry: VM a running" "log"
+expect_in "$OUT" "INFO console: standin guest: hello from COM1" "console line"
+expect_in "$OUT" "INFO console: standin guest: up" "console line"
+
+# Crash: kill -9 the worker; vmms notices at once and records the signal.
+pid_a=$(hvctl show a | sed -n 's/^worker pid: *//p')
+[ -n "$pid_a" ] && [ "$pid_a" != - ] || fail "no worker pid for a"
+kill -9 "$pid_a"
+wait_state a crashed 20
+expect_rc 0 hvctl show a
+expect_in "$OUT" "reason:      worker was killed by signal 9 (Killed); see hvctl logs a" "crash reason"
+[ "$(state_of b)" = running ] || fail "b was disturbed by a's crash: $(state_of b)"
+grep -q "ERROR vmms: VM a: running -> crashed: worker was killed by signal 9" "$T/log/vmms.log" \
+  || fail "vmms.log lacks the crash"
+
+# Graceful stop; then the crashed VM starts again.
+expect_rc 0 hvctl stop b
+[ "$OUT" = "stopped b (shut down)" ] || fail "stop b: $OUT"
+expect_rc 0 hvctl logs b
+expect_in "$OUT" "INFO console: standin guest: shutting down" "shutdown console line"
+expect_in "$OUT" "INFO vmwp: VM b stopped: the guest shut down" "stop line"
+expect_rc 0 hvctl start a
+
+# Conflicting requests: delete while running, start while running.
+expect_rc 1 hvctl delete a
+[ "$ERR" = "hvctl: cannot delete a: it is running; stop it first (hvctl stop a)" ] || fail "delete running: $ERR"
+
+# Re-adoption: vmms goes away (even by SIGKILL); the worker keeps running; a new vmms takes
+# it back. Meanwhile c's worker is killed, so the new vmms must mark it crashed.
+expect_rc 0 hvctl start c
+pid_a=$(hvctl show a | sed -n 's/^worker pid: *//p')
+pid_c=$(hvctl show c | sed -n 's/^worker pid: *//p')
+stop_vmms KILL
+kill -0 "$pid_a" || fail "worker of a died with vmms"
+kill -9 "$pid_c"
+sleep 0.2
+start_vmms --max-running 2
+wait_state c crashed 20
+expect_rc 0 hvctl show c
+expect_in "$OUT" "worker pid $pid_c was gone when vmms restarted (exit status unknown)" "gone worker"
+[ "$(state_of a)" = running ] || fail "a not re-adopted: $(state_of a)"
+expect_rc 0 hvctl show a
+expect_in "$OUT" "worker pid:  $pid_a" "re-adopted pid"
+grep -q "VM a: re-adopted worker pid $pid_a" "$T/log/vmms.log" || fail "no re-adoption line"
+# The re-adopted worker is supervised: a kill is noticed through its pidfd.
+kill -9 "$pid_a"
+wait_state a crashed 20
+expect_rc 0 hvctl show a
+expect_in "$OUT" "exit status is unknown" "re-adopted crash"
+
+# A graceful stop the guest ignores times out and leaves the VM running; --force ends it.
+stop_vmms
+HV_STANDIN_SHUTDOWN=ignore start_vmms --max-running 2
+expect_rc 0 hvctl start a
+expect_rc 1 hvctl stop a --timeout 1
+[ "$ERR" = "hvctl: cannot stop a: the guest did not shut down within 1 s; it is still running: use --force" ] || fail "timeout: $ERR"
+[ "$(state_of a)" = running ] || fail "a after timed-out stop: $(state_of a)"
+expect_rc 0 hvctl stop a --force
+[ "$OUT" = "stopped a (forced off)" ] || fail "force: $OUT"
+
+# The event stream saw the whole story (it was connected to the first vmms only).
+kill "$EXTRA_PIDS" 2>/dev/null || true; EXTRA_PIDS=
+grep -Eq ' a off -> starting: start requested$' "$T/events" || fail "events: $(cat "$T/events")"
+grep -Eq ' a starting -> running: started$' "$T/events" || fail "events: $(cat "$T/events")"
+grep -Eq ' a running -> crashed: worker was killed by signal 9' "$T/events" || fail "events: $(cat "$T/events")"
+grep -Eq ' b running -> stopping: stop requested$' "$T/events" || fail "events: $(cat "$T/events")"
+grep -Eq ' b stopping -> off: shut down$' "$T/events" || fail "events: $(cat "$T/events")"
+echo "PASS mgmt supervision"
