@@ -119,8 +119,10 @@ void channel_on_open(struct vmbus_server *s, const struct vmbus_chmsg_open_chann
 		chan_log(ch, VMBUS_LOG_INFO, "opened (rings %u+%u bytes, VP %u)",
 			 ch->in.mem.data_size, ch->out.mem.data_size, ch->target_vp);
 	send_open_result(s, m->child_relid, m->open_id, status);
+	if (status == 0 && ch->ops->started)
+		ch->ops->started(ch);
 	/* Packets the guest queued before the open completed. */
-	if (status == 0)
+	if (status == 0 && ch->state == VMBUS_CHANNEL_OPEN)
 		channel_drain(ch);
 }
 

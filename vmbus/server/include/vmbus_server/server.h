@@ -87,6 +87,9 @@ struct vmbus_vsp_ops {
 	/* The guest opened the channel; the rings are attached. user_data: OPENCHANNEL's 120
 	 * bytes. Return 0 to accept, else the open fails (non-zero OPENCHANNEL_RESULT). */
 	int (*open)(struct vmbus_channel *ch, const uint8_t *user_data);
+	/* Optional: the guest has been told the open succeeded; the VSP may send now (a VSP
+	 * that speaks first, like the ICs, must not write before this). */
+	void (*started)(struct vmbus_channel *ch);
 	/* One packet from the guest, in place (zero copy: read each field once, see
 	 * vmbus/packet.h). */
 	enum vmbus_vsp_verdict (*packet)(struct vmbus_channel *ch, const struct vmbus_pkt *pkt);
