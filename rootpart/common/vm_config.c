@@ -35,11 +35,26 @@ static void fail(struct parse_ctx *p, const char *key, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(problem, sizeof(problem), fmt, ap);
 	va_end(ap);
-	char *line = NULL;
-	if (asprintf(&line, "%s: %s: %s", p->file, key, problem) < 0)
-		line = NULL;
-	if (line)
+	char *raw = NULL;
+	if (asprintf(&raw, "%s: %s: %s", p->file, key, problem) < 0)
+		return;
+	/* Keys and values come from the file: control characters are shown escaped so that one
+	 * problem stays one line (and cannot forge lines in a terminal or a log). */
+	size_t n = strlen(raw);
+	char *line = malloc(n * 4 + 1);
+	if (line) {
+		size_t o = 0;
+		for (size_t i = 0; i < n; i++) {
+			unsigned char ch = (unsigned char)raw[i];
+			if (ch < 0x20 || ch == 0x7f)
+				o += (size_t)sprintf(line + o, "\\x%02x", ch);
+			else
+				line[o++] = (char)ch;
+		}
+		line[o] = '\0';
 		p->lines[p->nlines++] = line;
+	}
+	free(raw);
 }
 
 static const char *type_desc(json_object *o)

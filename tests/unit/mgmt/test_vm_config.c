@@ -91,6 +91,9 @@ static const struct bad_case bad_cases[] = {
 	/* Keys. */
 	{ "{\"name\": \"a\", " GOOD_TAIL ", \"colour\": \"red\"}",
 	  F "colour: unknown key (valid keys here: name, memory_mib, vps, boot, disks, console)" },
+	{ "{\"name\": \"a\", " GOOD_TAIL ", \"x\\u000ay\\u001b\": 1}",
+	  F "x\\x0ay\\x1b: unknown key (valid keys here: name, memory_mib, vps, boot, disks, "
+	  "console)" },
 	{ "{" GOOD_TAIL "}", F "name: missing (this key is required)" },
 	{ "{\"name\": \"a\", \"boot\": {\"guest\": \"guest.elf\"}}",
 	  F "memory_mib: missing (this key is required)" },

@@ -1,0 +1,42 @@
+/* libFuzzer: VM config parsing on arbitrary text. Beyond not crashing: a config that parses
+ * normalises to a text that parses again (without file checks) to the same normal form, and
+ * every error line has the "FILE: key: problem" shape. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm_config.h"
+
+#define FILE_NAME "/fuzz/vm.json"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct vm_config cfg;
+	char *errors = NULL;
+	int rc = vm_config_parse(FILE_NAME, (const char *)data, size, &cfg, &errors);
+	if (rc == 0) {
+		char *norm = vm_config_to_json(&cfg);
+		struct vm_config again;
+		char *errors2 = NULL;
+		if (!norm || vm_config_parse_ex(FILE_NAME, norm, strlen(norm),
+						VM_CONFIG_NO_FILE_CHECKS, &again, &errors2) != 0)
+			__builtin_trap();
+		char *norm2 = vm_config_to_json(&again);
+		if (!norm2 || strcmp(norm, norm2) != 0)
+			__builtin_trap();
+		free(norm);
+		free(norm2);
+		vm_config_free(&again);
+	} else if (rc == -1) {
+		for (char *line = errors; line && *line;) {
+			if (strncmp(line, FILE_NAME ": ", strlen(FILE_NAME) + 2) != 0)
+				__builtin_trap();
+			char *nl = strchr(line, '\n');
+			line = nl ? nl + 1 : NULL;
+		}
+	}
+	free(errors);
+	vm_config_free(&cfg);
+	return 0;
+}
