@@ -16,7 +16,9 @@ execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=include
 
 function(hv_freestanding target)
   target_compile_options(${target} PRIVATE ${HV_FREESTANDING_FLAGS})
-  target_include_directories(${target} SYSTEM PRIVATE ${HV_CC_INCLUDE})
+  # As a plain option: CMake drops include directories it considers implicit for the
+  # compiler (gcc's own include dir is one), and -nostdinc would then hide stddef.h & co.
+  target_compile_options(${target} PRIVATE -isystem ${HV_CC_INCLUDE})
   target_compile_definitions(${target} PRIVATE HV_FREESTANDING=1)
 endfunction()
 

@@ -1,0 +1,115 @@
+/* #VMEXIT dispatch for the root's VP: CPUID and MSR views, hypercalls, the hypervisor's
+ * serial ports, refused SVM instructions. Anything unexpected is a panic with the guest's
+ * state, never a silent resume. */
+#include "arch.h"
+#include "x86.h"
+
+_Static_assert(__builtin_offsetof(struct hv_cpu, vmcb_pa) == 112, "vmrun.S layout");
+_Static_assert(__builtin_offsetof(struct hv_cpu, host_vmcb_pa) == 120, "vmrun.S layout");
+
+void svm_inject_exception(struct hv_cpu *cpu, u8 vector, bool has_error, u32 error)
+{
+    u64 e = vector | EVENT_TYPE_EXCP | EVENT_VALID;
+    if (has_error)
+        e |= EVENT_ERR_VALID | ((u64)error << 32);
+    cpu->vmcb->ctl.event_inj = e;
+}
+
+void svm_advance_rip(struct hv_cpu *cpu, u64 len)
+{
+    struct vmcb *v = cpu->vmcb;
+    /* TCG never fills next_rip: fall back to the known instruction length. */
+    if (hv.nrips && v->ctl.next_rip)
+        v->save.rip = v->ctl.next_rip;
+    else
+        v->save.rip += len;
+    v->ctl.int_shadow &= ~1ull;
+}
+
+static void hypercall_exit(struct hv_cpu *cpu)
+{
+    struct vmcb *v = cpu->vmcb;
+    hv_stats_count(HV_EXIT_HYPERCALL);
+    /* As on Hyper-V: hypercalls from user mode or before the hypercall page is enabled
+     * raise #UD. */
+    if (v->save.cpl != 0 || !(cpu->hypercall_msr & 1)) {
+        svm_inject_exception(cpu, VEC_UD, false, 0);
+        return;
+    }
+    v->save.rax = hv_hypercall(cpu, cpu->regs.rcx, cpu->regs.rdx, cpu->regs.r8);
+    svm_advance_rip(cpu, 3);
+}
+
+/* Port I/O to the hypervisor's own UART: the root sees a quiet UART that never has input
+ * (LSR = transmitter empty, MSR = CTS/DSR/DCD, everything else 0) and whose output goes
+ * nowhere. Floating-bus 0xff would be wrong for a UART the firmware already found: its
+ * driver would read "data ready" forever. String forms get #GP (no instruction decoder here;
+ * no UART driver uses them). */
+static void io_exit(struct hv_cpu *cpu)
+{
+    struct vmcb *v = cpu->vmcb;
+    u64 info = v->ctl.exit_info1;
+    hv_stats_count(HV_EXIT_IO);
+    if (info & IOIO_STR) {
+        svm_inject_exception(cpu, VEC_GP, true, 0);
+        return;
+    }
+    if (info & IOIO_IN) {
+        u16 reg = (u16)((info >> 16) - arch.log_port);
+        u64 val = reg == 5 ? 0x60 : reg == 6 ? 0xb0 : 0;
+        u64 mask = (info & (1u << 4)) ? 0xff : (info & (1u << 5)) ? 0xffff : 0xffffffff;
+        v->save.rax = (v->save.rax & ~mask) | (val & mask);
+    }
+    v->save.rip = v->ctl.exit_info2;  /* next RIP, reported even without NRIP */
+}
+
+void svm_handle_exit(struct hv_cpu *cpu)
+{
+    struct vmcb *v = cpu->vmcb;
+    u32 code = (u32)v->ctl.exit_code;
+    cpu->exits++;
+    v->ctl.tlb_control = 0;
+    v->ctl.event_inj = 0;
+    /* An exit in the middle of delivering an event: deliver it again on resume. */
+    if (v->ctl.exit_int_info & EVENT_VALID)
+        v->ctl.event_inj = v->ctl.exit_int_info;
+
+    switch (code) {
+    case VMEXIT_CPUID:
+        hv_stats_count(HV_EXIT_CPUID);
+        cpuid_exit(cpu);
+        break;
+    case VMEXIT_MSR:
+        msr_exit(cpu);
+        break;
+    case VMEXIT_VMMCALL:
+        hypercall_exit(cpu);
+        break;
+    case VMEXIT_IOIO:
+        io_exit(cpu);
+        break;
+    case VMEXIT_VMRUN:
+    case VMEXIT_VMLOAD:
+    case VMEXIT_VMSAVE:
+    case VMEXIT_STGI:
+    case VMEXIT_CLGI:
+    case VMEXIT_SKINIT:
+    case VMEXIT_INVLPGA:
+        /* A CPU without SVM (EFER.SVME can never be set in the root) raises #UD. */
+        hv_stats_count(HV_EXIT_SVM_INSN);
+        svm_inject_exception(cpu, VEC_UD, false, 0);
+        break;
+    case VMEXIT_SHUTDOWN:
+        hv_stats_count(HV_EXIT_SHUTDOWN);
+        hv_panic(cpu, "the root partition shut down (triple fault)");
+    case VMEXIT_NPF:
+        hv_stats_count(HV_EXIT_NPF);
+        hv_panic(cpu, "root access to unmapped GPA %lx (error %lx)", v->ctl.exit_info2,
+                 v->ctl.exit_info1);
+    case VMEXIT_INVALID:
+        hv_panic(cpu, "VMRUN refused the root's VMCB (VMEXIT_INVALID)");
+    default:
+        hv_stats_count(HV_EXIT_OTHER);
+        hv_panic(cpu, "unexpected exit code %x", code);
+    }
+}

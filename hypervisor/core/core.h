@@ -1,0 +1,53 @@
+/* The core's global state and the services its parts share: resident memory, logging,
+ * statistics, hypercall dispatch, panic; plus the arch interface the core calls. */
+#ifndef HV_CORE_CORE_H
+#define HV_CORE_CORE_H
+
+#include "lib.h"
+#include "percpu.h"
+#include "hv/abi.h"
+#include "hv/bootinfo.h"
+
+struct hv_global {
+    u64 region_pa, region_size;     /* everything the hypervisor owns */
+    u64 heap_next, heap_end;        /* bump allocator inside the region (physical) */
+    u64 phys_top, ram_top;
+    u64 tsc_khz, tsc_start;
+    bool nrips, gbpages;
+    u32 cpus;
+};
+extern struct hv_global hv;
+
+/* mem.c: resident memory. Pages come zeroed, are never freed, never move. */
+void *hv_alloc_pages(u64 count);
+u64 hv_pa(const void *p);
+/* A root-supplied GPA range the hypervisor may read/write for the root, or NULL when it
+ * touches hypervisor memory or lies above what the root can address. */
+void *hv_root_gpa(u64 gpa, u64 len);
+bool hv_owns(u64 pa);
+
+/* log.c */
+void hv_log_init(u16 port);
+void hv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+u64 hv_log_read(u64 offset, char *out, u32 max, u64 *start, u32 *len);
+u64 hv_log_total(void);
+
+/* stats.c */
+void hv_stats_count(enum hv_exit_reason r);
+void hv_stats_fill(struct hv_stats *s);
+u64 hv_uptime_ns(void);
+
+/* hypercall.c: control, input GPA, output GPA -> result value for RAX. */
+u64 hv_hypercall(struct hv_cpu *cpu, u64 control, u64 in_gpa, u64 out_gpa);
+
+/* panic.c */
+__attribute__((noreturn, format(printf, 2, 3)))
+void hv_panic(struct hv_cpu *cpu, const char *fmt, ...);
+
+/* The arch interface (arch/x86/). */
+int arch_init(const struct hv_boot_info *bi);                 /* shared tables (NPT, maps) */
+int arch_cpu_init(struct hv_cpu *cpu, const struct hv_boot_info *bi);
+__attribute__((noreturn)) void arch_cpu_start(struct hv_cpu *cpu); /* point of no return */
+void arch_dump_guest(struct hv_cpu *cpu);
+
+#endif

@@ -1,0 +1,64 @@
+/* The core's entry from the EFI stub: take over the boot CPU. Runs on the hypervisor's own
+ * page tables and stack. Returns (a negative value) only if nothing was changed yet, so the
+ * stub can hand the firmware back its CPU; on success it never returns: the caller resumes
+ * as the root partition's first VP. */
+#include "core.h"
+#include "../arch/x86/x86.h"
+
+struct hv_global hv;
+static struct hv_cpu cpus[HV_MAX_CPUS];
+
+/* Section .header is placed first by core.lds: the stub reads it out of core.bin. */
+extern char __core_end[];
+long hv_core_entry(struct hv_boot_info *bi);
+__attribute__((section(".header"), used)) static const struct hv_core_header header = {
+    .magic = HV_CORE_MAGIC,
+    .entry = (u64)(uintptr_t)hv_core_entry,
+    .image_size = (u64)(uintptr_t)__core_end - HV_CORE_VA,
+};
+
+struct hv_cpu *hv_cpu_by_apic_id(u32 apic_id)
+{
+    for (u32 i = 0; i < hv.cpus; i++)
+        if (cpus[i].apic_id == apic_id)
+            return &cpus[i];
+    return NULL;
+}
+
+long hv_core_entry(struct hv_boot_info *bi)
+{
+    if (bi->magic != HV_BOOTINFO_MAGIC)
+        return -1;
+    hv.region_pa = bi->region_pa;
+    hv.region_size = bi->region_size;
+    hv.heap_next = bi->heap_pa;
+    hv.heap_end = bi->region_pa + bi->region_size;
+    hv.phys_top = bi->phys_top;
+    hv.ram_top = bi->ram_top;
+    hv.tsc_khz = bi->tsc_khz;
+    hv.tsc_start = bi->tsc_at_start;
+    hv.nrips = bi->nrips;
+    hv.gbpages = bi->gbpages;
+    hv_log_init(bi->log_port);
+    hv_log("hv.efi core (ABI %u) at %p, resident memory %lx-%lx (%lu KiB)", HV_ABI_VERSION,
+           (void *)&header, hv.region_pa, hv.region_pa + hv.region_size - 1,
+           hv.region_size >> 10);
+    hv_log("tsc %lu kHz, RAM top %lx, NPT covers %lx, nrips %d, 1G pages %d", hv.tsc_khz,
+           hv.ram_top, hv.phys_top, hv.nrips, hv.gbpages);
+
+    u32 r[4];
+    cpuid_count(1, 0, r);
+    struct hv_cpu *cpu = &cpus[0];
+    cpu->apic_id = r[1] >> 24;
+    cpu->index = 0;
+    cpu->stack_top = bi->stack_top_va;
+    hv.cpus = 1;
+
+    if (arch_init(bi) < 0 || arch_cpu_init(cpu, bi) < 0) {
+        hv_log("setup failed, returning the CPU to the firmware");
+        return -2;
+    }
+    hv_log("boot CPU (APIC ID %u) ready; %lu KiB of resident memory in use", cpu->apic_id,
+           (hv.heap_next - hv.region_pa) >> 10);
+    arch_cpu_start(cpu);
+}

@@ -1,0 +1,61 @@
+/* Hypercall dispatch: decodes the TLFS control value, checks the caller's rights and the
+ * GPAs it passed, and runs the call. Only the root exists today, so root-only calls are
+ * allowed; every unknown code returns HV_STATUS_INVALID_HYPERCALL_CODE. */
+#include "core.h"
+
+extern u64 hv_hypercall_count;
+
+static u64 call_get_stats(u64 control, u64 out_gpa)
+{
+    if (control & HV_HC_FAST)
+        return HV_STATUS_INVALID_HYPERCALL_INPUT;
+    if (out_gpa & (PAGE_SIZE - 1))
+        return HV_STATUS_INVALID_ALIGNMENT;
+    struct hv_stats *out = hv_root_gpa(out_gpa, sizeof(*out));
+    if (!out)
+        return HV_STATUS_INVALID_PARAMETER;
+    struct hv_stats s;
+    hv_stats_fill(&s);
+    memcpy(out, &s, sizeof(s));
+    return HV_STATUS_SUCCESS;
+}
+
+static u64 call_read_log(u64 control, u64 in_gpa, u64 out_gpa)
+{
+    if (control & HV_HC_FAST)
+        return HV_STATUS_INVALID_HYPERCALL_INPUT;
+    if ((in_gpa | out_gpa) & (PAGE_SIZE - 1))
+        return HV_STATUS_INVALID_ALIGNMENT;
+    struct hv_read_log_in *in = hv_root_gpa(in_gpa, sizeof(*in));
+    struct hv_read_log_out *out = hv_root_gpa(out_gpa, PAGE_SIZE);
+    if (!in || !out)
+        return HV_STATUS_INVALID_PARAMETER;
+    u64 offset = in->offset;           /* read once: the root may change it meanwhile */
+    u64 start;
+    u32 len;
+    u64 end = hv_log_read(offset, (char *)(out + 1), HV_READ_LOG_MAX, &start, &len);
+    out->start = start;
+    out->end = end;
+    out->length = len;
+    out->reserved0 = 0;
+    return HV_STATUS_SUCCESS;
+}
+
+u64 hv_hypercall(struct hv_cpu *cpu, u64 control, u64 in_gpa, u64 out_gpa)
+{
+    (void)cpu;
+    hv_hypercall_count++;
+    u16 code = (u16)(control & HV_HC_CODE_MASK);
+    /* Neither call here is a rep call: a rep count or start is malformed input. */
+    if ((control >> HV_HC_REP_COUNT_SHIFT) & 0x0fff0fffull)
+        if (code == HV_CALL_GET_STATS || code == HV_CALL_READ_LOG)
+            return HV_STATUS_INVALID_HYPERCALL_INPUT;
+    switch (code) {
+    case HV_CALL_GET_STATS:
+        return call_get_stats(control, out_gpa);
+    case HV_CALL_READ_LOG:
+        return call_read_log(control, in_gpa, out_gpa);
+    default:
+        return HV_STATUS_INVALID_HYPERCALL_CODE;
+    }
+}

@@ -1,0 +1,38 @@
+/* The hypervisor's resident memory: one block of EfiReservedMemoryType pages the stub
+ * allocated. The core image sits at its start; the rest is handed out page by page and never
+ * freed, so nothing the hypervisor owns ever moves. */
+#include "core.h"
+
+void *hv_alloc_pages(u64 count)
+{
+    u64 bytes = count * PAGE_SIZE;
+    if (hv.heap_next + bytes > hv.heap_end || hv.heap_next + bytes < hv.heap_next)
+        return NULL;
+    void *p = (void *)hv.heap_next;   /* the host page tables map RAM 1:1 */
+    hv.heap_next += bytes;
+    memset(p, 0, bytes);
+    return p;
+}
+
+u64 hv_pa(const void *p)
+{
+    u64 v = (u64)(uintptr_t)p;
+    if (v >= HV_CORE_VA)              /* core image (text/data/bss) */
+        return v - HV_CORE_VA + hv.region_pa;
+    return v;                         /* heap: identity mapped */
+}
+
+bool hv_owns(u64 pa)
+{
+    return pa >= hv.region_pa && pa - hv.region_pa < hv.region_size;
+}
+
+void *hv_root_gpa(u64 gpa, u64 len)
+{
+    u64 end = gpa + len;
+    if (end < gpa || end > hv.ram_top)
+        return NULL;
+    if (gpa < hv.region_pa + hv.region_size && end > hv.region_pa)
+        return NULL;
+    return (void *)gpa;
+}

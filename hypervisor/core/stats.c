@@ -1,0 +1,42 @@
+/* Counters the statistics hypercall reports: exits by reason, uptime, resident memory. */
+#include "core.h"
+#include "../arch/x86/x86.h"
+
+static u64 exit_counts[HV_EXIT_REASON_COUNT];
+static u64 total_exits;
+u64 hv_hypercall_count;
+
+void hv_stats_count(enum hv_exit_reason r)
+{
+    if ((unsigned)r >= HV_EXIT_REASON_COUNT)
+        r = HV_EXIT_OTHER;
+    exit_counts[r]++;
+    total_exits++;
+}
+
+u64 hv_uptime_ns(void)
+{
+    if (!hv.tsc_khz)
+        return 0;
+    u64 d = rdtsc() - hv.tsc_start;
+    /* d * 1e6 / khz without overflowing for ~days of uptime */
+    return d / hv.tsc_khz * 1000000u + d % hv.tsc_khz * 1000000u / hv.tsc_khz;
+}
+
+void hv_stats_fill(struct hv_stats *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->abi_version = HV_ABI_VERSION;
+    s->exit_reason_count = HV_EXIT_REASON_COUNT;
+    s->uptime_ns = hv_uptime_ns();
+    s->tsc_khz = hv.tsc_khz;
+    s->total_exits = total_exits;
+    s->hypercalls = hv_hypercall_count;
+    s->mem_base = hv.region_pa;
+    s->mem_size = hv.region_size;
+    s->mem_used = hv.heap_next - hv.region_pa;
+    s->log_bytes = hv_log_total();
+    s->cpus = hv.cpus;
+    for (int i = 0; i < HV_EXIT_REASON_COUNT; i++)
+        s->exits[i] = exit_counts[i];
+}

@@ -1,0 +1,252 @@
+/* hv.efi's boot-time stub (an EFI runtime driver started by hvloader.efi): checks the CPU,
+ * allocates the hypervisor's resident memory (EfiReservedMemoryType, never moved or
+ * relocated), copies the core into it, builds the host page tables and stacks, and hands the
+ * CPU over. On success the stub returns EFI_SUCCESS from inside the root partition; on
+ * failure it returns an error with the reason as exit data and leaves the machine as found.
+ * LoadOptions: "log_port=0x2f8" or "log_port=none". */
+#include <efi.h>
+#include <efilib.h>
+#include <stddef.h>
+#include "../arch/x86/x86.h"
+#include "stub.h"
+
+_Static_assert(offsetof(struct hv_guest_start, cr3) == 96, "takeover.S");
+_Static_assert(offsetof(struct hv_guest_start, rflags) == 128, "takeover.S");
+_Static_assert(offsetof(struct hv_guest_start, rip) == 136, "takeover.S");
+_Static_assert(offsetof(struct hv_guest_start, rsp) == 144, "takeover.S");
+
+#define HOST_FLAGS (PTE_P | PTE_W)
+#define STACK_SLOTS_VA (HV_CORE_VA + 0x100000ull)   /* image must end below */
+#define STACK_SLOT 0x10000ull                       /* 64 KiB per stack: rest is guard */
+#define HIGHEST_NPT (1ull << 40)
+
+static EFI_GUID mp_services_guid =
+    { 0x3fdda605, 0xa76e, 0x4f46, { 0xad, 0x29, 0x12, 0xf4, 0x53, 0x1b, 0x3d, 0x08 } };
+struct mp_services {
+    EFI_STATUS (EFIAPI *get_number_of_processors)(struct mp_services *self, UINTN *total,
+                                                  UINTN *enabled);
+};
+
+/* Bump allocation inside the resident block, for what the stub prepares. */
+static uint64_t next_free, region_end;
+
+static void *take_pages(UINTN n)
+{
+    if (next_free + n * 4096 > region_end)
+        return NULL;
+    void *p = (void *)next_free;
+    next_free += n * 4096;
+    SetMem(p, n * 4096, 0);
+    return p;
+}
+
+/* Maps one page or large page (level 0 = 4K, 1 = 2M, 2 = 1G) into the host tables. */
+static BOOLEAN host_map(uint64_t *pml4, uint64_t va, uint64_t pa, int level)
+{
+    uint64_t *t = pml4;
+    for (int l = 3; l > level; l--) {
+        uint64_t idx = (va >> (12 + 9 * l)) & 511;
+        if (!(t[idx] & PTE_P)) {
+            uint64_t *n = take_pages(1);
+            if (!n)
+                return FALSE;
+            t[idx] = (uint64_t)n | HOST_FLAGS;
+        }
+        t = (uint64_t *)(t[idx] & PTE_ADDR);
+    }
+    t[(va >> (12 + 9 * level)) & 511] = pa | HOST_FLAGS | (level ? PTE_PS : 0);
+    return TRUE;
+}
+
+static struct hv_seg seg_from_gdt(uint16_t sel, const struct dtr *gdtr)
+{
+    struct hv_seg s = { .sel = sel };
+    if ((sel & ~3) == 0 || (sel & 4) || (sel | 7) > gdtr->limit)
+        return s;
+    uint64_t d = *(uint64_t *)(gdtr->base + (sel & ~7));
+    s.base = ((d >> 16) & 0xffffff) | ((d >> 56) << 24);
+    s.limit = (uint32_t)((d & 0xffff) | ((d >> 32) & 0xf0000));
+    if (d & (1ull << 55))
+        s.limit = (s.limit << 12) | 0xfff;
+    s.attrib = (uint16_t)(((d >> 40) & 0xff) | (((d >> 52) & 0xf) << 8));
+    return s;
+}
+
+static void capture_firmware_context(struct hv_guest_start *g)
+{
+    struct dtr gdtr, idtr;
+    uint16_t cs, ss, ds, es;
+    __asm__ volatile("sgdt %0; sidt %1" : "=m"(gdtr), "=m"(idtr));
+    __asm__ volatile("mov %%cs, %0; mov %%ss, %1; mov %%ds, %2; mov %%es, %3"
+                     : "=r"(cs), "=r"(ss), "=r"(ds), "=r"(es));
+    g->cs = seg_from_gdt(cs, &gdtr);
+    g->ss = seg_from_gdt(ss, &gdtr);
+    g->ds = seg_from_gdt(ds, &gdtr);
+    g->es = seg_from_gdt(es, &gdtr);
+    g->gdtr_base = gdtr.base;
+    g->gdtr_limit = gdtr.limit;
+    g->idtr_base = idtr.base;
+    g->idtr_limit = idtr.limit;
+    g->cr0 = read_cr0();
+    g->cr4 = read_cr4();
+    g->efer = rdmsr(MSR_EFER);
+    g->pat = rdmsr(MSR_PAT);
+}
+
+/* Highest end of any memory-map entry that is not MMIO. */
+static uint64_t ram_top_from_memory_map(void)
+{
+    UINTN entries, key, desc_size;
+    UINT32 desc_version;
+    EFI_MEMORY_DESCRIPTOR *map = LibMemoryMap(&entries, &key, &desc_size, &desc_version);
+    uint64_t top = 0;
+    if (!map)
+        return 0;
+    for (UINTN i = 0; i < entries; i++) {
+        EFI_MEMORY_DESCRIPTOR *d = (void *)((uint8_t *)map + i * desc_size);
+        if (d->Type == EfiMemoryMappedIO || d->Type == EfiMemoryMappedIOPortSpace)
+            continue;
+        uint64_t end = d->PhysicalStart + d->NumberOfPages * 4096;
+        if (end > top)
+            top = end;
+    }
+    FreePool(map);
+    return top;
+}
+
+static uint16_t parse_log_port(EFI_LOADED_IMAGE *li)
+{
+    uint16_t port = 0x2f8;
+    if (!li || !li->LoadOptions || li->LoadOptionsSize < 2)
+        return port;
+    CHAR16 *o = li->LoadOptions;
+    UINTN n = li->LoadOptionsSize / 2;
+    for (UINTN i = 0; i + 9 <= n; i++) {
+        if (StrnCmp(o + i, L"log_port=", 9))
+            continue;
+        CHAR16 *v = o + i + 9;
+        if (!StrnCmp(v, L"none", 4))
+            return 0;
+        if (v[0] == '0' && (v[1] == 'x' || v[1] == 'X'))
+            v += 2;
+        port = (uint16_t)xtoi(v);
+        return port;
+    }
+    return port;
+}
+
+static EFI_STATUS refuse(EFI_HANDLE image, EFI_STATUS st, const CHAR16 *why)
+{
+    Print(L"hv.efi: not starting: %s\n", why);
+    UINTN size = (StrLen(why) + 1) * sizeof(CHAR16);
+    CHAR16 *data = AllocatePool(size);
+    if (data)
+        CopyMem(data, (void *)why, size);
+    return uefi_call_wrapper(BS->Exit, 4, image, st, data ? size : 0, data);
+}
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
+{
+    static CHAR16 why[512];
+    InitializeLib(image, systab);
+    EFI_LOADED_IMAGE *li = NULL;
+    uefi_call_wrapper(BS->HandleProtocol, 3, image, &LoadedImageProtocol, (void **)&li);
+
+    struct hv_cpu_caps caps = { 0 };
+    if (!hv_cpu_check(&caps, why, sizeof(why)))
+        return refuse(image, EFI_UNSUPPORTED, why);
+
+    /* One CPU for now: a CPU left outside the hypervisor could read its memory. */
+    struct mp_services *mp = NULL;
+    UINTN total = 1, enabled = 1;
+    if (!EFI_ERROR(uefi_call_wrapper(BS->LocateProtocol, 3, &mp_services_guid, NULL,
+                                     (void **)&mp)) && mp)
+        uefi_call_wrapper(mp->get_number_of_processors, 3, mp, &total, &enabled);
+    if (enabled > 1) {
+        SPrint(why, sizeof(why), L"%d CPUs are enabled; this hypervisor runs on one CPU "
+               L"only so far (boot with one CPU)", enabled);
+        return refuse(image, EFI_UNSUPPORTED, why);
+    }
+
+    uint64_t blob_size = hv_core_blob_end - hv_core_blob;
+    const struct hv_core_header *hdr = (const void *)hv_core_blob;
+    if (blob_size < sizeof(*hdr) || hdr->magic != HV_CORE_MAGIC ||
+        hdr->image_size < blob_size || hdr->image_size > STACK_SLOTS_VA - HV_CORE_VA)
+        return refuse(image, EFI_LOAD_ERROR, L"the core image inside hv.efi is damaged");
+
+    EFI_PHYSICAL_ADDRESS region = 0;
+    UINTN pages = HV_REGION_SIZE / 4096;
+    if (EFI_ERROR(uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages,
+                                    EfiReservedMemoryType, pages, &region)))
+        return refuse(image, EFI_OUT_OF_RESOURCES, L"no memory for the hypervisor (16 MiB)");
+    next_free = region;
+    region_end = region + HV_REGION_SIZE;
+    uint8_t *core = take_pages(hdr->image_size / 4096);
+    CopyMem(core, hv_core_blob, blob_size);
+
+    struct hv_boot_info *bi = take_pages(1);
+    uint64_t *pml4 = take_pages(1);
+    bi->magic = HV_BOOTINFO_MAGIC;
+    bi->region_pa = region;
+    bi->region_size = HV_REGION_SIZE;
+    bi->image_pa = region;
+    bi->ram_top = ram_top_from_memory_map();
+    bi->gbpages = caps.gbpages;
+    bi->nrips = caps.nrips;
+    bi->asids = caps.asids;
+    bi->log_port = parse_log_port(li);
+    uint64_t phys_top = 1ull << (caps.phys_bits > 40 ? 40 : caps.phys_bits);
+    if (phys_top < bi->ram_top)
+        phys_top = (bi->ram_top + (1ull << 30) - 1) & ~((1ull << 30) - 1);
+    bi->phys_top = phys_top;
+
+    /* Host page tables: RAM and the low 4 GiB 1:1, the core at HV_CORE_VA, stacks below it
+     * with an unmapped guard page under each. */
+    BOOLEAN ok = pml4 != NULL && bi != NULL;
+    uint64_t host_top = bi->ram_top > (4ull << 30) ? bi->ram_top : (4ull << 30);
+    uint64_t step = caps.gbpages ? (1ull << 30) : (2ull << 20);
+    for (uint64_t a = 0; ok && a < host_top; a += step)
+        ok = host_map(pml4, a, a, caps.gbpages ? 2 : 1);
+    for (uint64_t off = 0; ok && off < hdr->image_size; off += 4096)
+        ok = host_map(pml4, HV_CORE_VA + off, region + off, 0);
+    uint64_t stack_sizes[4] = { HV_STACK_SIZE, HV_IST_SIZE, HV_IST_SIZE, HV_IST_SIZE };
+    uint64_t tops[4];
+    for (int s = 0; ok && s < 4; s++) {
+        uint64_t slot_top = STACK_SLOTS_VA + (s + 1) * STACK_SLOT;
+        uint8_t *mem = take_pages(stack_sizes[s] / 4096);
+        ok = mem != NULL;
+        for (uint64_t off = 0; ok && off < stack_sizes[s]; off += 4096)
+            ok = host_map(pml4, slot_top - stack_sizes[s] + off, (uint64_t)mem + off, 0);
+        tops[s] = slot_top;
+    }
+    if (!ok) {
+        uefi_call_wrapper(BS->FreePages, 2, region, pages);
+        return refuse(image, EFI_OUT_OF_RESOURCES, L"16 MiB are not enough for the host tables");
+    }
+    bi->host_cr3 = (uint64_t)pml4;
+    bi->stack_top_va = tops[0];
+    for (int i = 0; i < 3; i++)
+        bi->ist_top_va[i] = tops[i + 1];
+    bi->heap_pa = next_free;
+
+    /* TSC rate, for the uptime the statistics report. */
+    uint64_t t0 = rdtsc();
+    uefi_call_wrapper(BS->Stall, 1, 10000);
+    bi->tsc_khz = (rdtsc() - t0) / 10;
+    bi->tsc_at_start = rdtsc();
+
+    capture_firmware_context(&bi->guest);
+    int64_t rc = hv_takeover(&bi->guest, bi->host_cr3, hdr->entry, bi->stack_top_va, bi);
+    if (rc != 0) {
+        uefi_call_wrapper(BS->FreePages, 2, region, pages);
+        SPrint(why, sizeof(why), L"the core refused to start (error %d, see the log port)",
+               (INT32)rc);
+        return refuse(image, EFI_DEVICE_ERROR, why);
+    }
+    /* From here on this is the root partition. Wipe the core's copy inside this image: the
+     * image stays mapped (runtime driver) and the root may read it. */
+    SetMem(hv_core_blob, blob_size, 0);
+    Print(L"hv.efi: hypervisor running (%d KiB resident at 0x%lx); firmware continues as the "
+          L"root partition\n", (UINTN)(HV_REGION_SIZE >> 10), region);
+    return EFI_SUCCESS;
+}

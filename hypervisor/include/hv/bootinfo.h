@@ -1,0 +1,64 @@
+/*
+ * The hand-over from the EFI stub (hv.efi) to the resident core: where the core lives, the
+ * memory it may use, and the firmware context it must resume as the root's first VP.
+ * Internal to hypervisor/ (both sides are built from this tree at the same time).
+ */
+#ifndef HV_BOOTINFO_H
+#define HV_BOOTINFO_H
+
+#include <stdint.h>
+
+#define HV_CORE_VA          0xffffffff80000000ull /* the core is linked to run here */
+#define HV_CORE_MAGIC       0x45524f4356486e75ull /* "unHVCORE" (header of core.bin) */
+#define HV_BOOTINFO_MAGIC   0x4f464e49544f4f42ull
+#define HV_REGION_SIZE      (16ull << 20)          /* resident memory, one block */
+#define HV_STACK_SIZE       (16u << 10)
+#define HV_IST_SIZE         (8u << 10)
+#define HV_MAX_CPUS         64
+
+/* First bytes of core.bin (the core's flat image, linked at HV_CORE_VA). */
+struct hv_core_header {
+    uint64_t magic;          /* HV_CORE_MAGIC */
+    uint64_t entry;          /* VA of hv_core_entry() */
+    uint64_t image_size;     /* bytes from HV_CORE_VA to the end of .bss, page aligned */
+    uint64_t reserved;
+};
+
+/* A segment register as the VMCB holds it (AMD APM vol. 2, 15.5.1). */
+struct hv_seg {
+    uint16_t sel;
+    uint16_t attrib;
+    uint32_t limit;
+    uint64_t base;
+};
+
+/* The firmware context the root resumes in (filled by the stub and takeover.S). */
+struct hv_guest_start {
+    struct hv_seg es, cs, ss, ds;
+    uint64_t gdtr_base, idtr_base;
+    uint32_t gdtr_limit, idtr_limit;
+    uint64_t cr0, cr3, cr4, efer, pat;
+    uint64_t rflags, rip, rsp;                 /* set by takeover.S */
+};
+
+struct hv_boot_info {
+    uint64_t magic;                 /* HV_BOOTINFO_MAGIC */
+    uint64_t region_pa;             /* resident memory: [region_pa, region_pa + region_size) */
+    uint64_t region_size;
+    uint64_t image_pa;              /* where core.bin was copied (== region_pa) */
+    uint64_t heap_pa;               /* first free byte after what the stub used, page aligned */
+    uint64_t host_cr3;              /* page tables the stub built for the core */
+    uint64_t stack_top_va;          /* host stack of the boot CPU (guard page below) */
+    uint64_t ist_top_va[3];         /* IST stacks: NMI, #DF, #MC */
+    uint64_t phys_top;              /* first byte above everything the NPT maps */
+    uint64_t ram_top;               /* first byte above the highest RAM in the memory map */
+    uint64_t tsc_khz;               /* measured by the stub with the firmware's Stall() */
+    uint64_t tsc_at_start;
+    uint16_t log_port;              /* 0 = no serial log */
+    uint8_t gbpages;                /* CPU has 1 GiB pages */
+    uint8_t nrips;                  /* CPU reports next RIP on exits */
+    uint32_t asids;                 /* ASIDs the CPU offers */
+    struct hv_guest_start guest;
+};
+
+#endif /* HV_BOOTINFO_H */
