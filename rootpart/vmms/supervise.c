@@ -22,9 +22,9 @@ static int pidfd_open_(pid_t pid)
 	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
-static void on_worker_handle_closed(uv_handle_t *h)
+/* A worker struct lives until the last of its handles has closed. */
+static void worker_release(struct worker *w)
 {
-	struct worker *w = h->data;
 	if (--w->open_handles == 0) {
 		if (w->pidfd >= 0)
 			close(w->pidfd);
@@ -32,9 +32,14 @@ static void on_worker_handle_closed(uv_handle_t *h)
 	}
 }
 
+static void on_worker_handle_closed(uv_handle_t *h)
+{
+	worker_release(h->data);
+}
+
 static void on_worker_conn_closed(struct hv_conn *c)
 {
-	on_worker_handle_closed((uv_handle_t *)&c->pipe);
+	worker_release(c->owner);
 }
 
 static void worker_close_handles(struct worker *w)

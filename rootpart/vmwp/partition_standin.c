@@ -13,6 +13,7 @@ struct partition {
 	struct vmwp *w;
 	uv_timer_t boot;
 	uv_timer_t shutdown;
+	int open_handles;
 };
 
 static void on_boot(uv_timer_t *t)
@@ -42,6 +43,7 @@ static int standin_create(struct vmwp *w, struct partition **out, char *why, siz
 	uv_timer_init(w->loop, &p->boot);
 	uv_timer_init(w->loop, &p->shutdown);
 	p->boot.data = p->shutdown.data = p;
+	p->open_handles = 2;
 	*out = p;
 	return 0;
 }
@@ -67,7 +69,7 @@ static int standin_request_shutdown(struct partition *p, char *why, size_t n)
 static void on_closed(uv_handle_t *h)
 {
 	struct partition *p = h->data;
-	if (h == (uv_handle_t *)&p->shutdown)
+	if (--p->open_handles == 0)
 		free(p);
 }
 

@@ -15,4 +15,4 @@ ls "$T/state/vms" | grep -q tmp && fail "temporary files left in the state folde
 python3 -c 'import json,sys; [json.load(open(f)) for f in sys.argv[1:]]' "$T"/state/vms/* \
   || fail "a state file is not whole JSON"
 grep -q "are not a management request" "$T/log/vmms.log" || fail "garbage not logged"
-echo "PASS mgmt bad input (vmms alive, state whole)"
+finish "mgmt bad input (vmms alive, state whole)"

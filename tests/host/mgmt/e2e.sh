@@ -104,4 +104,4 @@ expect_rc 0 hvctl list --json
 [ "$(echo "$OUT" | tr -d ' \n')" = "[]" ] || fail "list after delete: $OUT"
 [ -z "$(ls "$T/state/vms")" ] || fail "state files left: $(ls "$T/state/vms")"
 grep -q "INFO vmms: deleted VM demo" "$T/log/vmms.log" || fail "vmms.log lacks the delete"
-echo "PASS mgmt e2e"
+finish "mgmt e2e"

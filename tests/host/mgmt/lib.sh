@@ -77,3 +77,15 @@ write_config() {  # write_config FILE NAME [extra json]
 mkdir -p "$T/cfg"
 echo guest > "$T/cfg/guest.elf"
 truncate -s 1M "$T/cfg/disk0.img"
+
+# finish MESSAGE: stops vmms (so that LeakSanitizer reports at its exit in the sanitizer
+# build) and fails if vmms or any worker (their stderr is vmms's) reported a sanitizer error.
+finish() {
+  [ -n "$VMMS_PID" ] && stop_vmms
+  sleep 0.2
+  if grep -E "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" "$T/vmms.out" >/dev/null 2>&1; then
+    cat "$T/vmms.out" >&2
+    fail "sanitizer report from vmms or a worker (above)"
+  fi
+  echo "PASS $1"
+}

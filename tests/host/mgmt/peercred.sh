@@ -22,4 +22,4 @@ stop_vmms
 start_vmms --allow-uid 65534
 expect_rc 0 as_nobody list
 expect_in "$OUT" "NAME" "allowed uid"
-echo "PASS mgmt peercred"
+finish "mgmt peercred"
