@@ -150,7 +150,7 @@ static void on_create(struct client *c, const Hv__Mgmt__Request *req)
 	LIST_INSERT_HEAD(&d->vms, vm, link);
 	hv_log_write(&d->log, HV_LOG_INFO, "vmms", "created VM %s from %s (uid %u)", vm->name,
 		     cr->config_path, (unsigned)c->uid);
-	vmms_events_broadcast(d, vm->name, VM_OFF, VM_OFF, "created");
+	vmms_events_broadcast(d, vm->name, (enum vm_state)0, VM_OFF, "created");
 	vmms_reply_done(c, req->id, "created %s", vm->name);
 }
 
