@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvcheck.ko: exercises hv.efi from the root partition for the QEMU scenarios and shows the
+ * results under /sys/kernel/debug/hvcheck/:
+ *   stats     one HV_CALL_GET_STATS per read, as "key value" lines
+ *   log       the hypervisor's whole log ring (HV_CALL_READ_LOG until the end)
+ *   calls     status of malformed/unknown calls (must be errors, never a crash)
+ *   svm_insn  the trap each SVM instruction raises in the root (6 = #UD expected)
+ * Hypercalls go through Linux's own hypercall page (hv_do_hypercall), so the page the
+ * hypervisor filled in is exercised too. Loads only under hv.efi (identity leaf checked).
+ */
+#include <linux/module.h>
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/gfp.h>
+#include <asm/mshyperv.h>
+#include <asm/asm.h>
+#include <hv/abi.h>
+
+static struct dentry *dir;
+static void *in_page, *out_page;
+static DEFINE_MUTEX(lock);
+
+static const char *const exit_names[HV_EXIT_REASON_COUNT] = {
+	"other", "cpuid", "msr_read", "msr_write", "hypercall", "io", "svm_insn", "npf",
+	"shutdown", "intr", "nmi",
+};
+
+static u64 call(u64 control, void *in, void *out)
+{
+	return hv_do_hypercall(control, in, out) & HV_STATUS_MASK;
+}
+
+static int stats_show(struct seq_file *m, void *unused)
+{
+	struct hv_stats *s = out_page;
+	u64 st;
+	int i;
+
+	mutex_lock(&lock);
+	memset(out_page, 0, PAGE_SIZE);
+	st = call(HV_CALL_GET_STATS, NULL, out_page);
+	seq_printf(m, "status %llu\n", st);
+	if (st == HV_STATUS_SUCCESS) {
+		seq_printf(m, "abi_version %u\nuptime_ns %llu\ntsc_khz %llu\ntotal_exits %llu\n"
+			   "hypercalls %llu\nmem_base 0x%llx\nmem_size %llu\nmem_used %llu\n"
+			   "log_bytes %llu\ncpus %u\n", s->abi_version, s->uptime_ns, s->tsc_khz,
+			   s->total_exits, s->hypercalls, s->mem_base, s->mem_size, s->mem_used,
+			   s->log_bytes, s->cpus);
+		for (i = 0; i < HV_EXIT_REASON_COUNT && i < s->exit_reason_count; i++)
+			seq_printf(m, "exit.%s %llu\n", exit_names[i], s->exits[i]);
+	}
+	mutex_unlock(&lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(stats);
+
+static int log_show(struct seq_file *m, void *unused)
+{
+	struct hv_read_log_in *in = in_page;
+	struct hv_read_log_out *out = out_page;
+	u64 pos = 0, st;
+	int rounds = 0;
+
+	mutex_lock(&lock);
+	do {
+		in->offset = pos;
+		st = call(HV_CALL_READ_LOG, in_page, out_page);
+		if (st != HV_STATUS_SUCCESS) {
+			seq_printf(m, "hvcheck: read-log status %llu\n", st);
+			break;
+		}
+		if (out->length > HV_READ_LOG_MAX) {
+			seq_printf(m, "hvcheck: bad length %u\n", out->length);
+			break;
+		}
+		seq_write(m, out + 1, out->length);
+		pos = out->start + out->length;
+	} while (out->length && pos < out->end && ++rounds < 64);
+	mutex_unlock(&lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(log);
+
+static int calls_show(struct seq_file *m, void *unused)
+{
+	static const u16 codes[] = { 0x0000, 0x0001, 0x8102, 0x80ff, 0xffff };
+	int i;
+
+	mutex_lock(&lock);
+	for (i = 0; i < ARRAY_SIZE(codes); i++)
+		seq_printf(m, "code 0x%04x status %llu\n", codes[i],
+			   call(codes[i], in_page, out_page));
+	/* Root-only calls with bad arguments. */
+	seq_printf(m, "stats_fast status %llu\n", call(HV_CALL_GET_STATS | HV_HC_FAST, NULL, NULL));
+	seq_printf(m, "stats_unaligned status %llu\n",
+		   hv_do_hypercall(HV_CALL_GET_STATS, NULL, (char *)out_page + 8) & HV_STATUS_MASK);
+	seq_printf(m, "stats_rep status %llu\n",
+		   call(HV_CALL_GET_STATS | (1ull << HV_HC_REP_COUNT_SHIFT), NULL, out_page));
+	mutex_unlock(&lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(calls);
+
+/*
+ * Runs one instruction with RAX = 0 (a valid, page-aligned physical address: the CPU checks
+ * the operand of VMRUN/VMLOAD/VMSAVE before the intercept, so an invalid one would give #GP
+ * under any SVM hypervisor). Returns the trap number it raised, or -1 if it completed.
+ */
+#define TRY_INSN(insn)                                                          \
+	({                                                                      \
+		long trap_ = 0;                                                 \
+		asm volatile("1: " insn "\n\tmov $-1, %%rax\n2:\n"               \
+			     _ASM_EXTABLE_FAULT(1b, 2b)                         \
+			     : "+a"(trap_) : "c"(0) : "memory");                \
+		trap_;                                                          \
+	})
+
+static int svm_insn_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "vmrun %ld\n", TRY_INSN("vmrun %%rax"));
+	seq_printf(m, "vmload %ld\n", TRY_INSN("vmload %%rax"));
+	seq_printf(m, "vmsave %ld\n", TRY_INSN("vmsave %%rax"));
+	seq_printf(m, "stgi %ld\n", TRY_INSN("stgi"));
+	seq_printf(m, "clgi %ld\n", TRY_INSN("clgi"));
+	seq_printf(m, "skinit %ld\n", TRY_INSN("skinit"));
+	seq_printf(m, "invlpga %ld\n", TRY_INSN("invlpga %%rax, %%ecx"));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(svm_insn);
+
+static bool under_hv_efi(void)
+{
+	unsigned int eax, ebx, ecx, edx;
+
+	if (!boot_cpu_has(X86_FEATURE_HYPERVISOR))
+		return false;
+	cpuid(HV_CPUID_IDENT, &eax, &ebx, &ecx, &edx);
+	return ebx == HV_IDENT_EBX && ecx == HV_IDENT_ECX && edx == HV_IDENT_EDX;
+}
+
+static int __init hvcheck_init(void)
+{
+	if (!under_hv_efi()) {
+		pr_err("hvcheck: not running under hv.efi (no %s identity leaf)\n",
+		       HV_IDENT_SIGNATURE);
+		return -ENODEV;
+	}
+	in_page = (void *)__get_free_page(GFP_KERNEL | __GFP_ZERO);
+	out_page = (void *)__get_free_page(GFP_KERNEL | __GFP_ZERO);
+	if (!in_page || !out_page) {
+		free_page((unsigned long)in_page);
+		free_page((unsigned long)out_page);
+		return -ENOMEM;
+	}
+	dir = debugfs_create_dir("hvcheck", NULL);
+	debugfs_create_file("stats", 0400, dir, NULL, &stats_fops);
+	debugfs_create_file("log", 0400, dir, NULL, &log_fops);
+	debugfs_create_file("calls", 0400, dir, NULL, &calls_fops);
+	debugfs_create_file("svm_insn", 0400, dir, NULL, &svm_insn_fops);
+	pr_info("hvcheck: hv.efi found (ABI %u)\n", HV_ABI_VERSION);
+	return 0;
+}
+
+static void __exit hvcheck_exit(void)
+{
+	debugfs_remove_recursive(dir);
+	free_page((unsigned long)in_page);
+	free_page((unsigned long)out_page);
+}
+
+module_init(hvcheck_init);
+module_exit(hvcheck_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("hv.efi root-partition test module");
