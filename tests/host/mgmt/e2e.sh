@@ -104,4 +104,13 @@ expect_rc 0 hvctl list --json
 [ "$(echo "$OUT" | tr -d ' \n')" = "[]" ] || fail "list after delete: $OUT"
 [ -z "$(ls "$T/state/vms")" ] || fail "state files left: $(ls "$T/state/vms")"
 grep -q "INFO vmms: deleted VM demo" "$T/log/vmms.log" || fail "vmms.log lacks the delete"
+# A missing worker program is a start failure with the fix in it.
+stop_vmms
+WORKER=$T/no-such-vmwp
+start_vmms
+write_config "$C/third.json" third
+expect_rc 0 hvctl create "$C/third.json"
+expect_rc 1 hvctl start third
+[ "$ERR" = "hvctl: cannot start third: cannot run the worker $T/no-such-vmwp: no such file or directory; install vmwp beside vmms or pass vmms --worker-path" ] || fail "no worker: $ERR"
+[ "$(state_of third)" = failed ] || fail "third is $(state_of third)"
 finish "mgmt e2e"
