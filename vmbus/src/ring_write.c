@@ -24,7 +24,7 @@ int vmbus_ring_writer_attach(struct vmbus_ring_writer *w, const struct vmbus_rin
 		return writer_fail(w, "write_index out of range or unaligned at attach");
 	if (!ring_index_ok(ri, mem->data_size))
 		return writer_fail(w, "read_index out of range or unaligned at attach");
-	w->write = wi;
+	w->write = w->published = wi;
 	w->read_seen = ri;
 	return VMBUS_OK;
 }
@@ -72,12 +72,66 @@ static uint32_t put_iov(struct vmbus_ring_writer *w, uint32_t off, const struct 
 	return off;
 }
 
+/* Publish everything written since the last publish and decide whether to signal. */
+static int writer_publish(struct vmbus_ring_writer *w, bool *signal)
+{
+	struct vmbus_ring_control *ctrl = w->mem.ctrl;
+	uint32_t old = w->published;
+
+	if (w->write == old)
+		return VMBUS_OK;
+	/* release: the packets' bytes are visible before the index that publishes them (pairs
+	 * with the reader's acquire load of write_index). */
+	atomic_store_explicit(&ctrl->write_index, w->write, memory_order_release);
+	w->published = w->write;
+	if (w->pending_set) {
+		/* The space we asked for arrived; stop the reader from signalling for it. */
+		atomic_store_explicit(&ctrl->pending_send_sz, 0, memory_order_relaxed);
+		w->pending_set = false;
+	}
+
+	/* Full fence (store-load): our write_index store must be visible before we load
+	 * interrupt_mask and read_index. Pairs with the fence in vmbus_ring_reader_unmask: the
+	 * reader clears the mask then re-reads write_index; without both fences each side can
+	 * read the other's old value (mask still 1 here, old write_index there) and the reader
+	 * sleeps on a non-empty ring: the lost wake-up. */
+	atomic_thread_fence(memory_order_seq_cst);
+	/* Rule 1: a reader that masked interrupts is draining and will see these packets. */
+	if (atomic_load_explicit(&ctrl->interrupt_mask, memory_order_relaxed))
+		return VMBUS_OK;
+	/* Rule 2: signal only on empty -> non-empty, i.e. the reader had consumed everything up
+	 * to where these packets start; otherwise it is still busy with earlier packets and will
+	 * reach them without a signal. */
+	if (atomic_load_explicit(&ctrl->read_index, memory_order_relaxed) == old) {
+		*signal = true;
+		w->stats.signals++;
+	}
+	return VMBUS_OK;
+}
+
+void vmbus_ring_writer_batch_begin(struct vmbus_ring_writer *w)
+{
+	w->batching = true;
+}
+
+int vmbus_ring_writer_flush(struct vmbus_ring_writer *w, bool *signal)
+{
+	if (!signal)
+		return VMBUS_E_INVAL;
+	*signal = false;
+	if (!w)
+		return VMBUS_E_INVAL;
+	w->batching = false;
+	if (w->broken)
+		return VMBUS_E_BROKEN;
+	return writer_publish(w, signal);
+}
+
 int vmbus_ring_write_raw(struct vmbus_ring_writer *w, uint16_t type, uint16_t flags,
 			 uint64_t trans_id, const struct vmbus_iov *hdr, unsigned nhdr,
 			 const struct vmbus_iov *payload, unsigned npayload, bool *signal)
 {
 	static const uint8_t zeros[8];
-	struct vmbus_ring_control *ctrl;
 	struct vmbus_pkt_desc desc;
 	uint64_t hdr_len, pkt_len, padded, need, trailer;
 	uint32_t size, old, off;
@@ -90,7 +144,6 @@ int vmbus_ring_write_raw(struct vmbus_ring_writer *w, uint16_t type, uint16_t fl
 		return VMBUS_E_INVAL;
 	if (w->broken)
 		return VMBUS_E_BROKEN;
-	ctrl = w->mem.ctrl;
 	size = w->mem.data_size;
 
 	hdr_len = iov_total(hdr, nhdr);
@@ -133,35 +186,12 @@ int vmbus_ring_write_raw(struct vmbus_ring_writer *w, uint16_t type, uint16_t fl
 	ring_copy_in(w->mem.data, size, off, &trailer, sizeof(trailer));
 	off = ring_add(off, sizeof(trailer), size);
 
-	/* release: the packet's bytes are visible before the index that publishes them (pairs
-	 * with the reader's acquire load of write_index). */
-	atomic_store_explicit(&ctrl->write_index, off, memory_order_release);
 	w->write = off;
 	w->stats.packets++;
 	w->stats.bytes += need;
-	if (w->pending_set) {
-		/* The space we asked for arrived; stop the reader from signalling for it. */
-		atomic_store_explicit(&ctrl->pending_send_sz, 0, memory_order_relaxed);
-		w->pending_set = false;
-	}
-
-	/* Full fence (store-load): our write_index store must be visible before we load
-	 * interrupt_mask and read_index. Pairs with the fence in vmbus_ring_reader_unmask: the
-	 * reader clears the mask then re-reads write_index; without both fences each side can
-	 * read the other's old value (mask still 1 here, old write_index there) and the reader
-	 * sleeps on a non-empty ring: the lost wake-up. */
-	atomic_thread_fence(memory_order_seq_cst);
-	/* Rule 1: a reader that masked interrupts is draining and will see this packet. */
-	if (atomic_load_explicit(&ctrl->interrupt_mask, memory_order_relaxed))
-		return VMBUS_OK;
-	/* Rule 2: signal only on empty -> non-empty, i.e. the reader had consumed everything up
-	 * to where this packet starts; otherwise it is still busy with earlier packets and will
-	 * reach this one without a signal. */
-	if (atomic_load_explicit(&ctrl->read_index, memory_order_relaxed) == old) {
-		*signal = true;
-		w->stats.signals++;
-	}
-	return VMBUS_OK;
+	if (w->batching)
+		return VMBUS_OK;	/* published by vmbus_ring_writer_flush */
+	return writer_publish(w, signal);
 }
 
 int vmbus_ring_write_inband(struct vmbus_ring_writer *w, uint64_t trans_id, uint16_t flags,
@@ -211,6 +241,8 @@ int vmbus_ring_writer_request_space(struct vmbus_ring_writer *w, uint32_t ring_b
 	if (w->broken)
 		return VMBUS_E_BROKEN;
 	ctrl = w->mem.ctrl;
+	if (w->write != w->published)
+		return VMBUS_E_INVAL;	/* flush first: the reader cannot free what it cannot see */
 	if (ring_bytes == 0 || ring_bytes > w->mem.data_size - VMBUS_PKT_ALIGN)
 		return VMBUS_E_MSGSIZE;
 	atomic_store_explicit(&ctrl->pending_send_sz, ring_bytes, memory_order_relaxed);

@@ -334,6 +334,42 @@ static void test_signal_rules(void **state)
 	ring_fixture_free(f);
 }
 
+/* Batched writes are invisible until flush, which publishes them at once and signals once. */
+static void test_batched_writes(void **state)
+{
+	struct ring_fixture *f = ring_fixture_new(PAGE, 0);
+	struct vmbus_pkt p;
+	uint8_t buf[32] = { 0 };
+	bool sig = true;
+
+	(void)state;
+	vmbus_ring_writer_batch_begin(&f->w);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(write_bytes(f, i, buf, 32, &sig), VMBUS_OK);
+		assert_false(sig);
+	}
+	assert_int_equal(atomic_load(&f->ctrl->write_index), 0);
+	assert_int_equal(vmbus_ring_peek(&f->r, &p), VMBUS_E_AGAIN);
+	/* waiting for space with unpublished packets would deadlock: refused */
+	assert_int_equal(vmbus_ring_writer_request_space(&f->w, 64), VMBUS_E_INVAL);
+	assert_int_equal(vmbus_ring_writer_flush(&f->w, &sig), VMBUS_OK);
+	assert_true(sig);
+	assert_int_equal(atomic_load(&f->ctrl->write_index), 3 * 56);
+	assert_int_equal(f->w.stats.signals, 1);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(vmbus_ring_peek(&f->r, &p), VMBUS_OK);
+		assert_int_equal(p.desc.trans_id, i);
+		vmbus_ring_consume(&f->r, &p);
+	}
+	/* an empty flush publishes nothing and never signals */
+	assert_int_equal(vmbus_ring_writer_flush(&f->w, &sig), VMBUS_OK);
+	assert_false(sig);
+	/* after flush, writes publish one by one again */
+	assert_int_equal(write_bytes(f, 9, buf, 32, &sig), VMBUS_OK);
+	assert_int_equal(atomic_load(&f->ctrl->write_index), 4 * 56);
+	ring_fixture_free(f);
+}
+
 /* pending_send_sz: the reader signals exactly when its commit makes the free space cross what
  * the blocked writer asked for. */
 static void test_pending_send_sz_rules(void **state)
@@ -702,6 +738,7 @@ int main(void)
 		cmocka_unit_test(test_pkt_access_bounds),
 		cmocka_unit_test(test_signal_rules),
 		cmocka_unit_test(test_pending_send_sz_rules),
+		cmocka_unit_test(test_batched_writes),
 		cmocka_unit_test(test_hostile_write_index),
 		cmocka_unit_test(test_hostile_descriptor),
 		cmocka_unit_test(test_hostile_read_index),

@@ -103,6 +103,22 @@ static int wait_kick(int fd)
 	return 0;
 }
 
+/* Publish a batch; signal the consumer if the library says so. */
+static bool flush_batch(struct shared *s)
+{
+	bool sig;
+
+	if (vmbus_ring_writer_flush(&s->f->w, &sig) != VMBUS_OK) {
+		set_error(s, "producer: flush failed");
+		return false;
+	}
+	if (sig) {
+		s->prod_signals++;
+		kick(s->to_consumer);
+	}
+	return true;
+}
+
 static void *producer(void *arg)
 {
 	struct shared *s = arg;
@@ -111,6 +127,11 @@ static void *producer(void *arg)
 	uint64_t pfns[4];
 
 	for (uint64_t seq = 0; seq < n_packets && !has_error(s); seq++) {
+		/* one stretch in three is written in batches of 4, published by flush */
+		bool batch = (seq / 64) % 3 == 0;
+
+		if (batch && seq % 4 == 0)
+			vmbus_ring_writer_batch_begin(w);
 		struct shape sh = shape_of(seq);
 		struct vmbus_iov iov = { buf, 8 + sh.payload };
 		uint64_t sum;
@@ -133,7 +154,10 @@ static void *producer(void *arg)
 			else
 				rc = vmbus_ring_write_inband(w, seq, 0, &iov, 1, &sig);
 			if (rc == VMBUS_OK) {
-				if (sig) {
+				if (batch && (seq % 4 == 3 || seq + 1 == n_packets)) {
+					if (!flush_batch(s))
+						return NULL;
+				} else if (sig) {
 					s->prod_signals++;
 					kick(s->to_consumer);
 				}
@@ -142,6 +166,12 @@ static void *producer(void *arg)
 			if (rc != VMBUS_E_AGAIN) {
 				set_error(s, "producer: write failed");
 				return NULL;
+			}
+			/* the reader cannot free what it cannot see: publish before waiting */
+			if (w->write != w->published) {
+				if (!flush_batch(s))
+					return NULL;
+				vmbus_ring_writer_batch_begin(w);
 			}
 			if (++spins < 32)
 				continue;

@@ -66,7 +66,9 @@ struct vmbus_ring_stats {
 
 struct vmbus_ring_writer {
 	struct vmbus_ring_mem mem;
-	uint32_t write;		/* private write index; published to ctrl->write_index */
+	uint32_t write;		/* private write index: end of the last packet written */
+	uint32_t published;	/* write_index as last published */
+	bool batching;		/* between batch_begin and flush: writes are not published */
 	uint32_t read_seen;	/* last validated read_index (a lower bound of the free space) */
 	bool pending_set;	/* we asked for pending_send_sz; cleared by the next good write */
 	const char *broken;	/* NULL while healthy, else why */
@@ -130,10 +132,17 @@ int vmbus_ring_write_gpa_direct(struct vmbus_ring_writer *w, uint64_t trans_id, 
 				uint32_t npfn, const struct vmbus_iov *iov, unsigned n,
 				bool *signal);
 
+/* Batching: after batch_begin, writes fill the ring without publishing it (*signal stays
+ * false); flush publishes them all with one index store and one fence, and decides the signal
+ * for the batch as a whole. Flush before waiting for space or for the reader. */
+void vmbus_ring_writer_batch_begin(struct vmbus_ring_writer *w);
+int vmbus_ring_writer_flush(struct vmbus_ring_writer *w, bool *signal);
+
 /* A writer that got VMBUS_E_AGAIN for a packet of ring_bytes (vmbus_ring_packet_bytes) asks
  * the reader to signal once more than ring_bytes are free. Returns VMBUS_OK if the space is
  * already there (retry the write now; nothing to wait for), VMBUS_E_AGAIN if the caller must
- * wait for the reader's signal, VMBUS_E_MSGSIZE if it can never fit. */
+ * wait for the reader's signal, VMBUS_E_MSGSIZE if it can never fit, VMBUS_E_INVAL if
+ * batched packets are still unpublished (flush first). */
 int vmbus_ring_writer_request_space(struct vmbus_ring_writer *w, uint32_t ring_bytes);
 
 /* Free bytes as last seen (a lower bound; the reader may have freed more since). */
