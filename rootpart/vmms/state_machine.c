@@ -76,8 +76,12 @@ bool vm_transition(enum vm_state s, enum vm_action a, const char *vm, enum vm_st
 			*next = s;
 			return true;
 		}
-		snprintf(why, n, "cannot delete %s: it is %s; stop it first (hvctl stop %s)", vm,
-			 st, vm);
+		if (s == VM_RUNNING)
+			snprintf(why, n, "cannot delete %s: it is running; stop it first (hvctl stop "
+				 "%s)", vm, vm);
+		else
+			snprintf(why, n, "cannot delete %s: it is %s; wait until it is off, or turn "
+				 "it off (hvctl stop %s --force), then delete it", vm, st, vm);
 		return false;
 	case VM_ACT_WORKER_RUNNING:
 		if (s == VM_STARTING || s == VM_RUNNING) {

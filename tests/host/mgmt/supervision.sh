@@ -91,11 +91,34 @@ expect_in "$OUT" "exit status is unknown" "re-adopted crash"
 stop_vmms
 HV_STANDIN_SHUTDOWN=ignore start_vmms --max-running 2
 expect_rc 0 hvctl start a
+# Follow a's log from here on, in the background.
+hvctl logs a -f -n 1 > "$T/follow" 2>&1 &
+FOLLOW=$!
+EXTRA_PIDS="$EXTRA_PIDS $FOLLOW"
+# Conflicting requests while a graceful stop is in progress: refused, state intact.
+hvctl stop a --timeout 2 > "$T/stop-out" 2>&1 &
+STOPPER=$!
+wait_state a stopping 20
+expect_rc 1 hvctl start a
+[ "$ERR" = "hvctl: cannot start a: it is stopping; wait until it is off (hvctl events or hvctl show a), then start it" ] || fail "start while stopping: $ERR"
+expect_rc 1 hvctl delete a
+[ "$ERR" = "hvctl: cannot delete a: it is stopping; wait until it is off, or turn it off (hvctl stop a --force), then delete it" ] || fail "delete while stopping: $ERR"
+expect_rc 1 hvctl stop a
+[ "$ERR" = "hvctl: cannot stop a gracefully: it is stopping; wait, or use hvctl stop a --force" ] || fail "stop while stopping: $ERR"
+wait "$STOPPER" || true
+expect_in "$(cat "$T/stop-out")" "the guest did not shut down within 2 s" "first stop"
 expect_rc 1 hvctl stop a --timeout 1
 [ "$ERR" = "hvctl: cannot stop a: the guest did not shut down within 1 s; it is still running: use --force" ] || fail "timeout: $ERR"
 [ "$(state_of a)" = running ] || fail "a after timed-out stop: $(state_of a)"
 expect_rc 0 hvctl stop a --force
 [ "$OUT" = "stopped a (forced off)" ] || fail "force: $OUT"
+# logs -f delivered what the worker wrote after it was started.
+sleep 0.5
+kill "$FOLLOW" 2>/dev/null || true
+F=$(cat "$T/follow")
+expect_in "$F" "WARN vmwp: graceful stop timed out: the guest did not shut down within 2 s" "logs -f"
+expect_in "$F" "INFO vmwp: VM a stopped: forced off" "logs -f"
+expect_in "$F" "INFO vmwp: worker exiting (status 0)" "logs -f"
 
 # The event stream saw the whole story (it was connected to the first vmms only).
 kill "$EXTRA_PIDS" 2>/dev/null || true; EXTRA_PIDS=
