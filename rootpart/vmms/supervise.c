@@ -162,8 +162,8 @@ static void handle_report(struct worker *w, const Hv__Worker__WorkerReport *r)
 	struct vm *vm = w->vm;
 	char why[512], msg[1200];
 	enum vm_state next;
-	if (!vm)
-		return;
+	if (!vm || vm->worker != w)
+		return;     /* a previous worker of this VM, still exiting: no say any more */
 	if (strcmp(r->vm_name, vm->name) != 0 || (w->pid && r->pid != w->pid)) {
 		snprintf(why, sizeof(why), "the worker socket answered for VM '%s' pid %d, expected "
 			 "%s pid %d: not our worker; check the run folder", r->vm_name, (int)r->pid,
@@ -289,6 +289,11 @@ int vmms_worker_spawn(struct vmms *d, struct vm *vm, char *why, size_t n)
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
 		snprintf(why, n, "cannot create the worker channel: %s", strerror(errno));
 		return -1;
+	}
+	/* A failed start's worker may still be exiting: it no longer speaks for this VM. */
+	if (vm->worker) {
+		vm->worker->vm = NULL;
+		vm->worker = NULL;
 	}
 	struct worker *w = worker_new(d, vm);
 	if (!w || !w->conn_open) {
