@@ -107,6 +107,15 @@ uv_loop_t *vmbus_server_loop(struct vmbus_server *s) { return s->loop; }
 const struct vmbus_transport *vmbus_server_transport(struct vmbus_server *s) { return &s->tp; }
 uint32_t vmbus_server_version(const struct vmbus_server *s) { return s->connected ? s->version : 0; }
 
+void vmbus_server_get_stats(const struct vmbus_server *s, struct vmbus_server_stats *st)
+{
+	st->channels = 0;
+	for (struct vmbus_channel *ch = s->channels; ch; ch = ch->next)
+		st->channels++;
+	st->gpadls = s->gpadl_count;
+	st->gpadl_pages = s->gpadl_pages;
+}
+
 struct vmbus_channel *server_find_relid(struct vmbus_server *s, uint32_t relid)
 {
 	for (struct vmbus_channel *ch = s->channels; ch; ch = ch->next)

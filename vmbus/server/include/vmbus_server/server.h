@@ -73,6 +73,14 @@ void vmbus_server_log(struct vmbus_server *s, enum vmbus_log_level level, const 
 /* Negotiated protocol version (0 while not connected). */
 uint32_t vmbus_server_version(const struct vmbus_server *s);
 
+/* What the guest currently makes the server hold (hvctl show; tests check nothing leaks). */
+struct vmbus_server_stats {
+	uint32_t channels;		/* registered, rescinded ones included */
+	uint32_t gpadls;		/* complete or collecting */
+	uint32_t gpadl_pages;
+};
+void vmbus_server_get_stats(const struct vmbus_server *s, struct vmbus_server_stats *st);
+
 /* ---- the VSP framework ---- */
 
 /* What vsp_ops.packet returns. */
