@@ -414,6 +414,8 @@ static json_object *parse_json(struct parse_ctx *p, const char *text, size_t len
 		     VM_CONFIG_MAX_BYTES);
 		return NULL;
 	}
+	if (len == 0)
+		text = "";     /* an empty bytes field arrives as NULL */
 	if (memchr(text, '\0', len)) {
 		fail(p, "(file)", "contains a NUL byte: a VM config is JSON text");
 		return NULL;
