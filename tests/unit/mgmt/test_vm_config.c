@@ -246,6 +246,11 @@ static void test_size_and_nul(void **state)
 	assert_non_null(strstr(errors, "(file): contains a NUL byte"));
 	free(errors);
 	vm_config_free(&cfg);
+	/* An empty bytes field reaches the parser as (NULL, 0). */
+	assert_int_equal(vm_config_parse(cfg_file, NULL, 0, &cfg, &errors), -1);
+	assert_non_null(strstr(errors, "(file): the JSON text ends too early"));
+	free(errors);
+	vm_config_free(&cfg);
 	size_t big = VM_CONFIG_MAX_BYTES + 1;
 	char *text = malloc(big);
 	memset(text, ' ', big);
