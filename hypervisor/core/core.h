@@ -15,6 +15,8 @@ struct hv_global {
     u64 tsc_khz, tsc_start;
     bool nrips, gbpages;
     u32 cpus;
+    u32 ram_range_count;
+    struct hv_ram_range ram[HV_MAX_RAM_RANGES];
 };
 extern struct hv_global hv;
 

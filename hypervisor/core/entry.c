@@ -39,10 +39,14 @@ long hv_core_entry(struct hv_boot_info *bi)
     hv.tsc_start = bi->tsc_at_start;
     hv.nrips = bi->nrips;
     hv.gbpages = bi->gbpages;
+    hv.ram_range_count = bi->ram_range_count <= HV_MAX_RAM_RANGES ? bi->ram_range_count
+                                                                   : HV_MAX_RAM_RANGES;
+    memcpy(hv.ram, bi->ram, sizeof(hv.ram));
     hv_log_init(bi->log_port);
     hv_log("hv.efi core (ABI %u) at %p, resident memory %lx-%lx (%lu KiB)", HV_ABI_VERSION,
            (void *)&header, hv.region_pa, hv.region_pa + hv.region_size - 1,
            hv.region_size >> 10);
+    hv_log("%u RAM ranges for root GPAs", hv.ram_range_count);
     hv_log("tsc %lu kHz, RAM top %lx, NPT covers %lx, nrips %d, 1G pages %d", hv.tsc_khz,
            hv.ram_top, hv.phys_top, hv.nrips, hv.gbpages);
 

@@ -27,12 +27,17 @@ bool hv_owns(u64 pa)
     return pa >= hv.region_pa && pa - hv.region_pa < hv.region_size;
 }
 
+/* Only the root's RAM as the firmware's memory map described it (never MMIO, firmware
+ * runtime memory or ACPI NVS), minus the hypervisor's block. */
 void *hv_root_gpa(u64 gpa, u64 len)
 {
     u64 end = gpa + len;
-    if (end < gpa || end > hv.ram_top)
+    if (end <= gpa)
         return NULL;
     if (gpa < hv.region_pa + hv.region_size && end > hv.region_pa)
         return NULL;
-    return (void *)gpa;
+    for (u32 i = 0; i < hv.ram_range_count; i++)
+        if (gpa >= hv.ram[i].start && end <= hv.ram[i].end)
+            return (void *)gpa;
+    return NULL;
 }

@@ -93,8 +93,23 @@ static void capture_firmware_context(struct hv_guest_start *g)
     g->pat = rdmsr(MSR_PAT);
 }
 
-/* Highest end of any memory-map entry that is not MMIO. */
-static uint64_t ram_top_from_memory_map(void)
+static BOOLEAN is_root_ram(UINT32 type)
+{
+    switch (type) {
+    case EfiLoaderCode:
+    case EfiLoaderData:
+    case EfiBootServicesCode:
+    case EfiBootServicesData:
+    case EfiConventionalMemory:
+    case EfiACPIReclaimMemory:
+        return TRUE;
+    }
+    return FALSE;
+}
+
+/* The highest end of any memory-map entry that is not MMIO, and the RAM Linux may own
+ * (merged ranges); the hypervisor's own block is taken out by the core. */
+static uint64_t scan_memory_map(struct hv_boot_info *bi)
 {
     UINTN entries, key, desc_size;
     UINT32 desc_version;
@@ -106,9 +121,17 @@ static uint64_t ram_top_from_memory_map(void)
         EFI_MEMORY_DESCRIPTOR *d = (void *)((uint8_t *)map + i * desc_size);
         if (d->Type == EfiMemoryMappedIO || d->Type == EfiMemoryMappedIOPortSpace)
             continue;
-        uint64_t end = d->PhysicalStart + d->NumberOfPages * 4096;
+        uint64_t start = d->PhysicalStart, end = start + d->NumberOfPages * 4096;
         if (end > top)
             top = end;
+        if (!is_root_ram(d->Type))
+            continue;
+        struct hv_ram_range *last = bi->ram_range_count ? &bi->ram[bi->ram_range_count - 1]
+                                                        : NULL;
+        if (last && last->end == start)
+            last->end = end;
+        else if (bi->ram_range_count < HV_MAX_RAM_RANGES)
+            bi->ram[bi->ram_range_count++] = (struct hv_ram_range){ start, end };
     }
     FreePool(map);
     return top;
@@ -190,7 +213,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
     bi->region_pa = region;
     bi->region_size = HV_REGION_SIZE;
     bi->image_pa = region;
-    bi->ram_top = ram_top_from_memory_map();
+    bi->ram_top = scan_memory_map(bi);
     bi->gbpages = caps.gbpages;
     bi->nrips = caps.nrips;
     bi->asids = caps.asids;

@@ -63,9 +63,14 @@ void cpuid_exit(struct hv_cpu *cpu)
         synthetic_leaf(leaf, r);
     } else {
         cpuid_count(leaf, sub, r);
-        if (leaf == 1)
+        if (leaf == 1) {
             r[2] |= 1u << 31;         /* hypervisor present */
-        else if (leaf == 0x80000001u)
+            /* OSXSAVE mirrors CR4.OSXSAVE: the root's, not the host's. */
+            r[2] = (r[2] & ~(1u << 27)) | (v->save.cr4 & (1u << 18) ? 1u << 27 : 0);
+        } else if (leaf == 7 && sub == 0) {
+            r[2] = (r[2] & ~(1u << 4)) | (v->save.cr4 & (1u << 22) ? 1u << 4 : 0); /* OSPKE */
+        }
+        if (leaf == 0x80000001u)
             r[2] &= ~(1u << 2);       /* SVM */
         else if (leaf == 0x8000000au)
             r[0] = r[1] = r[2] = r[3] = 0;

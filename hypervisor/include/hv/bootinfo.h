@@ -15,6 +15,7 @@
 #define HV_STACK_SIZE       (16u << 10)
 #define HV_IST_SIZE         (8u << 10)
 #define HV_MAX_CPUS         64
+#define HV_MAX_RAM_RANGES   64
 
 /* First bytes of core.bin (the core's flat image, linked at HV_CORE_VA). */
 struct hv_core_header {
@@ -41,6 +42,12 @@ struct hv_guest_start {
     uint64_t rflags, rip, rsp;                 /* set by takeover.S */
 };
 
+/* A range of the root's RAM (from the firmware's memory map) the hypervisor may read or
+ * write when the root hands it a GPA (hypercall page, hypercall input/output pages). */
+struct hv_ram_range {
+    uint64_t start, end;
+};
+
 struct hv_boot_info {
     uint64_t magic;                 /* HV_BOOTINFO_MAGIC */
     uint64_t region_pa;             /* resident memory: [region_pa, region_pa + region_size) */
@@ -59,6 +66,9 @@ struct hv_boot_info {
     uint8_t nrips;                  /* CPU reports next RIP on exits */
     uint32_t asids;                 /* ASIDs the CPU offers */
     struct hv_guest_start guest;
+    uint32_t ram_range_count;
+    uint32_t reserved0;
+    struct hv_ram_range ram[HV_MAX_RAM_RANGES];
 };
 
 #endif /* HV_BOOTINFO_H */
