@@ -2,10 +2,11 @@
  * unknown keys and malformed values rejected with the line number. */
 #include "cfg.h"
 
+/* a[0..n) equals the NUL-terminated b (b is never read past its end). */
 static int seq(const char *a, const char *b, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i])
+        if (!b[i] || a[i] != b[i])
             return 0;
     return b[n] == 0;
 }
