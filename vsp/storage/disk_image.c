@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 int disk_image_open(struct disk_image *d, const char *path, bool readonly, bool try_direct,
@@ -20,7 +22,15 @@ int disk_image_open(struct disk_image *d, const char *path, bool readonly, bool 
 	memset(d, 0, sizeof(*d));
 	d->fd = -1;
 	if (try_direct) {
+		struct statfs sf;
 		fd = open(path, flags | O_DIRECT);
+		/* Memory file systems accept O_DIRECT (Linux >= 6.6) but gain nothing from it:
+		 * there the page cache is the disk, and buffered I/O can complete inline. */
+		if (fd >= 0 && fstatfs(fd, &sf) == 0 &&
+		    (sf.f_type == TMPFS_MAGIC || sf.f_type == RAMFS_MAGIC)) {
+			close(fd);
+			fd = -1;
+		}
 		if (fd >= 0)
 			d->direct = true;
 	}
@@ -134,9 +144,14 @@ int disk_image_rw(struct disk_image *d, bool write, const struct iovec *iov, int
 		return -EINVAL;
 	if (nowait) {
 		/* Synchronous O_DIRECT waits for the device even with RWF_NOWAIT. */
-		if (d->direct)
+		if (d->direct || d->no_nowait)
 			return -EAGAIN;
-		return rw_all(d->fd, write, iov, n, off, RWF_NOWAIT);
+		ret = rw_all(d->fd, write, iov, n, off, RWF_NOWAIT);
+		if (ret == -EOPNOTSUPP) {
+			d->no_nowait = true;	/* e.g. tmpfs: never again, use the threads */
+			return -EAGAIN;
+		}
+		return ret;
 	}
 	if (!d->direct || iov_aligned(iov, n, off, d->dio_align))
 		return rw_all(d->fd, write, iov, n, off, 0);

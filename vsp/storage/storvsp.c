@@ -58,6 +58,7 @@ struct storvsp {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct storvsp_req *work, *work_tail;
+	struct storvsp_req *batch, *batch_tail;	/* loop thread: not yet handed over */
 	struct storvsp_req *done;
 	bool stopping;
 	uint32_t nthreads;
@@ -85,10 +86,14 @@ static int run_io(struct storvsp *sp, struct storvsp_req *r)
 	return ret;
 }
 
+/* Each thread takes up to this many requests per visit to the queue: few lock round trips,
+ * yet several threads share a deep queue. */
+#define STORVSP_GRAB	8
+
 static void *io_thread(void *arg)
 {
 	struct storvsp *sp = arg;
-	struct storvsp_req *r;
+	struct storvsp_req *grab, *last, *r;
 
 	pthread_mutex_lock(&sp->lock);
 	for (;;) {
@@ -96,33 +101,57 @@ static void *io_thread(void *arg)
 			pthread_cond_wait(&sp->cond, &sp->lock);
 		if (sp->stopping)
 			break;
-		r = sp->work;
-		sp->work = r->next;
+		grab = last = sp->work;
+		for (int i = 1; i < STORVSP_GRAB && last->next; i++)
+			last = last->next;
+		sp->work = last->next;
 		if (!sp->work)
 			sp->work_tail = NULL;
+		else
+			pthread_cond_signal(&sp->cond);	/* more left: wake a sibling */
+		last->next = NULL;
 		pthread_mutex_unlock(&sp->lock);
-		r->io_result = run_io(sp, r);
+		for (r = grab; r; r = r->next)
+			r->io_result = run_io(sp, r);
 		pthread_mutex_lock(&sp->lock);
-		r->next = sp->done;
-		sp->done = r;
-		uv_async_send(&sp->done_async);
+		last->next = sp->done;
+		sp->done = grab;
+		uv_async_send(&sp->done_async);	/* coalesced by libuv */
 	}
 	pthread_mutex_unlock(&sp->lock);
 	return NULL;
 }
 
+/* Requests wait in a loop-private batch until the drain pass ends, then go over at once. */
 static void queue_io(struct storvsp *sp, struct storvsp_req *r)
 {
 	sp->stats.thread_io++;
 	r->next = NULL;
+	if (sp->batch_tail)
+		sp->batch_tail->next = r;
+	else
+		sp->batch = r;
+	sp->batch_tail = r;
+}
+
+static void submit_batch(struct storvsp *sp)
+{
+	if (!sp->batch)
+		return;
 	pthread_mutex_lock(&sp->lock);
 	if (sp->work_tail)
-		sp->work_tail->next = r;
+		sp->work_tail->next = sp->batch;
 	else
-		sp->work = r;
-	sp->work_tail = r;
+		sp->work = sp->batch;
+	sp->work_tail = sp->batch_tail;
 	pthread_cond_signal(&sp->cond);
 	pthread_mutex_unlock(&sp->lock);
+	sp->batch = sp->batch_tail = NULL;
+}
+
+static void on_drained(struct vmbus_channel *ch)
+{
+	submit_batch(vmbus_channel_ctx(ch));
 }
 
 /* ---- completions ---- */
@@ -487,6 +516,7 @@ static void on_close(struct vmbus_channel *ch)
 
 	sp->open = false;
 	sp->gen++;		/* requests still on the threads are dropped when they finish */
+	submit_batch(sp);	/* (they hold inflight slots until then) */
 	sp->stalled = false;
 	while (sp->pending) {
 		struct storvsp_req *r = sp->pending;
@@ -506,6 +536,11 @@ static void stop_threads(struct storvsp *sp)
 {
 	struct storvsp_req *r, *next;
 
+	for (r = sp->batch; r; r = next) {	/* never handed over */
+		next = r->next;
+		free(r);
+	}
+	sp->batch = sp->batch_tail = NULL;
 	pthread_mutex_lock(&sp->lock);
 	for (r = sp->work; r; r = next) {	/* queued, not started: drop */
 		next = r->next;
@@ -541,6 +576,7 @@ static void on_destroy(struct vmbus_channel *ch)
 static const struct vmbus_vsp_ops storvsp_ops = {
 	.open = on_open,
 	.packet = on_packet,
+	.drained = on_drained,
 	.writable = on_writable,
 	.close = on_close,
 	.destroy = on_destroy,

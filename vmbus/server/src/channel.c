@@ -263,6 +263,8 @@ void channel_drain(struct vmbus_channel *ch)
 		}
 		if (ch->state != VMBUS_CHANNEL_OPEN)
 			break;
+		if (ch->ops->drained)
+			ch->ops->drained(ch);
 		if (vmbus_ring_commit(&ch->in, &sig) != VMBUS_OK) {
 			vmbus_channel_break(ch, "guest->host ring corrupt at commit");
 			break;

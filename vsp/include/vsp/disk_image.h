@@ -20,11 +20,13 @@ struct disk_image {
 	uint32_t block_size;
 	bool readonly;
 	bool direct;		/* opened with O_DIRECT */
+	bool no_nowait;		/* the file system refuses RWF_NOWAIT */
 	uint32_t dio_align;	/* O_DIRECT: buffer address / length / offset alignment */
 	char path[256];
 };
 
-/* Open path. err (errlen bytes) says why on failure. Returns 0 or -errno. A file whose size is
+/* Open path, with O_DIRECT if try_direct and the file system is backed by a device (not on
+ * tmpfs/ramfs, where the page cache is the storage). err (errlen bytes) says why on failure. Returns 0 or -errno. A file whose size is
  * not a multiple of the block size, or below one block, is refused. */
 int disk_image_open(struct disk_image *d, const char *path, bool readonly, bool try_direct,
 		    char *err, size_t errlen);

@@ -101,6 +101,9 @@ struct vmbus_vsp_ops {
 	/* One packet from the guest, in place (zero copy: read each field once, see
 	 * vmbus/packet.h). */
 	enum vmbus_vsp_verdict (*packet)(struct vmbus_channel *ch, const struct vmbus_pkt *pkt);
+	/* Optional: a drain pass over the ring ended (batch boundary: hand queued work over to
+	 * I/O threads in one go). */
+	void (*drained)(struct vmbus_channel *ch);
 	/* The guest freed ring space the VSP asked for with vmbus_channel_request_space(). */
 	void (*writable)(struct vmbus_channel *ch);
 	/* The channel stops (guest close, rescind, unload, broken, server destroy): from the
