@@ -174,17 +174,36 @@ int vmbus_ring_write_raw(struct vmbus_ring_writer *w, uint16_t type, uint16_t fl
 	desc.trans_id = trans_id;
 
 	old = w->write;
-	ring_copy_in(w->mem.data, size, old, &desc, sizeof(desc));
-	off = ring_add(old, sizeof(desc), size);
-	off = put_iov(w, off, hdr, nhdr);
-	off = put_iov(w, off, payload, npayload);
-	if (padded != pkt_len) {
-		ring_copy_in(w->mem.data, size, off, zeros, (uint32_t)(padded - pkt_len));
-		off = ring_add(off, (uint32_t)(padded - pkt_len), size);
-	}
 	trailer = (uint64_t)old << 32;
-	ring_copy_in(w->mem.data, size, off, &trailer, sizeof(trailer));
-	off = ring_add(off, sizeof(trailer), size);
+	if (old + need <= size) {
+		/* Fast path, the packet does not wrap: fixed-size pieces as plain stores. */
+		uint8_t *dst = w->mem.data + old, *p = dst + sizeof(desc);
+
+		__builtin_memcpy(dst, &desc, sizeof(desc));
+		if (padded != pkt_len)	/* zero the last word first; the payload overwrites its head */
+			__builtin_memcpy(dst + padded - 8, zeros, 8);
+		for (unsigned i = 0; i < nhdr; i++) {
+			memcpy(p, hdr[i].base, hdr[i].len);
+			p += hdr[i].len;
+		}
+		for (unsigned i = 0; i < npayload; i++) {
+			memcpy(p, payload[i].base, payload[i].len);
+			p += payload[i].len;
+		}
+		__builtin_memcpy(dst + padded, &trailer, sizeof(trailer));
+		off = ring_add(old, (uint32_t)need, size);
+	} else {
+		ring_copy_in(w->mem.data, size, old, &desc, sizeof(desc));
+		off = ring_add(old, sizeof(desc), size);
+		off = put_iov(w, off, hdr, nhdr);
+		off = put_iov(w, off, payload, npayload);
+		if (padded != pkt_len) {
+			ring_copy_in(w->mem.data, size, off, zeros, (uint32_t)(padded - pkt_len));
+			off = ring_add(off, (uint32_t)(padded - pkt_len), size);
+		}
+		ring_copy_in(w->mem.data, size, off, &trailer, sizeof(trailer));
+		off = ring_add(off, sizeof(trailer), size);
+	}
 
 	w->write = off;
 	w->stats.packets++;

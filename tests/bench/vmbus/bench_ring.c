@@ -10,6 +10,7 @@
 #include <ck_ring.h>
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,8 +24,9 @@
 
 #define RING_DATA (256u * 1024)	/* per direction, like a mid-sized VMBus channel */
 #define MAX_ROUNDS 64
-#define SPIN_EMPTY 20000	/* consumer polls this long before unmasking and sleeping */
-#define SPIN_FULL 20000		/* producer retries this long before asking for space */
+#define SPIN_PAUSE 128		/* busy polls (pause) before yielding the CPU */
+#define SPIN_EMPTY 2000		/* consumer polls (pause, then yield) this long before sleeping */
+#define SPIN_FULL 2000		/* producer retries this long before asking for space */
 
 enum subject { S_VMBUS, S_VMBUS_BATCH, S_MEMCPY, S_PIPE, S_CK, NSUBJ };
 static const char *subj_name[NSUBJ] = { "vmbus", "vmbus_batch16", "memcpy", "pipe", "ck_ring" };
@@ -44,9 +46,14 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-static inline void cpu_relax(void)
+/* Waiting without a doorbell, the same for every spinning subject: pause a little, then give
+ * the CPU away (the machine is shared; a spinning thread may be keeping its peer off it). */
+static inline void backoff(int spins)
 {
-	__builtin_ia32_pause();
+	if (spins < SPIN_PAUSE)
+		__builtin_ia32_pause();
+	else
+		sched_yield();
 }
 
 /* The consumer's work on every payload, for every subject: read it all (a fold of its words)
@@ -133,10 +140,8 @@ static void *vm_consumer(void *arg)
 		/* empty: poll for a while (streaming), then unmask, re-check and sleep */
 		int spins = 0;
 
-		while (spins < SPIN_EMPTY && vmbus_ring_reader_has_data(&c->r) == 0) {
-			cpu_relax();
-			spins++;
-		}
+		while (spins < SPIN_EMPTY && vmbus_ring_reader_has_data(&c->r) == 0)
+			backoff(spins++);
 		if (spins < SPIN_EMPTY)
 			continue;
 		if (vmbus_ring_reader_unmask(&c->r) == 0)
@@ -178,8 +183,8 @@ static void vm_producer(struct vm_ctx *c, unsigned batch)
 				vm_flush(c);
 				vmbus_ring_writer_batch_begin(&c->w);
 			}
-			if (++spins < SPIN_FULL) {
-				cpu_relax();
+			if (spins < SPIN_FULL) {
+				backoff(spins++);
 				continue;
 			}
 			if (vmbus_ring_writer_request_space(&c->w, need) == VMBUS_E_AGAIN)
@@ -336,13 +341,16 @@ static void *ck_consumer(void *arg)
 	struct ck_ctx *c = arg;
 	uint64_t seq = 0, acc = 0;
 
+	int spins = 0;
+
 	while (seq < n_packets) {
 		void *slot;
 
 		if (!ck_ring_dequeue_spsc(&c->ring, c->buf, &slot)) {
-			cpu_relax();
+			backoff(spins++);
 			continue;
 		}
+		spins = 0;
 		acc += consume_payload(slot, c->size, seq++);
 	}
 	c->sink = acc;
@@ -372,8 +380,10 @@ static double run_ck(uint32_t size)
 
 		memcpy(src_payload, &seq, 8);
 		memcpy(slot, src_payload, size);
+		int spins = 0;
+
 		while (!ck_ring_enqueue_spsc(&c->ring, c->buf, slot))
-			cpu_relax();
+			backoff(spins++);
 	}
 	pthread_join(t, NULL);
 	t1 = now();
