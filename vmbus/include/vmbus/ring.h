@@ -13,7 +13,7 @@
  *   - a reader masks while draining and, after unmasking, must drain again if data arrived;
  *   - a writer that finds no space asks with vmbus_ring_writer_request_space(); the reader's
  *     commit returns *signal = true when the free space crosses pending_send_sz.
- * Memory ordering is C11 acquire/release plus two sequentially consistent fences; each is
+ * Memory ordering is C11 acquire/release plus two pairs of store-load (seq_cst) fences; each is
  * explained where it is issued (src/ring_write.c, src/ring_read.c) and in docs/vmbus.md. */
 #ifndef VMBUS_RING_H
 #define VMBUS_RING_H
