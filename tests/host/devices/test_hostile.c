@@ -126,6 +126,10 @@ static void test_malformed_messages(void **st)
 		assert_int_equal(vmbus_client_post(&e->sim.client, 1, &m, 9), 0);
 	}
 	sim_run_for(&e->sim, 5);
+	/* a flood of bad messages does not flood the VM log (rate limit) */
+	for (int i = 0; i < 500; i++)
+		assert_int_equal(vmbus_client_post(&e->sim.client, 1, junk, 3), 0);
+	assert_true(e->sim.nlog < 100);
 	/* out of order: GPADL body without header, open without GPADL, close of never opened */
 	memset(&m, 0, sizeof(m));
 	m.gpadl_body.h.type = VMBUS_CHMSG_GPADL_BODY;

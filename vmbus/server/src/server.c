@@ -19,6 +19,10 @@ static const uint32_t server_versions[] = {
 	VMBUS_VERSION_WIN8_1,	  VMBUS_VERSION_WIN8,
 };
 
+/* Warnings are mostly the guest's doing: at most SERVER_WARN_BURST per second reach the VM log,
+ * so that a guest cannot flood it; the count of the suppressed ones follows. */
+#define SERVER_WARN_BURST	50
+
 static void vlog(struct vmbus_server *s, enum vmbus_log_level level, const char *component,
 		 const char *fmt, va_list ap)
 {
@@ -26,6 +30,23 @@ static void vlog(struct vmbus_server *s, enum vmbus_log_level level, const char 
 
 	if (!s->log)
 		return;
+	if (level == VMBUS_LOG_WARN) {
+		uint64_t now = uv_now(s->loop);
+		if (now - s->warn_window_ms >= 1000) {
+			if (s->warn_suppressed) {
+				snprintf(line, sizeof(line), "%u warnings suppressed (rate limit)",
+					 s->warn_suppressed);
+				s->log(s->log_ctx, VMBUS_LOG_WARN, "vmbus", line);
+			}
+			s->warn_window_ms = now;
+			s->warn_count = 0;
+			s->warn_suppressed = 0;
+		}
+		if (++s->warn_count > SERVER_WARN_BURST) {
+			s->warn_suppressed++;
+			return;
+		}
+	}
 	vsnprintf(line, sizeof(line), fmt, ap);
 	s->log(s->log_ctx, level, component, line);
 }

@@ -69,6 +69,8 @@ struct vmbus_server {
 	uint32_t gpadl_pages;
 
 	bool destroying;
+	uint64_t warn_window_ms;	/* log rate limit (server.c) */
+	uint32_t warn_count, warn_suppressed;
 };
 
 /* server.c */
