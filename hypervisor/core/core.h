@@ -39,6 +39,12 @@ void hv_stats_count(enum hv_exit_reason r);
 void hv_stats_fill(struct hv_stats *s);
 u64 hv_uptime_ns(void);
 
+/* reftime.c: partition reference time (100 ns units since start) */
+void hv_reftime_init(void);
+bool hv_reftime_available(void);
+u64 hv_reftime_now(void);
+void hv_reftime_fill_page(void *page);
+
 /* hypercall.c: control, input GPA, output GPA -> result value for RAX. */
 u64 hv_hypercall(struct hv_cpu *cpu, u64 control, u64 in_gpa, u64 out_gpa);
 

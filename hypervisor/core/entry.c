@@ -43,6 +43,7 @@ long hv_core_entry(struct hv_boot_info *bi)
                                                                    : HV_MAX_RAM_RANGES;
     memcpy(hv.ram, bi->ram, sizeof(hv.ram));
     hv_log_init(bi->log_port);
+    hv_reftime_init();
     hv_log("hv.efi core (ABI %u) at %p, resident memory %lx-%lx (%lu KiB)", HV_ABI_VERSION,
            (void *)&header, hv.region_pa, hv.region_pa + hv.region_size - 1,
            hv.region_size >> 10);

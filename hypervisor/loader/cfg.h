@@ -11,7 +11,7 @@
 enum hv_on_failure { HV_ON_FAILURE_BOOT = 0, HV_ON_FAILURE_STOP = 1 };
 
 struct hv_cfg {
-    char hypervisor[HV_CFG_PATH_MAX];
+    char hypervisor[HV_CFG_PATH_MAX];      /* "none": start the kernel without one */
     char kernel[HV_CFG_PATH_MAX];
     char initrd[HV_CFG_PATH_MAX];          /* empty: none */
     char cmdline[HV_CFG_CMDLINE_MAX];

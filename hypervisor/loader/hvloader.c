@@ -2,7 +2,7 @@
  * starts the kernel (any EFI image; Linux through its EFI stub) with the configured command
  * line in LoadOptions. When the hypervisor refuses, it prints why and, per on_failure,
  * boots the kernel without it (marked loudly, and `hvloader.hv=off` on the command line)
- * or powers the machine off. */
+ * or powers the machine off. `hypervisor = none` skips it on purpose (benchmark anchor). */
 #include <efi.h>
 #include <efilib.h>
 #include "cfg.h"
@@ -146,8 +146,11 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
         return EFI_INVALID_PARAMETER;
     }
 
-    BOOLEAN running = start_hypervisor(&cfg);
-    if (!running) {
+    BOOLEAN none = !strcmpa((const CHAR8 *)cfg.hypervisor, (const CHAR8 *)"none");
+    BOOLEAN running = !none && start_hypervisor(&cfg);
+    if (none) {
+        Print(L"hvloader: hypervisor = none: starting %a without a hypervisor\n", cfg.kernel);
+    } else if (!running) {
         if (cfg.on_failure == HV_ON_FAILURE_STOP)
             stop_machine();
         Print(L"hvloader: ************************************************************\n");

@@ -53,6 +53,8 @@ static void test_log_port_forms(void **state)
     char err[64];
     assert_int_equal(parse(&c, "log_port = none\n", err), 0);
     assert_int_equal(c.log_port, 0);
+    assert_int_equal(parse(&c, "hypervisor = none\n", err), 0);
+    assert_string_equal(c.hypervisor, "none");
     assert_int_equal(parse(&c, "log_port = 760\n", err), 0);
     assert_int_equal(c.log_port, 760);
 }

@@ -1,6 +1,7 @@
 /* The root's intercepted MSRs: EFER with SVME hidden and refused, VM_CR and VM_HSAVE_PA as
  * on a CPU whose SVM is disabled and locked, and the Hyper-V synthetic MSRs Linux uses at
- * boot (guest OS id, hypercall page, VP index, VP assist page, TSC invariant control).
+ * boot (guest OS id, hypercall page, VP index, VP assist page, reference counter and
+ * reference TSC page, TSC invariant control).
  * Any other synthetic MSR raises #GP, as on Hyper-V. */
 #include "arch.h"
 #include "x86.h"
@@ -8,12 +9,30 @@
 #define MSR_HV_GUEST_OS_ID          0x40000000u
 #define MSR_HV_HYPERCALL            0x40000001u
 #define MSR_HV_VP_INDEX             0x40000002u
+#define MSR_HV_TIME_REF_COUNT       0x40000020u
+#define MSR_HV_REFERENCE_TSC        0x40000021u
 #define MSR_HV_VP_ASSIST_PAGE       0x40000073u
 #define MSR_HV_TSC_INVARIANT_CTL    0x40000118u
 
 #define EFER_LMA                    (1ull << 10)
 
 static u64 tsc_invariant_ctl;
+static u64 reference_tsc_msr;          /* partition-wide */
+
+/* Enabling the reference TSC page fills that page of root RAM with scale and offset. */
+static bool set_reference_tsc(u64 val)
+{
+    if (!hv_reftime_available())
+        return false;
+    if (val & 1) {
+        void *page = hv_root_gpa(val & ~0xfffull, PAGE_SIZE);
+        if (!page)
+            return false;
+        hv_reftime_fill_page(page);
+    }
+    reference_tsc_msr = val & ~0xffeull;
+    return true;
+}
 
 /* Writes the hypercall stub (ENDBR64; VMMCALL; RET) into the root's page. */
 static bool set_hypercall_page(struct hv_cpu *cpu, u64 val)
@@ -51,6 +70,16 @@ static bool msr_read(struct hv_cpu *cpu, u32 msr, u64 *val)
     case MSR_HV_VP_INDEX:
         *val = cpu->index;
         return true;
+    case MSR_HV_TIME_REF_COUNT:
+        if (!hv_reftime_available())
+            return false;
+        *val = hv_reftime_now();
+        return true;
+    case MSR_HV_REFERENCE_TSC:
+        if (!hv_reftime_available())
+            return false;
+        *val = reference_tsc_msr;
+        return true;
     case MSR_HV_VP_ASSIST_PAGE:
         *val = cpu->vp_assist_msr;
         return true;
@@ -84,6 +113,8 @@ static bool msr_write(struct hv_cpu *cpu, u32 msr, u64 val)
         if ((val & 1) && !cpu->guest_os_id)
             val &= ~1ull;             /* no hypercalls before the OS identifies itself */
         return set_hypercall_page(cpu, val);
+    case MSR_HV_REFERENCE_TSC:
+        return set_reference_tsc(val);
     case MSR_HV_VP_ASSIST_PAGE:
         /* Accepted and remembered; the hypervisor never writes that page today. */
         cpu->vp_assist_msr = val & ~0xffeull;

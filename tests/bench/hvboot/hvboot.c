@@ -1,11 +1,15 @@
 /*
  * hvboot: boot time of the root partition with and without hv.efi, measured in the same run.
- * Each round boots the same kernel and initramfs twice through tests/qemu/run-qemu.sh, once
- * directly (OVMF -> Linux) and once through hvloader.efi + hv.efi, alternating which goes
- * first. Two figures per boot: QEMU's wall time (firmware + hypervisor + kernel + the short
- * hvboot scenario + power-off) and the kernel's own uptime when the scenario runs. Prints
- * every round, the medians, the ratios hv/direct and, from the statistics hypercall, the
- * exits of one boot by reason. Never judges the numbers.
+ * Each round boots the same kernel and initramfs three times through tests/qemu/run-qemu.sh,
+ * in an order that rotates every round:
+ *   anchor  hvloader.efi from the ESP with `hypervisor = none` (the same firmware path, disk
+ *           and loader as hv, only hv.efi missing)
+ *   hv      hvloader.efi + hv.efi
+ *   direct  OVMF -> Linux from fw_cfg (-kernel), for reference
+ * Two figures per boot: QEMU's wall time (firmware + hypervisor + kernel + the short hvboot
+ * scenario + power-off) and the kernel's own uptime when the scenario runs. Prints every
+ * round, the medians, the ratios hv/anchor (the hypervisor's cost) and hv/direct, and, from
+ * the statistics hypercall, the exits of one boot by reason. Never judges the numbers.
  *   hvboot --runqemu PATH --build DIR [--rounds N]
  */
 #include <stdio.h>
@@ -38,15 +42,22 @@ static double median(double *v, int n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-static int run_boot(const char *mode, int round, struct boot *b)
+enum { DIRECT, ANCHOR, HV, MODES };
+static const char *const mode_name[MODES] = { "direct", "anchor", "hv" };
+static const char *const mode_args[MODES] = {
+    "--boot direct", "--boot hvloader --hvcfg hypervisor=none", "--boot hvloader",
+};
+
+static int run_boot(int mode, int round, struct boot *b)
 {
     char name[64], cmd[4096], path[4096], line[512];
-    snprintf(name, sizeof(name), "hvboot-%s-%d", mode, round);
-    snprintf(cmd, sizeof(cmd), "%s --build %s --name %s --set hvboot --boot %s --timeout 300 "
-             ">/dev/null 2>&1", runqemu, build, name, mode);
+    snprintf(name, sizeof(name), "hvboot-%s-%d", mode_name[mode], round);
+    snprintf(cmd, sizeof(cmd), "%s --build %s --name %s --set hvboot %s --timeout 300 "
+             ">/dev/null 2>&1", runqemu, build, name, mode_args[mode]);
     int rc = system(cmd);
     if (rc == -1 || !WIFEXITED(rc) || WEXITSTATUS(rc) != 0) {
-        fprintf(stderr, "hvboot: %s boot failed; see %s/qemu/artifacts/%s\n", mode, build, name);
+        fprintf(stderr, "hvboot: %s boot failed; see %s/qemu/artifacts/%s\n", mode_name[mode],
+                build, name);
         return -1;
     }
     snprintf(path, sizeof(path), "%s/qemu/artifacts/%s/seconds", build, name);
@@ -112,30 +123,35 @@ int main(int argc, char **argv)
                 MAX_ROUNDS);
         return 2;
     }
-    struct boot d[MAX_ROUNDS], h[MAX_ROUNDS];
-    double dw[MAX_ROUNDS], hw[MAX_ROUNDS], dk[MAX_ROUNDS], hk[MAX_ROUNDS];
-    printf("hvboot: %d rounds, each one direct boot and one hv.efi boot (order alternates)\n",
-           rounds);
+    static struct boot b[MODES][MAX_ROUNDS];
+    double wall[MODES][MAX_ROUNDS], kern[MODES][MAX_ROUNDS], mw[MODES], mk[MODES];
+    printf("hvboot: %d rounds of three boots (anchor = hvloader without hv.efi, hv = with it, "
+           "direct = OVMF -> Linux), order rotating\n", rounds);
     for (int r = 0; r < rounds; r++) {
-        int hv_first = r % 2;
-        for (int k = 0; k < 2; k++) {
-            int hv = (k == 0) == hv_first;
-            if (run_boot(hv ? "hvloader" : "direct", r, hv ? &h[r] : &d[r]) < 0)
+        for (int k = 0; k < MODES; k++) {
+            int m = (r + k) % MODES;
+            if (run_boot(m, r, &b[m][r]) < 0)
                 return 1;
+            wall[m][r] = b[m][r].wall;
+            kern[m][r] = b[m][r].kernel;
         }
-        printf("round %d: direct wall %.1f s kernel %.2f s | hv wall %.1f s kernel %.2f s, "
-               "%llu exits\n", r + 1, d[r].wall, d[r].kernel, h[r].wall, h[r].kernel,
-               h[r].total);
+        printf("round %d:", r + 1);
+        for (int m = 0; m < MODES; m++)
+            printf(" %s wall %.1f s kernel %.2f s%s", mode_name[m], wall[m][r], kern[m][r],
+                   m + 1 < MODES ? " |" : "");
+        printf(", hv: %llu exits\n", b[HV][r].total);
         fflush(stdout);
-        dw[r] = d[r].wall, hw[r] = h[r].wall, dk[r] = d[r].kernel, hk[r] = h[r].kernel;
     }
-    double mdw = median(dw, rounds), mhw = median(hw, rounds);
-    double mdk = median(dk, rounds), mhk = median(hk, rounds);
-    printf("median wall (QEMU start to power-off): direct %.2f s, hv %.2f s, ratio %.3f\n",
-           mdw, mhw, mhw / mdw);
-    printf("median kernel (uptime at the root's init scenario): direct %.2f s, hv %.2f s, "
-           "ratio %.3f\n", mdk, mhk, mhk / mdk);
-    const struct boot *last = &h[rounds - 1];
+    for (int m = 0; m < MODES; m++) {
+        mw[m] = median(wall[m], rounds);
+        mk[m] = median(kern[m], rounds);
+    }
+    printf("median wall (QEMU start to power-off): anchor %.2f s, hv %.2f s, ratio %.3f; "
+           "direct %.2f s, hv/direct %.3f\n", mw[ANCHOR], mw[HV], mw[HV] / mw[ANCHOR],
+           mw[DIRECT], mw[HV] / mw[DIRECT]);
+    printf("median kernel (uptime at the root's init scenario): anchor %.2f s, hv %.2f s, "
+           "ratio %.3f; direct %.2f s\n", mk[ANCHOR], mk[HV], mk[HV] / mk[ANCHOR], mk[DIRECT]);
+    const struct boot *last = &b[HV][rounds - 1];
     printf("exits per boot: total %llu (firmware from the take-over, loader, kernel, "
            "scenario; last round)\n", last->total);
     for (int i = 0; i < last->nreasons; i++)
