@@ -31,8 +31,10 @@ static void hypercall_exit(struct hv_cpu *cpu)
     struct vmcb *v = cpu->vmcb;
     hv_stats_count(HV_EXIT_HYPERCALL);
     /* As on Hyper-V: hypercalls from user mode or before the hypercall page is enabled
-     * raise #UD. */
-    if (v->save.cpl != 0 || !(cpu->hypercall_msr & 1)) {
+     * raise #UD; so do calls outside 64-bit mode (the 32-bit register convention is not
+     * offered). */
+    bool long_mode = (v->save.efer & (1ull << 10)) && (v->save.cs.attrib & (1u << 9));
+    if (v->save.cpl != 0 || !(cpu->hypercall_msr & 1) || !long_mode) {
         svm_inject_exception(cpu, VEC_UD, false, 0);
         return;
     }

@@ -99,6 +99,9 @@ static bool msr_write(struct hv_cpu *cpu, u32 msr, u64 val)
     case MSR_EFER:
         if (val & ~arch.efer_allowed) /* SVME included: SVM is "disabled" here */
             return false;
+        /* As the CPU would: LME cannot change while paging is on. */
+        if ((v->save.cr0 & (1ull << 31)) && ((val ^ v->save.efer) & (1ull << 8)))
+            return false;
         v->save.efer = (val & ~EFER_LMA) | (v->save.efer & EFER_LMA) | EFER_SVME;
         return true;
     case MSR_VM_CR:                   /* locked */
