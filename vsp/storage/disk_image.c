@@ -9,6 +9,9 @@
 #include <string.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysinfo.h>
+#include <time.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -40,6 +43,11 @@ int disk_image_open(struct disk_image *d, const char *path, bool readonly, bool 
 		int e = errno;
 		snprintf(err, errlen, "open %s: %s", path, strerror(e));
 		return -e;
+	}
+	{
+		struct statfs sf;
+		d->memory_fs = fstatfs(fd, &sf) == 0 &&
+			       (sf.f_type == TMPFS_MAGIC || sf.f_type == RAMFS_MAGIC);
 	}
 	if (fstat(fd, &st) < 0) {
 		int e = errno;
@@ -104,7 +112,12 @@ static int rw_all(int fd, bool write, const struct iovec *iov_in, int n, uint64_
 	memcpy(iov, iov_in, (size_t)n * sizeof(*iov));
 	struct iovec *cur = iov;
 	while (left > 0) {
-		ssize_t r = write ? pwritev2(fd, cur, n, (off_t)off, flags)
+		ssize_t r;
+		if (n == 1 && flags == 0)	/* the common 4 KiB case: the plain call is cheaper */
+			r = write ? pwrite(fd, cur->iov_base, cur->iov_len, (off_t)off)
+				  : pread(fd, cur->iov_base, cur->iov_len, (off_t)off);
+		else
+			r = write ? pwritev2(fd, cur, n, (off_t)off, flags)
 				  : preadv2(fd, cur, n, (off_t)off, flags);
 		if (r < 0) {
 			if (errno == EINTR)
@@ -132,6 +145,51 @@ static int rw_all(int fd, bool write, const struct iovec *iov_in, int n, uint64_
 	return 0;
 }
 
+/* cachestat(2) (Linux >= 6.5), declared here for older headers. */
+struct hv_cachestat_range { uint64_t off, len; };
+struct hv_cachestat { uint64_t nr_cache, nr_dirty, nr_writeback, nr_evicted, nr_recently_evicted; };
+#ifndef __NR_cachestat
+#define __NR_cachestat 451
+#endif
+
+/* Is swap configured? Asked at most every 100 ms (sysinfo), so that swapon is noticed. */
+static bool swap_configured(struct disk_image *d)
+{
+	struct timespec ts;
+	uint64_t now;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	now = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	if (!d->swap_checked_ms || now - d->swap_checked_ms >= 100) {
+		struct sysinfo si;
+		d->swap_seen = sysinfo(&si) != 0 || si.totalswap != 0;
+		d->swap_checked_ms = now ? now : 1;
+	}
+	return d->swap_seen;
+}
+
+/* Memory file systems refuse RWF_NOWAIT; there a read or write cannot wait for a device unless
+ * a page is swapped out: without swap never, with swap cachestat tells (shmem counts swapped
+ * pages as evicted). */
+static int resident_rw(struct disk_image *d, bool write, const struct iovec *iov, int n,
+		       uint64_t off, size_t total)
+{
+	struct hv_cachestat_range r = { off & ~4095ull, ((off + total + 4095) & ~4095ull) - (off & ~4095ull) };
+	struct hv_cachestat cs;
+
+	if (!swap_configured(d))
+		return rw_all(d->fd, write, iov, n, off, 0);
+	if (d->no_cachestat)
+		return -EAGAIN;
+	if (syscall(__NR_cachestat, d->fd, &r, &cs, 0) != 0) {
+		d->no_cachestat = true;
+		return -EAGAIN;
+	}
+	if (cs.nr_cache != r.len / 4096 || cs.nr_evicted != 0)
+		return -EAGAIN;
+	return rw_all(d->fd, write, iov, n, off, 0);
+}
+
 int disk_image_rw(struct disk_image *d, bool write, const struct iovec *iov, int n, uint64_t off,
 		  bool nowait)
 {
@@ -146,9 +204,11 @@ int disk_image_rw(struct disk_image *d, bool write, const struct iovec *iov, int
 		/* Synchronous O_DIRECT waits for the device even with RWF_NOWAIT. */
 		if (d->direct || d->no_nowait)
 			return -EAGAIN;
+		if (d->memory_fs)
+			return resident_rw(d, write, iov, n, off, total);
 		ret = rw_all(d->fd, write, iov, n, off, RWF_NOWAIT);
 		if (ret == -EOPNOTSUPP) {
-			d->no_nowait = true;	/* e.g. tmpfs: never again, use the threads */
+			d->no_nowait = true;	/* never again: use the threads */
 			return -EAGAIN;
 		}
 		return ret;

@@ -53,6 +53,7 @@ struct storvsp {
 	bool stalled;			/* we returned STALL at max_inflight */
 	uint32_t inflight;		/* requests held: queued, running, done, pending */
 	struct storvsp_req *pending, *pending_tail;	/* completions waiting for ring space */
+	struct storvsp_req *spare;	/* finished requests for reuse (at most max_inflight) */
 
 	/* I/O threads */
 	pthread_mutex_t lock;
@@ -158,7 +159,8 @@ static void on_drained(struct vmbus_channel *ch)
 
 static void release(struct storvsp *sp, struct storvsp_req *r)
 {
-	free(r);
+	r->next = sp->spare;
+	sp->spare = r;
 	sp->inflight--;
 	if (sp->stalled && sp->open && sp->inflight < sp->max_inflight) {
 		sp->stalled = false;
@@ -346,9 +348,18 @@ static enum vmbus_vsp_verdict execute_srb(struct storvsp *sp, const struct vmbus
 		sp->stats.stalls++;
 		return VMBUS_VSP_STALL;
 	}
-	r = calloc(1, sizeof(*r));
-	if (!r)
-		return VMBUS_VSP_STALL;		/* retried when something completes */
+	r = sp->spare;
+	if (r) {
+		sp->spare = r->next;
+		r->lun = 0;
+		r->niov = 0;
+		r->offset = 0;
+		r->io_result = 0;
+	} else {
+		r = calloc(1, sizeof(*r));
+		if (!r)
+			return VMBUS_VSP_STALL;	/* retried when something completes */
+	}
 	sp->inflight++;
 	sp->stats.requests++;
 	r->trans_id = p->desc.trans_id;
@@ -565,6 +576,11 @@ static void on_destroy(struct vmbus_channel *ch)
 
 	on_close(ch);
 	stop_threads(sp);
+	while (sp->spare) {
+		struct storvsp_req *r = sp->spare;
+		sp->spare = r->next;
+		free(r);
+	}
 	for (uint32_t i = 0; i < sp->ndisks; i++)
 		disk_image_close(&sp->disks[i]);
 	pthread_mutex_destroy(&sp->lock);

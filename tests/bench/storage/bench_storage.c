@@ -140,6 +140,7 @@ static double subject_round(struct subject *s, int qd, double *sig)
 int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : "/dev/shm";
+	uint32_t threads = argc > 2 ? (uint32_t)atoi(argv[2]) : 0;	/* 0: the VSP's default */
 	char path[256], err[256];
 	static uint8_t chunk[1 << 20];
 	struct storvsp_disk_config disk;
@@ -167,7 +168,7 @@ int main(int argc, char **argv)
 	if (sim_init(&sim, 64, NULL))
 		return 1;
 	disk = (struct storvsp_disk_config){ path, true };
-	sc = (struct storvsp_config){ .disks = &disk, .ndisks = 1 };
+	sc = (struct storvsp_config){ .disks = &disk, .ndisks = 1, .io_threads = threads };
 	sp = storvsp_create(sim.server, &sc, err, sizeof(err));
 	if (!sp) {
 		fprintf(stderr, "%s\n", err);

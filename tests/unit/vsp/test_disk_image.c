@@ -108,12 +108,42 @@ static void test_open_refusals(void **s)
 	assert_true(disk_image_open(&d, "/tmp", false, true, err, sizeof(err)) < 0);
 }
 
+/* On tmpfs: no O_DIRECT (nothing to bypass), and reads complete inline (nowait) because the
+ * pages are memory: without swap always, with swap when cachestat says they are resident. */
+static void test_memory_fs(void **s)
+{
+	(void)s;
+	struct disk_image d;
+	char err[256], p[64];
+	uint8_t buf[4096];
+	struct iovec v = { buf, sizeof(buf) };
+
+	snprintf(p, sizeof(p), "/dev/shm/hv-disk-test-XXXXXX");
+	int fd = mkstemp(p);
+	if (fd < 0)
+		skip();
+	assert_int_equal(ftruncate(fd, 1 << 20), 0);
+	memset(buf, 0x5A, sizeof(buf));
+	assert_int_equal(pwrite(fd, buf, sizeof(buf), 8192), (ssize_t)sizeof(buf));
+	close(fd);
+	assert_int_equal(disk_image_open(&d, p, false, true, err, sizeof(err)), 0);
+	assert_true(d.memory_fs);
+	assert_false(d.direct);
+	memset(buf, 0, sizeof(buf));
+	assert_int_equal(disk_image_rw(&d, false, &v, 1, 8192, true), 0);
+	assert_int_equal(buf[0], 0x5A);
+	assert_int_equal(buf[4095], 0x5A);
+	disk_image_close(&d);
+	unlink(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nowait_and_readonly, setup, teardown),
 		cmocka_unit_test(test_open_refusals),
+		cmocka_unit_test(test_memory_fs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

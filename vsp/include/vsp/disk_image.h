@@ -21,6 +21,10 @@ struct disk_image {
 	bool readonly;
 	bool direct;		/* opened with O_DIRECT */
 	bool no_nowait;		/* the file system refuses RWF_NOWAIT */
+	bool memory_fs;		/* tmpfs / ramfs: residency by cachestat instead */
+	bool no_cachestat;	/* kernel without cachestat(2) */
+	bool swap_seen;		/* memory_fs: swap configured at the last check */
+	uint64_t swap_checked_ms;
 	uint32_t dio_align;	/* O_DIRECT: buffer address / length / offset alignment */
 	char path[256];
 };
