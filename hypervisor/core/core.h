@@ -13,7 +13,7 @@ struct hv_global {
     u64 heap_next, heap_end;        /* bump allocator inside the region (physical) */
     u64 phys_top, ram_top;
     u64 tsc_khz, tsc_start;
-    bool nrips, gbpages;
+    bool nrips, gbpages, panic_reset;
     u32 cpus;
     u32 ram_range_count;
     struct hv_ram_range ram[HV_MAX_RAM_RANGES];

@@ -39,6 +39,7 @@ long hv_core_entry(struct hv_boot_info *bi)
     hv.tsc_start = bi->tsc_at_start;
     hv.nrips = bi->nrips;
     hv.gbpages = bi->gbpages;
+    hv.panic_reset = bi->panic_reset != 0;
     hv.ram_range_count = bi->ram_range_count <= HV_MAX_RAM_RANGES ? bi->ram_range_count
                                                                    : HV_MAX_RAM_RANGES;
     memcpy(hv.ram, bi->ram, sizeof(hv.ram));

@@ -1,5 +1,6 @@
 /* Fatal errors: print the reason, the last exit and the guest's registers on the log, then
- * stop this CPU for good (the root cannot continue without its hypervisor). */
+ * stop this CPU for good (the root cannot continue without its hypervisor), or reset the
+ * machine when hv.cfg says on_panic = reset. */
 #include "core.h"
 #include "../arch/x86/x86.h"
 
@@ -13,6 +14,12 @@ void hv_panic(struct hv_cpu *cpu, const char *fmt, ...)
     hv_log("PANIC: %s", msg);
     if (cpu)
         arch_dump_guest(cpu);
+    if (hv.panic_reset) {
+        hv_log("PANIC: resetting the machine (on_panic = reset)");
+        outb(0xcf9, 0x02);            /* PCI reset control: hard reset */
+        outb(0xcf9, 0x06);
+        outb(0x64, 0xfe);             /* keyboard controller pulse, the older way */
+    }
     hv_log("PANIC: hypervisor halted");
     halt_forever();
 }

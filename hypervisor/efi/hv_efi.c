@@ -3,7 +3,7 @@
  * relocated), copies the core into it, builds the host page tables and stacks, and hands the
  * CPU over. On success the stub returns EFI_SUCCESS from inside the root partition; on
  * failure it returns an error with the reason as exit data and leaves the machine as found.
- * LoadOptions: "log_port=0x2f8" or "log_port=none". */
+ * LoadOptions: "log_port=0x2f8" or "log_port=none", optionally " on_panic=reset". */
 #include <efi.h>
 #include <efilib.h>
 #include <stddef.h>
@@ -158,6 +158,18 @@ static uint16_t parse_log_port(EFI_LOADED_IMAGE *li)
     return port;
 }
 
+static BOOLEAN has_option(EFI_LOADED_IMAGE *li, const CHAR16 *opt)
+{
+    if (!li || !li->LoadOptions)
+        return FALSE;
+    CHAR16 *o = li->LoadOptions;
+    UINTN n = li->LoadOptionsSize / 2, len = StrLen(opt);
+    for (UINTN i = 0; i + len <= n; i++)
+        if (!StrnCmp(o + i, opt, len))
+            return TRUE;
+    return FALSE;
+}
+
 static EFI_STATUS refuse(EFI_HANDLE image, EFI_STATUS st, const CHAR16 *why)
 {
     Print(L"hv.efi: not starting: %s\n", why);
@@ -218,6 +230,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
     bi->nrips = caps.nrips;
     bi->asids = caps.asids;
     bi->log_port = parse_log_port(li);
+    bi->panic_reset = has_option(li, L"on_panic=reset");
     uint64_t phys_top = 1ull << (caps.phys_bits > 40 ? 40 : caps.phys_bits);
     if (phys_top < bi->ram_top)
         phys_top = (bi->ram_top + (1ull << 30) - 1) & ~((1ull << 30) - 1);

@@ -71,6 +71,7 @@ void hv_cfg_defaults(struct hv_cfg *cfg)
     static const struct hv_cfg d = {
         .hypervisor = "\\hv.efi", .kernel = "\\vmlinuz", .initrd = "",
         .cmdline = "", .log_port = 0x2f8, .on_failure = HV_ON_FAILURE_STOP,
+        .on_panic = HV_ON_PANIC_HALT,
     };
     *cfg = d;
 }
@@ -124,6 +125,13 @@ int hv_cfg_parse(struct hv_cfg *cfg, const char *text, size_t len, char *err, si
                 cfg->on_failure = HV_ON_FAILURE_BOOT;
             else if (seq(v, "stop", vn))
                 cfg->on_failure = HV_ON_FAILURE_STOP;
+            else
+                rc = -1;
+        } else if (seq(k, "on_panic", kn)) {
+            if (seq(v, "halt", vn))
+                cfg->on_panic = HV_ON_PANIC_HALT;
+            else if (seq(v, "reset", vn))
+                cfg->on_panic = HV_ON_PANIC_RESET;
             else
                 rc = -1;
         } else {

@@ -103,6 +103,11 @@ static BOOLEAN start_hypervisor(const struct hv_cfg *cfg)
             while (*none)
                 *p++ = *none++;
         }
+        if (cfg->on_panic == HV_ON_PANIC_RESET) {
+            const char *reset = " on_panic=reset";
+            while (*reset)
+                *p++ = *reset++;
+        }
         *p = 0;
     }
     Print(L"hvloader: starting the hypervisor %a (%a)\n", cfg->hypervisor, opts);

@@ -24,6 +24,7 @@ static void test_defaults(void **state)
     assert_string_equal(c.initrd, "");
     assert_int_equal(c.log_port, 0x2f8);
     assert_int_equal(c.on_failure, HV_ON_FAILURE_STOP);
+    assert_int_equal(c.on_panic, HV_ON_PANIC_HALT);
 }
 
 static void test_harness_file(void **state)
@@ -38,12 +39,14 @@ static void test_harness_file(void **state)
                     "\n"
                     "cmdline = console=ttyS0,115200 panic=-1 a=b=c\n"
                     "log_port = 0x3F8\n"
-                    "on_failure = boot";
+                    "on_failure = boot\n"
+                    "on_panic = reset";
     assert_int_equal(parse(&c, t, err), 0);
     assert_string_equal(c.initrd, "\\initrd.img");
     assert_string_equal(c.cmdline, "console=ttyS0,115200 panic=-1 a=b=c");
     assert_int_equal(c.log_port, 0x3f8);
     assert_int_equal(c.on_failure, HV_ON_FAILURE_BOOT);
+    assert_int_equal(c.on_panic, HV_ON_PANIC_RESET);
 }
 
 static void test_log_port_forms(void **state)
@@ -72,6 +75,7 @@ static void test_mistakes(void **state)
         { "kernel = \\a\nbogus = 1\n", 2, "unknown key" },
         { "# c\n\nno equals sign\n", 3, "expected key = value" },
         { "on_failure = maybe\n", 1, "bad or too long value" },
+        { "on_panic = reboot\n", 1, "bad or too long value" },
         { "log_port = 0x\n", 1, "bad or too long value" },
         { "log_port = 0\n", 1, "bad or too long value" },
         { "log_port = 0x10000\n", 1, "bad or too long value" },

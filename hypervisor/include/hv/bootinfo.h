@@ -65,6 +65,8 @@ struct hv_boot_info {
     uint8_t gbpages;                /* CPU has 1 GiB pages */
     uint8_t nrips;                  /* CPU reports next RIP on exits */
     uint32_t asids;                 /* ASIDs the CPU offers */
+    uint32_t panic_reset;           /* on panic: reset the machine instead of halting */
+    uint32_t reserved1;
     struct hv_guest_start guest;
     uint32_t ram_range_count;
     uint32_t reserved0;

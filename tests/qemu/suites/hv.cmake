@@ -26,3 +26,27 @@ grep -F 'hvloader: the hypervisor refused to start' $log | grep -F 'nested pagin
 grep -F 'WITHOUT the hypervisor' $log" ${CMAKE_BINARY_DIR})
 set_tests_properties(qemu.hv-missing-npt.console PROPERTIES LABELS qemu
                      DEPENDS qemu.hv-missing-npt)
+
+# on_failure = stop: the loader says why and powers off instead of booting (no scenario runs,
+# so the boot itself "fails"; the console check is the test).
+hv_qemu_test(hv-missing-npt-stop SET hvmissing BOOT hvloader CPU qemu64,+svm
+             HVCFG on_failure=stop TIMEOUT 200)
+set_tests_properties(qemu.hv-missing-npt-stop PROPERTIES WILL_FAIL TRUE)
+add_test(NAME qemu.hv-missing-npt-stop.console
+    COMMAND sh -c "log=$0/qemu/artifacts/hv-missing-npt-stop/serial-root.log; \
+grep -F 'nested paging/NPT' $log && grep -F 'on_failure = stop: powering off' $log && \
+! grep -F 'Linux version' $log" ${CMAKE_BINARY_DIR})
+set_tests_properties(qemu.hv-missing-npt-stop.console PROPERTIES LABELS qemu
+                     DEPENDS qemu.hv-missing-npt-stop)
+
+# The panic path: the root triple-faults on purpose (hvcheck), the hypervisor logs the reason,
+# the exit and the root's registers, then resets the machine (on_panic = reset) so QEMU ends.
+hv_qemu_test(hv-panic SET hvpanic BOOT hvloader HVCFG on_panic=reset TIMEOUT 200)
+set_tests_properties(qemu.hv-panic PROPERTIES WILL_FAIL TRUE)
+add_test(NAME qemu.hv-panic.log
+    COMMAND sh -c "log=$0/qemu/artifacts/hv-panic/serial-hv.log; \
+grep -F 'PANIC: the root partition shut down (triple fault)' $log && \
+grep -E 'hv: exit 7f info1' $log && grep -E 'hv: rip 0010:[0-9a-f]+ rsp' $log && \
+grep -E 'hv: rax [0-9a-f]+ rbx' $log && grep -E 'hv: r13 [0-9a-f]+ r14' $log && \
+grep -F 'PANIC: resetting the machine' $log" ${CMAKE_BINARY_DIR})
+set_tests_properties(qemu.hv-panic.log PROPERTIES LABELS qemu DEPENDS qemu.hv-panic)

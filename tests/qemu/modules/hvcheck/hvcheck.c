@@ -6,6 +6,7 @@
  *   log       the hypervisor's whole log ring (HV_CALL_READ_LOG until the end)
  *   calls     status of malformed/unknown calls (must be errors, never a crash)
  *   svm_insn  the trap each SVM instruction raises in the root (6 = #UD expected)
+ *   triple_fault  (write) triple-faults the root on purpose: the hypervisor's panic path
  * Hypercalls go through Linux's own hypercall page (hv_do_hypercall), so the page the
  * hypervisor filled in is exercised too. Loads only under hv.efi (identity leaf checked).
  */
@@ -130,6 +131,23 @@ static int svm_insn_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(svm_insn);
 
+static ssize_t triple_fault_write(struct file *file, const char __user *buf, size_t len,
+				  loff_t *pos)
+{
+	struct desc_ptr empty = { .size = 0, .address = 0 };
+
+	pr_emerg("hvcheck: triple-faulting the root partition on purpose\n");
+	local_irq_disable();
+	/* No IDT: int3 -> #GP -> #DF -> shutdown, which the hypervisor intercepts. */
+	asm volatile("lidt %0; int3" : : "m"(empty) : "memory");
+	return len;
+}
+
+static const struct file_operations triple_fault_fops = {
+	.owner = THIS_MODULE,
+	.write = triple_fault_write,
+};
+
 static bool under_hv_efi(void)
 {
 	unsigned int eax, ebx, ecx, edx;
@@ -159,6 +177,7 @@ static int __init hvcheck_init(void)
 	debugfs_create_file("log", 0400, dir, NULL, &log_fops);
 	debugfs_create_file("calls", 0400, dir, NULL, &calls_fops);
 	debugfs_create_file("svm_insn", 0400, dir, NULL, &svm_insn_fops);
+	debugfs_create_file("triple_fault", 0200, dir, NULL, &triple_fault_fops);
 	pr_info("hvcheck: hv.efi found (ABI %u)\n", HV_ABI_VERSION);
 	return 0;
 }
