@@ -149,7 +149,7 @@ int main(int argc, char **argv)
 	struct sim sim;
 	struct storvsc sv;
 	struct subject s = { .sim = &sim, .sv = &sv };
-	double a[ROUNDS], q1[ROUNDS], q32[ROUNDS], s1[ROUNDS], s32[ROUNDS];
+	double a[ROUNDS], q1[ROUNDS], q32[ROUNDS], s1[ROUNDS], s32[ROUNDS], r1[ROUNDS], r32[ROUNDS];
 	uint8_t *abuf;
 	uint64_t pfn;
 	int fd;
@@ -189,9 +189,14 @@ int main(int argc, char **argv)
 		a[r] = anchor_round(fd, abuf);
 		q1[r] = subject_round(&s, 1, &s1[r]);
 		q32[r] = subject_round(&s, 32, &s32[r]);
+		/* each subject round against the anchor round just before it: the machine is
+		 * shared, so only neighbours are comparable */
+		r1[r] = q1[r] / a[r];
+		r32[r] = q32[r] / a[r];
 	}
 	double am = median(a, ROUNDS), q1m = median(q1, ROUNDS), q32m = median(q32, ROUNDS);
 	double s1m = median(s1, ROUNDS), s32m = median(s32, ROUNDS);
+	double r1m = median(r1, ROUNDS), r32m = median(r32, ROUNDS);
 	{
 		struct storvsp_stats st;
 		storvsp_get_stats(sp, &st);
@@ -200,12 +205,14 @@ int main(int argc, char **argv)
 		       (unsigned long long)st.thread_io);
 	}
 	printf("anchor pread 4k random: %.0f IOPS\n", am);
-	printf("storvsp QD1: %.0f IOPS, ratio %.2f of anchor, %.3f signals per I/O\n", q1m, q1m / am,
+	printf("storvsp QD1: %.0f IOPS, ratio %.2f of anchor, %.3f signals per I/O\n", q1m, r1m,
 	       s1m);
 	printf("storvsp QD32: %.0f IOPS, ratio %.2f of anchor, %.3f signals per I/O\n", q32m,
-	       q32m / am, s32m);
+	       r32m, s32m);
+	printf("(medians of %d interleaved rounds; ratios are medians of per-round ratios)\n",
+	       ROUNDS);
 	printf("goals: QD32 ratio >= 0.80 (%s), QD32 signals per I/O <= 0.20 (%s)\n",
-	       q32m / am >= 0.8 ? "met" : "not met", s32m <= 0.2 ? "met" : "not met");
+	       r32m >= 0.8 ? "met" : "not met", s32m <= 0.2 ? "met" : "not met");
 	storvsc_close(&sv);
 	sim_fini(&sim);
 	free(abuf);

@@ -41,6 +41,7 @@ static void tp_signal_guest(void *ctx, uint32_t vp, uint32_t relid)
 	(void)vp;
 	s->signals_to_guest++;
 	s->guest_events[relid / 8] |= (uint8_t)(1u << (relid % 8));
+	s->guest_events_any = true;
 	if (write(s->guest_efd, &one, sizeof(one)) < 0)
 		abort();
 }
@@ -173,7 +174,7 @@ static bool deliver(struct sim *s)
 		vmbus_client_on_message(&s->client, s->msgs[slot], s->msg_len[slot]);
 		any = true;
 	}
-	for (uint32_t i = 0; i < sizeof(s->guest_events); i++) {
+	for (uint32_t i = 0; s->guest_events_any && i < sizeof(s->guest_events); i++) {
 		if (!s->guest_events[i])
 			continue;
 		for (uint32_t b = 0; b < 8; b++)
@@ -182,6 +183,7 @@ static bool deliver(struct sim *s)
 		s->guest_events[i] = 0;
 		any = true;
 	}
+	s->guest_events_any = false;
 	return any;
 }
 

@@ -46,6 +46,7 @@ struct sim {
 	uint32_t pending_conn[64];
 	uint32_t npending_conn;
 	uint8_t guest_events[256];
+	bool guest_events_any;
 	uv_timer_t deadline;
 	bool deadline_hit;
 	uint64_t wait_ms;		/* guest wait() deadline [10000] */
