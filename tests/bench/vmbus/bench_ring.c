@@ -6,7 +6,8 @@
  * the ratios. "vmbus" publishes every packet (write_index store + fence + signal decision, as
  * Linux does); "vmbus_batch16" publishes every 16 packets with the batch API. Prints figures
  * only; judges nothing.
- * usage: vmbus_bench [packets per size (default 300000)] [rounds (default 3)] */
+ * usage: vmbus_bench [-p] [packets per size (default 300000)] [rounds (default 3)]
+ *   -p: pin the producer to CPU 0 and the consumer to CPU 1 */
 #include <ck_ring.h>
 #include <errno.h>
 #include <pthread.h>
@@ -35,6 +36,7 @@ static const uint32_t sizes[] = { 64, 1500, 4096 };
 #define NSIZES 3
 
 static uint64_t n_packets = 300000;
+static bool pin;	/* -p: producer on CPU 0, consumer on CPU 1 (always cross-core) */
 static unsigned rounds = 3;
 static uint8_t src_payload[4096] __attribute__((aligned(64)));
 
@@ -76,6 +78,23 @@ static inline uint64_t consume_payload(const uint8_t *p, uint32_t len, uint64_t 
 	return acc;
 }
 
+/* With pinning, every consumer thread runs on CPU 1; the producer stays on CPU 0. */
+static void start_consumer(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+	pthread_attr_t a;
+	cpu_set_t set;
+
+	pthread_attr_init(&a);
+	if (pin) {
+		CPU_ZERO(&set);
+		CPU_SET(1, &set);
+		pthread_attr_setaffinity_np(&a, sizeof(set), &set);
+	}
+	if (pthread_create(t, &a, fn, arg))
+		abort();
+	pthread_attr_destroy(&a);
+}
+
 static void kick(int fd)
 {
 	uint64_t one = 1;
@@ -115,8 +134,11 @@ static void *vm_consumer(void *arg)
 		struct vmbus_pkt p;
 		bool sig;
 		int got = 0;
+		uint32_t bytes = 0;
 
-		while (got < 64 && vmbus_ring_peek(&c->r, &p) == VMBUS_OK) {
+		/* commit every 64 packets or 1/8 of the ring, so the producer gets space back
+		 * while we still read */
+		while (got < 64 && bytes < RING_DATA / 8 && vmbus_ring_peek(&c->r, &p) == VMBUS_OK) {
 			const uint8_t *pl = vmbus_pkt_ptr(&p, p.data_off, c->size);
 			uint8_t tmp[4096];
 
@@ -126,6 +148,7 @@ static void *vm_consumer(void *arg)
 			}
 			acc += consume_payload(pl, c->size, seq++);
 			vmbus_ring_consume(&c->r, &p);
+			bytes += p.len;
 			got++;
 		}
 		if (got) {
@@ -223,7 +246,7 @@ static double run_vmbus(uint32_t size, unsigned batch, double *signals_per_pkt)
 	c->to_consumer = eventfd(0, EFD_CLOEXEC);
 	c->to_producer = eventfd(0, EFD_CLOEXEC);
 	t0 = now();
-	pthread_create(&t, NULL, vm_consumer, c);
+	start_consumer(&t, vm_consumer, c);
 	vm_producer(c, batch);
 	pthread_join(t, NULL);
 	t1 = now();
@@ -313,7 +336,7 @@ static double run_pipe(uint32_t size)
 	c.rfd = fds[0];
 	c.size = size;
 	t0 = now();
-	pthread_create(&t, NULL, pipe_consumer, &c);
+	start_consumer(&t, pipe_consumer, &c);
 	for (uint64_t seq = 0; seq < n_packets; seq++) {
 		memcpy(src_payload, &seq, 8);
 		if (write(fds[1], src_payload, size) != (ssize_t)size)
@@ -374,7 +397,7 @@ static double run_ck(uint32_t size)
 	c->pool = aligned_alloc(4096, ((size_t)c->nslots * size + 4095) & ~(size_t)4095);
 	ck_ring_init(&c->ring, entries);
 	t0 = now();
-	pthread_create(&t, NULL, ck_consumer, c);
+	start_consumer(&t, ck_consumer, c);
 	for (uint64_t seq = 0; seq < n_packets; seq++) {
 		uint8_t *slot = c->pool + (size_t)(seq % c->nslots) * size;
 
@@ -413,19 +436,34 @@ int main(int argc, char **argv)
 	static double secs[NSIZES][NSUBJ][MAX_ROUNDS], sigs[NSIZES][2][MAX_ROUNDS];
 	double pps[NSIZES][NSUBJ], gbs[NSIZES][NSUBJ], spp[NSIZES][2];
 
+	if (argc > 1 && strcmp(argv[1], "-p") == 0) {
+		pin = true;
+		argc--;
+		argv++;
+	}
 	if (argc > 1)
 		n_packets = strtoull(argv[1], NULL, 0);
 	if (argc > 2)
 		rounds = (unsigned)strtoul(argv[2], NULL, 0);
 	if (n_packets < 1000 || rounds < 1 || rounds > MAX_ROUNDS) {
-		fprintf(stderr, "usage: %s [packets >= 1000] [rounds 1..%d]\n", argv[0], MAX_ROUNDS);
+		fprintf(stderr, "usage: vmbus_bench [-p] [packets >= 1000] [rounds 1..%d]\n",
+			MAX_ROUNDS);
 		return 2;
 	}
 	for (unsigned i = 0; i < sizeof(src_payload); i++)
 		src_payload[i] = (uint8_t)(i * 31 + 7);
+	if (pin) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(0, &set);
+		if (sched_setaffinity(0, sizeof(set), &set))
+			pin = false;
+	}
 	printf("vmbus ring bench: %llu packets per size and subject, %u rounds, ring %u KiB, "
-	       "medians (2 shared cores: noisy)\n",
-	       (unsigned long long)n_packets, rounds, RING_DATA / 1024);
+	       "%s, medians (2 shared cores: noisy)\n",
+	       (unsigned long long)n_packets, rounds, RING_DATA / 1024,
+	       pin ? "pinned cross-core" : "unpinned");
 	fflush(stdout);
 
 	for (unsigned r = 0; r < rounds; r++) {
