@@ -50,3 +50,19 @@ grep -E 'hv: exit 7f info1' $log && grep -E 'hv: rip 0010:[0-9a-f]+ rsp' $log &&
 grep -E 'hv: rax [0-9a-f]+ rbx' $log && grep -E 'hv: r13 [0-9a-f]+ r14' $log && \
 grep -F 'PANIC: resetting the machine' $log" ${CMAKE_BINARY_DIR})
 set_tests_properties(qemu.hv-panic.log PROPERTIES LABELS qemu DEPENDS qemu.hv-panic)
+
+# The root set on a CPU with 1 GiB pages (EPYC-Milan): the NPT and host tables use them.
+hv_qemu_test(hv-root-gbpages SET root BOOT hvloader CPU EPYC-Milan TIMEOUT 400)
+
+# Two CPUs: hv.efi virtualizes one CPU only so far and must refuse (a CPU left outside could
+# reach its memory); with on_failure = boot Linux comes up without it.
+add_test(NAME qemu.hv-smp-refused
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/run-qemu.sh --build ${CMAKE_BINARY_DIR}
+            --name hv-smp-refused --set hvmissing --boot hvloader --smp 2
+            --hvcfg on_failure=boot --timeout 300)
+set_tests_properties(qemu.hv-smp-refused PROPERTIES LABELS qemu TIMEOUT 360)
+add_test(NAME qemu.hv-smp-refused.console
+    COMMAND sh -c "grep -F '2 CPUs are enabled; this hypervisor runs on one CPU only' \
+$0/qemu/artifacts/hv-smp-refused/serial-root.log" ${CMAKE_BINARY_DIR})
+set_tests_properties(qemu.hv-smp-refused.console PROPERTIES LABELS qemu
+                     DEPENDS qemu.hv-smp-refused)
