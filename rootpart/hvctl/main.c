@@ -258,7 +258,7 @@ static int run_logs(struct hvctl *h, struct args *a)
 	Hv__Mgmt__LogsRequest lr = HV__MGMT__LOGS_REQUEST__INIT;
 	lr.name = (char *)a->pos[0];
 	lr.follow = a->follow;
-	lr.lines = a->lines >= 0 ? (uint32_t)a->lines : 0;
+	lr.lines = a->lines >= 0 ? (uint32_t)a->lines : 50;
 	req.op_case = HV__MGMT__REQUEST__OP_LOGS;
 	req.logs = &lr;
 	return stream(h, &req);

@@ -10,7 +10,6 @@
 
 #define STOP_TIMEOUT_DEFAULT_S 30
 #define STOP_TIMEOUT_MAX_S 3600
-#define LOG_LINES_DEFAULT 50
 #define LOG_LINES_MAX 100000
 
 static const char *request_name(const Hv__Mgmt__Request *req)
@@ -327,8 +326,7 @@ static void on_logs(struct client *c, const Hv__Mgmt__Request *req)
 	struct vm *vm = find_or_reply(c, req->id, req->logs->name);
 	if (!vm)
 		return;
-	uint32_t lines = req->logs->lines ? req->logs->lines : LOG_LINES_DEFAULT;
-	vmms_logs_request(c, req->id, vm, lines, req->logs->follow);
+	vmms_logs_request(c, req->id, vm, req->logs->lines, req->logs->follow);
 }
 
 static void on_events(struct client *c, const Hv__Mgmt__Request *req)

@@ -1,27 +1,34 @@
 /* hvctl logs: the last N lines of a VM's log, and with follow, every line appended after,
  * across rotations. vmms reads the file for the client, so clients need no access to the log
- * folder. Following polls the file's stat (inode and size): a new inode means the worker
- * rotated, and the new file is read from its start. */
+ * folder. Following works like tail -F: the follower keeps the file it reads open; every poll
+ * it reads that file to its end, then looks at the path: another inode there means the worker
+ * rotated, so the old file (now NAME.log.1) has been read to its last line and the new one is
+ * read from its start. Only a second rotation within one poll interval could skip a file. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vmms.h"
 
 #define FOLLOW_POLL_MS 200
 #define LINES_PER_REPLY 256
+#define ALL_LINES SIZE_MAX
 
 struct log_follower {
 	struct vmms *d;
 	struct client *client;
 	uint64_t id;
 	char path[4200];
+	int fd;                    /* the file being followed, -1 until it exists */
 	ino_t ino;
 	off_t offset;              /* next byte to read: always at a line start */
+	struct timespec since;     /* when following began */
 	uv_timer_t timer;
 	LIST_ENTRY(log_follower) link;
 };
@@ -44,8 +51,8 @@ static void send_lines(struct client *c, uint64_t id, char **lines, size_t n, bo
 	vmms_reply(c, &r);
 }
 
-/* Splits buf[0..len) into complete lines and sends the last `keep` of them (all when keep
- * is 0). Returns the number of bytes consumed (up to the last newline). */
+/* Splits buf[0..len) into complete lines and sends the last `keep` of them (ALL_LINES for
+ * every one). Returns the number of bytes consumed (up to the last newline). */
 static size_t send_complete_lines(struct client *c, uint64_t id, char *buf, size_t len,
 				  size_t keep)
 {
@@ -55,7 +62,7 @@ static size_t send_complete_lines(struct client *c, uint64_t id, char *buf, size
 			count++;
 			consumed = i + 1;
 		}
-	size_t skip = keep && count > keep ? count - keep : 0;
+	size_t skip = count > keep ? count - keep : 0;
 	char *batch[LINES_PER_REPLY];
 	size_t nb = 0, idx = 0;
 	char *start = buf;
@@ -77,52 +84,108 @@ static size_t send_complete_lines(struct client *c, uint64_t id, char *buf, size
 	return consumed;
 }
 
-/* Reads from f->offset to the end of the file, sending complete lines. */
-static void follow_read(struct log_follower *f)
+/* Sends every complete line of fd from *offset on; advances *offset past them. */
+static void read_to_end(struct log_follower *f)
 {
-	int fd = open(f->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
 	struct stat st;
-	if (fstat(fd, &st) != 0) {
-		close(fd);
+	if (f->fd < 0 || fstat(f->fd, &st) != 0)
 		return;
-	}
-	if (st.st_ino != f->ino || st.st_size < f->offset) {
-		f->ino = st.st_ino;
-		f->offset = 0;
-	}
+	if (st.st_size < f->offset)
+		f->offset = 0;          /* truncated in place: start over */
 	while (f->offset < st.st_size) {
 		size_t want = (size_t)(st.st_size - f->offset);
 		if (want > 1 << 20)
 			want = 1 << 20;
 		char *buf = malloc(want);
 		if (!buf)
-			break;
-		ssize_t r = pread(fd, buf, want, f->offset);
-		if (r <= 0) {
-			free(buf);
-			break;
-		}
-		size_t used = send_complete_lines(f->client, f->id, buf, (size_t)r, 0);
+			return;
+		ssize_t r = pread(f->fd, buf, want, f->offset);
+		size_t used = r > 0 ? send_complete_lines(f->client, f->id, buf, (size_t)r,
+							  ALL_LINES) : 0;
 		free(buf);
 		if (used == 0)
-			break;          /* a partial last line: wait for its newline */
+			return;         /* a partial last line: wait for its newline */
 		f->offset += (off_t)used;
 	}
-	close(fd);
+}
+
+/* Reads a whole rotated file NAME.log.k (k >= 1), as part of catching up. */
+static void read_rotated(struct log_follower *f, int k)
+{
+	char old[4300];
+	snprintf(old, sizeof(old), "%s.%d", f->path, k);
+	int held = f->fd;
+	off_t held_offset = f->offset;
+	f->fd = open(old, O_RDONLY | O_CLOEXEC);
+	f->offset = 0;
+	read_to_end(f);
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = held;
+	f->offset = held_offset;
+}
+
+static bool renamed_since(const struct stat *st, const struct timespec *t)
+{
+	return st->st_ctim.tv_sec > t->tv_sec ||
+	       (st->st_ctim.tv_sec == t->tv_sec && st->st_ctim.tv_nsec >= t->tv_nsec);
+}
+
+/* The worker may have rotated more than once since the last poll: the files between the one
+ * held (now NAME.log.j) and the current NAME.log are NAME.log.(j-1) .. NAME.log.1, oldest
+ * first. When nothing was held yet, every rotated file renamed since following began is new. */
+static void read_missed_rotations(struct log_follower *f)
+{
+	char old[4300];
+	struct stat st;
+	int first = 0;
+	for (int k = HV_LOG_KEEP; k >= 1; k--) {
+		snprintf(old, sizeof(old), "%s.%d", f->path, k);
+		if (stat(old, &st) != 0)
+			continue;
+		if (f->fd >= 0 && st.st_ino == f->ino) {
+			first = k - 1;
+			break;
+		}
+		if (f->fd < 0 && renamed_since(&st, &f->since) && first == 0)
+			first = k;
+	}
+	for (int k = first; k >= 1; k--)
+		read_rotated(f, k);
+}
+
+static void follow_poll(struct log_follower *f)
+{
+	read_to_end(f);
+	struct stat st;
+	if (stat(f->path, &st) != 0 || (f->fd >= 0 && st.st_ino == f->ino))
+		return;
+	/* Rotated (or created): the old file was read to its end above. */
+	int fd = open(f->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	read_missed_rotations(f);
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = fd;
+	f->ino = fstat(fd, &st) == 0 ? st.st_ino : 0;
+	f->offset = 0;
+	read_to_end(f);
 }
 
 static void on_follow_timer(uv_timer_t *t)
 {
 	struct log_follower *f = t->data;
 	if (f->client && !f->client->conn.closing)
-		follow_read(f);
+		follow_poll(f);
 }
 
 static void on_follower_closed(uv_handle_t *h)
 {
-	free(h->data);
+	struct log_follower *f = h->data;
+	if (f->fd >= 0)
+		close(f->fd);
+	free(f);
 }
 
 void vmms_logs_request(struct client *c, uint64_t id, struct vm *vm, uint32_t lines, bool follow)
@@ -134,27 +197,23 @@ void vmms_logs_request(struct client *c, uint64_t id, struct vm *vm, uint32_t li
 	size_t len = 0;
 	struct stat st = { 0 };
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		/* Read up to the size seen now; following continues from exactly there. */
-		if (fstat(fd, &st) == 0 && st.st_size > 0) {
-			text = malloc((size_t)st.st_size + 1);
-			ssize_t r = text ? pread(fd, text, (size_t)st.st_size, 0) : -1;
-			len = r > 0 ? (size_t)r : 0;
-		}
-		close(fd);
-	} else if (errno != ENOENT) {
-		vmms_reply_error(c, id, HV__MGMT__ERROR_CODE__ERROR_INTERNAL, "cannot read %s: %s",
-				 path, strerror(errno));
+	if (fd < 0 && errno != ENOENT) {
+		vmms_reply_error(c, id, HV__MGMT__ERROR_CODE__ERROR_INTERNAL, "cannot read %s: %s; "
+				 "check the log folder's permissions", path, strerror(errno));
 		return;
+	}
+	/* Read up to the size seen now; following continues from exactly there. */
+	if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size > 0) {
+		text = malloc((size_t)st.st_size + 1);
+		ssize_t r = text ? pread(fd, text, (size_t)st.st_size, 0) : -1;
+		len = r > 0 ? (size_t)r : 0;
 	}
 	size_t used = text ? send_complete_lines(c, id, text, len, lines) : 0;
 	free(text);
-	if (!follow) {
-		send_lines(c, id, NULL, 0, true);
-		return;
-	}
-	struct log_follower *f = calloc(1, sizeof(*f));
+	struct log_follower *f = follow ? calloc(1, sizeof(*f)) : NULL;
 	if (!f) {
+		if (fd >= 0)
+			close(fd);
 		send_lines(c, id, NULL, 0, true);
 		return;
 	}
@@ -162,8 +221,10 @@ void vmms_logs_request(struct client *c, uint64_t id, struct vm *vm, uint32_t li
 	f->client = c;
 	f->id = id;
 	snprintf(f->path, sizeof(f->path), "%s", path);
+	f->fd = fd;
 	f->ino = st.st_ino;
 	f->offset = (off_t)used;
+	clock_gettime(CLOCK_REALTIME, &f->since);
 	uv_timer_init(d->loop, &f->timer);
 	f->timer.data = f;
 	uv_timer_start(&f->timer, on_follow_timer, FOLLOW_POLL_MS, FOLLOW_POLL_MS);

@@ -1,7 +1,8 @@
 /* TEST ONLY: a pretend partition for vmwp-standin, so that vmms's supervision (crash
  * detection, re-adoption, events, the running limit, graceful and forced stop) is tested on a
  * machine without a hypervisor. It "boots" at once, prints a console line, and shuts down
- * when asked. HV_STANDIN_SHUTDOWN=ignore makes the guest ignore shutdown requests. */
+ * when asked. HV_STANDIN_SHUTDOWN=ignore makes the guest ignore shutdown requests;
+ * HV_STANDIN_CONSOLE_LINES=N makes it print N numbered console lines at boot (log rotation). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,13 @@ static void on_boot(uv_timer_t *t)
 	struct partition *p = t->data;
 	static const char hello[] = "standin guest: hello from COM1\r\nstandin guest: up\n";
 	vmwp_console_feed(p->w, (const uint8_t *)hello, sizeof(hello) - 1);
+	const char *n = getenv("HV_STANDIN_CONSOLE_LINES");
+	for (long i = 0, count = n ? atol(n) : 0; i < count; i++) {
+		char line[96];
+		int len = snprintf(line, sizeof(line), "standin guest: console line %06ld "
+				   "..........................\n", i);
+		vmwp_console_feed(p->w, (const uint8_t *)line, (size_t)len);
+	}
 	vmwp_partition_running(p->w);
 }
 

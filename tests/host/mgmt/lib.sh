@@ -19,7 +19,7 @@ cleanup() {
     [ -n "$pid" ] && [ "$pid" != 0 ] && kill -9 "$pid" 2>/dev/null || true
   done
   for p in $EXTRA_PIDS; do kill "$p" 2>/dev/null || true; done
-  rm -rf "$T"
+  [ -n "${KEEP:-}" ] && echo "kept $T" >&2 || rm -rf "$T"
 }
 EXTRA_PIDS=
 trap cleanup EXIT
