@@ -145,6 +145,9 @@ int vmbus_ring_write_raw(struct vmbus_ring_writer *w, uint16_t type, uint16_t fl
 	if (w->broken)
 		return VMBUS_E_BROKEN;
 	size = w->mem.data_size;
+	/* Ask for the control line in exclusive state now, so that the ownership transfer from
+	 * the polling reader overlaps the copy instead of stalling the fence at publish. */
+	__builtin_prefetch(&w->mem.ctrl->write_index, 1);
 
 	hdr_len = iov_total(hdr, nhdr);
 	if (hdr_len % VMBUS_PKT_ALIGN)
