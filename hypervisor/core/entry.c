@@ -6,7 +6,8 @@
 #include "../arch/x86/x86.h"
 
 struct hv_global hv;
-static struct hv_cpu cpus[HV_MAX_CPUS];
+static struct hv_partition root_partition;
+static struct hv_cpu cpus[HV_MAX_CPUS];     /* cpus[i].apic_id says which CPU */
 
 /* Section .header is placed first by core.lds: the stub reads it out of core.bin. */
 extern char __core_end[];
@@ -16,14 +17,6 @@ __attribute__((section(".header"), used)) static const struct hv_core_header hea
     .entry = (u64)(uintptr_t)hv_core_entry,
     .image_size = (u64)(uintptr_t)__core_end - HV_CORE_VA,
 };
-
-struct hv_cpu *hv_cpu_by_apic_id(u32 apic_id)
-{
-    for (u32 i = 0; i < hv.cpus; i++)
-        if (cpus[i].apic_id == apic_id)
-            return &cpus[i];
-    return NULL;
-}
 
 long hv_core_entry(struct hv_boot_info *bi)
 {
@@ -49,15 +42,15 @@ long hv_core_entry(struct hv_boot_info *bi)
            (void *)&header, hv.region_pa, hv.region_pa + hv.region_size - 1,
            hv.region_size >> 10);
     hv_log("%u RAM ranges for root GPAs", hv.ram_range_count);
-    hv_log("tsc %lu kHz, RAM top %lx, NPT covers %lx, nrips %d, 1G pages %d", hv.tsc_khz,
-           hv.ram_top, hv.phys_top, hv.nrips, hv.gbpages);
+    hv_log("tsc %lu kHz, RAM top %lx, NPT covers %lx, nrips %d, 1G pages %d, %u ASIDs",
+           hv.tsc_khz, hv.ram_top, hv.phys_top, hv.nrips, hv.gbpages, bi->asids);
 
     u32 r[4];
     cpuid_count(1, 0, r);
     struct hv_cpu *cpu = &cpus[0];
     cpu->apic_id = r[1] >> 24;
     cpu->index = 0;
-    cpu->stack_top = bi->stack_top_va;
+    cpu->part = &root_partition;
     hv.cpus = 1;
 
     if (arch_init(bi) < 0 || arch_cpu_init(cpu, bi) < 0) {

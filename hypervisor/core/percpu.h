@@ -1,5 +1,6 @@
 /* Per-CPU state, keyed by APIC ID from the first day (one CPU runs today): the VP the CPU
- * runs, its VMCB, host save areas, stacks and the guest registers the VMCB does not hold. */
+ * runs, its VMCB, host save areas, host GDT/TSS and the guest registers the VMCB does not
+ * hold; and the partition-wide state its VP belongs to. */
 #ifndef HV_CORE_PERCPU_H
 #define HV_CORE_PERCPU_H
 
@@ -11,6 +12,15 @@ struct guest_regs {
     u64 rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15;
 };
 
+/* Partition-wide synthetic state (TLFS: the OS id, hypercall page and reference TSC page
+ * belong to the partition, not to one VP). Only the root partition exists today. */
+struct hv_partition {
+    u64 guest_os_id;
+    u64 hypercall_msr;
+    u64 reference_tsc_msr;
+    u64 tsc_invariant_ctl;
+};
+
 struct hv_cpu {
     struct guest_regs regs;         /* offset 0: vmrun.S relies on it */
     u64 vmcb_pa;                    /* offset 112: the VP's VMCB */
@@ -19,16 +29,11 @@ struct hv_cpu {
     u64 hsave_pa;                   /* VM_HSAVE_PA page */
     u32 apic_id;
     u32 index;                      /* VP index the root sees */
-    u64 stack_top;
-    u64 exits;
-    bool first_run;
-    /* Synthetic MSR state of this VP. */
-    u64 guest_os_id, hypercall_msr, vp_assist_msr;
+    struct hv_partition *part;      /* the partition this CPU's VP belongs to */
+    u64 vp_assist_msr;              /* per-VP synthetic state */
     /* Host descriptor tables. */
     u64 gdt[8];
     u8 tss[104] __attribute__((aligned(16)));
 };
-
-struct hv_cpu *hv_cpu_by_apic_id(u32 apic_id);
 
 #endif

@@ -224,7 +224,6 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
     bi->magic = HV_BOOTINFO_MAGIC;
     bi->region_pa = region;
     bi->region_size = HV_REGION_SIZE;
-    bi->image_pa = region;
     bi->ram_top = scan_memory_map(bi);
     bi->gbpages = caps.gbpages;
     bi->nrips = caps.nrips;

@@ -34,7 +34,7 @@ static void hypercall_exit(struct hv_cpu *cpu)
      * raise #UD; so do calls outside 64-bit mode (the 32-bit register convention is not
      * offered). */
     bool long_mode = (v->save.efer & (1ull << 10)) && (v->save.cs.attrib & (1u << 9));
-    if (v->save.cpl != 0 || !(cpu->hypercall_msr & 1) || !long_mode) {
+    if (v->save.cpl != 0 || !(cpu->part->hypercall_msr & 1) || !long_mode) {
         svm_inject_exception(cpu, VEC_UD, false, 0);
         return;
     }
@@ -69,7 +69,6 @@ void svm_handle_exit(struct hv_cpu *cpu)
 {
     struct vmcb *v = cpu->vmcb;
     u32 code = (u32)v->ctl.exit_code;
-    cpu->exits++;
     v->ctl.tlb_control = 0;
     v->ctl.event_inj = 0;
     /* An exit in the middle of delivering an event: deliver it again on resume. */

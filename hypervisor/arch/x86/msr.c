@@ -16,11 +16,9 @@
 
 #define EFER_LMA                    (1ull << 10)
 
-static u64 tsc_invariant_ctl;
-static u64 reference_tsc_msr;          /* partition-wide */
 
 /* Enabling the reference TSC page fills that page of root RAM with scale and offset. */
-static bool set_reference_tsc(u64 val)
+static bool set_reference_tsc(struct hv_partition *part, u64 val)
 {
     if (!hv_reftime_available())
         return false;
@@ -30,7 +28,7 @@ static bool set_reference_tsc(u64 val)
             return false;
         hv_reftime_fill_page(page);
     }
-    reference_tsc_msr = val & ~0xffeull;
+    part->reference_tsc_msr = val & ~0xffeull;
     return true;
 }
 
@@ -45,7 +43,7 @@ static bool set_hypercall_page(struct hv_cpu *cpu, u64 val)
         memset(page, 0xcc, PAGE_SIZE);
         memcpy(page, stub, sizeof(stub));
     }
-    cpu->hypercall_msr = val & ~0xffeull;   /* enable (bit 0) and GPA; no lock support */
+    cpu->part->hypercall_msr = val & ~0xffeull;  /* enable (bit 0) and GPA; no lock support */
     return true;
 }
 
@@ -62,10 +60,10 @@ static bool msr_read(struct hv_cpu *cpu, u32 msr, u64 *val)
         *val = 0;
         return true;
     case MSR_HV_GUEST_OS_ID:
-        *val = cpu->guest_os_id;
+        *val = cpu->part->guest_os_id;
         return true;
     case MSR_HV_HYPERCALL:
-        *val = cpu->hypercall_msr;
+        *val = cpu->part->hypercall_msr;
         return true;
     case MSR_HV_VP_INDEX:
         *val = cpu->index;
@@ -78,7 +76,7 @@ static bool msr_read(struct hv_cpu *cpu, u32 msr, u64 *val)
     case MSR_HV_REFERENCE_TSC:
         if (!hv_reftime_available())
             return false;
-        *val = reference_tsc_msr;
+        *val = cpu->part->reference_tsc_msr;
         return true;
     case MSR_HV_VP_ASSIST_PAGE:
         *val = cpu->vp_assist_msr;
@@ -86,7 +84,7 @@ static bool msr_read(struct hv_cpu *cpu, u32 msr, u64 *val)
     case MSR_HV_TSC_INVARIANT_CTL:
         if (!arch.inv_tsc)
             return false;
-        *val = tsc_invariant_ctl;
+        *val = cpu->part->tsc_invariant_ctl;
         return true;
     }
     return false;
@@ -108,16 +106,16 @@ static bool msr_write(struct hv_cpu *cpu, u32 msr, u64 val)
     case MSR_VM_HSAVE_PA:             /* no SVM: no host save area */
         return false;
     case MSR_HV_GUEST_OS_ID:
-        cpu->guest_os_id = val;
+        cpu->part->guest_os_id = val;
         if (!val)                     /* TLFS: clearing the OS id disables hypercalls */
-            cpu->hypercall_msr &= ~1ull;
+            cpu->part->hypercall_msr &= ~1ull;
         return true;
     case MSR_HV_HYPERCALL:
-        if ((val & 1) && !cpu->guest_os_id)
+        if ((val & 1) && !cpu->part->guest_os_id)
             val &= ~1ull;             /* no hypercalls before the OS identifies itself */
         return set_hypercall_page(cpu, val);
     case MSR_HV_REFERENCE_TSC:
-        return set_reference_tsc(val);
+        return set_reference_tsc(cpu->part, val);
     case MSR_HV_VP_ASSIST_PAGE:
         /* Accepted and remembered; the hypervisor never writes that page today. */
         cpu->vp_assist_msr = val & ~0xffeull;
@@ -125,7 +123,7 @@ static bool msr_write(struct hv_cpu *cpu, u32 msr, u64 val)
     case MSR_HV_TSC_INVARIANT_CTL:
         if (!arch.inv_tsc)
             return false;
-        tsc_invariant_ctl = val & 1;
+        cpu->part->tsc_invariant_ctl = val & 1;
         return true;
     }
     return false;

@@ -79,7 +79,6 @@ int arch_cpu_init(struct hv_cpu *cpu, const struct hv_boot_info *bi)
     cpu->vmcb_pa = hv_pa(v);
     cpu->host_vmcb_pa = hv_pa(host);
     cpu->hsave_pa = hv_pa(hsave);
-    cpu->first_run = true;
 
     v->ctl.intercept1 = INTERCEPT_CPUID | INTERCEPT_INVLPGA | INTERCEPT_IOIO |
                         INTERCEPT_MSR | INTERCEPT_SHUTDOWN;

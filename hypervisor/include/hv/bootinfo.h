@@ -52,7 +52,6 @@ struct hv_boot_info {
     uint64_t magic;                 /* HV_BOOTINFO_MAGIC */
     uint64_t region_pa;             /* resident memory: [region_pa, region_pa + region_size) */
     uint64_t region_size;
-    uint64_t image_pa;              /* where core.bin was copied (== region_pa) */
     uint64_t heap_pa;               /* first free byte after what the stub used, page aligned */
     uint64_t host_cr3;              /* page tables the stub built for the core */
     uint64_t stack_top_va;          /* host stack of the boot CPU (guard page below) */
