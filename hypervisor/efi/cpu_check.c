@@ -44,6 +44,11 @@ BOOLEAN hv_cpu_check(struct hv_cpu_caps *caps, CHAR16 *msg, UINTN size)
         if (r[1] < 2)
             add(msg, size, L"at least one guest ASID (CPUID 8000_000Ah EBX)");
     }
+    /* The host keeps the firmware's CR4 and builds 4-level tables without shadow stacks. */
+    if (read_cr4() & (1ull << 12))
+        add(msg, size, L"firmware runs with 5-level paging (CR4.LA57), not supported yet");
+    if (read_cr4() & (1ull << 23))
+        add(msg, size, L"firmware runs with CET (CR4.CET), not supported yet");
     caps->phys_bits = 36;
     if (max_ext >= 0x80000008u) {
         cpuid_count(0x80000008u, 0, r);

@@ -15,7 +15,7 @@
 #define HV_STACK_SIZE       (16u << 10)
 #define HV_IST_SIZE         (8u << 10)
 #define HV_MAX_CPUS         64
-#define HV_MAX_RAM_RANGES   64
+#define HV_MAX_RAM_RANGES   128
 
 /* First bytes of core.bin (the core's flat image, linked at HV_CORE_VA). */
 struct hv_core_header {
