@@ -5,7 +5,7 @@
 
 struct arch_global arch;
 
-static void msrpm_intercept(u32 msr)
+static void msrpm_intercept(u32 msr, bool read, bool write)
 {
     u32 base;
     if (msr <= 0x1fff)
@@ -17,7 +17,8 @@ static void msrpm_intercept(u32 msr)
     else
         return;                       /* outside the map: always intercepted */
     u32 bit = msr * 2;
-    arch.msrpm[base + bit / 8] |= (u8)(3u << (bit % 8));  /* read and write */
+    arch.msrpm[base + bit / 8] |= (u8)((read ? 1u : 0u) << (bit % 8));
+    arch.msrpm[base + bit / 8] |= (u8)((write ? 2u : 0u) << (bit % 8));
 }
 
 int arch_init(const struct hv_boot_info *bi)
@@ -56,9 +57,15 @@ int arch_init(const struct hv_boot_info *bi)
         hv_log("out of resident memory for the NPT and permission maps");
         return -1;
     }
-    msrpm_intercept(MSR_EFER);        /* hide and refuse EFER.SVME */
-    msrpm_intercept(MSR_VM_CR);
-    msrpm_intercept(MSR_VM_HSAVE_PA);
+    msrpm_intercept(MSR_EFER, true, true);        /* hide and refuse EFER.SVME */
+    msrpm_intercept(MSR_VM_CR, true, true);
+    msrpm_intercept(MSR_VM_HSAVE_PA, true, true);
+    msrpm_intercept(MSR_TSC_RATIO, true, true);   /* an SVM feature: absent for the root */
+    /* SMRAM base, mask and SMM control: the root must not move or open SMRAM under the
+     * hypervisor (reads pass through). */
+    msrpm_intercept(MSR_SMM_ADDR, false, true);
+    msrpm_intercept(MSR_SMM_MASK, false, true);
+    msrpm_intercept(MSR_SMM_CTL, false, true);
     arch.log_port = bi->log_port;
     if (bi->log_port)                 /* the root never reaches the hypervisor's UART */
         for (u32 p = bi->log_port; p < bi->log_port + 8u; p++)

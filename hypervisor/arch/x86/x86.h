@@ -9,6 +9,10 @@
 #define MSR_FS_BASE         0xc0000100u
 #define MSR_GS_BASE         0xc0000101u
 #define MSR_PAT             0x00000277u
+#define MSR_TSC_RATIO       0xc0000104u
+#define MSR_SMM_ADDR        0xc0010112u
+#define MSR_SMM_MASK        0xc0010113u
+#define MSR_SMM_CTL         0xc0010116u
 #define MSR_VM_CR           0xc0010114u
 #define MSR_VM_HSAVE_PA     0xc0010117u
 #define EFER_SVME           (1ull << 12)
