@@ -18,7 +18,10 @@ _Static_assert(offsetof(struct hv_guest_start, rsp) == 144, "takeover.S");
 #define HOST_FLAGS (PTE_P | PTE_W)
 #define STACK_SLOTS_VA (HV_CORE_VA + 0x100000ull)   /* image must end below */
 #define STACK_SLOT 0x10000ull                       /* 64 KiB per stack: rest is guard */
-#define HIGHEST_NPT (1ull << 40)
+/* The root's NPT covers the whole physical address width (64-bit BARs can sit anywhere in
+ * it), up to 256 TiB with 1 GiB pages (2 MiB of tables) or 1 TiB with 2 MiB pages (4 MiB). */
+#define NPT_BITS_GBPAGES 48
+#define NPT_BITS_2M 40
 
 static EFI_GUID mp_services_guid =
     { 0x3fdda605, 0xa76e, 0x4f46, { 0xad, 0x29, 0x12, 0xf4, 0x53, 0x1b, 0x3d, 0x08 } };
@@ -230,7 +233,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
     bi->asids = caps.asids;
     bi->log_port = parse_log_port(li);
     bi->panic_reset = has_option(li, L"on_panic=reset");
-    uint64_t phys_top = 1ull << (caps.phys_bits > 40 ? 40 : caps.phys_bits);
+    uint32_t npt_bits = caps.gbpages ? NPT_BITS_GBPAGES : NPT_BITS_2M;
+    uint64_t phys_top = 1ull << (caps.phys_bits > npt_bits ? npt_bits : caps.phys_bits);
     if (phys_top < bi->ram_top)
         phys_top = (bi->ram_top + (1ull << 30) - 1) & ~((1ull << 30) - 1);
     bi->phys_top = phys_top;
