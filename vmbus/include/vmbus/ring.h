@@ -173,7 +173,8 @@ int vmbus_ring_read(struct vmbus_ring_reader *r, struct vmbus_pkt *p, void *buf,
 
 /* Interrupt mitigation: mask while draining; unmask returns 1 if data arrived meanwhile (drain
  * again: the writer saw the mask and did not signal), 0 if the ring is empty (safe to sleep:
- * the next write will signal), or a negative status. */
+ * the next write will signal), or a negative status. Commit, then unmask, before every sleep,
+ * even if the reader never masked: unmask is the re-check that closes the lost wake-up. */
 void vmbus_ring_reader_mask(struct vmbus_ring_reader *r);
 int vmbus_ring_reader_unmask(struct vmbus_ring_reader *r);
 
