@@ -233,6 +233,10 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
     bi->asids = caps.asids;
     bi->log_port = parse_log_port(li);
     bi->panic_reset = has_option(li, L"on_panic=reset");
+    static CHAR16 no_guard[96];
+    hv_find_acpi_sleep(bi, no_guard, sizeof(no_guard));
+    if (!bi->sleep_guard)
+        Print(L"hv.efi: warning: root sleep states not guarded: %s\n", no_guard);
     uint32_t npt_bits = caps.gbpages ? NPT_BITS_GBPAGES : NPT_BITS_2M;
     uint64_t phys_top = 1ull << (caps.phys_bits > npt_bits ? npt_bits : caps.phys_bits);
     if (phys_top < bi->ram_top)

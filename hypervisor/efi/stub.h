@@ -11,6 +11,7 @@ struct hv_cpu_caps {
 };
 
 BOOLEAN hv_cpu_check(struct hv_cpu_caps *caps, CHAR16 *msg, UINTN size);
+void hv_find_acpi_sleep(struct hv_boot_info *bi, CHAR16 *why, UINTN size);
 
 /* takeover.S: captures the firmware context into g, switches to host_cr3/stack and calls
  * the core's entry with bi. Returns 0 when this code runs on as the root partition's VP,

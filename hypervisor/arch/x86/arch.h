@@ -22,7 +22,18 @@ void svm_handle_exit(struct hv_cpu *cpu);                             /* called 
 
 void svm_inject_exception(struct hv_cpu *cpu, u8 vector, bool has_error, u32 error);
 void svm_advance_rip(struct hv_cpu *cpu, u64 len);
+/* One intercepted, non-string port access (value: written, or to be returned). */
+struct io_access {
+    u16 port;
+    u8 size;                    /* 1, 2 or 4 */
+    bool in;
+    u32 value;
+};
+
 void cpuid_exit(struct hv_cpu *cpu);
+void iopm_intercept(u16 port);
+void sleep_guard_init(const struct hv_boot_info *bi);
+bool sleep_guard_io(struct io_access *io);
 void msr_exit(struct hv_cpu *cpu);
 
 #endif

@@ -42,11 +42,23 @@ static void hypercall_exit(struct hv_cpu *cpu)
     svm_advance_rip(cpu, 3);
 }
 
-/* Port I/O to the hypervisor's own UART: the root sees a quiet UART that never has input
- * (LSR = transmitter empty, MSR = CTS/DSR/DCD, everything else 0) and whose output goes
- * nowhere. Floating-bus 0xff would be wrong for a UART the firmware already found: its
- * driver would read "data ready" forever. String forms get #GP (no instruction decoder here;
- * no UART driver uses them). */
+/* The hypervisor's own UART as the root sees it: a quiet UART that never has input (LSR =
+ * transmitter empty, MSR = CTS/DSR/DCD, everything else 0) and whose output goes nowhere.
+ * Floating-bus 0xff would be wrong for a UART the firmware already found: its driver would
+ * read "data ready" forever. */
+static bool uart_io(struct io_access *io)
+{
+    if (!arch.log_port || io->port < arch.log_port || io->port >= arch.log_port + 8)
+        return false;
+    if (io->in) {
+        u16 reg = (u16)(io->port - arch.log_port);
+        io->value = reg == 5 ? 0x60 : reg == 6 ? 0xb0 : 0;
+    }
+    return true;
+}
+
+/* Intercepted port I/O: the hypervisor's UART and the ACPI sleep guard. String forms get #GP
+ * (no instruction decoder here; no driver of these ports uses them). */
 static void io_exit(struct hv_cpu *cpu)
 {
     struct vmcb *v = cpu->vmcb;
@@ -56,12 +68,18 @@ static void io_exit(struct hv_cpu *cpu)
         svm_inject_exception(cpu, VEC_GP, true, 0);
         return;
     }
-    if (info & IOIO_IN) {
-        u16 reg = (u16)((info >> 16) - arch.log_port);
-        u64 val = reg == 5 ? 0x60 : reg == 6 ? 0xb0 : 0;
-        u64 mask = (info & (1u << 4)) ? 0xff : (info & (1u << 5)) ? 0xffff : 0xffffffff;
-        v->save.rax = (v->save.rax & ~mask) | (val & mask);
-    }
+    struct io_access io = {
+        .port = (u16)(info >> 16),
+        .size = (info & (1u << 4)) ? 1 : (info & (1u << 5)) ? 2 : 4,
+        .in = info & IOIO_IN,
+    };
+    u64 mask = io.size == 1 ? 0xff : io.size == 2 ? 0xffff : 0xffffffff;
+    if (!io.in)
+        io.value = (u32)(v->save.rax & mask);
+    if (!uart_io(&io) && !sleep_guard_io(&io))
+        hv_panic(cpu, "I/O exit for port %x that nothing intercepts", io.port);
+    if (io.in)
+        v->save.rax = (v->save.rax & ~mask) | (io.value & mask);
     v->save.rip = v->ctl.exit_info2;  /* next RIP, reported even without NRIP */
 }
 

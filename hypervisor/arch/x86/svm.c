@@ -21,6 +21,11 @@ static void msrpm_intercept(u32 msr, bool read, bool write)
     arch.msrpm[base + bit / 8] |= (u8)((write ? 2u : 0u) << (bit % 8));
 }
 
+void iopm_intercept(u16 port)
+{
+    arch.iopm[port / 8] |= (u8)(1u << (port % 8));
+}
+
 int arch_init(const struct hv_boot_info *bi)
 {
     u32 r[4];
@@ -69,7 +74,8 @@ int arch_init(const struct hv_boot_info *bi)
     arch.log_port = bi->log_port;
     if (bi->log_port)                 /* the root never reaches the hypervisor's UART */
         for (u32 p = bi->log_port; p < bi->log_port + 8u; p++)
-            arch.iopm[p / 8] |= (u8)(1u << (p % 8));
+            iopm_intercept((u16)p);
+    sleep_guard_init(bi);
     hv_log("root NPT at %lx (identity below %lx, %lu KiB hidden), MSRPM %lx, IOPM %lx",
            arch.npt_root, hv.phys_top, hv.region_size >> 10, hv_pa(arch.msrpm),
            hv_pa(arch.iopm));

@@ -65,7 +65,9 @@ struct hv_boot_info {
     uint8_t nrips;                  /* CPU reports next RIP on exits */
     uint32_t asids;                 /* ASIDs the CPU offers */
     uint32_t panic_reset;           /* on panic: reset the machine instead of halting */
-    uint32_t reserved1;
+    /* ACPI sleep guard: PM1 ports (0 = absent) and the SLP_TYP values of S5. */
+    uint16_t pm1a_cnt, pm1b_cnt, pm1a_sts, pm1b_sts;
+    uint8_t s5_typ_a, s5_typ_b, sleep_guard, reserved1;
     struct hv_guest_start guest;
     uint32_t ram_range_count;
     uint32_t reserved0;
