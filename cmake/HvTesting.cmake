@@ -70,5 +70,7 @@ function(hv_bench name)
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 900)
   endif()
-  set_tests_properties(bench.${name} PROPERTIES LABELS bench TIMEOUT ${T_TIMEOUT} RUN_SERIAL ON)
+  # The figures are kept in build/bench-results/ so tools/test.sh can show them after the run.
+  set_tests_properties(bench.${name} PROPERTIES LABELS bench TIMEOUT ${T_TIMEOUT} RUN_SERIAL ON
+      ENVIRONMENT "HV_BENCH_OUT=${CMAKE_BINARY_DIR}/bench-results/${name}.txt")
 endfunction()

@@ -37,7 +37,12 @@ flavour() { # dir, cmake args...
 }
 
 CTEST_ARGS=("$@")
+rm -rf "$here/build/bench-results"
 flavour build
+for f in "$here"/build/bench-results/*.txt; do
+  [ -f "$f" ] || continue
+  echo "== figures from bench $(basename "$f" .txt)"; cat "$f"
+done
 flavour build-asan -DHV_SANITIZE=ON
 flavour build-fuzz -DHV_FUZZ=ON -DCMAKE_C_COMPILER=clang
 

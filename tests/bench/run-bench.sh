@@ -11,6 +11,7 @@ out=$(mktemp); trap 'rm -f "$out"' EXIT
 # shellcheck disable=SC2086
 "$prog" $args >"$out" 2>&1; rc=$?
 cat "$out"
+if [ -n "${HV_BENCH_OUT:-}" ]; then mkdir -p "$(dirname "$HV_BENCH_OUT")"; cp "$out" "$HV_BENCH_OUT"; fi
 [ $rc -eq 0 ] || { echo "run-bench: $prog exited $rc"; exit 1; }
 if grep -Eiq '(^|[^a-z])(nan|inf)([^a-z]|$)' "$out"; then
   echo "run-bench: output contains nan/inf"; exit 1
