@@ -49,6 +49,13 @@ static enum vmbus_vsp_verdict pkt(struct vmbus_channel *ch, const struct vmbus_p
 static void destroy(struct vmbus_channel *ch) { (void)ch; destroyed++; }
 static const struct vmbus_vsp_ops vops = { .packet = pkt, .destroy = destroy };
 
+static void count_open(void *ctx, struct vmbus_channel *ch)
+{
+	uint32_t *n = ctx;
+	if (vmbus_channel_state(ch) == VMBUS_CHANNEL_OFFERED && strcmp(vmbus_channel_name(ch), "t") == 0)
+		(*n)++;
+}
+
 static struct vmbus_server *make(uv_loop_t *loop)
 {
 	struct vmbus_server_config c = { .loop = loop, .transport = { &tops, NULL } };
@@ -108,6 +115,11 @@ static void test_relids_and_offers(void **st)
 	assert_int_equal(vmbus_channel_relid(c), 4);	/* 2 is still held */
 	vmbus_server_get_stats(s, &ss);
 	assert_int_equal(ss.channels, 4);
+	{
+		uint32_t n = 0;
+		vmbus_server_foreach_channel(s, count_open, &n);
+		assert_int_equal(n, 3);		/* the rescinded one is not "offered" */
+	}
 	/* UNLOAD frees the rescinded channel (the guest will never release it) */
 	struct vmbus_chmsg_header ul = { .type = VMBUS_CHMSG_UNLOAD };
 	vmbus_server_post_message(s, 1, &ul, sizeof(ul));

@@ -137,6 +137,13 @@ void vmbus_server_get_stats(const struct vmbus_server *s, struct vmbus_server_st
 	st->gpadl_pages = s->gpadl_pages;
 }
 
+void vmbus_server_foreach_channel(struct vmbus_server *s,
+				  void (*fn)(void *ctx, struct vmbus_channel *ch), void *ctx)
+{
+	for (struct vmbus_channel *ch = s->channels; ch; ch = ch->next)
+		fn(ctx, ch);
+}
+
 struct vmbus_channel *server_find_relid(struct vmbus_server *s, uint32_t relid)
 {
 	for (struct vmbus_channel *ch = s->channels; ch; ch = ch->next)

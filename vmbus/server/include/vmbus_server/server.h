@@ -168,4 +168,9 @@ struct vmbus_channel_stats {
 };
 void vmbus_channel_get_stats(const struct vmbus_channel *ch, struct vmbus_channel_stats *st);
 
+/* Visit every registered channel in relid order (hvctl show: name, relid, state, stats). The
+ * callback must not add or remove channels. */
+void vmbus_server_foreach_channel(struct vmbus_server *s,
+				  void (*fn)(void *ctx, struct vmbus_channel *ch), void *ctx);
+
 #endif
