@@ -1,8 +1,8 @@
-/* The two C library functions the VMBus library uses. Hosted builds take them from libc; the
+/* The two C library functions guest-side code (the VMBus library, the VSCs) uses. Hosted builds take them from libc; the
  * freestanding build declares them and the environment (guest kernel, test program) provides
  * them, as every freestanding C environment must for compiler-generated calls anyway. */
-#ifndef VMBUS_LIBC_SHIM_H
-#define VMBUS_LIBC_SHIM_H
+#ifndef VMBUS_FS_LIBC_H
+#define VMBUS_FS_LIBC_H
 
 #include <stddef.h>
 
