@@ -10,12 +10,17 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "vmms.h"
 
 #define FORCE_STOP_GRACE_MS 5000    /* a forced stop is a SIGKILL after this */
 #define GRACEFUL_SLACK_MS 5000      /* the worker's own timeout, plus this, then give up */
+#define READOPT_CONNECT_TRIES 30
+#define READOPT_RETRY_MS 100
+
+static void on_readopt_retry(uv_timer_t *t);
 
 static int pidfd_open_(pid_t pid)
 {
@@ -50,6 +55,8 @@ static void worker_close_handles(struct worker *w)
 	}
 	if (!uv_is_closing((uv_handle_t *)&w->stop_timer))
 		uv_close((uv_handle_t *)&w->stop_timer, on_worker_handle_closed);
+	if (!uv_is_closing((uv_handle_t *)&w->retry_timer))
+		uv_close((uv_handle_t *)&w->retry_timer, on_worker_handle_closed);
 	if (w->pidfd >= 0 && !uv_is_closing((uv_handle_t *)&w->pidpoll))
 		uv_close((uv_handle_t *)&w->pidpoll, on_worker_handle_closed);
 	if (w->spawned && !uv_is_closing((uv_handle_t *)&w->proc))
@@ -60,6 +67,16 @@ static void send_command(struct worker *w, Hv__Worker__WorkerCommand *cmd)
 {
 	if (w->conn_open)
 		hv_conn_send(&w->conn, &cmd->base);
+}
+
+static void send_start(struct worker *w)
+{
+	Hv__Worker__StartCommand start = HV__WORKER__START_COMMAND__INIT;
+	Hv__Worker__WorkerCommand cmd = HV__WORKER__WORKER_COMMAND__INIT;
+	cmd.id = 1;
+	cmd.cmd_case = HV__WORKER__WORKER_COMMAND__CMD_START;
+	cmd.start = &start;
+	send_command(w, &cmd);
 }
 
 /* The worker is gone (or no longer ours): settle the VM's state and answer waiters. */
@@ -175,6 +192,10 @@ static void handle_report(struct worker *w, const Hv__Worker__WorkerReport *r)
 		w->adopting = false;
 		hv_log_write(&d->log, HV_LOG_INFO, "vmms", "VM %s: re-adopted worker pid %d",
 			     vm->name, (int)w->pid);
+		/* The previous vmms may have died between spawning the worker and telling it to
+		 * start; a worker that is already starting refuses the repeat, harmlessly. */
+		if (r->phase == HV__WORKER__PHASE__PHASE_STARTING)
+			send_start(w);
 	}
 	vm->heartbeat_ms = r->heartbeat_ms;
 	copy_devices(vm, r);
@@ -268,7 +289,9 @@ static struct worker *worker_new(struct vmms *d, struct vm *vm)
 	w->pidfd = -1;
 	uv_timer_init(d->loop, &w->stop_timer);
 	w->stop_timer.data = w;
-	w->open_handles = 1;
+	uv_timer_init(d->loop, &w->retry_timer);
+	w->retry_timer.data = w;
+	w->open_handles = 2;
 	if (hv_conn_init(&w->conn, d->loop, w, on_worker_frame, on_worker_refused,
 			 on_worker_conn_closed) == 0) {
 		w->conn_open = true;
@@ -347,12 +370,7 @@ int vmms_worker_spawn(struct vmms *d, struct vm *vm, char *why, size_t n)
 		     (int)w->pid, d->opt.worker_path);
 	vmms_set_state(d, vm, VM_STARTING, "start requested");
 
-	Hv__Worker__StartCommand start = HV__WORKER__START_COMMAND__INIT;
-	Hv__Worker__WorkerCommand cmd = HV__WORKER__WORKER_COMMAND__INIT;
-	cmd.id = 1;
-	cmd.cmd_case = HV__WORKER__WORKER_COMMAND__CMD_START;
-	cmd.start = &start;
-	send_command(w, &cmd);
+	send_start(w);
 	return 0;
 }
 
@@ -378,26 +396,49 @@ int vmms_worker_stop(struct vmms *d, struct vm *vm, bool force, uint32_t timeout
 	return 0;
 }
 
-static void on_readopt_connected(uv_connect_t *req, int status)
+/* Connects to a re-adopted worker's control socket. A worker spawned just before the previous
+ * vmms died may not be listening yet (or its socket file may be a dead worker's, about to be
+ * replaced), so a refused connection is retried for a few seconds while the process lives. */
+static void try_readopt_connect(struct worker *w)
 {
-	struct worker *w = req->data;
+	char sock[4200], why[600];
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	if (!w->vm)
 		return;
-	if (status < 0) {
-		char why[512];
-		snprintf(why, sizeof(why), "worker pid %d does not answer on its control socket "
-			 "(%s) after a vmms restart; marked crashed", (int)w->pid,
-			 uv_strerror(status));
-		detach_unknown(w, why);
+	if (!hv_path_join(sock, sizeof(sock), w->d->workers_dir, w->vm->name, ".sock") ||
+	    strlen(sock) >= sizeof(sa.sun_path)) {
+		detach_unknown(w, "worker control socket path too long; use a shorter --run-dir");
 		return;
 	}
-	hv_conn_start(&w->conn);
-	Hv__Worker__StatusCommand st = HV__WORKER__STATUS_COMMAND__INIT;
-	Hv__Worker__WorkerCommand cmd = HV__WORKER__WORKER_COMMAND__INIT;
-	cmd.id = 3;
-	cmd.cmd_case = HV__WORKER__WORKER_COMMAND__CMD_STATUS;
-	cmd.status = &st;
-	send_command(w, &cmd);
+	memcpy(sa.sun_path, sock, strlen(sock) + 1);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+	    uv_pipe_open(&w->conn.pipe, fd) == 0) {
+		hv_conn_start(&w->conn);
+		Hv__Worker__StatusCommand st = HV__WORKER__STATUS_COMMAND__INIT;
+		Hv__Worker__WorkerCommand cmd = HV__WORKER__WORKER_COMMAND__INIT;
+		cmd.id = 3;
+		cmd.cmd_case = HV__WORKER__WORKER_COMMAND__CMD_STATUS;
+		cmd.status = &st;
+		send_command(w, &cmd);
+		return;
+	}
+	int e = errno;
+	if (fd >= 0)
+		close(fd);
+	if ((e == ECONNREFUSED || e == ENOENT || e == EAGAIN) &&
+	    ++w->connect_tries < READOPT_CONNECT_TRIES) {
+		uv_timer_start(&w->retry_timer, on_readopt_retry, READOPT_RETRY_MS, 0);
+		return;
+	}
+	snprintf(why, sizeof(why), "worker pid %d does not answer on its control socket %.200s (%s) "
+		 "after a vmms restart; marked crashed", (int)w->pid, sock, strerror(e));
+	detach_unknown(w, why);
+}
+
+static void on_readopt_retry(uv_timer_t *t)
+{
+	try_readopt_connect(t->data);
 }
 
 void vmms_worker_readopt(struct vmms *d, struct vm *vm)
@@ -433,8 +474,7 @@ void vmms_worker_readopt(struct vmms *d, struct vm *vm)
 	w->open_handles++;
 	uv_poll_start(&w->pidpoll, UV_READABLE, on_pidfd_readable);
 	hv_path_join(sock, sizeof(sock), d->workers_dir, vm->name, ".sock");
-	w->connect_req.data = w;
-	uv_pipe_connect(&w->connect_req, &w->conn.pipe, sock, on_readopt_connected);
 	hv_log_write(&d->log, HV_LOG_INFO, "vmms", "VM %s: re-adopting worker pid %d via %s",
 		     vm->name, (int)pid, sock);
+	try_readopt_connect(w);
 }

@@ -58,7 +58,8 @@ struct worker {
 	struct hv_conn conn;
 	bool conn_open;
 	bool adopting;             /* waiting for the first status on re-adoption */
-	uv_connect_t connect_req;
+	uv_timer_t retry_timer;    /* re-adoption: connecting to a worker not listening yet */
+	int connect_tries;
 	uv_timer_t stop_timer;
 	bool force_stop;
 	bool exited;

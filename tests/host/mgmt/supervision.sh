@@ -120,6 +120,26 @@ expect_in "$F" "WARN vmwp: graceful stop timed out: the guest did not shut down 
 expect_in "$F" "INFO vmwp: VM a stopped: forced off" "logs -f"
 expect_in "$F" "INFO vmwp: worker exiting (status 0)" "logs -f"
 
+# Re-adoption of a worker that never got its start command (the previous vmms died between
+# spawning it and telling it to start): the new vmms tells it, and the VM comes up.
+stop_vmms
+"$WORKER" --name c --config "$T/state/vms/c.json" --log-dir "$T/log" \
+    --control-socket "$T/run/workers/c.sock" >/dev/null 2>>"$T/vmms.out" &
+orphan=$!
+EXTRA_PIDS="$EXTRA_PIDS $orphan"
+printf '{"state": "starting", "reason": "start requested", "since_ms": 0, "worker_pid": %d}\n' \
+    "$orphan" > "$T/state/vms/c.state"
+i=0
+while [ ! -S "$T/run/workers/c.sock" ]; do
+  i=$((i + 1)); [ $i -lt 100 ] || fail "hand-started worker did not open its socket"; sleep 0.05
+done
+start_vmms --max-running 2
+wait_state c running 30
+expect_rc 0 hvctl show c
+expect_in "$OUT" "worker pid:  $orphan" "adopted never-started worker"
+expect_rc 0 hvctl stop c --force
+wait "$orphan" || fail "hand-started worker exited with status $?"
+
 # The event stream saw the whole story (it was connected to the first vmms only).
 kill "$EXTRA_PIDS" 2>/dev/null || true; EXTRA_PIDS=
 grep -Eq ' a off -> starting: start requested$' "$T/events" || fail "events: $(cat "$T/events")"
