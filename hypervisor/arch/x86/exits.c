@@ -81,6 +81,7 @@ static void io_exit(struct hv_cpu *cpu)
     if (io.in)
         v->save.rax = (v->save.rax & ~mask) | (io.value & mask);
     v->save.rip = v->ctl.exit_info2;  /* next RIP, reported even without NRIP */
+    v->ctl.int_shadow &= ~1ull;
 }
 
 void svm_handle_exit(struct hv_cpu *cpu)

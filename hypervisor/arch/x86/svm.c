@@ -26,6 +26,33 @@ void iopm_intercept(u16 port)
     arch.iopm[port / 8] |= (u8)(1u << (port % 8));
 }
 
+/* EFER bits the root may set: what this CPU implements, never SVME. */
+static u64 efer_bits_this_cpu(void)
+{
+    u64 bits = (1ull << 0) | (1ull << 8) | (1ull << 10);            /* SCE, LME, LMA */
+    u32 r[4];
+    cpuid_count(0x80000000u, 0, r);
+    u32 max_ext = r[0];
+    cpuid_count(0x80000001u, 0, r);
+    if (r[3] & (1u << 20))
+        bits |= 1ull << 11;                                         /* NXE */
+    if (r[3] & (1u << 25))
+        bits |= 1ull << 14;                                         /* FFXSR */
+    if (r[2] & (1u << 17))
+        bits |= 1ull << 15;                                         /* TCE */
+    if (max_ext >= 0x80000008u) {
+        cpuid_count(0x80000008u, 0, r);
+        if (!(r[1] & (1u << 20)))                                   /* not "LMSLE unsupported" */
+            bits |= 1ull << 13;                                     /* LMSLE */
+    }
+    if (max_ext >= 0x80000021u) {
+        cpuid_count(0x80000021u, 0, r);
+        if (r[0] & (1u << 8))
+            bits |= 1ull << 21;                                     /* AutoIBRS */
+    }
+    return bits;
+}
+
 int arch_init(const struct hv_boot_info *bi)
 {
     u32 r[4];
@@ -34,27 +61,7 @@ int arch_init(const struct hv_boot_info *bi)
         cpuid_count(0x80000007u, 0, r);
         arch.inv_tsc = r[3] & (1u << 8);
     }
-    /* EFER bits the root may set: what this CPU implements, never SVME. */
-    arch.efer_allowed = (1ull << 0) | (1ull << 8) | (1ull << 10);      /* SCE, LME, LMA */
-    cpuid_count(0x80000000u, 0, r);
-    u32 max_ext = r[0];
-    cpuid_count(0x80000001u, 0, r);
-    if (r[3] & (1u << 20))
-        arch.efer_allowed |= 1ull << 11;                                /* NXE */
-    if (r[3] & (1u << 25))
-        arch.efer_allowed |= 1ull << 14;                                /* FFXSR */
-    if (r[2] & (1u << 17))
-        arch.efer_allowed |= 1ull << 15;                                /* TCE */
-    if (max_ext >= 0x80000008u) {
-        cpuid_count(0x80000008u, 0, r);
-        if (!(r[1] & (1u << 20)))
-            arch.efer_allowed |= 1ull << 13;                            /* LMSLE */
-    }
-    if (max_ext >= 0x80000021u) {
-        cpuid_count(0x80000021u, 0, r);
-        if (r[0] & (1u << 8))
-            arch.efer_allowed |= 1ull << 21;                            /* AutoIBRS */
-    }
+    arch.efer_allowed = efer_bits_this_cpu();
     arch.npt_root = npt_build_root();
     arch.msrpm = hv_alloc_pages(2);
     arch.iopm = hv_alloc_pages(3);
