@@ -2,6 +2,9 @@
 # The root cannot put the machine to sleep behind the hypervisor (after S3 the firmware would
 # resume it outside): a suspend-to-RAM request returns at once, as an immediate wake, the
 # hypervisor logs the refusal and the root is still its guest.
+# Without hv.efi the machine would really suspend and nothing would wake it: check first.
+set -- $(hvprobe cpuid 0x40000100)
+[ "$2 $3 $4" = "66457648 63694d69 76486f72" ] || { echo "not running under hv.efi: not suspending"; exit 1; }
 grep -qw mem /sys/power/state || { echo "no suspend-to-RAM offered: /sys/power/state = '$(cat /sys/power/state)'"; exit 1; }
 grep -q deep /sys/power/mem_sleep && echo deep > /sys/power/mem_sleep
 echo "mem_sleep: $(cat /sys/power/mem_sleep)"
