@@ -134,12 +134,9 @@ static void on_shutdown(uv_shutdown_t *req, int status)
 
 void hv_conn_close(struct hv_conn *c)
 {
-	if (c->closing && uv_is_closing((uv_handle_t *)&c->pipe))
-		return;
-	bool was_closing = c->closing;
+	if (c->closing)
+		return;     /* already shutting down or closed */
 	c->closing = true;
-	if (was_closing)
-		return;
 	uv_read_stop((uv_stream_t *)&c->pipe);
 	uv_shutdown_t *req = malloc(sizeof(*req));
 	if (!req || uv_shutdown(req, (uv_stream_t *)&c->pipe, on_shutdown) != 0) {

@@ -27,6 +27,7 @@ struct verb {
 	const char *usage;
 	const char *help;
 	int min_pos, max_pos;
+	bool takes_name;           /* the positional argument is a VM name, checked here */
 	const char *opts;          /* which verb options it takes: f=--force t=--timeout F=-f n=-n */
 	int (*run)(struct hvctl *h, struct args *a);
 };
@@ -43,23 +44,23 @@ static int run_events(struct hvctl *h, struct args *a);
 
 static const struct verb verbs[] = {
 	{ "create", "create FILE", "Check the VM config FILE and add the VM (it starts off).",
-	  1, 1, "", run_create },
+	  1, 1, false, "", run_create },
 	{ "validate", "validate FILE", "Check the VM config FILE without creating anything; "
-	  "every problem is printed as FILE: key: problem.", 1, 1, "", run_validate },
-	{ "start", "start NAME", "Start the VM; waits until it runs or its start fails.", 1, 1,
+	  "every problem is printed as FILE: key: problem.", 1, 1, false, "", run_validate },
+	{ "start", "start NAME", "Start the VM; waits until it runs or its start fails.", 1, 1, true,
 	  "", run_start },
 	{ "stop", "stop NAME [--force] [--timeout S]", "Stop the VM: gracefully (the guest "
-	  "shuts down, within S seconds, default 30) or with --force (turned off at once).", 1, 1,
+	  "shuts down, within S seconds, default 30) or with --force (turned off at once).", 1, 1, true,
 	  "ft", run_stop },
-	{ "delete", "delete NAME", "Remove a VM that is not running (its log files stay).", 1, 1,
+	{ "delete", "delete NAME", "Remove a VM that is not running (its log files stay).", 1, 1, true,
 	  "", run_delete },
-	{ "list", "list", "One line per VM: name, state, memory, VPs, worker pid, reason.", 0, 0,
+	{ "list", "list", "One line per VM: name, state, memory, VPs, worker pid, reason.", 0, 0, false,
 	  "", run_list },
 	{ "show", "show NAME", "Everything about one VM: state and why, worker, devices, last "
-	  "heard, log path, config.", 1, 1, "", run_show },
+	  "heard, log path, config.", 1, 1, true, "", run_show },
 	{ "logs", "logs NAME [-f] [-n N]", "The last N lines (default 50) of the VM's log; -f "
-	  "keeps following new lines (Ctrl-C to end).", 1, 1, "Fn", run_logs },
-	{ "events", "events", "Print every VM state change as it happens (Ctrl-C to end).", 0, 0,
+	  "keeps following new lines (Ctrl-C to end).", 1, 1, true, "Fn", run_logs },
+	{ "events", "events", "Print every VM state change as it happens (Ctrl-C to end).", 0, 0, false,
 	  "", run_events },
 };
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
@@ -344,8 +345,7 @@ int main(int argc, char **argv)
 		return usage_error(v, "%s: missing argument", v->name);
 	if (a.npos > v->max_pos)
 		return usage_error(v, "unexpected argument '%s'", a.pos[v->max_pos]);
-	if (v->min_pos == 1 && strcmp(v->usage + strlen(v->name) + 1, "FILE") != 0 &&
-	    !hv_vm_name_ok(a.pos[0]))
+	if (v->takes_name && !hv_vm_name_ok(a.pos[0]))
 		return usage_error(v, "'%s' is not a VM name (letters, digits, '.', '_', '-')",
 				   a.pos[0]);
 	return v->run(&h, &a);

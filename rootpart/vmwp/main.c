@@ -87,13 +87,20 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
+	char *end;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case O_NAME: w.name = optarg; break;
 		case O_CONFIG: w.config_path = optarg; break;
 		case O_LOGDIR: log_dir = optarg; break;
 		case O_CONTROL: w.control_path = optarg; break;
-		case O_FD: channel_fd = atoi(optarg); break;
+		case O_FD:
+			channel_fd = (int)strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end || channel_fd < 0) {
+				usage(stderr);
+				return 2;
+			}
+			break;
 		case O_HELP: usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
