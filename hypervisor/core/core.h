@@ -35,6 +35,7 @@ u64 hv_log_read(u64 offset, char *out, u32 max, u64 *start, u32 *len);
 u64 hv_log_total(void);
 
 /* stats.c */
+extern u64 hv_hypercall_count;
 void hv_stats_count(enum hv_exit_reason r);
 void hv_stats_fill(struct hv_stats *s);
 u64 hv_uptime_ns(void);

@@ -1,9 +1,7 @@
 /* Hypercall dispatch: decodes the TLFS control value, checks the caller's rights and the
- * GPAs it passed, and runs the call. Only the root exists today, so root-only calls are
- * allowed; every unknown code returns HV_STATUS_INVALID_HYPERCALL_CODE. */
+ * GPAs it passed, and runs the call. Root-only calls from any other partition get
+ * HV_STATUS_ACCESS_DENIED; every unknown code returns HV_STATUS_INVALID_HYPERCALL_CODE. */
 #include "core.h"
-
-extern u64 hv_hypercall_count;
 
 static u64 call_get_stats(u64 control, u64 out_gpa)
 {
@@ -41,15 +39,20 @@ static u64 call_read_log(u64 control, u64 in_gpa, u64 out_gpa)
     return HV_STATUS_SUCCESS;
 }
 
+static bool root_only(u16 code)
+{
+    return code == HV_CALL_GET_STATS || code == HV_CALL_READ_LOG;
+}
+
 u64 hv_hypercall(struct hv_cpu *cpu, u64 control, u64 in_gpa, u64 out_gpa)
 {
-    (void)cpu;
     hv_hypercall_count++;
     u16 code = (u16)(control & HV_HC_CODE_MASK);
+    if (root_only(code) && !cpu->part->is_root)
+        return HV_STATUS_ACCESS_DENIED;
     /* Neither call here is a rep call: a rep count or start is malformed input. */
-    if ((control >> HV_HC_REP_COUNT_SHIFT) & 0x0fff0fffull)
-        if (code == HV_CALL_GET_STATS || code == HV_CALL_READ_LOG)
-            return HV_STATUS_INVALID_HYPERCALL_INPUT;
+    if (root_only(code) && ((control >> HV_HC_REP_COUNT_SHIFT) & 0x0fff0fffull))
+        return HV_STATUS_INVALID_HYPERCALL_INPUT;
     switch (code) {
     case HV_CALL_GET_STATS:
         return call_get_stats(control, out_gpa);

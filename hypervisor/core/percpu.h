@@ -15,6 +15,7 @@ struct guest_regs {
 /* Partition-wide synthetic state (TLFS: the OS id, hypercall page and reference TSC page
  * belong to the partition, not to one VP). Only the root partition exists today. */
 struct hv_partition {
+    bool is_root;                   /* may make root-only hypercalls */
     u64 guest_os_id;
     u64 hypercall_msr;
     u64 reference_tsc_msr;
