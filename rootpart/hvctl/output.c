@@ -144,7 +144,11 @@ static void print_show(struct hvctl *h, const Hv__Mgmt__VmInfo *vm)
 		printf("worker pid:  %d\n", vm->worker_pid);
 	else
 		printf("worker pid:  -\n");
-	printf("last heard:  %s\n", hb);
+	if (vm->heartbeat_ms > 0 && vm->worker_pid)
+		printf("last heard:  %s (%.1f s ago)\n", hb,
+		       (double)(hv_now_ms() - vm->heartbeat_ms) / 1000.0);
+	else
+		printf("last heard:  %s\n", hb);
 	printf("log:         %s\n", vm->log_path);
 	printf("devices:%s\n", vm->n_devices ? "" : "     - (listed while a worker runs)");
 	for (size_t i = 0; i < vm->n_devices; i++)
