@@ -72,8 +72,12 @@ Hv__Mgmt__Reply *hvctl_recv(struct hvctl *h)
 	size_t len = 0;
 	int rc = hv_frame_recv_fd(h->fd, &buf, &len, HV_FRAME_MAX);
 	if (rc == -EPIPE || rc == -ECONNRESET) {
-		fprintf(stderr, "hvctl: vmms closed the connection without answering; see "
-			"vmms.log in its log folder\n");
+		if (h->replies)
+			fprintf(stderr, "hvctl: vmms closed the connection (did vmms stop? see "
+				"vmms.log in its log folder)\n");
+		else
+			fprintf(stderr, "hvctl: vmms closed the connection without answering; see "
+				"vmms.log in its log folder\n");
 		return NULL;
 	}
 	if (rc != 0) {
@@ -82,6 +86,7 @@ Hv__Mgmt__Reply *hvctl_recv(struct hvctl *h)
 	}
 	Hv__Mgmt__Reply *r = hv__mgmt__reply__unpack(NULL, len, buf);
 	free(buf);
+	h->replies++;
 	if (!r)
 		fprintf(stderr, "hvctl: vmms's reply does not decode: vmms and hvctl versions "
 			"differ?\n");

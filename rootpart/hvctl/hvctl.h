@@ -13,6 +13,7 @@ struct hvctl {
 	const char *socket_path;
 	bool json;
 	int fd;
+	unsigned replies;          /* received so far on this connection */
 };
 
 /* client.c */
