@@ -10,12 +10,14 @@ static struct hv_partition root_partition = { .is_root = true };
 static struct hv_cpu cpus[HV_MAX_CPUS];     /* cpus[i].apic_id says which CPU */
 
 /* Section .header is placed first by core.lds: the stub reads it out of core.bin. */
-extern char __core_end[];
+extern char __core_end[], __core_text_end[], __core_data_start[];
 long hv_core_entry(struct hv_boot_info *bi);
 __attribute__((section(".header"), used)) static const struct hv_core_header header = {
     .magic = HV_CORE_MAGIC,
     .entry = (u64)(uintptr_t)hv_core_entry,
     .image_size = (u64)(uintptr_t)__core_end - HV_CORE_VA,
+    .text_end = (u64)(uintptr_t)__core_text_end - HV_CORE_VA,
+    .data_start = (u64)(uintptr_t)__core_data_start - HV_CORE_VA,
 };
 
 long hv_core_entry(struct hv_boot_info *bi)

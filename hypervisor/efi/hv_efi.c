@@ -43,8 +43,9 @@ static void *take_pages(UINTN n)
     return p;
 }
 
-/* Maps one page or large page (level 0 = 4K, 1 = 2M, 2 = 1G) into the host tables. */
-static BOOLEAN host_map(uint64_t *pml4, uint64_t va, uint64_t pa, int level)
+/* Maps one page or large page (level 0 = 4K, 1 = 2M, 2 = 1G) into the host tables with the
+ * leaf attributes in `leaf` (PTE_W, PTE_NX). */
+static BOOLEAN host_map(uint64_t *pml4, uint64_t va, uint64_t pa, int level, uint64_t leaf)
 {
     uint64_t *t = pml4;
     for (int l = 3; l > level; l--) {
@@ -57,7 +58,7 @@ static BOOLEAN host_map(uint64_t *pml4, uint64_t va, uint64_t pa, int level)
         }
         t = (uint64_t *)(t[idx] & PTE_ADDR);
     }
-    t[(va >> (12 + 9 * level)) & 511] = pa | HOST_FLAGS | (level ? PTE_PS : 0);
+    t[(va >> (12 + 9 * level)) & 511] = pa | PTE_P | leaf | (level ? PTE_PS : 0);
     return TRUE;
 }
 
@@ -209,7 +210,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
     uint64_t blob_size = hv_core_blob_end - hv_core_blob;
     const struct hv_core_header *hdr = (const void *)hv_core_blob;
     if (blob_size < sizeof(*hdr) || hdr->magic != HV_CORE_MAGIC ||
-        hdr->image_size < blob_size || hdr->image_size > STACK_SLOTS_VA - HV_CORE_VA)
+        hdr->image_size < blob_size || hdr->image_size > STACK_SLOTS_VA - HV_CORE_VA ||
+        hdr->text_end > hdr->data_start || hdr->data_start > hdr->image_size)
         return refuse(image, EFI_LOAD_ERROR, L"the core image inside hv.efi is damaged");
 
     EFI_PHYSICAL_ADDRESS region = 0;
@@ -249,9 +251,14 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
     uint64_t host_top = bi->ram_top > (4ull << 30) ? bi->ram_top : (4ull << 30);
     uint64_t step = caps.gbpages ? (1ull << 30) : (2ull << 20);
     for (uint64_t a = 0; ok && a < host_top; a += step)
-        ok = host_map(pml4, a, a, caps.gbpages ? 2 : 1);
-    for (uint64_t off = 0; ok && off < hdr->image_size; off += 4096)
-        ok = host_map(pml4, HV_CORE_VA + off, region + off, 0);
+        ok = host_map(pml4, a, a, caps.gbpages ? 2 : 1, PTE_W);
+    /* W^X for the core where the firmware runs with EFER.NXE (the host keeps its EFER):
+     * code read-only, rodata read-only no-execute, data/bss/stacks writable no-execute. */
+    uint64_t nx = (rdmsr(MSR_EFER) & (1ull << 11)) ? PTE_NX : 0;
+    for (uint64_t off = 0; ok && off < hdr->image_size; off += 4096) {
+        uint64_t leaf = off < hdr->text_end ? 0 : off < hdr->data_start ? nx : PTE_W | nx;
+        ok = host_map(pml4, HV_CORE_VA + off, region + off, 0, leaf);
+    }
     uint64_t stack_sizes[4] = { HV_STACK_SIZE, HV_IST_SIZE, HV_IST_SIZE, HV_IST_SIZE };
     uint64_t tops[4];
     for (int s = 0; ok && s < 4; s++) {
@@ -259,7 +266,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
         uint8_t *mem = take_pages(stack_sizes[s] / 4096);
         ok = mem != NULL;
         for (uint64_t off = 0; ok && off < stack_sizes[s]; off += 4096)
-            ok = host_map(pml4, slot_top - stack_sizes[s] + off, (uint64_t)mem + off, 0);
+            ok = host_map(pml4, slot_top - stack_sizes[s] + off, (uint64_t)mem + off, 0,
+                          PTE_W | nx);
         tops[s] = slot_top;
     }
     if (!ok) {

@@ -22,7 +22,8 @@ struct hv_core_header {
     uint64_t magic;          /* HV_CORE_MAGIC */
     uint64_t entry;          /* VA of hv_core_entry() */
     uint64_t image_size;     /* bytes from HV_CORE_VA to the end of .bss, page aligned */
-    uint64_t reserved;
+    uint64_t text_end;       /* offset: [0, text_end) is code (read-only, executable) */
+    uint64_t data_start;     /* offset: [text_end, data_start) read-only data, then RW data */
 };
 
 /* A segment register as the VMCB holds it (AMD APM vol. 2, 15.5.1). */
