@@ -174,6 +174,55 @@ static BOOLEAN has_option(EFI_LOADED_IMAGE *li, const CHAR16 *opt)
     return FALSE;
 }
 
+/* Host page tables: RAM and the low 4 GiB 1:1; the core at HV_CORE_VA, W^X where the
+ * firmware runs with EFER.NXE (the host keeps its EFER): code read-only, rodata read-only
+ * no-execute, data/bss/stacks writable no-execute; the stacks in 64 KiB slots above the core,
+ * each with the unmapped rest of its slot below it as a guard. */
+static BOOLEAN build_host_tables(struct hv_boot_info *bi, uint64_t *pml4,
+                                 const struct hv_core_header *hdr,
+                                 const struct hv_cpu_caps *caps)
+{
+    BOOLEAN ok = TRUE;
+    uint64_t host_top = bi->ram_top > (4ull << 30) ? bi->ram_top : (4ull << 30);
+    uint64_t step = caps->gbpages ? (1ull << 30) : (2ull << 20);
+    for (uint64_t a = 0; ok && a < host_top; a += step)
+        ok = host_map(pml4, a, a, caps->gbpages ? 2 : 1, PTE_W);
+    uint64_t nx = (rdmsr(MSR_EFER) & (1ull << 11)) ? PTE_NX : 0;
+    for (uint64_t off = 0; ok && off < hdr->image_size; off += 4096) {
+        uint64_t leaf = off < hdr->text_end ? 0 : off < hdr->data_start ? nx : PTE_W | nx;
+        ok = host_map(pml4, HV_CORE_VA + off, bi->region_pa + off, 0, leaf);
+    }
+    static const uint64_t stack_sizes[4] = { HV_STACK_SIZE, HV_IST_SIZE, HV_IST_SIZE,
+                                             HV_IST_SIZE };
+    for (int s = 0; ok && s < 4; s++) {
+        uint64_t slot_top = STACK_SLOTS_VA + (s + 1) * STACK_SLOT;
+        uint8_t *mem = take_pages(stack_sizes[s] / 4096);
+        ok = mem != NULL;
+        for (uint64_t off = 0; ok && off < stack_sizes[s]; off += 4096)
+            ok = host_map(pml4, slot_top - stack_sizes[s] + off, (uint64_t)mem + off, 0,
+                          PTE_W | nx);
+        if (s == 0)
+            bi->stack_top_va = slot_top;
+        else
+            bi->ist_top_va[s - 1] = slot_top;
+    }
+    bi->host_cr3 = (uint64_t)pml4;
+    return ok;
+}
+
+/* TSC rate, for uptime and the root's reference time. Stall() overshoots by a roughly
+ * constant amount (a lot under emulation): the difference of a 10 ms and a 50 ms stall
+ * cancels it. */
+static uint64_t measure_tsc_khz(void)
+{
+    uint64_t t0 = rdtsc();
+    uefi_call_wrapper(BS->Stall, 1, 10000);
+    uint64_t t1 = rdtsc();
+    uefi_call_wrapper(BS->Stall, 1, 50000);
+    uint64_t t2 = rdtsc();
+    return ((t2 - t1) - (t1 - t0)) / 40;
+}
+
 static EFI_STATUS refuse(EFI_HANDLE image, EFI_STATUS st, const CHAR16 *why)
 {
     Print(L"hv.efi: not starting: %s\n", why);
@@ -221,11 +270,11 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
         return refuse(image, EFI_OUT_OF_RESOURCES, L"no memory for the hypervisor (16 MiB)");
     next_free = region;
     region_end = region + HV_REGION_SIZE;
+    /* The image is below 1 MiB (checked above): these always fit in the block. */
     uint8_t *core = take_pages(hdr->image_size / 4096);
-    CopyMem(core, hv_core_blob, blob_size);
-
     struct hv_boot_info *bi = take_pages(1);
     uint64_t *pml4 = take_pages(1);
+    CopyMem(core, hv_core_blob, blob_size);
     bi->magic = HV_BOOTINFO_MAGIC;
     bi->region_pa = region;
     bi->region_size = HV_REGION_SIZE;
@@ -245,50 +294,13 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
         phys_top = (bi->ram_top + (1ull << 30) - 1) & ~((1ull << 30) - 1);
     bi->phys_top = phys_top;
 
-    /* Host page tables: RAM and the low 4 GiB 1:1, the core at HV_CORE_VA, stacks below it
-     * with an unmapped guard page under each. */
-    BOOLEAN ok = pml4 != NULL && bi != NULL;
-    uint64_t host_top = bi->ram_top > (4ull << 30) ? bi->ram_top : (4ull << 30);
-    uint64_t step = caps.gbpages ? (1ull << 30) : (2ull << 20);
-    for (uint64_t a = 0; ok && a < host_top; a += step)
-        ok = host_map(pml4, a, a, caps.gbpages ? 2 : 1, PTE_W);
-    /* W^X for the core where the firmware runs with EFER.NXE (the host keeps its EFER):
-     * code read-only, rodata read-only no-execute, data/bss/stacks writable no-execute. */
-    uint64_t nx = (rdmsr(MSR_EFER) & (1ull << 11)) ? PTE_NX : 0;
-    for (uint64_t off = 0; ok && off < hdr->image_size; off += 4096) {
-        uint64_t leaf = off < hdr->text_end ? 0 : off < hdr->data_start ? nx : PTE_W | nx;
-        ok = host_map(pml4, HV_CORE_VA + off, region + off, 0, leaf);
-    }
-    uint64_t stack_sizes[4] = { HV_STACK_SIZE, HV_IST_SIZE, HV_IST_SIZE, HV_IST_SIZE };
-    uint64_t tops[4];
-    for (int s = 0; ok && s < 4; s++) {
-        uint64_t slot_top = STACK_SLOTS_VA + (s + 1) * STACK_SLOT;
-        uint8_t *mem = take_pages(stack_sizes[s] / 4096);
-        ok = mem != NULL;
-        for (uint64_t off = 0; ok && off < stack_sizes[s]; off += 4096)
-            ok = host_map(pml4, slot_top - stack_sizes[s] + off, (uint64_t)mem + off, 0,
-                          PTE_W | nx);
-        tops[s] = slot_top;
-    }
-    if (!ok) {
+    if (!build_host_tables(bi, pml4, hdr, &caps)) {
         uefi_call_wrapper(BS->FreePages, 2, region, pages);
         return refuse(image, EFI_OUT_OF_RESOURCES, L"16 MiB are not enough for the host tables");
     }
-    bi->host_cr3 = (uint64_t)pml4;
-    bi->stack_top_va = tops[0];
-    for (int i = 0; i < 3; i++)
-        bi->ist_top_va[i] = tops[i + 1];
     bi->heap_pa = next_free;
 
-    /* TSC rate, for uptime and the root's reference time. Stall() overshoots by a roughly
-     * constant amount (a lot under emulation): the difference of a 10 ms and a 50 ms stall
-     * cancels it. */
-    uint64_t t0 = rdtsc();
-    uefi_call_wrapper(BS->Stall, 1, 10000);
-    uint64_t t1 = rdtsc();
-    uefi_call_wrapper(BS->Stall, 1, 50000);
-    uint64_t t2 = rdtsc();
-    bi->tsc_khz = ((t2 - t1) - (t1 - t0)) / 40;
+    bi->tsc_khz = measure_tsc_khz();
     bi->tsc_at_start = rdtsc();
 
     capture_firmware_context(&bi->guest);
