@@ -38,6 +38,7 @@ u64 hv_log_total(void);
 extern u64 hv_hypercall_count;
 void hv_stats_count(enum hv_exit_reason r);
 void hv_stats_fill(struct hv_stats *s);
+void hv_stats_log_summary(const char *why);
 u64 hv_uptime_ns(void);
 
 /* reftime.c: partition reference time (100 ns units since start) */

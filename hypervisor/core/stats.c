@@ -40,3 +40,19 @@ void hv_stats_fill(struct hv_stats *s)
     for (int i = 0; i < HV_EXIT_REASON_COUNT; i++)
         s->exits[i] = exit_counts[i];
 }
+
+/* One line of totals, e.g. when the root powers the machine off. */
+void hv_stats_log_summary(const char *why)
+{
+    static const char *const names[HV_EXIT_REASON_COUNT] = {
+        "other", "cpuid", "msr_read", "msr_write", "hypercall", "io", "svm_insn", "npf",
+        "shutdown", "intr", "nmi",
+    };
+    char line[200];
+    int n = hv_snprintf(line, sizeof(line), "%lu exits", total_exits);
+    for (int i = 0; i < HV_EXIT_REASON_COUNT && n < (int)sizeof(line); i++)
+        if (exit_counts[i])
+            n += hv_snprintf(line + n, sizeof(line) - (size_t)n, ", %s %lu", names[i],
+                             exit_counts[i]);
+    hv_log("%s after %lu ms: %s", why, hv_uptime_ns() / 1000000u, line);
+}

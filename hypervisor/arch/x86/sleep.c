@@ -74,6 +74,8 @@ bool sleep_guard_io(struct io_access *io)
                 guard.fake_wake = true;
                 return true;
             }
+            if (reg & SLP_EN)
+                hv_stats_log_summary("root powers the machine off (S5)");
             port_out(io->port, io->size, io->value);
             return true;
         }
