@@ -181,15 +181,18 @@ static void close_if_open(uv_handle_t *h)
 		uv_close(h, NULL);
 }
 
-void vmwp_exit(struct vmwp *w, int code)
+void vmwp_exit(struct vmwp *w, int code, uint64_t report_id)
 {
 	if (w->exiting)
 		return;
 	w->exiting = true;
 	w->exit_code = code;
 	vmwp_console_flush(w);
+	/* The log is complete before vmms hears the final phase: whoever reacts to it (hvctl
+	 * start/stop returning, hvctl logs) reads the whole story. */
 	hv_log_write(&w->log, code ? HV_LOG_ERROR : HV_LOG_INFO, "vmwp", "worker exiting "
 		     "(status %d)", code);
+	vmwp_report(w, report_id, false, NULL);
 	if (w->listening) {
 		unlink(w->control_path);
 		close_if_open((uv_handle_t *)&w->listener);

@@ -11,10 +11,9 @@
 static void fail_start(struct vmwp *w, uint64_t id, const char *why)
 {
 	w->phase = HV__WORKER__PHASE__PHASE_FAILED;
-	snprintf(w->reason, sizeof(w->reason), "%s", why);
+	snprintf(w->reason, sizeof(w->reason), "%.500s", why);
 	hv_log_write(&w->log, HV_LOG_ERROR, "vmwp", "start failed: %s", why);
-	vmwp_report(w, id, false, NULL);
-	vmwp_exit(w, 1);
+	vmwp_exit(w, 1, id);
 }
 
 void vmwp_on_start(struct vmwp *w, uint64_t id)
@@ -63,8 +62,7 @@ void vmwp_partition_stopped(struct vmwp *w, const char *how)
 	hv_log_write(&w->log, HV_LOG_INFO, "vmwp", "VM %s stopped: %s", w->name, how);
 	w->phase = HV__WORKER__PHASE__PHASE_STOPPED;
 	snprintf(w->reason, sizeof(w->reason), "%s", how);
-	vmwp_report(w, 0, false, NULL);
-	vmwp_exit(w, 0);
+	vmwp_exit(w, 0, 0);
 }
 
 static void on_shutdown_timeout(uv_timer_t *t)

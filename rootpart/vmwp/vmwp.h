@@ -57,7 +57,9 @@ struct vmwp {
 int vmwp_control_listen(struct vmwp *w);
 int vmwp_control_adopt_fd(struct vmwp *w, int fd);
 void vmwp_report(struct vmwp *w, uint64_t id, bool refused, const char *reason);
-void vmwp_exit(struct vmwp *w, int code);
+/* Logs the last line, sends the final report (answering report_id), closes everything; the
+ * loop then ends and the process exits with code. */
+void vmwp_exit(struct vmwp *w, int code, uint64_t report_id);
 
 /* lifecycle.c: what the worker does on each command, and partition callbacks. */
 void vmwp_on_start(struct vmwp *w, uint64_t id);
