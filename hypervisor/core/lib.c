@@ -1,20 +1,19 @@
 /* Freestanding memory/string helpers and a small printf-style formatter for the log. */
 #include "lib.h"
 
+/* rep stosb/movsb: fast on every CPU with ERMS and no slower than a loop elsewhere; the
+ * resident allocator zeroes megabytes of page tables with it at boot. */
 void *memset(void *d, int c, size_t n)
 {
-    u8 *p = d;
-    while (n--)
-        *p++ = (u8)c;
+    void *p = d;
+    __asm__ volatile("rep stosb" : "+D"(p), "+c"(n) : "a"(c) : "memory");
     return d;
 }
 
 void *memcpy(void *d, const void *s, size_t n)
 {
-    u8 *dp = d;
-    const u8 *sp = s;
-    while (n--)
-        *dp++ = *sp++;
+    void *dp = d;
+    __asm__ volatile("rep movsb" : "+D"(dp), "+S"(s), "+c"(n) : : "memory");
     return d;
 }
 
