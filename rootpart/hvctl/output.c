@@ -152,7 +152,7 @@ static void print_show(struct hvctl *h, const Hv__Mgmt__VmInfo *vm)
 	printf("log:         %s\n", vm->log_path);
 	printf("devices:%s\n", vm->n_devices ? "" : "     - (listed while a worker runs)");
 	for (size_t i = 0; i < vm->n_devices; i++)
-		printf("  %-6s %s  [%s]\n", vm->devices[i]->kind, vm->devices[i]->detail,
+		printf("  %-12s %s  [%s]\n", vm->devices[i]->kind, vm->devices[i]->detail,
 		       vm->devices[i]->status);
 	printf("config:\n");
 	const char *c = vm->config_json;

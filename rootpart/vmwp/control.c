@@ -154,6 +154,7 @@ void vmwp_report(struct vmwp *w, uint64_t id, bool refused, const char *reason)
 	Hv__Worker__DeviceStatus ds[VMWP_MAX_DEVICES];
 	Hv__Worker__DeviceStatus *dp[VMWP_MAX_DEVICES];
 	for (size_t i = 0; i < w->ndevices; i++) {
+		vmwp_vmbus_device_status(w, &w->devices[i]);
 		hv__worker__device_status__init(&ds[i]);
 		ds[i].kind = (char *)w->devices[i].kind;
 		ds[i].detail = w->devices[i].detail;

@@ -1,6 +1,6 @@
-/* The worker's device list, built from the config. Today each entry is a description with a
- * status; the storage VSP (disks), the emulated COM1 and the integration services attach
- * their backends to these entries as they land. */
+/* The worker's device list, built from the config: what `hvctl show` lists. Each entry is a
+ * description with a status; while the VMBus server is up (vmbus_host.c) the disks and the
+ * integration services report their channels' live state. */
 #include <stdio.h>
 
 #include "vmwp.h"
@@ -23,6 +23,16 @@ void vmwp_devices_from_config(struct vmwp *w)
 		if (d)
 			snprintf(d->detail, sizeof(d->detail), "%s (%s)", w->cfg.disks[i].path,
 				 w->cfg.disks[i].readonly ? "read-only" : "read-write");
+	}
+	static const char *const ics[][2] = {
+		{ "ic-shutdown", "shutdown integration service (graceful stop)" },
+		{ "ic-heartbeat", "heartbeat integration service" },
+		{ "ic-timesync", "time synchronization integration service" },
+	};
+	for (size_t i = 0; i < sizeof(ics) / sizeof(ics[0]); i++) {
+		struct vmwp_device *ic = add(w, ics[i][0]);
+		if (ic)
+			snprintf(ic->detail, sizeof(ic->detail), "%s", ics[i][1]);
 	}
 	struct vmwp_device *d = add(w, "com1");
 	if (d)

@@ -35,8 +35,15 @@ void vmwp_on_start(struct vmwp *w, uint64_t id)
 	hv_log_write(&w->log, HV_LOG_INFO, "vmwp", "memory ready: %u MiB, %u VP%s (backend %s)",
 		     w->cfg.memory_mib, w->cfg.vps, w->cfg.vps == 1 ? "" : "s",
 		     partition_backend.name);
+	if (vmwp_vmbus_start(w, why, sizeof(why)) != 0) {
+		partition_backend.destroy(w->part);
+		w->part = NULL;
+		fail_start(w, id, why);
+		return;
+	}
 	vmwp_devices_set_status(w, "attached");
 	if (partition_backend.run(w->part, why, sizeof(why)) != 0) {
+		vmwp_vmbus_stop(w);
 		partition_backend.destroy(w->part);
 		w->part = NULL;
 		fail_start(w, id, why);
@@ -54,6 +61,7 @@ void vmwp_partition_running(struct vmwp *w)
 void vmwp_partition_stopped(struct vmwp *w, const char *how)
 {
 	uv_timer_stop(&w->shutdown_timer);
+	vmwp_vmbus_stop(w);	/* before the partition: the server maps the guest's RAM */
 	if (w->part) {
 		partition_backend.destroy(w->part);
 		w->part = NULL;
@@ -90,7 +98,12 @@ void vmwp_on_stop(struct vmwp *w, uint64_t id, bool force, uint32_t timeout_s)
 	}
 	hv_log_write(&w->log, HV_LOG_INFO, "vmwp", "graceful stop requested (timeout %u s)",
 		     timeout_s);
-	if (partition_backend.request_shutdown(w->part, why, sizeof(why)) != 0) {
+	/* The guest's shutdown integration service first, as Hyper-V does; the backend's own
+	 * way (if any) when the guest has not negotiated it. */
+	if (vmwp_vmbus_request_shutdown(w) == 0) {
+		hv_log_write(&w->log, HV_LOG_INFO, "vmwp", "shutdown request sent to the guest's "
+			     "shutdown integration service");
+	} else if (partition_backend.request_shutdown(w->part, why, sizeof(why)) != 0) {
 		hv_log_write(&w->log, HV_LOG_WARN, "vmwp", "graceful stop refused: %s", why);
 		vmwp_report(w, id, true, why);
 		return;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 struct vmwp;
+struct vmbus_transport;
 struct partition;
 
 struct partition_ops {
@@ -20,6 +21,9 @@ struct partition_ops {
 	/* Asks the guest to shut down (shutdown integration service). 0: asked, the backend
 	 * calls vmwp_partition_stopped() when the guest is down; -1 with why if impossible. */
 	int (*request_shutdown)(struct partition *p, char *why, size_t why_size);
+	/* The transport the VMBus server reaches the guest through (SynIC messages and
+	 * events), valid from create to destroy; NULL (or no callback): no VMBus. */
+	const struct vmbus_transport *(*transport)(struct partition *p);
 	/* Tears everything down at once (forced stop, or after the guest shut down). */
 	void (*destroy)(struct partition *p);
 };

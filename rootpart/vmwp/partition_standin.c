@@ -2,12 +2,16 @@
  * detection, re-adoption, events, the running limit, graceful and forced stop) is tested on a
  * machine without a hypervisor. It "boots" at once, prints a console line, and shuts down
  * when asked. HV_STANDIN_SHUTDOWN=ignore makes the guest ignore shutdown requests;
- * HV_STANDIN_CONSOLE_LINES=N makes it print N numbered console lines at boot (log rotation). */
+ * HV_STANDIN_CONSOLE_LINES=N makes it print N numbered console lines at boot (log rotation).
+ * Its VMBus transport reaches no guest (messages are dropped, no RAM is mapped): the worker's
+ * VMBus server and devices are really created from the config, and offers wait for a guest
+ * that never asks. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "partition.h"
+#include "vmbus_server/transport.h"
 #include "vmwp.h"
 
 struct partition {
@@ -87,8 +91,57 @@ static void standin_destroy(struct partition *p)
 	uv_close((uv_handle_t *)&p->shutdown, on_closed);
 }
 
+static int no_guest_post(void *ctx, uint32_t vp, uint32_t sint, const void *msg, uint32_t len)
+{
+	(void)ctx, (void)vp, (void)sint, (void)msg, (void)len;
+	return 0;
+}
+
+static void no_guest_signal(void *ctx, uint32_t vp, uint32_t relid)
+{
+	(void)ctx, (void)vp, (void)relid;
+}
+
+static void *no_guest_map(void *ctx, const uint64_t *pfns, uint32_t n)
+{
+	(void)ctx, (void)pfns, (void)n;
+	return NULL;
+}
+
+static void no_guest_unmap(void *ctx, void *window, uint32_t n)
+{
+	(void)ctx, (void)window, (void)n;
+}
+
+static uint8_t *no_guest_page(void *ctx, uint64_t pfn)
+{
+	(void)ctx, (void)pfn;
+	return NULL;
+}
+
+static uint64_t standin_reference_time(void *ctx)
+{
+	(void)ctx;
+	return uv_hrtime() / 100;
+}
+
+static const struct vmbus_transport_ops no_guest_ops = {
+	.post_message = no_guest_post, .signal_guest = no_guest_signal,
+	.map_pages = no_guest_map, .unmap_pages = no_guest_unmap,
+	.page_ptr = no_guest_page, .reference_time = standin_reference_time,
+};
+
+static const struct vmbus_transport no_guest_transport = { &no_guest_ops, NULL };
+
+static const struct vmbus_transport *standin_transport(struct partition *p)
+{
+	(void)p;
+	return &no_guest_transport;
+}
+
 const struct partition_ops partition_backend = {
 	.name = "standin",
+	.transport = standin_transport,
 	.create = standin_create,
 	.run = standin_run,
 	.request_shutdown = standin_request_shutdown,

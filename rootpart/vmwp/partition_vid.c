@@ -39,7 +39,7 @@ static int vid_request_shutdown(struct partition *p, char *why, size_t n)
 {
 	(void)p;
 	snprintf(why, n, "graceful stop needs the guest's shutdown integration service, which "
-		 "this worker does not offer yet; use --force");
+		 "the guest has not negotiated; use --force");
 	return -1;
 }
 
@@ -53,5 +53,6 @@ const struct partition_ops partition_backend = {
 	.create = vid_create,
 	.run = vid_run,
 	.request_shutdown = vid_request_shutdown,
+	.transport = NULL,	/* SynIC messages and events through vid.ko: child-partition work */
 	.destroy = vid_destroy,
 };

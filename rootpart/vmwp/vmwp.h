@@ -16,12 +16,13 @@
 #define VMWP_MAX_DEVICES 24
 
 struct vmwp_device {
-	const char *kind;          /* "disk", "com1"; later "vmbus", "ic-shutdown", ... */
+	const char *kind;          /* "disk", "com1", "ic-shutdown", "ic-heartbeat", ... */
 	char detail[512];
 	char status[128];
 };
 
 struct partition;
+struct vmwp_vmbus;
 
 struct vmwp {
 	uv_loop_t *loop;
@@ -40,6 +41,7 @@ struct vmwp {
 	struct vmwp_device devices[VMWP_MAX_DEVICES];
 	size_t ndevices;
 	struct partition *part;
+	struct vmwp_vmbus *vmbus;    /* VMBus server + devices, while the partition exists */
 	struct hv_conn *controller;  /* the vmms currently in charge, if any */
 	uv_pipe_t listener;
 	bool listening;
@@ -70,6 +72,12 @@ void vmwp_partition_stopped(struct vmwp *w, const char *how);
 /* devices.c */
 void vmwp_devices_from_config(struct vmwp *w);
 void vmwp_devices_set_status(struct vmwp *w, const char *status);
+
+/* vmbus_host.c: the VMBus server and devices on the partition's transport. */
+int vmwp_vmbus_start(struct vmwp *w, char *why, size_t n);
+void vmwp_vmbus_stop(struct vmwp *w);
+int vmwp_vmbus_request_shutdown(struct vmwp *w);
+void vmwp_vmbus_device_status(struct vmwp *w, struct vmwp_device *d);
 
 /* console.c: the guest's COM1 output, one log line per guest line (component "console"). */
 void vmwp_console_feed(struct vmwp *w, const uint8_t *bytes, size_t len);

@@ -32,8 +32,12 @@ expect_rc 1 hvctl start c
 # Devices and heartbeat while running; console lines in the log.
 sleep 2.2
 expect_rc 0 hvctl show a
-expect_in "$OUT" "disk   $C/disk0.img (read-only)  [attached]" "devices"
-expect_in "$OUT" "com1   console log  [attached]" "devices"
+# The worker's VMBus server really offers the config's disk and the integration services;
+# the stand-in's transport reaches no guest, so every channel stays offered.
+expect_in "$OUT" "disk         $C/disk0.img (read-only)  [scsi channel offered]" "devices"
+expect_in "$OUT" "ic-shutdown  shutdown integration service (graceful stop)  [offered]" "devices"
+expect_in "$OUT" "ic-heartbeat heartbeat integration service  [offered]" "devices"
+expect_in "$OUT" "com1         console log  [attached]" "devices"
 echo "$OUT" | grep -q "^last heard:  20" || fail "no heartbeat: $OUT"
 expect_rc 0 hvctl logs a
 expect_in "$OUT" "INFO vmwp: memory ready: 64 MiB, 1 VP (backend standin)" "log"
@@ -139,6 +143,22 @@ expect_rc 0 hvctl show c
 expect_in "$OUT" "worker pid:  $orphan" "adopted never-started worker"
 expect_rc 0 hvctl stop c --force
 wait "$orphan" || fail "hand-started worker exited with status $?"
+
+# A disk the storage VSP cannot serve (not a whole number of 512-byte sectors) fails the
+# start with the device's reason; the worker tears down what it built and nothing runs.
+truncate -s 1000 "$C/odd.img"
+write_config "$C/d.json" d ', "disks": [{"path": "odd.img", "readonly": false}]'
+expect_rc 0 hvctl create "$C/d.json"
+expect_rc 1 hvctl start d
+expect_in "$ERR" "hvctl: start of d failed: devices: " "odd disk"
+expect_in "$ERR" "odd.img: size 1000 is not a non-zero multiple of 512" "odd disk"
+[ "$(state_of d)" = failed ] || fail "d after a refused disk: $(state_of d)"
+expect_rc 0 hvctl logs d
+expect_in "$OUT" "ERROR vmwp: start failed: devices: " "odd disk log"
+expect_rc 0 hvctl start a
+expect_rc 0 hvctl logs a
+expect_in "$OUT" "INFO vmwp: VMBus server up: 1 disk on the SCSI controller" "vmbus up"
+expect_rc 0 hvctl stop a --force
 
 # The event stream saw the whole story (it was connected to the first vmms only).
 kill "$EXTRA_PIDS" 2>/dev/null || true; EXTRA_PIDS=

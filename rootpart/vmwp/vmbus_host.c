@@ -1,0 +1,159 @@
+/* The worker's VMBus side: the VM's VMBus server on the transport its partition backend
+ * provides (SynIC messages and events through vid.ko once children exist), the devices from
+ * the config behind it (one storage controller with the config's disks, the shutdown,
+ * heartbeat and time-sync integration services), the server's log lines in the VM log, the
+ * graceful-stop hook (the shutdown service) and the devices' live status for reports. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "partition.h"
+#include "vmbus_server/server.h"
+#include "vmwp.h"
+#include "vsp/devices.h"
+
+struct vmwp_vmbus {
+	struct vmbus_server *server;
+	struct vsp_devices devs;
+	struct storvsp_disk_config disks[VM_CONFIG_MAX_DISKS];
+};
+
+static void on_server_log(void *ctx, enum vmbus_log_level level, const char *component,
+			  const char *msg)
+{
+	static const enum hv_log_level map[] = {
+		[VMBUS_LOG_ERROR] = HV_LOG_ERROR, [VMBUS_LOG_WARN] = HV_LOG_WARN,
+		[VMBUS_LOG_INFO] = HV_LOG_INFO, [VMBUS_LOG_DEBUG] = HV_LOG_DEBUG,
+	};
+	struct vmwp *w = ctx;
+	hv_log_write(&w->log, (unsigned)level < 4 ? map[level] : HV_LOG_INFO, component, "%s", msg);
+}
+
+static void on_ic_answer(void *ctx, struct ic_vsp *ic, uint16_t msg_type, uint32_t status)
+{
+	struct vmwp *w = ctx;
+	(void)msg_type;
+	if (!w->vmbus || ic != w->vmbus->devs.ic[IC_SERVICE_SHUTDOWN] ||
+	    w->phase != HV__WORKER__PHASE__PHASE_STOPPING)
+		return;
+	/* The guest acknowledged the shutdown request (or refused it); the partition backend
+	 * reports the actual power-off. A refusal is worth a line: the timeout will follow. */
+	hv_log_write(&w->log, status ? HV_LOG_WARN : HV_LOG_INFO, "vmwp",
+		     "guest %s the shutdown request (status 0x%x)",
+		     status ? "refused" : "acknowledged", status);
+}
+
+/* FNV-1a of the VM name: instance GUIDs stay the same across restarts of one VM and differ
+ * between VMs. */
+static uint64_t instance_seed(const char *name)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 0x100000001b3ull;
+	return h;
+}
+
+int vmwp_vmbus_start(struct vmwp *w, char *why, size_t n)
+{
+	const struct vmbus_transport *t =
+		partition_backend.transport ? partition_backend.transport(w->part) : NULL;
+	if (!t) {
+		hv_log_write(&w->log, HV_LOG_INFO, "vmwp", "no VMBus: the %s backend has no "
+			     "transport to the guest; devices stay unattached",
+			     partition_backend.name);
+		return 0;
+	}
+	struct vmwp_vmbus *vb = calloc(1, sizeof(*vb));
+	if (!vb) {
+		snprintf(why, n, "out of memory creating the VMBus server");
+		return -1;
+	}
+	struct vmbus_server_config sc = {
+		.loop = w->loop, .transport = *t, .log = on_server_log, .log_ctx = w,
+	};
+	vb->server = vmbus_server_create(&sc);
+	if (!vb->server) {
+		free(vb);
+		snprintf(why, n, "cannot create the VMBus server (out of memory?)");
+		return -1;
+	}
+	for (size_t i = 0; i < w->cfg.ndisks; i++)
+		vb->disks[i] = (struct storvsp_disk_config){ w->cfg.disks[i].path,
+							     w->cfg.disks[i].readonly };
+	struct vsp_devices_config dc = {
+		.disks = vb->disks, .ndisks = (uint32_t)w->cfg.ndisks,
+		.shutdown = true, .heartbeat = true, .timesync = true,
+		.instance_seed = instance_seed(w->name),
+		.on_ic_answer = on_ic_answer, .ctx = w,
+	};
+	char err[512];
+	if (vsp_devices_add(vb->server, &dc, &vb->devs, err, sizeof(err)) != 0) {
+		vmbus_server_destroy(vb->server);
+		free(vb);
+		snprintf(why, n, "devices: %.480s", err);
+		return -1;
+	}
+	w->vmbus = vb;
+	hv_log_write(&w->log, HV_LOG_INFO, "vmwp", "VMBus server up: %zu disk%s on the SCSI "
+		     "controller, shutdown/heartbeat/time-sync offered", w->cfg.ndisks,
+		     w->cfg.ndisks == 1 ? "" : "s");
+	return 0;
+}
+
+void vmwp_vmbus_stop(struct vmwp *w)
+{
+	if (!w->vmbus)
+		return;
+	vmbus_server_destroy(w->vmbus->server);	/* closes channels, frees the VSPs */
+	free(w->vmbus);
+	w->vmbus = NULL;
+}
+
+int vmwp_vmbus_request_shutdown(struct vmwp *w)
+{
+	if (!w->vmbus || !w->vmbus->devs.ic[IC_SERVICE_SHUTDOWN])
+		return -1;
+	struct ic_vsp_status st;
+	ic_vsp_get_status(w->vmbus->devs.ic[IC_SERVICE_SHUTDOWN], &st);
+	if (!st.negotiated)
+		return -1;
+	return ic_vsp_request_shutdown(w->vmbus->devs.ic[IC_SERVICE_SHUTDOWN], false, false,
+				       "hvctl stop") == 0 ? 0 : -1;
+}
+
+static void ic_status(struct vmwp *w, enum ic_service svc, char *out, size_t n)
+{
+	struct ic_vsp_status st;
+	ic_vsp_get_status(w->vmbus->devs.ic[svc], &st);
+	if (!st.open) {
+		snprintf(out, n, "offered");
+	} else if (!st.negotiated) {
+		snprintf(out, n, "open, negotiating");
+	} else if (svc == IC_SERVICE_HEARTBEAT && st.last_heard_ms) {
+		snprintf(out, n, "running, guest last heard %llu ms ago (sequence %llu)",
+			 (unsigned long long)(uv_now(w->loop) - st.last_heard_ms),
+			 (unsigned long long)st.heartbeat_seq);
+	} else {
+		snprintf(out, n, "running");
+	}
+}
+
+void vmwp_vmbus_device_status(struct vmwp *w, struct vmwp_device *d)
+{
+	if (!w->vmbus)
+		return;
+	static const struct { const char *kind; enum ic_service svc; } ics[] = {
+		{ "ic-shutdown", IC_SERVICE_SHUTDOWN }, { "ic-heartbeat", IC_SERVICE_HEARTBEAT },
+		{ "ic-timesync", IC_SERVICE_TIMESYNC },
+	};
+	if (!strcmp(d->kind, "disk") && w->vmbus->devs.storage) {
+		enum vmbus_channel_state s =
+			vmbus_channel_state(storvsp_channel(w->vmbus->devs.storage));
+		snprintf(d->status, sizeof(d->status), "scsi channel %s",
+			 vmbus_channel_state_name(s));
+		return;
+	}
+	for (size_t i = 0; i < sizeof(ics) / sizeof(ics[0]); i++)
+		if (!strcmp(d->kind, ics[i].kind) && w->vmbus->devs.ic[ics[i].svc])
+			ic_status(w, ics[i].svc, d->status, sizeof(d->status));
+}
