@@ -3,6 +3,11 @@
 #   hv_kernel_module(<name> DIR <source dir with Kbuild> [DEPENDS files...])
 # produces ${CMAKE_BINARY_DIR}/modules/<name>.ko.
 
+# tools/fetch-kernel.sh links the current release here; it wins over a cached older one.
+if(EXISTS ${CMAKE_SOURCE_DIR}/.cache/kernel.env)
+  get_filename_component(_env ${CMAKE_SOURCE_DIR}/.cache/kernel.env REALPATH)
+  set(HV_KERNEL_ENV ${_env} CACHE FILEPATH "" FORCE)
+endif()
 if(NOT HV_KERNEL_ENV)
   file(GLOB _envs $ENV{HOME}/.cache/hv/kernel/*/kernel.env)
   if(DEFINED ENV{HV_KERNEL_CACHE})

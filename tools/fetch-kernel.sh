@@ -5,8 +5,11 @@
 # The release is looked up at run time from the metapackages: never hard-coded.
 set -euo pipefail
 
-cache=${HV_KERNEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hv/kernel}
-mkdir -p "$cache"
+here=$(cd "$(dirname "$0")/.." && pwd)
+cache=${HV_KERNEL_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/hv/kernel}
+mkdir -p "$cache" "$here/.cache"
+# The build finds the kernel through this link in the (git-ignored) .cache/ of the checkout.
+link_env() { ln -sfn "$1/kernel.env" "$here/.cache/kernel.env"; }
 
 dep_of() { # first concrete package a metapackage depends on, matching a pattern
   apt-cache depends "$1" 2>/dev/null | awk -v pat="$2" '$1=="Depends:" && $2 ~ pat {print $2; exit}'
@@ -26,6 +29,7 @@ kbuild_pkg=$(dep_of "$headers_pkg" '^linux-kbuild-')
 root=$cache/$release
 if [ -f "$root/kernel.env" ]; then
   echo "fetch-kernel: $release already unpacked in $root"
+  link_env "$root"
   exit 0
 fi
 
@@ -47,4 +51,5 @@ KCOMMON=$root/usr/src/linux-headers-$abi-common
 ENV
 rm -rf "$root"
 mv "$tmp/root" "$root"
+link_env "$root"
 echo "fetch-kernel: $release unpacked in $root"
