@@ -181,7 +181,12 @@ static void flush_pending(struct storvsp *sp)
 {
 	while (sp->pending) {
 		struct storvsp_req *r = sp->pending;
-		if (!send_completion(sp, r)) {
+		uint64_t gen = sp->gen;
+		bool sent = send_completion(sp, r);
+
+		if (sp->gen != gen)
+			return;	/* the send broke the channel: on_close released every pending one */
+		if (!sent) {
 			int ret = vmbus_channel_request_space(
 				sp->ch, (uint32_t)vmbus_ring_packet_bytes(0, sizeof(r->vp)));
 			if (ret == VMBUS_OK)

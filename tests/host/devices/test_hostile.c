@@ -416,6 +416,52 @@ static void test_guest_never_reads(void **st)
 	stop(e);
 }
 
+/* Completions wait for ring space; then the guest corrupts read_index of the host->guest ring
+ * and signals. The retried send breaks the channel, whose close releases the waiting
+ * completions: each exactly once (no use after free, no inflight count below zero). */
+static void test_ring_corrupted_with_completions_waiting(void **st)
+{
+	(void)st;
+	struct env *e = start(8);
+	struct storvsc sv;
+	struct storvsp_stats ss;
+	uint64_t pfn, sent = 0;
+	int stuck_rounds = 0;
+
+	assert_non_null(sim_alloc_pages(&e->sim, 1, &pfn));
+	assert_int_equal(storvsc_init(&sv, &e->sim.client, relid_of(e, &vmbus_guid_scsi)), VSC_OK);
+	while (stuck_rounds < 20 && sent < 20000) {
+		struct vstor_packet vp;
+		memset(&vp, 0, sizeof(vp));
+		vp.operation = VSTOR_OP_EXECUTE_SRB;
+		vp.srb.cdb[0] = 0x28;
+		vp.srb.cdb[8] = 1;
+		vp.srb.cdb_length = 10;
+		vp.srb.data_in = VSTOR_DATA_READ;
+		vp.srb.data_transfer_length = 512;
+		int r = vsc_channel_send_gpa(&sv.ch, 1000 + sent, 0, 512, &pfn, 1, &vp, sizeof(vp));
+		if (r == VMBUS_OK) {
+			sent++;
+			stuck_rounds = 0;
+			continue;
+		}
+		assert_int_equal(r, VMBUS_E_AGAIN);
+		sim_run_for(&e->sim, 2);
+		stuck_rounds++;
+	}
+	storvsp_get_stats(e->dev.storage, &ss);
+	assert_int_equal(ss.inflight, 8);	/* all held, their completions waiting for space */
+	atomic_store(&sv.ch.in.mem.ctrl->read_index, 4);	/* unaligned */
+	e->sim.env.ops->signal_event(e->sim.env.ctx, sv.ch.connection_id);
+	sim_run_for(&e->sim, 5);
+	assert_int_equal(vmbus_channel_state(storvsp_channel(e->dev.storage)), VMBUS_CHANNEL_BROKEN);
+	storvsp_get_stats(e->dev.storage, &ss);
+	assert_int_equal(ss.inflight, 0);
+	assert_int_equal(storvsc_close(&sv), VSC_OK);
+	heartbeat_still_works(e);
+	stop(e);
+}
+
 /* A guest that never reads its messages: the host drops (and logs) what does not fit. */
 static void test_guest_never_reads_messages(void **st)
 {
@@ -440,6 +486,7 @@ int main(void)
 		cmocka_unit_test(test_corrupt_rings),
 		cmocka_unit_test(test_bad_srbs),
 		cmocka_unit_test(test_guest_never_reads),
+		cmocka_unit_test(test_ring_corrupted_with_completions_waiting),
 		cmocka_unit_test(test_guest_never_reads_messages),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
