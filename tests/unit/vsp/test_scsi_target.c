@@ -272,6 +272,24 @@ static void test_misc(void **s)
 	expect_sense(&r, SCSI_SENSE_ILLEGAL_REQUEST, SCSI_ASC_INVALID_OPCODE);
 }
 
+/* REPORT LUNS of a full controller (SCSI_MAX_LUNS): the whole list fits the response buffer. */
+static void test_report_luns_full(void **s)
+{
+	(void)s;
+	struct scsi_disk_info d = disk(false);
+	struct scsi_lun_set set = { .count = SCSI_MAX_LUNS };
+	uint8_t rl[12] = { SCSI_REPORT_LUNS, 0, 0, 0, 0, 0, 0, 0, 4, 0 };	/* 1 KiB */
+	struct scsi_result r;
+
+	for (uint32_t i = 0; i < SCSI_MAX_LUNS; i++)
+		set.luns[i] = (uint8_t)i;
+	assert_true(scsi_target_execute(&d, &set, rl, 12, 4096, resp, &r));
+	assert_int_equal(r.data_len, 8 + 8 * SCSI_MAX_LUNS);
+	assert_int_equal(resp[2], (8 * SCSI_MAX_LUNS) >> 8);
+	assert_int_equal(resp[3], (8 * SCSI_MAX_LUNS) & 0xff);
+	assert_int_equal(resp[8 + 8 * (SCSI_MAX_LUNS - 1) + 1], SCSI_MAX_LUNS - 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +301,7 @@ int main(void)
 		cmocka_unit_test(test_readonly),
 		cmocka_unit_test(test_mode_sense),
 		cmocka_unit_test(test_misc),
+		cmocka_unit_test(test_report_luns_full),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,8 +34,9 @@
 #define SCSI_ASC_INTERNAL_FAILURE	0x4400
 
 #define SCSI_SENSE_FIXED_LEN		18	/* fixed-format sense data we produce */
-#define SCSI_RESPONSE_MAX		512	/* largest in-memory answer */
 #define SCSI_MAX_LUNS			64
+/* Largest in-memory answer: REPORT LUNS of SCSI_MAX_LUNS (8 + 8 per LUN) is the longest. */
+#define SCSI_RESPONSE_MAX		(8 + 8 * SCSI_MAX_LUNS)
 
 /* Opcodes handled. */
 enum scsi_opcode {
