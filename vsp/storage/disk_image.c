@@ -73,14 +73,17 @@ int disk_image_open(struct disk_image *d, const char *path, bool readonly, bool 
 	/* Page alignment satisfies every device's O_DIRECT rules (4Kn included). */
 	d->dio_align = 4096;
 	snprintf(d->path, sizeof(d->path), "%s", path);
+	pthread_rwlock_init(&d->rmw_lock, NULL);
 	return 0;
 }
 
 void disk_image_close(struct disk_image *d)
 {
-	if (d->fd >= 0)
-		close(d->fd);
+	if (d->fd < 0)
+		return;
+	close(d->fd);
 	d->fd = -1;
+	pthread_rwlock_destroy(&d->rmw_lock);
 }
 
 static bool iov_aligned(const struct iovec *iov, int n, uint64_t off, uint32_t align)
@@ -213,14 +216,23 @@ int disk_image_rw(struct disk_image *d, bool write, const struct iovec *iov, int
 		}
 		return ret;
 	}
-	if (!d->direct || iov_aligned(iov, n, off, d->dio_align))
+	if (!d->direct)
 		return rw_all(d->fd, write, iov, n, off, 0);
+	if (iov_aligned(iov, n, off, d->dio_align)) {
+		if (!write)
+			return rw_all(d->fd, false, iov, n, off, 0);
+		pthread_rwlock_rdlock(&d->rmw_lock);
+		ret = rw_all(d->fd, true, iov, n, off, 0);
+		pthread_rwlock_unlock(&d->rmw_lock);
+		return ret;
+	}
 
 	/* O_DIRECT with unaligned guest buffers: bounce through an aligned buffer covering the
 	 * aligned span (read-modify-write at the edges for writes). */
 	uint64_t start = off & ~(uint64_t)(d->dio_align - 1);
 	uint64_t end = (off + total + d->dio_align - 1) & ~(uint64_t)(d->dio_align - 1);
 	size_t span = (size_t)(end - start);
+	bool rmw = write && (start != off || end != off + total);
 	uint8_t *bounce = aligned_alloc(d->dio_align, span);
 	struct iovec biov = { bounce, span };
 
@@ -238,7 +250,15 @@ int disk_image_rw(struct disk_image *d, bool write, const struct iovec *iov, int
 		close(fd);
 		return ret;
 	}
-	if (!write || start != off || end != off + total) {
+	if (write) {
+		/* Exclusive for a read-modify-write: a write to the same blocks between our read
+		 * and our write back would be undone by it. */
+		if (rmw)
+			pthread_rwlock_wrlock(&d->rmw_lock);
+		else
+			pthread_rwlock_rdlock(&d->rmw_lock);
+	}
+	if (!write || rmw) {
 		ret = rw_all(d->fd, false, &biov, 1, start, 0);
 		if (ret < 0)
 			goto out;
@@ -253,6 +273,8 @@ int disk_image_rw(struct disk_image *d, bool write, const struct iovec *iov, int
 	}
 	ret = write ? rw_all(d->fd, true, &biov, 1, start, 0) : 0;
 out:
+	if (write)
+		pthread_rwlock_unlock(&d->rmw_lock);
 	free(bounce);
 	return ret;
 }

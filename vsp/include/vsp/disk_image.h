@@ -2,12 +2,13 @@
  * vectored reads and writes at byte offsets, flush (fdatasync). The calls block; the storage
  * VSP runs them on I/O threads, or on the event loop only with `nowait` (a page-cache hit that
  * returns at once; otherwise EAGAIN and the request goes to a thread). Thread-safe: the calls
- * share only the file descriptor. */
+ * share the file descriptor, and O_DIRECT writes of partial blocks exclude the other writes. */
 #ifndef VSP_DISK_IMAGE_H
 #define VSP_DISK_IMAGE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <sys/uio.h>
 
@@ -26,6 +27,9 @@ struct disk_image {
 	bool swap_seen;		/* memory_fs: swap configured at the last check */
 	uint64_t swap_checked_ms;
 	uint32_t dio_align;	/* O_DIRECT: buffer address / length / offset alignment */
+	/* O_DIRECT writes: a read-modify-write of partial blocks holds it exclusively, every
+	 * other write shared, so that no write lands between its read and its write back. */
+	pthread_rwlock_t rmw_lock;
 	char path[256];
 };
 
