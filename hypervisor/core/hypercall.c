@@ -50,8 +50,10 @@ u64 hv_hypercall(struct hv_cpu *cpu, u64 control, u64 in_gpa, u64 out_gpa)
     u16 code = (u16)(control & HV_HC_CODE_MASK);
     if (root_only(code) && !cpu->part->is_root)
         return HV_STATUS_ACCESS_DENIED;
-    /* Neither call here is a rep call: a rep count or start is malformed input. */
-    if (root_only(code) && ((control >> HV_HC_REP_COUNT_SHIFT) & 0x0fff0fffull))
+    /* Both calls here are simple, memory-form calls without a variable header: a rep count
+     * or start, a variable header size (bits 17-26) or any reserved bit is malformed input
+     * (TLFS; the fast flag is refused by each call). */
+    if (root_only(code) && (control & ~(HV_HC_CODE_MASK | HV_HC_FAST)))
         return HV_STATUS_INVALID_HYPERCALL_INPUT;
     switch (code) {
     case HV_CALL_GET_STATS:

@@ -99,6 +99,11 @@ static int calls_show(struct seq_file *m, void *unused)
 		   hv_do_hypercall(HV_CALL_GET_STATS, NULL, (char *)out_page + 8) & HV_STATUS_MASK);
 	seq_printf(m, "stats_rep status %llu\n",
 		   call(HV_CALL_GET_STATS | (1ull << HV_HC_REP_COUNT_SHIFT), NULL, out_page));
+	/* A variable header size (bits 17-26) and a reserved bit (63) on a simple call. */
+	seq_printf(m, "stats_varhdr status %llu\n",
+		   call(HV_CALL_GET_STATS | (1ull << 17), NULL, out_page));
+	seq_printf(m, "stats_rsvd status %llu\n",
+		   call(HV_CALL_GET_STATS | (1ull << 63), NULL, out_page));
 	mutex_unlock(&lock);
 	return 0;
 }

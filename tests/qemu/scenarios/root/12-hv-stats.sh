@@ -23,5 +23,7 @@ done
 echo "$c" | grep -qx "stats_fast status 3" || { echo "fast stats call not refused with 3"; exit 1; }
 echo "$c" | grep -qx "stats_unaligned status 4" || { echo "unaligned output not refused with 4"; exit 1; }
 echo "$c" | grep -qx "stats_rep status 3" || { echo "rep stats call not refused with 3"; exit 1; }
+echo "$c" | grep -qx "stats_varhdr status 3" || { echo "stats call with a variable header size not refused with 3"; exit 1; }
+echo "$c" | grep -qx "stats_rsvd status 3" || { echo "stats call with a reserved control bit not refused with 3"; exit 1; }
 cat $s >/dev/null || { echo "hypervisor gone after bad calls"; exit 1; }
 echo "stats grow between calls (exits $(get "$a" total_exits) -> $(get "$b" total_exits)); bad calls refused"
