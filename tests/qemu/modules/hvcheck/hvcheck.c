@@ -104,6 +104,20 @@ static int calls_show(struct seq_file *m, void *unused)
 		   call(HV_CALL_GET_STATS | (1ull << 17), NULL, out_page));
 	seq_printf(m, "stats_rsvd status %llu\n",
 		   call(HV_CALL_GET_STATS | (1ull << 63), NULL, out_page));
+	/* Output pages the root does not own: the hypervisor's resident block (from the
+	 * statistics) and the local APIC's MMIO page. phys_to_virt() only does the arithmetic
+	 * that hv_do_hypercall()'s virt_to_phys() undoes; nothing here touches those pages. */
+	memset(out_page, 0, PAGE_SIZE);
+	if (call(HV_CALL_GET_STATS, NULL, out_page) == HV_STATUS_SUCCESS) {
+		u64 base = ((struct hv_stats *)out_page)->mem_base;
+
+		seq_printf(m, "stats_hvmem status %llu\n",
+			   call(HV_CALL_GET_STATS, NULL, phys_to_virt(base)));
+		seq_printf(m, "log_hvmem status %llu\n",
+			   call(HV_CALL_READ_LOG, phys_to_virt(base), out_page));
+	}
+	seq_printf(m, "stats_mmio status %llu\n",
+		   call(HV_CALL_GET_STATS, NULL, phys_to_virt(0xfee00000)));
 	mutex_unlock(&lock);
 	return 0;
 }

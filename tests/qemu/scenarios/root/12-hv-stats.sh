@@ -25,5 +25,8 @@ echo "$c" | grep -qx "stats_unaligned status 4" || { echo "unaligned output not 
 echo "$c" | grep -qx "stats_rep status 3" || { echo "rep stats call not refused with 3"; exit 1; }
 echo "$c" | grep -qx "stats_varhdr status 3" || { echo "stats call with a variable header size not refused with 3"; exit 1; }
 echo "$c" | grep -qx "stats_rsvd status 3" || { echo "stats call with a reserved control bit not refused with 3"; exit 1; }
+for k in stats_hvmem log_hvmem stats_mmio; do
+  echo "$c" | grep -qx "$k status 5" || { echo "$k: a page outside the root's RAM not refused with 5"; exit 1; }
+done
 cat $s >/dev/null || { echo "hypervisor gone after bad calls"; exit 1; }
 echo "stats grow between calls (exits $(get "$a" total_exits) -> $(get "$b" total_exits)); bad calls refused"

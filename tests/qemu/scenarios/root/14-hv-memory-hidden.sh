@@ -16,6 +16,14 @@ grep -q '1 distinct page content' /tmp/scan || { echo "pages differ: not all bac
 hvmemscan poke $base $size > /tmp/poke; rc=$?; cat /tmp/poke
 [ $rc -eq 0 ] && grep -q 'aliased yes' /tmp/poke || { echo "write did not land in the scratch page"; exit 1; }
 hvmemscan scan $base $size unHVCORE > /tmp/scan2 || { cat /tmp/scan2; echo "needle after write"; exit 1; }
+# Nor can the root make the hypervisor write there for it: the hypercall page and the
+# reference TSC page refuse a GPA inside the block (#GP) and keep their values.
+modprobe msr || { echo "modprobe msr failed"; exit 1; }
+for m in 0x40000001 0x40000021; do
+  v=$(hvmsr read $m) || { echo "rdmsr $m failed"; exit 1; }
+  if hvmsr write $m $(( base | 1 )); then echo "MSR $m accepted a page in hypervisor memory"; exit 1; fi
+  [ "$(hvmsr read $m)" = "$v" ] || { echo "MSR $m changed after a refused write"; exit 1; }
+done
 after=$(cat /sys/kernel/debug/hvcheck/stats | sed -n 's/^status //p')
 [ "$after" = 0 ] || { echo "hypervisor not answering after the write (status '$after')"; exit 1; }
 grep -q 'resuming the firmware' /sys/kernel/debug/hvcheck/log || { echo "log damaged after the write"; exit 1; }
