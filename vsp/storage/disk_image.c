@@ -24,6 +24,7 @@ int disk_image_open(struct disk_image *d, const char *path, bool readonly, bool 
 
 	memset(d, 0, sizeof(*d));
 	d->fd = -1;
+	d->tail_fd = -1;
 	if (try_direct) {
 		struct statfs sf;
 		fd = open(path, flags | O_DIRECT);
@@ -66,6 +67,17 @@ int disk_image_open(struct disk_image *d, const char *path, bool readonly, bool 
 		close(fd);
 		return -EINVAL;
 	}
+	if (d->direct && st.st_size % 4096) {
+		/* Opened now, by the path that was checked: not again later by a name that may
+		 * since lead elsewhere (or that d->path holds only truncated). */
+		d->tail_fd = open(path, flags);
+		if (d->tail_fd < 0) {
+			int e = errno;
+			snprintf(err, errlen, "open %s: %s", path, strerror(e));
+			close(fd);
+			return -e;
+		}
+	}
 	d->fd = fd;
 	d->size = (uint64_t)st.st_size;
 	d->block_size = DISK_IMAGE_BLOCK_SIZE;
@@ -83,6 +95,9 @@ void disk_image_close(struct disk_image *d)
 		return;
 	close(d->fd);
 	d->fd = -1;
+	if (d->tail_fd >= 0)
+		close(d->tail_fd);
+	d->tail_fd = -1;
 	pthread_rwlock_destroy(&d->rmw_lock);
 }
 
@@ -239,15 +254,11 @@ int disk_image_rw(struct disk_image *d, bool write, const struct iovec *iov, int
 	if (!bounce)
 		return -ENOMEM;
 	if (end > d->size) {
-		/* The image's last block is not aligned: fall back to a buffered descriptor. */
+		/* The image's last block is not aligned: use the buffered descriptor. */
 		free(bounce);
-		int fd = open(d->path, (d->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
-		if (fd < 0)
-			return -errno;
-		ret = rw_all(fd, write, iov, n, off, 0);
+		ret = rw_all(d->tail_fd, write, iov, n, off, 0);
 		if (ret == 0 && write)
-			ret = fdatasync(fd) < 0 ? -errno : 0;
-		close(fd);
+			ret = fdatasync(d->tail_fd) < 0 ? -errno : 0;
 		return ret;
 	}
 	if (write) {

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vsp/disk_image.h"
@@ -205,6 +206,39 @@ static void test_concurrent_sub_block_writes(void **s)
 	assert_int_equal(lost, 0);
 }
 
+/* An O_DIRECT image whose size is not a multiple of 4 KiB, with a path longer than the
+ * backend keeps: I/O in the partial last block reaches this image. */
+static void test_partial_tail_long_path(void **s)
+{
+	(void)s;
+	struct disk_image d;
+	char err[256], dir[64], sub[300], file[600];
+	uint8_t w[700], r[700];
+	const uint64_t size = 8 * 4096 + 1024;
+
+	snprintf(dir, sizeof(dir), "/tmp/hv-disk-long-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(sub, sizeof(sub), "%s/%0200d", dir, 0);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	snprintf(file, sizeof(file), "%s/%0200d.img", sub, 1);
+	int fd = open(file, O_RDWR | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)size), 0);
+	close(fd);
+	assert_int_equal(disk_image_open(&d, file, false, true, err, sizeof(err)), 0);
+	for (size_t i = 0; i < sizeof(w); i++)
+		w[i] = (uint8_t)(i * 13 + 1);
+	struct iovec wv = { w, sizeof(w) }, rv = { r, sizeof(r) };
+	assert_int_equal(disk_image_rw(&d, true, &wv, 1, size - 1024 + 100, false), 0);
+	memset(r, 0, sizeof(r));
+	assert_int_equal(disk_image_rw(&d, false, &rv, 1, size - 1024 + 100, false), 0);
+	assert_memory_equal(w, r, sizeof(w));
+	disk_image_close(&d);
+	unlink(file);
+	rmdir(sub);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -213,6 +247,7 @@ int main(void)
 		cmocka_unit_test(test_open_refusals),
 		cmocka_unit_test(test_memory_fs),
 		cmocka_unit_test_setup_teardown(test_concurrent_sub_block_writes, setup, teardown),
+		cmocka_unit_test(test_partial_tail_long_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,8 @@
 
 struct disk_image {
 	int fd;
+	int tail_fd;		/* O_DIRECT image whose last 4 KiB block is partial: a buffered
+				 * descriptor for the I/O that touches it, else -1 */
 	uint64_t size;		/* bytes; the disk has size / block_size blocks */
 	uint32_t block_size;
 	bool readonly;
