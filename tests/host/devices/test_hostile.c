@@ -164,6 +164,23 @@ static void test_gpadl_abuse(void **st)
 	/* over the per-GPADL page limit (128) */
 	assert_int_equal(vmbus_client_create_gpadl(&e->sim.client, relid, pfn, 200, &handle),
 			 VSC_E_REFUSED);
+	/* within the byte limit, but 129 pages: 128 * 4096 bytes starting 1 byte into a page */
+	{
+		union vmbus_chmsg m, r;
+		uint64_t pfns[129];
+		uint32_t len;
+		for (int i = 0; i < 129; i++)
+			pfns[i] = pfn + (uint64_t)i;
+		for (uint32_t i = 0; i < vmbus_gpadl_msg_count(129); i++) {
+			assert_int_equal(vmbus_gpadl_build_msg(relid, 0x6000, 1, 128 * 4096, pfns, 129,
+							       i, &m, &len), 0);
+			assert_int_equal(vmbus_client_post(&e->sim.client, 1, &m, len), 0);
+		}
+		assert_int_equal(vmbus_client_wait_message(&e->sim.client, VMBUS_CHMSG_GPADL_CREATED,
+							   relid, &r), VSC_OK);
+		assert_int_equal(r.gpadl_created.gpadl, 0x6000);
+		assert_int_not_equal(r.gpadl_created.status, 0);
+	}
 	/* pages outside guest RAM */
 	assert_int_equal(vmbus_client_create_gpadl(&e->sim.client, relid, e->sim.npages - 1, 4,
 						   &handle), VSC_E_REFUSED);

@@ -78,6 +78,10 @@ static void complete(struct vmbus_server *s, struct server_gpadl *g)
 			if (!s->tp.ops->page_ptr(s->tp.ctx, r.pfns[j]))
 				return refuse(s, g, "a page is outside guest RAM");
 	}
+	/* The assembler bounds the bytes; ranges that start or end inside a page span one more
+	 * page than their bytes need, so the page count is checked itself. */
+	if (g->as.pfn_count > s->lim.max_gpadl_pages)
+		return refuse(s, g, "more pages than the per-GPADL limit");
 	g->pfn_count = g->as.pfn_count;
 	if (s->gpadl_pages + g->pfn_count > s->lim.max_total_pages) {
 		g->pfn_count = 0;
