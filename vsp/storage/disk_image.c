@@ -85,7 +85,13 @@ int disk_image_open(struct disk_image *d, const char *path, bool readonly, bool 
 	/* Page alignment satisfies every device's O_DIRECT rules (4Kn included). */
 	d->dio_align = 4096;
 	snprintf(d->path, sizeof(d->path), "%s", path);
-	pthread_rwlock_init(&d->rmw_lock, NULL);
+	/* Writer preference: a read-modify-write must not wait forever behind a stream of
+	 * overlapping aligned writes from the other I/O threads. */
+	pthread_rwlockattr_t attr;
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&d->rmw_lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
 	return 0;
 }
 
