@@ -18,7 +18,6 @@ struct server_gpadl {
 	uint32_t child_relid;
 	bool complete;
 	bool in_use;			/* rings of an open channel live in it */
-	bool teardown_pending;		/* teardown asked while in use: answer after close */
 	uint32_t pfn_count;
 	struct vmbus_gpadl_asm as;
 	uint64_t *words;
