@@ -57,6 +57,35 @@ static bool uart_io(struct io_access *io)
     return true;
 }
 
+static bool io_claim(struct io_access *io)
+{
+    return uart_io(io) || sleep_guard_io(io);
+}
+
+/* An access that starts below an intercepted port and reaches into it (the IOPM intercepts
+ * it when any of its bytes is intercepted), e.g. a word read at the UART's base - 1: done byte
+ * by byte, each byte by its owner or, when nothing here owns it, by the hardware. False when
+ * no byte is owned here at all: then the IOPM and the handlers disagree (a hypervisor bug). */
+static bool io_split(struct io_access *io)
+{
+    bool claimed = false;
+    u32 value = 0;
+    for (u8 i = 0; i < io->size; i++) {
+        struct io_access b = { .port = (u16)(io->port + i), .size = 1, .in = io->in,
+                               .value = (io->value >> (8 * i)) & 0xff };
+        if (io_claim(&b))
+            claimed = true;
+        else if (b.in)
+            b.value = inb(b.port);
+        else
+            outb(b.port, (u8)b.value);
+        value |= (b.value & 0xff) << (8 * i);
+    }
+    if (io->in)
+        io->value = value;
+    return claimed;
+}
+
 /* Intercepted port I/O: the hypervisor's UART and the ACPI sleep guard. String forms get #GP
  * (no instruction decoder here; no driver of these ports uses them). */
 static void io_exit(struct hv_cpu *cpu)
@@ -76,7 +105,7 @@ static void io_exit(struct hv_cpu *cpu)
     u64 mask = io.size == 1 ? 0xff : io.size == 2 ? 0xffff : 0xffffffff;
     if (!io.in)
         io.value = (u32)(v->save.rax & mask);
-    if (!uart_io(&io) && !sleep_guard_io(&io))
+    if (!io_claim(&io) && !io_split(&io))
         hv_panic(cpu, "I/O exit for port %x that nothing intercepts", io.port);
     if (io.in)
         v->save.rax = (v->save.rax & ~mask) | (io.value & mask);

@@ -1,6 +1,6 @@
 # The hypervisor's QEMU tests (issue 5): the root set's 1x scenarios run in the main `root`
 # boot (through hvloader.efi + hv.efi once HV_QEMU_BOOT=hvloader); this file adds what they
-# need in the root (hvcheck.ko, hvmsr, hvmemscan) and the missing-feature boot.
+# need in the root (hvcheck.ko, hvmsr, hvmemscan, hvio) and the missing-feature boot.
 if(NOT (TARGET hv AND TARGET hvloader))
   return()
 endif()
@@ -9,7 +9,7 @@ hv_kernel_module(hvcheck DIR ${CMAKE_CURRENT_SOURCE_DIR}/modules/hvcheck
                  DEPENDS ${CMAKE_SOURCE_DIR}/hypervisor/include/hv/abi.h)
 set_property(GLOBAL APPEND PROPERTY HV_ROOT_DEPENDS kmod_hvcheck)
 
-foreach(tool hvmsr hvmemscan)
+foreach(tool hvmsr hvmemscan hvio)
   add_executable(${tool} ${CMAKE_CURRENT_SOURCE_DIR}/modules/hvtools/${tool}.c)
   hv_host_target(${tool})
   set_property(GLOBAL APPEND PROPERTY HV_ROOT_PROGRAMS ${tool})
