@@ -7,7 +7,12 @@
  * storage VSP's I/O threads also call (it must be thread-safe and must not block). The inbound
  * direction (the guest posted a message / signalled a connection) goes the other way, through
  * vmbus_server_post_message() and vmbus_server_signal() in vmbus_server/server.h, which the
- * transport calls on the loop thread. */
+ * transport calls on the loop thread.
+ *
+ * The vp arguments come from the guest unchecked (INITIATE_CONTACT target_vcpu, OPENCHANNEL and
+ * MODIFYCHANNEL target_vp): the server does not know the VM's VP count, so the transport must
+ * treat a VP index it does not have as bad input (drop the message or signal, or use VP 0),
+ * never as an index into its own tables. */
 #ifndef VMBUS_SERVER_TRANSPORT_H
 #define VMBUS_SERVER_TRANSPORT_H
 
