@@ -360,6 +360,8 @@ static enum vmbus_vsp_verdict execute_srb(struct storvsp *sp, const struct vmbus
 		r->niov = 0;
 		r->offset = 0;
 		r->io_result = 0;
+		memset(&r->res, 0, sizeof(r->res));	/* a refused buffer completes before the
+							 * CDB is decoded into it */
 	} else {
 		r = calloc(1, sizeof(*r));
 		if (!r)

@@ -367,6 +367,11 @@ static void test_bad_srbs(void **st)
 	r.npfn = 1;
 	assert_int_equal(storvsc_execute(&sv, &r), VSC_E_IO);
 	assert_int_equal(r.sense[12], 0x24);
+	/* a refused buffer right after a CHECK CONDITION says only its own refusal */
+	assert_int_equal(storvsc_rw(&sv, 0, false, 0, 8, 512, &bad_pfns[0], 1, &r), VSC_E_IO);
+	assert_int_equal(r.srb_status, SRB_STATUS_INVALID_REQUEST);
+	assert_int_equal(r.scsi_status, 0);
+	assert_int_equal(r.sense_len, 0);
 	/* and the channel still works */
 	assert_int_equal(storvsc_rw(&sv, 0, false, 0, 8, 512, &pfn, 1, &r), VSC_OK);
 	assert_int_equal(storvsc_close(&sv), VSC_OK);
