@@ -484,6 +484,26 @@ static void test_ring_corrupted_with_completions_waiting(void **st)
 	stop(e);
 }
 
+/* A guest that opens and closes a channel in a loop does not flood the VM log either: the
+ * lines it provokes are limited like its warnings. */
+static void test_open_close_loop_log(void **st)
+{
+	(void)st;
+	struct env *e = start(0);
+	uint32_t relid = relid_of(e, &vmbus_guid_scsi), before = e->sim.nlog;
+	uint64_t t0 = uv_now(&e->sim.loop);
+	struct storvsc sv;
+
+	for (int i = 0; i < 200; i++) {
+		assert_int_equal(storvsc_init(&sv, &e->sim.client, relid), VSC_OK);
+		assert_int_equal(storvsc_close(&sv), VSC_OK);
+	}
+	if (uv_now(&e->sim.loop) - t0 < 1000)	/* within one rate-limit window */
+		assert_true(e->sim.nlog - before <= 60);
+	heartbeat_still_works(e);
+	stop(e);
+}
+
 /* A guest that never reads its messages: the host drops (and logs) what does not fit. */
 static void test_guest_never_reads_messages(void **st)
 {
@@ -509,6 +529,7 @@ int main(void)
 		cmocka_unit_test(test_bad_srbs),
 		cmocka_unit_test(test_guest_never_reads),
 		cmocka_unit_test(test_ring_corrupted_with_completions_waiting),
+		cmocka_unit_test(test_open_close_loop_log),
 		cmocka_unit_test(test_guest_never_reads_messages),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

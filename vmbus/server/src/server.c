@@ -19,8 +19,9 @@ static const uint32_t server_versions[] = {
 	VMBUS_VERSION_WIN8_1,	  VMBUS_VERSION_WIN8,
 };
 
-/* Warnings are mostly the guest's doing: at most SERVER_WARN_BURST per second reach the VM log,
- * so that a guest cannot flood it; the count of the suppressed ones follows. */
+/* Most lines are the guest's doing (warnings about its messages, but also a channel opened,
+ * closed or broken, which it can repeat in a loop): at most SERVER_WARN_BURST lines per second
+ * reach the VM log, so that a guest cannot flood it; the count of the suppressed ones follows. */
 #define SERVER_WARN_BURST	50
 
 static void vlog(struct vmbus_server *s, enum vmbus_log_level level, const char *component,
@@ -30,11 +31,11 @@ static void vlog(struct vmbus_server *s, enum vmbus_log_level level, const char 
 
 	if (!s->log)
 		return;
-	if (level == VMBUS_LOG_WARN) {
+	{
 		uint64_t now = uv_now(s->loop);
 		if (now - s->warn_window_ms >= 1000) {
 			if (s->warn_suppressed) {
-				snprintf(line, sizeof(line), "%u warnings suppressed (rate limit)",
+				snprintf(line, sizeof(line), "%u log lines suppressed (rate limit)",
 					 s->warn_suppressed);
 				s->log(s->log_ctx, VMBUS_LOG_WARN, "vmbus", line);
 			}
