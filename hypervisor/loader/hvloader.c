@@ -38,12 +38,16 @@ static EFI_STATUS read_file(const CHAR16 *path, char **out, UINTN *size)
     UINTN n = info->FileSize;
     FreePool(info);
     char *buf = AllocatePool(n + 1);
-    if (!buf)
+    if (!buf) {
+        uefi_call_wrapper(fh->Close, 1, fh);
         return EFI_OUT_OF_RESOURCES;
+    }
     st = uefi_call_wrapper(fh->Read, 3, fh, &n, buf);
     uefi_call_wrapper(fh->Close, 1, fh);
-    if (EFI_ERROR(st))
+    if (EFI_ERROR(st)) {
+        FreePool(buf);
         return st;
+    }
     buf[n] = 0;
     *out = buf;
     *size = n;
@@ -56,17 +60,22 @@ static EFI_STATUS load(const char *path, const char *options, EFI_HANDLE *h)
     if (!wpath)
         return EFI_OUT_OF_RESOURCES;
     EFI_DEVICE_PATH *dp = FileDevicePath(device, wpath);
-    EFI_STATUS st = uefi_call_wrapper(BS->LoadImage, 6, FALSE, self, dp, NULL, 0, h);
+    EFI_STATUS st = dp ? uefi_call_wrapper(BS->LoadImage, 6, FALSE, self, dp, NULL, 0, h)
+                       : EFI_OUT_OF_RESOURCES;
     FreePool(wpath);
+    if (dp)
+        FreePool(dp);
     if (EFI_ERROR(st))
         return st;
     EFI_LOADED_IMAGE *li;
+    CHAR16 *wopt = NULL;
     st = uefi_call_wrapper(BS->HandleProtocol, 3, *h, &LoadedImageProtocol, (void **)&li);
-    if (EFI_ERROR(st))
+    if (!EFI_ERROR(st) && !(wopt = to_ucs2(options)))
+        st = EFI_OUT_OF_RESOURCES;
+    if (EFI_ERROR(st)) {
+        uefi_call_wrapper(BS->UnloadImage, 1, *h);    /* nothing half-loaded stays behind */
         return st;
-    CHAR16 *wopt = to_ucs2(options);
-    if (!wopt)
-        return EFI_OUT_OF_RESOURCES;
+    }
     li->LoadOptions = wopt;
     li->LoadOptionsSize = (UINT32)((StrLen(wopt) + 1) * sizeof(CHAR16));
     return EFI_SUCCESS;
