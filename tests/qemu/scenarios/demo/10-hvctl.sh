@@ -5,25 +5,9 @@
 set -u
 show() { echo; echo "# $*"; "$@" 2>&1; }
 
-vmms >/tmp/vmms.out 2>&1 &
-i=0
-while [ ! -S /run/hv/vmms.sock ]; do
-  i=$((i + 1)); [ $i -lt 100 ] || { echo "vmms did not start: $(cat /tmp/vmms.out)"; exit 1; }
-  sleep 0.1
-done
-mkdir -p /root/demo && cd /root/demo
-echo "placeholder until the test guest lands" > guest.elf
-dd if=/dev/zero of=disk0.img bs=1024 count=1024 2>/dev/null
-cat > demo.json <<'JSON'
-{
-  "name": "demo",
-  "memory_mib": 64,
-  "vps": 1,
-  "boot": { "guest": "guest.elf" },
-  "disks": [ { "path": "disk0.img", "readonly": false } ],
-  "console": "log"
-}
-JSON
+. /scenarios/lib/vmms.sh
+vmms_start || exit 1
+demo_vm_files /root/demo || exit 1
 printf '{"name": "bad!", "memory_mib": 0, "vps": "two", "boot": {"guest": "none.elf"}}' > bad.json
 echo "== the management plane: vmms + hvctl =="
 show hvctl validate demo.json

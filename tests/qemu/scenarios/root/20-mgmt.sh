@@ -8,27 +8,9 @@ check() { # check WHAT NEEDLE TEXT
   case "$3" in *"$2"*) ;; *) echo "$3"; die "$1: expected '$2'";; esac
 }
 
-vmms >/tmp/vmms.out 2>&1 &
-vmms_pid=$!
-i=0
-while [ ! -S /run/hv/vmms.sock ]; do
-  i=$((i + 1)); [ $i -lt 100 ] || die "vmms did not open /run/hv/vmms.sock: $(cat /tmp/vmms.out)"
-  sleep 0.1
-done
-
-mkdir -p /tmp/demo && cd /tmp/demo
-echo "placeholder until the test guest lands" > guest.elf
-dd if=/dev/zero of=disk0.img bs=1024 count=1024 2>/dev/null
-cat > demo.json <<'JSON'
-{
-  "name": "demo",
-  "memory_mib": 64,
-  "vps": 1,
-  "boot": { "guest": "guest.elf" },
-  "disks": [ { "path": "disk0.img", "readonly": false } ],
-  "console": "log"
-}
-JSON
+. /scenarios/lib/vmms.sh
+vmms_start || die "vmms did not start"
+demo_vm_files /tmp/demo || die "cannot make /tmp/demo"
 out=$(hvctl validate demo.json 2>&1) || die "validate: $out"
 check validate "/tmp/demo/demo.json: valid (VM demo, 64 MiB, 1 VP, 1 disk)" "$out"
 out=$(hvctl create demo.json 2>&1) || die "create: $out"
