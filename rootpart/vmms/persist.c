@@ -98,10 +98,14 @@ static void load_state(struct vmms *d, struct vm *vm)
 	free(text);
 	json_object *v;
 	enum vm_state s;
+	/* vmms wrote this file, but it is read back from disk: a field of the wrong type (a
+	 * hand edit, a JSON null) is ignored rather than trusted. */
 	if (o && json_object_object_get_ex(o, "state", &v) &&
+	    json_object_is_type(v, json_type_string) &&
 	    vm_state_from_name(json_object_get_string(v), &s))
 		vm->state = s;
-	if (o && json_object_object_get_ex(o, "reason", &v))
+	if (o && json_object_object_get_ex(o, "reason", &v) &&
+	    json_object_is_type(v, json_type_string))
 		snprintf(vm->reason, sizeof(vm->reason), "%s", json_object_get_string(v));
 	if (o && json_object_object_get_ex(o, "since_ms", &v))
 		vm->state_since_ms = json_object_get_int64(v);

@@ -94,6 +94,13 @@ expect_rc 0 hvctl list
 echo "$OUT" | grep -Eq '^demo +failed' || fail "after restart: $OUT"
 echo "$OUT" | grep -Eq '^second +off' || fail "after restart: $OUT"
 ls "$T/state/vms" | grep -q tmp && fail "temporary files left in the state folder"
+# A state file with fields of the wrong type (JSON null) is read back without trusting them:
+# vmms starts, the VM is off with no reason.
+stop_vmms
+printf '{"state": null, "reason": null, "since_ms": 0, "worker_pid": 0}\n' > "$T/state/vms/second.state"
+start_vmms
+expect_rc 0 hvctl list
+echo "$OUT" | grep -Eq '^second +off' || fail "after a null state: $OUT"
 
 expect_rc 0 hvctl delete demo
 [ "$OUT" = "deleted demo" ] || fail "delete: $OUT"

@@ -31,7 +31,9 @@ start_vmms() {
       --log-dir "$T/log" --worker-path "$WORKER" "$@" >>"$T/vmms.out" 2>&1 &
   VMMS_PID=$!
   i=0
-  while [ ! -S "$HV_VMMS_SOCKET" ]; do
+  # The socket file exists from bind(), before listen(): wait until a client gets through.
+  while [ ! -S "$HV_VMMS_SOCKET" ] ||
+        "$BIN/hvctl" --socket "$HV_VMMS_SOCKET" list 2>&1 >/dev/null | grep -q "cannot reach vmms"; do
     i=$((i + 1)); [ $i -lt 100 ] || fail "vmms did not open its socket: $(cat "$T/vmms.out")"
     sleep 0.05
   done

@@ -7,7 +7,8 @@ vmms_start() {
   vmms >/tmp/vmms.out 2>&1 &
   vmms_pid=$!
   _i=0
-  while [ ! -S /run/hv/vmms.sock ]; do
+  # The socket file exists from bind(), before listen(): wait until a client gets through.
+  while [ ! -S /run/hv/vmms.sock ] || hvctl list 2>&1 >/dev/null | grep -q "cannot reach vmms"; do
     _i=$((_i + 1))
     if [ $_i -ge 100 ]; then
       echo "vmms did not open /run/hv/vmms.sock: $(cat /tmp/vmms.out)"; return 1
