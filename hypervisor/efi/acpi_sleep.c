@@ -4,6 +4,7 @@
  * After S1-S4 the firmware's wake path would resume the root outside the hypervisor. */
 #include <efi.h>
 #include <efilib.h>
+#include "fadt_pm1.h"
 #include "stub.h"
 
 static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
@@ -53,7 +54,7 @@ static BOOLEAN find_s5(const uint8_t *dsdt, uint8_t *typ_a, uint8_t *typ_b)
 }
 
 /* Fills bi's PM1 ports and S5 values; leaves sleep_guard 0 (and says why in why) when the
- * platform has no legacy PM1 block or no \_S5. */
+ * platform has no usable PM1 I/O block (see hv_fadt_pm1) or no \_S5. */
 void hv_find_acpi_sleep(struct hv_boot_info *bi, CHAR16 *why, UINTN size)
 {
     const uint8_t *rsdp = NULL;
@@ -83,13 +84,15 @@ void hv_find_acpi_sleep(struct hv_boot_info *bi, CHAR16 *why, UINTN size)
         SPrint(why, size, L"no \\_S5 in the DSDT");
         return;
     }
-    bi->pm1a_sts = (uint16_t)*(const uint32_t *)(fadt + 56);
-    bi->pm1b_sts = (uint16_t)*(const uint32_t *)(fadt + 60);
-    bi->pm1a_cnt = (uint16_t)*(const uint32_t *)(fadt + 64);
-    bi->pm1b_cnt = (uint16_t)*(const uint32_t *)(fadt + 68);
+    struct hv_pm1_ports p;
+    const char *no = hv_fadt_pm1(fadt, flen, &p);
+    if (no) {
+        SPrint(why, size, L"%a", no);
+        return;
+    }
+    CopyMem(bi->pm1_cnt, p.cnt, sizeof(p.cnt));
+    CopyMem(bi->pm1_sts, p.sts, sizeof(p.sts));
     bi->s5_typ_a = a;
     bi->s5_typ_b = b;
-    bi->sleep_guard = bi->pm1a_cnt != 0;
-    if (!bi->sleep_guard)
-        SPrint(why, size, L"no PM1a control block");
+    bi->sleep_guard = 1;
 }

@@ -8,6 +8,7 @@
 #include <efilib.h>
 #include <stddef.h>
 #include "../arch/x86/x86.h"
+#include "opts.h"
 #include "stub.h"
 
 _Static_assert(offsetof(struct hv_guest_start, cr3) == 96, "takeover.S");
@@ -141,25 +142,12 @@ static uint64_t scan_memory_map(struct hv_boot_info *bi)
     return top;
 }
 
-static uint16_t parse_log_port(EFI_LOADED_IMAGE *li)
+/* -1 when the log_port option is malformed or out of range (see opts.h). */
+static int parse_log_port(EFI_LOADED_IMAGE *li, uint16_t *port)
 {
-    uint16_t port = 0x2f8;
-    if (!li || !li->LoadOptions || li->LoadOptionsSize < 2)
-        return port;
-    CHAR16 *o = li->LoadOptions;
-    UINTN n = li->LoadOptionsSize / 2;
-    for (UINTN i = 0; i + 9 <= n; i++) {
-        if (StrnCmp(o + i, L"log_port=", 9))
-            continue;
-        CHAR16 *v = o + i + 9;
-        if (!StrnCmp(v, L"none", 4))
-            return 0;
-        if (v[0] == '0' && (v[1] == 'x' || v[1] == 'X'))
-            v += 2;
-        port = (uint16_t)xtoi(v);
-        return port;
-    }
-    return port;
+    if (!li || !li->LoadOptions)
+        return hv_opt_log_port(NULL, 0, port);
+    return hv_opt_log_port(li->LoadOptions, li->LoadOptionsSize / sizeof(CHAR16), port);
 }
 
 static BOOLEAN has_option(EFI_LOADED_IMAGE *li, const CHAR16 *opt)
@@ -240,6 +228,13 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
     EFI_LOADED_IMAGE *li = NULL;
     uefi_call_wrapper(BS->HandleProtocol, 3, image, &LoadedImageProtocol, (void **)&li);
 
+    /* Checked first, before anything is allocated: a hand-started hv.efi gets no hv.cfg
+     * validation from hvloader. */
+    uint16_t log_port;
+    if (parse_log_port(li, &log_port) < 0)
+        return refuse(image, EFI_INVALID_PARAMETER,
+                      L"log_port must be none or a hex port from 0x1 to 0xfff8");
+
     struct hv_cpu_caps caps = { 0 };
     if (!hv_cpu_check(&caps, why, sizeof(why)))
         return refuse(image, EFI_UNSUPPORTED, why);
@@ -282,7 +277,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
     bi->gbpages = caps.gbpages;
     bi->nrips = caps.nrips;
     bi->asids = caps.asids;
-    bi->log_port = parse_log_port(li);
+    bi->log_port = log_port;
     bi->panic_reset = has_option(li, L"on_panic=reset");
     static CHAR16 no_guard[96];
     hv_find_acpi_sleep(bi, no_guard, sizeof(no_guard));

@@ -12,7 +12,9 @@
 static struct {
     bool on;
     bool fake_wake;
-    u16 cnt[2], sts[2];        /* PM1a/PM1b control and status ports (0 = absent) */
+    /* PM1a/PM1b control and status ports (0 = absent); [i][1] is the FADT's other field
+     * for the same register when its 32-bit and X_ fields disagree. */
+    u16 cnt[2][2], sts[2][2];
     u8 s5[2];                  /* SLP_TYP of S5 for PM1a/PM1b */
 } guard;
 
@@ -34,34 +36,40 @@ static void port_out(u16 port, u8 size, u32 v)
 void sleep_guard_init(const struct hv_boot_info *bi)
 {
     if (!bi->sleep_guard) {
-        hv_log("ACPI sleep guard off (no PM1 control block or no \\_S5 found)");
+        hv_log("ACPI sleep guard off (no usable PM1 I/O block or no \\_S5: see hv.efi's "
+               "console warning)");
         return;
     }
-    guard.cnt[0] = bi->pm1a_cnt;
-    guard.cnt[1] = bi->pm1b_cnt;
-    guard.sts[0] = bi->pm1a_sts;
-    guard.sts[1] = bi->pm1b_sts;
     guard.s5[0] = bi->s5_typ_a;
     guard.s5[1] = bi->s5_typ_b;
     for (int i = 0; i < 2; i++)
-        for (u16 off = 0; off < 2; off++) {
-            if (guard.cnt[i])
-                iopm_intercept((u16)(guard.cnt[i] + off));
-            if (guard.sts[i])
-                iopm_intercept((u16)(guard.sts[i] + off));
+        for (int j = 0; j < 2; j++) {
+            guard.cnt[i][j] = bi->pm1_cnt[i][j];
+            guard.sts[i][j] = bi->pm1_sts[i][j];
+            for (u16 off = 0; off < 2; off++) {
+                if (guard.cnt[i][j])
+                    iopm_intercept((u16)(guard.cnt[i][j] + off));
+                if (guard.sts[i][j])
+                    iopm_intercept((u16)(guard.sts[i][j] + off));
+            }
         }
     guard.on = true;
     hv_log("ACPI sleep guard: PM1a_CNT %x PM1b_CNT %x PM1a_STS %x, S5 SLP_TYP %u/%u",
-           guard.cnt[0], guard.cnt[1], guard.sts[0], guard.s5[0], guard.s5[1]);
+           guard.cnt[0][0], guard.cnt[1][0], guard.sts[0][0], guard.s5[0], guard.s5[1]);
+    if (guard.cnt[0][1] || guard.cnt[1][1] || guard.sts[0][1] || guard.sts[1][1])
+        hv_log("ACPI sleep guard: the FADT's 32-bit PM1 fields differ from X_, also "
+               "guarding PM1a_CNT %x PM1b_CNT %x PM1a_STS %x PM1b_STS %x", guard.cnt[0][1],
+               guard.cnt[1][1], guard.sts[0][1], guard.sts[1][1]);
 }
 
 bool sleep_guard_io(struct io_access *io)
 {
     if (!guard.on)
         return false;
-    for (int i = 0; i < 2; i++) {
-        if (guard.cnt[i] && (u32)(io->port - guard.cnt[i]) < 2u) {
-            u32 off = (u32)(io->port - guard.cnt[i]);
+    for (int k = 0; k < 4; k++) {
+        int i = k >> 1, j = k & 1;          /* PM1a/PM1b, FADT field */
+        if (guard.cnt[i][j] && (u32)(io->port - guard.cnt[i][j]) < 2u) {
+            u32 off = (u32)(io->port - guard.cnt[i][j]);
             if (io->in) {
                 io->value = port_in(io->port, io->size);
                 return true;
@@ -79,8 +87,8 @@ bool sleep_guard_io(struct io_access *io)
             port_out(io->port, io->size, io->value);
             return true;
         }
-        if (guard.sts[i] && (u32)(io->port - guard.sts[i]) < 2u) {
-            u32 off = (u32)(io->port - guard.sts[i]);
+        if (guard.sts[i][j] && (u32)(io->port - guard.sts[i][j]) < 2u) {
+            u32 off = (u32)(io->port - guard.sts[i][j]);
             u32 wak = (WAK_STS >> (8 * off)) & (io->size == 1 ? 0xff : 0xffffffff);
             if (io->in) {
                 io->value = port_in(io->port, io->size);

@@ -66,8 +66,10 @@ struct hv_boot_info {
     uint8_t nrips;                  /* CPU reports next RIP on exits */
     uint32_t asids;                 /* ASIDs the CPU offers */
     uint32_t panic_reset;           /* on panic: reset the machine instead of halting */
-    /* ACPI sleep guard: PM1 ports (0 = absent) and the SLP_TYP values of S5. */
-    uint16_t pm1a_cnt, pm1b_cnt, pm1a_sts, pm1b_sts;
+    /* ACPI sleep guard: PM1 ports (0 = absent) and the SLP_TYP values of S5. [0] = PM1a,
+     * [1] = PM1b; per register the port from the FADT field Linux uses and, when the
+     * firmware's 32-bit and X_ fields disagree, the other one. */
+    uint16_t pm1_cnt[2][2], pm1_sts[2][2];
     uint8_t s5_typ_a, s5_typ_b, sleep_guard, reserved1;
     struct hv_guest_start guest;
     uint32_t ram_range_count;
