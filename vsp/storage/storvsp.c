@@ -191,7 +191,9 @@ static void flush_pending(struct storvsp *sp)
 				sp->ch, (uint32_t)vmbus_ring_packet_bytes(0, sizeof(r->vp)));
 			if (ret == VMBUS_OK)
 				continue;	/* space appeared meanwhile */
-			return;		/* writable callback resumes */
+			/* writable callback resumes; or the ring was corrupt and the channel broke
+			 * inside the call (on_close released r with every pending one) */
+			return;
 		}
 		sp->pending = r->next;
 		if (!sp->pending)
@@ -444,6 +446,8 @@ static enum vmbus_vsp_verdict reply_control(struct storvsp *sp, const struct vmb
 		if (vmbus_channel_request_space(sp->ch, (uint32_t)vmbus_ring_packet_bytes(
 								0, sizeof(*vp))) == VMBUS_OK)
 			return reply_control(sp, p, vp, status);
+		if (vmbus_channel_state(sp->ch) != VMBUS_CHANNEL_OPEN)
+			return VMBUS_VSP_CONSUMED;	/* broke inside (corrupt ring): on_close ran */
 		sp->stalled = true;
 		return VMBUS_VSP_STALL;
 	}

@@ -130,6 +130,8 @@ void channel_stop(struct vmbus_channel *ch)
 {
 	bool was_active = ch->state == VMBUS_CHANNEL_OPEN || ch->rings_mapped;
 
+	ch->drain_deferred = false;	/* nothing left to read; the resume handle skips it */
+
 	if (ch->state == VMBUS_CHANNEL_OPEN || ch->state == VMBUS_CHANNEL_BROKEN)
 		ch->state = VMBUS_CHANNEL_OFFERED;
 	if (was_active && ch->ops->close)
@@ -220,16 +222,163 @@ static void signal_guest(struct vmbus_channel *ch)
 	s->tp.ops->signal_guest(s->tp.ctx, ch->target_vp, ch->relid);
 }
 
-/* Read everything the guest queued. The reader masks interrupts while it drains (the guest
- * then does not signal), unmasks at the end and drains again if data slipped in meanwhile
- * (the ring library's rule: unmask returns 1). Ring space goes back to the guest once per
- * batch (commit), with a signal only if the guest asked for it with pending_send_sz. */
-void channel_drain(struct vmbus_channel *ch)
+/* Drain budget. A guest that writes from another VP can put a packet into the ring between
+ * our commit and the re-check after unmask, every time (and junk packets cost a VSP little), so
+ * "drain until empty" could hold the worker's only loop thread -- which also serves vmms and
+ * every other channel of the VM -- for as long as the guest likes. A drain therefore reads at
+ * most lim.drain_budget packets (default 256: a packet's cost is mostly the VSP's callback, not
+ * its bytes, and the ring limit bounds the bytes anyway; enough to amortise the per-pass
+ * commit and signal, small enough to hand the loop back within microseconds for cheap packets
+ * (~10 us in tests/host/devices/test_drain.c)). With the budget spent it
+ * commits, leaves the ring masked (the guest need not signal: we come back) and defers the
+ * rest to the server's idle handle, which gives each deferred channel one budget per loop turn
+ * (fair between channels; timers and I/O run between turns). */
+
+static void on_resume(uv_idle_t *h);
+
+/* The deferred channel with the lowest relid above after, NULL if none. By relid rather than
+ * by pointer: a VSP's callback may remove channels while we walk. */
+static struct vmbus_channel *next_deferred(struct vmbus_server *s, uint32_t after)
+{
+	for (struct vmbus_channel *ch = s->channels; ch; ch = ch->next)
+		if (ch->relid > after && ch->drain_deferred)
+			return ch;
+	return NULL;
+}
+
+/* Continue ch's drain from the loop; false if no handle can be had (then drain on). */
+static bool drain_defer(struct vmbus_channel *ch)
+{
+	struct vmbus_server *s = ch->server;
+
+	if (s->destroying)
+		return false;
+	if (!s->resume) {
+		s->resume = calloc(1, sizeof(*s->resume));
+		if (!s->resume)
+			return false;
+		if (uv_idle_init(s->loop, &s->resume->idle) != 0) {
+			free(s->resume);
+			s->resume = NULL;
+			return false;
+		}
+		s->resume->idle.data = s->resume;
+		s->resume->server = s;
+	}
+	ch->drain_deferred = true;
+	ch->stats.drains_deferred++;
+	uv_idle_start(&s->resume->idle, on_resume);	/* no-op if already started */
+	return true;
+}
+
+/* One loop turn: one budget for every channel deferred before it started. */
+static void on_resume(uv_idle_t *h)
+{
+	struct server_resume *rs = h->data;
+	struct vmbus_server *s = rs->server;
+	struct vmbus_channel *ch;
+	uint32_t last = 0;
+
+	if (!s) {
+		uv_idle_stop(h);
+		return;
+	}
+	while ((ch = next_deferred(s, last))) {
+		last = ch->relid;
+		ch->drain_deferred = false;
+		if (ch->state == VMBUS_CHANNEL_OPEN)
+			channel_drain(ch);	/* may defer ch again: served next turn */
+	}
+	if (!next_deferred(s, 0))
+		uv_idle_stop(h);	/* an idle handle keeps the loop from blocking */
+}
+
+static void resume_closed(uv_handle_t *h)
+{
+	free(h->data);
+}
+
+void channel_resume_close(struct vmbus_server *s)
+{
+	if (!s->resume)
+		return;
+	s->resume->server = NULL;
+	uv_close((uv_handle_t *)&s->resume->idle, resume_closed);
+	s->resume = NULL;
+}
+
+/* Read up to budget packets (fewer if the ring empties, the VSP stalls or the channel stops);
+ * returns how many were handed to the VSP. */
+static uint32_t drain_pass(struct vmbus_channel *ch, uint32_t budget)
 {
 	struct vmbus_pkt p;
-	bool sig;
+	enum vmbus_vsp_verdict v;
+	uint32_t n = 0;
 	int r;
 
+	while (n < budget && ch->state == VMBUS_CHANNEL_OPEN && !ch->stalled) {
+		r = vmbus_ring_peek(&ch->in, &p);
+		if (r == VMBUS_E_AGAIN)
+			break;
+		if (r != VMBUS_OK) {
+			vmbus_channel_break(ch, ch->in.broken ? ch->in.broken
+							     : "guest->host ring corrupt");
+			break;
+		}
+		n++;
+		v = ch->ops->packet(ch, &p);
+		if (ch->state != VMBUS_CHANNEL_OPEN)
+			break;	/* the VSP's send or request_space broke it: the rings are gone */
+		switch (v) {
+		case VMBUS_VSP_CONSUMED:
+			ch->stats.packets_in++;
+			if (vmbus_ring_consume(&ch->in, &p) != VMBUS_OK)
+				vmbus_channel_break(ch, "consume failed");
+			break;
+		case VMBUS_VSP_STALL:
+			ch->stalled = true;
+			break;
+		case VMBUS_VSP_BAD:
+			vmbus_channel_break(ch, "the device refused a packet");
+			break;
+		}
+	}
+	return n;
+}
+
+/* End of a pass: the VSP's batch boundary, then ring space back to the guest (a signal only
+ * if it asked for space with pending_send_sz). False if the channel stopped. */
+static bool drain_commit(struct vmbus_channel *ch)
+{
+	bool sig;
+
+	if (ch->state != VMBUS_CHANNEL_OPEN)
+		return false;
+	if (ch->ops->drained)
+		ch->ops->drained(ch);
+	if (ch->state != VMBUS_CHANNEL_OPEN)
+		return false;
+	if (vmbus_ring_commit(&ch->in, &sig) != VMBUS_OK) {
+		vmbus_channel_break(ch, "guest->host ring corrupt at commit");
+		return false;
+	}
+	if (sig)
+		signal_guest(ch);	/* the guest waits for this space */
+	return true;
+}
+
+/* Read what the guest queued, within the budget. The reader masks interrupts while it drains
+ * (the guest then does not signal), unmasks at the end and drains again if data slipped in
+ * meanwhile (the ring library's rule: unmask returns 1). Ring space goes back to the guest
+ * once per pass (commit). Called while a continuation is pending, it leaves the reading to
+ * that continuation: one budget per channel per loop turn, however often the guest signals. */
+void channel_drain(struct vmbus_channel *ch)
+{
+	uint32_t budget = ch->server->lim.drain_budget, n;
+	int r;
+
+	if (ch->drain_deferred)
+		return;
 	if (ch->draining) {
 		ch->kick_queued = true;
 		return;
@@ -238,39 +387,15 @@ void channel_drain(struct vmbus_channel *ch)
 	for (;;) {
 		ch->kick_queued = false;
 		vmbus_ring_reader_mask(&ch->in);
-		while (ch->state == VMBUS_CHANNEL_OPEN && !ch->stalled) {
-			r = vmbus_ring_peek(&ch->in, &p);
-			if (r == VMBUS_E_AGAIN)
-				break;
-			if (r != VMBUS_OK) {
-				vmbus_channel_break(ch, ch->in.broken ? ch->in.broken
-								     : "guest->host ring corrupt");
-				break;
-			}
-			switch (ch->ops->packet(ch, &p)) {
-			case VMBUS_VSP_CONSUMED:
-				ch->stats.packets_in++;
-				if (vmbus_ring_consume(&ch->in, &p) != VMBUS_OK)
-					vmbus_channel_break(ch, "consume failed");
-				break;
-			case VMBUS_VSP_STALL:
-				ch->stalled = true;
-				break;
-			case VMBUS_VSP_BAD:
-				vmbus_channel_break(ch, "the device refused a packet");
-				break;
-			}
-		}
-		if (ch->state != VMBUS_CHANNEL_OPEN)
+		n = drain_pass(ch, budget);
+		budget -= n ? n : 1;	/* a pass that reads nothing (a kick) costs too */
+		if (!drain_commit(ch))
 			break;
-		if (ch->ops->drained)
-			ch->ops->drained(ch);
-		if (vmbus_ring_commit(&ch->in, &sig) != VMBUS_OK) {
-			vmbus_channel_break(ch, "guest->host ring corrupt at commit");
-			break;
+		if (budget == 0 && !ch->stalled) {
+			if (drain_defer(ch))
+				break;	/* still masked: the continuation reads on */
+			budget = ch->server->lim.drain_budget;
 		}
-		if (sig)
-			signal_guest(ch);	/* the guest waits for this space */
 		r = vmbus_ring_reader_unmask(&ch->in);
 		if (r < 0) {
 			vmbus_channel_break(ch, "guest->host ring corrupt at unmask");
@@ -319,6 +444,10 @@ int vmbus_channel_request_space(struct vmbus_channel *ch, uint32_t ring_bytes)
 	r = vmbus_ring_writer_request_space(&ch->out, ring_bytes);
 	if (r == VMBUS_E_AGAIN)
 		ch->want_space = true;
+	else if (r == VMBUS_E_PROTO || r == VMBUS_E_BROKEN)
+		/* the guest corrupted read_index: break as a send does (the VSP's close runs
+		 * inside this call; callers check the state, see storvsp) */
+		vmbus_channel_break(ch, ch->out.broken ? ch->out.broken : "host->guest ring corrupt");
 	return r;
 }
 

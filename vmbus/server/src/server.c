@@ -104,6 +104,8 @@ struct vmbus_server *vmbus_server_create(const struct vmbus_server_config *cfg)
 		s->lim.max_total_pages = 65536;
 	if (!s->lim.max_ring_bytes)
 		s->lim.max_ring_bytes = 4u << 20;
+	if (!s->lim.drain_budget)
+		s->lim.drain_budget = 256;
 	s->log = cfg->log;
 	s->log_ctx = cfg->log_ctx;
 	s->msg_sint = VMBUS_MESSAGE_SINT;
@@ -122,6 +124,7 @@ void vmbus_server_destroy(struct vmbus_server *s)
 		channel_free(ch);
 	}
 	gpadl_free_all(s, 0);
+	channel_resume_close(s);
 	free(s);
 }
 

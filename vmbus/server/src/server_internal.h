@@ -40,6 +40,7 @@ struct vmbus_channel {
 	bool stalled;			/* VSP returned STALL */
 	bool want_space;
 	bool kick_queued;
+	bool drain_deferred;		/* budget spent: the server's resume handle continues */
 	struct server_gpadl *ring_gpadl;
 	void *ring_window;
 	uint32_t target_vp;
@@ -47,6 +48,14 @@ struct vmbus_channel {
 	struct vmbus_ring_writer out;	/* host -> guest */
 	struct vmbus_channel_stats stats;
 	const char *broken_reason;
+};
+
+/* The idle handle that continues drains whose budget ran out. Allocated apart from the
+ * server, on first use: libuv frees it in the close callback, after vmbus_server_destroy has
+ * freed the server (which then needs no deferred free of its own). */
+struct server_resume {
+	uv_idle_t idle;
+	struct vmbus_server *server;	/* NULL once the server is destroyed */
 };
 
 struct vmbus_server {
@@ -68,6 +77,7 @@ struct vmbus_server {
 	uint32_t gpadl_pages;
 
 	bool destroying;
+	struct server_resume *resume;	/* NULL until a drain is first deferred */
 	uint64_t warn_window_ms;	/* log rate limit (server.c) */
 	uint32_t warn_count, warn_suppressed;
 };
@@ -97,5 +107,6 @@ void channel_on_relid_released(struct vmbus_server *s, uint32_t relid);
 void channel_stop(struct vmbus_channel *ch);	/* close rings + VSP; state back to OFFERED */
 void channel_free(struct vmbus_channel *ch);
 void channel_drain(struct vmbus_channel *ch);
+void channel_resume_close(struct vmbus_server *s);	/* server destroy */
 
 #endif

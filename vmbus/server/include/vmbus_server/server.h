@@ -40,6 +40,10 @@ struct vmbus_server_limits {
 	uint32_t max_gpadl_pages;	/* pages of one GPADL [8192 = 32 MiB] */
 	uint32_t max_total_pages;	/* pages of all GPADLs of the VM [65536 = 256 MiB] */
 	uint32_t max_ring_bytes;	/* one ring direction incl. control page [4 MiB] */
+	/* Packets one drain of a channel reads before it gives the loop back [256]; the rest
+	 * is read from the loop's next turn (one budget per channel per turn), so that a guest
+	 * that keeps its ring full cannot hold the worker's loop thread. */
+	uint32_t drain_budget;
 };
 
 struct vmbus_server_config {
@@ -52,7 +56,9 @@ struct vmbus_server_config {
 };
 
 struct vmbus_server *vmbus_server_create(const struct vmbus_server_config *cfg);
-/* Closes every channel, destroys every VSP (their destroy callbacks), frees everything. */
+/* Closes every channel, destroys every VSP (their destroy callbacks), frees everything. The
+ * server may own a libuv handle (drains continued from the loop): run the loop once more
+ * afterwards so that libuv closes it, as for the VSPs' handles. */
 void vmbus_server_destroy(struct vmbus_server *s);
 
 /* Inbound, from the transport (loop thread). post_message: the guest's HvPostMessage of len
@@ -146,12 +152,15 @@ const char *vmbus_channel_name(const struct vmbus_channel *ch);
 
 /* Write a packet to the guest (see vmbus_ring_write_raw) and signal it when the ring rules
  * say so. Returns VMBUS_OK, VMBUS_E_AGAIN (ring full: keep the packet, call request_space),
- * VMBUS_E_BROKEN (channel not open) or another negative status. */
+ * VMBUS_E_BROKEN (channel not open) or another negative status. VMBUS_E_PROTO / BROKEN from
+ * the ring (the guest corrupted it) break the channel inside the call: the VSP's close
+ * callback has run when it returns. */
 int vmbus_channel_send(struct vmbus_channel *ch, uint16_t type, uint16_t flags,
 		       uint64_t trans_id, const struct vmbus_iov *iov, unsigned n);
 /* Ask for the writable callback once ring_bytes (vmbus_ring_packet_bytes) are free. Returns
- * VMBUS_OK if they already are (retry now), VMBUS_E_AGAIN (wait for the callback), or
- * VMBUS_E_MSGSIZE. */
+ * VMBUS_OK if they already are (retry now), VMBUS_E_AGAIN (wait for the callback),
+ * VMBUS_E_MSGSIZE, or VMBUS_E_PROTO / BROKEN: like a send, a corrupted ring breaks the
+ * channel inside the call (the close callback has run). */
 int vmbus_channel_request_space(struct vmbus_channel *ch, uint32_t ring_bytes);
 /* Resume reading after VMBUS_VSP_STALL (deferred to the loop; safe from any callback). */
 void vmbus_channel_kick(struct vmbus_channel *ch);
@@ -163,6 +172,7 @@ struct vmbus_channel_stats {
 	uint64_t signals_out;		/* host -> guest */
 	uint64_t packets_in;
 	uint64_t packets_out;
+	uint64_t drains_deferred;	/* drain budget spent with packets left: continued later */
 	uint32_t target_vp;
 	const char *broken_reason;	/* NULL unless BROKEN */
 };
