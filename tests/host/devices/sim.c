@@ -376,3 +376,20 @@ int sim_guest_start(struct sim *s, uint32_t max_version)
 		return r;
 	return vmbus_client_request_offers(&s->client);
 }
+
+int sim_make_image(char *path, const char *tag, uint32_t mib)
+{
+	snprintf(path, 64, "/tmp/hv-%.32s-XXXXXX", tag);
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return -1;
+	if (ftruncate(fd, (off_t)mib << 20) < 0) {
+		int e = errno;
+		close(fd);
+		unlink(path);
+		errno = e;
+		return -1;
+	}
+	close(fd);
+	return 0;
+}

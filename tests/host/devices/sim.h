@@ -67,6 +67,10 @@ int sim_init(struct sim *s, uint32_t ram_mib, const struct vmbus_server_limits *
  * number of map_pages windows still alive (0 expected). */
 int sim_fini(struct sim *s);
 
+/* A scratch disk image of `mib` MiB of zeros (sparse) under /tmp, its name in path (at least
+ * 64 bytes), tagged for the test that made it. 0, or -1 with errno. */
+int sim_make_image(char *path, const char *tag, uint32_t mib);
+
 /* Guest pages. */
 void *sim_alloc_pages(struct sim *s, uint32_t n, uint64_t *pfn);
 void sim_free_pages(struct sim *s, void *p, uint32_t n);

@@ -31,11 +31,7 @@ struct env {
 static int group_setup(void **st)
 {
 	(void)st;
-	snprintf(img, sizeof(img), "/tmp/hv-hostile-XXXXXX");
-	int fd = mkstemp(img);
-	assert_true(fd >= 0);
-	assert_int_equal(ftruncate(fd, 4 << 20), 0);
-	close(fd);
+	assert_int_equal(sim_make_image(img, "hostile", 4), 0);
 	return 0;
 }
 
@@ -378,23 +374,16 @@ static void test_bad_srbs(void **st)
 	stop(e);
 }
 
-/* A guest that submits without ever reading completions: the host fills the guest's ring with
- * completions, then holds at most max_inflight requests and stops reading, so the guest's own
- * ring fills up. Once the guest reads, everything completes. */
-static void test_guest_never_reads(void **st)
+/* Raw one-sector READ SRBs (past the VSC's own slot limit) without reading any completion,
+ * until the guest->host ring stays full for 20 rounds of the host's loop; the host must never
+ * hold more than max_inflight of them. Returns how many were sent; *stuck the rounds. */
+static uint64_t send_reads_until_full(struct env *e, struct storvsc *sv, uint64_t pfn,
+				      uint32_t max_inflight, int *stuck)
 {
-	(void)st;
-	struct env *e = start(8);
-	struct storvsc sv;
 	struct storvsp_stats ss;
-	uint64_t pfn, sent = 0, got = 0, id;
-	uint16_t type;
-	uint8_t buf[256];
+	uint64_t sent = 0;
 	int stuck_rounds = 0;
 
-	assert_non_null(sim_alloc_pages(&e->sim, 1, &pfn));
-	assert_int_equal(storvsc_init(&sv, &e->sim.client, relid_of(e, &vmbus_guid_scsi)), VSC_OK);
-	/* raw SRBs (past the VSC's own slot limit) until the guest->host ring stays full */
 	while (stuck_rounds < 20 && sent < 20000) {
 		struct vstor_packet vp;
 		memset(&vp, 0, sizeof(vp));
@@ -404,7 +393,7 @@ static void test_guest_never_reads(void **st)
 		vp.srb.cdb_length = 10;
 		vp.srb.data_in = VSTOR_DATA_READ;
 		vp.srb.data_transfer_length = 512;
-		int r = vsc_channel_send_gpa(&sv.ch, 1000 + sent, 0, 512, &pfn, 1, &vp, sizeof(vp));
+		int r = vsc_channel_send_gpa(&sv->ch, 1000 + sent, 0, 512, &pfn, 1, &vp, sizeof(vp));
 		if (r == VMBUS_OK) {
 			sent++;
 			stuck_rounds = 0;
@@ -413,9 +402,30 @@ static void test_guest_never_reads(void **st)
 		assert_int_equal(r, VMBUS_E_AGAIN);
 		sim_run_for(&e->sim, 2);
 		storvsp_get_stats(e->dev.storage, &ss);
-		assert_true(ss.inflight <= 8);
+		assert_true(ss.inflight <= max_inflight);
 		stuck_rounds++;
 	}
+	*stuck = stuck_rounds;
+	return sent;
+}
+
+/* A guest that submits without ever reading completions: the host fills the guest's ring with
+ * completions, then holds at most max_inflight requests and stops reading, so the guest's own
+ * ring fills up. Once the guest reads, everything completes. */
+static void test_guest_never_reads(void **st)
+{
+	(void)st;
+	struct env *e = start(8);
+	struct storvsc sv;
+	struct storvsp_stats ss;
+	uint64_t pfn, sent, got = 0, id;
+	uint16_t type;
+	uint8_t buf[256];
+	int stuck_rounds = 0;
+
+	assert_non_null(sim_alloc_pages(&e->sim, 1, &pfn));
+	assert_int_equal(storvsc_init(&sv, &e->sim.client, relid_of(e, &vmbus_guid_scsi)), VSC_OK);
+	sent = send_reads_until_full(e, &sv, pfn, 8, &stuck_rounds);
 	storvsp_get_stats(e->dev.storage, &ss);
 	assert_int_equal(stuck_rounds, 20);	/* the host stopped taking requests */
 	assert_true(ss.stalls > 0);
@@ -447,30 +457,13 @@ static void test_ring_corrupted_with_completions_waiting(void **st)
 	struct env *e = start(8);
 	struct storvsc sv;
 	struct storvsp_stats ss;
-	uint64_t pfn, sent = 0;
+	uint64_t pfn;
 	int stuck_rounds = 0;
 
 	assert_non_null(sim_alloc_pages(&e->sim, 1, &pfn));
 	assert_int_equal(storvsc_init(&sv, &e->sim.client, relid_of(e, &vmbus_guid_scsi)), VSC_OK);
-	while (stuck_rounds < 20 && sent < 20000) {
-		struct vstor_packet vp;
-		memset(&vp, 0, sizeof(vp));
-		vp.operation = VSTOR_OP_EXECUTE_SRB;
-		vp.srb.cdb[0] = 0x28;
-		vp.srb.cdb[8] = 1;
-		vp.srb.cdb_length = 10;
-		vp.srb.data_in = VSTOR_DATA_READ;
-		vp.srb.data_transfer_length = 512;
-		int r = vsc_channel_send_gpa(&sv.ch, 1000 + sent, 0, 512, &pfn, 1, &vp, sizeof(vp));
-		if (r == VMBUS_OK) {
-			sent++;
-			stuck_rounds = 0;
-			continue;
-		}
-		assert_int_equal(r, VMBUS_E_AGAIN);
-		sim_run_for(&e->sim, 2);
-		stuck_rounds++;
-	}
+	assert_true(send_reads_until_full(e, &sv, pfn, 8, &stuck_rounds) > 8);
+	assert_int_equal(stuck_rounds, 20);
 	storvsp_get_stats(e->dev.storage, &ss);
 	assert_int_equal(ss.inflight, 8);	/* all held, their completions waiting for space */
 	atomic_store(&sv.ch.in.mem.ctrl->read_index, 4);	/* unaligned */

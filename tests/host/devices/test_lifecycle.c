@@ -21,11 +21,7 @@ static char img[64];
 static int group_setup(void **st)
 {
 	(void)st;
-	snprintf(img, sizeof(img), "/tmp/hv-lifecycle-XXXXXX");
-	int fd = mkstemp(img);
-	assert_true(fd >= 0);
-	assert_int_equal(ftruncate(fd, 16 << 20), 0);
-	close(fd);
+	assert_int_equal(sim_make_image(img, "lifecycle", 16), 0);
 	return 0;
 }
 

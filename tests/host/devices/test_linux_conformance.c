@@ -34,11 +34,7 @@ static int setup(void **st)
 	char err[256];
 
 	(void)st;
-	snprintf(img, sizeof(img), "/tmp/hv-conf-XXXXXX");
-	int fd = mkstemp(img);
-	assert_true(fd >= 0);
-	assert_int_equal(ftruncate(fd, 4 << 20), 0);
-	close(fd);
+	assert_int_equal(sim_make_image(img, "conf", 4), 0);
 	assert_int_equal(sim_init(&S, 32, NULL), 0);
 	S.hold_messages = true;		/* this test reads the message queue itself */
 	assert_int_equal(vsp_devices_add(S.server, &dc, &dev, err, sizeof(err)), 0);
