@@ -9,14 +9,14 @@
 #include "hv/bootinfo.h"
 
 struct hv_global {
-    u64 region_pa, region_size;     /* everything the hypervisor owns */
-    u64 heap_next, heap_end;        /* bump allocator inside the region (physical) */
-    u64 phys_top, ram_top;
-    u64 tsc_khz, tsc_start;
-    bool nrips, gbpages, panic_reset;
-    u32 cpus;
-    u32 ram_range_count;
-    struct hv_ram_range ram[HV_MAX_RAM_RANGES];
+	u64 region_pa, region_size; /* everything the hypervisor owns */
+	u64 heap_next, heap_end;    /* bump allocator inside the region (physical) */
+	u64 phys_top, ram_top;
+	u64 tsc_khz, tsc_start;
+	bool nrips, gbpages, panic_reset;
+	u32 cpus;
+	u32 ram_range_count;
+	struct hv_ram_range ram[HV_MAX_RAM_RANGES];
 };
 extern struct hv_global hv;
 
@@ -51,11 +51,11 @@ void hv_reftime_fill_page(void *page);
 u64 hv_hypercall(struct hv_cpu *cpu, u64 control, u64 in_gpa, u64 out_gpa);
 
 /* panic.c */
-__attribute__((noreturn, format(printf, 2, 3)))
-void hv_panic(struct hv_cpu *cpu, const char *fmt, ...);
+__attribute__((noreturn, format(printf, 2, 3))) void hv_panic(struct hv_cpu *cpu, const char *fmt,
+							      ...);
 
 /* The arch interface (arch/x86/). */
-int arch_init(const struct hv_boot_info *bi);                 /* shared tables (NPT, maps) */
+int arch_init(const struct hv_boot_info *bi); /* shared tables (NPT, maps) */
 int arch_cpu_init(struct hv_cpu *cpu, const struct hv_boot_info *bi);
 __attribute__((noreturn)) void arch_cpu_start(struct hv_cpu *cpu); /* point of no return */
 void arch_dump_guest(struct hv_cpu *cpu);

@@ -6,20 +6,20 @@
 
 void hv_panic(struct hv_cpu *cpu, const char *fmt, ...)
 {
-    char msg[200];
-    va_list ap;
-    va_start(ap, fmt);
-    hv_vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    hv_log("PANIC: %s", msg);
-    if (cpu)
-        arch_dump_guest(cpu);
-    if (hv.panic_reset) {
-        hv_log("PANIC: resetting the machine (on_panic = reset)");
-        outb(0xcf9, 0x02);            /* PCI reset control: hard reset */
-        outb(0xcf9, 0x06);
-        outb(0x64, 0xfe);             /* keyboard controller pulse, the older way */
-    }
-    hv_log("PANIC: hypervisor halted");
-    halt_forever();
+	char msg[200];
+	va_list ap;
+	va_start(ap, fmt);
+	hv_vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	hv_log("PANIC: %s", msg);
+	if (cpu)
+		arch_dump_guest(cpu);
+	if (hv.panic_reset) {
+		hv_log("PANIC: resetting the machine (on_panic = reset)");
+		outb(0xcf9, 0x02); /* PCI reset control: hard reset */
+		outb(0xcf9, 0x06);
+		outb(0x64, 0xfe); /* keyboard controller pulse, the older way */
+	}
+	hv_log("PANIC: hypervisor halted");
+	halt_forever();
 }

@@ -5,60 +5,60 @@
 #include "core.h"
 #include "../arch/x86/x86.h"
 
-static u64 ref_scale;   /* 2^64 * 10^7 / TSC Hz, i.e. 2^64 * 10^4 / TSC kHz */
+static u64 ref_scale; /* 2^64 * 10^7 / TSC Hz, i.e. 2^64 * 10^4 / TSC kHz */
 static int64_t ref_offset;
 
 /* (n << 64) / d for n < d, without libgcc's 128-bit division. */
 static u64 frac64(u64 n, u64 d)
 {
-    u64 q = 0;
-    unsigned __int128 r = n;
-    for (int i = 0; i < 64; i++) {
-        r <<= 1;
-        q <<= 1;
-        if (r >= d) {
-            r -= d;
-            q |= 1;
-        }
-    }
-    return q;
+	u64 q = 0;
+	unsigned __int128 r = n;
+	for (int i = 0; i < 64; i++) {
+		r <<= 1;
+		q <<= 1;
+		if (r >= d) {
+			r -= d;
+			q |= 1;
+		}
+	}
+	return q;
 }
 
 void hv_reftime_init(void)
 {
-    if (hv.tsc_khz <= 10000)      /* a TSC below 10 MHz would overflow the scale */
-        return;
-    ref_scale = frac64(10000, hv.tsc_khz);
-    ref_offset = -(int64_t)(((unsigned __int128)hv.tsc_start * ref_scale) >> 64);
+	if (hv.tsc_khz <= 10000) /* a TSC below 10 MHz would overflow the scale */
+		return;
+	ref_scale = frac64(10000, hv.tsc_khz);
+	ref_offset = -(int64_t)(((unsigned __int128)hv.tsc_start * ref_scale) >> 64);
 }
 
 bool hv_reftime_available(void)
 {
-    return ref_scale != 0;
+	return ref_scale != 0;
 }
 
 u64 hv_reftime_now(void)
 {
-    return (u64)((int64_t)(((unsigned __int128)rdtsc() * ref_scale) >> 64) + ref_offset);
+	return (u64)((int64_t)(((unsigned __int128)rdtsc() * ref_scale) >> 64) + ref_offset);
 }
 
 /* Layout of the reference TSC page (TLFS): sequence (0 = invalid, use the MSR), reserved,
  * scale, offset. */
 struct ref_tsc_page {
-    u32 sequence;
-    u32 reserved;
-    u64 scale;
-    int64_t offset;
+	u32 sequence;
+	u32 reserved;
+	u64 scale;
+	int64_t offset;
 };
 
 void hv_reftime_fill_page(void *page)
 {
-    struct ref_tsc_page *p = page;
-    p->sequence = 0;
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    p->scale = ref_scale;
-    p->offset = ref_offset;
-    p->reserved = 0;
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    p->sequence = ref_scale ? 1 : 0;
+	struct ref_tsc_page *p = page;
+	p->sequence = 0;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	p->scale = ref_scale;
+	p->offset = ref_offset;
+	p->reserved = 0;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	p->sequence = ref_scale ? 1 : 0;
 }

@@ -9,22 +9,22 @@
 /* FADT byte offsets (ACPI 6.x, table 5.9): the 32-bit PM1 block fields and their 64-bit
  * Generic Address Structure counterparts (12 bytes: space id, bit width, bit offset, access
  * size, 64-bit address at +4). */
-#define FADT_PM1A_EVT       56
-#define FADT_PM1B_EVT       60
-#define FADT_PM1A_CNT       64
-#define FADT_PM1B_CNT       68
-#define FADT_X_PM1A_EVT     148
-#define FADT_X_PM1B_EVT     160
-#define FADT_X_PM1A_CNT     172
-#define FADT_X_PM1B_CNT     184
-#define FADT_GAS_SIZE       12
-#define ACPI_SPACE_IO       1
+#define FADT_PM1A_EVT	56
+#define FADT_PM1B_EVT	60
+#define FADT_PM1A_CNT	64
+#define FADT_PM1B_CNT	68
+#define FADT_X_PM1A_EVT 148
+#define FADT_X_PM1B_EVT 160
+#define FADT_X_PM1A_CNT 172
+#define FADT_X_PM1B_CNT 184
+#define FADT_GAS_SIZE	12
+#define ACPI_SPACE_IO	1
 
 /* [0] = PM1a, [1] = PM1b; per register up to two ports: the one Linux uses, and the other
  * field's value when the firmware's 32-bit and X_ fields disagree. 0 = absent. */
 struct hv_pm1_ports {
-    uint16_t cnt[2][2];
-    uint16_t sts[2][2];
+	uint16_t cnt[2][2];
+	uint16_t sts[2][2];
 };
 
 /* Fills p from the FADT (len bytes as its header says). Returns NULL, or why the sleep guard

@@ -9,7 +9,7 @@
 #define HV_DEFAULT_LOG_PORT 0x2f8
 /* The log UART takes 8 ports and the core intercepts log_port..log_port+7 in a 16-bit loop:
  * a higher base would wrap onto ports 0-6 (the same bound as hv.cfg's). */
-#define HV_MAX_LOG_PORT 0xfff8
+#define HV_MAX_LOG_PORT	    0xfff8
 
 /* Finds "log_port=<hex>|none" among the n UTF-16 units at o (the text ends at n or at a NUL,
  * options are separated by blanks). Returns 0 with *port set (HV_DEFAULT_LOG_PORT when the

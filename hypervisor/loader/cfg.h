@@ -5,20 +5,26 @@
 
 #include <stddef.h>
 
-#define HV_CFG_PATH_MAX 256
+#define HV_CFG_PATH_MAX	   256
 #define HV_CFG_CMDLINE_MAX 1024
 
-enum hv_on_failure { HV_ON_FAILURE_BOOT = 0, HV_ON_FAILURE_STOP = 1 };
-enum hv_on_panic { HV_ON_PANIC_HALT = 0, HV_ON_PANIC_RESET = 1 };
+enum hv_on_failure {
+	HV_ON_FAILURE_BOOT = 0,
+	HV_ON_FAILURE_STOP = 1
+};
+enum hv_on_panic {
+	HV_ON_PANIC_HALT = 0,
+	HV_ON_PANIC_RESET = 1
+};
 
 struct hv_cfg {
-    char hypervisor[HV_CFG_PATH_MAX];      /* "none": start the kernel without one */
-    char kernel[HV_CFG_PATH_MAX];
-    char initrd[HV_CFG_PATH_MAX];          /* empty: none */
-    char cmdline[HV_CFG_CMDLINE_MAX];
-    int log_port;                          /* 0: none */
-    enum hv_on_failure on_failure;
-    enum hv_on_panic on_panic;             /* what hv.efi does after logging a panic */
+	char hypervisor[HV_CFG_PATH_MAX]; /* "none": start the kernel without one */
+	char kernel[HV_CFG_PATH_MAX];
+	char initrd[HV_CFG_PATH_MAX]; /* empty: none */
+	char cmdline[HV_CFG_CMDLINE_MAX];
+	int log_port; /* 0: none */
+	enum hv_on_failure on_failure;
+	enum hv_on_panic on_panic; /* what hv.efi does after logging a panic */
 };
 
 /* Parses text (len bytes, need not be NUL-terminated) into cfg, starting from defaults.

@@ -135,7 +135,7 @@ static void on_shutdown(uv_shutdown_t *req, int status)
 void hv_conn_close(struct hv_conn *c)
 {
 	if (c->closing)
-		return;     /* already shutting down or closed */
+		return; /* already shutting down or closed */
 	c->closing = true;
 	uv_read_stop((uv_stream_t *)&c->pipe);
 	uv_shutdown_t *req = malloc(sizeof(*req));

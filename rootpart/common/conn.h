@@ -25,7 +25,7 @@ struct hv_conn {
 	struct hv_frame_reader reader;
 	hv_conn_frame_cb on_frame;
 	hv_conn_refused_cb on_refused;
-	hv_conn_closed_cb on_closed;   /* after the handle is closed: the owner may free c */
+	hv_conn_closed_cb on_closed; /* after the handle is closed: the owner may free c */
 	void *owner;
 	bool closing;
 };

@@ -34,8 +34,8 @@ static uint32_t get_header(const uint8_t hdr[HV_FRAME_HDR])
 	return (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 | (uint32_t)hdr[2] << 8 | hdr[3];
 }
 
-int hv_frame_feed(struct hv_frame_reader *r, const uint8_t *data, size_t len,
-		  hv_frame_cb cb, void *ctx)
+int hv_frame_feed(struct hv_frame_reader *r, const uint8_t *data, size_t len, hv_frame_cb cb,
+		  void *ctx)
 {
 	while (len > 0) {
 		if (r->hdr_have < HV_FRAME_HDR) {

@@ -8,16 +8,16 @@
 #include <stdint.h>
 
 #define HV_FRAME_HDR 4u
-#define HV_FRAME_MAX (1u << 20)   /* 1 MiB: far above any real message, small enough to refuse */
+#define HV_FRAME_MAX (1u << 20) /* 1 MiB: far above any real message, small enough to refuse */
 
 struct hv_frame_reader {
 	uint8_t hdr[HV_FRAME_HDR];
 	size_t hdr_have;
-	uint8_t *body;            /* allocated once the header is complete and accepted */
+	uint8_t *body; /* allocated once the header is complete and accepted */
 	uint32_t body_len;
 	size_t body_have;
 	size_t max;
-	uint32_t refused_len;     /* set when a header announced an oversized frame */
+	uint32_t refused_len; /* set when a header announced an oversized frame */
 };
 
 /* Called once per complete frame; a non-zero return stops feeding and is returned. */
@@ -29,8 +29,8 @@ void hv_frame_reader_free(struct hv_frame_reader *r);
 /* Feed bytes; calls cb for each complete frame. Returns 0, the callback's non-zero value,
  * -E2BIG for an oversized frame (r->refused_len tells its size; the stream is then unusable)
  * or -ENOMEM. */
-int hv_frame_feed(struct hv_frame_reader *r, const uint8_t *data, size_t len,
-		  hv_frame_cb cb, void *ctx);
+int hv_frame_feed(struct hv_frame_reader *r, const uint8_t *data, size_t len, hv_frame_cb cb,
+		  void *ctx);
 
 void hv_frame_put_header(uint8_t hdr[HV_FRAME_HDR], uint32_t len);
 

@@ -21,10 +21,14 @@ int64_t hv_now_ms(void)
 const char *hv_log_level_name(enum hv_log_level level)
 {
 	switch (level) {
-	case HV_LOG_DEBUG: return "DEBUG";
-	case HV_LOG_INFO:  return "INFO";
-	case HV_LOG_WARN:  return "WARN";
-	case HV_LOG_ERROR: return "ERROR";
+	case HV_LOG_DEBUG:
+		return "DEBUG";
+	case HV_LOG_INFO:
+		return "INFO";
+	case HV_LOG_WARN:
+		return "WARN";
+	case HV_LOG_ERROR:
+		return "ERROR";
 	}
 	return "INFO";
 }
@@ -70,9 +74,10 @@ size_t hv_log_format(char *buf, size_t size, int64_t unix_ms, enum hv_log_level 
 	time_t secs = (time_t)(unix_ms / 1000);
 	struct tm tm;
 	gmtime_r(&secs, &tm);
-	int n = snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ %s %s: ",
-			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-			 tm.tm_sec, (int)(unix_ms % 1000), hv_log_level_name(level), component);
+	int n = snprintf(buf, size,
+			 "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ %s %s: ", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+			 (int)(unix_ms % 1000), hv_log_level_name(level), component);
 	if (n < 0 || (size_t)n >= size)
 		return 0;
 	size_t len = (size_t)n;
@@ -96,7 +101,7 @@ static void rotate(struct hv_log *log)
 			snprintf(from, sizeof(from), "%s.%u", log->path, k - 1);
 		snprintf(to, sizeof(to), "%s.%u", log->path, k);
 		if (rename(from, to) != 0 && errno != ENOENT)
-			return;  /* keep writing to the current file rather than lose lines */
+			return; /* keep writing to the current file rather than lose lines */
 	}
 	int fd = open_append(log->path);
 	if (fd < 0)

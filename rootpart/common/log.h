@@ -10,18 +10,23 @@
 #include <stdint.h>
 
 #define HV_LOG_ROTATE_BYTES (1u << 20)
-#define HV_LOG_KEEP 3
-#define HV_LOG_LINE_MAX 2048
+#define HV_LOG_KEEP	    3
+#define HV_LOG_LINE_MAX	    2048
 
-enum hv_log_level { HV_LOG_DEBUG, HV_LOG_INFO, HV_LOG_WARN, HV_LOG_ERROR };
+enum hv_log_level {
+	HV_LOG_DEBUG,
+	HV_LOG_INFO,
+	HV_LOG_WARN,
+	HV_LOG_ERROR
+};
 
 struct hv_log {
 	int fd;
 	char *path;
 	uint64_t size;
-	uint64_t rotate_bytes;   /* 0: never rotate */
+	uint64_t rotate_bytes; /* 0: never rotate */
 	unsigned keep;
-	int also_stderr;         /* echo lines to stderr (daemons started in the foreground) */
+	int also_stderr; /* echo lines to stderr (daemons started in the foreground) */
 };
 
 int hv_log_open(struct hv_log *log, const char *path, uint64_t rotate_bytes, unsigned keep);
@@ -32,9 +37,9 @@ void hv_log_close(struct hv_log *log);
 size_t hv_log_format(char *buf, size_t size, int64_t unix_ms, enum hv_log_level level,
 		     const char *component, const char *msg);
 
-__attribute__((format(printf, 4, 5)))
-void hv_log_write(struct hv_log *log, enum hv_log_level level, const char *component,
-		  const char *fmt, ...);
+__attribute__((format(printf, 4, 5))) void hv_log_write(struct hv_log *log, enum hv_log_level level,
+							const char *component, const char *fmt,
+							...);
 
 int64_t hv_now_ms(void);
 const char *hv_log_level_name(enum hv_log_level level);

@@ -10,8 +10,8 @@
 #define HV_DEFAULT_RUN_DIR   "/run/hv"
 #define HV_DEFAULT_STATE_DIR "/var/lib/hv"
 #define HV_DEFAULT_LOG_DIR   "/var/log/hv"
-#define HV_SOCKET_ENV        "HV_VMMS_SOCKET"
-#define HV_ADMIN_GROUP       "hvadmin"
+#define HV_SOCKET_ENV	     "HV_VMMS_SOCKET"
+#define HV_ADMIN_GROUP	     "hvadmin"
 #define HV_VERSION_STRING    "0.1.0"
 
 #define HV_VM_NAME_MAX 63

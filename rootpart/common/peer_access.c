@@ -50,8 +50,8 @@ const struct hv_group_db hv_system_group_db = {
 	.user_in_group = sys_user_in_group,
 };
 
-bool hv_peer_allowed(const struct hv_access_policy *pol, const struct hv_group_db *db,
-		     uid_t uid, gid_t gid, char *why, size_t why_size)
+bool hv_peer_allowed(const struct hv_access_policy *pol, const struct hv_group_db *db, uid_t uid,
+		     gid_t gid, char *why, size_t why_size)
 {
 	if (uid == 0)
 		return true;
@@ -61,12 +61,14 @@ bool hv_peer_allowed(const struct hv_access_policy *pol, const struct hv_group_d
 	if (pol->admin_group && db->group_gid(pol->admin_group, &admin)) {
 		if (gid == admin || db->user_in_group(uid, admin))
 			return true;
-		snprintf(why, why_size, "permission denied: uid %u is neither root nor in group "
+		snprintf(why, why_size,
+			 "permission denied: uid %u is neither root nor in group "
 			 "%s; run as root or add the user to the group (usermod -aG %s USER)",
 			 (unsigned)uid, pol->admin_group, pol->admin_group);
 		return false;
 	}
-	snprintf(why, why_size, "permission denied: uid %u is not root and group %s does not "
+	snprintf(why, why_size,
+		 "permission denied: uid %u is not root and group %s does not "
 		 "exist; run as root or create the group (groupadd %s) and add the user to it",
 		 (unsigned)uid, pol->admin_group ? pol->admin_group : "(none)",
 		 pol->admin_group ? pol->admin_group : "hvadmin");

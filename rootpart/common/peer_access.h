@@ -10,8 +10,8 @@
 
 struct hv_access_policy {
 	bool allow_uid_set;
-	uid_t allow_uid;          /* test mode only: --allow-uid */
-	const char *admin_group;  /* HV_ADMIN_GROUP */
+	uid_t allow_uid;	 /* test mode only: --allow-uid */
+	const char *admin_group; /* HV_ADMIN_GROUP */
 };
 
 /* Group lookups, replaceable in tests: the group's gid (false if no such group) and whether
@@ -24,8 +24,8 @@ struct hv_group_db {
 extern const struct hv_group_db hv_system_group_db;
 
 /* Returns true when allowed; otherwise writes the refusal (cause and fix) into why. */
-bool hv_peer_allowed(const struct hv_access_policy *pol, const struct hv_group_db *db,
-		     uid_t uid, gid_t gid, char *why, size_t why_size);
+bool hv_peer_allowed(const struct hv_access_policy *pol, const struct hv_group_db *db, uid_t uid,
+		     gid_t gid, char *why, size_t why_size);
 
 /* SO_PEERCRED of a connected Unix socket. Returns 0 or -errno. */
 int hv_peer_creds(int fd, pid_t *pid, uid_t *uid, gid_t *gid);

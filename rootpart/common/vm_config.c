@@ -23,8 +23,8 @@ struct parse_ctx {
 	struct vm_config *cfg;
 };
 
-__attribute__((format(printf, 3, 4)))
-static void fail(struct parse_ctx *p, const char *key, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void fail(struct parse_ctx *p, const char *key,
+						       const char *fmt, ...)
 {
 	if (p->nlines == VM_CONFIG_MAX_ERRORS) {
 		p->dropped++;
@@ -60,13 +60,20 @@ static void fail(struct parse_ctx *p, const char *key, const char *fmt, ...)
 static const char *type_desc(json_object *o)
 {
 	switch (json_object_get_type(o)) {
-	case json_type_null:    return "null";
-	case json_type_boolean: return "true/false";
-	case json_type_double:  return "a number with a fraction";
-	case json_type_int:     return "an integer";
-	case json_type_object:  return "an object";
-	case json_type_array:   return "an array";
-	case json_type_string:  return "a string";
+	case json_type_null:
+		return "null";
+	case json_type_boolean:
+		return "true/false";
+	case json_type_double:
+		return "a number with a fraction";
+	case json_type_int:
+		return "an integer";
+	case json_type_object:
+		return "an object";
+	case json_type_array:
+		return "an array";
+	case json_type_string:
+		return "a string";
 	}
 	return "an unknown type";
 }
@@ -80,8 +87,8 @@ static bool want_type(struct parse_ctx *p, const char *key, json_object *o, json
 	return false;
 }
 
-static bool get_u32_in(struct parse_ctx *p, const char *key, json_object *o, int64_t lo,
-		       int64_t hi, const char *unit, uint32_t *out)
+static bool get_u32_in(struct parse_ctx *p, const char *key, json_object *o, int64_t lo, int64_t hi,
+		       const char *unit, uint32_t *out)
 {
 	if (!want_type(p, key, o, json_type_int, "an integer"))
 		return false;
@@ -103,7 +110,10 @@ static bool get_u32_in(struct parse_ctx *p, const char *key, json_object *o, int
 	return true;
 }
 
-enum file_need { NEED_READ, NEED_READ_WRITE };
+enum file_need {
+	NEED_READ,
+	NEED_READ_WRITE
+};
 
 /* Resolves a path from the config against its folder and checks the file is usable. */
 static char *get_file(struct parse_ctx *p, const char *key, json_object *o, enum file_need need,
@@ -133,8 +143,10 @@ static char *get_file(struct parse_ctx *p, const char *key, json_object *o, enum
 	}
 	if (stat(abs, &st) != 0) {
 		if (errno == ENOENT)
-			fail(p, key, "%s does not exist (relative paths start at the config file's "
-			     "folder)", abs);
+			fail(p, key,
+			     "%s does not exist (relative paths start at the config file's "
+			     "folder)",
+			     abs);
 		else
 			fail(p, key, "%s: %s", abs, strerror(errno));
 		free(abs);
@@ -151,8 +163,10 @@ static char *get_file(struct parse_ctx *p, const char *key, json_object *o, enum
 		return NULL;
 	}
 	if (need == NEED_READ_WRITE && access(abs, W_OK) != 0) {
-		fail(p, key, "%s is not writable: %s (fix its permissions, or mark the disk "
-		     "\"readonly\": true)", abs, strerror(errno));
+		fail(p, key,
+		     "%s is not writable: %s (fix its permissions, or mark the disk "
+		     "\"readonly\": true)",
+		     abs, strerror(errno));
 		free(abs);
 		return NULL;
 	}
@@ -177,7 +191,8 @@ static void check_object(struct parse_ctx *p, const char *path, json_object *obj
 		strncat(valid, i ? ", " : "", sizeof(valid) - strlen(valid) - 1);
 		strncat(valid, specs[i].key, sizeof(valid) - strlen(valid) - 1);
 	}
-	json_object_object_foreach(obj, k, v) {
+	json_object_object_foreach(obj, k, v)
+	{
 		(void)v;
 		bool known = false;
 		for (size_t i = 0; i < nspecs; i++)
@@ -204,8 +219,10 @@ static void check_name(struct parse_ctx *p, const char *key, json_object *o, voi
 		return;
 	const char *s = json_object_get_string(o);
 	if (!hv_vm_name_ok(s)) {
-		fail(p, key, "\"%s\" is not a valid name: use 1 to %d letters, digits, '.', '_' "
-		     "or '-', starting with a letter or digit", s, HV_VM_NAME_MAX);
+		fail(p, key,
+		     "\"%s\" is not a valid name: use 1 to %d letters, digits, '.', '_' "
+		     "or '-', starting with a letter or digit",
+		     s, HV_VM_NAME_MAX);
 		return;
 	}
 	snprintf(p->cfg->name, sizeof(p->cfg->name), "%s", s);
@@ -271,7 +288,8 @@ static const struct key_spec boot_keys[] = {
 static void check_boot(struct parse_ctx *p, const char *key, json_object *o, void *arg)
 {
 	(void)arg;
-	if (!want_type(p, key, o, json_type_object, "an object ({\"guest\": PATH} or "
+	if (!want_type(p, key, o, json_type_object,
+		       "an object ({\"guest\": PATH} or "
 		       "{\"kernel\": PATH, \"initrd\": PATH, \"cmdline\": TEXT})"))
 		return;
 	size_t before = p->nlines;
@@ -283,7 +301,8 @@ static void check_boot(struct parse_ctx *p, const char *key, json_object *o, voi
 	if (has_guest && has_kernel)
 		fail(p, key, "give either \"guest\" or \"kernel\", not both");
 	else if (!has_guest && !has_kernel)
-		fail(p, key, "say what to boot: \"guest\": PATH (test guest image) or "
+		fail(p, key,
+		     "say what to boot: \"guest\": PATH (test guest image) or "
 		     "\"kernel\": PATH (Linux kernel)");
 	else if (has_guest && has_extra)
 		fail(p, key, "\"initrd\" and \"cmdline\" go with \"kernel\", not with \"guest\"");
@@ -324,7 +343,8 @@ static const struct key_spec disk_keys[] = {
 static void check_disks(struct parse_ctx *p, const char *key, json_object *o, void *arg)
 {
 	(void)arg;
-	if (!want_type(p, key, o, json_type_array, "an array of {\"path\": PATH, \"readonly\": "
+	if (!want_type(p, key, o, json_type_array,
+		       "an array of {\"path\": PATH, \"readonly\": "
 		       "BOOL}"))
 		return;
 	size_t n = json_object_array_length(o);
@@ -337,7 +357,8 @@ static void check_disks(struct parse_ctx *p, const char *key, json_object *o, vo
 		char ekey[64];
 		snprintf(ekey, sizeof(ekey), "%s[%zu]", key, i);
 		json_object *e = json_object_array_get_idx(o, i);
-		if (!want_type(p, ekey, e, json_type_object, "an object {\"path\": PATH, "
+		if (!want_type(p, ekey, e, json_type_object,
+			       "an object {\"path\": PATH, "
 			       "\"readonly\": BOOL}"))
 			continue;
 		struct vm_disk disk = { 0 };
@@ -348,16 +369,18 @@ static void check_disks(struct parse_ctx *p, const char *key, json_object *o, vo
 		char pkey[80];
 		snprintf(pkey, sizeof(pkey), "%s.path", ekey);
 		struct stat st;
-		disk.path = get_file(p, pkey, d.path_obj, disk.readonly ? NEED_READ : NEED_READ_WRITE,
-				     &st);
+		disk.path = get_file(p, pkey, d.path_obj,
+				     disk.readonly ? NEED_READ : NEED_READ_WRITE, &st);
 		if (!disk.path)
 			continue;
 		bool dup = false;
-		for (size_t j = 0; j < p->cfg->ndisks && !dup &&
-				   !(p->flags & VM_CONFIG_NO_FILE_CHECKS); j++) {
+		for (size_t j = 0;
+		     j < p->cfg->ndisks && !dup && !(p->flags & VM_CONFIG_NO_FILE_CHECKS); j++) {
 			if (seen[j].st_dev == st.st_dev && seen[j].st_ino == st.st_ino) {
-				fail(p, pkey, "%s is the same file as disks[%zu]: give each disk its "
-				     "own image", disk.path, j);
+				fail(p, pkey,
+				     "%s is the same file as disks[%zu]: give each disk its "
+				     "own image",
+				     disk.path, j);
 				dup = true;
 			}
 		}
@@ -385,12 +408,9 @@ static void check_console(struct parse_ctx *p, const char *key, json_object *o, 
 }
 
 static const struct key_spec top_keys[] = {
-	{ "name", true, check_name },
-	{ "memory_mib", true, check_memory },
-	{ "vps", false, check_vps },
-	{ "boot", true, check_boot },
-	{ "disks", false, check_disks },
-	{ "console", false, check_console },
+	{ "name", true, check_name },	 { "memory_mib", true, check_memory },
+	{ "vps", false, check_vps },	 { "boot", true, check_boot },
+	{ "disks", false, check_disks }, { "console", false, check_console },
 };
 
 static void offset_to_line_col(const char *text, size_t off, int *line, int *col)
@@ -415,7 +435,7 @@ static json_object *parse_json(struct parse_ctx *p, const char *text, size_t len
 		return NULL;
 	}
 	if (len == 0)
-		text = "";     /* an empty bytes field arrives as NULL */
+		text = ""; /* an empty bytes field arrives as NULL */
 	if (memchr(text, '\0', len)) {
 		fail(p, "(file)", "contains a NUL byte: a VM config is JSON text");
 		return NULL;
@@ -438,10 +458,13 @@ static json_object *parse_json(struct parse_ctx *p, const char *text, size_t len
 		     json_tokener_error_desc(jerr));
 	} else {
 		for (size_t i = end; i < len; i++) {
-			if (text[i] != ' ' && text[i] != '\t' && text[i] != '\n' && text[i] != '\r') {
+			if (text[i] != ' ' && text[i] != '\t' && text[i] != '\n' &&
+			    text[i] != '\r') {
 				offset_to_line_col(text, i, &line, &col);
-				fail(p, "(file)", "unexpected text after the JSON object at line %d, "
-				     "column %d", line, col);
+				fail(p, "(file)",
+				     "unexpected text after the JSON object at line %d, "
+				     "column %d",
+				     line, col);
 				json_object_put(root);
 				root = NULL;
 				break;
@@ -536,20 +559,23 @@ char *vm_config_to_json(const struct vm_config *cfg)
 		if (cfg->initrd)
 			json_object_object_add(boot, "initrd", json_object_new_string(cfg->initrd));
 		if (cfg->cmdline)
-			json_object_object_add(boot, "cmdline", json_object_new_string(cfg->cmdline));
+			json_object_object_add(boot, "cmdline",
+					       json_object_new_string(cfg->cmdline));
 	}
 	json_object_object_add(root, "boot", boot);
 	for (size_t i = 0; i < cfg->ndisks; i++) {
 		json_object *d = json_object_new_object();
 		json_object_object_add(d, "path", json_object_new_string(cfg->disks[i].path));
-		json_object_object_add(d, "readonly", json_object_new_boolean(cfg->disks[i].readonly));
+		json_object_object_add(d, "readonly",
+				       json_object_new_boolean(cfg->disks[i].readonly));
 		json_object_array_add(disks, d);
 	}
 	json_object_object_add(root, "disks", disks);
-	json_object_object_add(root, "console", json_object_new_string(vm_console_name(cfg->console)));
-	const char *s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-						       JSON_C_TO_STRING_SPACED |
-						       JSON_C_TO_STRING_NOSLASHESCAPE);
+	json_object_object_add(root, "console",
+			       json_object_new_string(vm_console_name(cfg->console)));
+	const char *s = json_object_to_json_string_ext(
+		root,
+		JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
 	char *out = s ? strdup(s) : NULL;
 	json_object_put(root);
 	return out;

@@ -10,20 +10,26 @@
 
 #include "names.h"
 
-#define VM_CONFIG_MAX_DISKS   16
-#define VM_CONFIG_MAX_ERRORS  32
-#define VM_CONFIG_MAX_BYTES   (64u * 1024)  /* a config is a few hundred bytes */
-#define VM_MEMORY_MIB_MIN     2
-#define VM_MEMORY_MIB_MAX     262144        /* 256 GiB */
-#define VM_VPS_MIN            1
-#define VM_VPS_MAX            64
-#define VM_CMDLINE_MAX        4096
+#define VM_CONFIG_MAX_DISKS  16
+#define VM_CONFIG_MAX_ERRORS 32
+#define VM_CONFIG_MAX_BYTES  (64u * 1024) /* a config is a few hundred bytes */
+#define VM_MEMORY_MIB_MIN    2
+#define VM_MEMORY_MIB_MAX    262144 /* 256 GiB */
+#define VM_VPS_MIN	     1
+#define VM_VPS_MAX	     64
+#define VM_CMDLINE_MAX	     4096
 
-enum vm_boot_kind { VM_BOOT_GUEST, VM_BOOT_KERNEL };
-enum vm_console { VM_CONSOLE_LOG, VM_CONSOLE_NONE };
+enum vm_boot_kind {
+	VM_BOOT_GUEST,
+	VM_BOOT_KERNEL
+};
+enum vm_console {
+	VM_CONSOLE_LOG,
+	VM_CONSOLE_NONE
+};
 
 struct vm_disk {
-	char *path;               /* absolute */
+	char *path; /* absolute */
 	bool readonly;
 };
 
@@ -32,10 +38,10 @@ struct vm_config {
 	uint32_t memory_mib;
 	uint32_t vps;
 	enum vm_boot_kind boot_kind;
-	char *guest;              /* VM_BOOT_GUEST: test guest image, absolute */
-	char *kernel;             /* VM_BOOT_KERNEL: absolute */
-	char *initrd;             /* optional, absolute */
-	char *cmdline;            /* optional */
+	char *guest;   /* VM_BOOT_GUEST: test guest image, absolute */
+	char *kernel;  /* VM_BOOT_KERNEL: absolute */
+	char *initrd;  /* optional, absolute */
+	char *cmdline; /* optional */
 	struct vm_disk disks[VM_CONFIG_MAX_DISKS];
 	size_t ndisks;
 	enum vm_console console;

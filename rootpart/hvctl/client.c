@@ -25,12 +25,15 @@ int hvctl_connect(struct hvctl *h)
 	if (h->fd < 0 || connect(h->fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
 		int e = errno;
 		if (e == ENOENT || e == ECONNREFUSED)
-			fprintf(stderr, "hvctl: cannot reach vmms at %s: %s; is vmms running? "
+			fprintf(stderr,
+				"hvctl: cannot reach vmms at %s: %s; is vmms running? "
 				"(start vmms, or point hvctl at its socket with --socket or %s)\n",
 				h->socket_path, strerror(e), HV_SOCKET_ENV);
 		else if (e == EACCES || e == EPERM)
-			fprintf(stderr, "hvctl: cannot reach vmms at %s: %s; run as root or as a "
-				"member of group %s\n", h->socket_path, strerror(e), HV_ADMIN_GROUP);
+			fprintf(stderr,
+				"hvctl: cannot reach vmms at %s: %s; run as root or as a "
+				"member of group %s\n",
+				h->socket_path, strerror(e), HV_ADMIN_GROUP);
 		else
 			fprintf(stderr, "hvctl: cannot reach vmms at %s: %s\n", h->socket_path,
 				strerror(e));
@@ -74,10 +77,10 @@ Hv__Mgmt__Reply *hvctl_recv(struct hvctl *h)
 	if (rc == -EPIPE || rc == -ECONNRESET) {
 		if (h->replies)
 			fprintf(stderr, "hvctl: vmms closed the connection (did vmms stop? see "
-				"vmms.log in its log folder)\n");
+					"vmms.log in its log folder)\n");
 		else
 			fprintf(stderr, "hvctl: vmms closed the connection without answering; see "
-				"vmms.log in its log folder\n");
+					"vmms.log in its log folder\n");
 		return NULL;
 	}
 	if (rc != 0) {
@@ -89,7 +92,7 @@ Hv__Mgmt__Reply *hvctl_recv(struct hvctl *h)
 	h->replies++;
 	if (!r)
 		fprintf(stderr, "hvctl: vmms's reply does not decode: vmms and hvctl versions "
-			"differ?\n");
+				"differ?\n");
 	return r;
 }
 

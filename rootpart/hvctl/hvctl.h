@@ -7,13 +7,17 @@
 
 #include "proto/management.pb-c.h"
 
-enum { HVCTL_OK = 0, HVCTL_FAILED = 1, HVCTL_USAGE = 2 };
+enum {
+	HVCTL_OK = 0,
+	HVCTL_FAILED = 1,
+	HVCTL_USAGE = 2
+};
 
 struct hvctl {
 	const char *socket_path;
 	bool json;
 	int fd;
-	unsigned replies;          /* received so far on this connection */
+	unsigned replies; /* received so far on this connection */
 };
 
 /* client.c */

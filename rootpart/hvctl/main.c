@@ -18,8 +18,8 @@ struct args {
 	int npos;
 	bool force;
 	bool follow;
-	long timeout_s;   /* -1 unset */
-	long lines;       /* -1 unset */
+	long timeout_s; /* -1 unset */
+	long lines;	/* -1 unset */
 };
 
 struct verb {
@@ -27,8 +27,8 @@ struct verb {
 	const char *usage;
 	const char *help;
 	int min_pos, max_pos;
-	bool takes_name;           /* the positional argument is a VM name, checked here */
-	const char *opts;          /* which verb options it takes: f=--force t=--timeout F=-f n=-n */
+	bool takes_name;  /* the positional argument is a VM name, checked here */
+	const char *opts; /* which verb options it takes: f=--force t=--timeout F=-f n=-n */
 	int (*run)(struct hvctl *h, struct args *a);
 };
 
@@ -43,40 +43,49 @@ static int run_logs(struct hvctl *h, struct args *a);
 static int run_events(struct hvctl *h, struct args *a);
 
 static const struct verb verbs[] = {
-	{ "create", "create FILE", "Check the VM config FILE and add the VM (it starts off).",
-	  1, 1, false, "", run_create },
-	{ "validate", "validate FILE", "Check the VM config FILE without creating anything; "
-	  "every problem is printed as FILE: key: problem.", 1, 1, false, "", run_validate },
-	{ "start", "start NAME", "Start the VM; waits until it runs or its start fails.", 1, 1, true,
-	  "", run_start },
-	{ "stop", "stop NAME [--force] [--timeout S]", "Stop the VM: gracefully (the guest "
-	  "shuts down, within S seconds, default 30) or with --force (turned off at once).", 1, 1, true,
-	  "ft", run_stop },
-	{ "delete", "delete NAME", "Remove a VM that is not running (its log files stay).", 1, 1, true,
-	  "", run_delete },
-	{ "list", "list", "One line per VM: name, state, memory, VPs, worker pid, reason.", 0, 0, false,
-	  "", run_list },
-	{ "show", "show NAME", "Everything about one VM: state and why, worker, devices, last "
-	  "heard, log path, config.", 1, 1, true, "", run_show },
-	{ "logs", "logs NAME [-f] [-n N]", "The last N lines (default 50) of the VM's log; -f "
-	  "keeps following new lines (Ctrl-C to end).", 1, 1, true, "Fn", run_logs },
-	{ "events", "events", "Print every VM state change as it happens (Ctrl-C to end).", 0, 0, false,
-	  "", run_events },
+	{ "create", "create FILE", "Check the VM config FILE and add the VM (it starts off).", 1, 1,
+	  false, "", run_create },
+	{ "validate", "validate FILE",
+	  "Check the VM config FILE without creating anything; "
+	  "every problem is printed as FILE: key: problem.",
+	  1, 1, false, "", run_validate },
+	{ "start", "start NAME", "Start the VM; waits until it runs or its start fails.", 1, 1,
+	  true, "", run_start },
+	{ "stop", "stop NAME [--force] [--timeout S]",
+	  "Stop the VM: gracefully (the guest "
+	  "shuts down, within S seconds, default 30) or with --force (turned off at once).",
+	  1, 1, true, "ft", run_stop },
+	{ "delete", "delete NAME", "Remove a VM that is not running (its log files stay).", 1, 1,
+	  true, "", run_delete },
+	{ "list", "list", "One line per VM: name, state, memory, VPs, worker pid, reason.", 0, 0,
+	  false, "", run_list },
+	{ "show", "show NAME",
+	  "Everything about one VM: state and why, worker, devices, last "
+	  "heard, log path, config.",
+	  1, 1, true, "", run_show },
+	{ "logs", "logs NAME [-f] [-n N]",
+	  "The last N lines (default 50) of the VM's log; -f "
+	  "keeps following new lines (Ctrl-C to end).",
+	  1, 1, true, "Fn", run_logs },
+	{ "events", "events", "Print every VM state change as it happens (Ctrl-C to end).", 0, 0,
+	  false, "", run_events },
 };
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: hvctl [--socket PATH] [--json] VERB [ARGS]\n"
-		"Manage the VMs of this host through vmms.\n\nverbs:\n");
+		   "Manage the VMs of this host through vmms.\n\nverbs:\n");
 	for (size_t i = 0; i < NVERBS; i++)
 		fprintf(f, "  %-36s %s\n", verbs[i].usage, verbs[i].help);
-	fprintf(f, "\noptions:\n"
+	fprintf(f,
+		"\noptions:\n"
 		"  --socket PATH   vmms socket (default $%s, else %s)\n"
 		"  --json          print results as JSON\n"
 		"  --help          this text; hvctl VERB --help for one verb\n"
 		"\nexit status: 0 done, 1 the operation failed, 2 usage error.\n"
-		"See docs/hvctl.md (or man hvctl).\n", HV_SOCKET_ENV, HV_DEFAULT_SOCKET);
+		"See docs/hvctl.md (or man hvctl).\n",
+		HV_SOCKET_ENV, HV_DEFAULT_SOCKET);
 }
 
 static void verb_usage(FILE *f, const struct verb *v)
@@ -123,8 +132,10 @@ static int read_config(const char *file, char **abs, char **text, size_t *len)
 		return HVCTL_FAILED;
 	}
 	if (rc != 0) {
-		fprintf(stderr, "hvctl: cannot read %s: %s; give the path of a VM config file "
-			"(see docs/vm-config.md)\n", file, strerror(-rc));
+		fprintf(stderr,
+			"hvctl: cannot read %s: %s; give the path of a VM config file "
+			"(see docs/vm-config.md)\n",
+			file, strerror(-rc));
 		return HVCTL_FAILED;
 	}
 	*abs = realpath(file, NULL);
@@ -183,9 +194,15 @@ static int run_name_op(struct hvctl *h, const char *name, Hv__Mgmt__Request__OpC
 	nr.name = (char *)name;
 	req.op_case = op;
 	switch (op) {
-	case HV__MGMT__REQUEST__OP_START: req.start = &nr; break;
-	case HV__MGMT__REQUEST__OP_DELETE: req.delete_ = &nr; break;
-	default: req.show = &nr; break;
+	case HV__MGMT__REQUEST__OP_START:
+		req.start = &nr;
+		break;
+	case HV__MGMT__REQUEST__OP_DELETE:
+		req.delete_ = &nr;
+		break;
+	default:
+		req.show = &nr;
+		break;
 	}
 	return hvctl_call(h, &req);
 }
@@ -242,7 +259,7 @@ static int stream(struct hvctl *h, Hv__Mgmt__Request *req)
 		bool end = r->result_case == HV__MGMT__REPLY__RESULT_LOGS && r->logs->end;
 		if (r->result_case == HV__MGMT__REPLY__RESULT_DONE &&
 		    req->op_case == HV__MGMT__REQUEST__OP_EVENTS) {
-			hv__mgmt__reply__free_unpacked(r, NULL);  /* "watching": nothing to print */
+			hv__mgmt__reply__free_unpacked(r, NULL); /* "watching": nothing to print */
 			continue;
 		}
 		rc = hvctl_print_reply(h, r);
@@ -290,7 +307,7 @@ int main(int argc, char **argv)
 	struct args a = { .timeout_s = -1, .lines = -1 };
 	const struct verb *v = NULL;
 	bool help = false;
-	signal(SIGPIPE, SIG_IGN);   /* a vmms that hangs up is reported, not fatal */
+	signal(SIGPIPE, SIG_IGN); /* a vmms that hangs up is reported, not fatal */
 	h.socket_path = getenv(HV_SOCKET_ENV);
 	if (!h.socket_path || !h.socket_path[0])
 		h.socket_path = HV_DEFAULT_SOCKET;
@@ -310,14 +327,15 @@ int main(int argc, char **argv)
 			a.force = true;
 		} else if (strcmp(s, "--timeout") == 0 && strchr(opts, 't')) {
 			if (++i == argc || !parse_num(argv[i], 3600, &a.timeout_s))
-				return usage_error(v, "--timeout needs a number of seconds, 0 to 3600%s",
-						   "");
+				return usage_error(
+					v, "--timeout needs a number of seconds, 0 to 3600%s", "");
 		} else if ((strcmp(s, "-f") == 0 || strcmp(s, "--follow") == 0) &&
 			   strchr(opts, 'F')) {
 			a.follow = true;
 		} else if (strcmp(s, "-n") == 0 && strchr(opts, 'n')) {
 			if (++i == argc || !parse_num(argv[i], 100000, &a.lines))
-				return usage_error(v, "-n needs a number of lines, 0 to 100000%s", "");
+				return usage_error(v, "-n needs a number of lines, 0 to 100000%s",
+						   "");
 		} else if (s[0] == '-' && s[1] != '\0') {
 			return usage_error(v, "unknown option %s", s);
 		} else if (!v) {

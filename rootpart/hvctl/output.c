@@ -11,13 +11,20 @@
 const char *hvctl_state_name(Hv__Mgmt__VmState s)
 {
 	switch (s) {
-	case HV__MGMT__VM_STATE__VM_STATE_OFF:      return "off";
-	case HV__MGMT__VM_STATE__VM_STATE_STARTING: return "starting";
-	case HV__MGMT__VM_STATE__VM_STATE_RUNNING:  return "running";
-	case HV__MGMT__VM_STATE__VM_STATE_STOPPING: return "stopping";
-	case HV__MGMT__VM_STATE__VM_STATE_FAILED:   return "failed";
-	case HV__MGMT__VM_STATE__VM_STATE_CRASHED:  return "crashed";
-	default:                                    return "none";
+	case HV__MGMT__VM_STATE__VM_STATE_OFF:
+		return "off";
+	case HV__MGMT__VM_STATE__VM_STATE_STARTING:
+		return "starting";
+	case HV__MGMT__VM_STATE__VM_STATE_RUNNING:
+		return "running";
+	case HV__MGMT__VM_STATE__VM_STATE_STOPPING:
+		return "stopping";
+	case HV__MGMT__VM_STATE__VM_STATE_FAILED:
+		return "failed";
+	case HV__MGMT__VM_STATE__VM_STATE_CRASHED:
+		return "crashed";
+	default:
+		return "none";
 	}
 }
 
@@ -30,8 +37,8 @@ void hvctl_format_time(long long ms, char *buf, unsigned long size)
 	time_t secs = (time_t)(ms / 1000);
 	struct tm tm;
 	gmtime_r(&secs, &tm);
-	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
 }
 
 static const char *code_name(Hv__Mgmt__ErrorCode c)
@@ -64,8 +71,9 @@ void hvctl_print_error(struct hvctl *h, const Hv__Mgmt__Error *e)
 static void print_json(json_object *o, bool pretty)
 {
 	puts(json_object_to_json_string_ext(o, (pretty ? JSON_C_TO_STRING_PRETTY |
-					     JSON_C_TO_STRING_SPACED : JSON_C_TO_STRING_PLAIN) |
-					    JSON_C_TO_STRING_NOSLASHESCAPE));
+								 JSON_C_TO_STRING_SPACED
+						       : JSON_C_TO_STRING_PLAIN) |
+						       JSON_C_TO_STRING_NOSLASHESCAPE));
 	fflush(stdout);
 	json_object_put(o);
 }
@@ -172,8 +180,10 @@ static void print_event(struct hvctl *h, const Hv__Mgmt__Event *e)
 		json_object *o = json_object_new_object();
 		json_object_object_add(o, "time", json_object_new_string(t));
 		json_object_object_add(o, "name", json_object_new_string(e->name));
-		json_object_object_add(o, "from", json_object_new_string(hvctl_state_name(e->old_state)));
-		json_object_object_add(o, "to", json_object_new_string(hvctl_state_name(e->new_state)));
+		json_object_object_add(o, "from",
+				       json_object_new_string(hvctl_state_name(e->old_state)));
+		json_object_object_add(o, "to",
+				       json_object_new_string(hvctl_state_name(e->new_state)));
 		json_object_object_add(o, "reason", json_object_new_string(e->reason));
 		print_json(o, false);
 		return;
@@ -232,7 +242,7 @@ int hvctl_print_reply(struct hvctl *h, const Hv__Mgmt__Reply *r)
 		return HVCTL_OK;
 	default:
 		fprintf(stderr, "hvctl: vmms sent an empty reply: vmms and hvctl versions "
-			"differ?\n");
+				"differ?\n");
 		return HVCTL_FAILED;
 	}
 }

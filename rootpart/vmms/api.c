@@ -9,23 +9,28 @@
 #include "vmms.h"
 
 #define STOP_TIMEOUT_DEFAULT_S 30
-#define STOP_TIMEOUT_MAX_S 3600
-#define LOG_LINES_MAX 100000
+#define STOP_TIMEOUT_MAX_S     3600
+#define LOG_LINES_MAX	       100000
 
 static const char *request_name(const Hv__Mgmt__Request *req)
 {
 	switch (req->op_case) {
-	case HV__MGMT__REQUEST__OP_START:  return req->start->name;
-	case HV__MGMT__REQUEST__OP_STOP:   return req->stop->name;
-	case HV__MGMT__REQUEST__OP_DELETE: return req->delete_->name;
-	case HV__MGMT__REQUEST__OP_SHOW:   return req->show->name;
-	case HV__MGMT__REQUEST__OP_LOGS:   return req->logs->name;
-	default:                           return NULL;
+	case HV__MGMT__REQUEST__OP_START:
+		return req->start->name;
+	case HV__MGMT__REQUEST__OP_STOP:
+		return req->stop->name;
+	case HV__MGMT__REQUEST__OP_DELETE:
+		return req->delete_->name;
+	case HV__MGMT__REQUEST__OP_SHOW:
+		return req->show->name;
+	case HV__MGMT__REQUEST__OP_LOGS:
+		return req->logs->name;
+	default:
+		return NULL;
 	}
 }
 
-static bool config_fields_ok(const char *path, const ProtobufCBinaryData *text, char *why,
-			     size_t n)
+static bool config_fields_ok(const char *path, const ProtobufCBinaryData *text, char *why, size_t n)
 {
 	if (!path || path[0] != '/' || strlen(path) >= 4096) {
 		snprintf(why, n, "config_path must be the config file's absolute path");
@@ -43,7 +48,8 @@ bool vmms_request_valid(const Hv__Mgmt__Request *req, char *why, size_t n)
 {
 	switch (req->op_case) {
 	case HV__MGMT__REQUEST__OP_CREATE:
-		return config_fields_ok(req->create->config_path, &req->create->config_text, why, n);
+		return config_fields_ok(req->create->config_path, &req->create->config_text, why,
+					n);
 	case HV__MGMT__REQUEST__OP_VALIDATE:
 		return config_fields_ok(req->validate->config_path, &req->validate->config_text,
 					why, n);
@@ -54,8 +60,10 @@ bool vmms_request_valid(const Hv__Mgmt__Request *req, char *why, size_t n)
 	case HV__MGMT__REQUEST__OP_LOGS: {
 		const char *name = request_name(req);
 		if (!name || !hv_vm_name_ok(name)) {
-			snprintf(why, n, "invalid VM name: use 1 to %d letters, digits, '.', '_' or "
-				 "'-', starting with a letter or digit", HV_VM_NAME_MAX);
+			snprintf(why, n,
+				 "invalid VM name: use 1 to %d letters, digits, '.', '_' or "
+				 "'-', starting with a letter or digit",
+				 HV_VM_NAME_MAX);
 			return false;
 		}
 		if (req->op_case == HV__MGMT__REQUEST__OP_STOP &&
@@ -64,7 +72,8 @@ bool vmms_request_valid(const Hv__Mgmt__Request *req, char *why, size_t n)
 				 req->stop->timeout_s, STOP_TIMEOUT_MAX_S);
 			return false;
 		}
-		if (req->op_case == HV__MGMT__REQUEST__OP_LOGS && req->logs->lines > LOG_LINES_MAX) {
+		if (req->op_case == HV__MGMT__REQUEST__OP_LOGS &&
+		    req->logs->lines > LOG_LINES_MAX) {
 			snprintf(why, n, "%u lines is too many: at most %d", req->logs->lines,
 				 LOG_LINES_MAX);
 			return false;
@@ -76,8 +85,10 @@ bool vmms_request_valid(const Hv__Mgmt__Request *req, char *why, size_t n)
 		return true;
 	case HV__MGMT__REQUEST__OP__NOT_SET:
 	default:
-		snprintf(why, n, "request names no operation: this client may be newer than vmms "
-			 "%s; use the hvctl that came with it", HV_VERSION_STRING);
+		snprintf(why, n,
+			 "request names no operation: this client may be newer than vmms "
+			 "%s; use the hvctl that came with it",
+			 HV_VERSION_STRING);
 		return false;
 	}
 }
@@ -108,8 +119,8 @@ static bool parse_config(struct client *c, uint64_t id, const char *path,
 	if (vmms_find(c->d, cfg->name)) {
 		vmms_reply_error(c, id, HV__MGMT__ERROR_CODE__ERROR_ALREADY_EXISTS,
 				 "%s: name: a VM named %s already exists; choose another name, or "
-				 "delete the old VM first (hvctl delete %s)", path, cfg->name,
-				 cfg->name);
+				 "delete the old VM first (hvctl delete %s)",
+				 path, cfg->name, cfg->name);
 		vm_config_free(cfg);
 		return false;
 	}
@@ -141,8 +152,8 @@ static void on_create(struct client *c, const Hv__Mgmt__Request *req)
 		vmms_remove_vm_files(d, vm->name);
 		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_INTERNAL,
 				 "cannot store VM %s under %s: %s; check that the state folder is "
-				 "writable and not full", vm->name, d->opt.state_dir,
-				 strerror(rc < 0 ? -rc : EIO));
+				 "writable and not full",
+				 vm->name, d->opt.state_dir, strerror(rc < 0 ? -rc : EIO));
 		vmms_vm_free(vm);
 		return;
 	}
@@ -181,8 +192,8 @@ static void on_start(struct client *c, const Hv__Mgmt__Request *req)
 	if (d->opt.max_running && live >= d->opt.max_running) {
 		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_LIMIT_REACHED,
 				 "cannot start %s: %u VM%s running and this host allows at most %u "
-				 "(vmms --max-running); stop one first", vm->name, live,
-				 live == 1 ? " is" : "s are", d->opt.max_running);
+				 "(vmms --max-running); stop one first",
+				 vm->name, live, live == 1 ? " is" : "s are", d->opt.max_running);
 		return;
 	}
 	if (vmms_worker_spawn(d, vm, why, sizeof(why)) != 0) {
@@ -211,14 +222,15 @@ static void on_stop(struct client *c, const Hv__Mgmt__Request *req)
 	if (vm->stop_waiter.client && !sr->force) {
 		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_BAD_STATE,
 				 "cannot stop %s: another stop is in progress; wait, or use "
-				 "hvctl stop %s --force", vm->name, vm->name);
+				 "hvctl stop %s --force",
+				 vm->name, vm->name);
 		return;
 	}
 	uint32_t timeout = sr->timeout_s ? sr->timeout_s : STOP_TIMEOUT_DEFAULT_S;
 	if (vmms_worker_stop(d, vm, sr->force, timeout) != 0) {
 		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_STOP_FAILED,
-				 "cannot reach the worker of %s; use hvctl stop %s --force", vm->name,
-				 vm->name);
+				 "cannot reach the worker of %s; use hvctl stop %s --force",
+				 vm->name, vm->name);
 		return;
 	}
 	/* A forced stop overtaking a graceful one answers both when the worker is gone. */
@@ -227,8 +239,8 @@ static void on_stop(struct client *c, const Hv__Mgmt__Request *req)
 				 "graceful stop overtaken by a forced stop");
 	vm->stop_waiter = (struct waiter){ .client = c, .id = req->id };
 	if (vm->state != VM_STOPPING)
-		vmms_set_state(d, vm, VM_STOPPING, sr->force ? "forced stop requested" :
-			       "stop requested");
+		vmms_set_state(d, vm, VM_STOPPING,
+			       sr->force ? "forced stop requested" : "stop requested");
 }
 
 static void on_delete(struct client *c, const Hv__Mgmt__Request *req)
@@ -247,14 +259,13 @@ static void on_delete(struct client *c, const Hv__Mgmt__Request *req)
 	if (rc != 0) {
 		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_INTERNAL,
 				 "cannot remove the stored files of %s under %s: %s; fix the state "
-				 "folder's permissions and retry", vm->name, d->opt.state_dir,
-				 strerror(-rc));
+				 "folder's permissions and retry",
+				 vm->name, d->opt.state_dir, strerror(-rc));
 		return;
 	}
 	hv_log_write(&d->log, HV_LOG_INFO, "vmms", "deleted VM %s (uid %u)", vm->name,
 		     (unsigned)c->uid);
-	vmms_events_broadcast(d, vm->name, vm->state, (enum vm_state)0,
-			      "deleted");
+	vmms_events_broadcast(d, vm->name, vm->state, (enum vm_state)0, "deleted");
 	LIST_REMOVE(vm, link);
 	vmms_reply_done(c, req->id, "deleted %s", vm->name);
 	vmms_vm_free(vm);
@@ -271,7 +282,7 @@ static void on_list(struct client *c, const Hv__Mgmt__Request *req)
 	size_t n = 0;
 	struct vm *vm;
 	LIST_FOREACH(vm, &c->d->vms, link)
-		n++;
+	n++;
 	struct vm **vms = calloc(n + 1, sizeof(*vms));
 	Hv__Mgmt__VmInfo *infos = calloc(n + 1, sizeof(*infos));
 	Hv__Mgmt__VmInfo **ptrs = calloc(n + 1, sizeof(*ptrs));
@@ -281,11 +292,11 @@ static void on_list(struct client *c, const Hv__Mgmt__Request *req)
 	}
 	size_t i = 0;
 	LIST_FOREACH(vm, &c->d->vms, link)
-		vms[i++] = vm;
+	vms[i++] = vm;
 	qsort(vms, n, sizeof(*vms), cmp_vm_name);
 	for (i = 0; i < n; i++) {
 		vmms_fill_info(vms[i], &infos[i], NULL, NULL, 0);
-		infos[i].config_json = (char *)"";  /* list stays small; show has the config */
+		infos[i].config_json = (char *)""; /* list stays small; show has the config */
 		ptrs[i] = &infos[i];
 	}
 	Hv__Mgmt__VmList list = HV__MGMT__VM_LIST__INIT;
@@ -357,11 +368,14 @@ void vmms_handle_frame(struct client *c, const uint8_t *msg, size_t len)
 {
 	Hv__Mgmt__Request *req = hv__mgmt__request__unpack(NULL, len, msg);
 	if (!req) {
-		hv_log_write(&c->d->log, HV_LOG_WARN, "vmms", "client pid %d sent %zu bytes that "
-			     "are not a management request", (int)c->pid, len);
+		hv_log_write(&c->d->log, HV_LOG_WARN, "vmms",
+			     "client pid %d sent %zu bytes that "
+			     "are not a management request",
+			     (int)c->pid, len);
 		vmms_reply_error(c, 0, HV__MGMT__ERROR_CODE__ERROR_BAD_REQUEST,
 				 "malformed request (%zu bytes that do not decode as a management "
-				 "request): use hvctl, or encode management.proto's Request", len);
+				 "request): use hvctl, or encode management.proto's Request",
+				 len);
 		return;
 	}
 	char why[512];

@@ -15,7 +15,8 @@ void vmms_events_broadcast(struct vmms *d, const char *name, enum vm_state old_s
 	r.result_case = HV__MGMT__REPLY__RESULT_EVENT;
 	r.event = &ev;
 	struct client *c;
-	LIST_FOREACH(c, &d->clients, link) {
+	LIST_FOREACH(c, &d->clients, link)
+	{
 		if (!c->events || c->conn.closing)
 			continue;
 		r.id = c->events_id;

@@ -9,7 +9,8 @@
 struct vm *vmms_find(struct vmms *d, const char *name)
 {
 	struct vm *vm;
-	LIST_FOREACH(vm, &d->vms, link) {
+	LIST_FOREACH(vm, &d->vms, link)
+	{
 		if (strcmp(vm->name, name) == 0)
 			return vm;
 	}
@@ -21,7 +22,7 @@ unsigned vmms_count_live(struct vmms *d)
 	unsigned n = 0;
 	struct vm *vm;
 	LIST_FOREACH(vm, &d->vms, link)
-		n += vm_state_has_worker(vm->state) || vm->worker;
+	n += vm_state_has_worker(vm->state) || vm->worker;
 	return n;
 }
 
@@ -36,8 +37,10 @@ void vmms_set_state(struct vmms *d, struct vm *vm, enum vm_state s, const char *
 		     vm_state_name(s), vm->reason[0] ? ": " : "", vm->reason);
 	int rc = vmms_save_state(d, vm);
 	if (rc != 0)
-		hv_log_write(&d->log, HV_LOG_ERROR, "vmms", "VM %s: cannot persist state: %s "
-			     "(it will be wrong after a vmms restart)", vm->name, strerror(-rc));
+		hv_log_write(&d->log, HV_LOG_ERROR, "vmms",
+			     "VM %s: cannot persist state: %s "
+			     "(it will be wrong after a vmms restart)",
+			     vm->name, strerror(-rc));
 	vmms_events_broadcast(d, vm->name, old, s, vm->reason);
 }
 
@@ -91,7 +94,8 @@ void vmms_waiter_done(struct waiter *w, bool ok, Hv__Mgmt__ErrorCode code, const
 void vmms_forget_client(struct vmms *d, struct client *c)
 {
 	struct vm *vm;
-	LIST_FOREACH(vm, &d->vms, link) {
+	LIST_FOREACH(vm, &d->vms, link)
+	{
 		if (vm->start_waiter.client == c)
 			vm->start_waiter.client = NULL;
 		if (vm->stop_waiter.client == c)

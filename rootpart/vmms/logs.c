@@ -16,19 +16,19 @@
 
 #include "vmms.h"
 
-#define FOLLOW_POLL_MS 200
+#define FOLLOW_POLL_MS	200
 #define LINES_PER_REPLY 256
-#define ALL_LINES SIZE_MAX
+#define ALL_LINES	SIZE_MAX
 
 struct log_follower {
 	struct vmms *d;
 	struct client *client;
 	uint64_t id;
 	char path[4200];
-	int fd;                    /* the file being followed, -1 until it exists */
+	int fd; /* the file being followed, -1 until it exists */
 	ino_t ino;
-	off_t offset;              /* next byte to read: always at a line start */
-	struct timespec since;     /* when following began */
+	off_t offset;	       /* next byte to read: always at a line start */
+	struct timespec since; /* when following began */
 	uv_timer_t timer;
 	LIST_ENTRY(log_follower) link;
 };
@@ -53,8 +53,7 @@ static void send_lines(struct client *c, uint64_t id, char **lines, size_t n, bo
 
 /* Splits buf[0..len) into complete lines and sends the last `keep` of them (ALL_LINES for
  * every one). Returns the number of bytes consumed (up to the last newline). */
-static size_t send_complete_lines(struct client *c, uint64_t id, char *buf, size_t len,
-				  size_t keep)
+static size_t send_complete_lines(struct client *c, uint64_t id, char *buf, size_t len, size_t keep)
 {
 	size_t count = 0, consumed = 0;
 	for (size_t i = 0; i < len; i++)
@@ -91,7 +90,7 @@ static void read_to_end(struct log_follower *f)
 	if (f->fd < 0 || fstat(f->fd, &st) != 0)
 		return;
 	if (st.st_size < f->offset)
-		f->offset = 0;          /* truncated in place: start over */
+		f->offset = 0; /* truncated in place: start over */
 	while (f->offset < st.st_size) {
 		size_t want = (size_t)(st.st_size - f->offset);
 		if (want > 1 << 20)
@@ -100,11 +99,12 @@ static void read_to_end(struct log_follower *f)
 		if (!buf)
 			return;
 		ssize_t r = pread(f->fd, buf, want, f->offset);
-		size_t used = r > 0 ? send_complete_lines(f->client, f->id, buf, (size_t)r,
-							  ALL_LINES) : 0;
+		size_t used =
+			r > 0 ? send_complete_lines(f->client, f->id, buf, (size_t)r, ALL_LINES)
+			      : 0;
 		free(buf);
 		if (used == 0)
-			return;         /* a partial last line: wait for its newline */
+			return; /* a partial last line: wait for its newline */
 		f->offset += (off_t)used;
 	}
 }
@@ -198,8 +198,10 @@ void vmms_logs_request(struct client *c, uint64_t id, struct vm *vm, uint32_t li
 	struct stat st = { 0 };
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 && errno != ENOENT) {
-		vmms_reply_error(c, id, HV__MGMT__ERROR_CODE__ERROR_INTERNAL, "cannot read %s: %s; "
-				 "check the log folder's permissions", path, strerror(errno));
+		vmms_reply_error(c, id, HV__MGMT__ERROR_CODE__ERROR_INTERNAL,
+				 "cannot read %s: %s; "
+				 "check the log folder's permissions",
+				 path, strerror(errno));
 		return;
 	}
 	/* Read up to the size seen now; following continues from exactly there. */

@@ -56,7 +56,17 @@ static char *default_worker_path(void)
 
 static int parse_options(int argc, char **argv, struct vmms_options *o)
 {
-	enum { O_SOCKET = 256, O_RUN, O_STATE, O_LOG, O_WORKER, O_MAX, O_ALLOW, O_FG, O_HELP };
+	enum {
+		O_SOCKET = 256,
+		O_RUN,
+		O_STATE,
+		O_LOG,
+		O_WORKER,
+		O_MAX,
+		O_ALLOW,
+		O_FG,
+		O_HELP
+	};
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, O_SOCKET },
 		{ "run-dir", required_argument, NULL, O_RUN },
@@ -70,22 +80,37 @@ static int parse_options(int argc, char **argv, struct vmms_options *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	*o = (struct vmms_options){
-		.socket_path = HV_DEFAULT_SOCKET, .run_dir = HV_DEFAULT_RUN_DIR,
-		.state_dir = HV_DEFAULT_STATE_DIR, .log_dir = HV_DEFAULT_LOG_DIR,
+		.socket_path = HV_DEFAULT_SOCKET,
+		.run_dir = HV_DEFAULT_RUN_DIR,
+		.state_dir = HV_DEFAULT_STATE_DIR,
+		.log_dir = HV_DEFAULT_LOG_DIR,
 	};
 	int ch;
 	unsigned long v;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
-		case O_SOCKET: o->socket_path = optarg; break;
-		case O_RUN: o->run_dir = optarg; break;
-		case O_STATE: o->state_dir = optarg; break;
-		case O_LOG: o->log_dir = optarg; break;
-		case O_WORKER: o->worker_path = optarg; break;
-		case O_FG: o->foreground_log = true; break;
+		case O_SOCKET:
+			o->socket_path = optarg;
+			break;
+		case O_RUN:
+			o->run_dir = optarg;
+			break;
+		case O_STATE:
+			o->state_dir = optarg;
+			break;
+		case O_LOG:
+			o->log_dir = optarg;
+			break;
+		case O_WORKER:
+			o->worker_path = optarg;
+			break;
+		case O_FG:
+			o->foreground_log = true;
+			break;
 		case O_MAX:
 			if (!parse_uint(optarg, 100000, &v)) {
-				fprintf(stderr, "vmms: --max-running %s: give a number (0 = unlimited)\n",
+				fprintf(stderr,
+					"vmms: --max-running %s: give a number (0 = unlimited)\n",
 					optarg);
 				return 2;
 			}
@@ -93,14 +118,19 @@ static int parse_options(int argc, char **argv, struct vmms_options *o)
 			break;
 		case O_ALLOW:
 			if (!parse_uint(optarg, UINT_MAX - 1, &v)) {
-				fprintf(stderr, "vmms: --allow-uid %s: give a numeric uid\n", optarg);
+				fprintf(stderr, "vmms: --allow-uid %s: give a numeric uid\n",
+					optarg);
 				return 2;
 			}
 			o->allow_uid_set = true;
 			o->allow_uid = (uid_t)v;
 			break;
-		case O_HELP: usage(stdout); exit(0);
-		default: usage(stderr); return 2;
+		case O_HELP:
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (optind < argc) {
@@ -115,9 +145,11 @@ static int parse_options(int argc, char **argv, struct vmms_options *o)
 static void on_stop_signal(uv_signal_t *s, int signum)
 {
 	struct vmms *d = s->data;
-	hv_log_write(&d->log, HV_LOG_INFO, "vmms", "signal %d: vmms stopping; %u running VM%s "
-		     "keep%s running for the next vmms to re-adopt", signum, vmms_count_live(d),
-		     vmms_count_live(d) == 1 ? "" : "s", vmms_count_live(d) == 1 ? "s" : "");
+	hv_log_write(&d->log, HV_LOG_INFO, "vmms",
+		     "signal %d: vmms stopping; %u running VM%s "
+		     "keep%s running for the next vmms to re-adopt",
+		     signum, vmms_count_live(d), vmms_count_live(d) == 1 ? "" : "s",
+		     vmms_count_live(d) == 1 ? "s" : "");
 	unlink(d->opt.socket_path);
 	exit(0);
 }
@@ -131,7 +163,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	d.loop = uv_default_loop();
 	d.access = (struct hv_access_policy){
-		.allow_uid_set = d.opt.allow_uid_set, .allow_uid = d.opt.allow_uid,
+		.allow_uid_set = d.opt.allow_uid_set,
+		.allow_uid = d.opt.allow_uid,
 		.admin_group = HV_ADMIN_GROUP,
 	};
 	LIST_INIT(&d.vms);
@@ -140,9 +173,10 @@ int main(int argc, char **argv)
 
 	rc = vmms_persist_dirs(&d);
 	if (rc) {
-		fprintf(stderr, "vmms: cannot create %s, %s or %s: %s; run as root or pass "
-			"--state-dir/--run-dir/--log-dir\n", d.opt.state_dir, d.opt.run_dir,
-			d.opt.log_dir, strerror(-rc));
+		fprintf(stderr,
+			"vmms: cannot create %s, %s or %s: %s; run as root or pass "
+			"--state-dir/--run-dir/--log-dir\n",
+			d.opt.state_dir, d.opt.run_dir, d.opt.log_dir, strerror(-rc));
 		return 1;
 	}
 	char log_path[4200];
@@ -154,10 +188,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	d.log.also_stderr = d.opt.foreground_log;
-	hv_log_write(&d.log, HV_LOG_INFO, "vmms", "vmms %s starting (pid %d, socket %s, state %s, "
-		     "max running %u%s)", HV_VERSION_STRING, (int)getpid(), d.opt.socket_path,
-		     d.opt.state_dir, d.opt.max_running,
-		     d.opt.max_running ? "" : " = unlimited");
+	hv_log_write(&d.log, HV_LOG_INFO, "vmms",
+		     "vmms %s starting (pid %d, socket %s, state %s, "
+		     "max running %u%s)",
+		     HV_VERSION_STRING, (int)getpid(), d.opt.socket_path, d.opt.state_dir,
+		     d.opt.max_running, d.opt.max_running ? "" : " = unlimited");
 	if (d.opt.allow_uid_set)
 		hv_log_write(&d.log, HV_LOG_WARN, "vmms", "test mode: uid %u allowed (--allow-uid)",
 			     (unsigned)d.opt.allow_uid);
@@ -167,7 +202,8 @@ int main(int argc, char **argv)
 		hv_log_write(&d.log, HV_LOG_ERROR, "vmms", "cannot read %s: %s", d.vms_dir,
 			     strerror(-rc));
 	struct vm *vm;
-	LIST_FOREACH(vm, &d.vms, link) {
+	LIST_FOREACH(vm, &d.vms, link)
+	{
 		if (vm_state_has_worker(vm->state))
 			vmms_worker_readopt(&d, vm);
 	}
@@ -175,8 +211,11 @@ int main(int argc, char **argv)
 	rc = vmms_server_start(&d);
 	if (rc) {
 		fprintf(stderr, "vmms: cannot listen on %s: %s%s\n", d.opt.socket_path,
-			uv_strerror(rc), rc == UV_EADDRINUSE ? " (another vmms is running; stop it "
-			"first)" : "; check the folder exists and is writable, or pass --socket");
+			uv_strerror(rc),
+			rc == UV_EADDRINUSE
+				? " (another vmms is running; stop it "
+				  "first)"
+				: "; check the folder exists and is writable, or pass --socket");
 		hv_log_write(&d.log, HV_LOG_ERROR, "vmms", "cannot listen on %s: %s",
 			     d.opt.socket_path, uv_strerror(rc));
 		return 1;

@@ -140,9 +140,10 @@ static void load_one(struct vmms *d, const char *file)
 	rc = vm_config_parse_ex(path, text, len, VM_CONFIG_NO_FILE_CHECKS, &vm->cfg, &errors);
 	free(text);
 	if (rc != 0 || strcmp(vm->cfg.name, name) != 0) {
-		hv_log_write(&d->log, HV_LOG_ERROR, "vmms", "stored config %s is damaged (%s); VM "
-			     "%s skipped: repair or remove the file", path,
-			     errors ? errors : "name differs from the file name", name);
+		hv_log_write(&d->log, HV_LOG_ERROR, "vmms",
+			     "stored config %s is damaged (%s); VM "
+			     "%s skipped: repair or remove the file",
+			     path, errors ? errors : "name differs from the file name", name);
 		free(errors);
 		vmms_vm_free(vm);
 		return;

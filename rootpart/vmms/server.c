@@ -18,8 +18,7 @@ void vmms_reply(struct client *c, Hv__Mgmt__Reply *r)
 		hv_conn_send(&c->conn, &r->base);
 }
 
-void vmms_reply_error(struct client *c, uint64_t id, Hv__Mgmt__ErrorCode code,
-		      const char *fmt, ...)
+void vmms_reply_error(struct client *c, uint64_t id, Hv__Mgmt__ErrorCode code, const char *fmt, ...)
 {
 	char msg[8192];
 	va_list ap;
@@ -60,12 +59,14 @@ static void on_client_frame(struct hv_conn *conn, const uint8_t *msg, size_t len
 static void on_client_refused(struct hv_conn *conn, uint32_t declared)
 {
 	struct client *c = conn->owner;
-	hv_log_write(&c->d->log, HV_LOG_WARN, "vmms", "client pid %d: refused a %u-byte message "
-		     "(limit %u); disconnecting it", (int)c->pid, declared, HV_FRAME_MAX);
+	hv_log_write(&c->d->log, HV_LOG_WARN, "vmms",
+		     "client pid %d: refused a %u-byte message "
+		     "(limit %u); disconnecting it",
+		     (int)c->pid, declared, HV_FRAME_MAX);
 	vmms_reply_error(c, 0, HV__MGMT__ERROR_CODE__ERROR_BAD_REQUEST,
 			 "message of %u bytes refused: the limit is %u bytes; send smaller "
-			 "requests (a VM config is at most %u bytes)", declared, HV_FRAME_MAX,
-			 VM_CONFIG_MAX_BYTES);
+			 "requests (a VM config is at most %u bytes)",
+			 declared, HV_FRAME_MAX, VM_CONFIG_MAX_BYTES);
 }
 
 static void on_client_closed(struct hv_conn *conn)
@@ -103,8 +104,10 @@ static void on_connection(uv_stream_t *server, int status)
 		return;
 	}
 	if (!hv_peer_allowed(&d->access, &hv_system_group_db, c->uid, gid, why, sizeof(why))) {
-		hv_log_write(&d->log, HV_LOG_WARN, "vmms", "refused client pid %d uid %u: not "
-			     "root, not in group %s", (int)c->pid, (unsigned)c->uid, HV_ADMIN_GROUP);
+		hv_log_write(&d->log, HV_LOG_WARN, "vmms",
+			     "refused client pid %d uid %u: not "
+			     "root, not in group %s",
+			     (int)c->pid, (unsigned)c->uid, HV_ADMIN_GROUP);
 		vmms_reply_error(c, 0, HV__MGMT__ERROR_CODE__ERROR_PERMISSION_DENIED, "%s", why);
 		hv_conn_close(&c->conn);
 		return;
@@ -132,7 +135,7 @@ int vmms_server_start(struct vmms *d)
 			close(fd);
 		unlink(path);
 	}
-	mode_t old = umask(0117);   /* socket 0660: root and the hvadmin group */
+	mode_t old = umask(0117); /* socket 0660: root and the hvadmin group */
 	rc = uv_pipe_bind(&d->server, path);
 	umask(old);
 	if (rc)

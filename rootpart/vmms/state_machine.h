@@ -20,10 +20,10 @@ enum vm_state {
 
 /* What a request or a worker report asks of the VM. */
 enum vm_action {
-	VM_ACT_START,          /* hvctl start */
-	VM_ACT_STOP,           /* hvctl stop (graceful) */
+	VM_ACT_START,	       /* hvctl start */
+	VM_ACT_STOP,	       /* hvctl stop (graceful) */
 	VM_ACT_FORCE_STOP,     /* hvctl stop --force */
-	VM_ACT_DELETE,         /* hvctl delete */
+	VM_ACT_DELETE,	       /* hvctl delete */
 	VM_ACT_WORKER_RUNNING, /* worker: VPs entered */
 	VM_ACT_WORKER_FAILED,  /* worker: start failed */
 	VM_ACT_STOP_REFUSED,   /* worker: graceful stop not possible, VM stays up */

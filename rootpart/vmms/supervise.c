@@ -15,10 +15,10 @@
 
 #include "vmms.h"
 
-#define FORCE_STOP_GRACE_MS 5000    /* a forced stop is a SIGKILL after this */
-#define GRACEFUL_SLACK_MS 5000      /* the worker's own timeout, plus this, then give up */
+#define FORCE_STOP_GRACE_MS   5000 /* a forced stop is a SIGKILL after this */
+#define GRACEFUL_SLACK_MS     5000 /* the worker's own timeout, plus this, then give up */
 #define READOPT_CONNECT_TRIES 30
-#define READOPT_RETRY_MS 100
+#define READOPT_RETRY_MS      100
 
 static void on_readopt_retry(uv_timer_t *t);
 
@@ -95,16 +95,18 @@ static void worker_gone(struct worker *w, const char *how)
 		if (vm_transition(vm->state, VM_ACT_WORKER_EXITED, vm->name, &next, why,
 				  sizeof(why))) {
 			if (next == VM_OFF)
-				snprintf(reason, sizeof(reason), "%s", w->force_stop ? "forced off" :
-					 "shut down");
+				snprintf(reason, sizeof(reason), "%s",
+					 w->force_stop ? "forced off" : "shut down");
 			else if (next == VM_FAILED && w->fail_reason[0])
 				snprintf(reason, sizeof(reason), "%s", w->fail_reason);
 			else if (next == VM_FAILED)
-				snprintf(reason, sizeof(reason), "worker %s before the VM was running; "
-					 "see hvctl logs %s", how, vm->name);
+				snprintf(reason, sizeof(reason),
+					 "worker %s before the VM was running; "
+					 "see hvctl logs %s",
+					 how, vm->name);
 			else
-				snprintf(reason, sizeof(reason), "worker %s; see hvctl logs %s", how,
-					 vm->name);
+				snprintf(reason, sizeof(reason), "worker %s; see hvctl logs %s",
+					 how, vm->name);
 			vmms_set_state(d, vm, next, reason);
 		} else {
 			vmms_save_state(d, vm);
@@ -151,7 +153,8 @@ static void copy_devices(struct vm *vm, const Hv__Worker__WorkerReport *r)
 {
 	size_t n = r->n_devices < VM_MAX_DEVICES ? r->n_devices : VM_MAX_DEVICES;
 	for (size_t i = 0; i < n; i++) {
-		snprintf(vm->devices[i].kind, sizeof(vm->devices[i].kind), "%s", r->devices[i]->kind);
+		snprintf(vm->devices[i].kind, sizeof(vm->devices[i].kind), "%s",
+			 r->devices[i]->kind);
 		snprintf(vm->devices[i].detail, sizeof(vm->devices[i].detail), "%s",
 			 r->devices[i]->detail);
 		snprintf(vm->devices[i].status, sizeof(vm->devices[i].status), "%s",
@@ -180,11 +183,12 @@ static void handle_report(struct worker *w, const Hv__Worker__WorkerReport *r)
 	char why[512], msg[1200];
 	enum vm_state next;
 	if (!vm || vm->worker != w)
-		return;     /* a previous worker of this VM, still exiting: no say any more */
+		return; /* a previous worker of this VM, still exiting: no say any more */
 	if (strcmp(r->vm_name, vm->name) != 0 || (w->pid && r->pid != w->pid)) {
-		snprintf(why, sizeof(why), "the worker socket answered for VM '%s' pid %d, expected "
-			 "%s pid %d: not our worker; check the run folder", r->vm_name, (int)r->pid,
-			 vm->name, (int)w->pid);
+		snprintf(why, sizeof(why),
+			 "the worker socket answered for VM '%s' pid %d, expected "
+			 "%s pid %d: not our worker; check the run folder",
+			 r->vm_name, (int)r->pid, vm->name, (int)w->pid);
 		detach_unknown(w, why);
 		return;
 	}
@@ -200,8 +204,9 @@ static void handle_report(struct worker *w, const Hv__Worker__WorkerReport *r)
 	vm->heartbeat_ms = r->heartbeat_ms;
 	copy_devices(vm, r);
 	if (r->refused) {
-		if (vm_transition(vm->state, VM_ACT_STOP_REFUSED, vm->name, &next, why, sizeof(why))
-		    && !w->force_stop) {
+		if (vm_transition(vm->state, VM_ACT_STOP_REFUSED, vm->name, &next, why,
+				  sizeof(why)) &&
+		    !w->force_stop) {
 			uv_timer_stop(&w->stop_timer);
 			snprintf(msg, sizeof(msg), "cannot stop %s: %s", vm->name, r->reason);
 			vmms_set_state(d, vm, next, msg);
@@ -212,9 +217,8 @@ static void handle_report(struct worker *w, const Hv__Worker__WorkerReport *r)
 	}
 	switch (r->phase) {
 	case HV__WORKER__PHASE__PHASE_RUNNING:
-		if (vm->state != VM_RUNNING &&
-		    vm_transition(vm->state, VM_ACT_WORKER_RUNNING, vm->name, &next, why,
-				  sizeof(why))) {
+		if (vm->state != VM_RUNNING && vm_transition(vm->state, VM_ACT_WORKER_RUNNING,
+							     vm->name, &next, why, sizeof(why))) {
 			vmms_set_state(d, vm, next, "started");
 			snprintf(msg, sizeof(msg), "started %s (worker pid %d)", vm->name,
 				 (int)w->pid);
@@ -241,8 +245,10 @@ static void on_worker_frame(struct hv_conn *c, const uint8_t *msg, size_t len)
 	struct worker *w = c->owner;
 	Hv__Worker__WorkerReport *r = hv__worker__worker_report__unpack(NULL, len, msg);
 	if (!r) {
-		hv_log_write(&w->d->log, HV_LOG_WARN, "vmms", "worker pid %d sent %zu undecodable "
-			     "bytes (ignored)", (int)w->pid, len);
+		hv_log_write(&w->d->log, HV_LOG_WARN, "vmms",
+			     "worker pid %d sent %zu undecodable "
+			     "bytes (ignored)",
+			     (int)w->pid, len);
 		return;
 	}
 	handle_report(w, r);
@@ -252,8 +258,10 @@ static void on_worker_frame(struct hv_conn *c, const uint8_t *msg, size_t len)
 static void on_worker_refused(struct hv_conn *c, uint32_t declared)
 {
 	struct worker *w = c->owner;
-	hv_log_write(&w->d->log, HV_LOG_WARN, "vmms", "worker pid %d sent a %u-byte frame; "
-		     "channel closed", (int)w->pid, declared);
+	hv_log_write(&w->d->log, HV_LOG_WARN, "vmms",
+		     "worker pid %d sent a %u-byte frame; "
+		     "channel closed",
+		     (int)w->pid, declared);
 }
 
 static void on_stop_timer(uv_timer_t *t)
@@ -263,9 +271,10 @@ static void on_stop_timer(uv_timer_t *t)
 	if (!vm || vm->state != VM_STOPPING)
 		return;
 	if (w->force_stop) {
-		hv_log_write(&w->d->log, HV_LOG_WARN, "vmms", "VM %s: worker pid %d ignored a "
-			     "forced stop for %d ms; killing it", vm->name, (int)w->pid,
-			     FORCE_STOP_GRACE_MS);
+		hv_log_write(&w->d->log, HV_LOG_WARN, "vmms",
+			     "VM %s: worker pid %d ignored a "
+			     "forced stop for %d ms; killing it",
+			     vm->name, (int)w->pid, FORCE_STOP_GRACE_MS);
 		if (w->spawned)
 			uv_process_kill(&w->proc, SIGKILL);
 		else if (w->pidfd >= 0)
@@ -273,8 +282,10 @@ static void on_stop_timer(uv_timer_t *t)
 		return;
 	}
 	char msg[512];
-	snprintf(msg, sizeof(msg), "cannot stop %s: the worker did not finish a graceful stop in "
-		 "time; the VM is still running: use hvctl stop %s --force", vm->name, vm->name);
+	snprintf(msg, sizeof(msg),
+		 "cannot stop %s: the worker did not finish a graceful stop in "
+		 "time; the VM is still running: use hvctl stop %s --force",
+		 vm->name, vm->name);
 	vmms_set_state(w->d, vm, VM_RUNNING, msg);
 	vmms_waiter_done(&vm->stop_waiter, false, HV__MGMT__ERROR_CODE__ERROR_STOP_FAILED, msg);
 }
@@ -328,9 +339,18 @@ int vmms_worker_spawn(struct vmms *d, struct vm *vm, char *why, size_t n)
 		return -1;
 	}
 	char *args[] = {
-		(char *)d->opt.worker_path, (char *)"--name", vm->name, (char *)"--config", cfg,
-		(char *)"--log-dir", (char *)d->opt.log_dir, (char *)"--control-socket", sock,
-		(char *)"--channel-fd", (char *)"3", NULL,
+		(char *)d->opt.worker_path,
+		(char *)"--name",
+		vm->name,
+		(char *)"--config",
+		cfg,
+		(char *)"--log-dir",
+		(char *)d->opt.log_dir,
+		(char *)"--control-socket",
+		sock,
+		(char *)"--channel-fd",
+		(char *)"3",
+		NULL,
 	};
 	uv_stdio_container_t stdio[4] = {
 		{ .flags = UV_IGNORE },
@@ -354,8 +374,10 @@ int vmms_worker_spawn(struct vmms *d, struct vm *vm, char *why, size_t n)
 	w->open_handles++;
 	if (rc != 0) {
 		close(sv[0]);
-		snprintf(why, n, "cannot run the worker %s: %s; install vmwp beside vmms or pass "
-			 "vmms --worker-path", d->opt.worker_path, uv_strerror(rc));
+		snprintf(why, n,
+			 "cannot run the worker %s: %s; install vmwp beside vmms or pass "
+			 "vmms --worker-path",
+			 d->opt.worker_path, uv_strerror(rc));
 		w->vm = NULL;
 		worker_close_handles(w);
 		return -1;
@@ -431,8 +453,10 @@ static void try_readopt_connect(struct worker *w)
 		uv_timer_start(&w->retry_timer, on_readopt_retry, READOPT_RETRY_MS, 0);
 		return;
 	}
-	snprintf(why, sizeof(why), "worker pid %d does not answer on its control socket %.200s (%s) "
-		 "after a vmms restart; marked crashed", (int)w->pid, sock, strerror(e));
+	snprintf(why, sizeof(why),
+		 "worker pid %d does not answer on its control socket %.200s (%s) "
+		 "after a vmms restart; marked crashed",
+		 (int)w->pid, sock, strerror(e));
 	detach_unknown(w, why);
 }
 
@@ -454,8 +478,10 @@ void vmms_worker_readopt(struct vmms *d, struct vm *vm)
 		pidfd = -1;
 	}
 	if (pidfd < 0) {
-		snprintf(why, sizeof(why), "worker pid %d was gone when vmms restarted (exit status "
-			 "unknown); see hvctl logs %s", (int)pid, vm->name);
+		snprintf(why, sizeof(why),
+			 "worker pid %d was gone when vmms restarted (exit status "
+			 "unknown); see hvctl logs %s",
+			 (int)pid, vm->name);
 		vmms_set_state(d, vm, vm->state == VM_STOPPING ? VM_OFF : VM_CRASHED,
 			       vm->state == VM_STOPPING ? "shut down while vmms was away" : why);
 		return;

@@ -25,10 +25,10 @@ struct vmms_options {
 	const char *state_dir;
 	const char *log_dir;
 	const char *worker_path;
-	unsigned max_running;      /* 0 = unlimited */
+	unsigned max_running; /* 0 = unlimited */
 	bool allow_uid_set;
 	uid_t allow_uid;
-	bool foreground_log;       /* echo vmms.log lines to stderr */
+	bool foreground_log; /* echo vmms.log lines to stderr */
 };
 
 struct client {
@@ -36,29 +36,29 @@ struct client {
 	struct vmms *d;
 	uid_t uid;
 	pid_t pid;
-	bool events;               /* subscribed to the event stream */
+	bool events; /* subscribed to the event stream */
 	uint64_t events_id;
 	LIST_ENTRY(client) link;
 };
 
 /* A request answered later (start waits for running, stop for off). */
 struct waiter {
-	struct client *client;     /* NULL once that client has gone */
+	struct client *client; /* NULL once that client has gone */
 	uint64_t id;
 };
 
 struct worker {
-	struct vm *vm;             /* NULL once detached from its VM */
+	struct vm *vm; /* NULL once detached from its VM */
 	struct vmms *d;
 	pid_t pid;
-	bool spawned;              /* our child: exit status from libuv */
+	bool spawned; /* our child: exit status from libuv */
 	uv_process_t proc;
-	int pidfd;                 /* adopted after a restart: exit seen via pidfd */
+	int pidfd; /* adopted after a restart: exit seen via pidfd */
 	uv_poll_t pidpoll;
 	struct hv_conn conn;
 	bool conn_open;
-	bool adopting;             /* waiting for the first status on re-adoption */
-	uv_timer_t retry_timer;    /* re-adoption: connecting to a worker not listening yet */
+	bool adopting;		/* waiting for the first status on re-adoption */
+	uv_timer_t retry_timer; /* re-adoption: connecting to a worker not listening yet */
 	int connect_tries;
 	uv_timer_t stop_timer;
 	bool force_stop;
@@ -79,12 +79,12 @@ struct vm {
 	char name[HV_VM_NAME_MAX + 1];
 	struct vm_config cfg;
 	char *config_json;
-	char boot_desc[4200];      /* "guest PATH" / "kernel PATH", for VmInfo */
+	char boot_desc[4200]; /* "guest PATH" / "kernel PATH", for VmInfo */
 	enum vm_state state;
 	char reason[512];
 	int64_t state_since_ms;
 	int64_t heartbeat_ms;
-	pid_t worker_pid;          /* persisted, for re-adoption */
+	pid_t worker_pid; /* persisted, for re-adoption */
 	struct worker *worker;
 	struct waiter start_waiter;
 	struct waiter stop_waiter;
@@ -112,8 +112,8 @@ struct vmms {
 /* server.c */
 int vmms_server_start(struct vmms *d);
 void vmms_reply(struct client *c, Hv__Mgmt__Reply *r);
-void vmms_reply_error(struct client *c, uint64_t id, Hv__Mgmt__ErrorCode code,
-		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void vmms_reply_error(struct client *c, uint64_t id, Hv__Mgmt__ErrorCode code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 void vmms_reply_done(struct client *c, uint64_t id, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

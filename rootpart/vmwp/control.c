@@ -39,8 +39,10 @@ static void on_frame(struct hv_conn *c, const uint8_t *msg, size_t len)
 		return;
 	Hv__Worker__WorkerCommand *cmd = hv__worker__worker_command__unpack(NULL, len, msg);
 	if (!cmd) {
-		hv_log_write(&w->log, HV_LOG_WARN, "vmwp", "undecodable command (%zu bytes) "
-			     "ignored", len);
+		hv_log_write(&w->log, HV_LOG_WARN, "vmwp",
+			     "undecodable command (%zu bytes) "
+			     "ignored",
+			     len);
 		return;
 	}
 	on_command(w, cmd);
@@ -53,7 +55,8 @@ static void on_closed(struct hv_conn *c)
 	if (w->controller == c) {
 		w->controller = NULL;
 		if (!w->exiting)
-			hv_log_write(&w->log, HV_LOG_WARN, "vmwp", "vmms disconnected; the VM keeps "
+			hv_log_write(&w->log, HV_LOG_WARN, "vmwp",
+				     "vmms disconnected; the VM keeps "
 				     "running until a vmms re-adopts this worker");
 	}
 	free(c);
@@ -109,15 +112,13 @@ static void on_connection(uv_stream_t *server, int status)
 	uid_t uid;
 	gid_t gid;
 	/* Only vmms's own user may take over a worker. */
-	if (hv_peer_creds(hv_conn_fd(c), &pid, &uid, &gid) != 0 ||
-	    (uid != 0 && uid != geteuid())) {
+	if (hv_peer_creds(hv_conn_fd(c), &pid, &uid, &gid) != 0 || (uid != 0 && uid != geteuid())) {
 		hv_log_write(&w->log, HV_LOG_WARN, "vmwp", "refused control connection from uid %u",
 			     (unsigned)uid);
 		hv_conn_close(c);
 		return;
 	}
-	hv_log_write(&w->log, HV_LOG_INFO, "vmwp", "vmms (pid %d) took over this worker",
-		     (int)pid);
+	hv_log_write(&w->log, HV_LOG_INFO, "vmwp", "vmms (pid %d) took over this worker", (int)pid);
 	set_controller(w, c);
 }
 
@@ -134,7 +135,7 @@ int vmwp_control_listen(struct vmwp *w)
 		return rc;
 	w->listener.data = w;
 	w->listening = true;
-	unlink(w->control_path);   /* a previous worker of this VM is gone: vmms checked */
+	unlink(w->control_path); /* a previous worker of this VM is gone: vmms checked */
 	mode_t old = umask(0177);
 	rc = uv_pipe_bind(&w->listener, w->control_path);
 	umask(old);
@@ -191,8 +192,10 @@ void vmwp_exit(struct vmwp *w, int code, uint64_t report_id)
 	vmwp_console_flush(w);
 	/* The log is complete before vmms hears the final phase: whoever reacts to it (hvctl
 	 * start/stop returning, hvctl logs) reads the whole story. */
-	hv_log_write(&w->log, code ? HV_LOG_ERROR : HV_LOG_INFO, "vmwp", "worker exiting "
-		     "(status %d)", code);
+	hv_log_write(&w->log, code ? HV_LOG_ERROR : HV_LOG_INFO, "vmwp",
+		     "worker exiting "
+		     "(status %d)",
+		     code);
 	vmwp_report(w, report_id, false, NULL);
 	if (w->listening) {
 		unlink(w->control_path);

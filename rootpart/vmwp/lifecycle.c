@@ -61,7 +61,7 @@ void vmwp_partition_running(struct vmwp *w)
 void vmwp_partition_stopped(struct vmwp *w, const char *how)
 {
 	uv_timer_stop(&w->shutdown_timer);
-	vmwp_vmbus_stop(w);	/* before the partition: the server maps the guest's RAM */
+	vmwp_vmbus_stop(w); /* before the partition: the server maps the guest's RAM */
 	if (w->part) {
 		partition_backend.destroy(w->part);
 		w->part = NULL;
@@ -77,8 +77,10 @@ static void on_shutdown_timeout(uv_timer_t *t)
 {
 	struct vmwp *w = t->data;
 	char why[256];
-	snprintf(why, sizeof(why), "the guest did not shut down within %llu s; it is still "
-		 "running: use --force", (unsigned long long)w->shutdown_timeout_s);
+	snprintf(why, sizeof(why),
+		 "the guest did not shut down within %llu s; it is still "
+		 "running: use --force",
+		 (unsigned long long)w->shutdown_timeout_s);
 	hv_log_write(&w->log, HV_LOG_WARN, "vmwp", "graceful stop timed out: %s", why);
 	w->phase = HV__WORKER__PHASE__PHASE_RUNNING;
 	vmwp_report(w, 0, true, why);
@@ -101,7 +103,8 @@ void vmwp_on_stop(struct vmwp *w, uint64_t id, bool force, uint32_t timeout_s)
 	/* The guest's shutdown integration service first, as Hyper-V does; the backend's own
 	 * way (if any) when the guest has not negotiated it. */
 	if (vmwp_vmbus_request_shutdown(w) == 0) {
-		hv_log_write(&w->log, HV_LOG_INFO, "vmwp", "shutdown request sent to the guest's "
+		hv_log_write(&w->log, HV_LOG_INFO, "vmwp",
+			     "shutdown request sent to the guest's "
 			     "shutdown integration service");
 	} else if (partition_backend.request_shutdown(w->part, why, sizeof(why)) != 0) {
 		hv_log_write(&w->log, HV_LOG_WARN, "vmwp", "graceful stop refused: %s", why);

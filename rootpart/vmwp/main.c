@@ -16,7 +16,8 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vmwp --name VM --config FILE --log-dir DIR --control-socket PATH "
+	fprintf(f,
+		"usage: vmwp --name VM --config FILE --log-dir DIR --control-socket PATH "
 		"[--channel-fd FD]\n"
 		"The worker process of one VM. vmms starts it; it is not meant to be run by hand.\n");
 }
@@ -55,8 +56,10 @@ static void load_config(struct vmwp *w)
 			 errors ? errors : "invalid config");
 		hv_log_write(&w->log, HV_LOG_ERROR, "vmwp", "config: %s", errors ? errors : "?");
 	} else if (strcmp(w->cfg.name, w->name) != 0) {
-		snprintf(w->cfg_error, sizeof(w->cfg_error), "%s: name: \"%s\" differs from the "
-			 "VM this worker was started for (%s)", w->config_path, w->cfg.name, w->name);
+		snprintf(w->cfg_error, sizeof(w->cfg_error),
+			 "%s: name: \"%s\" differs from the "
+			 "VM this worker was started for (%s)",
+			 w->config_path, w->cfg.name, w->name);
 	} else {
 		w->cfg_ok = true;
 	}
@@ -76,7 +79,14 @@ int main(int argc, char **argv)
 	static struct vmwp w;
 	const char *log_dir = NULL;
 	int channel_fd = -1;
-	enum { O_NAME = 256, O_CONFIG, O_LOGDIR, O_CONTROL, O_FD, O_HELP };
+	enum {
+		O_NAME = 256,
+		O_CONFIG,
+		O_LOGDIR,
+		O_CONTROL,
+		O_FD,
+		O_HELP
+	};
 	static const struct option longopts[] = {
 		{ "name", required_argument, NULL, O_NAME },
 		{ "config", required_argument, NULL, O_CONFIG },
@@ -90,10 +100,18 @@ int main(int argc, char **argv)
 	char *end;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
-		case O_NAME: w.name = optarg; break;
-		case O_CONFIG: w.config_path = optarg; break;
-		case O_LOGDIR: log_dir = optarg; break;
-		case O_CONTROL: w.control_path = optarg; break;
+		case O_NAME:
+			w.name = optarg;
+			break;
+		case O_CONFIG:
+			w.config_path = optarg;
+			break;
+		case O_LOGDIR:
+			log_dir = optarg;
+			break;
+		case O_CONTROL:
+			w.control_path = optarg;
+			break;
 		case O_FD:
 			channel_fd = (int)strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end || channel_fd < 0) {
@@ -101,8 +119,12 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
-		case O_HELP: usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case O_HELP:
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (!w.name || !hv_vm_name_ok(w.name) || !w.config_path || !log_dir || !w.control_path) {
@@ -120,13 +142,17 @@ int main(int argc, char **argv)
 	if (rc != 0)
 		fprintf(stderr, "vmwp %s: cannot open %s: %s\n", w.name, log_path, strerror(-rc));
 	load_config(&w);
-	hv_log_write(&w.log, HV_LOG_INFO, "vmwp", "start marker: vmwp %s pid %d VM %s config %s "
-		     "(%s)", HV_VERSION_STRING, (int)getpid(), w.name, w.config_path, w.cfg_digest);
+	hv_log_write(&w.log, HV_LOG_INFO, "vmwp",
+		     "start marker: vmwp %s pid %d VM %s config %s "
+		     "(%s)",
+		     HV_VERSION_STRING, (int)getpid(), w.name, w.config_path, w.cfg_digest);
 	hv_log_write(&w.log, HV_LOG_INFO, "vmwp", "worker started");
 	if (rc != 0 && w.cfg_ok) {
 		w.cfg_ok = false;
-		snprintf(w.cfg_error, sizeof(w.cfg_error), "cannot open the VM log %.900s: %s; check "
-			 "the log folder", log_path, strerror(-rc));
+		snprintf(w.cfg_error, sizeof(w.cfg_error),
+			 "cannot open the VM log %.900s: %s; check "
+			 "the log folder",
+			 log_path, strerror(-rc));
 	}
 	if (w.cfg_ok)
 		vmwp_devices_from_config(&w);
@@ -138,9 +164,10 @@ int main(int argc, char **argv)
 	uv_signal_start(&w.sigterm, on_sigterm, SIGTERM);
 	rc = vmwp_control_listen(&w);
 	if (rc != 0)
-		hv_log_write(&w.log, HV_LOG_WARN, "vmwp", "cannot listen on %s: %s (a restarted "
-			     "vmms will not be able to re-adopt this worker)", w.control_path,
-			     uv_strerror(rc));
+		hv_log_write(&w.log, HV_LOG_WARN, "vmwp",
+			     "cannot listen on %s: %s (a restarted "
+			     "vmms will not be able to re-adopt this worker)",
+			     w.control_path, uv_strerror(rc));
 	if (channel_fd >= 0 && vmwp_control_adopt_fd(&w, channel_fd) != 0)
 		hv_log_write(&w.log, HV_LOG_ERROR, "vmwp", "channel fd %d unusable", channel_fd);
 

@@ -29,8 +29,10 @@ static void on_boot(uv_timer_t *t)
 	const char *n = getenv("HV_STANDIN_CONSOLE_LINES");
 	for (long i = 0, count = n ? atol(n) : 0; i < count; i++) {
 		char line[96];
-		int len = snprintf(line, sizeof(line), "standin guest: console line %06ld "
-				   "..........................\n", i);
+		int len = snprintf(line, sizeof(line),
+				   "standin guest: console line %06ld "
+				   "..........................\n",
+				   i);
 		vmwp_console_feed(p->w, (const uint8_t *)line, (size_t)len);
 	}
 	vmwp_partition_running(p->w);
@@ -126,9 +128,12 @@ static uint64_t standin_reference_time(void *ctx)
 }
 
 static const struct vmbus_transport_ops no_guest_ops = {
-	.post_message = no_guest_post, .signal_guest = no_guest_signal,
-	.map_pages = no_guest_map, .unmap_pages = no_guest_unmap,
-	.page_ptr = no_guest_page, .reference_time = standin_reference_time,
+	.post_message = no_guest_post,
+	.signal_guest = no_guest_signal,
+	.map_pages = no_guest_map,
+	.unmap_pages = no_guest_unmap,
+	.page_ptr = no_guest_page,
+	.reference_time = standin_reference_time,
 };
 
 static const struct vmbus_transport no_guest_transport = { &no_guest_ops, NULL };

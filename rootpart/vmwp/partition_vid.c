@@ -23,7 +23,8 @@ static int vid_create(struct vmwp *w, struct partition **out, char *why, size_t 
 			snprintf(why, n, "cannot use /dev/vid: %s", strerror(errno));
 		return -1;
 	}
-	snprintf(why, n, "/dev/vid is present but this vmwp was built without libvid: rebuild "
+	snprintf(why, n,
+		 "/dev/vid is present but this vmwp was built without libvid: rebuild "
 		 "with the child-partition support");
 	return -1;
 }
@@ -38,7 +39,8 @@ static int vid_run(struct partition *p, char *why, size_t n)
 static int vid_request_shutdown(struct partition *p, char *why, size_t n)
 {
 	(void)p;
-	snprintf(why, n, "graceful stop needs the guest's shutdown integration service, which "
+	snprintf(why, n,
+		 "graceful stop needs the guest's shutdown integration service, which "
 		 "the guest has not negotiated; use --force");
 	return -1;
 }
@@ -53,6 +55,6 @@ const struct partition_ops partition_backend = {
 	.create = vid_create,
 	.run = vid_run,
 	.request_shutdown = vid_request_shutdown,
-	.transport = NULL,	/* SynIC messages and events through vid.ko: child-partition work */
+	.transport = NULL, /* SynIC messages and events through vid.ko: child-partition work */
 	.destroy = vid_destroy,
 };

@@ -22,8 +22,10 @@ static void on_server_log(void *ctx, enum vmbus_log_level level, const char *com
 			  const char *msg)
 {
 	static const enum hv_log_level map[] = {
-		[VMBUS_LOG_ERROR] = HV_LOG_ERROR, [VMBUS_LOG_WARN] = HV_LOG_WARN,
-		[VMBUS_LOG_INFO] = HV_LOG_INFO, [VMBUS_LOG_DEBUG] = HV_LOG_DEBUG,
+		[VMBUS_LOG_ERROR] = HV_LOG_ERROR,
+		[VMBUS_LOG_WARN] = HV_LOG_WARN,
+		[VMBUS_LOG_INFO] = HV_LOG_INFO,
+		[VMBUS_LOG_DEBUG] = HV_LOG_DEBUG,
 	};
 	struct vmwp *w = ctx;
 	hv_log_write(&w->log, (unsigned)level < 4 ? map[level] : HV_LOG_INFO, component, "%s", msg);
@@ -58,7 +60,8 @@ int vmwp_vmbus_start(struct vmwp *w, char *why, size_t n)
 	const struct vmbus_transport *t =
 		partition_backend.transport ? partition_backend.transport(w->part) : NULL;
 	if (!t) {
-		hv_log_write(&w->log, HV_LOG_INFO, "vmwp", "no VMBus: the %s backend has no "
+		hv_log_write(&w->log, HV_LOG_INFO, "vmwp",
+			     "no VMBus: the %s backend has no "
 			     "transport to the guest; devices stay unattached",
 			     partition_backend.name);
 		return 0;
@@ -69,7 +72,10 @@ int vmwp_vmbus_start(struct vmwp *w, char *why, size_t n)
 		return -1;
 	}
 	struct vmbus_server_config sc = {
-		.loop = w->loop, .transport = *t, .log = on_server_log, .log_ctx = w,
+		.loop = w->loop,
+		.transport = *t,
+		.log = on_server_log,
+		.log_ctx = w,
 	};
 	vb->server = vmbus_server_create(&sc);
 	if (!vb->server) {
@@ -81,10 +87,14 @@ int vmwp_vmbus_start(struct vmwp *w, char *why, size_t n)
 		vb->disks[i] = (struct storvsp_disk_config){ w->cfg.disks[i].path,
 							     w->cfg.disks[i].readonly };
 	struct vsp_devices_config dc = {
-		.disks = vb->disks, .ndisks = (uint32_t)w->cfg.ndisks,
-		.shutdown = true, .heartbeat = true, .timesync = true,
+		.disks = vb->disks,
+		.ndisks = (uint32_t)w->cfg.ndisks,
+		.shutdown = true,
+		.heartbeat = true,
+		.timesync = true,
 		.instance_seed = instance_seed(w->name),
-		.on_ic_answer = on_ic_answer, .ctx = w,
+		.on_ic_answer = on_ic_answer,
+		.ctx = w,
 	};
 	char err[512];
 	if (vsp_devices_add(vb->server, &dc, &vb->devs, err, sizeof(err)) != 0) {
@@ -94,9 +104,10 @@ int vmwp_vmbus_start(struct vmwp *w, char *why, size_t n)
 		return -1;
 	}
 	w->vmbus = vb;
-	hv_log_write(&w->log, HV_LOG_INFO, "vmwp", "VMBus server up: %zu disk%s on the SCSI "
-		     "controller, shutdown/heartbeat/time-sync offered", w->cfg.ndisks,
-		     w->cfg.ndisks == 1 ? "" : "s");
+	hv_log_write(&w->log, HV_LOG_INFO, "vmwp",
+		     "VMBus server up: %zu disk%s on the SCSI "
+		     "controller, shutdown/heartbeat/time-sync offered",
+		     w->cfg.ndisks, w->cfg.ndisks == 1 ? "" : "s");
 	return 0;
 }
 
@@ -104,7 +115,7 @@ void vmwp_vmbus_stop(struct vmwp *w)
 {
 	if (!w->vmbus)
 		return;
-	vmbus_server_destroy(w->vmbus->server);	/* closes channels, frees the VSPs */
+	vmbus_server_destroy(w->vmbus->server); /* closes channels, frees the VSPs */
 	free(w->vmbus);
 	w->vmbus = NULL;
 }
@@ -118,7 +129,9 @@ int vmwp_vmbus_request_shutdown(struct vmwp *w)
 	if (!st.negotiated)
 		return -1;
 	return ic_vsp_request_shutdown(w->vmbus->devs.ic[IC_SERVICE_SHUTDOWN], false, false,
-				       "hvctl stop") == 0 ? 0 : -1;
+				       "hvctl stop") == 0
+		       ? 0
+		       : -1;
 }
 
 static void ic_status(struct vmwp *w, enum ic_service svc, char *out, size_t n)
@@ -142,8 +155,12 @@ void vmwp_vmbus_device_status(struct vmwp *w, struct vmwp_device *d)
 {
 	if (!w->vmbus)
 		return;
-	static const struct { const char *kind; enum ic_service svc; } ics[] = {
-		{ "ic-shutdown", IC_SERVICE_SHUTDOWN }, { "ic-heartbeat", IC_SERVICE_HEARTBEAT },
+	static const struct {
+		const char *kind;
+		enum ic_service svc;
+	} ics[] = {
+		{ "ic-shutdown", IC_SERVICE_SHUTDOWN },
+		{ "ic-heartbeat", IC_SERVICE_HEARTBEAT },
 		{ "ic-timesync", IC_SERVICE_TIMESYNC },
 	};
 	if (!strcmp(d->kind, "disk") && w->vmbus->devs.storage) {

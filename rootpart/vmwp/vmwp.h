@@ -16,7 +16,7 @@
 #define VMWP_MAX_DEVICES 24
 
 struct vmwp_device {
-	const char *kind;          /* "disk", "com1", "ic-shutdown", "ic-heartbeat", ... */
+	const char *kind; /* "disk", "com1", "ic-shutdown", "ic-heartbeat", ... */
 	char detail[512];
 	char status[128];
 };
@@ -41,8 +41,8 @@ struct vmwp {
 	struct vmwp_device devices[VMWP_MAX_DEVICES];
 	size_t ndevices;
 	struct partition *part;
-	struct vmwp_vmbus *vmbus;    /* VMBus server + devices, while the partition exists */
-	struct hv_conn *controller;  /* the vmms currently in charge, if any */
+	struct vmwp_vmbus *vmbus;   /* VMBus server + devices, while the partition exists */
+	struct hv_conn *controller; /* the vmms currently in charge, if any */
 	uv_pipe_t listener;
 	bool listening;
 	uv_timer_t heartbeat;
@@ -51,7 +51,7 @@ struct vmwp {
 	uv_signal_t sigterm;
 	int exit_code;
 	bool exiting;
-	char console_line[512];      /* COM1 bytes until the next newline */
+	char console_line[512]; /* COM1 bytes until the next newline */
 	size_t console_len;
 };
 

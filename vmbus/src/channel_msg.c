@@ -8,9 +8,9 @@ typedef const char *(*chmsg_check_fn)(const union vmbus_chmsg *m, uint32_t len);
 
 struct chmsg_kind {
 	const char *name;
-	uint32_t size;		/* fixed size, or the minimum for the GPADL messages */
-	bool variable;		/* GPADL header/body: the length says how many words follow */
-	chmsg_check_fn check;	/* NULL: nothing beyond the size */
+	uint32_t size;	      /* fixed size, or the minimum for the GPADL messages */
+	bool variable;	      /* GPADL header/body: the length says how many words follow */
+	chmsg_check_fn check; /* NULL: nothing beyond the size */
 };
 
 static bool relid_ok(uint32_t relid)
@@ -50,8 +50,9 @@ static const char *check_open(const union vmbus_chmsg *m, uint32_t len)
 static const char *check_open_result(const union vmbus_chmsg *m, uint32_t len)
 {
 	(void)len;
-	return relid_ok(m->open_result.child_relid) ? NULL
-						    : "OPENCHANNEL_RESULT child_relid not in 1..2047";
+	return relid_ok(m->open_result.child_relid)
+		       ? NULL
+		       : "OPENCHANNEL_RESULT child_relid not in 1..2047";
 }
 
 static const char *check_gpadl_header(const union vmbus_chmsg *m, uint32_t len)
@@ -144,7 +145,10 @@ static const char *check_modify_response(const union vmbus_chmsg *m, uint32_t le
 		       : "MODIFYCHANNEL_RESPONSE child_relid not in 1..2047";
 }
 
-#define FIXED(n, t, fn) { n, sizeof(t), false, fn }
+#define FIXED(n, t, fn)                 \
+	{                               \
+		n, sizeof(t), false, fn \
+	}
 static const struct chmsg_kind kinds[] = {
 	[VMBUS_CHMSG_OFFERCHANNEL] = FIXED("OFFERCHANNEL", struct vmbus_chmsg_offer, check_offer),
 	[VMBUS_CHMSG_RESCIND_OFFER] =
@@ -171,16 +175,15 @@ static const struct chmsg_kind kinds[] = {
 		FIXED("RELID_RELEASED", struct vmbus_chmsg_relid, check_relid),
 	[VMBUS_CHMSG_INITIATE_CONTACT] =
 		FIXED("INITIATE_CONTACT", struct vmbus_chmsg_initiate_contact, check_initiate),
-	[VMBUS_CHMSG_VERSION_RESPONSE] = FIXED("VERSION_RESPONSE",
-					       struct vmbus_chmsg_version_response,
-					       check_version_response),
+	[VMBUS_CHMSG_VERSION_RESPONSE] = FIXED(
+		"VERSION_RESPONSE", struct vmbus_chmsg_version_response, check_version_response),
 	[VMBUS_CHMSG_UNLOAD] = FIXED("UNLOAD", struct vmbus_chmsg_header, NULL),
 	[VMBUS_CHMSG_UNLOAD_RESPONSE] = FIXED("UNLOAD_RESPONSE", struct vmbus_chmsg_header, NULL),
 	[VMBUS_CHMSG_MODIFYCHANNEL] =
 		FIXED("MODIFYCHANNEL", struct vmbus_chmsg_modify_channel, check_modify),
-	[VMBUS_CHMSG_MODIFYCHANNEL_RESPONSE] =
-		FIXED("MODIFYCHANNEL_RESPONSE", struct vmbus_chmsg_modify_channel_response,
-		      check_modify_response),
+	[VMBUS_CHMSG_MODIFYCHANNEL_RESPONSE] = FIXED("MODIFYCHANNEL_RESPONSE",
+						     struct vmbus_chmsg_modify_channel_response,
+						     check_modify_response),
 };
 #undef FIXED
 

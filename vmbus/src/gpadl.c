@@ -4,8 +4,8 @@
 #include "vmbus/status.h"
 #include "vmbus/fs_libc.h"
 
-#define HEADER_WORDS ((VMBUS_CHMSG_MAX_SIZE - VMBUS_GPADL_HEADER_FIXED) / 8)	/* 27 */
-#define BODY_WORDS ((VMBUS_CHMSG_MAX_SIZE - VMBUS_GPADL_BODY_FIXED) / 8)	/* 28 */
+#define HEADER_WORDS ((VMBUS_CHMSG_MAX_SIZE - VMBUS_GPADL_HEADER_FIXED) / 8) /* 27 */
+#define BODY_WORDS   ((VMBUS_CHMSG_MAX_SIZE - VMBUS_GPADL_BODY_FIXED) / 8)   /* 28 */
 
 void vmbus_gpadl_asm_init(struct vmbus_gpadl_asm *a, uint64_t *words, uint32_t cap_words,
 			  uint32_t max_ranges, uint64_t max_bytes)
@@ -155,8 +155,8 @@ int vmbus_gpadl_asm_range(const struct vmbus_gpadl_asm *a, uint32_t i,
 	/* asm_finish proved that this walk stays inside total_words. */
 	for (uint32_t k = 0;; k++) {
 		uint64_t w = a->words[cursor];
-		uint32_t pages = (uint32_t)vmbus_gpa_range_pages(word_byte_offset(w),
-								 word_byte_count(w));
+		uint32_t pages =
+			(uint32_t)vmbus_gpa_range_pages(word_byte_offset(w), word_byte_count(w));
 
 		if (k == i) {
 			out->byte_count = word_byte_count(w);
@@ -179,8 +179,8 @@ uint32_t vmbus_gpadl_msg_count(uint32_t npfn)
 }
 
 int vmbus_gpadl_build_msg(uint32_t child_relid, uint32_t gpadl, uint32_t byte_offset,
-			  uint32_t byte_count, const uint64_t *pfns, uint32_t npfn,
-			  uint32_t index, union vmbus_chmsg *out, uint32_t *len)
+			  uint32_t byte_count, const uint64_t *pfns, uint32_t npfn, uint32_t index,
+			  union vmbus_chmsg *out, uint32_t *len)
 {
 	uint32_t total = npfn + 1, start, n;
 	uint64_t w;

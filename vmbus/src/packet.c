@@ -51,10 +51,10 @@ int vmbus_pkt_parse_gpa_direct(const struct vmbus_pkt *p, struct vmbus_gpa_range
 		return gpa_fail(why, "null argument", VMBUS_E_INVAL);
 	if (p->desc.type != VMBUS_PKT_DATA_GPA_DIRECT)
 		return gpa_fail(why, "not a GPA-direct packet", VMBUS_E_PROTO);
-	end = p->data_off;	/* the ranges live between the fixed header and the payload */
+	end = p->data_off; /* the ranges live between the fixed header and the payload */
 	if (end < sizeof(head) || vmbus_pkt_copy(p, 0, &head, sizeof(head)))
 		return gpa_fail(why, "GPA-direct header overlaps the payload", VMBUS_E_PROTO);
-	count = head.range_count;	/* local copy: the peer cannot change it under us */
+	count = head.range_count; /* local copy: the peer cannot change it under us */
 	if (count == 0)
 		return gpa_fail(why, "GPA-direct range_count is 0", VMBUS_E_PROTO);
 	if (count > max_ranges)
@@ -65,7 +65,8 @@ int vmbus_pkt_parse_gpa_direct(const struct vmbus_pkt *p, struct vmbus_gpa_range
 		uint64_t pages;
 
 		if (end - off < sizeof(r))
-			return gpa_fail(why, "GPA range header past the header area", VMBUS_E_PROTO);
+			return gpa_fail(why, "GPA range header past the header area",
+					VMBUS_E_PROTO);
 		vmbus_pkt_copy(p, off, &r, sizeof(r));
 		off += sizeof(r);
 		if (r.byte_count == 0)
@@ -90,6 +91,7 @@ int vmbus_pkt_parse_gpa_direct(const struct vmbus_pkt *p, struct vmbus_gpa_range
 		off += (uint32_t)pages * 8u;
 	}
 	if (off != end)
-		return gpa_fail(why, "GPA-direct ranges do not fill the header area", VMBUS_E_PROTO);
+		return gpa_fail(why, "GPA-direct ranges do not fill the header area",
+				VMBUS_E_PROTO);
 	return (int)count;
 }

@@ -27,13 +27,21 @@ void vmbus_ring_control_init(struct vmbus_ring_control *ctrl)
 const char *vmbus_status_name(int status)
 {
 	switch (status) {
-	case VMBUS_OK:		return "OK";
-	case VMBUS_E_AGAIN:	return "AGAIN";
-	case VMBUS_E_NOSPC:	return "NOSPC";
-	case VMBUS_E_BROKEN:	return "BROKEN";
-	case VMBUS_E_PROTO:	return "PROTO";
-	case VMBUS_E_MSGSIZE:	return "MSGSIZE";
-	case VMBUS_E_INVAL:	return "INVAL";
-	default:		return "?";
+	case VMBUS_OK:
+		return "OK";
+	case VMBUS_E_AGAIN:
+		return "AGAIN";
+	case VMBUS_E_NOSPC:
+		return "NOSPC";
+	case VMBUS_E_BROKEN:
+		return "BROKEN";
+	case VMBUS_E_PROTO:
+		return "PROTO";
+	case VMBUS_E_MSGSIZE:
+		return "MSGSIZE";
+	case VMBUS_E_INVAL:
+		return "INVAL";
+	default:
+		return "?";
 	}
 }

@@ -75,7 +75,7 @@ int vmbus_ring_peek(struct vmbus_ring_reader *r, struct vmbus_pkt *p)
 	if (avail < sizeof(d) + VMBUS_RING_TRAILER_SIZE)
 		return reader_fail(r, "published bytes shorter than a descriptor and trailer");
 	if (r->read + sizeof(d) <= size)
-		__builtin_memcpy(&d, r->mem.data + r->read, sizeof(d));	/* inlined: 2 loads */
+		__builtin_memcpy(&d, r->mem.data + r->read, sizeof(d)); /* inlined: 2 loads */
 	else
 		ring_copy_out(r->mem.data, size, r->read, &d, sizeof(d));
 	len = (uint32_t)d.len8 * 8u;

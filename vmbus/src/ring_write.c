@@ -46,7 +46,8 @@ static int writer_refresh_read(struct vmbus_ring_writer *w)
 	if (!ring_index_ok(ri, size))
 		return writer_fail(w, "read_index out of range or unaligned");
 	if (ring_dist(w->read_seen, ri, size) > ring_dist(w->read_seen, w->write, size))
-		return writer_fail(w, "read_index moved outside [previous read_index, write_index]");
+		return writer_fail(w,
+				   "read_index moved outside [previous read_index, write_index]");
 	w->read_seen = ri;
 	return VMBUS_OK;
 }
@@ -183,7 +184,8 @@ int vmbus_ring_write_raw(struct vmbus_ring_writer *w, uint16_t type, uint16_t fl
 		uint8_t *dst = w->mem.data + old, *p = dst + sizeof(desc);
 
 		__builtin_memcpy(dst, &desc, sizeof(desc));
-		if (padded != pkt_len)	/* zero the last word first; the payload overwrites its head */
+		if (padded !=
+		    pkt_len) /* zero the last word first; the payload overwrites its head */
 			__builtin_memcpy(dst + padded - 8, zeros, 8);
 		for (unsigned i = 0; i < nhdr; i++) {
 			memcpy(p, hdr[i].base, hdr[i].len);
@@ -212,7 +214,7 @@ int vmbus_ring_write_raw(struct vmbus_ring_writer *w, uint16_t type, uint16_t fl
 	w->stats.packets++;
 	w->stats.bytes += need;
 	if (w->batching)
-		return VMBUS_OK;	/* published by vmbus_ring_writer_flush */
+		return VMBUS_OK; /* published by vmbus_ring_writer_flush */
 	return writer_publish(w, signal);
 }
 
@@ -226,8 +228,7 @@ int vmbus_ring_write_inband(struct vmbus_ring_writer *w, uint64_t trans_id, uint
 int vmbus_ring_write_completion(struct vmbus_ring_writer *w, uint64_t trans_id,
 				const struct vmbus_iov *iov, unsigned n, bool *signal)
 {
-	return vmbus_ring_write_raw(w, VMBUS_PKT_COMPLETION, 0, trans_id, NULL, 0, iov, n,
-				    signal);
+	return vmbus_ring_write_raw(w, VMBUS_PKT_COMPLETION, 0, trans_id, NULL, 0, iov, n, signal);
 }
 
 int vmbus_ring_write_gpa_direct(struct vmbus_ring_writer *w, uint64_t trans_id, uint16_t flags,
@@ -264,7 +265,7 @@ int vmbus_ring_writer_request_space(struct vmbus_ring_writer *w, uint32_t ring_b
 		return VMBUS_E_BROKEN;
 	ctrl = w->mem.ctrl;
 	if (w->write != w->published)
-		return VMBUS_E_INVAL;	/* flush first: the reader cannot free what it cannot see */
+		return VMBUS_E_INVAL; /* flush first: the reader cannot free what it cannot see */
 	if (ring_bytes == 0 || ring_bytes > w->mem.data_size - VMBUS_PKT_ALIGN)
 		return VMBUS_E_MSGSIZE;
 	atomic_store_explicit(&ctrl->pending_send_sz, ring_bytes, memory_order_relaxed);

@@ -84,15 +84,17 @@ bool ic_client_answer(struct ic_client *ic, uint8_t *buf, uint32_t len)
 	struct ic_msg_hdr h;
 
 	if (len < IC_HDR_SIZE) {
-		ic->dropped++;		/* "Packet length too small" */
+		ic->dropped++; /* "Packet length too small" */
 		return false;
 	}
 	memcpy(&h, buf + sizeof(struct ic_pipe_hdr), sizeof(h));
 	if (h.type == IC_MSGTYPE_NEGOTIATE) {
-		const uint32_t *srv = ic->kind == IC_CLIENT_SHUTDOWN ? ic_sd
-				      : ic->kind == IC_CLIENT_HEARTBEAT ? ic_hb : ic_ts;
-		uint32_t nsrv = ic->kind == IC_CLIENT_SHUTDOWN ? 4
-				: ic->kind == IC_CLIENT_HEARTBEAT ? 2 : 3;
+		const uint32_t *srv = ic->kind == IC_CLIENT_SHUTDOWN	? ic_sd
+				      : ic->kind == IC_CLIENT_HEARTBEAT ? ic_hb
+									: ic_ts;
+		uint32_t nsrv = ic->kind == IC_CLIENT_SHUTDOWN	  ? 4
+				: ic->kind == IC_CLIENT_HEARTBEAT ? 2
+								  : 3;
 		ic->negotiations++;
 		ic_negotiate_answer(buf, len, ic_fw, 2, srv, nsrv, &ic->framework, &ic->message);
 		memcpy(&h, buf + sizeof(struct ic_pipe_hdr), sizeof(h));
@@ -105,13 +107,16 @@ bool ic_client_answer(struct ic_client *ic, uint8_t *buf, uint32_t len)
 		memcpy(&sd, buf + IC_HDR_SIZE, 12);
 		ic->requests++;
 		switch (sd.flags) {
-		case 0: case 1: case 2: case 3:
+		case 0:
+		case 1:
+		case 2:
+		case 3:
 			h.status = IC_STATUS_OK;
 			ic->shutdown_requested = true;
 			ic->shutdown_flags = sd.flags;
 			break;
 		default:
-			h.status = IC_STATUS_FAIL;	/* hibernate not allowed, unknown */
+			h.status = IC_STATUS_FAIL; /* hibernate not allowed, unknown */
 			break;
 		}
 	} else if (ic->kind == IC_CLIENT_HEARTBEAT && h.type == IC_MSGTYPE_HEARTBEAT) {
@@ -152,7 +157,7 @@ bool ic_client_answer(struct ic_client *ic, uint8_t *buf, uint32_t len)
 		else if (ic->time_flags & IC_TIMESYNC_FLAG_SAMPLE)
 			ic->samples++;
 	} else {
-		h.status = IC_STATUS_FAIL;	/* "Invalid msg type" */
+		h.status = IC_STATUS_FAIL; /* "Invalid msg type" */
 	}
 	h.flags = IC_FLAG_TRANSACTION | IC_FLAG_RESPONSE;
 	memcpy(buf + sizeof(struct ic_pipe_hdr), &h, sizeof(h));

@@ -72,7 +72,7 @@ int storvsc_init(struct storvsc *sv, struct vmbus_client *c, uint32_t relid)
 		if (r)
 			return r;
 		sv->protocol = storvsc_protocols[i];
-		sv->size_delta = 0;	/* every protocol we offer has the win8 extension */
+		sv->size_delta = 0; /* every protocol we offer has the win8 extension */
 		break;
 	}
 	if (!sv->protocol)
@@ -86,7 +86,7 @@ int storvsc_init(struct storvsc *sv, struct vmbus_client *c, uint32_t relid)
 	sv->prop_flags = vp.props.flags;
 	sv->max_transfer = vp.props.max_transfer_bytes;
 	if (!sv->max_transfer)
-		return VSC_E_PROTO;	/* Linux would compute max_sectors = 0 */
+		return VSC_E_PROTO; /* Linux would compute max_sectors = 0 */
 	memset(&vp, 0, sizeof(vp));
 	vp.operation = VSTOR_OP_END_INITIALIZATION;
 	return vstor_op(sv, &vp);
@@ -117,9 +117,10 @@ int storvsc_submit(struct storvsc *sv, struct storvsc_req *r)
 	vp.srb.data_in = r->data_in;
 	vp.srb.data_transfer_length = r->len;
 	vp.srb.time_out_value = 60;
-	vp.srb.srb_flags = r->len == 0 ? 0x00010000u		/* SRB_FLAGS_NO_DATA_TRANSFER */
-			   : r->data_in == VSTOR_DATA_READ ? 0x40u : 0x80u;
-	vp.srb.srb_flags |= 0x8u;				/* DISABLE_SYNCH_TRANSFER */
+	vp.srb.srb_flags = r->len == 0 ? 0x00010000u /* SRB_FLAGS_NO_DATA_TRANSFER */
+			   : r->data_in == VSTOR_DATA_READ ? 0x40u
+							   : 0x80u;
+	vp.srb.srb_flags |= 0x8u; /* DISABLE_SYNCH_TRANSFER */
 	memcpy(vp.srb.cdb, r->cdb, r->cdb_len <= VSTOR_CDB_MAX ? r->cdb_len : VSTOR_CDB_MAX);
 	if (r->len) {
 		ret = vsc_channel_send_gpa(&sv->ch, slot + 1, r->byte_offset, r->len, r->pfns,
@@ -160,8 +161,9 @@ int storvsc_poll(struct storvsc *sv)
 		q->srb_status = vp.srb.srb_status;
 		q->scsi_status = vp.srb.scsi_status;
 		q->xfer = vp.srb.data_transfer_length;
-		q->sense_len = vp.srb.sense_info_length <= VSTOR_SENSE_MAX ? vp.srb.sense_info_length
-									    : VSTOR_SENSE_MAX;
+		q->sense_len = vp.srb.sense_info_length <= VSTOR_SENSE_MAX
+				       ? vp.srb.sense_info_length
+				       : VSTOR_SENSE_MAX;
 		memcpy(q->sense, vp.srb.sense_data, q->sense_len);
 		q->done = true;
 		n++;
@@ -200,7 +202,10 @@ int storvsc_execute(struct storvsc *sv, struct storvsc_req *r)
 
 static void put_be32(uint8_t *p, uint32_t v)
 {
-	p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
 }
 
 int storvsc_rw(struct storvsc *sv, uint8_t lun, bool write, uint64_t lba, uint32_t blocks,
@@ -208,7 +213,7 @@ int storvsc_rw(struct storvsc *sv, uint8_t lun, bool write, uint64_t lba, uint32
 {
 	memset(r, 0, sizeof(*r));
 	r->lun = lun;
-	r->cdb[0] = write ? 0x8A : 0x88;	/* WRITE(16) / READ(16) */
+	r->cdb[0] = write ? 0x8A : 0x88; /* WRITE(16) / READ(16) */
 	put_be32(r->cdb + 2, (uint32_t)(lba >> 32));
 	put_be32(r->cdb + 6, (uint32_t)lba);
 	put_be32(r->cdb + 10, blocks);
@@ -224,7 +229,7 @@ int storvsc_flush(struct storvsc *sv, uint8_t lun, struct storvsc_req *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->lun = lun;
-	r->cdb[0] = 0x35;			/* SYNCHRONIZE CACHE(10) */
+	r->cdb[0] = 0x35; /* SYNCHRONIZE CACHE(10) */
 	r->cdb_len = 10;
 	r->data_in = VSTOR_DATA_UNKNOWN;
 	return storvsc_execute(sv, r);
@@ -238,8 +243,8 @@ int storvsc_read_capacity(struct storvsc *sv, uint8_t lun, const uint64_t *pfn_s
 
 	memset(&r, 0, sizeof(r));
 	r.lun = lun;
-	r.cdb[0] = 0x9E;			/* SERVICE ACTION IN(16) */
-	r.cdb[1] = 0x10;			/* READ CAPACITY(16) */
+	r.cdb[0] = 0x9E; /* SERVICE ACTION IN(16) */
+	r.cdb[1] = 0x10; /* READ CAPACITY(16) */
 	r.cdb[13] = 32;
 	r.cdb_len = 16;
 	r.data_in = VSTOR_DATA_READ;

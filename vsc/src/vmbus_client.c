@@ -34,7 +34,7 @@ void vmbus_client_on_message(struct vmbus_client *c, const void *msg, uint32_t l
 	case VMBUS_CHMSG_OFFERCHANNEL:
 		for (uint32_t i = 0; i < c->noffers; i++)
 			if (c->offers[i].msg.child_relid == m.offer.child_relid) {
-				c->offers[i].msg = m.offer;	/* re-offer after unload */
+				c->offers[i].msg = m.offer; /* re-offer after unload */
 				c->offers[i].rescinded = false;
 				return;
 			}
@@ -48,7 +48,7 @@ void vmbus_client_on_message(struct vmbus_client *c, const void *msg, uint32_t l
 		for (uint32_t i = 0; i < c->noffers; i++)
 			if (c->offers[i].msg.child_relid == m.relid.child_relid)
 				c->offers[i].rescinded = true;
-		break;	/* also kept in the inbox: a waiter may care */
+		break; /* also kept in the inbox: a waiter may care */
 	case VMBUS_CHMSG_ALLOFFERS_DELIVERED:
 		c->all_offers = true;
 		return;
@@ -60,7 +60,7 @@ void vmbus_client_on_message(struct vmbus_client *c, const void *msg, uint32_t l
 		c->inbox_len[c->inbox_count] = len;
 		c->inbox_count++;
 	} else {
-		c->protocol_errors++;	/* the host flooded us */
+		c->protocol_errors++; /* the host flooded us */
 	}
 }
 
@@ -134,8 +134,8 @@ int vmbus_client_contact(struct vmbus_client *c, uint32_t version)
 	m.version = version;
 	m.target_vcpu = c->target_vcpu;
 	if (version >= VMBUS_VERSION_WIN10_V5) {
-		m.msg_sint = 2;		/* VMBUS_MESSAGE_SINT */
-		connid = 4;		/* VMBUS_MESSAGE_CONNECTION_ID_4 */
+		m.msg_sint = 2; /* VMBUS_MESSAGE_SINT */
+		connid = 4;	/* VMBUS_MESSAGE_CONNECTION_ID_4 */
 	} else {
 		/* the interrupt page GPA sits at offset 16; this client has none (Linux's is a
 		 * page-aligned GPA, zero in its low byte like here) */
@@ -186,7 +186,7 @@ int vmbus_client_request_offers(struct vmbus_client *c)
 }
 
 const struct vsc_offer *vmbus_client_find_offer(struct vmbus_client *c,
-						 const struct vmbus_guid *type, uint32_t index)
+						const struct vmbus_guid *type, uint32_t index)
 {
 	for (uint32_t i = 0; i < c->noffers; i++)
 		if (!c->offers[i].rescinded && vmbus_guid_equal(&c->offers[i].msg.if_type, type) &&
@@ -196,10 +196,10 @@ const struct vsc_offer *vmbus_client_find_offer(struct vmbus_client *c,
 }
 
 /* __vmbus_establish_gpadl(): header + bodies, then wait for GPADL_CREATED on (relid, gpadl). */
-int vmbus_client_create_gpadl(struct vmbus_client *c, uint32_t relid, uint64_t pfn,
-			      uint32_t npages, uint32_t *gpadl)
+int vmbus_client_create_gpadl(struct vmbus_client *c, uint32_t relid, uint64_t pfn, uint32_t npages,
+			      uint32_t *gpadl)
 {
-	static uint64_t pfns[8192];	/* guest code is single-threaded here */
+	static uint64_t pfns[8192]; /* guest code is single-threaded here */
 	union vmbus_chmsg m;
 	uint32_t len, handle = c->next_gpadl++;
 	int ret;
@@ -209,8 +209,8 @@ int vmbus_client_create_gpadl(struct vmbus_client *c, uint32_t relid, uint64_t p
 	for (uint32_t i = 0; i < npages; i++)
 		pfns[i] = pfn + i;
 	for (uint32_t i = 0; i < vmbus_gpadl_msg_count(npages); i++) {
-		if (vmbus_gpadl_build_msg(relid, handle, 0, npages * VMBUS_PAGE_SIZE, pfns, npages, i,
-					  &m, &len) != VMBUS_OK)
+		if (vmbus_gpadl_build_msg(relid, handle, 0, npages * VMBUS_PAGE_SIZE, pfns, npages,
+					  i, &m, &len) != VMBUS_OK)
 			return VSC_E_INVAL;
 		ret = post(c, &m, len);
 		if (ret)
@@ -273,7 +273,8 @@ int vmbus_client_open(struct vmbus_client *c, struct vsc_channel *ch, uint32_t r
 			ch->connection_id = c->offers[i].msg.connection_id;
 	/* hv_ringbuffer_init(): zeroed indices, pending_send_sz supported */
 	vmbus_ring_control_init((struct vmbus_ring_control *)p);
-	vmbus_ring_control_init((struct vmbus_ring_control *)(p + (size_t)pages_each * VMBUS_PAGE_SIZE));
+	vmbus_ring_control_init(
+		(struct vmbus_ring_control *)(p + (size_t)pages_each * VMBUS_PAGE_SIZE));
 	out.ctrl = (struct vmbus_ring_control *)p;
 	out.data = p + VMBUS_PAGE_SIZE;
 	out.data_size = (pages_each - 1) * VMBUS_PAGE_SIZE;
@@ -322,7 +323,8 @@ err_free:
 /* vmbus_close() -> vmbus_close_internal(): CLOSECHANNEL (no answer), then teardown. */
 int vmbus_client_close(struct vmbus_client *c, struct vsc_channel *ch)
 {
-	struct vmbus_chmsg_relid m = { .h.type = VMBUS_CHMSG_CLOSECHANNEL, .child_relid = ch->relid };
+	struct vmbus_chmsg_relid m = { .h.type = VMBUS_CHMSG_CLOSECHANNEL,
+				       .child_relid = ch->relid };
 	int ret;
 
 	if (!ch->ring_pages)
@@ -399,8 +401,8 @@ int vsc_channel_send(struct vsc_channel *ch, uint16_t type, uint16_t flags, uint
 }
 
 int vsc_channel_send_gpa(struct vsc_channel *ch, uint64_t trans_id, uint32_t byte_offset,
-			 uint32_t byte_count, const uint64_t *pfns, uint32_t npfn, const void *payload,
-			 uint32_t payload_len)
+			 uint32_t byte_count, const uint64_t *pfns, uint32_t npfn,
+			 const void *payload, uint32_t payload_len)
 {
 	struct vmbus_iov iov = { payload, payload_len };
 	bool sig = false;
@@ -441,7 +443,8 @@ int vsc_channel_recv(struct vsc_channel *ch, void *buf, uint32_t cap, uint64_t *
 		return VSC_E_PROTO;
 	*trans_id = p.desc.trans_id;
 	*type = p.desc.type;
-	if (vmbus_ring_consume(&ch->in, &p) != VMBUS_OK || vmbus_ring_commit(&ch->in, &sig) != VMBUS_OK)
+	if (vmbus_ring_consume(&ch->in, &p) != VMBUS_OK ||
+	    vmbus_ring_commit(&ch->in, &sig) != VMBUS_OK)
 		return VSC_E_PROTO;
 	if (sig)
 		signal_host(ch);

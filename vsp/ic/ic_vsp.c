@@ -18,8 +18,8 @@ struct ic_vsp {
 	struct icmsg_offer offer;
 	uv_timer_t timer;
 	struct ic_vsp_status st;
-	uint16_t out_type;		/* type of the outstanding request */
-	uint64_t out_req_id;		/* its packet transaction id */
+	uint16_t out_type;   /* type of the outstanding request */
+	uint64_t out_req_id; /* its packet transaction id */
 	uint64_t next_req_id;
 	uint8_t next_txn;
 	uint64_t next_seq;
@@ -39,10 +39,14 @@ static const uint32_t ic_kvp_versions[] = { IC_VERSION(4, 0), IC_VERSION(3, 0), 
 const char *ic_service_name(enum ic_service svc)
 {
 	switch (svc) {
-	case IC_SERVICE_SHUTDOWN: return "shutdown";
-	case IC_SERVICE_HEARTBEAT: return "heartbeat";
-	case IC_SERVICE_TIMESYNC: return "timesync";
-	case IC_SERVICE_KVP: return "kvp";
+	case IC_SERVICE_SHUTDOWN:
+		return "shutdown";
+	case IC_SERVICE_HEARTBEAT:
+		return "heartbeat";
+	case IC_SERVICE_TIMESYNC:
+		return "timesync";
+	case IC_SERVICE_KVP:
+		return "kvp";
 	}
 	return "?";
 }
@@ -71,7 +75,7 @@ static int send_request(struct ic_vsp *ic, uint16_t type, uint32_t len)
 		return -EINVAL;
 	r = vmbus_channel_send(ic->ch, VMBUS_PKT_DATA_INBAND, 0, id, &iov, 1);
 	if (r == VMBUS_E_AGAIN)
-		return -EAGAIN;	/* the guest is not reading: try again next period */
+		return -EAGAIN; /* the guest is not reading: try again next period */
 	if (r != VMBUS_OK)
 		return -EPIPE;
 	ic->st.outstanding = true;
@@ -110,7 +114,8 @@ int ic_vsp_send_timesync(struct ic_vsp *ic, uint8_t flags)
 
 int ic_vsp_request_shutdown(struct ic_vsp *ic, bool reboot, bool force, const char *reason)
 {
-	uint32_t flags = (reboot ? IC_SHUTDOWN_FLAG_REBOOT : 0) | (force ? IC_SHUTDOWN_FLAG_FORCE : 0);
+	uint32_t flags = (reboot ? IC_SHUTDOWN_FLAG_REBOOT : 0) |
+			 (force ? IC_SHUTDOWN_FLAG_FORCE : 0);
 	uint32_t len;
 
 	if (ic->cfg.service != IC_SERVICE_SHUTDOWN)
@@ -136,7 +141,7 @@ static void timer_cb(uv_timer_t *t)
 	struct ic_vsp *ic = t->data;
 
 	if (!ic->st.open || !ic->st.negotiated || ic->st.outstanding)
-		return;		/* never pile requests up behind a silent guest */
+		return; /* never pile requests up behind a silent guest */
 	if (ic->cfg.service == IC_SERVICE_HEARTBEAT)
 		send_heartbeat(ic);
 	else if (ic->cfg.service == IC_SERVICE_TIMESYNC)
@@ -147,7 +152,7 @@ static void on_negotiated(struct ic_vsp *ic)
 {
 	switch (ic->cfg.service) {
 	case IC_SERVICE_TIMESYNC:
-		ic_vsp_send_timesync(ic, IC_TIMESYNC_FLAG_SYNC);	/* set the clock at open */
+		ic_vsp_send_timesync(ic, IC_TIMESYNC_FLAG_SYNC); /* set the clock at open */
 		uv_timer_start(&ic->timer, timer_cb, ic->cfg.period_ms, ic->cfg.period_ms);
 		break;
 	case IC_SERVICE_HEARTBEAT:
@@ -183,7 +188,7 @@ static enum vmbus_vsp_verdict on_packet(struct vmbus_channel *ch, const struct v
 	if (icmsg_parse_reply(buf, len, ic->out_type, &ic->offer, &rep, &why) != 0) {
 		ic->st.bad_answers++;
 		ic_log(ic, VMBUS_LOG_WARN, "invalid answer: %s", why);
-		return VMBUS_VSP_CONSUMED;	/* still outstanding */
+		return VMBUS_VSP_CONSUMED; /* still outstanding */
 	}
 	ic->st.outstanding = false;
 	ic->st.answers++;
@@ -192,7 +197,8 @@ static enum vmbus_vsp_verdict on_packet(struct vmbus_channel *ch, const struct v
 	switch (rep.type) {
 	case IC_MSGTYPE_NEGOTIATE:
 		if (!rep.negotiated) {
-			ic_log(ic, VMBUS_LOG_WARN, "the guest supports none of the offered versions");
+			ic_log(ic, VMBUS_LOG_WARN,
+			       "the guest supports none of the offered versions");
 			break;
 		}
 		ic->st.negotiated = true;

@@ -6,7 +6,8 @@
 static uint32_t build_header(uint8_t *b, uint32_t cap, uint16_t type, uint32_t framework,
 			     uint32_t message, uint8_t txn, uint32_t body)
 {
-	struct ic_pipe_hdr pipe = { .flags = 1, .msgsize = (uint32_t)sizeof(struct ic_msg_hdr) + body };
+	struct ic_pipe_hdr pipe = { .flags = 1,
+				    .msgsize = (uint32_t)sizeof(struct ic_msg_hdr) + body };
 	struct ic_msg_hdr h;
 
 	if (cap < IC_HDR_SIZE + body || IC_HDR_SIZE + body > IC_MAX_PACKET)
@@ -46,8 +47,9 @@ uint32_t icmsg_build_negotiate(void *buf, uint32_t cap, const struct icmsg_offer
 		return 0;
 	memcpy(b + IC_HDR_SIZE, &neg, sizeof(neg));
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t v = i < offer->framework_count ? offer->framework[i]
-						       : offer->message[i - offer->framework_count];
+		uint32_t v = i < offer->framework_count
+				     ? offer->framework[i]
+				     : offer->message[i - offer->framework_count];
 		struct ic_version iv = { (uint16_t)(v >> 16), (uint16_t)v };
 		memcpy(b + IC_HDR_SIZE + sizeof(neg) + 4 * i, &iv, 4);
 	}
@@ -69,8 +71,8 @@ uint32_t icmsg_build_shutdown(void *buf, uint32_t cap, uint32_t framework, uint3
 			      const char *text)
 {
 	struct ic_shutdown sd;
-	uint32_t len = build_header(buf, cap, IC_MSGTYPE_SHUTDOWN, framework, message, txn,
-				    sizeof(sd));
+	uint32_t len =
+		build_header(buf, cap, IC_MSGTYPE_SHUTDOWN, framework, message, txn, sizeof(sd));
 	if (!len)
 		return 0;
 	memset(&sd, 0, sizeof(sd));
@@ -150,7 +152,7 @@ int icmsg_parse_reply(const void *buf, uint32_t len, uint16_t expect_type,
 			return fail(why, "negotiate body truncated");
 		memcpy(&neg, b + IC_HDR_SIZE, sizeof(neg));
 		if (neg.framework_count == 0 && neg.message_count == 0)
-			return 0;	/* the guest supports none of ours: valid, not negotiated */
+			return 0; /* the guest supports none of ours: valid, not negotiated */
 		if (neg.framework_count != 1 || neg.message_count != 1)
 			return fail(why, "negotiate counts are not 1/1 or 0/0");
 		if (len < IC_HDR_SIZE + sizeof(neg) + sizeof(v))
@@ -173,7 +175,7 @@ int icmsg_parse_reply(const void *buf, uint32_t len, uint16_t expect_type,
 	case IC_MSGTYPE_SHUTDOWN:
 	case IC_MSGTYPE_TIMESYNC:
 	case IC_MSGTYPE_KVPEXCHANGE:
-		return 0;	/* only the status matters */
+		return 0; /* only the status matters */
 	default:
 		return fail(why, "unknown message type");
 	}

@@ -39,7 +39,7 @@ int disk_image_open(struct disk_image *d, const char *path, bool readonly, bool 
 			d->direct = true;
 	}
 	if (fd < 0)
-		fd = open(path, flags);	/* e.g. tmpfs without O_DIRECT support */
+		fd = open(path, flags); /* e.g. tmpfs without O_DIRECT support */
 	if (fd < 0) {
 		int e = errno;
 		snprintf(err, errlen, "open %s: %s", path, strerror(e));
@@ -137,7 +137,7 @@ static int rw_all(int fd, bool write, const struct iovec *iov_in, int n, uint64_
 	struct iovec *cur = iov;
 	while (left > 0) {
 		ssize_t r;
-		if (n == 1 && flags == 0)	/* the common 4 KiB case: the plain call is cheaper */
+		if (n == 1 && flags == 0) /* the common 4 KiB case: the plain call is cheaper */
 			r = write ? pwrite(fd, cur->iov_base, cur->iov_len, (off_t)off)
 				  : pread(fd, cur->iov_base, cur->iov_len, (off_t)off);
 		else
@@ -149,7 +149,7 @@ static int rw_all(int fd, bool write, const struct iovec *iov_in, int n, uint64_
 			return -errno;
 		}
 		if (r == 0)
-			return -EIO;	/* read past the end: the image shrank under us */
+			return -EIO; /* read past the end: the image shrank under us */
 		left -= (size_t)r;
 		off += (uint64_t)r;
 		while (r > 0 && n > 0) {
@@ -164,14 +164,18 @@ static int rw_all(int fd, bool write, const struct iovec *iov_in, int n, uint64_
 			}
 		}
 		if (left > 0 && (flags & RWF_NOWAIT))
-			return -EAGAIN;	/* partial page-cache hit: redo the whole on a thread */
+			return -EAGAIN; /* partial page-cache hit: redo the whole on a thread */
 	}
 	return 0;
 }
 
 /* cachestat(2) (Linux >= 6.5), declared here for older headers. */
-struct hv_cachestat_range { uint64_t off, len; };
-struct hv_cachestat { uint64_t nr_cache, nr_dirty, nr_writeback, nr_evicted, nr_recently_evicted; };
+struct hv_cachestat_range {
+	uint64_t off, len;
+};
+struct hv_cachestat {
+	uint64_t nr_cache, nr_dirty, nr_writeback, nr_evicted, nr_recently_evicted;
+};
 #ifndef __NR_cachestat
 #define __NR_cachestat 451
 #endif
@@ -198,7 +202,8 @@ static bool swap_configured(struct disk_image *d)
 static int resident_rw(struct disk_image *d, bool write, const struct iovec *iov, int n,
 		       uint64_t off, size_t total)
 {
-	struct hv_cachestat_range r = { off & ~4095ull, ((off + total + 4095) & ~4095ull) - (off & ~4095ull) };
+	struct hv_cachestat_range r = { off & ~4095ull,
+					((off + total + 4095) & ~4095ull) - (off & ~4095ull) };
 	struct hv_cachestat cs;
 
 	if (!swap_configured(d))
@@ -232,7 +237,7 @@ int disk_image_rw(struct disk_image *d, bool write, const struct iovec *iov, int
 			return resident_rw(d, write, iov, n, off, total);
 		ret = rw_all(d->fd, write, iov, n, off, RWF_NOWAIT);
 		if (ret == -EOPNOTSUPP) {
-			d->no_nowait = true;	/* never again: use the threads */
+			d->no_nowait = true; /* never again: use the threads */
 			return -EAGAIN;
 		}
 		return ret;

@@ -12,20 +12,40 @@ static const char scsi_revision[4] = { '1', '.', '0', ' ' };
 
 static const uint8_t scsi_vpd_pages[] = { 0x00, 0x80, 0x83, 0xB0, 0xB1 };
 
-static uint16_t get_be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static uint16_t get_be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
 static uint32_t get_be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
-static uint64_t get_be64(const uint8_t *p) { return (uint64_t)get_be32(p) << 32 | get_be32(p + 4); }
-static void put_be16(uint8_t *p, uint16_t v) { p[0] = v >> 8; p[1] = (uint8_t)v; }
+static uint64_t get_be64(const uint8_t *p)
+{
+	return (uint64_t)get_be32(p) << 32 | get_be32(p + 4);
+}
+static void put_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = (uint8_t)v;
+}
 static void put_be32(uint8_t *p, uint32_t v)
 {
-	p[0] = v >> 24; p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
+	p[0] = v >> 24;
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
 }
-static void put_be64(uint8_t *p, uint64_t v) { put_be32(p, v >> 32); put_be32(p + 4, (uint32_t)v); }
+static void put_be64(uint8_t *p, uint64_t v)
+{
+	put_be32(p, v >> 32);
+	put_be32(p + 4, (uint32_t)v);
+}
 
-static uint32_t min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
+static uint32_t min_u32(uint32_t a, uint32_t b)
+{
+	return a < b ? a : b;
+}
 
 void scsi_result_check_condition(struct scsi_result *res, uint8_t key, uint16_t asc_ascq)
 {
@@ -33,9 +53,9 @@ void scsi_result_check_condition(struct scsi_result *res, uint8_t key, uint16_t 
 	res->status = SCSI_STATUS_CHECK_CONDITION;
 	res->data_len = 0;
 	memset(res->sense, 0, sizeof(res->sense));
-	res->sense[0] = 0x70;			/* current error, fixed format */
+	res->sense[0] = 0x70; /* current error, fixed format */
 	res->sense[2] = key & 0x0f;
-	res->sense[7] = SCSI_SENSE_FIXED_LEN - 8;	/* additional sense length */
+	res->sense[7] = SCSI_SENSE_FIXED_LEN - 8; /* additional sense length */
 	res->sense[12] = (uint8_t)(asc_ascq >> 8);
 	res->sense[13] = (uint8_t)asc_ascq;
 	res->sense_len = SCSI_SENSE_FIXED_LEN;
@@ -60,22 +80,28 @@ static bool respond(struct scsi_result *res, uint32_t n, uint32_t alloc, uint32_
 static uint32_t cdb_size(uint8_t opcode)
 {
 	switch (opcode >> 5) {
-	case 0: return 6;
-	case 1: case 2: return 10;
-	case 4: return 16;
-	case 5: return 12;
-	default: return 0;
+	case 0:
+		return 6;
+	case 1:
+	case 2:
+		return 10;
+	case 4:
+		return 16;
+	case 5:
+		return 12;
+	default:
+		return 0;
 	}
 }
 
 static uint32_t inquiry_standard(const struct scsi_disk_info *disk, uint8_t *r)
 {
 	memset(r, 0, 36);
-	r[0] = disk ? 0x00 : 0x7F;	/* qualifier 0 type 0 (disk) / qualifier 3 type 1F */
-	r[2] = 0x06;			/* SPC-4 */
-	r[3] = 0x02;			/* response data format 2 */
+	r[0] = disk ? 0x00 : 0x7F; /* qualifier 0 type 0 (disk) / qualifier 3 type 1F */
+	r[2] = 0x06;		   /* SPC-4 */
+	r[3] = 0x02;		   /* response data format 2 */
 	r[4] = 36 - 5;
-	r[7] = 0x02;			/* CMDQUE: tagged queueing */
+	r[7] = 0x02; /* CMDQUE: tagged queueing */
 	memcpy(r + 8, scsi_vendor, 8);
 	memcpy(r + 16, scsi_product, 16);
 	memcpy(r + 32, scsi_revision, 4);
@@ -114,7 +140,7 @@ static bool do_inquiry(const struct scsi_disk_info *disk, const uint8_t *cdb, ui
 	uint32_t n;
 
 	memset(r, 0, SCSI_RESPONSE_MAX);
-	if (cdb[1] & 0x02)		/* obsolete CMDDT */
+	if (cdb[1] & 0x02) /* obsolete CMDDT */
 		return invalid_field(res);
 	if (!(cdb[1] & 0x01)) {
 		if (page != 0)
@@ -141,18 +167,18 @@ static bool do_inquiry(const struct scsi_disk_info *disk, const uint8_t *cdb, ui
 	case 0x83:
 		n = vpd_device_id(disk, r);
 		break;
-	case 0xB0: {			/* block limits */
+	case 0xB0: { /* block limits */
 		uint32_t max_blocks = disk->max_transfer_bytes / disk->block_size;
 		put_be16(r + 2, 0x3C);
 		put_be16(r + 6, (uint16_t)(disk->block_size >= 4096 ? 1 : 4096 / disk->block_size));
-		put_be32(r + 8, max_blocks);	/* maximum transfer length */
-		put_be32(r + 12, max_blocks);	/* optimal transfer length */
+		put_be32(r + 8, max_blocks);  /* maximum transfer length */
+		put_be32(r + 12, max_blocks); /* optimal transfer length */
 		n = 4 + 0x3C;
 		break;
 	}
-	case 0xB1:			/* block device characteristics */
+	case 0xB1: /* block device characteristics */
 		put_be16(r + 2, 0x3C);
-		put_be16(r + 4, 1);	/* non-rotating medium */
+		put_be16(r + 4, 1); /* non-rotating medium */
 		n = 4 + 0x3C;
 		break;
 	default:
@@ -172,7 +198,7 @@ static uint32_t mode_pages(uint8_t page, uint8_t pc, uint8_t *p, bool *ok)
 		p[n] = 0x08;
 		p[n + 1] = 0x12;
 		if (pc != 1)
-			p[n + 2] = 0x04;	/* WCE: writes are cached until SYNCHRONIZE CACHE */
+			p[n + 2] = 0x04; /* WCE: writes are cached until SYNCHRONIZE CACHE */
 		n += 20;
 	}
 	if (page == 0x0A || page == 0x3F) {
@@ -218,7 +244,7 @@ static bool do_mode_sense(const struct scsi_disk_info *disk, const uint8_t *cdb,
 		return invalid_field(res);
 	if (ten) {
 		put_be16(r, (uint16_t)(n - 2));
-		r[3] = (disk->readonly ? 0x80 : 0) | 0x10;	/* WP, DPOFUA */
+		r[3] = (disk->readonly ? 0x80 : 0) | 0x10; /* WP, DPOFUA */
 		put_be16(r + 6, (uint16_t)bdlen);
 	} else {
 		r[0] = (uint8_t)(n - 1);
@@ -248,7 +274,7 @@ static bool do_report_luns(const struct scsi_disk_info *disk, const struct scsi_
 	}
 	memset(r, 0, SCSI_RESPONSE_MAX);
 	for (uint32_t i = 0; i < count; i++, n += 8)
-		r[n + 1] = list[i];	/* peripheral device addressing, bus 0 */
+		r[n + 1] = list[i]; /* peripheral device addressing, bus 0 */
 	put_be32(r, count * 8);
 	return respond(res, n, alloc, xfer_len);
 }
@@ -269,14 +295,15 @@ static bool do_rw(const struct scsi_disk_info *disk, const uint8_t *cdb, uint32_
 		scsi_result_check_condition(res, SCSI_SENSE_DATA_PROTECT, SCSI_ASC_WRITE_PROTECTED);
 		return false;
 	}
-	if (cdb[1] & 0xE0)		/* RDPROTECT/WRPROTECT: no protection information */
+	if (cdb[1] & 0xE0) /* RDPROTECT/WRPROTECT: no protection information */
 		return invalid_field(res);
 	if (!lba_range_ok(disk, lba, blocks)) {
-		scsi_result_check_condition(res, SCSI_SENSE_ILLEGAL_REQUEST, SCSI_ASC_LBA_OUT_OF_RANGE);
+		scsi_result_check_condition(res, SCSI_SENSE_ILLEGAL_REQUEST,
+					    SCSI_ASC_LBA_OUT_OF_RANGE);
 		return false;
 	}
 	if ((uint64_t)blocks * disk->block_size > xfer_len)
-		return invalid_field(res);	/* the guest's buffer is shorter than the transfer */
+		return invalid_field(res); /* the guest's buffer is shorter than the transfer */
 	if (blocks == 0)
 		return respond(res, 0, 0, 0);
 	res->action = write ? SCSI_ACTION_WRITE : SCSI_ACTION_READ;
@@ -294,7 +321,8 @@ static bool do_sync_cache(const struct scsi_disk_info *disk, const uint8_t *cdb,
 	uint32_t blocks = sixteen ? get_be32(cdb + 10) : get_be16(cdb + 7);
 
 	if (!lba_range_ok(disk, lba, blocks)) {
-		scsi_result_check_condition(res, SCSI_SENSE_ILLEGAL_REQUEST, SCSI_ASC_LBA_OUT_OF_RANGE);
+		scsi_result_check_condition(res, SCSI_SENSE_ILLEGAL_REQUEST,
+					    SCSI_ASC_LBA_OUT_OF_RANGE);
 		return false;
 	}
 	res->action = SCSI_ACTION_FLUSH;
@@ -302,8 +330,8 @@ static bool do_sync_cache(const struct scsi_disk_info *disk, const uint8_t *cdb,
 	return true;
 }
 
-static bool do_read_capacity(const struct scsi_disk_info *disk, const uint8_t *cdb,
-			     bool sixteen, uint32_t xfer_len, uint8_t *r, struct scsi_result *res)
+static bool do_read_capacity(const struct scsi_disk_info *disk, const uint8_t *cdb, bool sixteen,
+			     uint32_t xfer_len, uint8_t *r, struct scsi_result *res)
 {
 	uint64_t last = disk->blocks - 1;
 
@@ -319,8 +347,8 @@ static bool do_read_capacity(const struct scsi_disk_info *disk, const uint8_t *c
 }
 
 bool scsi_target_execute(const struct scsi_disk_info *disk, const struct scsi_lun_set *luns,
-			 const uint8_t *cdb, uint32_t cdb_len, uint32_t xfer_len,
-			 uint8_t *r, struct scsi_result *res)
+			 const uint8_t *cdb, uint32_t cdb_len, uint32_t xfer_len, uint8_t *r,
+			 struct scsi_result *res)
 {
 	uint8_t op;
 
@@ -329,7 +357,8 @@ bool scsi_target_execute(const struct scsi_disk_info *disk, const struct scsi_lu
 		return invalid_field(res);
 	op = cdb[0];
 	if (cdb_size(op) == 0 || cdb_len < cdb_size(op)) {
-		scsi_result_check_condition(res, SCSI_SENSE_ILLEGAL_REQUEST, SCSI_ASC_INVALID_OPCODE);
+		scsi_result_check_condition(res, SCSI_SENSE_ILLEGAL_REQUEST,
+					    SCSI_ASC_INVALID_OPCODE);
 		return false;
 	}
 	if (op == SCSI_INQUIRY)
@@ -373,7 +402,7 @@ bool scsi_target_execute(const struct scsi_disk_info *disk, const struct scsi_lu
 		return do_rw(disk, cdb, xfer_len, true, true, res);
 	case SCSI_VERIFY_10: {
 		uint64_t lba = get_be32(cdb + 2);
-		if (cdb[1] & 0x06)	/* BYTCHK: comparing data is not offered */
+		if (cdb[1] & 0x06) /* BYTCHK: comparing data is not offered */
 			return invalid_field(res);
 		if (!lba_range_ok(disk, lba, get_be16(cdb + 7))) {
 			scsi_result_check_condition(res, SCSI_SENSE_ILLEGAL_REQUEST,
@@ -387,7 +416,8 @@ bool scsi_target_execute(const struct scsi_disk_info *disk, const struct scsi_lu
 	case SCSI_SYNCHRONIZE_CACHE_16:
 		return do_sync_cache(disk, cdb, true, res);
 	default:
-		scsi_result_check_condition(res, SCSI_SENSE_ILLEGAL_REQUEST, SCSI_ASC_INVALID_OPCODE);
+		scsi_result_check_condition(res, SCSI_SENSE_ILLEGAL_REQUEST,
+					    SCSI_ASC_INVALID_OPCODE);
 		return false;
 	}
 }

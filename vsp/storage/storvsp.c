@@ -19,19 +19,19 @@
 #include "vsp/disk_image.h"
 #include "vsp/vstor_wire.h"
 
-#define STORVSP_MAX_PFNS	(STORVSP_MAX_TRANSFER / VMBUS_PAGE_SIZE + 1)
-#define STORVSP_MAX_THREADS	16
+#define STORVSP_MAX_PFNS    (STORVSP_MAX_TRANSFER / VMBUS_PAGE_SIZE + 1)
+#define STORVSP_MAX_THREADS 16
 
 struct storvsp_req {
 	struct storvsp_req *next;
 	uint64_t trans_id;
-	uint64_t gen;			/* channel generation when received */
-	struct vstor_packet vp;		/* private copy of the request */
+	uint64_t gen;		/* channel generation when received */
+	struct vstor_packet vp; /* private copy of the request */
 	struct scsi_result res;
 	enum scsi_action action;
 	uint32_t lun;
-	uint64_t offset;		/* bytes */
-	int io_result;			/* 0 or -errno */
+	uint64_t offset; /* bytes */
+	int io_result;	 /* 0 or -errno */
 	int niov;
 	struct iovec iov[STORVSP_MAX_PFNS];
 };
@@ -50,16 +50,16 @@ struct storvsp {
 	uint16_t protocol;
 	bool open;
 	uint64_t gen;
-	bool stalled;			/* we returned STALL at max_inflight */
-	uint32_t inflight;		/* requests held: queued, running, done, pending */
-	struct storvsp_req *pending, *pending_tail;	/* completions waiting for ring space */
-	struct storvsp_req *spare;	/* finished requests for reuse (at most max_inflight) */
+	bool stalled;	   /* we returned STALL at max_inflight */
+	uint32_t inflight; /* requests held: queued, running, done, pending */
+	struct storvsp_req *pending, *pending_tail; /* completions waiting for ring space */
+	struct storvsp_req *spare; /* finished requests for reuse (at most max_inflight) */
 
 	/* I/O threads */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct storvsp_req *work, *work_tail;
-	struct storvsp_req *batch, *batch_tail;	/* loop thread: not yet handed over */
+	struct storvsp_req *batch, *batch_tail; /* loop thread: not yet handed over */
 	struct storvsp_req *done;
 	bool stopping;
 	uint32_t nthreads;
@@ -70,7 +70,7 @@ struct storvsp {
 };
 
 static const uint16_t storvsp_protocols[] = { VSTOR_PROTO_WIN10, VSTOR_PROTO_WIN8_1,
-					       VSTOR_PROTO_WIN8 };
+					      VSTOR_PROTO_WIN8 };
 
 /* ---- I/O threads ---- */
 
@@ -89,7 +89,7 @@ static int run_io(struct storvsp *sp, struct storvsp_req *r)
 
 /* Each thread takes up to this many requests per visit to the queue: few lock round trips,
  * yet several threads share a deep queue. */
-#define STORVSP_GRAB	8
+#define STORVSP_GRAB 8
 
 static void *io_thread(void *arg)
 {
@@ -109,7 +109,7 @@ static void *io_thread(void *arg)
 		if (!sp->work)
 			sp->work_tail = NULL;
 		else
-			pthread_cond_signal(&sp->cond);	/* more left: wake a sibling */
+			pthread_cond_signal(&sp->cond); /* more left: wake a sibling */
 		last->next = NULL;
 		pthread_mutex_unlock(&sp->lock);
 		for (r = grab; r; r = r->next)
@@ -117,7 +117,7 @@ static void *io_thread(void *arg)
 		pthread_mutex_lock(&sp->lock);
 		last->next = sp->done;
 		sp->done = grab;
-		uv_async_send(&sp->done_async);	/* coalesced by libuv */
+		uv_async_send(&sp->done_async); /* coalesced by libuv */
 	}
 	pthread_mutex_unlock(&sp->lock);
 	return NULL;
@@ -174,7 +174,7 @@ static bool send_completion(struct storvsp *sp, struct storvsp_req *r)
 	struct vmbus_iov iov = { &r->vp, sizeof(r->vp) };
 	int ret = vmbus_channel_send(sp->ch, VMBUS_PKT_COMPLETION, 0, r->trans_id, &iov, 1);
 
-	return ret != VMBUS_E_AGAIN;	/* other errors: the channel is gone, drop it */
+	return ret != VMBUS_E_AGAIN; /* other errors: the channel is gone, drop it */
 }
 
 static void flush_pending(struct storvsp *sp)
@@ -185,12 +185,12 @@ static void flush_pending(struct storvsp *sp)
 		bool sent = send_completion(sp, r);
 
 		if (sp->gen != gen)
-			return;	/* the send broke the channel: on_close released every pending one */
+			return; /* the send broke the channel: on_close released every pending one */
 		if (!sent) {
 			int ret = vmbus_channel_request_space(
 				sp->ch, (uint32_t)vmbus_ring_packet_bytes(0, sizeof(r->vp)));
 			if (ret == VMBUS_OK)
-				continue;	/* space appeared meanwhile */
+				continue; /* space appeared meanwhile */
 			/* writable callback resumes; or the ring was corrupt and the channel broke
 			 * inside the call (on_close released r with every pending one) */
 			return;
@@ -229,7 +229,7 @@ static void complete_srb(struct storvsp *sp, struct storvsp_req *r, uint8_t srb_
 		sp->stats.errors++;
 	}
 	if (!sp->open || r->gen != sp->gen) {
-		release(sp, r);		/* the channel closed meanwhile: nobody to tell */
+		release(sp, r); /* the channel closed meanwhile: nobody to tell */
 		return;
 	}
 	if (sp->pending || !send_completion(sp, r)) {
@@ -250,12 +250,15 @@ static void finish_io(struct storvsp *sp, struct storvsp_req *r)
 {
 	if (r->io_result != 0) {
 		vmbus_server_log(sp->server, VMBUS_LOG_ERROR, "storvsp", "LUN %u: %s at %llu: %s",
-				 r->lun, r->action == SCSI_ACTION_WRITE ? "write"
-					 : r->action == SCSI_ACTION_READ ? "read" : "flush",
+				 r->lun,
+				 r->action == SCSI_ACTION_WRITE	 ? "write"
+				 : r->action == SCSI_ACTION_READ ? "read"
+								 : "flush",
 				 (unsigned long long)r->offset, strerror(-r->io_result));
 		scsi_result_check_condition(&r->res, SCSI_SENSE_MEDIUM_ERROR,
-					    r->action == SCSI_ACTION_READ ? SCSI_ASC_UNRECOVERED_READ
-									  : SCSI_ASC_WRITE_ERROR);
+					    r->action == SCSI_ACTION_READ
+						    ? SCSI_ASC_UNRECOVERED_READ
+						    : SCSI_ASC_WRITE_ERROR);
 	} else if (r->action == SCSI_ACTION_READ || r->action == SCSI_ACTION_WRITE) {
 		r->vp.srb.data_transfer_length = r->res.io_blocks * sp->info[r->lun].block_size;
 	}
@@ -327,9 +330,10 @@ static int64_t map_buffer(struct storvsp *sp, const struct vmbus_pkt *p, struct 
 
 		if (!page)
 			return -1;
-		if (r->niov && (uint8_t *)r->iov[r->niov - 1].iov_base +
-					       r->iov[r->niov - 1].iov_len == page + off) {
-			r->iov[r->niov - 1].iov_len += n;	/* contiguous in the host too */
+		if (r->niov &&
+		    (uint8_t *)r->iov[r->niov - 1].iov_base + r->iov[r->niov - 1].iov_len ==
+			    page + off) {
+			r->iov[r->niov - 1].iov_len += n; /* contiguous in the host too */
 		} else {
 			r->iov[r->niov].iov_base = page + off;
 			r->iov[r->niov].iov_len = n;
@@ -344,7 +348,7 @@ static int64_t map_buffer(struct storvsp *sp, const struct vmbus_pkt *p, struct 
 static enum vmbus_vsp_verdict execute_srb(struct storvsp *sp, const struct vmbus_pkt *p,
 					  const struct vstor_packet *vp)
 {
-	static uint8_t response[SCSI_RESPONSE_MAX];	/* loop thread only */
+	static uint8_t response[SCSI_RESPONSE_MAX]; /* loop thread only */
 	struct storvsp_req *r;
 	const struct scsi_disk_info *disk = NULL;
 	int64_t buflen = 0;
@@ -362,12 +366,12 @@ static enum vmbus_vsp_verdict execute_srb(struct storvsp *sp, const struct vmbus
 		r->niov = 0;
 		r->offset = 0;
 		r->io_result = 0;
-		memset(&r->res, 0, sizeof(r->res));	/* a refused buffer completes before the
+		memset(&r->res, 0, sizeof(r->res)); /* a refused buffer completes before the
 							 * CDB is decoded into it */
 	} else {
 		r = calloc(1, sizeof(*r));
 		if (!r)
-			return VMBUS_VSP_STALL;	/* retried when something completes */
+			return VMBUS_VSP_STALL; /* retried when something completes */
 	}
 	sp->inflight++;
 	sp->stats.requests++;
@@ -397,7 +401,7 @@ static enum vmbus_vsp_verdict execute_srb(struct storvsp *sp, const struct vmbus
 			    &r->res);
 	r->action = r->res.action;
 	if (!disk && r->vp.srb.cdb[0] != SCSI_INQUIRY && r->vp.srb.cdb[0] != SCSI_REPORT_LUNS) {
-		r->res.status = SCSI_STATUS_GOOD;	/* say it the storvsc way: no such LUN */
+		r->res.status = SCSI_STATUS_GOOD; /* say it the storvsc way: no such LUN */
 		complete_srb(sp, r, SRB_STATUS_INVALID_LUN);
 		return VMBUS_VSP_CONSUMED;
 	}
@@ -443,11 +447,11 @@ static enum vmbus_vsp_verdict reply_control(struct storvsp *sp, const struct vmb
 	ret = vmbus_channel_send(sp->ch, VMBUS_PKT_COMPLETION, 0, p->desc.trans_id, &iov, 1);
 	if (ret == VMBUS_E_AGAIN) {
 		/* Leave the request in the ring; the writable callback kicks the channel. */
-		if (vmbus_channel_request_space(sp->ch, (uint32_t)vmbus_ring_packet_bytes(
-								0, sizeof(*vp))) == VMBUS_OK)
+		if (vmbus_channel_request_space(
+			    sp->ch, (uint32_t)vmbus_ring_packet_bytes(0, sizeof(*vp))) == VMBUS_OK)
 			return reply_control(sp, p, vp, status);
 		if (vmbus_channel_state(sp->ch) != VMBUS_CHANNEL_OPEN)
-			return VMBUS_VSP_CONSUMED;	/* broke inside (corrupt ring): on_close ran */
+			return VMBUS_VSP_CONSUMED; /* broke inside (corrupt ring): on_close ran */
 		sp->stalled = true;
 		return VMBUS_VSP_STALL;
 	}
@@ -479,7 +483,8 @@ static enum vmbus_vsp_verdict on_packet(struct vmbus_channel *ch, const struct v
 		sp->protocol = 0;
 		return reply_control(sp, p, &vp, VSTOR_STATUS_SUCCESS);
 	case VSTOR_OP_QUERY_PROTOCOL_VERSION:
-		for (size_t i = 0; i < sizeof(storvsp_protocols) / sizeof(storvsp_protocols[0]); i++)
+		for (size_t i = 0; i < sizeof(storvsp_protocols) / sizeof(storvsp_protocols[0]);
+		     i++)
 			if (vp.version.major_minor == storvsp_protocols[i]) {
 				sp->protocol = vp.version.major_minor;
 				sp->stats.protocol = sp->protocol;
@@ -488,13 +493,14 @@ static enum vmbus_vsp_verdict on_packet(struct vmbus_channel *ch, const struct v
 		return reply_control(sp, p, &vp, VSTOR_STATUS_REVISION_MISMATCH);
 	case VSTOR_OP_QUERY_PROPERTIES:
 		memset(vp.buffer, 0, sizeof(vp.buffer));
-		vp.props.max_channel_cnt = 0;	/* no sub-channels */
+		vp.props.max_channel_cnt = 0; /* no sub-channels */
 		vp.props.flags = 0;
 		vp.props.max_transfer_bytes = STORVSP_MAX_TRANSFER;
 		return reply_control(sp, p, &vp, VSTOR_STATUS_SUCCESS);
 	case VSTOR_OP_END_INITIALIZATION:
-		return reply_control(sp, p, &vp, sp->protocol ? VSTOR_STATUS_SUCCESS
-							       : VSTOR_STATUS_INVALID_DEVICE_STATE);
+		return reply_control(sp, p, &vp,
+				     sp->protocol ? VSTOR_STATUS_SUCCESS
+						  : VSTOR_STATUS_INVALID_DEVICE_STATE);
 	case VSTOR_OP_EXECUTE_SRB:
 		if (!sp->protocol)
 			return reply_control(sp, p, &vp, VSTOR_STATUS_INVALID_DEVICE_STATE);
@@ -537,8 +543,8 @@ static void on_close(struct vmbus_channel *ch)
 	struct storvsp *sp = vmbus_channel_ctx(ch);
 
 	sp->open = false;
-	sp->gen++;		/* requests still on the threads are dropped when they finish */
-	submit_batch(sp);	/* (they hold inflight slots until then) */
+	sp->gen++;	  /* requests still on the threads are dropped when they finish */
+	submit_batch(sp); /* (they hold inflight slots until then) */
 	sp->stalled = false;
 	while (sp->pending) {
 		struct storvsp_req *r = sp->pending;
@@ -558,13 +564,13 @@ static void stop_threads(struct storvsp *sp)
 {
 	struct storvsp_req *r, *next;
 
-	for (r = sp->batch; r; r = next) {	/* never handed over */
+	for (r = sp->batch; r; r = next) { /* never handed over */
 		next = r->next;
 		free(r);
 	}
 	sp->batch = sp->batch_tail = NULL;
 	pthread_mutex_lock(&sp->lock);
-	for (r = sp->work; r; r = next) {	/* queued, not started: drop */
+	for (r = sp->work; r; r = next) { /* queued, not started: drop */
 		next = r->next;
 		free(r);
 	}
@@ -640,8 +646,8 @@ static void describe_disk(struct storvsp *sp, uint32_t lun)
 	sp->luns.luns[lun] = (uint8_t)lun;
 }
 
-struct storvsp *storvsp_create(struct vmbus_server *s, const struct storvsp_config *cfg,
-			       char *err, size_t errlen)
+struct storvsp *storvsp_create(struct vmbus_server *s, const struct storvsp_config *cfg, char *err,
+			       size_t errlen)
 {
 	struct storvsp *sp;
 	struct vmbus_channel_desc d;
@@ -688,8 +694,8 @@ struct storvsp *storvsp_create(struct vmbus_server *s, const struct storvsp_conf
 	d.ctx = sp;
 	sp->ch = sp->nthreads ? vmbus_server_add_channel(s, &d) : NULL;
 	if (!sp->ch) {
-		snprintf(err, errlen, "storvsp: %s", sp->nthreads ? "no channel left"
-								  : "cannot start I/O threads");
+		snprintf(err, errlen, "storvsp: %s",
+			 sp->nthreads ? "no channel left" : "cannot start I/O threads");
 		stop_threads(sp);
 		for (i = 0; i < sp->ndisks; i++)
 			disk_image_close(&sp->disks[i]);

@@ -6,28 +6,28 @@
 #include "vmcb.h"
 
 struct arch_global {
-    u64 npt_root;               /* nested CR3 of the root */
-    u8 *msrpm, *iopm;
-    bool inv_tsc;               /* host TSC is invariant: tell the root */
-    u16 log_port;               /* the hypervisor UART the root must not reach */
-    u64 efer_allowed;           /* EFER bits the root may set (never SVME) */
+	u64 npt_root; /* nested CR3 of the root */
+	u8 *msrpm, *iopm;
+	bool inv_tsc;	  /* host TSC is invariant: tell the root */
+	u16 log_port;	  /* the hypervisor UART the root must not reach */
+	u64 efer_allowed; /* EFER bits the root may set (never SVME) */
 };
 extern struct arch_global arch;
 
 u64 npt_build_root(void);
 void host_tables_init(struct hv_cpu *cpu, const struct hv_boot_info *bi);
 void host_tables_load(struct hv_cpu *cpu);
-void svm_vmrun_loop(struct hv_cpu *cpu) __attribute__((noreturn));   /* vmrun.S */
-void svm_handle_exit(struct hv_cpu *cpu);                             /* called by vmrun.S */
+void svm_vmrun_loop(struct hv_cpu *cpu) __attribute__((noreturn)); /* vmrun.S */
+void svm_handle_exit(struct hv_cpu *cpu);			   /* called by vmrun.S */
 
 void svm_inject_exception(struct hv_cpu *cpu, u8 vector, bool has_error, u32 error);
 void svm_advance_rip(struct hv_cpu *cpu, u64 len);
 /* One intercepted, non-string port access (value: written, or to be returned). */
 struct io_access {
-    u16 port;
-    u8 size;                    /* 1, 2 or 4 */
-    bool in;
-    u32 value;
+	u16 port;
+	u8 size; /* 1, 2 or 4 */
+	bool in;
+	u32 value;
 };
 
 void cpuid_exit(struct hv_cpu *cpu);

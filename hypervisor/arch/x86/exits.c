@@ -9,37 +9,37 @@ _Static_assert(__builtin_offsetof(struct hv_cpu, host_vmcb_pa) == 120, "vmrun.S 
 
 void svm_inject_exception(struct hv_cpu *cpu, u8 vector, bool has_error, u32 error)
 {
-    u64 e = vector | EVENT_TYPE_EXCP | EVENT_VALID;
-    if (has_error)
-        e |= EVENT_ERR_VALID | ((u64)error << 32);
-    cpu->vmcb->ctl.event_inj = e;
+	u64 e = vector | EVENT_TYPE_EXCP | EVENT_VALID;
+	if (has_error)
+		e |= EVENT_ERR_VALID | ((u64)error << 32);
+	cpu->vmcb->ctl.event_inj = e;
 }
 
 void svm_advance_rip(struct hv_cpu *cpu, u64 len)
 {
-    struct vmcb *v = cpu->vmcb;
-    /* TCG never fills next_rip: fall back to the known instruction length. */
-    if (hv.nrips && v->ctl.next_rip)
-        v->save.rip = v->ctl.next_rip;
-    else
-        v->save.rip += len;
-    v->ctl.int_shadow &= ~1ull;
+	struct vmcb *v = cpu->vmcb;
+	/* TCG never fills next_rip: fall back to the known instruction length. */
+	if (hv.nrips && v->ctl.next_rip)
+		v->save.rip = v->ctl.next_rip;
+	else
+		v->save.rip += len;
+	v->ctl.int_shadow &= ~1ull;
 }
 
 static void hypercall_exit(struct hv_cpu *cpu)
 {
-    struct vmcb *v = cpu->vmcb;
-    hv_stats_count(HV_EXIT_HYPERCALL);
-    /* As on Hyper-V: hypercalls from user mode or before the hypercall page is enabled
-     * raise #UD; so do calls outside 64-bit mode (the 32-bit register convention is not
-     * offered). */
-    bool long_mode = (v->save.efer & (1ull << 10)) && (v->save.cs.attrib & (1u << 9));
-    if (v->save.cpl != 0 || !(cpu->part->hypercall_msr & 1) || !long_mode) {
-        svm_inject_exception(cpu, VEC_UD, false, 0);
-        return;
-    }
-    v->save.rax = hv_hypercall(cpu, cpu->regs.rcx, cpu->regs.rdx, cpu->regs.r8);
-    svm_advance_rip(cpu, 3);
+	struct vmcb *v = cpu->vmcb;
+	hv_stats_count(HV_EXIT_HYPERCALL);
+	/* As on Hyper-V: hypercalls from user mode or before the hypercall page is enabled
+	 * raise #UD; so do calls outside 64-bit mode (the 32-bit register convention is not
+	 * offered). */
+	bool long_mode = (v->save.efer & (1ull << 10)) && (v->save.cs.attrib & (1u << 9));
+	if (v->save.cpl != 0 || !(cpu->part->hypercall_msr & 1) || !long_mode) {
+		svm_inject_exception(cpu, VEC_UD, false, 0);
+		return;
+	}
+	v->save.rax = hv_hypercall(cpu, cpu->regs.rcx, cpu->regs.rdx, cpu->regs.r8);
+	svm_advance_rip(cpu, 3);
 }
 
 /* The hypervisor's own UART as the root sees it: a quiet UART that never has input (LSR =
@@ -48,18 +48,18 @@ static void hypercall_exit(struct hv_cpu *cpu)
  * read "data ready" forever. */
 static bool uart_io(struct io_access *io)
 {
-    if (!arch.log_port || io->port < arch.log_port || io->port >= arch.log_port + 8)
-        return false;
-    if (io->in) {
-        u16 reg = (u16)(io->port - arch.log_port);
-        io->value = reg == 5 ? 0x60 : reg == 6 ? 0xb0 : 0;
-    }
-    return true;
+	if (!arch.log_port || io->port < arch.log_port || io->port >= arch.log_port + 8)
+		return false;
+	if (io->in) {
+		u16 reg = (u16)(io->port - arch.log_port);
+		io->value = reg == 5 ? 0x60 : reg == 6 ? 0xb0 : 0;
+	}
+	return true;
 }
 
 static bool io_claim(struct io_access *io)
 {
-    return uart_io(io) || sleep_guard_io(io);
+	return uart_io(io) || sleep_guard_io(io);
 }
 
 /* An access that starts below an intercepted port and reaches into it (the IOPM intercepts
@@ -68,97 +68,101 @@ static bool io_claim(struct io_access *io)
  * no byte is owned here at all: then the IOPM and the handlers disagree (a hypervisor bug). */
 static bool io_split(struct io_access *io)
 {
-    bool claimed = false;
-    u32 value = 0;
-    for (u8 i = 0; i < io->size; i++) {
-        struct io_access b = { .port = (u16)(io->port + i), .size = 1, .in = io->in,
-                               .value = (io->value >> (8 * i)) & 0xff };
-        if (io_claim(&b))
-            claimed = true;
-        else if (b.in)
-            b.value = inb(b.port);
-        else
-            outb(b.port, (u8)b.value);
-        value |= (b.value & 0xff) << (8 * i);
-    }
-    if (io->in)
-        io->value = value;
-    return claimed;
+	bool claimed = false;
+	u32 value = 0;
+	for (u8 i = 0; i < io->size; i++) {
+		struct io_access b = { .port = (u16)(io->port + i),
+				       .size = 1,
+				       .in = io->in,
+				       .value = (io->value >> (8 * i)) & 0xff };
+		if (io_claim(&b))
+			claimed = true;
+		else if (b.in)
+			b.value = inb(b.port);
+		else
+			outb(b.port, (u8)b.value);
+		value |= (b.value & 0xff) << (8 * i);
+	}
+	if (io->in)
+		io->value = value;
+	return claimed;
 }
 
 /* Intercepted port I/O: the hypervisor's UART and the ACPI sleep guard. String forms get #GP
  * (no instruction decoder here; no driver of these ports uses them). */
 static void io_exit(struct hv_cpu *cpu)
 {
-    struct vmcb *v = cpu->vmcb;
-    u64 info = v->ctl.exit_info1;
-    hv_stats_count(HV_EXIT_IO);
-    if (info & IOIO_STR) {
-        svm_inject_exception(cpu, VEC_GP, true, 0);
-        return;
-    }
-    struct io_access io = {
-        .port = (u16)(info >> 16),
-        .size = (info & (1u << 4)) ? 1 : (info & (1u << 5)) ? 2 : 4,
-        .in = info & IOIO_IN,
-    };
-    u64 mask = io.size == 1 ? 0xff : io.size == 2 ? 0xffff : 0xffffffff;
-    if (!io.in)
-        io.value = (u32)(v->save.rax & mask);
-    if (!io_claim(&io) && !io_split(&io))
-        hv_panic(cpu, "I/O exit for port %x that nothing intercepts", io.port);
-    if (io.in)
-        v->save.rax = (v->save.rax & ~mask) | (io.value & mask);
-    v->save.rip = v->ctl.exit_info2;  /* next RIP, reported even without NRIP */
-    v->ctl.int_shadow &= ~1ull;
+	struct vmcb *v = cpu->vmcb;
+	u64 info = v->ctl.exit_info1;
+	hv_stats_count(HV_EXIT_IO);
+	if (info & IOIO_STR) {
+		svm_inject_exception(cpu, VEC_GP, true, 0);
+		return;
+	}
+	struct io_access io = {
+		.port = (u16)(info >> 16),
+		.size = (info & (1u << 4))   ? 1
+			: (info & (1u << 5)) ? 2
+					     : 4,
+		.in = info & IOIO_IN,
+	};
+	u64 mask = io.size == 1 ? 0xff : io.size == 2 ? 0xffff : 0xffffffff;
+	if (!io.in)
+		io.value = (u32)(v->save.rax & mask);
+	if (!io_claim(&io) && !io_split(&io))
+		hv_panic(cpu, "I/O exit for port %x that nothing intercepts", io.port);
+	if (io.in)
+		v->save.rax = (v->save.rax & ~mask) | (io.value & mask);
+	v->save.rip = v->ctl.exit_info2; /* next RIP, reported even without NRIP */
+	v->ctl.int_shadow &= ~1ull;
 }
 
 void svm_handle_exit(struct hv_cpu *cpu)
 {
-    struct vmcb *v = cpu->vmcb;
-    u32 code = (u32)v->ctl.exit_code;
-    v->ctl.tlb_control = 0;
-    v->ctl.event_inj = 0;
-    /* An exit in the middle of delivering an event: deliver it again on resume. */
-    if (v->ctl.exit_int_info & EVENT_VALID)
-        v->ctl.event_inj = v->ctl.exit_int_info;
+	struct vmcb *v = cpu->vmcb;
+	u32 code = (u32)v->ctl.exit_code;
+	v->ctl.tlb_control = 0;
+	v->ctl.event_inj = 0;
+	/* An exit in the middle of delivering an event: deliver it again on resume. */
+	if (v->ctl.exit_int_info & EVENT_VALID)
+		v->ctl.event_inj = v->ctl.exit_int_info;
 
-    switch (code) {
-    case VMEXIT_CPUID:
-        hv_stats_count(HV_EXIT_CPUID);
-        cpuid_exit(cpu);
-        break;
-    case VMEXIT_MSR:
-        msr_exit(cpu);
-        break;
-    case VMEXIT_VMMCALL:
-        hypercall_exit(cpu);
-        break;
-    case VMEXIT_IOIO:
-        io_exit(cpu);
-        break;
-    case VMEXIT_VMRUN:
-    case VMEXIT_VMLOAD:
-    case VMEXIT_VMSAVE:
-    case VMEXIT_STGI:
-    case VMEXIT_CLGI:
-    case VMEXIT_SKINIT:
-    case VMEXIT_INVLPGA:
-        /* A CPU without SVM (EFER.SVME can never be set in the root) raises #UD. */
-        hv_stats_count(HV_EXIT_SVM_INSN);
-        svm_inject_exception(cpu, VEC_UD, false, 0);
-        break;
-    case VMEXIT_SHUTDOWN:
-        hv_stats_count(HV_EXIT_SHUTDOWN);
-        hv_panic(cpu, "the root partition shut down (triple fault)");
-    case VMEXIT_NPF:
-        hv_stats_count(HV_EXIT_NPF);
-        hv_panic(cpu, "root access to unmapped GPA %lx (error %lx)", v->ctl.exit_info2,
-                 v->ctl.exit_info1);
-    case VMEXIT_INVALID:
-        hv_panic(cpu, "VMRUN refused the root's VMCB (VMEXIT_INVALID)");
-    default:
-        hv_stats_count(HV_EXIT_OTHER);
-        hv_panic(cpu, "unexpected exit code %x", code);
-    }
+	switch (code) {
+	case VMEXIT_CPUID:
+		hv_stats_count(HV_EXIT_CPUID);
+		cpuid_exit(cpu);
+		break;
+	case VMEXIT_MSR:
+		msr_exit(cpu);
+		break;
+	case VMEXIT_VMMCALL:
+		hypercall_exit(cpu);
+		break;
+	case VMEXIT_IOIO:
+		io_exit(cpu);
+		break;
+	case VMEXIT_VMRUN:
+	case VMEXIT_VMLOAD:
+	case VMEXIT_VMSAVE:
+	case VMEXIT_STGI:
+	case VMEXIT_CLGI:
+	case VMEXIT_SKINIT:
+	case VMEXIT_INVLPGA:
+		/* A CPU without SVM (EFER.SVME can never be set in the root) raises #UD. */
+		hv_stats_count(HV_EXIT_SVM_INSN);
+		svm_inject_exception(cpu, VEC_UD, false, 0);
+		break;
+	case VMEXIT_SHUTDOWN:
+		hv_stats_count(HV_EXIT_SHUTDOWN);
+		hv_panic(cpu, "the root partition shut down (triple fault)");
+	case VMEXIT_NPF:
+		hv_stats_count(HV_EXIT_NPF);
+		hv_panic(cpu, "root access to unmapped GPA %lx (error %lx)", v->ctl.exit_info2,
+			 v->ctl.exit_info1);
+	case VMEXIT_INVALID:
+		hv_panic(cpu, "VMRUN refused the root's VMCB (VMEXIT_INVALID)");
+	default:
+		hv_stats_count(HV_EXIT_OTHER);
+		hv_panic(cpu, "unexpected exit code %x", code);
+	}
 }

@@ -6,153 +6,152 @@
 #include "arch.h"
 #include "x86.h"
 
-#define MSR_HV_GUEST_OS_ID          0x40000000u
-#define MSR_HV_HYPERCALL            0x40000001u
-#define MSR_HV_VP_INDEX             0x40000002u
-#define MSR_HV_TIME_REF_COUNT       0x40000020u
-#define MSR_HV_REFERENCE_TSC        0x40000021u
-#define MSR_HV_VP_ASSIST_PAGE       0x40000073u
-#define MSR_HV_TSC_INVARIANT_CTL    0x40000118u
+#define MSR_HV_GUEST_OS_ID	 0x40000000u
+#define MSR_HV_HYPERCALL	 0x40000001u
+#define MSR_HV_VP_INDEX		 0x40000002u
+#define MSR_HV_TIME_REF_COUNT	 0x40000020u
+#define MSR_HV_REFERENCE_TSC	 0x40000021u
+#define MSR_HV_VP_ASSIST_PAGE	 0x40000073u
+#define MSR_HV_TSC_INVARIANT_CTL 0x40000118u
 
-#define EFER_LMA                    (1ull << 10)
-
+#define EFER_LMA (1ull << 10)
 
 /* Enabling the reference TSC page fills that page of root RAM with scale and offset. */
 static bool set_reference_tsc(struct hv_partition *part, u64 val)
 {
-    if (!hv_reftime_available())
-        return false;
-    if (val & 1) {
-        void *page = hv_root_gpa(val & ~0xfffull, PAGE_SIZE);
-        if (!page)
-            return false;
-        hv_reftime_fill_page(page);
-    }
-    part->reference_tsc_msr = val & ~0xffeull;
-    return true;
+	if (!hv_reftime_available())
+		return false;
+	if (val & 1) {
+		void *page = hv_root_gpa(val & ~0xfffull, PAGE_SIZE);
+		if (!page)
+			return false;
+		hv_reftime_fill_page(page);
+	}
+	part->reference_tsc_msr = val & ~0xffeull;
+	return true;
 }
 
 /* Writes the hypercall stub (ENDBR64; VMMCALL; RET) into the root's page. */
 static bool set_hypercall_page(struct hv_cpu *cpu, u64 val)
 {
-    if (val & 1) {
-        u8 *page = hv_root_gpa(val & ~0xfffull, PAGE_SIZE);
-        if (!page)
-            return false;
-        static const u8 stub[] = { 0xf3, 0x0f, 0x1e, 0xfa, 0x0f, 0x01, 0xd9, 0xc3 };
-        memset(page, 0xcc, PAGE_SIZE);
-        memcpy(page, stub, sizeof(stub));
-    }
-    cpu->part->hypercall_msr = val & ~0xffeull;  /* enable (bit 0) and GPA; no lock support */
-    return true;
+	if (val & 1) {
+		u8 *page = hv_root_gpa(val & ~0xfffull, PAGE_SIZE);
+		if (!page)
+			return false;
+		static const u8 stub[] = { 0xf3, 0x0f, 0x1e, 0xfa, 0x0f, 0x01, 0xd9, 0xc3 };
+		memset(page, 0xcc, PAGE_SIZE);
+		memcpy(page, stub, sizeof(stub));
+	}
+	cpu->part->hypercall_msr = val & ~0xffeull; /* enable (bit 0) and GPA; no lock support */
+	return true;
 }
 
 static bool msr_read(struct hv_cpu *cpu, u32 msr, u64 *val)
 {
-    switch (msr) {
-    case MSR_EFER:
-        *val = cpu->vmcb->save.efer & ~EFER_SVME;
-        return true;
-    case MSR_VM_CR:
-        *val = VM_CR_LOCK | VM_CR_SVMDIS;
-        return true;
-    case MSR_VM_HSAVE_PA:
-        *val = 0;
-        return true;
-    case MSR_HV_GUEST_OS_ID:
-        *val = cpu->part->guest_os_id;
-        return true;
-    case MSR_HV_HYPERCALL:
-        *val = cpu->part->hypercall_msr;
-        return true;
-    case MSR_HV_VP_INDEX:
-        *val = cpu->index;
-        return true;
-    case MSR_HV_TIME_REF_COUNT:
-        if (!hv_reftime_available())
-            return false;
-        *val = hv_reftime_now();
-        return true;
-    case MSR_HV_REFERENCE_TSC:
-        if (!hv_reftime_available())
-            return false;
-        *val = cpu->part->reference_tsc_msr;
-        return true;
-    case MSR_HV_VP_ASSIST_PAGE:
-        *val = cpu->vp_assist_msr;
-        return true;
-    case MSR_HV_TSC_INVARIANT_CTL:
-        if (!arch.inv_tsc)
-            return false;
-        *val = cpu->part->tsc_invariant_ctl;
-        return true;
-    }
-    return false;
+	switch (msr) {
+	case MSR_EFER:
+		*val = cpu->vmcb->save.efer & ~EFER_SVME;
+		return true;
+	case MSR_VM_CR:
+		*val = VM_CR_LOCK | VM_CR_SVMDIS;
+		return true;
+	case MSR_VM_HSAVE_PA:
+		*val = 0;
+		return true;
+	case MSR_HV_GUEST_OS_ID:
+		*val = cpu->part->guest_os_id;
+		return true;
+	case MSR_HV_HYPERCALL:
+		*val = cpu->part->hypercall_msr;
+		return true;
+	case MSR_HV_VP_INDEX:
+		*val = cpu->index;
+		return true;
+	case MSR_HV_TIME_REF_COUNT:
+		if (!hv_reftime_available())
+			return false;
+		*val = hv_reftime_now();
+		return true;
+	case MSR_HV_REFERENCE_TSC:
+		if (!hv_reftime_available())
+			return false;
+		*val = cpu->part->reference_tsc_msr;
+		return true;
+	case MSR_HV_VP_ASSIST_PAGE:
+		*val = cpu->vp_assist_msr;
+		return true;
+	case MSR_HV_TSC_INVARIANT_CTL:
+		if (!arch.inv_tsc)
+			return false;
+		*val = cpu->part->tsc_invariant_ctl;
+		return true;
+	}
+	return false;
 }
 
 static bool msr_write(struct hv_cpu *cpu, u32 msr, u64 val)
 {
-    struct vmcb *v = cpu->vmcb;
-    switch (msr) {
-    case MSR_EFER:
-        if (val & ~arch.efer_allowed) /* SVME included: SVM is "disabled" here */
-            return false;
-        /* As the CPU would: LME cannot change while paging is on. */
-        if ((v->save.cr0 & (1ull << 31)) && ((val ^ v->save.efer) & (1ull << 8)))
-            return false;
-        v->save.efer = (val & ~EFER_LMA) | (v->save.efer & EFER_LMA) | EFER_SVME;
-        return true;
-    case MSR_VM_CR:                   /* locked */
-    case MSR_VM_HSAVE_PA:             /* no SVM: no host save area */
-        return false;
-    case MSR_HV_GUEST_OS_ID:
-        cpu->part->guest_os_id = val;
-        if (!val)                     /* TLFS: clearing the OS id disables hypercalls */
-            cpu->part->hypercall_msr &= ~1ull;
-        return true;
-    case MSR_HV_HYPERCALL:
-        if ((val & 1) && !cpu->part->guest_os_id)
-            val &= ~1ull;             /* no hypercalls before the OS identifies itself */
-        return set_hypercall_page(cpu, val);
-    case MSR_HV_REFERENCE_TSC:
-        return set_reference_tsc(cpu->part, val);
-    case MSR_HV_VP_ASSIST_PAGE:
-        /* Accepted and remembered; the hypervisor never writes that page today. */
-        cpu->vp_assist_msr = val & ~0xffeull;
-        return true;
-    case MSR_HV_TSC_INVARIANT_CTL:
-        if (!arch.inv_tsc)
-            return false;
-        cpu->part->tsc_invariant_ctl = val & 1;
-        return true;
-    }
-    return false;
+	struct vmcb *v = cpu->vmcb;
+	switch (msr) {
+	case MSR_EFER:
+		if (val & ~arch.efer_allowed) /* SVME included: SVM is "disabled" here */
+			return false;
+		/* As the CPU would: LME cannot change while paging is on. */
+		if ((v->save.cr0 & (1ull << 31)) && ((val ^ v->save.efer) & (1ull << 8)))
+			return false;
+		v->save.efer = (val & ~EFER_LMA) | (v->save.efer & EFER_LMA) | EFER_SVME;
+		return true;
+	case MSR_VM_CR:	      /* locked */
+	case MSR_VM_HSAVE_PA: /* no SVM: no host save area */
+		return false;
+	case MSR_HV_GUEST_OS_ID:
+		cpu->part->guest_os_id = val;
+		if (!val) /* TLFS: clearing the OS id disables hypercalls */
+			cpu->part->hypercall_msr &= ~1ull;
+		return true;
+	case MSR_HV_HYPERCALL:
+		if ((val & 1) && !cpu->part->guest_os_id)
+			val &= ~1ull; /* no hypercalls before the OS identifies itself */
+		return set_hypercall_page(cpu, val);
+	case MSR_HV_REFERENCE_TSC:
+		return set_reference_tsc(cpu->part, val);
+	case MSR_HV_VP_ASSIST_PAGE:
+		/* Accepted and remembered; the hypervisor never writes that page today. */
+		cpu->vp_assist_msr = val & ~0xffeull;
+		return true;
+	case MSR_HV_TSC_INVARIANT_CTL:
+		if (!arch.inv_tsc)
+			return false;
+		cpu->part->tsc_invariant_ctl = val & 1;
+		return true;
+	}
+	return false;
 }
 
 void msr_exit(struct hv_cpu *cpu)
 {
-    struct vmcb *v = cpu->vmcb;
-    u32 msr = (u32)cpu->regs.rcx;
-    bool write = v->ctl.exit_info1 & 1;
-    bool ok;
-    hv_stats_count(write ? HV_EXIT_MSR_WRITE : HV_EXIT_MSR_READ);
-    if (write) {
-        u64 val = ((cpu->regs.rdx & 0xffffffffull) << 32) | (v->save.rax & 0xffffffffull);
-        ok = msr_write(cpu, msr, val);
-        if (!ok)
-            hv_log("root: wrmsr %x <- %lx refused (#GP)", msr, val);
-    } else {
-        u64 val = 0;
-        ok = msr_read(cpu, msr, &val);
-        if (ok) {
-            v->save.rax = val & 0xffffffffull;
-            cpu->regs.rdx = val >> 32;
-        } else {
-            hv_log("root: rdmsr %x refused (#GP)", msr);
-        }
-    }
-    if (ok)
-        svm_advance_rip(cpu, 2);
-    else
-        svm_inject_exception(cpu, VEC_GP, true, 0);
+	struct vmcb *v = cpu->vmcb;
+	u32 msr = (u32)cpu->regs.rcx;
+	bool write = v->ctl.exit_info1 & 1;
+	bool ok;
+	hv_stats_count(write ? HV_EXIT_MSR_WRITE : HV_EXIT_MSR_READ);
+	if (write) {
+		u64 val = ((cpu->regs.rdx & 0xffffffffull) << 32) | (v->save.rax & 0xffffffffull);
+		ok = msr_write(cpu, msr, val);
+		if (!ok)
+			hv_log("root: wrmsr %x <- %lx refused (#GP)", msr, val);
+	} else {
+		u64 val = 0;
+		ok = msr_read(cpu, msr, &val);
+		if (ok) {
+			v->save.rax = val & 0xffffffffull;
+			cpu->regs.rdx = val >> 32;
+		} else {
+			hv_log("root: rdmsr %x refused (#GP)", msr);
+		}
+	}
+	if (ok)
+		svm_advance_rip(cpu, 2);
+	else
+		svm_inject_exception(cpu, VEC_GP, true, 0);
 }

@@ -6,45 +6,45 @@
 #include "arch.h"
 #include "x86.h"
 
-#define NPT_FLAGS (PTE_P | PTE_W | PTE_U)   /* U is required on nested entries */
+#define NPT_FLAGS (PTE_P | PTE_W | PTE_U) /* U is required on nested entries */
 
 static u64 scratch_pa;
 
 static int npt_fill(u64 *table, int level, u64 base)
 {
-    u64 size = 1ull << (12 + 9 * level);
-    u64 hv_end = hv.region_pa + hv.region_size;
-    for (u64 i = 0; i < 512; i++) {
-        u64 a = base + i * size;
-        if (a >= hv.phys_top)
-            break;
-        if (level == 0) {
-            table[i] = (hv_owns(a) ? scratch_pa : a) | NPT_FLAGS;
-            continue;
-        }
-        bool overlaps_hv = a < hv_end && a + size > hv.region_pa;
-        bool large_ok = level == 1 || (level == 2 && hv.gbpages);
-        if (!overlaps_hv && large_ok && a + size <= hv.phys_top) {
-            table[i] = a | NPT_FLAGS | PTE_PS;
-            continue;
-        }
-        u64 *sub = hv_alloc_pages(1);
-        if (!sub || npt_fill(sub, level - 1, a) < 0)
-            return -1;
-        table[i] = hv_pa(sub) | NPT_FLAGS;
-    }
-    return 0;
+	u64 size = 1ull << (12 + 9 * level);
+	u64 hv_end = hv.region_pa + hv.region_size;
+	for (u64 i = 0; i < 512; i++) {
+		u64 a = base + i * size;
+		if (a >= hv.phys_top)
+			break;
+		if (level == 0) {
+			table[i] = (hv_owns(a) ? scratch_pa : a) | NPT_FLAGS;
+			continue;
+		}
+		bool overlaps_hv = a < hv_end && a + size > hv.region_pa;
+		bool large_ok = level == 1 || (level == 2 && hv.gbpages);
+		if (!overlaps_hv && large_ok && a + size <= hv.phys_top) {
+			table[i] = a | NPT_FLAGS | PTE_PS;
+			continue;
+		}
+		u64 *sub = hv_alloc_pages(1);
+		if (!sub || npt_fill(sub, level - 1, a) < 0)
+			return -1;
+		table[i] = hv_pa(sub) | NPT_FLAGS;
+	}
+	return 0;
 }
 
 /* Returns the nested CR3 of the root partition, 0 when out of memory. */
 u64 npt_build_root(void)
 {
-    void *scratch = hv_alloc_pages(1);
-    u64 *pml4 = hv_alloc_pages(1);
-    if (!scratch || !pml4)
-        return 0;
-    scratch_pa = hv_pa(scratch);
-    if (npt_fill(pml4, 3, 0) < 0)
-        return 0;
-    return hv_pa(pml4);
+	void *scratch = hv_alloc_pages(1);
+	u64 *pml4 = hv_alloc_pages(1);
+	if (!scratch || !pml4)
+		return 0;
+	scratch_pa = hv_pa(scratch);
+	if (npt_fill(pml4, 3, 0) < 0)
+		return 0;
+	return hv_pa(pml4);
 }

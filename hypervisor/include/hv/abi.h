@@ -26,46 +26,46 @@ typedef uint64_t hv_u64;
 #define HV_ABI_VERSION 1u
 
 /* ---- CPUID: what the root is told (Hyper-V leaves + this hypervisor's own identity) ---- */
-#define HV_CPUID_VENDOR_MAX     0x40000000u /* EAX = highest leaf, EBX:ECX:EDX "Microsoft Hv" */
-#define HV_CPUID_INTERFACE      0x40000001u /* EAX = "Hv#1" */
-#define HV_CPUID_VERSION        0x40000002u /* EAX = ABI version, EBX = major << 16 | minor */
-#define HV_CPUID_FEATURES       0x40000003u
-#define HV_CPUID_HINTS          0x40000004u
-#define HV_CPUID_LIMITS         0x40000005u
-#define HV_CPUID_HW_FEATURES    0x40000006u
-#define HV_CPUID_MAX_LEAF       HV_CPUID_HW_FEATURES
+#define HV_CPUID_VENDOR_MAX  0x40000000u /* EAX = highest leaf, EBX:ECX:EDX "Microsoft Hv" */
+#define HV_CPUID_INTERFACE   0x40000001u /* EAX = "Hv#1" */
+#define HV_CPUID_VERSION     0x40000002u /* EAX = ABI version, EBX = major << 16 | minor */
+#define HV_CPUID_FEATURES    0x40000003u
+#define HV_CPUID_HINTS	     0x40000004u
+#define HV_CPUID_LIMITS	     0x40000005u
+#define HV_CPUID_HW_FEATURES 0x40000006u
+#define HV_CPUID_MAX_LEAF    HV_CPUID_HW_FEATURES
 /* This hypervisor's identity, outside the Hyper-V range so that it never clashes with it:
  * EAX = the leaf itself (the range's highest), EBX:ECX:EDX = "HvEfiMicroHv", and leaf
  * HV_CPUID_IDENT + 1 gives EAX = HV_ABI_VERSION, EBX = 1 if the caller is the root. */
-#define HV_CPUID_IDENT          0x40000100u
-#define HV_CPUID_IDENT_INFO     0x40000101u
-#define HV_IDENT_SIGNATURE      "HvEfiMicroHv"
-#define HV_IDENT_EBX            0x66457648u /* "HvEf" */
-#define HV_IDENT_ECX            0x63694d69u /* "iMic" */
-#define HV_IDENT_EDX            0x76486f72u /* "roHv" */
+#define HV_CPUID_IDENT	     0x40000100u
+#define HV_CPUID_IDENT_INFO  0x40000101u
+#define HV_IDENT_SIGNATURE   "HvEfiMicroHv"
+#define HV_IDENT_EBX	     0x66457648u /* "HvEf" */
+#define HV_IDENT_ECX	     0x63694d69u /* "iMic" */
+#define HV_IDENT_EDX	     0x76486f72u /* "roHv" */
 
 /* ---- Hypercall input value (RCX) ---- */
-#define HV_HC_CODE_MASK         0xffffull
-#define HV_HC_FAST              (1ull << 16)
-#define HV_HC_REP_COUNT_SHIFT   32
-#define HV_HC_REP_START_SHIFT   48
+#define HV_HC_CODE_MASK	      0xffffull
+#define HV_HC_FAST	      (1ull << 16)
+#define HV_HC_REP_COUNT_SHIFT 32
+#define HV_HC_REP_START_SHIFT 48
 
 /* ---- Result value (RAX) ---- */
-#define HV_STATUS_MASK          0xffffull
+#define HV_STATUS_MASK 0xffffull
 
 /* Status codes (TLFS numbering). */
-#define HV_STATUS_SUCCESS                   0
-#define HV_STATUS_INVALID_HYPERCALL_CODE    2
-#define HV_STATUS_INVALID_HYPERCALL_INPUT   3
-#define HV_STATUS_INVALID_ALIGNMENT         4
-#define HV_STATUS_INVALID_PARAMETER         5
-#define HV_STATUS_ACCESS_DENIED             6
-#define HV_STATUS_INSUFFICIENT_MEMORY       11
-#define HV_STATUS_INVALID_PARTITION_ID      13
-#define HV_STATUS_INVALID_VP_INDEX          14
-#define HV_STATUS_INVALID_PORT_ID           17
-#define HV_STATUS_INVALID_CONNECTION_ID     18
-#define HV_STATUS_INSUFFICIENT_BUFFERS      19
+#define HV_STATUS_SUCCESS		  0
+#define HV_STATUS_INVALID_HYPERCALL_CODE  2
+#define HV_STATUS_INVALID_HYPERCALL_INPUT 3
+#define HV_STATUS_INVALID_ALIGNMENT	  4
+#define HV_STATUS_INVALID_PARAMETER	  5
+#define HV_STATUS_ACCESS_DENIED		  6
+#define HV_STATUS_INSUFFICIENT_MEMORY	  11
+#define HV_STATUS_INVALID_PARTITION_ID	  13
+#define HV_STATUS_INVALID_VP_INDEX	  14
+#define HV_STATUS_INVALID_PORT_ID	  17
+#define HV_STATUS_INVALID_CONNECTION_ID	  18
+#define HV_STATUS_INSUFFICIENT_BUFFERS	  19
 
 /*
  * Call codes. Guest-facing calls keep the TLFS numbers (HvPostMessage 0x5C, HvSignalEvent
@@ -74,47 +74,47 @@ typedef uint64_t hv_u64;
  * after the guest queries them with 0x8001 itself, which needs CPUID privilege bit 20 that
  * no partition here is given), so the private range 0x8100.. never meets a TLFS call.
  */
-#define HV_CALL_POST_MESSAGE        0x005c
-#define HV_CALL_SIGNAL_EVENT        0x005d
-#define HV_CALL_PRIVATE_BASE        0x8100
-#define HV_CALL_GET_STATS           0x8100 /* root only; output page: struct hv_stats */
-#define HV_CALL_READ_LOG            0x8101 /* root only; input: hv_read_log_in, output page */
+#define HV_CALL_POST_MESSAGE 0x005c
+#define HV_CALL_SIGNAL_EVENT 0x005d
+#define HV_CALL_PRIVATE_BASE 0x8100
+#define HV_CALL_GET_STATS    0x8100 /* root only; output page: struct hv_stats */
+#define HV_CALL_READ_LOG     0x8101 /* root only; input: hv_read_log_in, output page */
 
 /* ---- HV_CALL_GET_STATS: output page (R8 = 4 KiB aligned GPA) ---- */
 #define HV_STATS_MAX_EXIT_REASONS 32
 /* Exit reasons counted in hv_stats.exits[] (index = HV_EXIT_*). */
 enum hv_exit_reason {
-    HV_EXIT_OTHER = 0,
-    HV_EXIT_CPUID = 1,
-    HV_EXIT_MSR_READ = 2,
-    HV_EXIT_MSR_WRITE = 3,
-    HV_EXIT_HYPERCALL = 4,
-    HV_EXIT_IO = 5,
-    HV_EXIT_SVM_INSN = 6,     /* VMRUN/VMLOAD/VMSAVE/STGI/CLGI/SKINIT/INVLPGA refused */
-    HV_EXIT_NPF = 7,
-    HV_EXIT_SHUTDOWN = 8,
-    HV_EXIT_INTR = 9,
-    HV_EXIT_NMI = 10,
-    HV_EXIT_REASON_COUNT = 11,
+	HV_EXIT_OTHER = 0,
+	HV_EXIT_CPUID = 1,
+	HV_EXIT_MSR_READ = 2,
+	HV_EXIT_MSR_WRITE = 3,
+	HV_EXIT_HYPERCALL = 4,
+	HV_EXIT_IO = 5,
+	HV_EXIT_SVM_INSN = 6, /* VMRUN/VMLOAD/VMSAVE/STGI/CLGI/SKINIT/INVLPGA refused */
+	HV_EXIT_NPF = 7,
+	HV_EXIT_SHUTDOWN = 8,
+	HV_EXIT_INTR = 9,
+	HV_EXIT_NMI = 10,
+	HV_EXIT_REASON_COUNT = 11,
 };
 
 struct hv_stats {
-    hv_u32 abi_version;          /* OUT: HV_ABI_VERSION */
-    hv_u32 exit_reason_count;    /* OUT: entries of exits[] in use (HV_EXIT_REASON_COUNT) */
-    hv_u64 uptime_ns;            /* OUT: time since the hypervisor took the CPU */
-    hv_u64 tsc_khz;              /* OUT: TSC frequency the uptime is computed from */
-    hv_u64 total_exits;          /* OUT: all exits of all VPs */
-    hv_u64 hypercalls;           /* OUT: hypercalls handled (this one included) */
-    hv_u64 mem_base;             /* OUT: physical base of the hypervisor's resident memory */
-    hv_u64 mem_size;             /* OUT: its size in bytes (all of it hidden from the root) */
-    hv_u64 mem_used;             /* OUT: bytes of it in use (image, tables, stacks, ring) */
-    hv_u64 log_bytes;            /* OUT: bytes ever written to the log ring */
-    hv_u32 cpus;                 /* OUT: CPUs the hypervisor runs on */
-    hv_u32 reserved0;
-    hv_u64 exits[HV_STATS_MAX_EXIT_REASONS]; /* OUT: exits by enum hv_exit_reason */
+	hv_u32 abi_version;	  /* OUT: HV_ABI_VERSION */
+	hv_u32 exit_reason_count; /* OUT: entries of exits[] in use (HV_EXIT_REASON_COUNT) */
+	hv_u64 uptime_ns;	  /* OUT: time since the hypervisor took the CPU */
+	hv_u64 tsc_khz;		  /* OUT: TSC frequency the uptime is computed from */
+	hv_u64 total_exits;	  /* OUT: all exits of all VPs */
+	hv_u64 hypercalls;	  /* OUT: hypercalls handled (this one included) */
+	hv_u64 mem_base;	  /* OUT: physical base of the hypervisor's resident memory */
+	hv_u64 mem_size;	  /* OUT: its size in bytes (all of it hidden from the root) */
+	hv_u64 mem_used;	  /* OUT: bytes of it in use (image, tables, stacks, ring) */
+	hv_u64 log_bytes;	  /* OUT: bytes ever written to the log ring */
+	hv_u32 cpus;		  /* OUT: CPUs the hypervisor runs on */
+	hv_u32 reserved0;
+	hv_u64 exits[HV_STATS_MAX_EXIT_REASONS]; /* OUT: exits by enum hv_exit_reason */
 };
 _Static_assert(sizeof(struct hv_stats) == 80 + 8 * HV_STATS_MAX_EXIT_REASONS,
-               "hv_stats layout is ABI");
+	       "hv_stats layout is ABI");
 
 /* ---- HV_CALL_READ_LOG ----
  * Input page (RDX): struct hv_read_log_in. Output page (R8): struct hv_read_log_out followed
@@ -122,13 +122,13 @@ _Static_assert(sizeof(struct hv_stats) == 80 + 8 * HV_STATS_MAX_EXIT_REASONS,
  * an absolute byte position in the log stream (0 = first byte ever written). Reading from an
  * offset the ring has overwritten starts at the oldest byte still held (`start` says where). */
 struct hv_read_log_in {
-    hv_u64 offset;               /* IN: absolute stream position to read from */
+	hv_u64 offset; /* IN: absolute stream position to read from */
 };
 struct hv_read_log_out {
-    hv_u64 start;                /* OUT: absolute position of the first byte returned */
-    hv_u64 end;                  /* OUT: absolute position after the newest byte written */
-    hv_u32 length;               /* OUT: bytes of text that follow this header */
-    hv_u32 reserved0;
+	hv_u64 start;  /* OUT: absolute position of the first byte returned */
+	hv_u64 end;    /* OUT: absolute position after the newest byte written */
+	hv_u32 length; /* OUT: bytes of text that follow this header */
+	hv_u32 reserved0;
 };
 _Static_assert(sizeof(struct hv_read_log_in) == 8, "hv_read_log_in layout is ABI");
 _Static_assert(sizeof(struct hv_read_log_out) == 24, "hv_read_log_out layout is ABI");

@@ -13,10 +13,10 @@
 #include "vsc/storvsc.h"
 #include "vsp/storvsp.h"
 
-#define IMG_BYTES	(128ull << 20)
-#define ROUNDS		7
-#define ROUND_NS	300000000ull	/* 0.3 s per measurement */
-#define QD_MAX		32
+#define IMG_BYTES (128ull << 20)
+#define ROUNDS	  7
+#define ROUND_NS  300000000ull /* 0.3 s per measurement */
+#define QD_MAX	  32
 
 static void die(int line)
 {
@@ -31,7 +31,7 @@ static uint64_t next_lba(void)
 	rng ^= rng << 13;
 	rng ^= rng >> 7;
 	rng ^= rng << 17;
-	return (rng % (IMG_BYTES / 4096)) * 8;	/* 4 KiB aligned, in 512-byte blocks */
+	return (rng % (IMG_BYTES / 4096)) * 8; /* 4 KiB aligned, in 512-byte blocks */
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -70,7 +70,7 @@ static void prepare(struct storvsc_req *r, uint64_t *pfn)
 	uint64_t lba = next_lba();
 
 	memset(r, 0, sizeof(*r));
-	r->cdb[0] = 0x28;			/* READ(10), 8 blocks */
+	r->cdb[0] = 0x28; /* READ(10), 8 blocks */
 	r->cdb[2] = (uint8_t)(lba >> 24);
 	r->cdb[3] = (uint8_t)(lba >> 16);
 	r->cdb[4] = (uint8_t)(lba >> 8);
@@ -140,7 +140,7 @@ static double subject_round(struct subject *s, int qd, double *sig)
 int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : "/dev/shm";
-	uint32_t threads = argc > 2 ? (uint32_t)atoi(argv[2]) : 0;	/* 0: the VSP's default */
+	uint32_t threads = argc > 2 ? (uint32_t)atoi(argv[2]) : 0; /* 0: the VSP's default */
 	char path[256], err[256];
 	static uint8_t chunk[1 << 20];
 	struct storvsp_disk_config disk;
@@ -207,8 +207,8 @@ int main(int argc, char **argv)
 	printf("anchor pread 4k random: %.0f IOPS\n", am);
 	printf("storvsp QD1: %.0f IOPS, ratio %.2f of anchor, %.3f signals per I/O\n", q1m, r1m,
 	       s1m);
-	printf("storvsp QD32: %.0f IOPS, ratio %.2f of anchor, %.3f signals per I/O\n", q32m,
-	       r32m, s32m);
+	printf("storvsp QD32: %.0f IOPS, ratio %.2f of anchor, %.3f signals per I/O\n", q32m, r32m,
+	       s32m);
 	printf("(medians of %d interleaved rounds; ratios are medians of per-round ratios)\n",
 	       ROUNDS);
 	printf("goals: QD32 ratio >= 0.80 (%s), QD32 signals per I/O <= 0.20 (%s)\n",

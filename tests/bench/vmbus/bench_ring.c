@@ -23,20 +23,27 @@
 
 #include "vmbus/ring.h"
 
-#define RING_DATA (256u * 1024)	/* per direction, like a mid-sized VMBus channel */
+#define RING_DATA  (256u * 1024) /* per direction, like a mid-sized VMBus channel */
 #define MAX_ROUNDS 64
-#define SPIN_PAUSE 128		/* busy polls (pause) before yielding the CPU */
-#define SPIN_EMPTY 2000		/* consumer polls (pause, then yield) this long before sleeping */
-#define SPIN_FULL 2000		/* producer retries this long before asking for space */
+#define SPIN_PAUSE 128	/* busy polls (pause) before yielding the CPU */
+#define SPIN_EMPTY 2000 /* consumer polls (pause, then yield) this long before sleeping */
+#define SPIN_FULL  2000 /* producer retries this long before asking for space */
 
-enum subject { S_VMBUS, S_VMBUS_BATCH, S_MEMCPY, S_PIPE, S_CK, NSUBJ };
+enum subject {
+	S_VMBUS,
+	S_VMBUS_BATCH,
+	S_MEMCPY,
+	S_PIPE,
+	S_CK,
+	NSUBJ
+};
 static const char *subj_name[NSUBJ] = { "vmbus", "vmbus_batch16", "memcpy", "pipe", "ck_ring" };
-#define BATCH 16	/* vmbus_batch16: packets published per write_index update */
+#define BATCH 16 /* vmbus_batch16: packets published per write_index update */
 static const uint32_t sizes[] = { 64, 1500, 4096 };
 #define NSIZES 3
 
 static uint64_t n_packets = 300000;
-static bool pin;	/* -p: producer on CPU 0, consumer on CPU 1 (always cross-core) */
+static bool pin; /* -p: producer on CPU 0, consumer on CPU 1 (always cross-core) */
 static unsigned rounds = 3;
 static uint8_t src_payload[4096] __attribute__((aligned(64)));
 
@@ -119,7 +126,7 @@ struct vm_ctx {
 	struct vmbus_ring_reader r;
 	uint32_t size;
 	int to_consumer, to_producer;
-	uint64_t signals;	/* written by both threads, read after join */
+	uint64_t signals; /* written by both threads, read after join */
 	_Atomic uint64_t cons_signals;
 	volatile uint64_t sink;
 };
@@ -138,11 +145,12 @@ static void *vm_consumer(void *arg)
 
 		/* commit every 64 packets or 1/8 of the ring, so the producer gets space back
 		 * while we still read */
-		while (got < 64 && bytes < RING_DATA / 8 && vmbus_ring_peek(&c->r, &p) == VMBUS_OK) {
+		while (got < 64 && bytes < RING_DATA / 8 &&
+		       vmbus_ring_peek(&c->r, &p) == VMBUS_OK) {
 			const uint8_t *pl = vmbus_pkt_ptr(&p, p.data_off, c->size);
 			uint8_t tmp[4096];
 
-			if (!pl) {	/* split by the wrap: copy this one */
+			if (!pl) { /* split by the wrap: copy this one */
 				vmbus_pkt_copy(&p, p.data_off, tmp, c->size);
 				pl = tmp;
 			}
@@ -155,7 +163,8 @@ static void *vm_consumer(void *arg)
 			if (vmbus_ring_commit(&c->r, &sig) != VMBUS_OK)
 				abort();
 			if (sig) {
-				atomic_fetch_add_explicit(&c->cons_signals, 1, memory_order_relaxed);
+				atomic_fetch_add_explicit(&c->cons_signals, 1,
+							  memory_order_relaxed);
 				kick(c->to_producer);
 			}
 			continue;
@@ -201,7 +210,8 @@ static void vm_producer(struct vm_ctx *c, unsigned batch)
 		if (batch > 1 && seq % batch == 0)
 			vmbus_ring_writer_batch_begin(&c->w);
 		memcpy(src_payload, &seq, 8);
-		while ((rc = vmbus_ring_write_inband(&c->w, seq, 0, &iov, 1, &sig)) == VMBUS_E_AGAIN) {
+		while ((rc = vmbus_ring_write_inband(&c->w, seq, 0, &iov, 1, &sig)) ==
+		       VMBUS_E_AGAIN) {
 			if (c->w.write != c->w.published) {
 				vm_flush(c);
 				vmbus_ring_writer_batch_begin(&c->w);
@@ -278,7 +288,7 @@ static double run_memcpy(uint32_t size)
 
 		memcpy(src_payload, &seq, 8);
 		memcpy(d, src_payload, size);
-		__asm__ volatile("" ::: "memory");	/* keep every copy */
+		__asm__ volatile("" ::: "memory"); /* keep every copy */
 		acc += consume_payload(d, size, seq);
 		if (++slot == slots)
 			slot = 0;
@@ -507,8 +517,8 @@ int main(int argc, char **argv)
 			       sizes[s], subj_name[v], pps[s][v], gbs[s][v], spp[s][v]);
 		}
 		for (unsigned j = S_MEMCPY; j < NSUBJ; j++)
-			printf("result size=%u subject=%s pkts_per_s=%.0f gb_per_s=%.3f\n", sizes[s],
-			       subj_name[j], pps[s][j], gbs[s][j]);
+			printf("result size=%u subject=%s pkts_per_s=%.0f gb_per_s=%.3f\n",
+			       sizes[s], subj_name[j], pps[s][j], gbs[s][j]);
 	}
 	for (unsigned s = 0; s < NSIZES; s++)
 		for (unsigned v = 0; v < 2; v++)

@@ -45,14 +45,17 @@ static void vsp_writable(struct vmbus_channel *ch)
 }
 
 static const struct vmbus_vsp_ops ops = {
-	.open = vsp_open, .packet = vsp_packet, .writable = vsp_writable,
+	.open = vsp_open,
+	.packet = vsp_packet,
+	.writable = vsp_writable,
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct vmbus_server_config cfg = { .loop = &loop,
 					   .transport = { &fz_transport_ops, &tp },
-					   .limits = { .max_gpadls = 8, .max_gpadl_pages = 64,
+					   .limits = { .max_gpadls = 8,
+						       .max_gpadl_pages = 64,
 						       .max_total_pages = 256,
 						       .max_ring_bytes = 128 * 1024 } };
 	struct vmbus_channel_desc d = { .name = "fuzz", .if_type = vmbus_guid_scsi, .ops = &ops };
@@ -71,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vmbus_server_add_channel(s, &d);
 	while (i < size) {
 		uint8_t op = data[i++];
-		if (op < 0x80) {			/* post a message */
+		if (op < 0x80) { /* post a message */
 			if (i >= size)
 				break;
 			uint32_t len = data[i++];
@@ -79,11 +82,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				len = (uint32_t)(size - i);
 			vmbus_server_post_message(s, (op & 1) ? 4 : 1, data + i, len);
 			i += len;
-		} else if (op < 0xC0) {			/* write guest RAM */
+		} else if (op < 0xC0) { /* write guest RAM */
 			if (size - i < 5)
 				break;
 			uint32_t off = ((uint32_t)data[i] | (uint32_t)data[i + 1] << 8 |
-					(uint32_t)data[i + 2] << 16) % sizeof(ram);
+					(uint32_t)data[i + 2] << 16) %
+				       sizeof(ram);
 			uint32_t len = data[i + 3];
 			i += 4;
 			if (len > size - i)
@@ -92,7 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				len = (uint32_t)(sizeof(ram) - off);
 			memcpy(ram + off, data + i, len);
 			i += len;
-		} else {				/* signal a channel */
+		} else { /* signal a channel */
 			uint32_t relid = op & 0x3F;
 			vmbus_server_signal(s, tp.connid[relid] ? tp.connid[relid] : relid);
 		}

@@ -10,7 +10,9 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t resp[SCSI_RESPONSE_MAX];
-	struct scsi_disk_info disk = { .blocks = 4096, .block_size = 512, .max_transfer_bytes = 0x40000 };
+	struct scsi_disk_info disk = { .blocks = 4096,
+				       .block_size = 512,
+				       .max_transfer_bytes = 0x40000 };
 	struct scsi_lun_set luns = { .luns = { 0, 1 }, .count = 2 };
 	struct scsi_result r;
 	uint32_t xfer;
@@ -23,7 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	strcpy(disk.serial, "FUZZ");
 	scsi_target_execute((data[0] & 4) ? NULL : &disk, &luns, data + 5,
 			    (uint32_t)(size - 5) > 20 ? 20 : (uint32_t)(size - 5), xfer, resp, &r);
-	if (r.action == SCSI_ACTION_RESPOND && (r.data_len > xfer || r.data_len > SCSI_RESPONSE_MAX))
+	if (r.action == SCSI_ACTION_RESPOND &&
+	    (r.data_len > xfer || r.data_len > SCSI_RESPONSE_MAX))
 		abort();
 	if (r.action == SCSI_ACTION_READ || r.action == SCSI_ACTION_WRITE) {
 		if (r.io_blocks == 0 || r.io_lba + r.io_blocks > disk.blocks ||

@@ -15,8 +15,8 @@
 #include "vsp/storvsp.h"
 #include "vsp/vstor_wire.h"
 
-#define RING_PAGES	16		/* 8 + 8 */
-#define RING_PFN	8
+#define RING_PAGES 16 /* 8 + 8 */
+#define RING_PFN   8
 
 static uint8_t ram[FZ_RAM_PAGES * 4096] __attribute__((aligned(4096)));
 static struct fz_transport tp;
@@ -67,7 +67,8 @@ static void close_channel(void)
 {
 	struct vmbus_chmsg_relid c = { .h.type = VMBUS_CHMSG_CLOSECHANNEL, .child_relid = relid };
 	struct vmbus_chmsg_gpadl_teardown t = { .h.type = VMBUS_CHMSG_GPADL_TEARDOWN,
-						.child_relid = relid, .gpadl = gpadl };
+						.child_relid = relid,
+						.gpadl = gpadl };
 	post(&c, sizeof(c));
 	post(&t, sizeof(t));
 }
@@ -77,8 +78,9 @@ static void init_once(void)
 	char path[] = "/tmp/hv-fuzz-storvsp-XXXXXX", err[256];
 	int fd = mkstemp(path);
 	struct storvsp_disk_config disk = { path, false };
-	struct storvsp_config sc = { .disks = &disk, .ndisks = 1, .io_threads = 1,
-				     .max_inflight = 16, .no_direct = true };
+	struct storvsp_config sc = {
+		.disks = &disk, .ndisks = 1, .io_threads = 1, .max_inflight = 16, .no_direct = true
+	};
 	struct vmbus_server_config cfg = { .loop = &loop, .transport = { &fz_transport_ops, &tp } };
 	struct vmbus_chmsg_initiate_contact ic = { .h.type = VMBUS_CHMSG_INITIATE_CONTACT,
 						   .version = VMBUS_VERSION_WIN10_V5_3,
@@ -92,7 +94,7 @@ static void init_once(void)
 	uv_loop_init(&loop);
 	srv = vmbus_server_create(&cfg);
 	sp = storvsp_create(srv, &sc, err, sizeof(err));
-	unlink(path);		/* the open descriptor keeps it */
+	unlink(path); /* the open descriptor keeps it */
 	if (!sp)
 		abort();
 	relid = vmbus_channel_relid(storvsp_channel(sp));
@@ -100,8 +102,9 @@ static void init_once(void)
 	post(&ro, sizeof(ro));
 	open_channel();
 	/* init sequence so that SRBs are accepted */
-	static const uint32_t ops[] = { VSTOR_OP_BEGIN_INITIALIZATION, VSTOR_OP_QUERY_PROTOCOL_VERSION,
-					VSTOR_OP_QUERY_PROPERTIES, VSTOR_OP_END_INITIALIZATION };
+	static const uint32_t ops[] = { VSTOR_OP_BEGIN_INITIALIZATION,
+					VSTOR_OP_QUERY_PROTOCOL_VERSION, VSTOR_OP_QUERY_PROPERTIES,
+					VSTOR_OP_END_INITIALIZATION };
 	for (int i = 0; i < 4; i++) {
 		struct vstor_packet vp = { .operation = ops[i] };
 		struct vmbus_iov iov = { &vp, sizeof(vp) };
@@ -155,8 +158,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (vmbus_gpa_range_pages(off, cnt) != n)
 				cnt = 1;
 			vmbus_ring_write_gpa_direct(&out, i, 1, off, cnt, pfns,
-						    (uint32_t)vmbus_gpa_range_pages(off, cnt), &iov, 1,
-						    &sig);
+						    (uint32_t)vmbus_gpa_range_pages(off, cnt), &iov,
+						    1, &sig);
 		} else {
 			vmbus_ring_write_raw(&out, kind & 0x0F, flags, i, NULL, 0, &iov, 1, &sig);
 		}
@@ -172,9 +175,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uv_run(&loop, UV_RUN_ONCE);
 	}
 	drain_answers();
-	vmbus_server_signal(srv, tp.connid[relid]);	/* the host may wait for space */
-	if (vmbus_channel_state(storvsp_channel(sp)) != VMBUS_CHANNEL_OPEN ||
-	    out.broken || in.broken) {
+	vmbus_server_signal(srv, tp.connid[relid]); /* the host may wait for space */
+	if (vmbus_channel_state(storvsp_channel(sp)) != VMBUS_CHANNEL_OPEN || out.broken ||
+	    in.broken) {
 		close_channel();
 		open_channel();
 	}

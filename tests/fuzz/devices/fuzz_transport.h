@@ -10,10 +10,10 @@
 #include "vmbus/channel_msg.h"
 #include "vmbus_server/server.h"
 
-#define FZ_RAM_PAGES	512
+#define FZ_RAM_PAGES 512
 
 struct fz_transport {
-	uint8_t *ram;			/* FZ_RAM_PAGES pages */
+	uint8_t *ram; /* FZ_RAM_PAGES pages */
 	uint32_t connid[VMBUS_RELID_MAX + 1];
 	uint8_t last_msg[240];
 	uint32_t last_len;

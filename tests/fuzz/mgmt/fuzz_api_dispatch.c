@@ -46,8 +46,11 @@ static void init_once(void)
 	snprintf(run, sizeof(run), "%s/run", dir);
 	snprintf(logs, sizeof(logs), "%s/log", dir);
 	snprintf(sock, sizeof(sock), "%s/vmms.sock", dir);
-	d.opt = (struct vmms_options){ .socket_path = sock, .run_dir = run, .state_dir = state,
-				       .log_dir = logs, .worker_path = "/nonexistent/vmwp",
+	d.opt = (struct vmms_options){ .socket_path = sock,
+				       .run_dir = run,
+				       .state_dir = state,
+				       .log_dir = logs,
+				       .worker_path = "/nonexistent/vmwp",
 				       .max_running = 2 };
 	d.loop = uv_default_loop();
 	d.access.admin_group = HV_ADMIN_GROUP;

@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t len)
 	type = vmbus_chmsg_decode(in, n, &m, &why);
 	if (type < 0) {
 		if (!why)
-			abort();	/* every refusal says why */
+			abort(); /* every refusal says why */
 		return 0;
 	}
 	/* fixed-size messages may arrive longer; they re-encode at their own size */

@@ -55,8 +55,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t len)
 			pfns += r.pfn_count;
 			bytes += r.byte_count;
 		}
-		if (pfns != a.pfn_count || bytes != a.total_bytes || pfns + a.range_count !=
-		    a.total_words)
+		if (pfns != a.pfn_count || bytes != a.total_bytes ||
+		    pfns + a.range_count != a.total_words)
 			abort();
 	} else if (rc != VMBUS_E_AGAIN && (a.state != VMBUS_GPADL_FAILED || !a.why)) {
 		abort();

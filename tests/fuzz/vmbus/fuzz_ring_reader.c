@@ -10,7 +10,7 @@
 
 #include "vmbus/ring.h"
 
-#define MOVES 8
+#define MOVES	 8
 #define MAX_DATA (64u * 1024)
 
 static uint32_t rd32(const uint8_t *p)
@@ -85,12 +85,13 @@ static void run_writer(struct vmbus_ring_mem *mem, const uint32_t *moves, const 
 		uint32_t n = moves[i % MOVES] % (src_len + 1);
 		struct vmbus_iov iov = { src, n };
 		bool sig;
-		int rc = i % 5 == 4 ? vmbus_ring_write_gpa_direct(&w, i, 0, 8, 8000, pfns, 2, &iov, 1,
-								  &sig)
+		int rc = i % 5 == 4 ? vmbus_ring_write_gpa_direct(&w, i, 0, 8, 8000, pfns, 2, &iov,
+								  1, &sig)
 				    : vmbus_ring_write_inband(&w, i, 0, &iov, 1, &sig);
 
 		if (rc == VMBUS_E_AGAIN) {
-			rc = vmbus_ring_writer_request_space(&w, (uint32_t)vmbus_ring_packet_bytes(0, n));
+			rc = vmbus_ring_writer_request_space(
+				&w, (uint32_t)vmbus_ring_packet_bytes(0, n));
 			/* the peer frees (or fakes freeing) space */
 			atomic_store_explicit(&mem->ctrl->read_index, moves[i % MOVES],
 					      memory_order_relaxed);

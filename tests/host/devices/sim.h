@@ -15,8 +15,8 @@
 #include "vmbus_server/server.h"
 #include "vsc/vmbus_client.h"
 
-#define SIM_MSG_QUEUE	256
-#define SIM_LOG_LINES	256
+#define SIM_MSG_QUEUE 256
+#define SIM_LOG_LINES 256
 
 struct sim {
 	uv_loop_t loop;
@@ -28,8 +28,8 @@ struct sim {
 	int memfd;
 	uint8_t *ram;
 	uint64_t npages;
-	uint8_t *page_used;		/* allocator map, one byte per page */
-	int windows;			/* map_pages windows alive (non-contiguous ones) */
+	uint8_t *page_used; /* allocator map, one byte per page */
+	int windows;	    /* map_pages windows alive (non-contiguous ones) */
 	int windows_total;
 
 	/* host -> guest messages */
@@ -38,7 +38,7 @@ struct sim {
 	uint32_t msg_head, msg_count;
 	int msg_efd;
 	uv_poll_t msg_poll;
-	bool hold_messages;		/* test: the guest stops reading its messages */
+	bool hold_messages; /* test: the guest stops reading its messages */
 
 	/* signals */
 	int host_efd, guest_efd;
@@ -49,7 +49,7 @@ struct sim {
 	bool guest_events_any;
 	uv_timer_t deadline;
 	bool deadline_hit;
-	uint64_t wait_ms;		/* guest wait() deadline [10000] */
+	uint64_t wait_ms; /* guest wait() deadline [10000] */
 
 	/* counters */
 	uint64_t signals_to_host, signals_to_guest, messages_to_guest, messages_to_host;
@@ -74,7 +74,10 @@ int sim_make_image(char *path, const char *tag, uint32_t mib);
 /* Guest pages. */
 void *sim_alloc_pages(struct sim *s, uint32_t n, uint64_t *pfn);
 void sim_free_pages(struct sim *s, void *p, uint32_t n);
-static inline uint8_t *sim_gpa(struct sim *s, uint64_t pfn) { return s->ram + pfn * 4096; }
+static inline uint8_t *sim_gpa(struct sim *s, uint64_t pfn)
+{
+	return s->ram + pfn * 4096;
+}
 
 /* Run the loop until nothing is pending or ms pass. */
 void sim_run_for(struct sim *s, uint64_t ms);

@@ -22,31 +22,36 @@
 
 /* A drain call may hand the loop back after this many packets at the latest (the server's
  * default budget is 256; twice that leaves room for the victim's turn). */
-#define BOUND		(4 * 256)
-#define FLOOD		20000	/* packets the hostile guest writes in all */
-#define REFILL		4	/* per drain pass, while the server is between passes */
+#define BOUND  (4 * 256)
+#define FLOOD  20000 /* packets the hostile guest writes in all */
+#define REFILL 4     /* per drain pass, while the server is between passes */
 
 static const struct vmbus_guid guid_flood =
 	VMBUS_GUID(0x1f10d000, 0x0001, 0x4000, 0x80, 0, 0, 0, 0, 0, 0, 0x01);
 static const struct vmbus_guid guid_victim =
 	VMBUS_GUID(0x1f10d000, 0x0002, 0x4000, 0x80, 0, 0, 0, 0, 0, 0, 0x02);
 
-enum teardown { TD_NONE, TD_CLOSE, TD_RESCIND, TD_UNLOAD };
+enum teardown {
+	TD_NONE,
+	TD_CLOSE,
+	TD_RESCIND,
+	TD_UNLOAD
+};
 
 static struct drain_test {
 	struct sim sim;
 	struct vmbus_channel *flood, *victim;
-	struct vsc_channel gflood, gvictim;	/* the guest's ends */
+	struct vsc_channel gflood, gvictim; /* the guest's ends */
 	uv_timer_t timer;
 	uint64_t flood_seen, flood_written;
-	uint64_t timer_at, victim_at;		/* flood packets seen when they ran (0: not yet) */
+	uint64_t timer_at, victim_at; /* flood packets seen when they ran (0: not yet) */
 	uint64_t t0_ns, timer_ns;
-	bool armed;				/* the guest's ends are open: the flood may start */
+	bool armed; /* the guest's ends are open: the flood may start */
 	bool victim_sent;
 	int victim_count;
 	enum teardown teardown;
 	int closes, destroys;
-	bool request_space_in_packet;		/* test_request_space_inside_drain */
+	bool request_space_in_packet; /* test_request_space_inside_drain */
 	int space_ret;
 } T;
 
@@ -143,8 +148,11 @@ static enum vmbus_vsp_verdict victim_packet(struct vmbus_channel *ch, const stru
 }
 
 static const struct vmbus_vsp_ops flood_ops = {
-	.open = vsp_open, .packet = flood_packet, .drained = flood_drained,
-	.close = flood_close, .destroy = flood_destroy,
+	.open = vsp_open,
+	.packet = flood_packet,
+	.drained = flood_drained,
+	.close = flood_close,
+	.destroy = flood_destroy,
 };
 static const struct vmbus_vsp_ops victim_ops = { .open = vsp_open, .packet = victim_packet };
 
@@ -165,7 +173,8 @@ static void start(bool victim)
 	T.flood = vmbus_server_add_channel(T.sim.server, &d);
 	assert_non_null(T.flood);
 	if (victim) {
-		d = (struct vmbus_channel_desc){ .name = "victim", .if_type = guid_victim,
+		d = (struct vmbus_channel_desc){ .name = "victim",
+						 .if_type = guid_victim,
 						 .ops = &victim_ops };
 		T.victim = vmbus_server_add_channel(T.sim.server, &d);
 		assert_non_null(T.victim);
@@ -173,10 +182,12 @@ static void start(bool victim)
 	uv_timer_init(&T.sim.loop, &T.timer);
 	assert_int_equal(sim_guest_start(&T.sim, VMBUS_VERSION_WIN10_V5_3), VSC_OK);
 	assert_int_equal(vmbus_client_open(&T.sim.client, &T.gflood, relid_of(&guid_flood),
-					   16 * 4096, 0), VSC_OK);
+					   16 * 4096, 0),
+			 VSC_OK);
 	if (victim)
 		assert_int_equal(vmbus_client_open(&T.sim.client, &T.gvictim,
-						   relid_of(&guid_victim), 4 * 4096, 0), VSC_OK);
+						   relid_of(&guid_victim), 4 * 4096, 0),
+				 VSC_OK);
 	T.armed = true;
 }
 
@@ -200,7 +211,7 @@ static void run_flood(void)
 		if (T.flood_seen == FLOOD + 1 && (!T.victim || T.victim_at))
 			break;
 		if (T.teardown != TD_NONE && T.timer_at)
-			break;	/* the channel is gone: the caller checks nothing more is read */
+			break; /* the channel is gone: the caller checks nothing more is read */
 		uv_run(&T.sim.loop, UV_RUN_ONCE);
 	}
 }
@@ -211,10 +222,11 @@ static void test_flood_yields_to_the_loop(void **st)
 	struct vmbus_channel_stats cs;
 
 	start(true);
-	guest_send(&T.gflood, 0);	/* ring empty, mask clear: this one signals */
+	guest_send(&T.gflood, 0); /* ring empty, mask clear: this one signals */
 	run_flood();
 	print_message("flood of %d packets: timer ran after %llu (%.2f ms), the other channel "
-		      "after %llu\n", FLOOD + 1, (unsigned long long)T.timer_at,
+		      "after %llu\n",
+		      FLOOD + 1, (unsigned long long)T.timer_at,
 		      (double)(T.timer_ns - T.t0_ns) / 1e6, (unsigned long long)T.victim_at);
 	/* the other handles ran while the flood went on, after a bounded amount of it */
 	assert_true(T.timer_at > 0 && T.timer_at <= BOUND);
@@ -246,16 +258,17 @@ static void teardown_while_pending(enum teardown td)
 	run_flood();
 	assert_true(T.timer_at > 0);
 	if (T.timer_at > BOUND)
-		fail_msg("the flood held the loop for %llu packets", (unsigned long long)T.timer_at);
+		fail_msg("the flood held the loop for %llu packets",
+			 (unsigned long long)T.timer_at);
 	at = T.flood_seen;
 	sim_run_for(&T.sim, 20);
-	assert_int_equal(T.flood_seen, at);	/* not read after it closed */
+	assert_int_equal(T.flood_seen, at); /* not read after it closed */
 	assert_int_equal(T.closes, 1);
 	assert_int_not_equal(vmbus_channel_state(T.flood), VMBUS_CHANNEL_OPEN);
 	if (td == TD_RESCIND) {
 		assert_int_equal(vmbus_client_release_relid(&T.sim.client, T.gflood.relid), VSC_OK);
 		sim_run_for(&T.sim, 5);
-		assert_int_equal(T.destroys, 1);	/* freed */
+		assert_int_equal(T.destroys, 1); /* freed */
 	}
 	stop();
 }
@@ -291,7 +304,7 @@ static void test_destroy_while_pending(void **st)
 	while (T.flood_seen == 0 && uv_now(&T.sim.loop) < end)
 		uv_run(&T.sim.loop, UV_RUN_ONCE);
 	assert_true(T.flood_seen > 0);
-	assert_true(T.flood_seen < FLOOD + 1);	/* more to read: the continuation is pending */
+	assert_true(T.flood_seen < FLOOD + 1); /* more to read: the continuation is pending */
 	stop();
 	assert_int_equal(T.closes, 1);
 	assert_int_equal(T.destroys, 1);
@@ -306,7 +319,7 @@ static void test_request_space_on_corrupt_ring(void **st)
 	int r;
 
 	start(true);
-	atomic_store(&T.gflood.in.mem.ctrl->read_index, 4);	/* unaligned */
+	atomic_store(&T.gflood.in.mem.ctrl->read_index, 4); /* unaligned */
 	r = vmbus_channel_request_space(T.flood, 64);
 	assert_true(r == VMBUS_E_PROTO || r == VMBUS_E_BROKEN);
 	assert_int_equal(vmbus_channel_state(T.flood), VMBUS_CHANNEL_BROKEN);

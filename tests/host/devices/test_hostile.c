@@ -46,20 +46,26 @@ static struct env *start(uint32_t max_inflight)
 {
 	struct env *e = calloc(1, sizeof(*e));
 	struct storvsp_disk_config disk = { img, false };
-	struct vmbus_server_limits lim = { .max_gpadls = 16, .max_gpadl_pages = 128,
-					   .max_total_pages = 512, .max_ring_bytes = 256 * 1024 };
+	struct vmbus_server_limits lim = { .max_gpadls = 16,
+					   .max_gpadl_pages = 128,
+					   .max_total_pages = 512,
+					   .max_ring_bytes = 256 * 1024 };
 	char err[256];
 
 	assert_int_equal(sim_init(&e->sim, 32, &lim), 0);
 	if (max_inflight) {
-		struct storvsp_config sc = { .disks = &disk, .ndisks = 1,
-					     .max_inflight = max_inflight, .no_inline_io = true };
+		struct storvsp_config sc = { .disks = &disk,
+					     .ndisks = 1,
+					     .max_inflight = max_inflight,
+					     .no_inline_io = true };
 		e->dev.storage = storvsp_create(e->sim.server, &sc, err, sizeof(err));
 		struct ic_vsp_config ic = { .service = IC_SERVICE_HEARTBEAT, .period_ms = 10 };
-		e->dev.ic[IC_SERVICE_HEARTBEAT] = ic_vsp_create(e->sim.server, &ic, err, sizeof(err));
+		e->dev.ic[IC_SERVICE_HEARTBEAT] =
+			ic_vsp_create(e->sim.server, &ic, err, sizeof(err));
 	} else {
-		struct vsp_devices_config dc = { .disks = &disk, .ndisks = 1, .heartbeat = true,
-						 .heartbeat_ms = 10 };
+		struct vsp_devices_config dc = {
+			.disks = &disk, .ndisks = 1, .heartbeat = true, .heartbeat_ms = 10
+		};
 		assert_int_equal(vsp_devices_add(e->sim.server, &dc, &e->dev, err, sizeof(err)), 0);
 	}
 	assert_int_equal(sim_guest_start(&e->sim, VMBUS_VERSION_WIN10_V5_3), VSC_OK);
@@ -86,7 +92,8 @@ static void heartbeat_still_works(struct env *e)
 	struct ic_vsp_status s;
 
 	assert_int_equal(ic_client_open(&hb, IC_CLIENT_HEARTBEAT, &e->sim.client,
-					relid_of(e, &vmbus_guid_heartbeat)), VSC_OK);
+					relid_of(e, &vmbus_guid_heartbeat)),
+			 VSC_OK);
 	for (int i = 0; i < 500; i++) {
 		assert_true(ic_client_poll(&hb) >= 0);
 		ic_vsp_get_status(e->dev.ic[IC_SERVICE_HEARTBEAT], &s);
@@ -117,7 +124,7 @@ static void test_malformed_messages(void **st)
 		memset(&m, 0xEE, sizeof(m));
 		m.h.type = t;
 		if (t == VMBUS_CHMSG_UNLOAD || t == VMBUS_CHMSG_INITIATE_CONTACT)
-			continue;	/* valid resets; tested elsewhere */
+			continue; /* valid resets; tested elsewhere */
 		assert_int_equal(vmbus_client_post(&e->sim.client, 1, &m, 240), 0);
 		assert_int_equal(vmbus_client_post(&e->sim.client, 1, &m, 9), 0);
 	}
@@ -168,18 +175,21 @@ static void test_gpadl_abuse(void **st)
 		for (int i = 0; i < 129; i++)
 			pfns[i] = pfn + (uint64_t)i;
 		for (uint32_t i = 0; i < vmbus_gpadl_msg_count(129); i++) {
-			assert_int_equal(vmbus_gpadl_build_msg(relid, 0x6000, 1, 128 * 4096, pfns, 129,
-							       i, &m, &len), 0);
+			assert_int_equal(vmbus_gpadl_build_msg(relid, 0x6000, 1, 128 * 4096, pfns,
+							       129, i, &m, &len),
+					 0);
 			assert_int_equal(vmbus_client_post(&e->sim.client, 1, &m, len), 0);
 		}
-		assert_int_equal(vmbus_client_wait_message(&e->sim.client, VMBUS_CHMSG_GPADL_CREATED,
-							   relid, &r), VSC_OK);
+		assert_int_equal(vmbus_client_wait_message(&e->sim.client,
+							   VMBUS_CHMSG_GPADL_CREATED, relid, &r),
+				 VSC_OK);
 		assert_int_equal(r.gpadl_created.gpadl, 0x6000);
 		assert_int_not_equal(r.gpadl_created.status, 0);
 	}
 	/* pages outside guest RAM */
 	assert_int_equal(vmbus_client_create_gpadl(&e->sim.client, relid, e->sim.npages - 1, 4,
-						   &handle), VSC_E_REFUSED);
+						   &handle),
+			 VSC_E_REFUSED);
 	assert_int_equal(vmbus_client_create_gpadl(&e->sim.client, relid, 1ull << 39, 1, &handle),
 			 VSC_E_REFUSED);
 	/* up to the GPADL count limit, then refused; the VM page limit too */
@@ -205,7 +215,7 @@ static void test_gpadl_abuse(void **st)
 		m.gpadl_header.child_relid = relid;
 		m.gpadl_header.gpadl = 0x5000;
 		m.gpadl_header.range_count = 1;
-		m.gpadl_header.range_buflen = 8 + 8 * 100;	/* 100 pages announced */
+		m.gpadl_header.range_buflen = 8 + 8 * 100; /* 100 pages announced */
 		m.gpadl_header.range_words[0] = (uint64_t)(100 * 4096) << 0;
 		assert_int_equal(vmbus_client_post(&e->sim.client, 1, &m, 20 + 8 + 8), 0);
 	}
@@ -230,16 +240,17 @@ static void test_scattered_ring_and_teardown_while_open(void **st)
 
 	assert_non_null(p);
 	for (int i = 0; i < 8; i++)
-		pfns[i] = pfn + 2 * (uint64_t)i;	/* every other page */
+		pfns[i] = pfn + 2 * (uint64_t)i; /* every other page */
 	vmbus_ring_control_init((void *)p);
 	vmbus_ring_control_init((void *)(p + 8 * 4096));
 	for (uint32_t i = 0; i < vmbus_gpadl_msg_count(8); i++) {
-		assert_int_equal(vmbus_gpadl_build_msg(relid, 0x9000, 0, 8 * 4096, pfns, 8, i, &m,
-						       &len), 0);
+		assert_int_equal(
+			vmbus_gpadl_build_msg(relid, 0x9000, 0, 8 * 4096, pfns, 8, i, &m, &len), 0);
 		assert_int_equal(vmbus_client_post(&e->sim.client, 1, &m, len), 0);
 	}
 	assert_int_equal(vmbus_client_wait_message(&e->sim.client, VMBUS_CHMSG_GPADL_CREATED, relid,
-						   &r), VSC_OK);
+						   &r),
+			 VSC_OK);
 	assert_int_equal(r.gpadl_created.status, 0);
 	memset(&m, 0, sizeof(m));
 	m.open.h.type = VMBUS_CHMSG_OPENCHANNEL;
@@ -249,14 +260,16 @@ static void test_scattered_ring_and_teardown_while_open(void **st)
 	m.open.downstream_page_offset = 4;
 	assert_int_equal(vmbus_client_post(&e->sim.client, 1, &m, 148), 0);
 	assert_int_equal(vmbus_client_wait_message(&e->sim.client, VMBUS_CHMSG_OPENCHANNEL_RESULT,
-						   relid, &r), VSC_OK);
+						   relid, &r),
+			 VSC_OK);
 	assert_int_equal(r.open_result.status, 0);
-	assert_int_equal(e->sim.windows, 1);		/* a contiguous window was built */
+	assert_int_equal(e->sim.windows, 1); /* a contiguous window was built */
 	/* the guest tears the ring GPADL down under the open channel */
 	assert_int_equal(vmbus_client_teardown_gpadl(&e->sim.client, relid, 0x9000), VSC_OK);
-	assert_int_equal(vmbus_channel_state(storvsp_channel(e->dev.storage)), VMBUS_CHANNEL_BROKEN);
+	assert_int_equal(vmbus_channel_state(storvsp_channel(e->dev.storage)),
+			 VMBUS_CHANNEL_BROKEN);
 	assert_true(sim_log_has(&e->sim, "ring GPADL torn down while the channel is open"));
-	assert_int_equal(e->sim.windows, 0);		/* unmapped with the rings */
+	assert_int_equal(e->sim.windows, 0); /* unmapped with the rings */
 	/* a broken channel refuses to reopen until closed; then works again */
 	{
 		struct storvsc sv;
@@ -286,7 +299,8 @@ static void test_corrupt_rings(void **st)
 	atomic_store(&sv.ch.out.mem.ctrl->write_index, 0xFFFFFFF0u);
 	e->sim.env.ops->signal_event(e->sim.env.ctx, sv.ch.connection_id);
 	sim_run_for(&e->sim, 5);
-	assert_int_equal(vmbus_channel_state(storvsp_channel(e->dev.storage)), VMBUS_CHANNEL_BROKEN);
+	assert_int_equal(vmbus_channel_state(storvsp_channel(e->dev.storage)),
+			 VMBUS_CHANNEL_BROKEN);
 	assert_true(sim_log_has(&e->sim, "broken"));
 	assert_int_equal(storvsc_close(&sv), VSC_OK);
 
@@ -300,7 +314,8 @@ static void test_corrupt_rings(void **st)
 	}
 	e->sim.env.ops->signal_event(e->sim.env.ctx, sv.ch.connection_id);
 	sim_run_for(&e->sim, 5);
-	assert_int_equal(vmbus_channel_state(storvsp_channel(e->dev.storage)), VMBUS_CHANNEL_BROKEN);
+	assert_int_equal(vmbus_channel_state(storvsp_channel(e->dev.storage)),
+			 VMBUS_CHANNEL_BROKEN);
 	assert_int_equal(storvsc_close(&sv), VSC_OK);
 
 	/* a vstor packet too short for the protocol */
@@ -311,7 +326,8 @@ static void test_corrupt_rings(void **st)
 		assert_int_equal(vsc_channel_send(&sv.ch, 6, 1, 5, &iov, 1), 0);
 	}
 	sim_run_for(&e->sim, 5);
-	assert_int_equal(vmbus_channel_state(storvsp_channel(e->dev.storage)), VMBUS_CHANNEL_BROKEN);
+	assert_int_equal(vmbus_channel_state(storvsp_channel(e->dev.storage)),
+			 VMBUS_CHANNEL_BROKEN);
 	assert_int_equal(storvsc_close(&sv), VSC_OK);
 	/* signals for unknown connection ids are refused at the hypercall */
 	assert_int_equal(vmbus_server_signal(e->sim.server, 0x999999), 18);
@@ -355,7 +371,7 @@ static void test_bad_srbs(void **st)
 	/* data_transfer_length larger than the buffer described */
 	memset(&r, 0, sizeof(r));
 	r.cdb[0] = 0x28;
-	r.cdb[8] = 16;		/* 8 KiB */
+	r.cdb[8] = 16; /* 8 KiB */
 	r.cdb_len = 10;
 	r.data_in = VSTOR_DATA_READ;
 	r.len = 4096;
@@ -393,7 +409,8 @@ static uint64_t send_reads_until_full(struct env *e, struct storvsc *sv, uint64_
 		vp.srb.cdb_length = 10;
 		vp.srb.data_in = VSTOR_DATA_READ;
 		vp.srb.data_transfer_length = 512;
-		int r = vsc_channel_send_gpa(&sv->ch, 1000 + sent, 0, 512, &pfn, 1, &vp, sizeof(vp));
+		int r = vsc_channel_send_gpa(&sv->ch, 1000 + sent, 0, 512, &pfn, 1, &vp,
+					     sizeof(vp));
 		if (r == VMBUS_OK) {
 			sent++;
 			stuck_rounds = 0;
@@ -427,7 +444,7 @@ static void test_guest_never_reads(void **st)
 	assert_int_equal(storvsc_init(&sv, &e->sim.client, relid_of(e, &vmbus_guid_scsi)), VSC_OK);
 	sent = send_reads_until_full(e, &sv, pfn, 8, &stuck_rounds);
 	storvsp_get_stats(e->dev.storage, &ss);
-	assert_int_equal(stuck_rounds, 20);	/* the host stopped taking requests */
+	assert_int_equal(stuck_rounds, 20); /* the host stopped taking requests */
 	assert_true(ss.stalls > 0);
 	assert_true(ss.inflight <= 8);
 	print_message("guest queued %llu requests unread; host holds %u\n",
@@ -465,11 +482,12 @@ static void test_ring_corrupted_with_completions_waiting(void **st)
 	assert_true(send_reads_until_full(e, &sv, pfn, 8, &stuck_rounds) > 8);
 	assert_int_equal(stuck_rounds, 20);
 	storvsp_get_stats(e->dev.storage, &ss);
-	assert_int_equal(ss.inflight, 8);	/* all held, their completions waiting for space */
-	atomic_store(&sv.ch.in.mem.ctrl->read_index, 4);	/* unaligned */
+	assert_int_equal(ss.inflight, 8); /* all held, their completions waiting for space */
+	atomic_store(&sv.ch.in.mem.ctrl->read_index, 4); /* unaligned */
 	e->sim.env.ops->signal_event(e->sim.env.ctx, sv.ch.connection_id);
 	sim_run_for(&e->sim, 5);
-	assert_int_equal(vmbus_channel_state(storvsp_channel(e->dev.storage)), VMBUS_CHANNEL_BROKEN);
+	assert_int_equal(vmbus_channel_state(storvsp_channel(e->dev.storage)),
+			 VMBUS_CHANNEL_BROKEN);
 	storvsp_get_stats(e->dev.storage, &ss);
 	assert_int_equal(ss.inflight, 0);
 	assert_int_equal(storvsc_close(&sv), VSC_OK);
@@ -491,7 +509,7 @@ static void test_open_close_loop_log(void **st)
 		assert_int_equal(storvsc_init(&sv, &e->sim.client, relid), VSC_OK);
 		assert_int_equal(storvsc_close(&sv), VSC_OK);
 	}
-	if (uv_now(&e->sim.loop) - t0 < 1000)	/* within one rate-limit window */
+	if (uv_now(&e->sim.loop) - t0 < 1000) /* within one rate-limit window */
 		assert_true(e->sim.nlog - before <= 60);
 	heartbeat_still_works(e);
 	stop(e);

@@ -39,9 +39,14 @@ static void on_answer(void *ctx, struct ic_vsp *ic, uint16_t type, uint32_t stat
 static struct env *start(bool kvp)
 {
 	struct env *e = calloc(1, sizeof(*e));
-	struct vsp_devices_config dc = { .shutdown = true, .heartbeat = true, .timesync = true,
-					 .kvp = kvp, .heartbeat_ms = 20, .timesync_ms = 30,
-					 .on_ic_answer = on_answer, .ctx = e };
+	struct vsp_devices_config dc = { .shutdown = true,
+					 .heartbeat = true,
+					 .timesync = true,
+					 .kvp = kvp,
+					 .heartbeat_ms = 20,
+					 .timesync_ms = 30,
+					 .on_ic_answer = on_answer,
+					 .ctx = e };
 	char err[256];
 
 	assert_int_equal(sim_init(&e->sim, 16, NULL), 0);
@@ -58,7 +63,8 @@ static uint32_t relid_of(struct env *e, const struct vmbus_guid *g)
 }
 
 /* Run the guest: answer whatever arrives until done() or a deadline. */
-static void pump(struct env *e, struct ic_client *ics, int n, bool (*done)(struct env *, struct ic_client *))
+static void pump(struct env *e, struct ic_client *ics, int n,
+		 bool (*done)(struct env *, struct ic_client *))
 {
 	for (int round = 0; round < 2000 && !done(e, ics); round++) {
 		for (int i = 0; i < n; i++)
@@ -94,16 +100,20 @@ static void test_ic_exchanges(void **st)
 	struct timespec now;
 
 	assert_int_equal(sim_guest_start(&e->sim, VMBUS_VERSION_WIN10_V5_3), VSC_OK);
-	assert_int_equal(e->sim.client.noffers, 3);	/* no KVP unless configured */
+	assert_int_equal(e->sim.client.noffers, 3); /* no KVP unless configured */
 	assert_null(vmbus_client_find_offer(&e->sim.client, &vmbus_guid_kvp, 0));
 	assert_int_equal(ic_client_open(&ics[0], IC_CLIENT_SHUTDOWN, &e->sim.client,
-					relid_of(e, &vmbus_guid_shutdown)), VSC_OK);
+					relid_of(e, &vmbus_guid_shutdown)),
+			 VSC_OK);
 	assert_int_equal(ic_client_open(&ics[1], IC_CLIENT_HEARTBEAT, &e->sim.client,
-					relid_of(e, &vmbus_guid_heartbeat)), VSC_OK);
+					relid_of(e, &vmbus_guid_heartbeat)),
+			 VSC_OK);
 	assert_int_equal(ic_client_open(&ics[2], IC_CLIENT_TIMESYNC, &e->sim.client,
-					relid_of(e, &vmbus_guid_timesync)), VSC_OK);
+					relid_of(e, &vmbus_guid_timesync)),
+			 VSC_OK);
 	/* shutdown is refused before negotiation completes */
-	assert_int_equal(ic_vsp_request_shutdown(e->dev.ic[IC_SERVICE_SHUTDOWN], false, false, NULL),
+	assert_int_equal(ic_vsp_request_shutdown(e->dev.ic[IC_SERVICE_SHUTDOWN], false, false,
+						 NULL),
 			 -EAGAIN);
 	pump(e, ics, 3, negotiated_and_beating);
 
@@ -119,7 +129,7 @@ static void test_ic_exchanges(void **st)
 	/* heartbeat: the host saw seq+1 back and knows when */
 	ic_vsp_get_status(e->dev.ic[IC_SERVICE_HEARTBEAT], &s);
 	assert_true(s.heartbeat_seq >= 4);
-	assert_true(s.heartbeat_seq <= ics[1].heartbeat_seq);	/* the newest may be in flight */
+	assert_true(s.heartbeat_seq <= ics[1].heartbeat_seq); /* the newest may be in flight */
 	assert_true(s.last_heard_ms > 0);
 	assert_int_equal(s.bad_answers, 0);
 
@@ -132,8 +142,8 @@ static void test_ic_exchanges(void **st)
 	assert_int_equal(ics[2].syncs, 1);
 
 	/* shutdown: the hook hvctl stop uses */
-	assert_int_equal(ic_vsp_request_shutdown(e->dev.ic[IC_SERVICE_SHUTDOWN], false, false,
-						 "test"), 0);
+	assert_int_equal(
+		ic_vsp_request_shutdown(e->dev.ic[IC_SERVICE_SHUTDOWN], false, false, "test"), 0);
 	pump(e, ics, 3, shutdown_acked);
 	assert_int_equal(ics[0].shutdown_flags, 0);
 	assert_int_equal(e->shutdown_status, IC_STATUS_OK);
@@ -162,11 +172,12 @@ static void test_kvp_never_waited_on(void **st)
 	assert_int_equal(e->sim.client.noffers, 4);
 	/* Linux without hv_kvp_daemon opens the channel and never answers */
 	assert_int_equal(vmbus_client_open(&e->sim.client, &ch, relid_of(e, &vmbus_guid_kvp),
-					   IC_RING_BYTES, 0), VSC_OK);
+					   IC_RING_BYTES, 0),
+			 VSC_OK);
 	sim_run_for(&e->sim, 50);
 	ic_vsp_get_status(e->dev.ic[IC_SERVICE_KVP], &s);
 	assert_true(s.open);
-	assert_true(s.outstanding);	/* the negotiate, unanswered */
+	assert_true(s.outstanding); /* the negotiate, unanswered */
 	assert_false(s.negotiated);
 	/* nothing else is blocked: the other services still work, the guest can close */
 	assert_int_equal(vmbus_client_close(&e->sim.client, &ch), VSC_OK);
@@ -184,10 +195,11 @@ static void test_silent_guest(void **st)
 
 	assert_int_equal(sim_guest_start(&e->sim, VMBUS_VERSION_WIN10_V5_3), VSC_OK);
 	assert_int_equal(vmbus_client_open(&e->sim.client, &ch, relid_of(e, &vmbus_guid_heartbeat),
-					   IC_RING_BYTES, 0), VSC_OK);
-	sim_run_for(&e->sim, 200);	/* ten heartbeat periods */
+					   IC_RING_BYTES, 0),
+			 VSC_OK);
+	sim_run_for(&e->sim, 200); /* ten heartbeat periods */
 	ic_vsp_get_status(e->dev.ic[IC_SERVICE_HEARTBEAT], &s);
-	assert_int_equal(s.requests, 1);	/* just the negotiate */
+	assert_int_equal(s.requests, 1); /* just the negotiate */
 	assert_int_equal(s.last_heard_ms, 0);
 	assert_int_equal(vmbus_client_close(&e->sim.client, &ch), VSC_OK);
 	assert_int_equal(sim_fini(&e->sim), 0);

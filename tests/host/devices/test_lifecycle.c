@@ -44,8 +44,9 @@ static struct env *start(void)
 {
 	struct env *e = calloc(1, sizeof(*e));
 	struct storvsp_disk_config disk = { img, false };
-	struct storvsp_config sc = { .disks = &disk, .ndisks = 1, .no_inline_io = true,
-				     .io_threads = 2 };
+	struct storvsp_config sc = {
+		.disks = &disk, .ndisks = 1, .no_inline_io = true, .io_threads = 2
+	};
 	char err[256];
 	uint64_t pfn;
 
@@ -92,12 +93,13 @@ static void test_rescind_mid_io(void **st)
 
 	assert_int_equal(storvsc_init(&e->sv, &e->sim.client, relid), VSC_OK);
 	submit_burst(e, 48);
-	sim_run_for(&e->sim, 1);		/* the host picks them up */
-	storvsp_remove(e->sp);			/* device removal with I/O in flight */
+	sim_run_for(&e->sim, 1); /* the host picks them up */
+	storvsp_remove(e->sp);	 /* device removal with I/O in flight */
 	/* vmbus_onoffer_rescind(): the guest sees the rescind, then removes the device: close
 	 * (CLOSECHANNEL + GPADL_TEARDOWN, still answered), then RELID_RELEASED. */
 	assert_int_equal(vmbus_client_wait_message(&e->sim.client, VMBUS_CHMSG_RESCIND_OFFER, relid,
-						   &m), VSC_OK);
+						   &m),
+			 VSC_OK);
 	assert_null(vmbus_client_find_offer(&e->sim.client, &vmbus_guid_scsi, 0));
 	assert_int_equal(storvsc_close(&e->sv), VSC_OK);
 	assert_int_equal(vmbus_client_release_relid(&e->sim.client, relid), VSC_OK);
@@ -108,7 +110,7 @@ static void test_rescind_mid_io(void **st)
 		assert_int_equal(ss.channels, 0);
 		assert_int_equal(ss.gpadls, 0);
 	}
-	sim_run_for(&e->sim, 20);		/* threads finish; completions are dropped */
+	sim_run_for(&e->sim, 20); /* threads finish; completions are dropped */
 	/* the relid is free again: a new disk gets it */
 	{
 		struct storvsp_disk_config disk = { img, true };
@@ -140,9 +142,9 @@ static void test_unload_mid_io(void **st)
 	assert_true(sim_log_has(&e->sim, "all channels reset"));
 	sim_run_for(&e->sim, 50);
 	storvsp_get_stats(e->sp, &ss);
-	assert_int_equal(ss.inflight, 0);	/* every request finished and was dropped */
+	assert_int_equal(ss.inflight, 0); /* every request finished and was dropped */
 	/* the new kernel starts over: everything works again */
-	e->sim.client.next_gpadl = VSC_FIRST_GPADL;	/* a fresh guest reuses handles */
+	e->sim.client.next_gpadl = VSC_FIRST_GPADL; /* a fresh guest reuses handles */
 	assert_int_equal(sim_guest_start(&e->sim, VMBUS_VERSION_WIN10_V5_3), VSC_OK);
 	assert_int_equal(storvsc_init(&e->sv, &e->sim.client, scsi_relid(e)), VSC_OK);
 	assert_int_equal(storvsc_rw(&e->sv, 0, false, 0, 8, 512, e->pfns, 1, &r), VSC_OK);
@@ -173,7 +175,7 @@ static void test_close_reopen_many(void **st)
 	for (int i = 0; i < 50; i++) {
 		assert_int_equal(storvsc_init(&e->sv, &e->sim.client, scsi_relid(e)), VSC_OK);
 		submit_burst(e, 8);
-		assert_int_equal(storvsc_close(&e->sv), VSC_OK);	/* closes mid-I/O */
+		assert_int_equal(storvsc_close(&e->sv), VSC_OK); /* closes mid-I/O */
 	}
 	assert_int_equal(storvsc_init(&e->sv, &e->sim.client, scsi_relid(e)), VSC_OK);
 	assert_int_equal(storvsc_rw(&e->sv, 0, true, 64, 8, 512, e->pfns, 1, &r), VSC_OK);

@@ -19,8 +19,8 @@
 #include "vsp/devices.h"
 #include "vsp/vstor_wire.h"
 
-#define CONN1	1u
-#define CONN4	4u
+#define CONN1 1u
+#define CONN4 4u
 
 static char img[64];
 static struct sim S;
@@ -29,14 +29,18 @@ static struct vsp_devices dev;
 static int setup(void **st)
 {
 	struct storvsp_disk_config disk = { img, false };
-	struct vsp_devices_config dc = { .disks = &disk, .ndisks = 1, .shutdown = true,
-					 .heartbeat = true, .timesync = true, .instance_seed = 1 };
+	struct vsp_devices_config dc = { .disks = &disk,
+					 .ndisks = 1,
+					 .shutdown = true,
+					 .heartbeat = true,
+					 .timesync = true,
+					 .instance_seed = 1 };
 	char err[256];
 
 	(void)st;
 	assert_int_equal(sim_make_image(img, "conf", 4), 0);
 	assert_int_equal(sim_init(&S, 32, NULL), 0);
-	S.hold_messages = true;		/* this test reads the message queue itself */
+	S.hold_messages = true; /* this test reads the message queue itself */
 	assert_int_equal(vsp_devices_add(S.server, &dc, &dev, err, sizeof(err)), 0);
 	return 0;
 }
@@ -95,12 +99,12 @@ static void contact(uint32_t version, bool expect_ok)
 	memset(&m, 0, sizeof(m));
 	m.h.type = VMBUS_CHMSG_INITIATE_CONTACT;
 	m.version = version;
-	m.target_vcpu = 0;	/* hv_cpu_number_to_vp_number(VMBUS_CONNECT_CPU) */
+	m.target_vcpu = 0; /* hv_cpu_number_to_vp_number(VMBUS_CONNECT_CPU) */
 	if (version >= VMBUS_VERSION_WIN10_V5) {
 		m.msg_sint = 2;
 		m.msg_vtl = 0;
 	} else {
-		uint64_t int_page = 0x1234000;		/* virt_to_phys(int_page) */
+		uint64_t int_page = 0x1234000; /* virt_to_phys(int_page) */
 		memcpy(&m.msg_sint, &int_page, 8);
 	}
 	m.monitor_page1 = 0x2000000;
@@ -110,9 +114,9 @@ static void contact(uint32_t version, bool expect_ok)
 	len = pop(r);
 	assert_true(len >= 16);
 	assert_int_equal(u32at(r, 0), VMBUS_CHMSG_VERSION_RESPONSE);
-	assert_int_equal(r[8], expect_ok ? 1 : 0);	/* version_supported */
+	assert_int_equal(r[8], expect_ok ? 1 : 0); /* version_supported */
 	if (expect_ok && version >= VMBUS_VERSION_WIN10_V5)
-		assert_int_equal(u32at(r, 12), 1);	/* msg_conn_id Linux uses from now on */
+		assert_int_equal(u32at(r, 12), 1); /* msg_conn_id Linux uses from now on */
 	expect_no_message();
 }
 
@@ -127,10 +131,10 @@ static uint32_t request_offers(uint32_t *scsi_relid, uint32_t *scsi_connid)
 	assert_int_equal(post(CONN1, &m, 8), 0);
 	while ((len = pop(r)) != 0 && u32at(r, 0) == VMBUS_CHMSG_OFFERCHANNEL) {
 		struct vmbus_chmsg_offer o;
-		assert_int_equal(len, 196);			/* sizeof(vmbus_channel_offer_channel) */
+		assert_int_equal(len, 196); /* sizeof(vmbus_channel_offer_channel) */
 		memcpy(&o, r, sizeof(o));
-		assert_true(o.child_relid >= 1 && o.child_relid < 2048);	/* MAX_CHANNEL_RELIDS */
-		assert_int_equal(o.flags & 1, 0);		/* monitor_allocated = 0 */
+		assert_true(o.child_relid >= 1 && o.child_relid < 2048); /* MAX_CHANNEL_RELIDS */
+		assert_int_equal(o.flags & 1, 0);			 /* monitor_allocated = 0 */
 		assert_int_equal(o.is_dedicated_interrupt, 1);
 		assert_true(o.connection_id != 0 && o.connection_id < (1u << 24));
 		assert_true(o.connection_id != CONN1 && o.connection_id != CONN4);
@@ -161,8 +165,9 @@ static uint32_t establish_gpadl(uint32_t relid, uint32_t handle, uint64_t first_
 	for (uint32_t i = 0; i < npages; i++)
 		pfns[i] = first_pfn + i;
 	for (uint32_t i = 0; i < nmsg; i++) {
-		assert_int_equal(vmbus_gpadl_build_msg(relid, handle, 0, npages * 4096, pfns, npages,
-						       i, &m, &len), 0);
+		assert_int_equal(vmbus_gpadl_build_msg(relid, handle, 0, npages * 4096, pfns,
+						       npages, i, &m, &len),
+				 0);
 		if (i == 0) {
 			/* header: 20 + 8 (range) + 8 * min(26, npages) bytes */
 			assert_int_equal(len, 28 + 8 * (npages < 26 ? npages : 26));
@@ -176,12 +181,12 @@ static uint32_t establish_gpadl(uint32_t relid, uint32_t handle, uint64_t first_
 	len = pop(r);
 	assert_int_equal(len, 20);
 	assert_int_equal(u32at(r, 0), VMBUS_CHMSG_GPADL_CREATED);
-	assert_int_equal(u32at(r, 8), relid);		/* matched on (child_relid, gpadl) */
+	assert_int_equal(u32at(r, 8), relid); /* matched on (child_relid, gpadl) */
 	assert_int_equal(u32at(r, 12), handle);
 	if (expect_status == 0)
 		assert_int_equal(u32at(r, 16), 0);
 	else
-		assert_int_not_equal(u32at(r, 16), 0);	/* creation_status: -EDQUOT in Linux */
+		assert_int_not_equal(u32at(r, 16), 0); /* creation_status: -EDQUOT in Linux */
 	expect_no_message();
 	return u32at(r, 16);
 }
@@ -213,7 +218,8 @@ static uint32_t open_channel(uint32_t relid, uint32_t gpadl, uint32_t send_pages
 static void teardown_gpadl(uint32_t relid, uint32_t gpadl)
 {
 	struct vmbus_chmsg_gpadl_teardown m = { .h.type = VMBUS_CHMSG_GPADL_TEARDOWN,
-						.child_relid = relid, .gpadl = gpadl };
+						.child_relid = relid,
+						.gpadl = gpadl };
 	uint8_t r[240];
 
 	assert_int_equal(post(CONN1, &m, 16), 0);
@@ -242,7 +248,7 @@ static void test_versions(void **st)
 	static const uint32_t v[] = { VMBUS_VERSION_WIN10_V5_3, VMBUS_VERSION_WIN10_V5_2,
 				      VMBUS_VERSION_WIN10_V5_1, VMBUS_VERSION_WIN10_V5,
 				      VMBUS_VERSION_WIN10_V4_1, VMBUS_VERSION_WIN10,
-				      VMBUS_VERSION_WIN8_1, VMBUS_VERSION_WIN8 };
+				      VMBUS_VERSION_WIN8_1,	VMBUS_VERSION_WIN8 };
 	uint32_t relid = 0, connid = 0;
 
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
@@ -282,7 +288,7 @@ static void test_storvsc_path(void **st)
 	struct vmbus_ring_writer out;
 	struct vmbus_ring_reader in;
 	struct vmbus_ring_mem om, im;
-	const uint32_t pages = 2 * VSTOR_RING_BYTES / 4096;	/* 64: send 32 + recv 32 */
+	const uint32_t pages = 2 * VSTOR_RING_BYTES / 4096; /* 64: send 32 + recv 32 */
 
 	contact(VMBUS_VERSION_WIN10_V5_3, true);
 	request_offers(&relid, &connid);
@@ -306,7 +312,11 @@ static void test_storvsc_path(void **st)
 	 * vmscsi_size_delta bytes (48 before the version is agreed), in-band with
 	 * COMPLETION_REQUESTED, request id VMBUS_RQST_INIT; the answer must be a whole 64-byte
 	 * packet with operation COMPLETE_IO and status 0. */
-	static const struct { uint32_t op; uint16_t version; uint32_t len; } ops[] = {
+	static const struct {
+		uint32_t op;
+		uint16_t version;
+		uint32_t len;
+	} ops[] = {
 		{ VSTOR_OP_BEGIN_INITIALIZATION, 0, 48 },
 		{ VSTOR_OP_QUERY_PROTOCOL_VERSION, VSTOR_PROTO_WIN10, 48 },
 		{ VSTOR_OP_QUERY_PROPERTIES, 0, 64 },
@@ -326,11 +336,13 @@ static void test_storvsc_path(void **st)
 		vp.version.major_minor = ops[i].version;
 		assert_int_equal(vmbus_ring_write_inband(&out, ~0ull - 1,
 							 VMBUS_PKT_FLAG_COMPLETION_REQUESTED, &iov,
-							 1, &sig), 0);
+							 1, &sig),
+				 0);
 		if (sig)
-			S.env.ops->signal_event(S.env.ctx, connid);	/* vmbus_setevent() */
+			S.env.ops->signal_event(S.env.ctx, connid); /* vmbus_setevent() */
 		for (int t = 0; t < 100 && (r = vmbus_ring_read(&in, &p, buf, sizeof(buf), &sig)) ==
-						     VMBUS_E_AGAIN; t++)
+						   VMBUS_E_AGAIN;
+		     t++)
 			sim_run_for(&S, 2);
 		assert_int_equal(r, 0);
 		assert_int_equal(p.desc.type, VMBUS_PKT_COMPLETION);
@@ -340,7 +352,7 @@ static void test_storvsc_path(void **st)
 		assert_int_equal(rp.operation, VSTOR_OP_COMPLETE_IO);
 		assert_int_equal(rp.status, 0);
 		if (ops[i].op == VSTOR_OP_QUERY_PROPERTIES) {
-			assert_int_equal(rp.props.max_channel_cnt, 0);	/* no sub-channels */
+			assert_int_equal(rp.props.max_channel_cnt, 0); /* no sub-channels */
 			assert_int_equal(rp.props.flags & 1, 0);
 			assert_int_not_equal(rp.props.max_transfer_bytes, 0);
 		}
@@ -356,12 +368,13 @@ static void test_storvsc_path(void **st)
 
 		memset(&vp, 0, sizeof(vp));
 		vp.operation = VSTOR_OP_QUERY_PROTOCOL_VERSION;
-		vp.version.major_minor = 0x0402;	/* WIN7 */
+		vp.version.major_minor = 0x0402; /* WIN7 */
 		vmbus_ring_write_inband(&out, 77, 1, &iov, 1, &sig);
 		if (sig)
 			S.env.ops->signal_event(S.env.ctx, connid);
 		for (int t = 0; t < 100 && (r = vmbus_ring_read(&in, &p, buf, sizeof(buf), &sig)) ==
-						     VMBUS_E_AGAIN; t++)
+						   VMBUS_E_AGAIN;
+		     t++)
 			sim_run_for(&S, 2);
 		assert_int_equal(r, 0);
 		vmbus_pkt_copy(&p, p.data_off, &rp, sizeof(rp));
@@ -373,7 +386,8 @@ static void test_storvsc_path(void **st)
 	 * (>= 16) with status 0, waited on. */
 	{
 		struct vmbus_chmsg_modify_channel m = { .h.type = VMBUS_CHMSG_MODIFYCHANNEL,
-							.child_relid = relid, .target_vp = 1 };
+							.child_relid = relid,
+							.target_vp = 1 };
 		uint8_t r[240];
 		assert_int_equal(post(CONN1, &m, 16), 0);
 		assert_true(pop(r) >= 16);
@@ -384,7 +398,8 @@ static void test_storvsc_path(void **st)
 	/* vmbus_close_internal(): CLOSECHANNEL (12 bytes) has no answer; then the ring GPADL
 	 * teardown is answered. */
 	{
-		struct vmbus_chmsg_relid m = { .h.type = VMBUS_CHMSG_CLOSECHANNEL, .child_relid = relid };
+		struct vmbus_chmsg_relid m = { .h.type = VMBUS_CHMSG_CLOSECHANNEL,
+					       .child_relid = relid };
 		assert_int_equal(post(CONN1, &m, 12), 0);
 		expect_no_message();
 	}
@@ -423,7 +438,8 @@ static void test_refusals_answered(void **st)
 	/* MODIFYCHANNEL of a channel that is not open (5.3: answered, non-zero) */
 	{
 		struct vmbus_chmsg_modify_channel m = { .h.type = VMBUS_CHMSG_MODIFYCHANNEL,
-							.child_relid = relid, .target_vp = 1 };
+							.child_relid = relid,
+							.target_vp = 1 };
 		assert_int_equal(post(CONN1, &m, 16), 0);
 		assert_true(pop(r) >= 16);
 		assert_int_equal(u32at(r, 0), VMBUS_CHMSG_MODIFYCHANNEL_RESPONSE);
@@ -447,7 +463,8 @@ static void test_refusals_answered(void **st)
 	/* a truncated OPENCHANNEL still gets its OPENCHANNEL_RESULT */
 	{
 		struct vmbus_chmsg_open_channel m = { .h.type = VMBUS_CHMSG_OPENCHANNEL,
-						      .child_relid = relid, .open_id = relid };
+						      .child_relid = relid,
+						      .open_id = relid };
 		assert_int_equal(post(CONN1, &m, 24), 0);
 		assert_int_equal(pop(r), 20);
 		assert_int_equal(u32at(r, 0), VMBUS_CHMSG_OPENCHANNEL_RESULT);
@@ -459,7 +476,8 @@ static void test_refusals_answered(void **st)
 	request_offers(&relid, &connid);
 	{
 		struct vmbus_chmsg_modify_channel m = { .h.type = VMBUS_CHMSG_MODIFYCHANNEL,
-							.child_relid = relid, .target_vp = 1 };
+							.child_relid = relid,
+							.target_vp = 1 };
 		assert_int_equal(post(CONN1, &m, 16), 0);
 		expect_no_message();
 	}
@@ -479,7 +497,7 @@ static void test_rescind_sequence(void **st)
 	relid = vmbus_channel_relid(ic_vsp_channel(dev.ic[IC_SERVICE_HEARTBEAT]));
 	ic_vsp_remove(dev.ic[IC_SERVICE_HEARTBEAT]);
 	dev.ic[IC_SERVICE_HEARTBEAT] = NULL;
-	assert_int_equal(pop(r), 12);		/* RESCIND_CHANNELOFFER: >= 12 bytes */
+	assert_int_equal(pop(r), 12); /* RESCIND_CHANNELOFFER: >= 12 bytes */
 	assert_int_equal(u32at(r, 0), VMBUS_CHMSG_RESCIND_OFFER);
 	assert_int_equal(u32at(r, 8), relid);
 	{

@@ -19,8 +19,8 @@
 #include "vsc/storvsc.h"
 #include "vsp/devices.h"
 
-#define IMG_MIB		8
-#define CHUNK_PAGES	16
+#define IMG_MIB	    8
+#define CHUNK_PAGES 16
 
 static char img_rw[64], img_ro[64];
 
@@ -63,14 +63,19 @@ static struct env *start(bool threads_only)
 {
 	struct env *e = calloc(1, sizeof(*e));
 	struct storvsp_disk_config disks[2] = { { img_rw, false }, { img_ro, true } };
-	struct vsp_devices_config dc = { .disks = disks, .ndisks = 2, .instance_seed = 7,
-					 .shutdown = true, .heartbeat = true, .timesync = true };
+	struct vsp_devices_config dc = { .disks = disks,
+					 .ndisks = 2,
+					 .instance_seed = 7,
+					 .shutdown = true,
+					 .heartbeat = true,
+					 .timesync = true };
 	char err[256];
 
 	assert_int_equal(sim_init(&e->sim, 64, NULL), 0);
 	if (threads_only) {
-		struct storvsp_config sc = { .disks = disks, .ndisks = 2, .no_inline_io = true,
-					     .io_threads = 4 };
+		struct storvsp_config sc = {
+			.disks = disks, .ndisks = 2, .no_inline_io = true, .io_threads = 4
+		};
 		e->dev.storage = storvsp_create(e->sim.server, &sc, err, sizeof(err));
 	} else {
 		assert_int_equal(vsp_devices_add(e->sim.server, &dc, &e->dev, err, sizeof(err)), 0);
@@ -96,10 +101,10 @@ static uint32_t scsi_relid(struct env *e)
 static void test_every_version(void **st)
 {
 	(void)st;
-	static const uint32_t versions[] = {
-		VMBUS_VERSION_WIN10_V5_3, VMBUS_VERSION_WIN10_V5_2, VMBUS_VERSION_WIN10_V5_1,
-		VMBUS_VERSION_WIN10_V5, VMBUS_VERSION_WIN10_V4_1, VMBUS_VERSION_WIN10,
-		VMBUS_VERSION_WIN8_1, VMBUS_VERSION_WIN8 };
+	static const uint32_t versions[] = { VMBUS_VERSION_WIN10_V5_3, VMBUS_VERSION_WIN10_V5_2,
+					     VMBUS_VERSION_WIN10_V5_1, VMBUS_VERSION_WIN10_V5,
+					     VMBUS_VERSION_WIN10_V4_1, VMBUS_VERSION_WIN10,
+					     VMBUS_VERSION_WIN8_1,     VMBUS_VERSION_WIN8 };
 	struct env *e = start(false);
 	struct storvsc sv;
 	struct storvsc_req r;
@@ -110,7 +115,7 @@ static void test_every_version(void **st)
 		/* from 5.0 the host names the message connection id (1, never 0) */
 		assert_int_equal(e->sim.client.msg_conn_id, 1);
 		assert_int_equal(vmbus_client_request_offers(&e->sim.client), VSC_OK);
-		assert_int_equal(e->sim.client.noffers, 4);	/* scsi + 3 ICs */
+		assert_int_equal(e->sim.client.noffers, 4); /* scsi + 3 ICs */
 		/* the storage channel works at every version */
 		assert_int_equal(storvsc_init(&sv, &e->sim.client, scsi_relid(e)), VSC_OK);
 		assert_int_equal(sv.protocol, VSTOR_PROTO_WIN10);
@@ -163,7 +168,8 @@ static void test_disk_roundtrip(void **st)
 		for (uint32_t i = 0; i < CHUNK_PAGES * 4096 / 8; i++)
 			w[i] = pattern(lba + i / 64, i % 64);
 		assert_int_equal(storvsc_rw(&sv, 0, true, lba, blocks_per_chunk, bs, pfns,
-					    CHUNK_PAGES, &r), VSC_OK);
+					    CHUNK_PAGES, &r),
+				 VSC_OK);
 		assert_int_equal(r.xfer, CHUNK_PAGES * 4096);
 	}
 	assert_int_equal(storvsc_flush(&sv, 0, &r), VSC_OK);
@@ -175,7 +181,8 @@ static void test_disk_roundtrip(void **st)
 		uint64_t *w = (uint64_t *)buf;
 		memset(buf, 0, CHUNK_PAGES * 4096);
 		assert_int_equal(storvsc_rw(&sv, 0, false, lba, blocks_per_chunk, bs, pfns,
-					    CHUNK_PAGES, &r), VSC_OK);
+					    CHUNK_PAGES, &r),
+				 VSC_OK);
 		for (uint32_t i = 0; i < CHUNK_PAGES * 4096 / 8; i++)
 			if (w[i] != pattern(lba + i / 64, i % 64))
 				fail_msg("mismatch at LBA %llu word %u",
@@ -192,13 +199,13 @@ static void test_disk_roundtrip(void **st)
 	/* an unaligned buffer (offset into the first page) also works */
 	r.lun = 0;
 	memset(&r, 0, sizeof(r));
-	r.cdb[0] = 0x28;	/* READ(10) LBA 1000, 1 block */
+	r.cdb[0] = 0x28; /* READ(10) LBA 1000, 1 block */
 	r.cdb[4] = 1000 >> 8;
 	r.cdb[5] = 1000 & 0xff;
 	r.cdb[8] = 1;
 	r.cdb_len = 10;
 	r.data_in = VSTOR_DATA_READ;
-	r.byte_offset = 3800;	/* crosses into the second page */
+	r.byte_offset = 3800; /* crosses into the second page */
 	r.len = 512;
 	r.pfns = pfns;
 	r.npfn = 2;
@@ -250,7 +257,7 @@ static void test_readonly_and_errors(void **st)
 	expect_sense(&r, 0x5, 0x21);
 	/* unknown opcode */
 	memset(&r, 0, sizeof(r));
-	r.cdb[0] = 0x04;	/* FORMAT UNIT */
+	r.cdb[0] = 0x04; /* FORMAT UNIT */
 	r.cdb_len = 6;
 	assert_int_equal(storvsc_execute(&sv, &r), VSC_E_IO);
 	expect_sense(&r, 0x5, 0x20);
@@ -268,7 +275,7 @@ static void test_readonly_and_errors(void **st)
 	/* a LUN that does not exist: SRB_STATUS_INVALID_LUN; INQUIRY says qualifier 3 */
 	memset(&r, 0, sizeof(r));
 	r.lun = 5;
-	r.cdb_len = 6;		/* TEST UNIT READY */
+	r.cdb_len = 6; /* TEST UNIT READY */
 	assert_int_equal(storvsc_execute(&sv, &r), VSC_E_IO);
 	assert_int_equal(r.srb_status, SRB_STATUS_INVALID_LUN);
 	memset(&r, 0, sizeof(r));
@@ -318,7 +325,7 @@ static void test_queue_depth(void **st)
 	for (int i = 0; i < 64; i++) {
 		pfns[i] = pfn + i;
 		memset(&reqs[i], 0, sizeof(reqs[i]));
-		reqs[i].cdb[0] = (i % 8 == 7) ? 0x35 : 0x28;	/* flushes among reads */
+		reqs[i].cdb[0] = (i % 8 == 7) ? 0x35 : 0x28; /* flushes among reads */
 		reqs[i].cdb[5] = (uint8_t)(i * 8);
 		reqs[i].cdb[8] = reqs[i].cdb[0] == 0x28 ? 8 : 0;
 		reqs[i].cdb_len = 10;
@@ -334,7 +341,7 @@ static void test_queue_depth(void **st)
 		assert_true(n >= 0);
 		for (int i = 0; i < 64; i++)
 			if (reqs[i].done && reqs[i].cdb[15] == 0) {
-				reqs[i].cdb[15] = 1;	/* seen */
+				reqs[i].cdb[15] = 1; /* seen */
 				if (i < last)
 					out_of_order++;
 				last = i;

@@ -41,7 +41,7 @@ static void test_frames_any_split(void **state)
 	(void)state;
 	uint8_t stream[64];
 	size_t n = put_frame(stream, 0xa1, 5);
-	n += put_frame(stream + n, 0, 0);           /* an empty message is a valid frame */
+	n += put_frame(stream + n, 0, 0); /* an empty message is a valid frame */
 	n += put_frame(stream + n, 0xb2, 17);
 	/* Every split point, and byte-by-byte, gives the same three frames. */
 	for (size_t cut = 0; cut <= n; cut++) {
@@ -74,7 +74,7 @@ static void test_oversized_refused(void **state)
 	struct collected c = { 0 };
 	uint8_t hdr[HV_FRAME_HDR];
 	hv_frame_reader_init(&r, 0);
-	hv_frame_put_header(hdr, HV_FRAME_MAX);       /* exactly the limit: accepted */
+	hv_frame_put_header(hdr, HV_FRAME_MAX); /* exactly the limit: accepted */
 	assert_int_equal(hv_frame_feed(&r, hdr, sizeof(hdr), collect, &c), 0);
 	assert_non_null(r.body);
 	hv_frame_reader_free(&r);
@@ -82,7 +82,7 @@ static void test_oversized_refused(void **state)
 	hv_frame_put_header(hdr, HV_FRAME_MAX + 1);
 	assert_int_equal(hv_frame_feed(&r, hdr, sizeof(hdr), collect, &c), -E2BIG);
 	assert_int_equal(r.refused_len, HV_FRAME_MAX + 1);
-	assert_null(r.body);                          /* nothing was allocated for it */
+	assert_null(r.body); /* nothing was allocated for it */
 	hv_frame_put_header(hdr, 0xffffffffu);
 	hv_frame_reader_init(&r, 0);
 	assert_int_equal(hv_frame_feed(&r, hdr, sizeof(hdr), collect, &c), -E2BIG);
@@ -166,8 +166,15 @@ static void test_request_checks(void **state)
 	Hv__Mgmt__NameRequest nr = HV__MGMT__NAME_REQUEST__INIT;
 	req.op_case = HV__MGMT__REQUEST__OP_START;
 	req.start = &nr;
-	const char *bad_names[] = { "", "../x", "a/b", ".hidden", "-x", "a b",
-		"0123456789012345678901234567890123456789012345678901234567890123" };
+	const char *bad_names[] = {
+		"",
+		"../x",
+		"a/b",
+		".hidden",
+		"-x",
+		"a b",
+		"0123456789012345678901234567890123456789012345678901234567890123"
+	};
 	for (size_t i = 0; i < sizeof(bad_names) / sizeof(bad_names[0]); i++) {
 		nr.name = (char *)bad_names[i];
 		assert_false(valid(&req, "invalid VM name"));
@@ -206,10 +213,8 @@ static void test_request_checks(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_frames_any_split),
-		cmocka_unit_test(test_oversized_refused),
-		cmocka_unit_test(test_request_roundtrip),
-		cmocka_unit_test(test_reply_roundtrip),
+		cmocka_unit_test(test_frames_any_split),  cmocka_unit_test(test_oversized_refused),
+		cmocka_unit_test(test_request_roundtrip), cmocka_unit_test(test_reply_roundtrip),
 		cmocka_unit_test(test_request_checks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

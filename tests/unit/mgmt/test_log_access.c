@@ -65,7 +65,8 @@ static void test_rotation(void **state)
 	/* Each line is 24 + 5 + 7 + 39 + 1 = 76 bytes: 11 fit in 846, the 12th rotates. */
 	assert_int_equal(hv_log_open(&log, path, 846, 3), 0);
 	for (int i = 0; i < 11; i++) {
-		hv_log_write(&log, HV_LOG_INFO, "test", "line %02d ...............................", i);
+		hv_log_write(&log, HV_LOG_INFO, "test", "line %02d ...............................",
+			     i);
 		/* On disk at once, without closing or flushing. */
 		assert_int_equal(count_lines(path), i + 1);
 	}
@@ -74,9 +75,10 @@ static void test_rotation(void **state)
 	assert_int_equal(count_lines(path), 1);
 	assert_int_equal(count_lines(p1), 11);
 	for (int i = 0; i < 60; i++)
-		hv_log_write(&log, HV_LOG_INFO, "test", "more %02d ...............................", i);
+		hv_log_write(&log, HV_LOG_INFO, "test", "more %02d ...............................",
+			     i);
 	assert_int_equal(access(p3, F_OK), 0);
-	assert_int_equal(access(p4, F_OK), -1);   /* keep 3: the oldest went */
+	assert_int_equal(access(p4, F_OK), -1); /* keep 3: the oldest went */
 	struct stat st;
 	assert_int_equal(stat(path, &st), 0);
 	assert_true(st.st_size <= 846);
@@ -96,7 +98,7 @@ static bool fake_gid(const char *group, gid_t *gid)
 
 static bool fake_member(uid_t uid, gid_t gid)
 {
-	return uid == 1001 && gid == 900;   /* uid 1001 has hvadmin as a supplementary group */
+	return uid == 1001 && gid == 900; /* uid 1001 has hvadmin as a supplementary group */
 }
 
 static bool no_group(const char *group, gid_t *gid)
@@ -113,12 +115,12 @@ static void test_access(void **state)
 	struct hv_access_policy pol = { .admin_group = "hvadmin" };
 	char why[256] = "";
 	assert_true(hv_peer_allowed(&pol, &db, 0, 0, why, sizeof(why)));
-	assert_true(hv_peer_allowed(&pol, &db, 1001, 1001, why, sizeof(why)));  /* supplementary */
-	assert_true(hv_peer_allowed(&pol, &db, 1002, 900, why, sizeof(why)));   /* primary */
+	assert_true(hv_peer_allowed(&pol, &db, 1001, 1001, why, sizeof(why))); /* supplementary */
+	assert_true(hv_peer_allowed(&pol, &db, 1002, 900, why, sizeof(why)));  /* primary */
 	assert_false(hv_peer_allowed(&pol, &db, 1003, 1003, why, sizeof(why)));
 	assert_string_equal(why, "permission denied: uid 1003 is neither root nor in group "
-			    "hvadmin; run as root or add the user to the group (usermod -aG "
-			    "hvadmin USER)");
+				 "hvadmin; run as root or add the user to the group (usermod -aG "
+				 "hvadmin USER)");
 	/* Test mode allows exactly the one uid given. */
 	pol.allow_uid_set = true;
 	pol.allow_uid = 1003;
@@ -127,7 +129,8 @@ static void test_access(void **state)
 	pol.allow_uid_set = false;
 	struct hv_group_db nodb = { no_group, fake_member };
 	assert_false(hv_peer_allowed(&pol, &nodb, 1001, 1001, why, sizeof(why)));
-	assert_string_equal(why, "permission denied: uid 1001 is not root and group hvadmin does "
+	assert_string_equal(why,
+			    "permission denied: uid 1001 is not root and group hvadmin does "
 			    "not exist; run as root or create the group (groupadd hvadmin) and "
 			    "add the user to it");
 }

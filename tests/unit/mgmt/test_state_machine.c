@@ -10,22 +10,25 @@
 
 #include "state_machine.h"
 
-#define NO ((enum vm_state)-1)
+#define NO ((enum vm_state) - 1)
 
-static const enum vm_state states[] = { VM_OFF, VM_STARTING, VM_RUNNING, VM_STOPPING,
-					VM_FAILED, VM_CRASHED };
-enum { NSTATES = 6, NACTIONS = 8 };
+static const enum vm_state states[] = { VM_OFF,	     VM_STARTING, VM_RUNNING,
+					VM_STOPPING, VM_FAILED,	  VM_CRASHED };
+enum {
+	NSTATES = 6,
+	NACTIONS = 8
+};
 
 /* expect[state][action]: next state, or NO when refused. Delete keeps the state (the VM is
  * then removed). */
 static const enum vm_state expect[NSTATES][NACTIONS] = {
 	/*            START        STOP         FORCE        DELETE       W_RUNNING   W_FAILED   STOP_REFUSED W_EXITED */
-	/* off */   { VM_STARTING, NO,          NO,          VM_OFF,      NO,         NO,        NO,          NO },
-	/* start */ { NO,          NO,          VM_STOPPING, NO,          VM_RUNNING, VM_FAILED, NO,          VM_FAILED },
-	/* run */   { NO,          VM_STOPPING, VM_STOPPING, NO,          VM_RUNNING, NO,        NO,          VM_CRASHED },
-	/* stop */  { NO,          NO,          VM_STOPPING, NO,          NO,         NO,        VM_RUNNING,  VM_OFF },
-	/* fail */  { VM_STARTING, NO,          NO,          VM_FAILED,   NO,         NO,        NO,          NO },
-	/* crash */ { VM_STARTING, NO,          NO,          VM_CRASHED,  NO,         NO,        NO,          NO },
+	/* off */ { VM_STARTING, NO, NO, VM_OFF, NO, NO, NO, NO },
+	/* start */ { NO, NO, VM_STOPPING, NO, VM_RUNNING, VM_FAILED, NO, VM_FAILED },
+	/* run */ { NO, VM_STOPPING, VM_STOPPING, NO, VM_RUNNING, NO, NO, VM_CRASHED },
+	/* stop */ { NO, NO, VM_STOPPING, NO, NO, NO, VM_RUNNING, VM_OFF },
+	/* fail */ { VM_STARTING, NO, NO, VM_FAILED, NO, NO, NO, NO },
+	/* crash */ { VM_STARTING, NO, NO, VM_CRASHED, NO, NO, NO, NO },
 };
 
 static void test_table(void **state)
@@ -39,11 +42,12 @@ static void test_table(void **state)
 						sizeof(why));
 			if (ok != (expect[s][a] != NO) || (ok && next != expect[s][a])) {
 				fprintf(stderr, "state %s action %d: ok=%d next=%d, expected %d\n",
-					vm_state_name(states[s]), a, ok, (int)next, (int)expect[s][a]);
+					vm_state_name(states[s]), a, ok, (int)next,
+					(int)expect[s][a]);
 				fail();
 			}
 			if (!ok)
-				assert_true(strlen(why) > 10);   /* every refusal says why */
+				assert_true(strlen(why) > 10); /* every refusal says why */
 		}
 	}
 }
@@ -54,10 +58,11 @@ static void test_messages(void **state)
 	enum vm_state next;
 	char why[256];
 	assert_false(vm_transition(VM_RUNNING, VM_ACT_DELETE, "web", &next, why, sizeof(why)));
-	assert_string_equal(why, "cannot delete web: it is running; stop it first (hvctl stop web)");
+	assert_string_equal(why,
+			    "cannot delete web: it is running; stop it first (hvctl stop web)");
 	assert_false(vm_transition(VM_STOPPING, VM_ACT_START, "web", &next, why, sizeof(why)));
 	assert_string_equal(why, "cannot start web: it is stopping; wait until it is off "
-			    "(hvctl events or hvctl show web), then start it");
+				 "(hvctl events or hvctl show web), then start it");
 	assert_false(vm_transition(VM_OFF, VM_ACT_STOP, "web", &next, why, sizeof(why)));
 	assert_string_equal(why, "cannot stop web: it is off already");
 	assert_false(vm_transition(VM_RUNNING, VM_ACT_START, "web", &next, why, sizeof(why)));

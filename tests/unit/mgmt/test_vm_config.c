@@ -70,10 +70,10 @@ static int teardown(void **state)
 
 struct bad_case {
 	const char *json;
-	const char *expect;      /* the whole error text, lines separated by \n */
+	const char *expect; /* the whole error text, lines separated by \n */
 };
 
-#define F "@D@/vm.json: "
+#define F	  "@D@/vm.json: "
 #define GOOD_TAIL "\"memory_mib\": 64, \"boot\": {\"guest\": \"guest.elf\"}"
 
 static const struct bad_case bad_cases[] = {
@@ -93,7 +93,7 @@ static const struct bad_case bad_cases[] = {
 	  F "colour: unknown key (valid keys here: name, memory_mib, vps, boot, disks, console)" },
 	{ "{\"name\": \"a\", " GOOD_TAIL ", \"x\\u000ay\\u001b\": 1}",
 	  F "x\\x0ay\\x1b: unknown key (valid keys here: name, memory_mib, vps, boot, disks, "
-	  "console)" },
+	    "console)" },
 	{ "{" GOOD_TAIL "}", F "name: missing (this key is required)" },
 	{ "{\"name\": \"a\", \"boot\": {\"guest\": \"guest.elf\"}}",
 	  F "memory_mib: missing (this key is required)" },
@@ -102,13 +102,13 @@ static const struct bad_case bad_cases[] = {
 	{ "{\"name\": 7, " GOOD_TAIL "}", F "name: expected a string, got an integer" },
 	{ "{\"name\": \"\", " GOOD_TAIL "}",
 	  F "name: \"\" is not a valid name: use 1 to 63 letters, digits, '.', '_' or '-', "
-	  "starting with a letter or digit" },
+	    "starting with a letter or digit" },
 	{ "{\"name\": \"../etc\", " GOOD_TAIL "}",
 	  F "name: \"../etc\" is not a valid name: use 1 to 63 letters, digits, '.', '_' or '-', "
-	  "starting with a letter or digit" },
+	    "starting with a letter or digit" },
 	{ "{\"name\": \"-x\", " GOOD_TAIL "}",
 	  F "name: \"-x\" is not a valid name: use 1 to 63 letters, digits, '.', '_' or '-', "
-	  "starting with a letter or digit" },
+	    "starting with a letter or digit" },
 	/* memory_mib, vps */
 	{ "{\"name\": \"a\", \"memory_mib\": 1, \"boot\": {\"guest\": \"guest.elf\"}}",
 	  F "memory_mib: 1 is out of range: give 2 to 262144 (MiB)" },
@@ -127,22 +127,24 @@ static const struct bad_case bad_cases[] = {
 	  F "memory_mib: expected an integer, got a string" },
 	{ "{\"name\": \"a\", " GOOD_TAIL ", \"vps\": 0}",
 	  F "vps: 0 is out of range: give 1 to 64 virtual processors" },
-	{ "{\"name\": \"a\", " GOOD_TAIL ", \"vps\": null}", F "vps: expected an integer, got null" },
+	{ "{\"name\": \"a\", " GOOD_TAIL ", \"vps\": null}",
+	  F "vps: expected an integer, got null" },
 	/* boot */
 	{ "{\"name\": \"a\", \"memory_mib\": 64, \"boot\": \"guest.elf\"}",
 	  F "boot: expected an object ({\"guest\": PATH} or {\"kernel\": PATH, \"initrd\": PATH, "
-	  "\"cmdline\": TEXT}), got a string" },
+	    "\"cmdline\": TEXT}), got a string" },
 	{ "{\"name\": \"a\", \"memory_mib\": 64, \"boot\": {}}",
 	  F "boot: say what to boot: \"guest\": PATH (test guest image) or \"kernel\": PATH "
-	  "(Linux kernel)" },
+	    "(Linux kernel)" },
 	{ "{\"name\": \"a\", \"memory_mib\": 64, \"boot\": {\"guest\": \"guest.elf\", "
-	  "\"kernel\": \"vmlinuz\"}}", F "boot: give either \"guest\" or \"kernel\", not both" },
+	  "\"kernel\": \"vmlinuz\"}}",
+	  F "boot: give either \"guest\" or \"kernel\", not both" },
 	{ "{\"name\": \"a\", \"memory_mib\": 64, \"boot\": {\"guest\": \"guest.elf\", "
 	  "\"cmdline\": \"quiet\"}}",
 	  F "boot: \"initrd\" and \"cmdline\" go with \"kernel\", not with \"guest\"" },
 	{ "{\"name\": \"a\", \"memory_mib\": 64, \"boot\": {\"guest\": \"missing.elf\"}}",
 	  F "boot.guest: @D@/missing.elf does not exist (relative paths start at the config "
-	  "file's folder)" },
+	    "file's folder)" },
 	{ "{\"name\": \"a\", \"memory_mib\": 64, \"boot\": {\"guest\": \"adir\"}}",
 	  F "boot.guest: @D@/adir is not a regular file or block device" },
 	{ "{\"name\": \"a\", \"memory_mib\": 64, \"boot\": {\"guest\": \"\"}}",
@@ -153,7 +155,7 @@ static const struct bad_case bad_cases[] = {
 	{ "{\"name\": \"a\", \"memory_mib\": 64, \"boot\": {\"kernel\": \"vmlinuz\", "
 	  "\"initrd\": \"nope.img\"}}",
 	  F "boot.initrd: @D@/nope.img does not exist (relative paths start at the config "
-	  "file's folder)" },
+	    "file's folder)" },
 	{ "{\"name\": \"a\", \"memory_mib\": 64, \"boot\": {\"kernel\": \"vmlinuz\", "
 	  "\"cmdline\": \"a\\nb\"}}",
 	  F "boot.cmdline: control character at offset 1: use printable text only" },
@@ -167,15 +169,17 @@ static const struct bad_case bad_cases[] = {
 	{ "{\"name\": \"a\", " GOOD_TAIL ", \"disks\": [{\"path\": \"disk0.img\"}, "
 	  "{\"path\": \"nope.img\"}]}",
 	  F "disks[1].path: @D@/nope.img does not exist (relative paths start at the config "
-	  "file's folder)" },
+	    "file's folder)" },
 	{ "{\"name\": \"a\", " GOOD_TAIL ", \"disks\": [{\"path\": \"disk0.img\", "
-	  "\"readonly\": \"yes\"}]}", F "disks[0].readonly: expected true or false, got a string" },
+	  "\"readonly\": \"yes\"}]}",
+	  F "disks[0].readonly: expected true or false, got a string" },
 	{ "{\"name\": \"a\", " GOOD_TAIL ", \"disks\": [{\"path\": \"disk0.img\", "
-	  "\"size\": 5}]}", F "disks[0].size: unknown key (valid keys here: path, readonly)" },
+	  "\"size\": 5}]}",
+	  F "disks[0].size: unknown key (valid keys here: path, readonly)" },
 	{ "{\"name\": \"a\", " GOOD_TAIL ", \"disks\": [{\"path\": \"disk0.img\"}, "
 	  "{\"path\": \"@D@/disk0.img\"}]}",
 	  F "disks[1].path: @D@/disk0.img is the same file as disks[0]: give each disk its own "
-	  "image" },
+	    "image" },
 	/* console */
 	{ "{\"name\": \"a\", " GOOD_TAIL ", \"console\": \"serial\"}",
 	  F "console: \"serial\" is not a console mode: use \"log\" or \"none\"" },
@@ -184,13 +188,13 @@ static const struct bad_case bad_cases[] = {
 	/* Several mistakes at once: all reported, in key order. */
 	{ "{\"name\": \"bad name\", \"memory_mib\": 0, \"vps\": \"two\", \"boot\": {\"guest\": "
 	  "\"nope.elf\"}, \"extra\": 1}",
-	  F "extra: unknown key (valid keys here: name, memory_mib, vps, boot, disks, console)\n"
-	  F "name: \"bad name\" is not a valid name: use 1 to 63 letters, digits, '.', '_' or '-', "
-	  "starting with a letter or digit\n"
-	  F "memory_mib: 0 is out of range: give 2 to 262144 (MiB)\n"
-	  F "vps: expected an integer, got a string\n"
-	  F "boot.guest: @D@/nope.elf does not exist (relative paths start at the config file's "
-	  "folder)" },
+	  F "extra: unknown key (valid keys here: name, memory_mib, vps, boot, disks, console)\n" F
+	    "name: \"bad name\" is not a valid name: use 1 to 63 letters, digits, '.', '_' or '-', "
+	    "starting with a letter or digit\n" F
+	    "memory_mib: 0 is out of range: give 2 to 262144 (MiB)\n" F
+	    "vps: expected an integer, got a string\n" F
+	    "boot.guest: @D@/nope.elf does not exist (relative paths start at the config file's "
+	    "folder)" },
 };
 
 static void test_bad_configs(void **state)
@@ -204,8 +208,8 @@ static void test_bad_configs(void **state)
 		char *errors = NULL;
 		int rc = vm_config_parse(cfg_file, json, strlen(json), &cfg, &errors);
 		if (rc != -1 || !errors || strcmp(errors, expect) != 0) {
-			fprintf(stderr, "case %zu: %s\n  expected: %s\n  got (rc %d): %s\n", i, json,
-				expect, rc, errors ? errors : "(none)");
+			fprintf(stderr, "case %zu: %s\n  expected: %s\n  got (rc %d): %s\n", i,
+				json, expect, rc, errors ? errors : "(none)");
 			failures++;
 		}
 		free(errors);
@@ -296,11 +300,13 @@ static void test_good_configs(void **state)
 		assert_int_equal(rc, 0);
 		char *norm = vm_config_to_json(&cfg);
 		if (strcmp(norm, expect) != 0)
-			fprintf(stderr, "case %zu normalised:\n%s\nexpected:\n%s\n", i, norm, expect);
+			fprintf(stderr, "case %zu normalised:\n%s\nexpected:\n%s\n", i, norm,
+				expect);
 		assert_string_equal(norm, expect);
 		/* The stored form parses back to the same thing. */
-		assert_int_equal(vm_config_parse("/elsewhere/stored.json", norm, strlen(norm), &again,
-						 &errors), 0);
+		assert_int_equal(vm_config_parse("/elsewhere/stored.json", norm, strlen(norm),
+						 &again, &errors),
+				 0);
 		char *norm2 = vm_config_to_json(&again);
 		assert_string_equal(norm, norm2);
 		free(norm);
@@ -319,8 +325,9 @@ static void test_no_file_checks(void **state)
 			   "\"/gone/guest.elf\"}, \"disks\": [{\"path\": \"/gone/d.img\"}]}";
 	struct vm_config cfg;
 	char *errors = NULL;
-	assert_int_equal(vm_config_parse_ex(cfg_file, json, strlen(json),
-					    VM_CONFIG_NO_FILE_CHECKS, &cfg, &errors), 0);
+	assert_int_equal(vm_config_parse_ex(cfg_file, json, strlen(json), VM_CONFIG_NO_FILE_CHECKS,
+					    &cfg, &errors),
+			 0);
 	assert_string_equal(cfg.disks[0].path, "/gone/d.img");
 	vm_config_free(&cfg);
 	assert_int_equal(vm_config_parse(cfg_file, json, strlen(json), &cfg, &errors), -1);
@@ -332,7 +339,7 @@ static void test_unwritable_disk(void **state)
 {
 	(void)state;
 	if (geteuid() == 0)
-		skip();  /* root writes anything: the check is only observable as a user */
+		skip(); /* root writes anything: the check is only observable as a user */
 	char path[300];
 	snprintf(path, sizeof(path), "%s/disk1.img", dir);
 	chmod(path, 0444);
@@ -343,7 +350,7 @@ static void test_unwritable_disk(void **state)
 	assert_int_equal(vm_config_parse(cfg_file, json, strlen(json), &cfg, &errors), -1);
 	assert_non_null(strstr(errors, "disks[0].path: "));
 	assert_non_null(strstr(errors, "is not writable: Permission denied (fix its permissions, "
-			       "or mark the disk \"readonly\": true)"));
+				       "or mark the disk \"readonly\": true)"));
 	free(errors);
 	vm_config_free(&cfg);
 	chmod(path, 0644);
@@ -352,12 +359,9 @@ static void test_unwritable_disk(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bad_configs),
-		cmocka_unit_test(test_error_cap),
-		cmocka_unit_test(test_size_and_nul),
-		cmocka_unit_test(test_good_configs),
-		cmocka_unit_test(test_no_file_checks),
-		cmocka_unit_test(test_unwritable_disk),
+		cmocka_unit_test(test_bad_configs),    cmocka_unit_test(test_error_cap),
+		cmocka_unit_test(test_size_and_nul),   cmocka_unit_test(test_good_configs),
+		cmocka_unit_test(test_no_file_checks), cmocka_unit_test(test_unwritable_disk),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

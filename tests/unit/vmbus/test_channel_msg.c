@@ -19,7 +19,8 @@ static uint32_t example(uint32_t type, union vmbus_chmsg *m)
 	switch (type) {
 	case VMBUS_CHMSG_OFFERCHANNEL:
 		m->offer.if_type = vmbus_guid_scsi;
-		m->offer.if_instance = VMBUS_GUID(0x12345678, 0x9abc, 0xdef0, 1, 2, 3, 4, 5, 6, 7, 8);
+		m->offer.if_instance =
+			VMBUS_GUID(0x12345678, 0x9abc, 0xdef0, 1, 2, 3, 4, 5, 6, 7, 8);
 		m->offer.chn_flags = 0x4;
 		m->offer.mmio_megabytes = 0;
 		m->offer.user_def[0] = 0xaa;
@@ -111,8 +112,8 @@ static uint32_t example(uint32_t type, union vmbus_chmsg *m)
 	return 0;
 }
 
-static const uint32_t all_types[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
-				      22, 24 };
+static const uint32_t all_types[] = { 1,  2,  3,  4,  5,  6,  7,  8,  9, 10,
+				      11, 12, 13, 14, 15, 16, 17, 22, 24 };
 #define NTYPES (sizeof(all_types) / sizeof(all_types[0]))
 
 static void test_sizes_match_linux(void **state)
@@ -195,8 +196,8 @@ static void test_wire_offsets(void **state)
 
 	vmbus_chmsg_encode(&m, example(VMBUS_CHMSG_GPADL_HEADER, &m), w, sizeof(w), NULL);
 	assert_int_equal(rd32(w + 12), 0xe1e10);
-	assert_int_equal(w[16], 24);	/* range_buflen */
-	assert_int_equal(w[18], 1);	/* range_count */
+	assert_int_equal(w[16], 24); /* range_buflen */
+	assert_int_equal(w[18], 1);  /* range_count */
 	assert_int_equal(rd32(w + 20), 8192);
 }
 
@@ -210,7 +211,7 @@ static void test_framing_rejected(void **state)
 	(void)state;
 	assert_int_equal(vmbus_chmsg_decode(w, 7, &out, &why), VMBUS_E_PROTO);
 	assert_non_null(strstr(why, "header"));
-	w[0] = 0;	/* type 0 */
+	w[0] = 0; /* type 0 */
 	assert_int_equal(vmbus_chmsg_decode(w, 8, &out, &why), VMBUS_E_PROTO);
 	assert_non_null(strstr(why, "unknown"));
 	w[0] = 18;
@@ -228,7 +229,8 @@ static void test_framing_rejected(void **state)
 		len = example(all_types[i], &m);
 		memcpy(w, m.raw, len);
 		assert_int_equal(vmbus_chmsg_decode(w, len - 1, &out, &why), VMBUS_E_PROTO);
-		if (all_types[i] == VMBUS_CHMSG_GPADL_HEADER || all_types[i] == VMBUS_CHMSG_GPADL_BODY)
+		if (all_types[i] == VMBUS_CHMSG_GPADL_HEADER ||
+		    all_types[i] == VMBUS_CHMSG_GPADL_BODY)
 			continue;
 		assert_int_equal(vmbus_chmsg_decode(w, len + 4, &out, &why), (int)all_types[i]);
 		assert_int_equal(vmbus_chmsg_encode(&m, len + 4, w, sizeof(w), &why),
@@ -246,7 +248,11 @@ struct bad_case {
 	const char *why_part;
 };
 
-static void relid0(union vmbus_chmsg *m, uint32_t *l) { (void)l; memset(m->raw + 8, 0, 4); }
+static void relid0(union vmbus_chmsg *m, uint32_t *l)
+{
+	(void)l;
+	memset(m->raw + 8, 0, 4);
+}
 static void relid2048(union vmbus_chmsg *m, uint32_t *l)
 {
 	uint32_t v = 2048;
@@ -254,7 +260,11 @@ static void relid2048(union vmbus_chmsg *m, uint32_t *l)
 	(void)l;
 	memcpy(m->raw + 8, &v, 4);
 }
-static void offer_relid0(union vmbus_chmsg *m, uint32_t *l) { (void)l; m->offer.child_relid = 0; }
+static void offer_relid0(union vmbus_chmsg *m, uint32_t *l)
+{
+	(void)l;
+	m->offer.child_relid = 0;
+}
 static void offer_relid_big(union vmbus_chmsg *m, uint32_t *l)
 {
 	(void)l;
@@ -265,13 +275,21 @@ static void offer_connid(union vmbus_chmsg *m, uint32_t *l)
 	(void)l;
 	m->offer.connection_id = 0x1000000;
 }
-static void open_gpadl0(union vmbus_chmsg *m, uint32_t *l) { (void)l; m->open.ring_gpadl = 0; }
+static void open_gpadl0(union vmbus_chmsg *m, uint32_t *l)
+{
+	(void)l;
+	m->open.ring_gpadl = 0;
+}
 static void open_offset1(union vmbus_chmsg *m, uint32_t *l)
 {
 	(void)l;
 	m->open.downstream_page_offset = 1;
 }
-static void gh_gpadl0(union vmbus_chmsg *m, uint32_t *l) { (void)l; m->gpadl_header.gpadl = 0; }
+static void gh_gpadl0(union vmbus_chmsg *m, uint32_t *l)
+{
+	(void)l;
+	m->gpadl_header.gpadl = 0;
+}
 static void gh_count0(union vmbus_chmsg *m, uint32_t *l)
 {
 	(void)l;
@@ -285,22 +303,58 @@ static void gh_buflen_odd(union vmbus_chmsg *m, uint32_t *l)
 static void gh_buflen_small(union vmbus_chmsg *m, uint32_t *l)
 {
 	(void)l;
-	m->gpadl_header.range_count = 2;	/* two ranges need 32 bytes at least */
+	m->gpadl_header.range_count = 2; /* two ranges need 32 bytes at least */
 }
 static void gh_carries_more(union vmbus_chmsg *m, uint32_t *l)
 {
 	(void)l;
-	m->gpadl_header.range_buflen = 16;	/* but 24 bytes follow */
+	m->gpadl_header.range_buflen = 16; /* but 24 bytes follow */
 }
-static void gh_len_odd(union vmbus_chmsg *m, uint32_t *l) { (void)m; *l -= 4; }
-static void gb_gpadl0(union vmbus_chmsg *m, uint32_t *l) { (void)l; m->gpadl_body.gpadl = 0; }
-static void gb_len_odd(union vmbus_chmsg *m, uint32_t *l) { (void)m; *l += 4; }
-static void gb_empty(union vmbus_chmsg *m, uint32_t *l) { (void)m; *l = VMBUS_GPADL_BODY_FIXED; }
-static void gc_gpadl0(union vmbus_chmsg *m, uint32_t *l) { (void)l; m->gpadl_created.gpadl = 0; }
-static void gt_gpadl0(union vmbus_chmsg *m, uint32_t *l) { (void)l; m->gpadl_teardown.gpadl = 0; }
-static void gd_gpadl0(union vmbus_chmsg *m, uint32_t *l) { (void)l; m->gpadl_torndown.gpadl = 0; }
-static void ic_version0(union vmbus_chmsg *m, uint32_t *l) { (void)l; m->initiate.version = 0; }
-static void ic_sint(union vmbus_chmsg *m, uint32_t *l) { (void)l; m->initiate.msg_sint = 16; }
+static void gh_len_odd(union vmbus_chmsg *m, uint32_t *l)
+{
+	(void)m;
+	*l -= 4;
+}
+static void gb_gpadl0(union vmbus_chmsg *m, uint32_t *l)
+{
+	(void)l;
+	m->gpadl_body.gpadl = 0;
+}
+static void gb_len_odd(union vmbus_chmsg *m, uint32_t *l)
+{
+	(void)m;
+	*l += 4;
+}
+static void gb_empty(union vmbus_chmsg *m, uint32_t *l)
+{
+	(void)m;
+	*l = VMBUS_GPADL_BODY_FIXED;
+}
+static void gc_gpadl0(union vmbus_chmsg *m, uint32_t *l)
+{
+	(void)l;
+	m->gpadl_created.gpadl = 0;
+}
+static void gt_gpadl0(union vmbus_chmsg *m, uint32_t *l)
+{
+	(void)l;
+	m->gpadl_teardown.gpadl = 0;
+}
+static void gd_gpadl0(union vmbus_chmsg *m, uint32_t *l)
+{
+	(void)l;
+	m->gpadl_torndown.gpadl = 0;
+}
+static void ic_version0(union vmbus_chmsg *m, uint32_t *l)
+{
+	(void)l;
+	m->initiate.version = 0;
+}
+static void ic_sint(union vmbus_chmsg *m, uint32_t *l)
+{
+	(void)l;
+	m->initiate.msg_sint = 16;
+}
 static void ic_monitor(union vmbus_chmsg *m, uint32_t *l)
 {
 	(void)l;

@@ -15,8 +15,8 @@
 
 /* Builds the messages for one range, encodes and decodes each (as the wire would), feeds the
  * assembler, and returns the last feed's status. */
-static int send_gpadl(struct vmbus_gpadl_asm *a, uint32_t off, uint32_t bytes,
-		      const uint64_t *pfns, uint32_t npfn)
+static int send_gpadl(struct vmbus_gpadl_asm *a, uint32_t off, uint32_t bytes, const uint64_t *pfns,
+		      uint32_t npfn)
 {
 	uint32_t n = vmbus_gpadl_msg_count(npfn);
 	int rc = VMBUS_E_INVAL;
@@ -193,17 +193,17 @@ static void test_malformed_ranges(void **state)
 		expect_refused(1, w, 2, 2, VMBUS_E_PROTO, "byte_offset", 64, 4, 1 << 20);
 	}
 	{
-		uint64_t w[] = { RANGE(4095, 2), 1, 2, 3 };	/* spans 2 pages, 3 PFNs given */
+		uint64_t w[] = { RANGE(4095, 2), 1, 2, 3 }; /* spans 2 pages, 3 PFNs given */
 
 		expect_refused(1, w, 4, 4, VMBUS_E_PROTO, "do not fill", 64, 4, 1 << 20);
 	}
 	{
-		uint64_t w[] = { RANGE(0, 3 * 4096), 1, 2 };	/* 3 pages, 2 PFNs */
+		uint64_t w[] = { RANGE(0, 3 * 4096), 1, 2 }; /* 3 pages, 2 PFNs */
 
 		expect_refused(1, w, 3, 3, VMBUS_E_PROTO, "past range_buflen", 64, 4, 1 << 20);
 	}
 	{
-		uint64_t w[] = { RANGE(0, 4096), 1, RANGE(0, 8192), 2 };	/* 2nd runs out */
+		uint64_t w[] = { RANGE(0, 4096), 1, RANGE(0, 8192), 2 }; /* 2nd runs out */
 
 		expect_refused(2, w, 4, 4, VMBUS_E_PROTO, "past range_buflen", 64, 4, 1 << 20);
 	}
@@ -213,22 +213,22 @@ static void test_malformed_ranges(void **state)
 		expect_refused(1, w, 2, 2, VMBUS_E_PROTO, "52-bit", 64, 4, 1 << 20);
 	}
 	{
-		uint64_t w[] = { RANGE(0, 8192), 1, 2 };	/* over the byte limit */
+		uint64_t w[] = { RANGE(0, 8192), 1, 2 }; /* over the byte limit */
 
 		expect_refused(1, w, 3, 3, VMBUS_E_NOSPC, "byte limit", 64, 4, 8191);
 	}
 	{
-		uint64_t w[] = { RANGE(0, 8192), 1, 2 };	/* over the PFN storage */
+		uint64_t w[] = { RANGE(0, 8192), 1, 2 }; /* over the PFN storage */
 
 		expect_refused(1, w, 3, 3, VMBUS_E_NOSPC, "PFN limit", 2, 4, 1 << 20);
 	}
 	{
-		uint64_t w[] = { RANGE(0, 1), 1, RANGE(0, 1), 2 };	/* over the range limit */
+		uint64_t w[] = { RANGE(0, 1), 1, RANGE(0, 1), 2 }; /* over the range limit */
 
 		expect_refused(2, w, 4, 4, VMBUS_E_NOSPC, "range_count over", 64, 1, 1 << 20);
 	}
 	{
-		uint64_t w[] = { RANGE(0, 8192), 1, 2 };	/* body PFN invalid */
+		uint64_t w[] = { RANGE(0, 8192), 1, 2 }; /* body PFN invalid */
 
 		w[2] = ~0ull;
 		expect_refused(1, w, 3, 2, VMBUS_E_PROTO, "52-bit", 64, 4, 1 << 20);
@@ -286,7 +286,7 @@ static void test_malformed_sequences(void **state)
 	assert_int_equal(vmbus_gpadl_asm_header(&a, &m.gpadl_header, len), VMBUS_E_PROTO);
 	vmbus_gpadl_asm_init(&a, words, 64, 4, 1 << 20);
 	m.gpadl_header.gpadl = 77;
-	m.gpadl_header.range_buflen = 8;	/* less than the header carries */
+	m.gpadl_header.range_buflen = 8; /* less than the header carries */
 	assert_int_equal(vmbus_gpadl_asm_header(&a, &m.gpadl_header, len), VMBUS_E_PROTO);
 	/* not complete: no ranges to read */
 	assert_int_equal(vmbus_gpadl_asm_range(&a, 0, &(struct vmbus_gpadl_range){ 0 }),

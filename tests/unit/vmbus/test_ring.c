@@ -79,11 +79,11 @@ static void test_attach_rejects_bad_descriptions(void **state)
 	m.data = NULL;
 	assert_int_equal(vmbus_ring_reader_attach(&r, &m), VMBUS_E_INVAL);
 
-	atomic_store(&f->ctrl->write_index, 12);	/* unaligned */
+	atomic_store(&f->ctrl->write_index, 12); /* unaligned */
 	assert_int_equal(vmbus_ring_reader_attach(&r, &f->mem), VMBUS_E_PROTO);
 	assert_non_null(r.broken);
 	atomic_store(&f->ctrl->write_index, 0);
-	atomic_store(&f->ctrl->read_index, PAGE);	/* out of range */
+	atomic_store(&f->ctrl->read_index, PAGE); /* out of range */
 	assert_int_equal(vmbus_ring_writer_attach(&w, &f->mem), VMBUS_E_PROTO);
 	assert_non_null(w.broken);
 	{
@@ -175,8 +175,8 @@ static void test_full_and_drain_in_order(void **state)
 	int rc;
 
 	(void)state;
-	while ((rc = write_bytes(f, n, (fill_pattern(buf, 100 + n % 100, n), buf),
-				 100 + n % 100, &sig)) == VMBUS_OK)
+	while ((rc = write_bytes(f, n, (fill_pattern(buf, 100 + n % 100, n), buf), 100 + n % 100,
+				 &sig)) == VMBUS_OK)
 		n++;
 	assert_int_equal(rc, VMBUS_E_AGAIN);
 	assert_true(n > 30);
@@ -200,8 +200,7 @@ static void test_oversize_and_bad_arguments(void **state)
 
 	(void)state;
 	/* len8 is 16 bits: 524280 bytes at most, descriptor included */
-	assert_int_equal(write_bytes(f, 1, big, VMBUS_PKT_MAX_LEN - 16 + 1, &sig),
-			 VMBUS_E_MSGSIZE);
+	assert_int_equal(write_bytes(f, 1, big, VMBUS_PKT_MAX_LEN - 16 + 1, &sig), VMBUS_E_MSGSIZE);
 	assert_int_equal(write_bytes(f, 1, big, VMBUS_PKT_MAX_LEN - 16, &sig), VMBUS_OK);
 	/* a type-specific header must keep the payload 8-byte aligned */
 	assert_int_equal(vmbus_ring_write_raw(&f->w, 6, 0, 1, &hdr, 1, &pl, 1, &sig),
@@ -280,9 +279,9 @@ static void test_pkt_access_bounds(void **state)
 	assert_int_equal(p.part[0].len, 24);
 	assert_int_equal(p.part[1].len, 56);
 	assert_non_null(vmbus_pkt_ptr(&p, 0, 24));
-	assert_null(vmbus_pkt_ptr(&p, 16, 16));		/* split by the wrap */
+	assert_null(vmbus_pkt_ptr(&p, 16, 16)); /* split by the wrap */
 	assert_ptr_equal(vmbus_pkt_ptr(&p, 24, 56), f->data);
-	assert_null(vmbus_pkt_ptr(&p, 24, 57));		/* past the packet */
+	assert_null(vmbus_pkt_ptr(&p, 24, 57)); /* past the packet */
 	assert_null(vmbus_pkt_ptr(&p, 81, 0));
 	assert_int_equal(vmbus_pkt_copy(&p, 16, out, 64), VMBUS_OK);
 	assert_memory_equal(out, buf, 64);
@@ -301,9 +300,9 @@ static void test_signal_rules(void **state)
 
 	(void)state;
 	assert_int_equal(write_bytes(f, 1, buf, 32, &sig), VMBUS_OK);
-	assert_true(sig);				/* was empty, unmasked */
+	assert_true(sig); /* was empty, unmasked */
 	assert_int_equal(write_bytes(f, 2, buf, 32, &sig), VMBUS_OK);
-	assert_false(sig);				/* not empty */
+	assert_false(sig); /* not empty */
 
 	/* the reader consumed packet 1 but not 2: still not empty */
 	assert_int_equal(vmbus_ring_peek(&f->r, &p), VMBUS_OK);
@@ -327,9 +326,9 @@ static void test_signal_rules(void **state)
 	assert_int_equal(vmbus_ring_peek(&f->r, &p), VMBUS_OK);
 	assert_int_equal(vmbus_ring_consume(&f->r, &p), VMBUS_OK);
 	assert_int_equal(vmbus_ring_commit(&f->r, &sig), VMBUS_OK);
-	assert_int_equal(vmbus_ring_reader_unmask(&f->r), 0);	/* empty: safe to sleep */
+	assert_int_equal(vmbus_ring_reader_unmask(&f->r), 0); /* empty: safe to sleep */
 	assert_int_equal(write_bytes(f, 5, buf, 32, &sig), VMBUS_OK);
-	assert_true(sig);				/* empty and unmasked again */
+	assert_true(sig); /* empty and unmasked again */
 	assert_int_equal(f->w.stats.signals, 2);
 	ring_fixture_free(f);
 }
@@ -386,10 +385,10 @@ static void test_pending_send_sz_rules(void **state)
 	assert_int_equal(vmbus_ring_writer_request_space(&f->w, 1000), VMBUS_OK);
 	assert_int_equal(atomic_load(&f->ctrl->pending_send_sz), 0);
 
-	while (write_bytes(f, n, buf, 104, &sig) == VMBUS_OK)	/* 128 bytes on the ring each */
+	while (write_bytes(f, n, buf, 104, &sig) == VMBUS_OK) /* 128 bytes on the ring each */
 		n++;
-	assert_int_equal(n, 31);				/* 31 * 128 = 3968, free 128 */
-	uint32_t need = (uint32_t)vmbus_ring_packet_bytes(0, 500);	/* 528 */
+	assert_int_equal(n, 31);				   /* 31 * 128 = 3968, free 128 */
+	uint32_t need = (uint32_t)vmbus_ring_packet_bytes(0, 500); /* 528 */
 
 	assert_int_equal(write_bytes(f, 99, buf, 500, &sig), VMBUS_E_AGAIN);
 	assert_int_equal(vmbus_ring_writer_request_space(&f->w, need), VMBUS_E_AGAIN);
@@ -459,7 +458,7 @@ static void test_hostile_write_index(void **state)
 	ring_fixture_free(f);
 
 	f = ring_fixture_new(PAGE, 0);
-	atomic_store(&f->ctrl->write_index, 8);	/* less than a descriptor + trailer */
+	atomic_store(&f->ctrl->write_index, 8); /* less than a descriptor + trailer */
 	expect_reader_broken(f, "shorter than a descriptor");
 	ring_fixture_free(f);
 
@@ -474,7 +473,7 @@ static void test_hostile_write_index(void **state)
 
 		assert_int_equal(vmbus_ring_peek(&f->r, &p), VMBUS_OK);
 		assert_int_equal(vmbus_ring_consume(&f->r, &p), VMBUS_OK);
-		assert_int_equal(vmbus_ring_peek(&f->r, &p), VMBUS_OK);	/* cached, fine */
+		assert_int_equal(vmbus_ring_peek(&f->r, &p), VMBUS_OK); /* cached, fine */
 		assert_int_equal(vmbus_ring_consume(&f->r, &p), VMBUS_OK);
 	}
 	expect_reader_broken(f, "backwards");
@@ -511,7 +510,7 @@ static void test_hostile_descriptor(void **state)
 	ring_fixture_free(f);
 
 	f = ring_fixture_new(PAGE, 0);
-	hostile_desc(f, 2, 8, 64);	/* 64 + trailer > 64 published */
+	hostile_desc(f, 2, 8, 64); /* 64 + trailer > 64 published */
 	expect_reader_broken(f, "longer than the published");
 	ring_fixture_free(f);
 
@@ -565,7 +564,7 @@ static void test_hostile_mask_values(void **state)
 	bool sig;
 
 	(void)state;
-	atomic_store(&f->ctrl->interrupt_mask, 0xdeadbeef);	/* any non-zero masks */
+	atomic_store(&f->ctrl->interrupt_mask, 0xdeadbeef); /* any non-zero masks */
 	assert_int_equal(write_bytes(f, 1, buf, 8, &sig), VMBUS_OK);
 	assert_false(sig);
 	ring_fixture_free(f);
@@ -591,9 +590,8 @@ static void test_gpa_direct_round_trip(void **state)
 			 VMBUS_OK);
 	assert_int_equal(vmbus_ring_write_gpa_direct(&f->w, 43, 0, 100, 8192, pfns, 2, &iov, 1,
 						     &sig),
-			 VMBUS_E_INVAL);	/* PFN count does not match the span */
-	assert_int_equal(vmbus_ring_write_gpa_direct(&f->w, 43, 0, 4096, 1, pfns, 1, &iov, 1,
-						     &sig),
+			 VMBUS_E_INVAL); /* PFN count does not match the span */
+	assert_int_equal(vmbus_ring_write_gpa_direct(&f->w, 43, 0, 4096, 1, pfns, 1, &iov, 1, &sig),
 			 VMBUS_E_INVAL);
 	assert_int_equal(vmbus_ring_peek(&f->r, &p), VMBUS_OK);
 	assert_int_equal(p.desc.type, VMBUS_PKT_DATA_GPA_DIRECT);
@@ -661,31 +659,31 @@ static void test_gpa_direct_malformed(void **state)
 		assert_non_null(strstr(why, "byte_offset"));
 	}
 	{
-		uint32_t h[] = { 0, 1, 4090, 10, 5, 0 };	/* spans 2 pages, 1 PFN given */
+		uint32_t h[] = { 0, 1, 4090, 10, 5, 0 }; /* spans 2 pages, 1 PFN given */
 
 		assert_int_equal(parse_crafted(h, 6, 9, &why), VMBUS_E_PROTO);
 		assert_non_null(strstr(why, "past the header area"));
 	}
 	{
-		uint32_t h[] = { 0, 1, 10, 0, 5, 0x100 };	/* PFN 2^40 + 5 */
+		uint32_t h[] = { 0, 1, 10, 0, 5, 0x100 }; /* PFN 2^40 + 5 */
 
 		assert_int_equal(parse_crafted(h, 6, 9, &why), VMBUS_E_PROTO);
 		assert_non_null(strstr(why, "52-bit"));
 	}
 	{
-		uint32_t h[] = { 0, 1, 10, 0, 5, 0, 7, 0 };	/* a stray word after the range */
+		uint32_t h[] = { 0, 1, 10, 0, 5, 0, 7, 0 }; /* a stray word after the range */
 
 		assert_int_equal(parse_crafted(h, 8, 9, &why), VMBUS_E_PROTO);
 		assert_non_null(strstr(why, "do not fill"));
 	}
 	{
-		uint32_t h[] = { 0, 2, 10, 0, 5, 0 };		/* second range missing */
+		uint32_t h[] = { 0, 2, 10, 0, 5, 0 }; /* second range missing */
 
 		assert_int_equal(parse_crafted(h, 6, 9, &why), VMBUS_E_PROTO);
 		assert_non_null(strstr(why, "past the header area"));
 	}
 	{
-		uint32_t h[] = { 0, 2, 10, 0, 5, 0, 20, 4000, 6, 0 };	/* two ranges */
+		uint32_t h[] = { 0, 2, 10, 0, 5, 0, 20, 4000, 6, 0 }; /* two ranges */
 
 		assert_int_equal(parse_crafted(h, 10, 9, &why), 2);
 	}

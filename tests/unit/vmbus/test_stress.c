@@ -20,15 +20,15 @@
 
 #include "ring_fixture.h"
 
-#define DATA_SIZE (3 * 4096u)	/* hv_utils-sized ring: wrap points move every lap */
+#define DATA_SIZE   (3 * 4096u) /* hv_utils-sized ring: wrap points move every lap */
 #define MAX_PAYLOAD 2000u
-#define STALL_MS 10000
+#define STALL_MS    10000
 
 static uint64_t n_packets = 2000000;
 
 struct shared {
 	struct ring_fixture *f;
-	int to_consumer, to_producer;	/* eventfds: the "signals" */
+	int to_consumer, to_producer; /* eventfds: the "signals" */
 	const char *error;
 	uint64_t prod_signals, cons_signals, prod_waits, cons_waits;
 };
@@ -43,7 +43,7 @@ static uint64_t fnv1a(uint64_t h, const uint8_t *p, uint32_t n)
 /* What packet seq looks like: derived from seq alone so both threads agree. */
 struct shape {
 	uint16_t type;
-	uint32_t payload;	/* bytes after the 8-byte checksum */
+	uint32_t payload; /* bytes after the 8-byte checksum */
 	uint32_t npfn;
 };
 
@@ -147,8 +147,8 @@ static void *producer(void *arg)
 			int rc;
 
 			if (sh.type == VMBUS_PKT_DATA_GPA_DIRECT)
-				rc = vmbus_ring_write_gpa_direct(w, seq, 0, 0, sh.npfn * 4096u, pfns,
-								 sh.npfn, &iov, 1, &sig);
+				rc = vmbus_ring_write_gpa_direct(w, seq, 0, 0, sh.npfn * 4096u,
+								 pfns, sh.npfn, &iov, 1, &sig);
 			else if (sh.type == VMBUS_PKT_COMPLETION)
 				rc = vmbus_ring_write_completion(w, seq, &iov, 1, &sig);
 			else
@@ -209,7 +209,8 @@ static bool check_packet(struct shared *s, const struct vmbus_pkt *p, uint64_t s
 		set_error(s, "consumer: packet out of order or wrong type");
 		return false;
 	}
-	if (vmbus_pkt_payload_len(p) < 8 + sh.payload || vmbus_pkt_payload_len(p) > 8 + sh.payload + 7) {
+	if (vmbus_pkt_payload_len(p) < 8 + sh.payload ||
+	    vmbus_pkt_payload_len(p) > 8 + sh.payload + 7) {
 		set_error(s, "consumer: wrong payload length");
 		return false;
 	}
@@ -261,8 +262,8 @@ static void *consumer(void *arg)
 		batches++;
 		if (batches % 7 == 0) {
 			/* copy-out reads for this batch */
-			while (got < 64 && (rc = vmbus_ring_read(r, &p, copy, sizeof(copy), &sig)) ==
-						   VMBUS_OK) {
+			while (got < 64 && (rc = vmbus_ring_read(r, &p, copy, sizeof(copy),
+								 &sig)) == VMBUS_OK) {
 				if (!check_packet(s, &p, seq++))
 					return NULL;
 				got++;
@@ -341,11 +342,10 @@ static void test_two_thread_stress(void **state)
 	assert_int_equal(s.f->w.stats.packets, n_packets);
 	assert_int_equal(s.f->r.stats.packets, n_packets);
 	assert_int_equal(s.f->r.stats.bytes, s.f->w.stats.bytes);
-	assert_true(s.f->r.stats.bytes > (uint64_t)DATA_SIZE * 10);	/* many laps */
+	assert_true(s.f->r.stats.bytes > (uint64_t)DATA_SIZE * 10); /* many laps */
 	printf("stress: %llu packets, %llu laps, writer signals %llu, reader signals %llu, "
 	       "producer waits %llu, consumer waits %llu\n",
-	       (unsigned long long)n_packets,
-	       (unsigned long long)(s.f->r.stats.bytes / DATA_SIZE),
+	       (unsigned long long)n_packets, (unsigned long long)(s.f->r.stats.bytes / DATA_SIZE),
 	       (unsigned long long)s.prod_signals, (unsigned long long)s.cons_signals,
 	       (unsigned long long)s.prod_waits, (unsigned long long)s.cons_waits);
 	close(s.to_consumer);

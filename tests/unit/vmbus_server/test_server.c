@@ -32,11 +32,34 @@ static int post(void *ctx, uint32_t vp, uint32_t sint, const void *msg, uint32_t
 	}
 	return 0;
 }
-static void sig(void *c, uint32_t v, uint32_t r) { (void)c; (void)v; (void)r; }
-static void *map(void *c, const uint64_t *p, uint32_t n) { (void)c; (void)n; return p[0] < 16 ? ram + p[0] * 4096 : NULL; }
-static void unmap(void *c, void *w, uint32_t n) { (void)c; (void)w; (void)n; }
-static uint8_t *page(void *c, uint64_t p) { (void)c; return p < 16 ? ram + p * 4096 : NULL; }
-static uint64_t now(void *c) { (void)c; return 0; }
+static void sig(void *c, uint32_t v, uint32_t r)
+{
+	(void)c;
+	(void)v;
+	(void)r;
+}
+static void *map(void *c, const uint64_t *p, uint32_t n)
+{
+	(void)c;
+	(void)n;
+	return p[0] < 16 ? ram + p[0] * 4096 : NULL;
+}
+static void unmap(void *c, void *w, uint32_t n)
+{
+	(void)c;
+	(void)w;
+	(void)n;
+}
+static uint8_t *page(void *c, uint64_t p)
+{
+	(void)c;
+	return p < 16 ? ram + p * 4096 : NULL;
+}
+static uint64_t now(void *c)
+{
+	(void)c;
+	return 0;
+}
 static const struct vmbus_transport_ops tops = { post, sig, map, unmap, page, now };
 
 static int destroyed;
@@ -46,13 +69,18 @@ static enum vmbus_vsp_verdict pkt(struct vmbus_channel *ch, const struct vmbus_p
 	(void)p;
 	return VMBUS_VSP_CONSUMED;
 }
-static void destroy(struct vmbus_channel *ch) { (void)ch; destroyed++; }
+static void destroy(struct vmbus_channel *ch)
+{
+	(void)ch;
+	destroyed++;
+}
 static const struct vmbus_vsp_ops vops = { .packet = pkt, .destroy = destroy };
 
 static void count_open(void *ctx, struct vmbus_channel *ch)
 {
 	uint32_t *n = ctx;
-	if (vmbus_channel_state(ch) == VMBUS_CHANNEL_OFFERED && strcmp(vmbus_channel_name(ch), "t") == 0)
+	if (vmbus_channel_state(ch) == VMBUS_CHANNEL_OFFERED &&
+	    strcmp(vmbus_channel_name(ch), "t") == 0)
 		(*n)++;
 }
 
@@ -68,7 +96,8 @@ static void contact(struct vmbus_server *s, uint32_t vp)
 {
 	struct vmbus_chmsg_initiate_contact m = { .h.type = VMBUS_CHMSG_INITIATE_CONTACT,
 						  .version = VMBUS_VERSION_WIN10_V5_3,
-						  .target_vcpu = vp, .msg_sint = 5 };
+						  .target_vcpu = vp,
+						  .msg_sint = 5 };
 	struct vmbus_chmsg_header ro = { .type = VMBUS_CHMSG_REQUESTOFFERS };
 	assert_int_equal(vmbus_server_post_message(s, 4, &m, sizeof(m)), 0);
 	assert_int_equal(vmbus_server_post_message(s, 1, &ro, sizeof(ro)), 0);
@@ -89,7 +118,7 @@ static void test_relids_and_offers(void **st)
 	b = vmbus_server_add_channel(s, &d);
 	assert_int_equal(vmbus_channel_relid(a), 1);
 	assert_int_equal(vmbus_channel_relid(b), 2);
-	assert_int_equal(rec.n, 0);			/* nothing offered before contact */
+	assert_int_equal(rec.n, 0); /* nothing offered before contact */
 	/* removal of a channel the guest never saw: freed at once, relid reusable */
 	vmbus_server_remove_channel(a);
 	assert_int_equal(destroyed, 1);
@@ -112,13 +141,13 @@ static void test_relids_and_offers(void **st)
 	assert_int_equal(rec.types[5], VMBUS_CHMSG_RESCIND_OFFER);
 	assert_int_equal(vmbus_channel_state(b), VMBUS_CHANNEL_RESCINDED);
 	c = vmbus_server_add_channel(s, &d);
-	assert_int_equal(vmbus_channel_relid(c), 4);	/* 2 is still held */
+	assert_int_equal(vmbus_channel_relid(c), 4); /* 2 is still held */
 	vmbus_server_get_stats(s, &ss);
 	assert_int_equal(ss.channels, 4);
 	{
 		uint32_t n = 0;
 		vmbus_server_foreach_channel(s, count_open, &n);
-		assert_int_equal(n, 3);		/* the rescinded one is not "offered" */
+		assert_int_equal(n, 3); /* the rescinded one is not "offered" */
 	}
 	/* UNLOAD frees the rescinded channel (the guest will never release it) */
 	struct vmbus_chmsg_header ul = { .type = VMBUS_CHMSG_UNLOAD };
@@ -140,14 +169,16 @@ static void test_messages_before_contact(void **st)
 	uv_loop_t loop;
 	struct vmbus_server *s;
 	struct vmbus_chmsg_header ro = { .type = VMBUS_CHMSG_REQUESTOFFERS };
-	struct vmbus_chmsg_open_channel op = { .h.type = VMBUS_CHMSG_OPENCHANNEL, .child_relid = 1,
-					       .ring_gpadl = 1, .downstream_page_offset = 2 };
+	struct vmbus_chmsg_open_channel op = { .h.type = VMBUS_CHMSG_OPENCHANNEL,
+					       .child_relid = 1,
+					       .ring_gpadl = 1,
+					       .downstream_page_offset = 2 };
 
 	uv_loop_init(&loop);
 	s = make(&loop);
 	assert_int_equal(vmbus_server_post_message(s, 1, &ro, sizeof(ro)), 0);
 	assert_int_equal(vmbus_server_post_message(s, 1, &op, sizeof(op)), 0);
-	assert_int_equal(rec.n, 0);		/* ignored: nobody is connected to answer */
+	assert_int_equal(rec.n, 0); /* ignored: nobody is connected to answer */
 	assert_int_equal(vmbus_server_post_message(s, 2, &ro, sizeof(ro)), 18);
 	assert_int_equal(vmbus_server_signal(s, 5), 18);
 	vmbus_server_destroy(s);

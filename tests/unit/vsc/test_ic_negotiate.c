@@ -46,11 +46,11 @@ static void test_picks_guest_order(void **st)
 	assert_true(ic_negotiate_answer(b, len, fw, 2, ts, 3, &a, &m));
 	assert_int_equal(a, IC_VERSION(3, 0));
 	assert_int_equal(m, IC_VERSION(4, 0));
-	assert_int_equal(b[IC_HDR_SIZE], 1);		/* framework count */
-	assert_int_equal(b[IC_HDR_SIZE + 2], 1);	/* message count */
-	assert_int_equal(b[IC_HDR_SIZE + 8], 3);	/* versions[0] = framework */
-	assert_int_equal(b[IC_HDR_SIZE + 12], 4);	/* versions[1] = message */
-	assert_int_equal(b[8 + 10], 0x10);		/* icmsgsize */
+	assert_int_equal(b[IC_HDR_SIZE], 1);	  /* framework count */
+	assert_int_equal(b[IC_HDR_SIZE + 2], 1);  /* message count */
+	assert_int_equal(b[IC_HDR_SIZE + 8], 3);  /* versions[0] = framework */
+	assert_int_equal(b[IC_HDR_SIZE + 12], 4); /* versions[1] = message */
+	assert_int_equal(b[8 + 10], 0x10);	  /* icmsgsize */
 }
 
 static void test_no_match_and_bad_counts(void **st)
@@ -101,9 +101,9 @@ static void test_service_answers(void **st)
 	ic.kind = IC_CLIENT_SHUTDOWN;
 	h = (struct ic_msg_hdr){ .type = IC_MSGTYPE_SHUTDOWN };
 	memcpy(b + 8, &h, sizeof(h));
-	uint32_t flags = 4;		/* hibernate: refused */
+	uint32_t flags = 4; /* hibernate: refused */
 	memcpy(b + IC_HDR_SIZE + 8, &flags, 4);
-	assert_false(ic_client_answer(&ic, b, IC_HDR_SIZE + 100));	/* shorter than 2060 */
+	assert_false(ic_client_answer(&ic, b, IC_HDR_SIZE + 100)); /* shorter than 2060 */
 	assert_true(ic_client_answer(&ic, b, IC_HDR_SIZE + 2060));
 	memcpy(&h, b + 8, sizeof(h));
 	assert_int_equal(h.status, IC_STATUS_FAIL);

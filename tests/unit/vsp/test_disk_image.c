@@ -42,7 +42,8 @@ static void test_roundtrip(void **s)
 	(void)s;
 	struct disk_image d;
 	char err[256];
-	static uint8_t a[8192] __attribute__((aligned(4096))), b[8192] __attribute__((aligned(4096)));
+	static uint8_t a[8192] __attribute__((aligned(4096))),
+		b[8192] __attribute__((aligned(4096)));
 
 	for (int direct = 0; direct <= 1; direct++) {
 		assert_int_equal(disk_image_open(&d, path, false, direct, err, sizeof(err)), 0);

@@ -11,7 +11,10 @@
 
 static struct scsi_disk_info disk(bool ro)
 {
-	struct scsi_disk_info d = { .blocks = 2048, .block_size = 512, .readonly = ro, .lun = 0,
+	struct scsi_disk_info d = { .blocks = 2048,
+				    .block_size = 512,
+				    .readonly = ro,
+				    .lun = 0,
 				    .max_transfer_bytes = 0x40000 };
 	strcpy(d.serial, "SER123");
 	d.naa_id[0] = 0x60;
@@ -84,12 +87,12 @@ static void test_inquiry_vpd(void **s)
 
 	cdb[2] = 0x83;
 	assert_true(scsi_target_execute(&d, NULL, cdb, 6, 255, resp, &r));
-	assert_int_equal(resp[4], 0x01);	/* binary */
-	assert_int_equal(resp[5], 0x03);	/* NAA, LU */
+	assert_int_equal(resp[4], 0x01); /* binary */
+	assert_int_equal(resp[5], 0x03); /* NAA, LU */
 	assert_int_equal(resp[7], 16);
 	assert_int_equal(resp[8], 0x60);
-	assert_int_equal(resp[24], 0x02);	/* ASCII */
-	assert_int_equal(resp[25], 0x01);	/* T10 vendor id */
+	assert_int_equal(resp[24], 0x02); /* ASCII */
+	assert_int_equal(resp[25], 0x01); /* T10 vendor id */
 	assert_int_equal(r.data_len, (resp[2] << 8 | resp[3]) + 4);
 
 	cdb[2] = 0xB0;
@@ -99,9 +102,9 @@ static void test_inquiry_vpd(void **s)
 
 	cdb[2] = 0xB1;
 	assert_true(scsi_target_execute(&d, NULL, cdb, 6, 255, resp, &r));
-	assert_int_equal(resp[5], 1);		/* non-rotating */
+	assert_int_equal(resp[5], 1); /* non-rotating */
 
-	cdb[2] = 0xB2;				/* not supported */
+	cdb[2] = 0xB2; /* not supported */
 	assert_false(scsi_target_execute(&d, NULL, cdb, 6, 255, resp, &r));
 	expect_sense(&r, SCSI_SENSE_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_IN_CDB);
 }
@@ -139,7 +142,7 @@ static void test_read_capacity(void **s)
 	d.blocks = 1ull << 33;
 	assert_true(scsi_target_execute(&d, NULL, c10, 10, 8, resp, &r));
 	assert_int_equal(resp[0] & resp[1] & resp[2] & resp[3], 0xFF);
-	c16[1] = 0x11;				/* other service action */
+	c16[1] = 0x11; /* other service action */
 	assert_false(scsi_target_execute(&d, NULL, c16, 16, 32, resp, &r));
 	expect_sense(&r, SCSI_SENSE_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_IN_CDB);
 }
@@ -165,22 +168,29 @@ static void test_read_write(void **s)
 	assert_false(scsi_target_execute(&d, NULL, r10, 10, 4095, resp, &r));
 	expect_sense(&r, SCSI_SENSE_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_IN_CDB);
 	/* last block ok, one past it out of range */
-	r10[2] = 0; r10[3] = 0; r10[4] = 0x07; r10[5] = 0xFF; r10[8] = 1;
+	r10[2] = 0;
+	r10[3] = 0;
+	r10[4] = 0x07;
+	r10[5] = 0xFF;
+	r10[8] = 1;
 	assert_true(scsi_target_execute(&d, NULL, r10, 10, 512, resp, &r));
 	r10[8] = 2;
 	assert_false(scsi_target_execute(&d, NULL, r10, 10, 1024, resp, &r));
 	expect_sense(&r, SCSI_SENSE_ILLEGAL_REQUEST, SCSI_ASC_LBA_OUT_OF_RANGE);
 	/* LBA + count overflowing 64 bits */
-	uint8_t r16[16] = { SCSI_READ_16, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xF0,
-			    0, 0, 0, 0x20 };
+	uint8_t r16[16] = { SCSI_READ_16, 0,	0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+			    0xFF,	  0xFF, 0xF0, 0,    0,	  0,	0x20 };
 	assert_false(scsi_target_execute(&d, NULL, r16, 16, 1 << 20, resp, &r));
 	expect_sense(&r, SCSI_SENSE_ILLEGAL_REQUEST, SCSI_ASC_LBA_OUT_OF_RANGE);
 	/* zero blocks: nothing to do, GOOD */
-	r10[4] = 0; r10[5] = 0; r10[8] = 0;
+	r10[4] = 0;
+	r10[5] = 0;
+	r10[8] = 0;
 	assert_true(scsi_target_execute(&d, NULL, r10, 10, 0, resp, &r));
 	assert_int_equal(r.action, SCSI_ACTION_RESPOND);
 	/* protection information is refused */
-	r10[1] = 0x20; r10[8] = 1;
+	r10[1] = 0x20;
+	r10[8] = 1;
 	assert_false(scsi_target_execute(&d, NULL, r10, 10, 512, resp, &r));
 	expect_sense(&r, SCSI_SENSE_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_IN_CDB);
 }
@@ -199,7 +209,7 @@ static void test_readonly(void **s)
 	assert_true(scsi_target_execute(&d, NULL, r10, 10, 512, resp, &r));
 	assert_int_equal(r.action, SCSI_ACTION_READ);
 	assert_true(scsi_target_execute(&d, NULL, ms6, 6, 192, resp, &r));
-	assert_int_equal(resp[2] & 0x80, 0x80);	/* WP */
+	assert_int_equal(resp[2] & 0x80, 0x80); /* WP */
 }
 
 static void test_mode_sense(void **s)
@@ -216,16 +226,16 @@ static void test_mode_sense(void **s)
 	assert_int_equal(resp[2] & 0x80, 0);
 	assert_int_equal(resp[3], 8);
 	assert_int_equal(resp[12], 0x08);
-	assert_int_equal(resp[14] & 0x04, 0x04);	/* WCE */
+	assert_int_equal(resp[14] & 0x04, 0x04); /* WCE */
 	assert_true(scsi_target_execute(&d, NULL, ms10, 10, 255, resp, &r));
-	assert_int_equal(r.data_len, 8 + 20 + 12);	/* DBD: no block descriptor */
+	assert_int_equal(r.data_len, 8 + 20 + 12); /* DBD: no block descriptor */
 	assert_int_equal(resp[0] << 8 | resp[1], r.data_len - 2);
 	assert_int_equal(resp[8], 0x08);
 	assert_int_equal(resp[28], 0x0A);
-	ms6[2] = 0x1C;				/* unsupported page */
+	ms6[2] = 0x1C; /* unsupported page */
 	assert_false(scsi_target_execute(&d, NULL, ms6, 6, 255, resp, &r));
 	expect_sense(&r, SCSI_SENSE_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_IN_CDB);
-	ms6[2] = 0xC8;				/* saved values */
+	ms6[2] = 0xC8; /* saved values */
 	assert_false(scsi_target_execute(&d, NULL, ms6, 6, 255, resp, &r));
 	assert_int_equal(r.sense[12], 0x39);
 }
@@ -248,7 +258,8 @@ static void test_misc(void **s)
 	assert_int_equal(resp[3], 24);
 	assert_int_equal(resp[8 + 8 + 1], 1);
 	assert_int_equal(resp[8 + 16 + 1], 5);
-	rl[8] = 0; rl[9] = 8;			/* allocation length below 16 */
+	rl[8] = 0;
+	rl[9] = 8; /* allocation length below 16 */
 	assert_false(scsi_target_execute(&d, &set, rl, 12, 256, resp, &r));
 	assert_true(scsi_target_execute(&d, NULL, rs, 6, 252, resp, &r));
 	assert_int_equal(r.data_len, 18);
@@ -278,7 +289,7 @@ static void test_report_luns_full(void **s)
 	(void)s;
 	struct scsi_disk_info d = disk(false);
 	struct scsi_lun_set set = { .count = SCSI_MAX_LUNS };
-	uint8_t rl[12] = { SCSI_REPORT_LUNS, 0, 0, 0, 0, 0, 0, 0, 4, 0 };	/* 1 KiB */
+	uint8_t rl[12] = { SCSI_REPORT_LUNS, 0, 0, 0, 0, 0, 0, 0, 4, 0 }; /* 1 KiB */
 	struct scsi_result r;
 
 	for (uint32_t i = 0; i < SCSI_MAX_LUNS; i++)
@@ -293,14 +304,10 @@ static void test_report_luns_full(void **s)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_inquiry_standard),
-		cmocka_unit_test(test_inquiry_vpd),
-		cmocka_unit_test(test_absent_lun),
-		cmocka_unit_test(test_read_capacity),
-		cmocka_unit_test(test_read_write),
-		cmocka_unit_test(test_readonly),
-		cmocka_unit_test(test_mode_sense),
-		cmocka_unit_test(test_misc),
+		cmocka_unit_test(test_inquiry_standard), cmocka_unit_test(test_inquiry_vpd),
+		cmocka_unit_test(test_absent_lun),	 cmocka_unit_test(test_read_capacity),
+		cmocka_unit_test(test_read_write),	 cmocka_unit_test(test_readonly),
+		cmocka_unit_test(test_mode_sense),	 cmocka_unit_test(test_misc),
 		cmocka_unit_test(test_report_luns_full),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

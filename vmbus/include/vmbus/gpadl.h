@@ -15,28 +15,28 @@
 
 enum vmbus_gpadl_state {
 	VMBUS_GPADL_IDLE,	/* waiting for the header */
-	VMBUS_GPADL_COLLECTING,	/* header seen, bodies outstanding */
+	VMBUS_GPADL_COLLECTING, /* header seen, bodies outstanding */
 	VMBUS_GPADL_COMPLETE,	/* all ranges in and valid */
 	VMBUS_GPADL_FAILED,	/* refused; why says why (answer GPADL_CREATED with an error) */
 };
 
 struct vmbus_gpadl_asm {
 	/* set by init */
-	uint64_t *words;		/* caller storage for the range words */
+	uint64_t *words; /* caller storage for the range words */
 	uint32_t cap_words;
 	uint32_t max_ranges;
-	uint64_t max_bytes;		/* limit on the sum of the ranges' byte counts */
+	uint64_t max_bytes; /* limit on the sum of the ranges' byte counts */
 	/* from the header */
 	uint32_t child_relid;
 	uint32_t gpadl;
 	uint32_t range_count;
-	uint32_t total_words;		/* range_buflen / 8 */
+	uint32_t total_words; /* range_buflen / 8 */
 	uint32_t have_words;
 	uint32_t body_count;
-	uint64_t total_bytes;		/* valid once complete */
-	uint32_t pfn_count;		/* valid once complete */
+	uint64_t total_bytes; /* valid once complete */
+	uint32_t pfn_count;   /* valid once complete */
 	enum vmbus_gpadl_state state;
-	int error;			/* status returned once FAILED */
+	int error; /* status returned once FAILED */
 	const char *why;
 };
 
@@ -74,7 +74,7 @@ uint32_t vmbus_gpadl_msg_count(uint32_t npfn);
  * description is invalid (npfn must equal the pages spanned, 64 KiB - 8 bytes of ranges at
  * most) or index is past the last message. */
 int vmbus_gpadl_build_msg(uint32_t child_relid, uint32_t gpadl, uint32_t byte_offset,
-			  uint32_t byte_count, const uint64_t *pfns, uint32_t npfn,
-			  uint32_t index, union vmbus_chmsg *out, uint32_t *len);
+			  uint32_t byte_count, const uint64_t *pfns, uint32_t npfn, uint32_t index,
+			  union vmbus_chmsg *out, uint32_t *len);
 
 #endif

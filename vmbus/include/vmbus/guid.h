@@ -12,19 +12,19 @@ struct vmbus_guid {
 _Static_assert(sizeof(struct vmbus_guid) == 16, "GUID is 16 bytes on the wire");
 
 /* VMBUS_GUID(0xba6163d9, 0x04a1, 0x4d29, 0xb6, 0x05, ...) for ba6163d9-04a1-4d29-b605-... */
-#define VMBUS_GUID(a, b_, c, d0, d1, d2, d3, d4, d5, d6, d7)                                  \
-	((struct vmbus_guid){ { (uint8_t)(a), (uint8_t)((a) >> 8), (uint8_t)((a) >> 16),      \
+#define VMBUS_GUID(a, b_, c, d0, d1, d2, d3, d4, d5, d6, d7)                                   \
+	((struct vmbus_guid){ { (uint8_t)(a), (uint8_t)((a) >> 8), (uint8_t)((a) >> 16),       \
 				(uint8_t)((a) >> 24), (uint8_t)(b_), (uint8_t)((b_) >> 8),     \
 				(uint8_t)(c), (uint8_t)((c) >> 8), d0, d1, d2, d3, d4, d5, d6, \
 				d7 } })
 
 /* Interface types offered by the host (the Linux driver that binds to each in brackets). */
-extern const struct vmbus_guid vmbus_guid_scsi;		/* storage (hv_storvsc) */
-extern const struct vmbus_guid vmbus_guid_network;	/* network (hv_netvsc) */
-extern const struct vmbus_guid vmbus_guid_shutdown;	/* shutdown IC (hv_utils) */
-extern const struct vmbus_guid vmbus_guid_heartbeat;	/* heartbeat IC (hv_utils) */
-extern const struct vmbus_guid vmbus_guid_timesync;	/* time synchronisation IC (hv_utils) */
-extern const struct vmbus_guid vmbus_guid_kvp;		/* key-value pair exchange IC (hv_utils) */
+extern const struct vmbus_guid vmbus_guid_scsi;	     /* storage (hv_storvsc) */
+extern const struct vmbus_guid vmbus_guid_network;   /* network (hv_netvsc) */
+extern const struct vmbus_guid vmbus_guid_shutdown;  /* shutdown IC (hv_utils) */
+extern const struct vmbus_guid vmbus_guid_heartbeat; /* heartbeat IC (hv_utils) */
+extern const struct vmbus_guid vmbus_guid_timesync;  /* time synchronisation IC (hv_utils) */
+extern const struct vmbus_guid vmbus_guid_kvp;	     /* key-value pair exchange IC (hv_utils) */
 
 bool vmbus_guid_equal(const struct vmbus_guid *a, const struct vmbus_guid *b);
 

@@ -13,23 +13,23 @@
 
 /* Packet types (descriptor.type); a ring carries any of them, the library validates only the
  * framing. The ones this project sends: */
-#define VMBUS_PKT_DATA_INBAND		6
-#define VMBUS_PKT_DATA_XFER_PAGES	7	/* netvsc receive buffer; parsed by the VSP */
-#define VMBUS_PKT_DATA_GPA_DIRECT	9
-#define VMBUS_PKT_COMPLETION		11
+#define VMBUS_PKT_DATA_INBAND	  6
+#define VMBUS_PKT_DATA_XFER_PAGES 7 /* netvsc receive buffer; parsed by the VSP */
+#define VMBUS_PKT_DATA_GPA_DIRECT 9
+#define VMBUS_PKT_COMPLETION	  11
 
 /* descriptor.flags */
 #define VMBUS_PKT_FLAG_COMPLETION_REQUESTED 0x1
 
-#define VMBUS_PKT_ALIGN		8	/* packets start and end on 8-byte boundaries */
-#define VMBUS_PKT_MAX_LEN	(0xffffu * 8u)	/* len8 is 16 bits of 8-byte units */
+#define VMBUS_PKT_ALIGN	  8		 /* packets start and end on 8-byte boundaries */
+#define VMBUS_PKT_MAX_LEN (0xffffu * 8u) /* len8 is 16 bits of 8-byte units */
 
 struct vmbus_pkt_desc {
-	uint16_t type;		/* VMBUS_PKT_* */
-	uint16_t offset8;	/* payload offset from the descriptor start, 8-byte units (>= 2) */
-	uint16_t len8;		/* packet length without trailer, 8-byte units (>= offset8) */
-	uint16_t flags;		/* VMBUS_PKT_FLAG_* */
-	uint64_t trans_id;	/* echoed by the completion */
+	uint16_t type;	   /* VMBUS_PKT_* */
+	uint16_t offset8;  /* payload offset from the descriptor start, 8-byte units (>= 2) */
+	uint16_t len8;	   /* packet length without trailer, 8-byte units (>= offset8) */
+	uint16_t flags;	   /* VMBUS_PKT_FLAG_* */
+	uint64_t trans_id; /* echoed by the completion */
 } __attribute__((packed));
 _Static_assert(sizeof(struct vmbus_pkt_desc) == 16, "packet descriptor is 16 bytes");
 _Static_assert(offsetof(struct vmbus_pkt_desc, trans_id) == 8, "trans_id at 8");
@@ -53,8 +53,8 @@ struct vmbus_gpa_range {
 } __attribute__((packed));
 _Static_assert(sizeof(struct vmbus_gpa_range) == 8, "GPA range header is 8 bytes");
 
-#define VMBUS_PAGE_SIZE		4096u
-#define VMBUS_PFN_LIMIT		(1ull << 40)	/* 52-bit physical addresses */
+#define VMBUS_PAGE_SIZE 4096u
+#define VMBUS_PFN_LIMIT (1ull << 40) /* 52-bit physical addresses */
 
 /* Pages touched by a range (0 for an empty range); computed in 64 bits, cannot overflow. */
 static inline uint64_t vmbus_gpa_range_pages(uint32_t byte_offset, uint32_t byte_count)
@@ -74,9 +74,9 @@ struct vmbus_span {
  * change: read each field once into a local before trusting it (vmbus_pkt_copy does). */
 struct vmbus_pkt {
 	struct vmbus_pkt_desc desc;
-	uint32_t len;		/* desc.len8 * 8: descriptor + header + payload (+ pad) */
-	uint32_t data_off;	/* desc.offset8 * 8: where the payload starts */
-	uint32_t ring_off;	/* reader bookkeeping: ring offset of the descriptor */
+	uint32_t len;	   /* desc.len8 * 8: descriptor + header + payload (+ pad) */
+	uint32_t data_off; /* desc.offset8 * 8: where the payload starts */
+	uint32_t ring_off; /* reader bookkeeping: ring offset of the descriptor */
 	struct vmbus_span part[2];
 };
 
@@ -97,8 +97,8 @@ static inline uint32_t vmbus_pkt_payload_len(const struct vmbus_pkt *p)
 /* One range of a parsed GPA-direct packet. */
 struct vmbus_gpa_range_info {
 	uint32_t byte_count;
-	uint32_t byte_offset;	/* < 4096 */
-	uint32_t pfn_first;	/* index of its first PFN in the caller's pfn array */
+	uint32_t byte_offset; /* < 4096 */
+	uint32_t pfn_first;   /* index of its first PFN in the caller's pfn array */
 	uint32_t pfn_count;
 };
 

@@ -28,18 +28,18 @@
 
 #define VMBUS_RING_CONTROL_SIZE		4096u
 #define VMBUS_RING_TRAILER_SIZE		8u
-#define VMBUS_RING_FEAT_PENDING_SEND_SZ	0x1u	/* feature_bits: pending_send_sz honoured */
-#define VMBUS_RING_MIN_DATA		32u	/* library minimum; Hyper-V uses whole pages */
+#define VMBUS_RING_FEAT_PENDING_SEND_SZ 0x1u /* feature_bits: pending_send_sz honoured */
+#define VMBUS_RING_MIN_DATA		32u  /* library minimum; Hyper-V uses whole pages */
 #define VMBUS_RING_MAX_DATA		(1u << 30)
 
 /* The control page (wire layout). */
 struct vmbus_ring_control {
-	_Atomic uint32_t write_index;		/* 0: byte offset of the next write (writer owns) */
-	_Atomic uint32_t read_index;		/* 4: byte offset of the next read (reader owns) */
-	_Atomic uint32_t interrupt_mask;	/* 8: reader: 1 = don't signal me (draining) */
-	_Atomic uint32_t pending_send_sz;	/* 12: writer: signal me when free > this */
-	uint32_t reserved1[12];			/* 16 */
-	_Atomic uint32_t feature_bits;		/* 64: VMBUS_RING_FEAT_* */
+	_Atomic uint32_t write_index;	  /* 0: byte offset of the next write (writer owns) */
+	_Atomic uint32_t read_index;	  /* 4: byte offset of the next read (reader owns) */
+	_Atomic uint32_t interrupt_mask;  /* 8: reader: 1 = don't signal me (draining) */
+	_Atomic uint32_t pending_send_sz; /* 12: writer: signal me when free > this */
+	uint32_t reserved1[12];		  /* 16 */
+	_Atomic uint32_t feature_bits;	  /* 64: VMBUS_RING_FEAT_* */
 	uint8_t reserved2[VMBUS_RING_CONTROL_SIZE - 68];
 };
 _Static_assert(sizeof(struct vmbus_ring_control) == 4096, "control page is 4 KiB");
@@ -58,28 +58,28 @@ struct vmbus_ring_mem {
 };
 
 struct vmbus_ring_stats {
-	uint64_t packets;	/* written / consumed */
-	uint64_t bytes;		/* ring bytes incl. descriptor, padding and trailer */
-	uint64_t signals;	/* times the library told the caller to signal the peer */
-	uint64_t blocked;	/* writer: VMBUS_E_AGAIN returns; reader: empty peeks */
+	uint64_t packets; /* written / consumed */
+	uint64_t bytes;	  /* ring bytes incl. descriptor, padding and trailer */
+	uint64_t signals; /* times the library told the caller to signal the peer */
+	uint64_t blocked; /* writer: VMBUS_E_AGAIN returns; reader: empty peeks */
 };
 
 struct vmbus_ring_writer {
 	struct vmbus_ring_mem mem;
-	uint32_t write;		/* private write index: end of the last packet written */
-	uint32_t published;	/* write_index as last published */
-	bool batching;		/* between batch_begin and flush: writes are not published */
-	uint32_t read_seen;	/* last validated read_index (a lower bound of the free space) */
-	bool pending_set;	/* we asked for pending_send_sz; cleared by the next good write */
-	const char *broken;	/* NULL while healthy, else why */
+	uint32_t write;	    /* private write index: end of the last packet written */
+	uint32_t published; /* write_index as last published */
+	bool batching;	    /* between batch_begin and flush: writes are not published */
+	uint32_t read_seen; /* last validated read_index (a lower bound of the free space) */
+	bool pending_set;   /* we asked for pending_send_sz; cleared by the next good write */
+	const char *broken; /* NULL while healthy, else why */
 	struct vmbus_ring_stats stats;
 };
 
 struct vmbus_ring_reader {
 	struct vmbus_ring_mem mem;
-	uint32_t read;		/* private read index: next packet to peek (not yet committed) */
-	uint32_t committed;	/* read_index as last published */
-	uint32_t write_seen;	/* last validated write_index */
+	uint32_t read;	     /* private read index: next packet to peek (not yet committed) */
+	uint32_t committed;  /* read_index as last published */
+	uint32_t write_seen; /* last validated write_index */
 	const char *broken;
 	struct vmbus_ring_stats stats;
 };

@@ -98,8 +98,9 @@ void channel_on_open(struct vmbus_server *s, const struct vmbus_chmsg_open_chann
 	}
 	if (ch->state != VMBUS_CHANNEL_OFFERED) {
 		status = open_refused(ch, ch->state == VMBUS_CHANNEL_OPEN ? "already open"
-					  : ch->state == VMBUS_CHANNEL_BROKEN ? "broken, close first"
-									      : "rescinded");
+					  : ch->state == VMBUS_CHANNEL_BROKEN
+						  ? "broken, close first"
+						  : "rescinded");
 		send_open_result(s, m->child_relid, m->open_id, status);
 		return;
 	}
@@ -130,7 +131,7 @@ void channel_stop(struct vmbus_channel *ch)
 {
 	bool was_active = ch->state == VMBUS_CHANNEL_OPEN || ch->rings_mapped;
 
-	ch->drain_deferred = false;	/* nothing left to read; the resume handle skips it */
+	ch->drain_deferred = false; /* nothing left to read; the resume handle skips it */
 
 	if (ch->state == VMBUS_CHANNEL_OPEN || ch->state == VMBUS_CHANNEL_BROKEN)
 		ch->state = VMBUS_CHANNEL_OFFERED;
@@ -150,7 +151,7 @@ void channel_on_close(struct vmbus_server *s, uint32_t relid)
 	}
 	if (ch->state == VMBUS_CHANNEL_OPEN || ch->state == VMBUS_CHANNEL_BROKEN)
 		chan_log(ch, VMBUS_LOG_INFO, "closed by the guest");
-	channel_stop(ch);	/* nothing waits on it; a close of a closed channel is a no-op */
+	channel_stop(ch); /* nothing waits on it; a close of a closed channel is a no-op */
 }
 
 void channel_on_modify(struct vmbus_server *s, const struct vmbus_chmsg_modify_channel *m)
@@ -174,7 +175,8 @@ void channel_on_modify(struct vmbus_server *s, const struct vmbus_chmsg_modify_c
 		struct vmbus_chmsg_modify_channel_response r = {
 			.h.type = VMBUS_CHMSG_MODIFYCHANNEL_RESPONSE,
 			.child_relid = m->child_relid,
-			.status = status };
+			.status = status
+		};
 		server_post(s, &r, sizeof(r));
 	}
 }
@@ -267,7 +269,7 @@ static bool drain_defer(struct vmbus_channel *ch)
 	}
 	ch->drain_deferred = true;
 	ch->stats.drains_deferred++;
-	uv_idle_start(&s->resume->idle, on_resume);	/* no-op if already started */
+	uv_idle_start(&s->resume->idle, on_resume); /* no-op if already started */
 	return true;
 }
 
@@ -287,10 +289,10 @@ static void on_resume(uv_idle_t *h)
 		last = ch->relid;
 		ch->drain_deferred = false;
 		if (ch->state == VMBUS_CHANNEL_OPEN)
-			channel_drain(ch);	/* may defer ch again: served next turn */
+			channel_drain(ch); /* may defer ch again: served next turn */
 	}
 	if (!next_deferred(s, 0))
-		uv_idle_stop(h);	/* an idle handle keeps the loop from blocking */
+		uv_idle_stop(h); /* an idle handle keeps the loop from blocking */
 }
 
 static void resume_closed(uv_handle_t *h)
@@ -322,13 +324,13 @@ static uint32_t drain_pass(struct vmbus_channel *ch, uint32_t budget)
 			break;
 		if (r != VMBUS_OK) {
 			vmbus_channel_break(ch, ch->in.broken ? ch->in.broken
-							     : "guest->host ring corrupt");
+							      : "guest->host ring corrupt");
 			break;
 		}
 		n++;
 		v = ch->ops->packet(ch, &p);
 		if (ch->state != VMBUS_CHANNEL_OPEN)
-			break;	/* the VSP's send or request_space broke it: the rings are gone */
+			break; /* the VSP's send or request_space broke it: the rings are gone */
 		switch (v) {
 		case VMBUS_VSP_CONSUMED:
 			ch->stats.packets_in++;
@@ -363,7 +365,7 @@ static bool drain_commit(struct vmbus_channel *ch)
 		return false;
 	}
 	if (sig)
-		signal_guest(ch);	/* the guest waits for this space */
+		signal_guest(ch); /* the guest waits for this space */
 	return true;
 }
 
@@ -388,12 +390,12 @@ void channel_drain(struct vmbus_channel *ch)
 		ch->kick_queued = false;
 		vmbus_ring_reader_mask(&ch->in);
 		n = drain_pass(ch, budget);
-		budget -= n ? n : 1;	/* a pass that reads nothing (a kick) costs too */
+		budget -= n ? n : 1; /* a pass that reads nothing (a kick) costs too */
 		if (!drain_commit(ch))
 			break;
 		if (budget == 0 && !ch->stalled) {
 			if (drain_defer(ch))
-				break;	/* still masked: the continuation reads on */
+				break; /* still masked: the continuation reads on */
 			budget = ch->server->lim.drain_budget;
 		}
 		r = vmbus_ring_reader_unmask(&ch->in);
@@ -402,7 +404,7 @@ void channel_drain(struct vmbus_channel *ch)
 			break;
 		}
 		if (ch->stalled)
-			break;	/* resumed by vmbus_channel_kick */
+			break; /* resumed by vmbus_channel_kick */
 		if (r == 0 && !ch->kick_queued)
 			break;
 	}
@@ -416,8 +418,8 @@ void vmbus_channel_kick(struct vmbus_channel *ch)
 		channel_drain(ch);
 }
 
-int vmbus_channel_send(struct vmbus_channel *ch, uint16_t type, uint16_t flags,
-		       uint64_t trans_id, const struct vmbus_iov *iov, unsigned n)
+int vmbus_channel_send(struct vmbus_channel *ch, uint16_t type, uint16_t flags, uint64_t trans_id,
+		       const struct vmbus_iov *iov, unsigned n)
 {
 	bool sig = false;
 	int r;
@@ -430,7 +432,8 @@ int vmbus_channel_send(struct vmbus_channel *ch, uint16_t type, uint16_t flags,
 		if (sig)
 			signal_guest(ch);
 	} else if (r == VMBUS_E_PROTO || r == VMBUS_E_BROKEN) {
-		vmbus_channel_break(ch, ch->out.broken ? ch->out.broken : "host->guest ring corrupt");
+		vmbus_channel_break(ch,
+				    ch->out.broken ? ch->out.broken : "host->guest ring corrupt");
 	}
 	return r;
 }
@@ -447,15 +450,31 @@ int vmbus_channel_request_space(struct vmbus_channel *ch, uint32_t ring_bytes)
 	else if (r == VMBUS_E_PROTO || r == VMBUS_E_BROKEN)
 		/* the guest corrupted read_index: break as a send does (the VSP's close runs
 		 * inside this call; callers check the state, see storvsp) */
-		vmbus_channel_break(ch, ch->out.broken ? ch->out.broken : "host->guest ring corrupt");
+		vmbus_channel_break(ch,
+				    ch->out.broken ? ch->out.broken : "host->guest ring corrupt");
 	return r;
 }
 
-void *vmbus_channel_ctx(const struct vmbus_channel *ch) { return ch->ctx; }
-struct vmbus_server *vmbus_channel_server(const struct vmbus_channel *ch) { return ch->server; }
-enum vmbus_channel_state vmbus_channel_state(const struct vmbus_channel *ch) { return ch->state; }
-uint32_t vmbus_channel_relid(const struct vmbus_channel *ch) { return ch->relid; }
-const char *vmbus_channel_name(const struct vmbus_channel *ch) { return ch->name; }
+void *vmbus_channel_ctx(const struct vmbus_channel *ch)
+{
+	return ch->ctx;
+}
+struct vmbus_server *vmbus_channel_server(const struct vmbus_channel *ch)
+{
+	return ch->server;
+}
+enum vmbus_channel_state vmbus_channel_state(const struct vmbus_channel *ch)
+{
+	return ch->state;
+}
+uint32_t vmbus_channel_relid(const struct vmbus_channel *ch)
+{
+	return ch->relid;
+}
+const char *vmbus_channel_name(const struct vmbus_channel *ch)
+{
+	return ch->name;
+}
 
 void vmbus_channel_get_stats(const struct vmbus_channel *ch, struct vmbus_channel_stats *st)
 {

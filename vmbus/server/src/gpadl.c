@@ -92,8 +92,7 @@ static void complete(struct vmbus_server *s, struct server_gpadl *g)
 	send_created(s, g->child_relid, g->handle, 0);
 }
 
-void gpadl_on_header(struct vmbus_server *s, const struct vmbus_chmsg_gpadl_header *m,
-		     uint32_t len)
+void gpadl_on_header(struct vmbus_server *s, const struct vmbus_chmsg_gpadl_header *m, uint32_t len)
 {
 	struct vmbus_channel *ch = server_find_relid(s, m->child_relid);
 	struct server_gpadl *g;
@@ -110,7 +109,7 @@ void gpadl_on_header(struct vmbus_server *s, const struct vmbus_chmsg_gpadl_head
 	}
 	if (!ch || ch->state == VMBUS_CHANNEL_RESCINDED || s->gpadl_count >= s->lim.max_gpadls) {
 		vmbus_server_log(s, VMBUS_LOG_WARN, "vmbus", "GPADL %#x refused: %s", m->gpadl,
-				 !ch ? "no such channel"
+				 !ch					? "no such channel"
 				 : ch->state == VMBUS_CHANNEL_RESCINDED ? "channel rescinded"
 									: "too many GPADLs");
 		send_created(s, m->child_relid, m->gpadl, SERVER_GPADL_REFUSED);
@@ -161,10 +160,11 @@ void gpadl_on_teardown(struct vmbus_server *s, uint32_t child_relid, uint32_t ha
 {
 	struct server_gpadl *g = gpadl_find(s, handle);
 
-	(void)child_relid;	/* Linux matches the answer on the handle; so do we */
+	(void)child_relid; /* Linux matches the answer on the handle; so do we */
 	if (!g) {
 		/* Unknown handle: still answer, the guest would wait forever otherwise. */
-		vmbus_server_log(s, VMBUS_LOG_WARN, "vmbus", "GPADL_TEARDOWN of unknown %#x", handle);
+		vmbus_server_log(s, VMBUS_LOG_WARN, "vmbus", "GPADL_TEARDOWN of unknown %#x",
+				 handle);
 		gpadl_send_torndown(s, handle);
 		return;
 	}

@@ -22,7 +22,7 @@ static const uint32_t server_versions[] = {
 /* Most lines are the guest's doing (warnings about its messages, but also a channel opened,
  * closed or broken, which it can repeat in a loop): at most SERVER_WARN_BURST lines per second
  * reach the VM log, so that a guest cannot flood it; the count of the suppressed ones follows. */
-#define SERVER_WARN_BURST	50
+#define SERVER_WARN_BURST 50
 
 static void vlog(struct vmbus_server *s, enum vmbus_log_level level, const char *component,
 		 const char *fmt, va_list ap)
@@ -79,9 +79,10 @@ void server_post(struct vmbus_server *s, const void *msg, uint32_t len)
 	const struct vmbus_chmsg_header *h = msg;
 
 	if (s->tp.ops->post_message(s->tp.ctx, s->msg_vp, s->msg_sint, msg, len) < 0)
-		vmbus_server_log(s, VMBUS_LOG_WARN, "vmbus",
-				 "guest message queue full: %s dropped (guest not reading messages)",
-				 vmbus_chmsg_type_name(h->type));
+		vmbus_server_log(
+			s, VMBUS_LOG_WARN, "vmbus",
+			"guest message queue full: %s dropped (guest not reading messages)",
+			vmbus_chmsg_type_name(h->type));
 }
 
 struct vmbus_server *vmbus_server_create(const struct vmbus_server_config *cfg)
@@ -128,9 +129,18 @@ void vmbus_server_destroy(struct vmbus_server *s)
 	free(s);
 }
 
-uv_loop_t *vmbus_server_loop(struct vmbus_server *s) { return s->loop; }
-const struct vmbus_transport *vmbus_server_transport(struct vmbus_server *s) { return &s->tp; }
-uint32_t vmbus_server_version(const struct vmbus_server *s) { return s->connected ? s->version : 0; }
+uv_loop_t *vmbus_server_loop(struct vmbus_server *s)
+{
+	return s->loop;
+}
+const struct vmbus_transport *vmbus_server_transport(struct vmbus_server *s)
+{
+	return &s->tp;
+}
+uint32_t vmbus_server_version(const struct vmbus_server *s)
+{
+	return s->connected ? s->version : 0;
+}
 
 void vmbus_server_get_stats(const struct vmbus_server *s, struct vmbus_server_stats *st)
 {
@@ -165,7 +175,7 @@ void server_offer(struct vmbus_server *s, struct vmbus_channel *ch)
 	o.if_type = ch->if_type;
 	o.if_instance = ch->if_instance;
 	o.child_relid = ch->relid;
-	o.monitor_id = 0xFF;		/* no monitor page (flags bit 0 clear) */
+	o.monitor_id = 0xFF; /* no monitor page (flags bit 0 clear) */
 	o.is_dedicated_interrupt = VMBUS_OFFER_DEDICATED_INTERRUPT;
 	o.connection_id = ch->connection_id;
 	server_post(s, &o, sizeof(o));
@@ -218,7 +228,7 @@ static void on_initiate_contact(struct vmbus_server *s, uint32_t connection_id,
 	if (ok && !v5 && connection_id != VMBUS_MESSAGE_CONNECTION_ID)
 		ok = false;
 	if (s->connected)
-		server_reset(s);	/* re-contact without UNLOAD (e.g. kexec'd guest) */
+		server_reset(s); /* re-contact without UNLOAD (e.g. kexec'd guest) */
 	s->msg_vp = m->target_vcpu;
 	s->msg_sint = v5 && ok ? m->msg_sint : VMBUS_MESSAGE_SINT;
 	memset(&r, 0, sizeof(r));
@@ -245,7 +255,8 @@ static void on_request_offers(struct vmbus_server *s)
 	struct vmbus_chmsg_header done = { .type = VMBUS_CHMSG_ALLOFFERS_DELIVERED };
 
 	if (!s->connected) {
-		vmbus_server_log(s, VMBUS_LOG_WARN, "vmbus", "REQUESTOFFERS before contact ignored");
+		vmbus_server_log(s, VMBUS_LOG_WARN, "vmbus",
+				 "REQUESTOFFERS before contact ignored");
 		return;
 	}
 	s->offers_requested = true;
@@ -321,12 +332,13 @@ static void on_malformed(struct vmbus_server *s, uint32_t connection_id, const u
 			struct vmbus_chmsg_modify_channel_response r = {
 				.h.type = VMBUS_CHMSG_MODIFYCHANNEL_RESPONSE,
 				.child_relid = m->modify.child_relid,
-				.status = SERVER_OPEN_FAILED };
+				.status = SERVER_OPEN_FAILED
+			};
 			server_post(s, &r, sizeof(r));
 		}
 		break;
 	default:
-		break;	/* nothing waits on the others */
+		break; /* nothing waits on the others */
 	}
 }
 
@@ -341,7 +353,7 @@ int vmbus_server_post_message(struct vmbus_server *s, uint32_t connection_id, co
 	    connection_id != VMBUS_MESSAGE_CONNECTION_ID_4)
 		return VMBUS_HV_STATUS_INVALID_CONNECTION_ID;
 	if (len > VMBUS_CHMSG_MAX_SIZE)
-		return VMBUS_HV_STATUS_INVALID_PARAMETER;	/* the hypercall itself refuses */
+		return VMBUS_HV_STATUS_INVALID_PARAMETER; /* the hypercall itself refuses */
 	type = vmbus_chmsg_decode(msg, len, &m, &why);
 	if (type < 0) {
 		on_malformed(s, connection_id, &m, len, why);
@@ -404,7 +416,7 @@ int vmbus_server_signal(struct vmbus_server *s, uint32_t connection_id)
 		return VMBUS_HV_STATUS_INVALID_CONNECTION_ID;
 	ch->stats.signals_in++;
 	if (ch->state != VMBUS_CHANNEL_OPEN)
-		return VMBUS_HV_STATUS_SUCCESS;	/* late signal after close: harmless */
+		return VMBUS_HV_STATUS_SUCCESS; /* late signal after close: harmless */
 	if (ch->want_space) {
 		ch->want_space = false;
 		if (ch->ops->writable)
@@ -449,14 +461,15 @@ struct vmbus_channel *vmbus_server_add_channel(struct vmbus_server *s,
 	ch->next = *pp;
 	*pp = ch;
 	if (s->connected && s->offers_requested)
-		server_offer(s, ch);	/* hot add */
+		server_offer(s, ch); /* hot add */
 	return ch;
 }
 
 void vmbus_server_remove_channel(struct vmbus_channel *ch)
 {
 	struct vmbus_server *s = ch->server;
-	struct vmbus_chmsg_relid r = { .h.type = VMBUS_CHMSG_RESCIND_OFFER, .child_relid = ch->relid };
+	struct vmbus_chmsg_relid r = { .h.type = VMBUS_CHMSG_RESCIND_OFFER,
+				       .child_relid = ch->relid };
 
 	if (ch->state == VMBUS_CHANNEL_RESCINDED)
 		return;
@@ -477,10 +490,14 @@ void vmbus_server_remove_channel(struct vmbus_channel *ch)
 const char *vmbus_channel_state_name(enum vmbus_channel_state st)
 {
 	switch (st) {
-	case VMBUS_CHANNEL_OFFERED: return "offered";
-	case VMBUS_CHANNEL_OPEN: return "open";
-	case VMBUS_CHANNEL_BROKEN: return "broken";
-	case VMBUS_CHANNEL_RESCINDED: return "rescinded";
+	case VMBUS_CHANNEL_OFFERED:
+		return "offered";
+	case VMBUS_CHANNEL_OPEN:
+		return "open";
+	case VMBUS_CHANNEL_BROKEN:
+		return "broken";
+	case VMBUS_CHANNEL_RESCINDED:
+		return "rescinded";
 	}
 	return "?";
 }

@@ -8,16 +8,16 @@
 #include "vmbus/gpadl.h"
 #include "vmbus_server/server.h"
 
-#define SERVER_CHANNEL_CONNID_BASE	0x10000u	/* connection id = base + relid */
-#define SERVER_OPEN_FAILED		0xC0000001u	/* STATUS_UNSUCCESSFUL */
-#define SERVER_GPADL_REFUSED		0xC0000001u
+#define SERVER_CHANNEL_CONNID_BASE 0x10000u    /* connection id = base + relid */
+#define SERVER_OPEN_FAILED	   0xC0000001u /* STATUS_UNSUCCESSFUL */
+#define SERVER_GPADL_REFUSED	   0xC0000001u
 
 struct server_gpadl {
 	struct server_gpadl *next;
 	uint32_t handle;
 	uint32_t child_relid;
 	bool complete;
-	bool in_use;			/* rings of an open channel live in it */
+	bool in_use; /* rings of an open channel live in it */
 	uint32_t pfn_count;
 	struct vmbus_gpadl_asm as;
 	uint64_t *words;
@@ -34,18 +34,18 @@ struct vmbus_channel {
 	uint32_t relid;
 	uint32_t connection_id;
 	enum vmbus_channel_state state;
-	bool offered;			/* the guest has seen the offer (since the last unload) */
+	bool offered; /* the guest has seen the offer (since the last unload) */
 	bool rings_mapped;
-	bool draining;			/* inside drain(): kick is deferred */
-	bool stalled;			/* VSP returned STALL */
+	bool draining; /* inside drain(): kick is deferred */
+	bool stalled;  /* VSP returned STALL */
 	bool want_space;
 	bool kick_queued;
-	bool drain_deferred;		/* budget spent: the server's resume handle continues */
+	bool drain_deferred; /* budget spent: the server's resume handle continues */
 	struct server_gpadl *ring_gpadl;
 	void *ring_window;
 	uint32_t target_vp;
-	struct vmbus_ring_reader in;	/* guest -> host */
-	struct vmbus_ring_writer out;	/* host -> guest */
+	struct vmbus_ring_reader in;  /* guest -> host */
+	struct vmbus_ring_writer out; /* host -> guest */
 	struct vmbus_channel_stats stats;
 	const char *broken_reason;
 };
@@ -55,7 +55,7 @@ struct vmbus_channel {
  * freed the server (which then needs no deferred free of its own). */
 struct server_resume {
 	uv_idle_t idle;
-	struct vmbus_server *server;	/* NULL once the server is destroyed */
+	struct vmbus_server *server; /* NULL once the server is destroyed */
 };
 
 struct vmbus_server {
@@ -67,18 +67,18 @@ struct vmbus_server {
 
 	bool connected;
 	uint32_t version;
-	uint32_t msg_vp;		/* INITIATE_CONTACT target_vcpu */
+	uint32_t msg_vp; /* INITIATE_CONTACT target_vcpu */
 	uint32_t msg_sint;
 	bool offers_requested;
 
-	struct vmbus_channel *channels;	/* sorted by relid */
+	struct vmbus_channel *channels; /* sorted by relid */
 	struct server_gpadl *gpadls;
 	uint32_t gpadl_count;
 	uint32_t gpadl_pages;
 
 	bool destroying;
-	struct server_resume *resume;	/* NULL until a drain is first deferred */
-	uint64_t warn_window_ms;	/* log rate limit (server.c) */
+	struct server_resume *resume; /* NULL until a drain is first deferred */
+	uint64_t warn_window_ms;      /* log rate limit (server.c) */
 	uint32_t warn_count, warn_suppressed;
 };
 
@@ -97,16 +97,16 @@ void gpadl_on_teardown(struct vmbus_server *s, uint32_t child_relid, uint32_t ha
 struct server_gpadl *gpadl_find(struct vmbus_server *s, uint32_t handle);
 void gpadl_send_torndown(struct vmbus_server *s, uint32_t handle);
 void gpadl_free(struct vmbus_server *s, struct server_gpadl *g);
-void gpadl_free_all(struct vmbus_server *s, uint32_t child_relid);	/* 0: every GPADL */
+void gpadl_free_all(struct vmbus_server *s, uint32_t child_relid); /* 0: every GPADL */
 
 /* channel.c */
 void channel_on_open(struct vmbus_server *s, const struct vmbus_chmsg_open_channel *m);
 void channel_on_close(struct vmbus_server *s, uint32_t relid);
 void channel_on_modify(struct vmbus_server *s, const struct vmbus_chmsg_modify_channel *m);
 void channel_on_relid_released(struct vmbus_server *s, uint32_t relid);
-void channel_stop(struct vmbus_channel *ch);	/* close rings + VSP; state back to OFFERED */
+void channel_stop(struct vmbus_channel *ch); /* close rings + VSP; state back to OFFERED */
 void channel_free(struct vmbus_channel *ch);
 void channel_drain(struct vmbus_channel *ch);
-void channel_resume_close(struct vmbus_server *s);	/* server destroy */
+void channel_resume_close(struct vmbus_server *s); /* server destroy */
 
 #endif

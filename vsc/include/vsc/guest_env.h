@@ -36,14 +36,14 @@ struct vsc_env {
 /* Errors of the guest-side code (negative; 0 is success). */
 enum vsc_status {
 	VSC_OK = 0,
-	VSC_E_REFUSED = -1,	/* the host answered with a failure status */
-	VSC_E_TIMEOUT = -2,	/* the environment gave up waiting */
+	VSC_E_REFUSED = -1, /* the host answered with a failure status */
+	VSC_E_TIMEOUT = -2, /* the environment gave up waiting */
 	VSC_E_NOMEM = -3,
-	VSC_E_PROTO = -4,	/* the host sent something invalid */
-	VSC_E_NODEV = -5,	/* no such offer / channel rescinded */
-	VSC_E_HV = -6,		/* a hypercall failed */
+	VSC_E_PROTO = -4, /* the host sent something invalid */
+	VSC_E_NODEV = -5, /* no such offer / channel rescinded */
+	VSC_E_HV = -6,	  /* a hypercall failed */
 	VSC_E_INVAL = -7,
-	VSC_E_IO = -8,		/* SCSI command failed */
+	VSC_E_IO = -8, /* SCSI command failed */
 };
 
 #endif

@@ -11,25 +11,29 @@
 #include "vsc/vmbus_client.h"
 #include "vsp/icmsg_wire.h"
 
-enum ic_client_kind { IC_CLIENT_SHUTDOWN, IC_CLIENT_HEARTBEAT, IC_CLIENT_TIMESYNC };
+enum ic_client_kind {
+	IC_CLIENT_SHUTDOWN,
+	IC_CLIENT_HEARTBEAT,
+	IC_CLIENT_TIMESYNC
+};
 
 struct ic_client {
 	enum ic_client_kind kind;
 	struct vmbus_client *client;
 	struct vsc_channel ch;
-	uint32_t framework;		/* negotiated (0 = not yet) */
+	uint32_t framework; /* negotiated (0 = not yet) */
 	uint32_t message;
 	uint32_t negotiations;
-	uint32_t requests;		/* service messages handled */
-	uint32_t dropped;		/* packets Linux would drop (too short, ...) */
+	uint32_t requests; /* service messages handled */
+	uint32_t dropped;  /* packets Linux would drop (too short, ...) */
 	/* shutdown */
 	uint32_t shutdown_flags;
 	bool shutdown_requested;
 	/* heartbeat */
-	uint64_t heartbeat_seq;		/* last answered */
+	uint64_t heartbeat_seq; /* last answered */
 	/* time sync */
-	uint64_t host_time;		/* last parent_time */
-	uint64_t host_reference;	/* its vm_reference_time (v4) */
+	uint64_t host_time;	 /* last parent_time */
+	uint64_t host_reference; /* its vm_reference_time (v4) */
 	uint8_t time_flags;
 	uint32_t syncs, samples;
 	uint8_t buf[IC_MAX_PACKET];

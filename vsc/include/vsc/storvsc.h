@@ -11,17 +11,17 @@
 #include "vsc/vmbus_client.h"
 #include "vsp/vstor_wire.h"
 
-#define STORVSC_SLOTS		256
-#define STORVSC_RQST_INIT	(~0ull - 1)	/* Linux's VMBUS_RQST_INIT */
+#define STORVSC_SLOTS	  256
+#define STORVSC_RQST_INIT (~0ull - 1) /* Linux's VMBUS_RQST_INIT */
 
 struct storvsc_req {
 	/* IN */
 	uint8_t lun;
 	uint8_t cdb[VSTOR_CDB_MAX];
 	uint8_t cdb_len;
-	uint8_t data_in;		/* VSTOR_DATA_* */
-	uint32_t byte_offset;		/* data buffer: offset into the first page */
-	uint32_t len;			/* 0 = no data (in-band packet) */
+	uint8_t data_in;      /* VSTOR_DATA_* */
+	uint32_t byte_offset; /* data buffer: offset into the first page */
+	uint32_t len;	      /* 0 = no data (in-band packet) */
 	const uint64_t *pfns;
 	uint32_t npfn;
 	/* OUT */
@@ -29,7 +29,7 @@ struct storvsc_req {
 	uint32_t vstor_status;
 	uint8_t srb_status;
 	uint8_t scsi_status;
-	uint32_t xfer;			/* data_transfer_length of the completion */
+	uint32_t xfer; /* data_transfer_length of the completion */
 	uint8_t sense[VSTOR_SENSE_MAX];
 	uint8_t sense_len;
 };
@@ -43,8 +43,8 @@ struct storvsc {
 	uint32_t prop_flags;
 	struct storvsc_req *slots[STORVSC_SLOTS];
 	uint32_t inflight;
-	uint32_t bad_completions;	/* unknown ids / short packets (Linux drops them) */
-	uint32_t size_delta;		/* bytes cut off a request before negotiation (16) */
+	uint32_t bad_completions; /* unknown ids / short packets (Linux drops them) */
+	uint32_t size_delta;	  /* bytes cut off a request before negotiation (16) */
 };
 
 /* Open the channel (128 KiB rings) and run storvsc_channel_init. */

@@ -13,9 +13,9 @@
 #include "vmbus/ring.h"
 #include "vsc/guest_env.h"
 
-#define VSC_MAX_OFFERS		32
-#define VSC_INBOX		32	/* answers received but not yet claimed */
-#define VSC_FIRST_GPADL		0xE1E10u	/* Linux's first GPADL handle */
+#define VSC_MAX_OFFERS	32
+#define VSC_INBOX	32	 /* answers received but not yet claimed */
+#define VSC_FIRST_GPADL 0xE1E10u /* Linux's first GPADL handle */
 
 struct vsc_offer {
 	struct vmbus_chmsg_offer msg;
@@ -29,15 +29,15 @@ struct vsc_channel {
 	uint32_t gpadl;
 	void *ring_pages;
 	uint32_t ring_npages;
-	struct vmbus_ring_writer out;	/* guest -> host (first pages) */
-	struct vmbus_ring_reader in;	/* host -> guest */
+	struct vmbus_ring_writer out; /* guest -> host (first pages) */
+	struct vmbus_ring_reader in;  /* host -> guest */
 	bool open;
 	uint64_t signals_sent;
 };
 
 struct vmbus_client {
 	struct vsc_env env;
-	uint32_t version;		/* negotiated, 0 if not connected */
+	uint32_t version; /* negotiated, 0 if not connected */
 	uint32_t msg_conn_id;
 	uint32_t target_vcpu;
 	bool all_offers;
@@ -48,7 +48,7 @@ struct vmbus_client {
 	uint32_t inbox_count;
 	uint32_t next_gpadl;
 	uint8_t events[(VMBUS_RELID_MAX + 1) / 8];
-	uint32_t protocol_errors;	/* host messages that failed decoding */
+	uint32_t protocol_errors; /* host messages that failed decoding */
 };
 
 void vmbus_client_init(struct vmbus_client *c, const struct vsc_env *env);
@@ -66,10 +66,10 @@ int vmbus_client_contact(struct vmbus_client *c, uint32_t version);
 int vmbus_client_request_offers(struct vmbus_client *c);
 /* The index-th offer of an interface type (0 = first), or NULL. */
 const struct vsc_offer *vmbus_client_find_offer(struct vmbus_client *c,
-						 const struct vmbus_guid *type, uint32_t index);
+						const struct vmbus_guid *type, uint32_t index);
 /* Establish a GPADL over npages contiguous pages starting at pfn; *gpadl gets the handle. */
-int vmbus_client_create_gpadl(struct vmbus_client *c, uint32_t relid, uint64_t pfn,
-			      uint32_t npages, uint32_t *gpadl);
+int vmbus_client_create_gpadl(struct vmbus_client *c, uint32_t relid, uint64_t pfn, uint32_t npages,
+			      uint32_t *gpadl);
 int vmbus_client_teardown_gpadl(struct vmbus_client *c, uint32_t relid, uint32_t gpadl);
 /* vmbus_open(): ring_bytes per direction (control page included, page multiple). */
 int vmbus_client_open(struct vmbus_client *c, struct vsc_channel *ch, uint32_t relid,
@@ -95,8 +95,8 @@ int vsc_channel_send(struct vsc_channel *ch, uint16_t type, uint16_t flags, uint
 		     const struct vmbus_iov *iov, unsigned n);
 /* GPA-direct send: one range (byte_offset into the first of npfn pages, byte_count). */
 int vsc_channel_send_gpa(struct vsc_channel *ch, uint64_t trans_id, uint32_t byte_offset,
-			 uint32_t byte_count, const uint64_t *pfns, uint32_t npfn, const void *payload,
-			 uint32_t payload_len);
+			 uint32_t byte_count, const uint64_t *pfns, uint32_t npfn,
+			 const void *payload, uint32_t payload_len);
 /* Copy out the next packet (payload only, into buf). Returns the payload length, 0 if the ring
  * is empty, or a negative status. *trans_id and *type are set. */
 int vsc_channel_recv(struct vsc_channel *ch, void *buf, uint32_t cap, uint64_t *trans_id,

@@ -12,20 +12,20 @@
 #include "vsp/storvsp.h"
 
 struct vsp_devices_config {
-	const struct storvsp_disk_config *disks;	/* VM config disks[] {path, readonly} */
-	uint32_t ndisks;				/* 0 = no storage controller */
-	bool shutdown, heartbeat, timesync;		/* integration services offered */
-	bool kvp;					/* offered only when configured */
-	uint32_t heartbeat_ms, timesync_ms;		/* 0 = defaults (1000, 5000) */
-	uint64_t instance_seed;		/* makes the instance GUIDs unique per VM */
+	const struct storvsp_disk_config *disks; /* VM config disks[] {path, readonly} */
+	uint32_t ndisks;			 /* 0 = no storage controller */
+	bool shutdown, heartbeat, timesync;	 /* integration services offered */
+	bool kvp;				 /* offered only when configured */
+	uint32_t heartbeat_ms, timesync_ms;	 /* 0 = defaults (1000, 5000) */
+	uint64_t instance_seed;			 /* makes the instance GUIDs unique per VM */
 	/* IC answers (shutdown acknowledgement for hvctl stop, ...). */
 	void (*on_ic_answer)(void *ctx, struct ic_vsp *ic, uint16_t msg_type, uint32_t status);
 	void *ctx;
 };
 
 struct vsp_devices {
-	struct storvsp *storage;			/* NULL without disks */
-	struct ic_vsp *ic[4];				/* by enum ic_service, NULL if off */
+	struct storvsp *storage; /* NULL without disks */
+	struct ic_vsp *ic[4];	 /* by enum ic_service, NULL if off */
 };
 
 /* Create every configured device on s. 0, or -1 with err (devices created so far stay

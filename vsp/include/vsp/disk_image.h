@@ -12,23 +12,23 @@
 #include <stdint.h>
 #include <sys/uio.h>
 
-#define DISK_IMAGE_BLOCK_SIZE	512u
-#define DISK_IMAGE_MAX_IOV	256	/* segments per request */
+#define DISK_IMAGE_BLOCK_SIZE 512u
+#define DISK_IMAGE_MAX_IOV    256 /* segments per request */
 
 struct disk_image {
 	int fd;
-	int tail_fd;		/* O_DIRECT image whose last 4 KiB block is partial: a buffered
+	int tail_fd;   /* O_DIRECT image whose last 4 KiB block is partial: a buffered
 				 * descriptor for the I/O that touches it, else -1 */
-	uint64_t size;		/* bytes; the disk has size / block_size blocks */
+	uint64_t size; /* bytes; the disk has size / block_size blocks */
 	uint32_t block_size;
 	bool readonly;
-	bool direct;		/* opened with O_DIRECT */
-	bool no_nowait;		/* the file system refuses RWF_NOWAIT */
-	bool memory_fs;		/* tmpfs / ramfs: residency by cachestat instead */
-	bool no_cachestat;	/* kernel without cachestat(2) */
-	bool swap_seen;		/* memory_fs: swap configured at the last check */
+	bool direct;	   /* opened with O_DIRECT */
+	bool no_nowait;	   /* the file system refuses RWF_NOWAIT */
+	bool memory_fs;	   /* tmpfs / ramfs: residency by cachestat instead */
+	bool no_cachestat; /* kernel without cachestat(2) */
+	bool swap_seen;	   /* memory_fs: swap configured at the last check */
 	uint64_t swap_checked_ms;
-	uint32_t dio_align;	/* O_DIRECT: buffer address / length / offset alignment */
+	uint32_t dio_align; /* O_DIRECT: buffer address / length / offset alignment */
 	/* O_DIRECT writes: a read-modify-write of partial blocks holds it exclusively, every
 	 * other write shared, so that no write lands between its read and its write back. */
 	pthread_rwlock_t rmw_lock;

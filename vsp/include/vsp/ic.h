@@ -14,14 +14,19 @@
 
 #include "vmbus_server/server.h"
 
-enum ic_service { IC_SERVICE_SHUTDOWN, IC_SERVICE_HEARTBEAT, IC_SERVICE_TIMESYNC, IC_SERVICE_KVP };
+enum ic_service {
+	IC_SERVICE_SHUTDOWN,
+	IC_SERVICE_HEARTBEAT,
+	IC_SERVICE_TIMESYNC,
+	IC_SERVICE_KVP
+};
 
 struct ic_vsp;
 
 struct ic_vsp_config {
 	enum ic_service service;
-	struct vmbus_guid instance;	/* offer instance GUID */
-	uint32_t period_ms;		/* heartbeat [1000] / time-sync SAMPLE [5000] interval */
+	struct vmbus_guid instance; /* offer instance GUID */
+	uint32_t period_ms;	    /* heartbeat [1000] / time-sync SAMPLE [5000] interval */
 	/* The guest answered a request (negotiate, heartbeat, shutdown, ...): status is the
 	 * guest's icmsg status (0 = OK). For shutdown, this is the hook hvctl stop uses. */
 	void (*on_answer)(void *ctx, struct ic_vsp *ic, uint16_t msg_type, uint32_t status);
@@ -45,14 +50,14 @@ int ic_vsp_send_timesync(struct ic_vsp *ic, uint8_t flags);
 struct ic_vsp_status {
 	bool open;
 	bool negotiated;
-	uint32_t framework;		/* IC_VERSION(major, minor) agreed */
+	uint32_t framework; /* IC_VERSION(major, minor) agreed */
 	uint32_t message;
-	uint64_t requests;		/* sent */
-	uint64_t answers;		/* valid answers */
-	uint64_t bad_answers;		/* refused (malformed / unexpected) */
-	uint64_t heartbeat_seq;		/* last sequence number the guest returned */
-	uint64_t last_heard_ms;		/* loop time (uv_now) of the last answer, 0 = never */
-	uint32_t last_status;		/* guest's icmsg status of the last answer */
+	uint64_t requests;	/* sent */
+	uint64_t answers;	/* valid answers */
+	uint64_t bad_answers;	/* refused (malformed / unexpected) */
+	uint64_t heartbeat_seq; /* last sequence number the guest returned */
+	uint64_t last_heard_ms; /* loop time (uv_now) of the last answer, 0 = never */
+	uint32_t last_status;	/* guest's icmsg status of the last answer */
 	bool outstanding;
 };
 void ic_vsp_get_status(const struct ic_vsp *ic, struct ic_vsp_status *st);

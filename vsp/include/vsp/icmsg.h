@@ -12,7 +12,7 @@
 
 /* What the host offers: framework versions, then message versions (newest first). */
 struct icmsg_offer {
-	const uint32_t *framework;	/* IC_VERSION(major, minor) */
+	const uint32_t *framework; /* IC_VERSION(major, minor) */
 	uint32_t framework_count;
 	const uint32_t *message;
 	uint32_t message_count;
@@ -21,12 +21,12 @@ struct icmsg_offer {
 /* A validated answer from the guest. */
 struct icmsg_reply {
 	uint16_t type;
-	uint32_t status;		/* IC_STATUS_* */
+	uint32_t status; /* IC_STATUS_* */
 	uint8_t transaction_id;
-	uint32_t framework;		/* NEGOTIATE: picked versions (valid if negotiated) */
+	uint32_t framework; /* NEGOTIATE: picked versions (valid if negotiated) */
 	uint32_t message;
-	bool negotiated;		/* NEGOTIATE: counts 1/1 and the picks are ones we offered */
-	uint64_t heartbeat_seq;		/* HEARTBEAT */
+	bool negotiated;	/* NEGOTIATE: counts 1/1 and the picks are ones we offered */
+	uint64_t heartbeat_seq; /* HEARTBEAT */
 };
 
 /* Build a request into buf (cap bytes). Return its length or 0 if it does not fit. */

@@ -12,7 +12,7 @@
 #include "vmbus_server/server.h"
 #include "vsp/scsi_target.h"
 
-#define STORVSP_MAX_TRANSFER	0x40000u	/* QUERY_PROPERTIES max_transfer_bytes */
+#define STORVSP_MAX_TRANSFER 0x40000u /* QUERY_PROPERTIES max_transfer_bytes */
 
 struct storvsp_disk_config {
 	const char *path;
@@ -20,33 +20,33 @@ struct storvsp_disk_config {
 };
 
 struct storvsp_config {
-	const struct storvsp_disk_config *disks;	/* LUN i = disks[i] */
-	uint32_t ndisks;				/* 1..SCSI_MAX_LUNS */
-	struct vmbus_guid instance;			/* offer instance GUID */
-	uint32_t io_threads;				/* 0 = 4 */
-	uint32_t max_inflight;				/* 0 = 256 */
-	bool no_inline_io;		/* always use the I/O threads (tests: out-of-order) */
-	bool no_direct;			/* never O_DIRECT */
+	const struct storvsp_disk_config *disks; /* LUN i = disks[i] */
+	uint32_t ndisks;			 /* 1..SCSI_MAX_LUNS */
+	struct vmbus_guid instance;		 /* offer instance GUID */
+	uint32_t io_threads;			 /* 0 = 4 */
+	uint32_t max_inflight;			 /* 0 = 256 */
+	bool no_inline_io; /* always use the I/O threads (tests: out-of-order) */
+	bool no_direct;	   /* never O_DIRECT */
 };
 
 struct storvsp;
 
 /* Open the disks and register the controller's channel on s. NULL on failure, err says why. */
-struct storvsp *storvsp_create(struct vmbus_server *s, const struct storvsp_config *cfg,
-			       char *err, size_t errlen);
+struct storvsp *storvsp_create(struct vmbus_server *s, const struct storvsp_config *cfg, char *err,
+			       size_t errlen);
 /* Device removal: rescind the channel; the VSP is freed when the guest released it (or at
  * server destroy). */
 void storvsp_remove(struct storvsp *sp);
 struct vmbus_channel *storvsp_channel(struct storvsp *sp);
 
 struct storvsp_stats {
-	uint64_t requests;	/* EXECUTE_SRB */
-	uint64_t inline_io;	/* completed on the loop without a thread */
+	uint64_t requests;  /* EXECUTE_SRB */
+	uint64_t inline_io; /* completed on the loop without a thread */
 	uint64_t thread_io;
-	uint64_t errors;	/* CHECK CONDITION and SRB errors */
-	uint64_t stalls;	/* reads from the ring paused at max_inflight */
+	uint64_t errors; /* CHECK CONDITION and SRB errors */
+	uint64_t stalls; /* reads from the ring paused at max_inflight */
 	uint32_t inflight;
-	uint16_t protocol;	/* negotiated vstor version, 0 before */
+	uint16_t protocol; /* negotiated vstor version, 0 before */
 };
 void storvsp_get_stats(const struct storvsp *sp, struct storvsp_stats *st);
 

@@ -24,8 +24,8 @@ static void *in_page, *out_page;
 static DEFINE_MUTEX(lock);
 
 static const char *const exit_names[HV_EXIT_REASON_COUNT] = {
-	"other", "cpuid", "msr_read", "msr_write", "hypercall", "io", "svm_insn", "npf",
-	"shutdown", "intr", "nmi",
+	"other",    "cpuid", "msr_read", "msr_write", "hypercall", "io",
+	"svm_insn", "npf",   "shutdown", "intr",      "nmi",
 };
 
 static u64 call(u64 control, void *in, void *out)
@@ -44,11 +44,12 @@ static int stats_show(struct seq_file *m, void *unused)
 	st = call(HV_CALL_GET_STATS, NULL, out_page);
 	seq_printf(m, "status %llu\n", st);
 	if (st == HV_STATUS_SUCCESS) {
-		seq_printf(m, "abi_version %u\nuptime_ns %llu\ntsc_khz %llu\ntotal_exits %llu\n"
+		seq_printf(m,
+			   "abi_version %u\nuptime_ns %llu\ntsc_khz %llu\ntotal_exits %llu\n"
 			   "hypercalls %llu\nmem_base 0x%llx\nmem_size %llu\nmem_used %llu\n"
-			   "log_bytes %llu\ncpus %u\n", s->abi_version, s->uptime_ns, s->tsc_khz,
-			   s->total_exits, s->hypercalls, s->mem_base, s->mem_size, s->mem_used,
-			   s->log_bytes, s->cpus);
+			   "log_bytes %llu\ncpus %u\n",
+			   s->abi_version, s->uptime_ns, s->tsc_khz, s->total_exits, s->hypercalls,
+			   s->mem_base, s->mem_size, s->mem_used, s->log_bytes, s->cpus);
 		for (i = 0; i < HV_EXIT_REASON_COUNT && i < s->exit_reason_count; i++)
 			seq_printf(m, "exit.%s %llu\n", exit_names[i], s->exits[i]);
 	}
@@ -128,13 +129,14 @@ DEFINE_SHOW_ATTRIBUTE(calls);
  * the operand of VMRUN/VMLOAD/VMSAVE before the intercept, so an invalid one would give #GP
  * under any SVM hypervisor). Returns the trap number it raised, or -1 if it completed.
  */
-#define TRY_INSN(insn)                                                          \
-	({                                                                      \
-		long trap_ = 0;                                                 \
-		asm volatile("1: " insn "\n\tmov $-1, %%rax\n2:\n"               \
-			     _ASM_EXTABLE_FAULT(1b, 2b)                         \
-			     : "+a"(trap_) : "c"(0) : "memory");                \
-		trap_;                                                          \
+#define TRY_INSN(insn)                                                                        \
+	({                                                                                    \
+		long trap_ = 0;                                                               \
+		asm volatile("1: " insn "\n\tmov $-1, %%rax\n2:\n" _ASM_EXTABLE_FAULT(1b, 2b) \
+			     : "+a"(trap_)                                                    \
+			     : "c"(0)                                                         \
+			     : "memory");                                                     \
+		trap_;                                                                        \
 	})
 
 static int svm_insn_show(struct seq_file *m, void *unused)

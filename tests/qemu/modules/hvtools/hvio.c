@@ -21,8 +21,7 @@ int main(int argc, char **argv)
 	const char *op = argc >= 3 ? argv[1] : "";
 	int out = !strncmp(op, "out", 3), in = !strncmp(op, "in", 2);
 	char w = in || out ? op[out ? 3 : 2] : 0;
-	if (!(in || out) || !w || !strchr("bwl", w) || op[out ? 4 : 3] ||
-	    argc != (out ? 4 : 3)) {
+	if (!(in || out) || !w || !strchr("bwl", w) || op[out ? 4 : 3] || argc != (out ? 4 : 3)) {
 		fprintf(stderr, "%s", usage);
 		return 2;
 	}

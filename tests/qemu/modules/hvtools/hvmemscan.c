@@ -69,7 +69,8 @@ int main(int argc, char **argv)
 		for (int i = 0; i < PG; i++)
 			page[i] = (unsigned char)(0xa5 ^ i);
 		if (pwrite(fd, page, PG, (off_t)base) != PG) {
-			printf("write at 0x%llx refused: %s\n", (unsigned long long)base, strerror(errno));
+			printf("write at 0x%llx refused: %s\n", (unsigned long long)base,
+			       strerror(errno));
 			return 1;
 		}
 		static unsigned char back[PG];

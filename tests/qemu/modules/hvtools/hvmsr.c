@@ -49,7 +49,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		if (pwrite(fd, &v, 8, (off_t)msr) != 8) {
-			printf("wrmsr 0x%lx <- 0x%" PRIx64 ": refused (%s)\n", msr, v, strerror(errno));
+			printf("wrmsr 0x%lx <- 0x%" PRIx64 ": refused (%s)\n", msr, v,
+			       strerror(errno));
 			return 1;
 		}
 		printf("wrmsr 0x%lx <- 0x%" PRIx64 ": accepted\n", msr, v);

@@ -13,8 +13,8 @@
 #include "vmbus/ring.h"
 
 /* Kept as loops: gcc must not turn them back into calls to themselves. */
-__attribute__((optimize("no-tree-loop-distribute-patterns")))
-void *memcpy(void *dst, const void *src, size_t n)
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) void *
+memcpy(void *dst, const void *src, size_t n)
 {
 	uint8_t *d = dst;
 	const uint8_t *s = src;
@@ -24,8 +24,8 @@ void *memcpy(void *dst, const void *src, size_t n)
 	return dst;
 }
 
-__attribute__((optimize("no-tree-loop-distribute-patterns")))
-void *memset(void *dst, int c, size_t n)
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) void *memset(void *dst, int c,
+									   size_t n)
 {
 	uint8_t *d = dst;
 
@@ -38,7 +38,9 @@ static long sys3(long nr, long a, long b, long c)
 {
 	long ret;
 
-	__asm__ volatile("syscall" : "=a"(ret) : "a"(nr), "D"(a), "S"(b), "d"(c)
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(nr), "D"(a), "S"(b), "d"(c)
 			 : "rcx", "r11", "memory");
 	return ret;
 }
@@ -63,12 +65,12 @@ static __attribute__((noreturn)) void quit(int code)
 		sys3(60 /* exit */, code, 0, 0);
 }
 
-#define CHECK(cond)                                      \
-	do {                                             \
-		if (!(cond)) {                           \
+#define CHECK(cond)                                             \
+	do {                                                    \
+		if (!(cond)) {                                  \
 			say("vmbus_fs_test: FAIL " #cond "\n"); \
-			quit(1);                         \
-		}                                        \
+			quit(1);                                \
+		}                                               \
 	} while (0)
 
 static struct vmbus_ring_control ctrl __attribute__((aligned(4096)));
@@ -91,7 +93,7 @@ static void test_ring(void)
 	CHECK(vmbus_ring_reader_attach(&r, &mem) == VMBUS_OK);
 	for (uint32_t i = 0; i < sizeof(payload); i++)
 		payload[i] = (uint8_t)(i * 7 + 1);
-	for (int round = 0; round < 40; round++) {	/* ~13 laps of the ring */
+	for (int round = 0; round < 40; round++) { /* ~13 laps of the ring */
 		struct vmbus_iov iov = { payload, sizeof(payload) };
 
 		CHECK(vmbus_ring_write_inband(&w, (uint64_t)round, 0, &iov, 1, &sig) == VMBUS_OK);

@@ -32,14 +32,19 @@
 struct vmbus_server;
 struct vmbus_channel;
 
-enum vmbus_log_level { VMBUS_LOG_ERROR, VMBUS_LOG_WARN, VMBUS_LOG_INFO, VMBUS_LOG_DEBUG };
+enum vmbus_log_level {
+	VMBUS_LOG_ERROR,
+	VMBUS_LOG_WARN,
+	VMBUS_LOG_INFO,
+	VMBUS_LOG_DEBUG
+};
 
 /* Limits on what a guest may make the server hold. 0 = the default in brackets. */
 struct vmbus_server_limits {
-	uint32_t max_gpadls;		/* GPADLs per VM, complete or collecting [256] */
-	uint32_t max_gpadl_pages;	/* pages of one GPADL [8192 = 32 MiB] */
-	uint32_t max_total_pages;	/* pages of all GPADLs of the VM [65536 = 256 MiB] */
-	uint32_t max_ring_bytes;	/* one ring direction incl. control page [4 MiB] */
+	uint32_t max_gpadls;	  /* GPADLs per VM, complete or collecting [256] */
+	uint32_t max_gpadl_pages; /* pages of one GPADL [8192 = 32 MiB] */
+	uint32_t max_total_pages; /* pages of all GPADLs of the VM [65536 = 256 MiB] */
+	uint32_t max_ring_bytes;  /* one ring direction incl. control page [4 MiB] */
 	/* Packets one drain of a channel reads before it gives the loop back [256]; the rest
 	 * is read from the loop's next turn (one budget per channel per turn), so that a guest
 	 * that keeps its ring full cannot hold the worker's loop thread. */
@@ -81,8 +86,8 @@ uint32_t vmbus_server_version(const struct vmbus_server *s);
 
 /* What the guest currently makes the server hold (hvctl show; tests check nothing leaks). */
 struct vmbus_server_stats {
-	uint32_t channels;		/* registered, rescinded ones included */
-	uint32_t gpadls;		/* complete or collecting */
+	uint32_t channels; /* registered, rescinded ones included */
+	uint32_t gpadls;   /* complete or collecting */
 	uint32_t gpadl_pages;
 };
 void vmbus_server_get_stats(const struct vmbus_server *s, struct vmbus_server_stats *st);
@@ -91,10 +96,10 @@ void vmbus_server_get_stats(const struct vmbus_server *s, struct vmbus_server_st
 
 /* What vsp_ops.packet returns. */
 enum vmbus_vsp_verdict {
-	VMBUS_VSP_CONSUMED,	/* done with the packet: the server consumes it */
-	VMBUS_VSP_STALL,	/* cannot take it now: leave it in the ring and stop reading;
+	VMBUS_VSP_CONSUMED, /* done with the packet: the server consumes it */
+	VMBUS_VSP_STALL,    /* cannot take it now: leave it in the ring and stop reading;
 				 * the VSP calls vmbus_channel_kick() when it can */
-	VMBUS_VSP_BAD,		/* protocol violation: the channel breaks (reason logged) */
+	VMBUS_VSP_BAD,	    /* protocol violation: the channel breaks (reason logged) */
 };
 
 struct vmbus_vsp_ops {
@@ -120,12 +125,12 @@ struct vmbus_vsp_ops {
 };
 
 struct vmbus_channel_desc {
-	const char *name;		/* "storvsp", "heartbeat", ... (logs) */
+	const char *name; /* "storvsp", "heartbeat", ... (logs) */
 	struct vmbus_guid if_type;
 	struct vmbus_guid if_instance;
 	const struct vmbus_vsp_ops *ops;
-	void *ctx;			/* the VSP's, vmbus_channel_ctx() */
-	uint32_t max_ring_bytes;	/* per direction; 0 = the server limit */
+	void *ctx;		 /* the VSP's, vmbus_channel_ctx() */
+	uint32_t max_ring_bytes; /* per direction; 0 = the server limit */
 };
 
 /* Register a channel and offer it (now if the guest is connected, else at REQUESTOFFERS).
@@ -137,10 +142,10 @@ struct vmbus_channel *vmbus_server_add_channel(struct vmbus_server *s,
 void vmbus_server_remove_channel(struct vmbus_channel *ch);
 
 enum vmbus_channel_state {
-	VMBUS_CHANNEL_OFFERED,		/* registered (offered once the guest asks) */
+	VMBUS_CHANNEL_OFFERED, /* registered (offered once the guest asks) */
 	VMBUS_CHANNEL_OPEN,
-	VMBUS_CHANNEL_BROKEN,		/* the guest broke the protocol; closed until it closes */
-	VMBUS_CHANNEL_RESCINDED,	/* removal in progress */
+	VMBUS_CHANNEL_BROKEN,	 /* the guest broke the protocol; closed until it closes */
+	VMBUS_CHANNEL_RESCINDED, /* removal in progress */
 };
 const char *vmbus_channel_state_name(enum vmbus_channel_state st);
 
@@ -155,8 +160,8 @@ const char *vmbus_channel_name(const struct vmbus_channel *ch);
  * VMBUS_E_BROKEN (channel not open) or another negative status. VMBUS_E_PROTO / BROKEN from
  * the ring (the guest corrupted it) break the channel inside the call: the VSP's close
  * callback has run when it returns. */
-int vmbus_channel_send(struct vmbus_channel *ch, uint16_t type, uint16_t flags,
-		       uint64_t trans_id, const struct vmbus_iov *iov, unsigned n);
+int vmbus_channel_send(struct vmbus_channel *ch, uint16_t type, uint16_t flags, uint64_t trans_id,
+		       const struct vmbus_iov *iov, unsigned n);
 /* Ask for the writable callback once ring_bytes (vmbus_ring_packet_bytes) are free. Returns
  * VMBUS_OK if they already are (retry now), VMBUS_E_AGAIN (wait for the callback),
  * VMBUS_E_MSGSIZE, or VMBUS_E_PROTO / BROKEN: like a send, a corrupted ring breaks the
@@ -168,13 +173,13 @@ void vmbus_channel_kick(struct vmbus_channel *ch);
 void vmbus_channel_break(struct vmbus_channel *ch, const char *why);
 
 struct vmbus_channel_stats {
-	uint64_t signals_in;		/* guest -> host signals for this channel */
-	uint64_t signals_out;		/* host -> guest */
+	uint64_t signals_in;  /* guest -> host signals for this channel */
+	uint64_t signals_out; /* host -> guest */
 	uint64_t packets_in;
 	uint64_t packets_out;
-	uint64_t drains_deferred;	/* drain budget spent with packets left: continued later */
+	uint64_t drains_deferred; /* drain budget spent with packets left: continued later */
 	uint32_t target_vp;
-	const char *broken_reason;	/* NULL unless BROKEN */
+	const char *broken_reason; /* NULL unless BROKEN */
 };
 void vmbus_channel_get_stats(const struct vmbus_channel *ch, struct vmbus_channel_stats *st);
 

@@ -54,15 +54,15 @@ struct vmbus_transport {
 
 /* Status values of HvPostMessage that the server returns to the transport (which returns them
  * to the guest's hypercall). */
-#define VMBUS_HV_STATUS_SUCCESS			0
-#define VMBUS_HV_STATUS_INVALID_PARAMETER	5
-#define VMBUS_HV_STATUS_INSUFFICIENT_BUFFERS	19
-#define VMBUS_HV_STATUS_INVALID_CONNECTION_ID	18
+#define VMBUS_HV_STATUS_SUCCESS		      0
+#define VMBUS_HV_STATUS_INVALID_PARAMETER     5
+#define VMBUS_HV_STATUS_INSUFFICIENT_BUFFERS  19
+#define VMBUS_HV_STATUS_INVALID_CONNECTION_ID 18
 
 /* Connection ids the guest posts channel-management messages to: 4 for INITIATE_CONTACT from
  * protocol 5.0 on, 1 before and for everything after (the id VERSION_RESPONSE names). */
-#define VMBUS_MESSAGE_CONNECTION_ID	1u
-#define VMBUS_MESSAGE_CONNECTION_ID_4	4u
-#define VMBUS_MESSAGE_SINT		2u
+#define VMBUS_MESSAGE_CONNECTION_ID   1u
+#define VMBUS_MESSAGE_CONNECTION_ID_4 4u
+#define VMBUS_MESSAGE_SINT	      2u
 
 #endif
