@@ -2,7 +2,7 @@
  * validator per message type, shared by both directions. */
 #include "vmbus/channel_msg.h"
 #include "vmbus/status.h"
-#include "vmbus/fs_libc.h"
+#include "vmbus/freestanding_libc.h"
 
 typedef const char *(*chmsg_check_fn)(const union vmbus_chmsg *m, uint32_t len);
 

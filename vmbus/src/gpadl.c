@@ -2,7 +2,7 @@
  * storage) and building (guest side: one range -> header + body messages). */
 #include "vmbus/gpadl.h"
 #include "vmbus/status.h"
-#include "vmbus/fs_libc.h"
+#include "vmbus/freestanding_libc.h"
 
 #define HEADER_WORDS ((VMBUS_CHMSG_MAX_SIZE - VMBUS_GPADL_HEADER_FIXED) / 8) /* 27 */
 #define BODY_WORDS   ((VMBUS_CHMSG_MAX_SIZE - VMBUS_GPADL_BODY_FIXED) / 8)   /* 28 */

@@ -1,7 +1,7 @@
 /* Access to one packet's bytes wherever they lie (ring or copy), and the GPA-direct parser. */
 #include "vmbus/packet.h"
 #include "vmbus/status.h"
-#include "vmbus/fs_libc.h"
+#include "vmbus/freestanding_libc.h"
 
 int vmbus_pkt_copy(const struct vmbus_pkt *p, uint32_t off, void *dst, uint32_t n)
 {

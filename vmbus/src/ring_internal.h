@@ -3,7 +3,7 @@
 #define VMBUS_RING_INTERNAL_H
 
 #include "vmbus/ring.h"
-#include "vmbus/fs_libc.h"
+#include "vmbus/freestanding_libc.h"
 
 /* Bytes from index a forward to index b on a ring of size bytes (both < size). */
 static inline uint32_t ring_dist(uint32_t a, uint32_t b, uint32_t size)

@@ -2,7 +2,7 @@
  * heartbeat_onchannelcallback, timesync_onchannelcallback, vmbus_prep_negotiate_resp). */
 #include "vsc/ic_client.h"
 
-#include "vmbus/fs_libc.h"
+#include "vmbus/freestanding_libc.h"
 
 /* Linux 6.1: fw_versions[], sd_versions[], ts_versions[], hb_versions[]. */
 static const uint32_t ic_fw[] = { IC_VERSION(3, 0), IC_VERSION(1, 0) };

@@ -3,7 +3,7 @@
  * transaction id as storvsc_on_channel_callback does. */
 #include "vsc/storvsc.h"
 
-#include "vmbus/fs_libc.h"
+#include "vmbus/freestanding_libc.h"
 
 /* Linux's vmstor_protocols[], newest first. */
 static const uint16_t storvsc_protocols[] = { VSTOR_PROTO_WIN10, VSTOR_PROTO_WIN8_1,

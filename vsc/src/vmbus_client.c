@@ -4,7 +4,7 @@
 #include "vsc/vmbus_client.h"
 
 #include "vmbus/gpadl.h"
-#include "vmbus/fs_libc.h"
+#include "vmbus/freestanding_libc.h"
 
 /* Linux 6.1 vmbus_versions[], newest first. */
 static const uint32_t vsc_versions[] = {

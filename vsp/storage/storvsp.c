@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "vsp/disk_image.h"
-#include "vsp/vstor_wire.h"
+#include "vmbus_wire/vstor.h"
 
 #define STORVSP_MAX_PFNS    (STORVSP_MAX_TRANSFER / VMBUS_PAGE_SIZE + 1)
 #define STORVSP_MAX_THREADS 16

@@ -13,7 +13,7 @@
 #include "fuzz_transport.h"
 #include "vmbus/gpadl.h"
 #include "vsp/storvsp.h"
-#include "vsp/vstor_wire.h"
+#include "vmbus_wire/vstor.h"
 
 #define RING_PAGES 16 /* 8 + 8 */
 #define RING_PFN   8

@@ -17,7 +17,7 @@
 #include "sim.h"
 #include "vmbus/gpadl.h"
 #include "vsp/devices.h"
-#include "vsp/vstor_wire.h"
+#include "vmbus_wire/vstor.h"
 
 #define CONN1 1u
 #define CONN4 4u

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "vsc/vmbus_client.h"
-#include "vsp/icmsg_wire.h"
+#include "vmbus_wire/icmsg.h"
 
 enum ic_client_kind {
 	IC_CLIENT_SHUTDOWN,

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "vsc/vmbus_client.h"
-#include "vsp/vstor_wire.h"
+#include "vmbus_wire/vstor.h"
 
 #define STORVSC_SLOTS	  256
 #define STORVSC_RQST_INIT (~0ull - 1) /* Linux's VMBUS_RQST_INIT */

@@ -1,6 +1,6 @@
 /* The host side of the IC message framework: builds the requests the integration-service VSPs
  * send (NEGOTIATE, heartbeat, shutdown, time sync) and validates the guest's answers. Pure: no
- * I/O; buffers are the caller's. Wire layout in vsp/icmsg_wire.h. */
+ * I/O; buffers are the caller's. Wire layout in vsp/vmbus_wire/icmsg.h. */
 #ifndef VSP_ICMSG_H
 #define VSP_ICMSG_H
 
@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vsp/icmsg_wire.h"
+#include "vmbus_wire/icmsg.h"
 
 /* What the host offers: framework versions, then message versions (newest first). */
 struct icmsg_offer {

@@ -7,8 +7,8 @@
  * sends the packet without the 16-byte "win8 extension" (48 bytes), so a receiver accepts
  * VSTOR_PACKET_MIN_SIZE and treats the missing tail as zero. Completions are always 64 bytes
  * (Linux drops shorter ones). */
-#ifndef VSP_VSTOR_WIRE_H
-#define VSP_VSTOR_WIRE_H
+#ifndef VMBUS_WIRE_VSTOR_H
+#define VMBUS_WIRE_VSTOR_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* A tiny freestanding program that links the freestanding VMBus library (vmbus_fs), so that
+/* A tiny freestanding program that links the freestanding VMBus library (vmbus_freestanding), so that
  * the guest-side build cannot rot: no libc, its own _start, raw Linux syscalls for output and
  * exit, so it also runs on the build host as a unit test. It provides memcpy and memset, which
  * is the environment's duty for every freestanding user of the library (a guest kernel has its
@@ -68,7 +68,7 @@ static __attribute__((noreturn)) void quit(int code)
 #define CHECK(cond)                                             \
 	do {                                                    \
 		if (!(cond)) {                                  \
-			say("vmbus_fs_test: FAIL " #cond "\n"); \
+			say("vmbus_freestanding_test: FAIL " #cond "\n"); \
 			quit(1);                                \
 		}                                               \
 	} while (0)
@@ -154,6 +154,6 @@ __attribute__((noreturn)) void _start(void)
 {
 	test_ring();
 	test_messages();
-	say("vmbus_fs_test: PASS\n");
+	say("vmbus_freestanding_test: PASS\n");
 	quit(0);
 }

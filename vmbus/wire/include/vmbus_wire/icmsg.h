@@ -8,8 +8,8 @@
  * icmsgsize 0x10 and icflags TRANSACTION|RESPONSE, and sends the packet back with the same
  * length and request id. Linux checks at most 100 versions of each kind and that the list fits
  * the packet; it reads packets into a 4 KiB buffer (a larger one stays stuck in the ring). */
-#ifndef VSP_ICMSG_WIRE_H
-#define VSP_ICMSG_WIRE_H
+#ifndef VMBUS_WIRE_ICMSG_H
+#define VMBUS_WIRE_ICMSG_H
 
 #include <stddef.h>
 #include <stdint.h>
