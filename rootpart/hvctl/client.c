@@ -8,9 +8,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "frame.h"
+#include "mgmt/frame.h"
 #include "hvctl.h"
-#include "names.h"
+#include "mgmt/names.h"
 
 int hvctl_connect(struct hvctl *h)
 {
@@ -28,12 +28,12 @@ int hvctl_connect(struct hvctl *h)
 			fprintf(stderr,
 				"hvctl: cannot reach vmms at %s: %s; is vmms running? "
 				"(start vmms, or point hvctl at its socket with --socket or %s)\n",
-				h->socket_path, strerror(e), HV_SOCKET_ENV);
+				h->socket_path, strerror(e), MGMT_SOCKET_ENV);
 		else if (e == EACCES || e == EPERM)
 			fprintf(stderr,
 				"hvctl: cannot reach vmms at %s: %s; run as root or as a "
 				"member of group %s\n",
-				h->socket_path, strerror(e), HV_ADMIN_GROUP);
+				h->socket_path, strerror(e), MGMT_ADMIN_GROUP);
 		else
 			fprintf(stderr, "hvctl: cannot reach vmms at %s: %s\n", h->socket_path,
 				strerror(e));
@@ -51,7 +51,7 @@ int hvctl_send(struct hvctl *h, Hv__Mgmt__Request *req)
 		return HVCTL_FAILED;
 	}
 	hv__mgmt__request__pack(req, buf);
-	int rc = hv_frame_send_fd(h->fd, buf, len);
+	int rc = mgmt_frame_send_fd(h->fd, buf, len);
 	free(buf);
 	if (rc == -EPIPE || rc == -ECONNRESET) {
 		/* vmms hung up before reading: it may have said why (e.g. permission denied). */
@@ -73,7 +73,7 @@ Hv__Mgmt__Reply *hvctl_recv(struct hvctl *h)
 {
 	uint8_t *buf = NULL;
 	size_t len = 0;
-	int rc = hv_frame_recv_fd(h->fd, &buf, &len, HV_FRAME_MAX);
+	int rc = mgmt_frame_recv_fd(h->fd, &buf, &len, MGMT_FRAME_MAX);
 	if (rc == -EPIPE || rc == -ECONNRESET) {
 		if (h->replies)
 			fprintf(stderr, "hvctl: vmms closed the connection (did vmms stop? see "

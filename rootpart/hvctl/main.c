@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "atomic_file.h"
+#include "mgmt/atomic_file.h"
 #include "hvctl.h"
-#include "names.h"
-#include "vm_config.h"
+#include "mgmt/names.h"
+#include "mgmt/vm_config.h"
 
 struct args {
 	const char *pos[4];
@@ -85,7 +85,7 @@ static void usage(FILE *f)
 		"  --help          this text; hvctl VERB --help for one verb\n"
 		"\nexit status: 0 done, 1 the operation failed, 2 usage error.\n"
 		"See docs/hvctl.md (or man hvctl).\n",
-		HV_SOCKET_ENV, HV_DEFAULT_SOCKET);
+		MGMT_SOCKET_ENV, MGMT_DEFAULT_SOCKET);
 }
 
 static void verb_usage(FILE *f, const struct verb *v)
@@ -125,7 +125,7 @@ static Hv__Mgmt__Request *new_request(Hv__Mgmt__Request *req)
 /* Reads the config file for create/validate: vmms gets its text and absolute path. */
 static int read_config(const char *file, char **abs, char **text, size_t *len)
 {
-	int rc = hv_read_file(file, VM_CONFIG_MAX_BYTES, text, len);
+	int rc = mgmt_read_file(file, VM_CONFIG_MAX_BYTES, text, len);
 	if (rc == -EFBIG) {
 		fprintf(stderr, "%s: (file): too large for a VM config (at most %u bytes)\n", file,
 			VM_CONFIG_MAX_BYTES);
@@ -308,9 +308,9 @@ int main(int argc, char **argv)
 	const struct verb *v = NULL;
 	bool help = false;
 	signal(SIGPIPE, SIG_IGN); /* a vmms that hangs up is reported, not fatal */
-	h.socket_path = getenv(HV_SOCKET_ENV);
+	h.socket_path = getenv(MGMT_SOCKET_ENV);
 	if (!h.socket_path || !h.socket_path[0])
-		h.socket_path = HV_DEFAULT_SOCKET;
+		h.socket_path = MGMT_DEFAULT_SOCKET;
 
 	for (int i = 1; i < argc; i++) {
 		const char *s = argv[i];
@@ -363,7 +363,7 @@ int main(int argc, char **argv)
 		return usage_error(v, "%s: missing argument", v->name);
 	if (a.npos > v->max_pos)
 		return usage_error(v, "unexpected argument '%s'", a.pos[v->max_pos]);
-	if (v->takes_name && !hv_vm_name_ok(a.pos[0]))
+	if (v->takes_name && !mgmt_vm_name_ok(a.pos[0]))
 		return usage_error(v, "'%s' is not a VM name (letters, digits, '.', '_', '-')",
 				   a.pos[0]);
 	return v->run(&h, &a);

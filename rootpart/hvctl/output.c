@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "hvctl.h"
-#include "log.h"
+#include "mgmt/log.h"
 
 const char *hvctl_state_name(Hv__Mgmt__VmState s)
 {
@@ -154,7 +154,7 @@ static void print_show(struct hvctl *h, const Hv__Mgmt__VmInfo *vm)
 		printf("worker pid:  -\n");
 	if (vm->heartbeat_ms > 0 && vm->worker_pid)
 		printf("last heard:  %s (%.1f s ago)\n", hb,
-		       (double)(hv_now_ms() - vm->heartbeat_ms) / 1000.0);
+		       (double)(mgmt_now_ms() - vm->heartbeat_ms) / 1000.0);
 	else
 		printf("last heard:  %s\n", hb);
 	printf("log:         %s\n", vm->log_path);

@@ -59,11 +59,11 @@ bool vmms_request_valid(const Hv__Mgmt__Request *req, char *why, size_t n)
 	case HV__MGMT__REQUEST__OP_STOP:
 	case HV__MGMT__REQUEST__OP_LOGS: {
 		const char *name = request_name(req);
-		if (!name || !hv_vm_name_ok(name)) {
+		if (!name || !mgmt_vm_name_ok(name)) {
 			snprintf(why, n,
 				 "invalid VM name: use 1 to %d letters, digits, '.', '_' or "
 				 "'-', starting with a letter or digit",
-				 HV_VM_NAME_MAX);
+				 MGMT_VM_NAME_MAX);
 			return false;
 		}
 		if (req->op_case == HV__MGMT__REQUEST__OP_STOP &&
@@ -88,7 +88,7 @@ bool vmms_request_valid(const Hv__Mgmt__Request *req, char *why, size_t n)
 		snprintf(why, n,
 			 "request names no operation: this client may be newer than vmms "
 			 "%s; use the hvctl that came with it",
-			 HV_VERSION_STRING);
+			 MGMT_VERSION_STRING);
 		return false;
 	}
 }
@@ -143,7 +143,7 @@ static void on_create(struct client *c, const Hv__Mgmt__Request *req)
 	snprintf(vm->name, sizeof(vm->name), "%s", vm->cfg.name);
 	vm->config_json = vm_config_to_json(&vm->cfg);
 	vm->state = VM_OFF;
-	vm->state_since_ms = hv_now_ms();
+	vm->state_since_ms = mgmt_now_ms();
 	snprintf(vm->reason, sizeof(vm->reason), "created");
 	int rc = vm->config_json ? vmms_save_config(d, vm) : -1;
 	if (rc == 0)
@@ -158,8 +158,8 @@ static void on_create(struct client *c, const Hv__Mgmt__Request *req)
 		return;
 	}
 	LIST_INSERT_HEAD(&d->vms, vm, link);
-	hv_log_write(&d->log, HV_LOG_INFO, "vmms", "created VM %s from %s (uid %u)", vm->name,
-		     cr->config_path, (unsigned)c->uid);
+	mgmt_log_write(&d->log, MGMT_LOG_INFO, "vmms", "created VM %s from %s (uid %u)", vm->name,
+		       cr->config_path, (unsigned)c->uid);
 	vmms_events_broadcast(d, vm->name, (enum vm_state)0, VM_OFF, "created");
 	vmms_reply_done(c, req->id, "created %s", vm->name);
 }
@@ -263,8 +263,8 @@ static void on_delete(struct client *c, const Hv__Mgmt__Request *req)
 				 vm->name, d->opt.state_dir, strerror(-rc));
 		return;
 	}
-	hv_log_write(&d->log, HV_LOG_INFO, "vmms", "deleted VM %s (uid %u)", vm->name,
-		     (unsigned)c->uid);
+	mgmt_log_write(&d->log, MGMT_LOG_INFO, "vmms", "deleted VM %s (uid %u)", vm->name,
+		       (unsigned)c->uid);
 	vmms_events_broadcast(d, vm->name, vm->state, (enum vm_state)0, "deleted");
 	LIST_REMOVE(vm, link);
 	vmms_reply_done(c, req->id, "deleted %s", vm->name);
@@ -368,10 +368,10 @@ void vmms_handle_frame(struct client *c, const uint8_t *msg, size_t len)
 {
 	Hv__Mgmt__Request *req = hv__mgmt__request__unpack(NULL, len, msg);
 	if (!req) {
-		hv_log_write(&c->d->log, HV_LOG_WARN, "vmms",
-			     "client pid %d sent %zu bytes that "
-			     "are not a management request",
-			     (int)c->pid, len);
+		mgmt_log_write(&c->d->log, MGMT_LOG_WARN, "vmms",
+			       "client pid %d sent %zu bytes that "
+			       "are not a management request",
+			       (int)c->pid, len);
 		vmms_reply_error(c, 0, HV__MGMT__ERROR_CODE__ERROR_BAD_REQUEST,
 				 "malformed request (%zu bytes that do not decode as a management "
 				 "request): use hvctl, or encode management.proto's Request",

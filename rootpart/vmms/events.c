@@ -10,7 +10,7 @@ void vmms_events_broadcast(struct vmms *d, const char *name, enum vm_state old_s
 	ev.old_state = (Hv__Mgmt__VmState)old_state;
 	ev.new_state = (Hv__Mgmt__VmState)new_state;
 	ev.reason = (char *)(reason ? reason : "");
-	ev.time_ms = hv_now_ms();
+	ev.time_ms = mgmt_now_ms();
 	Hv__Mgmt__Reply r = HV__MGMT__REPLY__INIT;
 	r.result_case = HV__MGMT__REPLY__RESULT_EVENT;
 	r.event = &ev;

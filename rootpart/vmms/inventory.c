@@ -30,17 +30,18 @@ void vmms_set_state(struct vmms *d, struct vm *vm, enum vm_state s, const char *
 {
 	enum vm_state old = vm->state;
 	vm->state = s;
-	vm->state_since_ms = hv_now_ms();
+	vm->state_since_ms = mgmt_now_ms();
 	snprintf(vm->reason, sizeof(vm->reason), "%s", reason ? reason : "");
-	enum hv_log_level lvl = s == VM_FAILED || s == VM_CRASHED ? HV_LOG_ERROR : HV_LOG_INFO;
-	hv_log_write(&d->log, lvl, "vmms", "VM %s: %s -> %s%s%s", vm->name, vm_state_name(old),
-		     vm_state_name(s), vm->reason[0] ? ": " : "", vm->reason);
+	enum mgmt_log_level lvl = s == VM_FAILED || s == VM_CRASHED ? MGMT_LOG_ERROR
+								    : MGMT_LOG_INFO;
+	mgmt_log_write(&d->log, lvl, "vmms", "VM %s: %s -> %s%s%s", vm->name, vm_state_name(old),
+		       vm_state_name(s), vm->reason[0] ? ": " : "", vm->reason);
 	int rc = vmms_save_state(d, vm);
 	if (rc != 0)
-		hv_log_write(&d->log, HV_LOG_ERROR, "vmms",
-			     "VM %s: cannot persist state: %s "
-			     "(it will be wrong after a vmms restart)",
-			     vm->name, strerror(-rc));
+		mgmt_log_write(&d->log, MGMT_LOG_ERROR, "vmms",
+			       "VM %s: cannot persist state: %s "
+			       "(it will be wrong after a vmms restart)",
+			       vm->name, strerror(-rc));
 	vmms_events_broadcast(d, vm->name, old, s, vm->reason);
 }
 

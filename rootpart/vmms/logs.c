@@ -35,7 +35,7 @@ struct log_follower {
 
 void vmms_vm_log_path(struct vmms *d, const char *name, char *buf, size_t size)
 {
-	hv_path_join(buf, size, d->opt.log_dir, name, ".log");
+	mgmt_path_join(buf, size, d->opt.log_dir, name, ".log");
 }
 
 static void send_lines(struct client *c, uint64_t id, char **lines, size_t n, bool end)
@@ -139,7 +139,7 @@ static void read_missed_rotations(struct log_follower *f)
 	char old[4300];
 	struct stat st;
 	int first = 0;
-	for (int k = HV_LOG_KEEP; k >= 1; k--) {
+	for (int k = MGMT_LOG_KEEP; k >= 1; k--) {
 		snprintf(old, sizeof(old), "%s.%d", f->path, k);
 		if (stat(old, &st) != 0)
 			continue;

@@ -27,7 +27,8 @@ static void usage(FILE *f)
 		"  --allow-uid UID     test mode: also accept clients with this uid\n"
 		"  --foreground-log    copy vmms.log lines to stderr\n"
 		"  --help              this text\n",
-		HV_DEFAULT_SOCKET, HV_DEFAULT_RUN_DIR, HV_DEFAULT_STATE_DIR, HV_DEFAULT_LOG_DIR);
+		MGMT_DEFAULT_SOCKET, MGMT_DEFAULT_RUN_DIR, MGMT_DEFAULT_STATE_DIR,
+		MGMT_DEFAULT_LOG_DIR);
 }
 
 static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
@@ -80,10 +81,10 @@ static int parse_options(int argc, char **argv, struct vmms_options *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	*o = (struct vmms_options){
-		.socket_path = HV_DEFAULT_SOCKET,
-		.run_dir = HV_DEFAULT_RUN_DIR,
-		.state_dir = HV_DEFAULT_STATE_DIR,
-		.log_dir = HV_DEFAULT_LOG_DIR,
+		.socket_path = MGMT_DEFAULT_SOCKET,
+		.run_dir = MGMT_DEFAULT_RUN_DIR,
+		.state_dir = MGMT_DEFAULT_STATE_DIR,
+		.log_dir = MGMT_DEFAULT_LOG_DIR,
 	};
 	int ch;
 	unsigned long v;
@@ -145,11 +146,11 @@ static int parse_options(int argc, char **argv, struct vmms_options *o)
 static void on_stop_signal(uv_signal_t *s, int signum)
 {
 	struct vmms *d = s->data;
-	hv_log_write(&d->log, HV_LOG_INFO, "vmms",
-		     "signal %d: vmms stopping; %u running VM%s "
-		     "keep%s running for the next vmms to re-adopt",
-		     signum, vmms_count_live(d), vmms_count_live(d) == 1 ? "" : "s",
-		     vmms_count_live(d) == 1 ? "s" : "");
+	mgmt_log_write(&d->log, MGMT_LOG_INFO, "vmms",
+		       "signal %d: vmms stopping; %u running VM%s "
+		       "keep%s running for the next vmms to re-adopt",
+		       signum, vmms_count_live(d), vmms_count_live(d) == 1 ? "" : "s",
+		       vmms_count_live(d) == 1 ? "s" : "");
 	unlink(d->opt.socket_path);
 	exit(0);
 }
@@ -162,10 +163,10 @@ int main(int argc, char **argv)
 		return rc;
 	signal(SIGPIPE, SIG_IGN);
 	d.loop = uv_default_loop();
-	d.access = (struct hv_access_policy){
+	d.access = (struct mgmt_access_policy){
 		.allow_uid_set = d.opt.allow_uid_set,
 		.allow_uid = d.opt.allow_uid,
-		.admin_group = HV_ADMIN_GROUP,
+		.admin_group = MGMT_ADMIN_GROUP,
 	};
 	LIST_INIT(&d.vms);
 	LIST_INIT(&d.clients);
@@ -180,27 +181,28 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	char log_path[4200];
-	hv_path_join(log_path, sizeof(log_path), d.opt.log_dir, "vmms", ".log");
-	rc = hv_log_open(&d.log, log_path, HV_LOG_ROTATE_BYTES, HV_LOG_KEEP);
+	mgmt_path_join(log_path, sizeof(log_path), d.opt.log_dir, "vmms", ".log");
+	rc = mgmt_log_open(&d.log, log_path, MGMT_LOG_ROTATE_BYTES, MGMT_LOG_KEEP);
 	if (rc) {
 		fprintf(stderr, "vmms: cannot open %s: %s; pass a writable --log-dir\n", log_path,
 			strerror(-rc));
 		return 1;
 	}
 	d.log.also_stderr = d.opt.foreground_log;
-	hv_log_write(&d.log, HV_LOG_INFO, "vmms",
-		     "vmms %s starting (pid %d, socket %s, state %s, "
-		     "max running %u%s)",
-		     HV_VERSION_STRING, (int)getpid(), d.opt.socket_path, d.opt.state_dir,
-		     d.opt.max_running, d.opt.max_running ? "" : " = unlimited");
+	mgmt_log_write(&d.log, MGMT_LOG_INFO, "vmms",
+		       "vmms %s starting (pid %d, socket %s, state %s, "
+		       "max running %u%s)",
+		       MGMT_VERSION_STRING, (int)getpid(), d.opt.socket_path, d.opt.state_dir,
+		       d.opt.max_running, d.opt.max_running ? "" : " = unlimited");
 	if (d.opt.allow_uid_set)
-		hv_log_write(&d.log, HV_LOG_WARN, "vmms", "test mode: uid %u allowed (--allow-uid)",
-			     (unsigned)d.opt.allow_uid);
+		mgmt_log_write(&d.log, MGMT_LOG_WARN, "vmms",
+			       "test mode: uid %u allowed (--allow-uid)",
+			       (unsigned)d.opt.allow_uid);
 
 	rc = vmms_load_all(&d);
 	if (rc)
-		hv_log_write(&d.log, HV_LOG_ERROR, "vmms", "cannot read %s: %s", d.vms_dir,
-			     strerror(-rc));
+		mgmt_log_write(&d.log, MGMT_LOG_ERROR, "vmms", "cannot read %s: %s", d.vms_dir,
+			       strerror(-rc));
 	struct vm *vm;
 	LIST_FOREACH(vm, &d.vms, link)
 	{
@@ -216,8 +218,8 @@ int main(int argc, char **argv)
 				? " (another vmms is running; stop it "
 				  "first)"
 				: "; check the folder exists and is writable, or pass --socket");
-		hv_log_write(&d.log, HV_LOG_ERROR, "vmms", "cannot listen on %s: %s",
-			     d.opt.socket_path, uv_strerror(rc));
+		mgmt_log_write(&d.log, MGMT_LOG_ERROR, "vmms", "cannot listen on %s: %s",
+			       d.opt.socket_path, uv_strerror(rc));
 		return 1;
 	}
 	uv_signal_init(d.loop, &d.sigterm);
@@ -225,7 +227,7 @@ int main(int argc, char **argv)
 	d.sigterm.data = d.sigint.data = &d;
 	uv_signal_start(&d.sigterm, on_stop_signal, SIGTERM);
 	uv_signal_start(&d.sigint, on_stop_signal, SIGINT);
-	hv_log_write(&d.log, HV_LOG_INFO, "vmms", "ready");
+	mgmt_log_write(&d.log, MGMT_LOG_INFO, "vmms", "ready");
 	uv_run(d.loop, UV_RUN_DEFAULT);
 	return 0;
 }

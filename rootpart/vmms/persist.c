@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "atomic_file.h"
+#include "mgmt/atomic_file.h"
 #include "vmms.h"
 
 static int mkdir_p(const char *path, mode_t mode)
@@ -46,15 +46,15 @@ int vmms_persist_dirs(struct vmms *d)
 int vmms_save_config(struct vmms *d, struct vm *vm)
 {
 	char path[4200];
-	if (!hv_path_join(path, sizeof(path), d->vms_dir, vm->name, ".json"))
+	if (!mgmt_path_join(path, sizeof(path), d->vms_dir, vm->name, ".json"))
 		return -ENAMETOOLONG;
-	return hv_atomic_write(path, vm->config_json, strlen(vm->config_json), 0600);
+	return mgmt_atomic_write(path, vm->config_json, strlen(vm->config_json), 0600);
 }
 
 int vmms_save_state(struct vmms *d, struct vm *vm)
 {
 	char path[4200];
-	if (!hv_path_join(path, sizeof(path), d->vms_dir, vm->name, ".state"))
+	if (!mgmt_path_join(path, sizeof(path), d->vms_dir, vm->name, ".state"))
 		return -ENAMETOOLONG;
 	json_object *o = json_object_new_object();
 	if (!o)
@@ -65,7 +65,7 @@ int vmms_save_state(struct vmms *d, struct vm *vm)
 	json_object_object_add(o, "worker_pid",
 			       json_object_new_int(vm->worker ? vm->worker->pid : 0));
 	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
-	int rc = hv_atomic_write(path, s, strlen(s), 0600);
+	int rc = mgmt_atomic_write(path, s, strlen(s), 0600);
 	json_object_put(o);
 	return rc;
 }
@@ -77,7 +77,7 @@ int vmms_remove_vm_files(struct vmms *d, const char *name)
 	/* State first: a config without state loads as off, never the other way round. */
 	static const char *const suffixes[] = { ".state", ".json" };
 	for (size_t i = 0; i < 2; i++) {
-		if (!hv_path_join(path, sizeof(path), d->vms_dir, name, suffixes[i]))
+		if (!mgmt_path_join(path, sizeof(path), d->vms_dir, name, suffixes[i]))
 			return -ENAMETOOLONG;
 		if (unlink(path) != 0 && errno != ENOENT && rc == 0)
 			rc = -errno;
@@ -91,8 +91,8 @@ static void load_state(struct vmms *d, struct vm *vm)
 	char *text = NULL;
 	size_t len;
 	vm->state = VM_OFF;
-	if (!hv_path_join(path, sizeof(path), d->vms_dir, vm->name, ".state") ||
-	    hv_read_file(path, 65536, &text, &len) != 0)
+	if (!mgmt_path_join(path, sizeof(path), d->vms_dir, vm->name, ".state") ||
+	    mgmt_read_file(path, 65536, &text, &len) != 0)
 		return;
 	json_object *o = json_tokener_parse(text);
 	free(text);
@@ -122,14 +122,14 @@ static void load_one(struct vmms *d, const char *file)
 		return;
 	memcpy(name, file, flen - 5);
 	name[flen - 5] = '\0';
-	if (!hv_vm_name_ok(name) || !hv_path_join(path, sizeof(path), d->vms_dir, file, NULL))
+	if (!mgmt_vm_name_ok(name) || !mgmt_path_join(path, sizeof(path), d->vms_dir, file, NULL))
 		return;
 	char *text = NULL, *errors = NULL;
 	size_t len;
-	int rc = hv_read_file(path, VM_CONFIG_MAX_BYTES, &text, &len);
+	int rc = mgmt_read_file(path, VM_CONFIG_MAX_BYTES, &text, &len);
 	if (rc != 0) {
-		hv_log_write(&d->log, HV_LOG_ERROR, "vmms", "cannot read %s: %s; VM %s skipped",
-			     path, strerror(-rc), name);
+		mgmt_log_write(&d->log, MGMT_LOG_ERROR, "vmms", "cannot read %s: %s; VM %s skipped",
+			       path, strerror(-rc), name);
 		return;
 	}
 	struct vm *vm = calloc(1, sizeof(*vm));
@@ -140,10 +140,10 @@ static void load_one(struct vmms *d, const char *file)
 	rc = vm_config_parse_ex(path, text, len, VM_CONFIG_NO_FILE_CHECKS, &vm->cfg, &errors);
 	free(text);
 	if (rc != 0 || strcmp(vm->cfg.name, name) != 0) {
-		hv_log_write(&d->log, HV_LOG_ERROR, "vmms",
-			     "stored config %s is damaged (%s); VM "
-			     "%s skipped: repair or remove the file",
-			     path, errors ? errors : "name differs from the file name", name);
+		mgmt_log_write(&d->log, MGMT_LOG_ERROR, "vmms",
+			       "stored config %s is damaged (%s); VM "
+			       "%s skipped: repair or remove the file",
+			       path, errors ? errors : "name differs from the file name", name);
 		free(errors);
 		vmms_vm_free(vm);
 		return;

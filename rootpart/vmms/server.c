@@ -15,7 +15,7 @@
 void vmms_reply(struct client *c, Hv__Mgmt__Reply *r)
 {
 	if (c)
-		hv_conn_send(&c->conn, &r->base);
+		mgmt_conn_send(&c->conn, &r->base);
 }
 
 void vmms_reply_error(struct client *c, uint64_t id, Hv__Mgmt__ErrorCode code, const char *fmt, ...)
@@ -51,25 +51,25 @@ void vmms_reply_done(struct client *c, uint64_t id, const char *fmt, ...)
 	vmms_reply(c, &r);
 }
 
-static void on_client_frame(struct hv_conn *conn, const uint8_t *msg, size_t len)
+static void on_client_frame(struct mgmt_conn *conn, const uint8_t *msg, size_t len)
 {
 	vmms_handle_frame(conn->owner, msg, len);
 }
 
-static void on_client_refused(struct hv_conn *conn, uint32_t declared)
+static void on_client_refused(struct mgmt_conn *conn, uint32_t declared)
 {
 	struct client *c = conn->owner;
-	hv_log_write(&c->d->log, HV_LOG_WARN, "vmms",
-		     "client pid %d: refused a %u-byte message "
-		     "(limit %u); disconnecting it",
-		     (int)c->pid, declared, HV_FRAME_MAX);
+	mgmt_log_write(&c->d->log, MGMT_LOG_WARN, "vmms",
+		       "client pid %d: refused a %u-byte message "
+		       "(limit %u); disconnecting it",
+		       (int)c->pid, declared, MGMT_FRAME_MAX);
 	vmms_reply_error(c, 0, HV__MGMT__ERROR_CODE__ERROR_BAD_REQUEST,
 			 "message of %u bytes refused: the limit is %u bytes; send smaller "
 			 "requests (a VM config is at most %u bytes)",
-			 declared, HV_FRAME_MAX, VM_CONFIG_MAX_BYTES);
+			 declared, MGMT_FRAME_MAX, VM_CONFIG_MAX_BYTES);
 }
 
-static void on_client_closed(struct hv_conn *conn)
+static void on_client_closed(struct mgmt_conn *conn)
 {
 	struct client *c = conn->owner;
 	vmms_forget_client(c->d, c);
@@ -87,32 +87,32 @@ static void on_connection(uv_stream_t *server, int status)
 	if (!c)
 		return;
 	c->d = d;
-	if (hv_conn_init(&c->conn, d->loop, c, on_client_frame, on_client_refused,
-			 on_client_closed) != 0) {
+	if (mgmt_conn_init(&c->conn, d->loop, c, on_client_frame, on_client_refused,
+			   on_client_closed) != 0) {
 		free(c);
 		return;
 	}
 	LIST_INSERT_HEAD(&d->clients, c, link);
 	if (uv_accept(server, (uv_stream_t *)&c->conn.pipe) != 0) {
-		hv_conn_close(&c->conn);
+		mgmt_conn_close(&c->conn);
 		return;
 	}
 	gid_t gid;
 	char why[512];
-	if (hv_peer_creds(hv_conn_fd(&c->conn), &c->pid, &c->uid, &gid) != 0) {
-		hv_conn_close(&c->conn);
+	if (mgmt_peer_creds(mgmt_conn_fd(&c->conn), &c->pid, &c->uid, &gid) != 0) {
+		mgmt_conn_close(&c->conn);
 		return;
 	}
-	if (!hv_peer_allowed(&d->access, &hv_system_group_db, c->uid, gid, why, sizeof(why))) {
-		hv_log_write(&d->log, HV_LOG_WARN, "vmms",
-			     "refused client pid %d uid %u: not "
-			     "root, not in group %s",
-			     (int)c->pid, (unsigned)c->uid, HV_ADMIN_GROUP);
+	if (!mgmt_peer_allowed(&d->access, &mgmt_system_group_db, c->uid, gid, why, sizeof(why))) {
+		mgmt_log_write(&d->log, MGMT_LOG_WARN, "vmms",
+			       "refused client pid %d uid %u: not "
+			       "root, not in group %s",
+			       (int)c->pid, (unsigned)c->uid, MGMT_ADMIN_GROUP);
 		vmms_reply_error(c, 0, HV__MGMT__ERROR_CODE__ERROR_PERMISSION_DENIED, "%s", why);
-		hv_conn_close(&c->conn);
+		mgmt_conn_close(&c->conn);
 		return;
 	}
-	hv_conn_start(&c->conn);
+	mgmt_conn_start(&c->conn);
 }
 
 int vmms_server_start(struct vmms *d)
@@ -141,9 +141,10 @@ int vmms_server_start(struct vmms *d)
 	if (rc)
 		return rc;
 	gid_t gid;
-	if (hv_system_group_db.group_gid(HV_ADMIN_GROUP, &gid) && chown(path, (uid_t)-1, gid) != 0)
-		hv_log_write(&d->log, HV_LOG_WARN, "vmms", "cannot give %s to group %s: %s", path,
-			     HV_ADMIN_GROUP, strerror(errno));
+	if (mgmt_system_group_db.group_gid(MGMT_ADMIN_GROUP, &gid) &&
+	    chown(path, (uid_t)-1, gid) != 0)
+		mgmt_log_write(&d->log, MGMT_LOG_WARN, "vmms", "cannot give %s to group %s: %s",
+			       path, MGMT_ADMIN_GROUP, strerror(errno));
 	/* Test mode: the allowed uid must reach the socket to be checked at all. */
 	if (d->opt.allow_uid_set)
 		chmod(path, 0666);

@@ -42,7 +42,7 @@ static void on_worker_handle_closed(uv_handle_t *h)
 	worker_release(h->data);
 }
 
-static void on_worker_conn_closed(struct hv_conn *c)
+static void on_worker_conn_closed(struct mgmt_conn *c)
 {
 	worker_release(c->owner);
 }
@@ -51,7 +51,7 @@ static void worker_close_handles(struct worker *w)
 {
 	if (w->conn_open) {
 		w->conn_open = false;
-		hv_conn_close(&w->conn);
+		mgmt_conn_close(&w->conn);
 	}
 	if (!uv_is_closing((uv_handle_t *)&w->stop_timer))
 		uv_close((uv_handle_t *)&w->stop_timer, on_worker_handle_closed);
@@ -66,7 +66,7 @@ static void worker_close_handles(struct worker *w)
 static void send_command(struct worker *w, Hv__Worker__WorkerCommand *cmd)
 {
 	if (w->conn_open)
-		hv_conn_send(&w->conn, &cmd->base);
+		mgmt_conn_send(&w->conn, &cmd->base);
 }
 
 static void send_start(struct worker *w)
@@ -90,8 +90,8 @@ static void worker_gone(struct worker *w, const char *how)
 		vm->ndevices = 0;
 		enum vm_state next;
 		char why[512], reason[1024];
-		hv_log_write(&d->log, HV_LOG_INFO, "vmms", "VM %s: worker pid %d %s", vm->name,
-			     (int)w->pid, how);
+		mgmt_log_write(&d->log, MGMT_LOG_INFO, "vmms", "VM %s: worker pid %d %s", vm->name,
+			       (int)w->pid, how);
 		if (vm_transition(vm->state, VM_ACT_WORKER_EXITED, vm->name, &next, why,
 				  sizeof(why))) {
 			if (next == VM_OFF)
@@ -166,7 +166,7 @@ static void copy_devices(struct vm *vm, const Hv__Worker__WorkerReport *r)
 static void detach_unknown(struct worker *w, const char *why)
 {
 	struct vm *vm = w->vm;
-	hv_log_write(&w->d->log, HV_LOG_ERROR, "vmms", "VM %s: %s", vm ? vm->name : "?", why);
+	mgmt_log_write(&w->d->log, MGMT_LOG_ERROR, "vmms", "VM %s: %s", vm ? vm->name : "?", why);
 	/* Never signal a process we cannot prove is our worker: just let go of it. */
 	if (vm && vm->worker == w && vm_state_has_worker(vm->state)) {
 		vm->worker = NULL;
@@ -194,8 +194,8 @@ static void handle_report(struct worker *w, const Hv__Worker__WorkerReport *r)
 	}
 	if (w->adopting) {
 		w->adopting = false;
-		hv_log_write(&d->log, HV_LOG_INFO, "vmms", "VM %s: re-adopted worker pid %d",
-			     vm->name, (int)w->pid);
+		mgmt_log_write(&d->log, MGMT_LOG_INFO, "vmms", "VM %s: re-adopted worker pid %d",
+			       vm->name, (int)w->pid);
 		/* The previous vmms may have died between spawning the worker and telling it to
 		 * start; a worker that is already starting refuses the repeat, harmlessly. */
 		if (r->phase == HV__WORKER__PHASE__PHASE_STARTING)
@@ -240,28 +240,28 @@ static void handle_report(struct worker *w, const Hv__Worker__WorkerReport *r)
 	}
 }
 
-static void on_worker_frame(struct hv_conn *c, const uint8_t *msg, size_t len)
+static void on_worker_frame(struct mgmt_conn *c, const uint8_t *msg, size_t len)
 {
 	struct worker *w = c->owner;
 	Hv__Worker__WorkerReport *r = hv__worker__worker_report__unpack(NULL, len, msg);
 	if (!r) {
-		hv_log_write(&w->d->log, HV_LOG_WARN, "vmms",
-			     "worker pid %d sent %zu undecodable "
-			     "bytes (ignored)",
-			     (int)w->pid, len);
+		mgmt_log_write(&w->d->log, MGMT_LOG_WARN, "vmms",
+			       "worker pid %d sent %zu undecodable "
+			       "bytes (ignored)",
+			       (int)w->pid, len);
 		return;
 	}
 	handle_report(w, r);
 	hv__worker__worker_report__free_unpacked(r, NULL);
 }
 
-static void on_worker_refused(struct hv_conn *c, uint32_t declared)
+static void on_worker_refused(struct mgmt_conn *c, uint32_t declared)
 {
 	struct worker *w = c->owner;
-	hv_log_write(&w->d->log, HV_LOG_WARN, "vmms",
-		     "worker pid %d sent a %u-byte frame; "
-		     "channel closed",
-		     (int)w->pid, declared);
+	mgmt_log_write(&w->d->log, MGMT_LOG_WARN, "vmms",
+		       "worker pid %d sent a %u-byte frame; "
+		       "channel closed",
+		       (int)w->pid, declared);
 }
 
 static void on_stop_timer(uv_timer_t *t)
@@ -271,10 +271,10 @@ static void on_stop_timer(uv_timer_t *t)
 	if (!vm || vm->state != VM_STOPPING)
 		return;
 	if (w->force_stop) {
-		hv_log_write(&w->d->log, HV_LOG_WARN, "vmms",
-			     "VM %s: worker pid %d ignored a "
-			     "forced stop for %d ms; killing it",
-			     vm->name, (int)w->pid, FORCE_STOP_GRACE_MS);
+		mgmt_log_write(&w->d->log, MGMT_LOG_WARN, "vmms",
+			       "VM %s: worker pid %d ignored a "
+			       "forced stop for %d ms; killing it",
+			       vm->name, (int)w->pid, FORCE_STOP_GRACE_MS);
 		if (w->spawned)
 			uv_process_kill(&w->proc, SIGKILL);
 		else if (w->pidfd >= 0)
@@ -303,8 +303,8 @@ static struct worker *worker_new(struct vmms *d, struct vm *vm)
 	uv_timer_init(d->loop, &w->retry_timer);
 	w->retry_timer.data = w;
 	w->open_handles = 2;
-	if (hv_conn_init(&w->conn, d->loop, w, on_worker_frame, on_worker_refused,
-			 on_worker_conn_closed) == 0) {
+	if (mgmt_conn_init(&w->conn, d->loop, w, on_worker_frame, on_worker_refused,
+			   on_worker_conn_closed) == 0) {
 		w->conn_open = true;
 		w->open_handles++;
 	}
@@ -314,8 +314,8 @@ static struct worker *worker_new(struct vmms *d, struct vm *vm)
 int vmms_worker_spawn(struct vmms *d, struct vm *vm, char *why, size_t n)
 {
 	char cfg[4200], sock[4200];
-	if (!hv_path_join(cfg, sizeof(cfg), d->vms_dir, vm->name, ".json") ||
-	    !hv_path_join(sock, sizeof(sock), d->workers_dir, vm->name, ".sock")) {
+	if (!mgmt_path_join(cfg, sizeof(cfg), d->vms_dir, vm->name, ".json") ||
+	    !mgmt_path_join(sock, sizeof(sock), d->workers_dir, vm->name, ".sock")) {
 		snprintf(why, n, "paths too long; use shorter --state-dir/--run-dir");
 		return -1;
 	}
@@ -384,12 +384,12 @@ int vmms_worker_spawn(struct vmms *d, struct vm *vm, char *why, size_t n)
 	}
 	w->pid = w->proc.pid;
 	uv_pipe_open(&w->conn.pipe, sv[0]);
-	hv_conn_start(&w->conn);
+	mgmt_conn_start(&w->conn);
 	vm->worker = w;
 	vm->ndevices = 0;
 	vm->heartbeat_ms = 0;
-	hv_log_write(&d->log, HV_LOG_INFO, "vmms", "VM %s: spawned worker pid %d (%s)", vm->name,
-		     (int)w->pid, d->opt.worker_path);
+	mgmt_log_write(&d->log, MGMT_LOG_INFO, "vmms", "VM %s: spawned worker pid %d (%s)",
+		       vm->name, (int)w->pid, d->opt.worker_path);
 	vmms_set_state(d, vm, VM_STARTING, "start requested");
 
 	send_start(w);
@@ -427,7 +427,7 @@ static void try_readopt_connect(struct worker *w)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	if (!w->vm)
 		return;
-	if (!hv_path_join(sock, sizeof(sock), w->d->workers_dir, w->vm->name, ".sock") ||
+	if (!mgmt_path_join(sock, sizeof(sock), w->d->workers_dir, w->vm->name, ".sock") ||
 	    strlen(sock) >= sizeof(sa.sun_path)) {
 		detach_unknown(w, "worker control socket path too long; use a shorter --run-dir");
 		return;
@@ -436,7 +436,7 @@ static void try_readopt_connect(struct worker *w)
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
 	    uv_pipe_open(&w->conn.pipe, fd) == 0) {
-		hv_conn_start(&w->conn);
+		mgmt_conn_start(&w->conn);
 		Hv__Worker__StatusCommand st = HV__WORKER__STATUS_COMMAND__INIT;
 		Hv__Worker__WorkerCommand cmd = HV__WORKER__WORKER_COMMAND__INIT;
 		cmd.id = 3;
@@ -499,8 +499,8 @@ void vmms_worker_readopt(struct vmms *d, struct vm *vm)
 	w->pidpoll.data = w;
 	w->open_handles++;
 	uv_poll_start(&w->pidpoll, UV_READABLE, on_pidfd_readable);
-	hv_path_join(sock, sizeof(sock), d->workers_dir, vm->name, ".sock");
-	hv_log_write(&d->log, HV_LOG_INFO, "vmms", "VM %s: re-adopting worker pid %d via %s",
-		     vm->name, (int)pid, sock);
+	mgmt_path_join(sock, sizeof(sock), d->workers_dir, vm->name, ".sock");
+	mgmt_log_write(&d->log, MGMT_LOG_INFO, "vmms", "VM %s: re-adopting worker pid %d via %s",
+		       vm->name, (int)pid, sock);
 	try_readopt_connect(w);
 }

@@ -10,14 +10,14 @@
 #include <sys/types.h>
 #include <uv.h>
 
-#include "conn.h"
-#include "log.h"
-#include "names.h"
-#include "peer_access.h"
+#include "mgmt/conn.h"
+#include "mgmt/log.h"
+#include "mgmt/names.h"
+#include "mgmt/peer_access.h"
 #include "proto/management.pb-c.h"
 #include "proto/worker.pb-c.h"
 #include "state_machine.h"
-#include "vm_config.h"
+#include "mgmt/vm_config.h"
 
 struct vmms_options {
 	const char *socket_path;
@@ -32,7 +32,7 @@ struct vmms_options {
 };
 
 struct client {
-	struct hv_conn conn;
+	struct mgmt_conn conn;
 	struct vmms *d;
 	uid_t uid;
 	pid_t pid;
@@ -55,7 +55,7 @@ struct worker {
 	uv_process_t proc;
 	int pidfd; /* adopted after a restart: exit seen via pidfd */
 	uv_poll_t pidpoll;
-	struct hv_conn conn;
+	struct mgmt_conn conn;
 	bool conn_open;
 	bool adopting;		/* waiting for the first status on re-adoption */
 	uv_timer_t retry_timer; /* re-adoption: connecting to a worker not listening yet */
@@ -76,7 +76,7 @@ struct vm_device {
 #define VM_MAX_DEVICES 24
 
 struct vm {
-	char name[HV_VM_NAME_MAX + 1];
+	char name[MGMT_VM_NAME_MAX + 1];
 	struct vm_config cfg;
 	char *config_json;
 	char boot_desc[4200]; /* "guest PATH" / "kernel PATH", for VmInfo */
@@ -98,8 +98,8 @@ struct log_follower;
 struct vmms {
 	uv_loop_t *loop;
 	struct vmms_options opt;
-	struct hv_access_policy access;
-	struct hv_log log;
+	struct mgmt_access_policy access;
+	struct mgmt_log log;
 	uv_pipe_t server;
 	uv_signal_t sigterm, sigint;
 	char vms_dir[4096];

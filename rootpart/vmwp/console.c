@@ -7,7 +7,7 @@ static void emit(struct vmwp *w)
 {
 	w->console_line[w->console_len] = '\0';
 	if (w->cfg.console == VM_CONSOLE_LOG)
-		hv_log_write(&w->log, HV_LOG_INFO, "console", "%s", w->console_line);
+		mgmt_log_write(&w->log, MGMT_LOG_INFO, "console", "%s", w->console_line);
 	w->console_len = 0;
 }
 

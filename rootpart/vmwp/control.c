@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "names.h"
+#include "mgmt/names.h"
 #include "partition.h"
-#include "peer_access.h"
+#include "mgmt/peer_access.h"
 #include "vmwp.h"
 
 #define HEARTBEAT_MS 2000
@@ -32,64 +32,64 @@ static void on_command(struct vmwp *w, const Hv__Worker__WorkerCommand *cmd)
 	}
 }
 
-static void on_frame(struct hv_conn *c, const uint8_t *msg, size_t len)
+static void on_frame(struct mgmt_conn *c, const uint8_t *msg, size_t len)
 {
 	struct vmwp *w = c->owner;
 	if (c != w->controller)
 		return;
 	Hv__Worker__WorkerCommand *cmd = hv__worker__worker_command__unpack(NULL, len, msg);
 	if (!cmd) {
-		hv_log_write(&w->log, HV_LOG_WARN, "vmwp",
-			     "undecodable command (%zu bytes) "
-			     "ignored",
-			     len);
+		mgmt_log_write(&w->log, MGMT_LOG_WARN, "vmwp",
+			       "undecodable command (%zu bytes) "
+			       "ignored",
+			       len);
 		return;
 	}
 	on_command(w, cmd);
 	hv__worker__worker_command__free_unpacked(cmd, NULL);
 }
 
-static void on_closed(struct hv_conn *c)
+static void on_closed(struct mgmt_conn *c)
 {
 	struct vmwp *w = c->owner;
 	if (w->controller == c) {
 		w->controller = NULL;
 		if (!w->exiting)
-			hv_log_write(&w->log, HV_LOG_WARN, "vmwp",
-				     "vmms disconnected; the VM keeps "
-				     "running until a vmms re-adopts this worker");
+			mgmt_log_write(&w->log, MGMT_LOG_WARN, "vmwp",
+				       "vmms disconnected; the VM keeps "
+				       "running until a vmms re-adopts this worker");
 	}
 	free(c);
 }
 
-static struct hv_conn *new_conn(struct vmwp *w)
+static struct mgmt_conn *new_conn(struct vmwp *w)
 {
-	struct hv_conn *c = malloc(sizeof(*c));
+	struct mgmt_conn *c = malloc(sizeof(*c));
 	if (!c)
 		return NULL;
-	if (hv_conn_init(c, w->loop, w, on_frame, NULL, on_closed) != 0) {
+	if (mgmt_conn_init(c, w->loop, w, on_frame, NULL, on_closed) != 0) {
 		free(c);
 		return NULL;
 	}
 	return c;
 }
 
-static void set_controller(struct vmwp *w, struct hv_conn *c)
+static void set_controller(struct vmwp *w, struct mgmt_conn *c)
 {
 	if (w->controller)
-		hv_conn_close(w->controller);
+		mgmt_conn_close(w->controller);
 	w->controller = c;
-	hv_conn_start(c);
+	mgmt_conn_start(c);
 }
 
 int vmwp_control_adopt_fd(struct vmwp *w, int fd)
 {
-	struct hv_conn *c = new_conn(w);
+	struct mgmt_conn *c = new_conn(w);
 	if (!c)
 		return -ENOMEM;
 	int rc = uv_pipe_open(&c->pipe, fd);
 	if (rc) {
-		hv_conn_close(c);
+		mgmt_conn_close(c);
 		return rc;
 	}
 	set_controller(w, c);
@@ -101,24 +101,26 @@ static void on_connection(uv_stream_t *server, int status)
 	struct vmwp *w = server->data;
 	if (status < 0)
 		return;
-	struct hv_conn *c = new_conn(w);
+	struct mgmt_conn *c = new_conn(w);
 	if (!c)
 		return;
 	if (uv_accept(server, (uv_stream_t *)&c->pipe) != 0) {
-		hv_conn_close(c);
+		mgmt_conn_close(c);
 		return;
 	}
 	pid_t pid;
 	uid_t uid;
 	gid_t gid;
 	/* Only vmms's own user may take over a worker. */
-	if (hv_peer_creds(hv_conn_fd(c), &pid, &uid, &gid) != 0 || (uid != 0 && uid != geteuid())) {
-		hv_log_write(&w->log, HV_LOG_WARN, "vmwp", "refused control connection from uid %u",
-			     (unsigned)uid);
-		hv_conn_close(c);
+	if (mgmt_peer_creds(mgmt_conn_fd(c), &pid, &uid, &gid) != 0 ||
+	    (uid != 0 && uid != geteuid())) {
+		mgmt_log_write(&w->log, MGMT_LOG_WARN, "vmwp",
+			       "refused control connection from uid %u", (unsigned)uid);
+		mgmt_conn_close(c);
 		return;
 	}
-	hv_log_write(&w->log, HV_LOG_INFO, "vmwp", "vmms (pid %d) took over this worker", (int)pid);
+	mgmt_log_write(&w->log, MGMT_LOG_INFO, "vmwp", "vmms (pid %d) took over this worker",
+		       (int)pid);
 	set_controller(w, c);
 }
 
@@ -151,7 +153,7 @@ void vmwp_report(struct vmwp *w, uint64_t id, bool refused, const char *reason)
 {
 	if (!w->controller)
 		return;
-	w->heartbeat_ms = hv_now_ms();
+	w->heartbeat_ms = mgmt_now_ms();
 	Hv__Worker__DeviceStatus ds[VMWP_MAX_DEVICES];
 	Hv__Worker__DeviceStatus *dp[VMWP_MAX_DEVICES];
 	for (size_t i = 0; i < w->ndevices; i++) {
@@ -173,8 +175,8 @@ void vmwp_report(struct vmwp *w, uint64_t id, bool refused, const char *reason)
 	r.started_ms = w->started_ms;
 	r.n_devices = w->ndevices;
 	r.devices = dp;
-	r.version = (char *)HV_VERSION_STRING;
-	hv_conn_send(w->controller, &r.base);
+	r.version = (char *)MGMT_VERSION_STRING;
+	mgmt_conn_send(w->controller, &r.base);
 }
 
 static void close_if_open(uv_handle_t *h)
@@ -192,10 +194,10 @@ void vmwp_exit(struct vmwp *w, int code, uint64_t report_id)
 	vmwp_console_flush(w);
 	/* The log is complete before vmms hears the final phase: whoever reacts to it (hvctl
 	 * start/stop returning, hvctl logs) reads the whole story. */
-	hv_log_write(&w->log, code ? HV_LOG_ERROR : HV_LOG_INFO, "vmwp",
-		     "worker exiting "
-		     "(status %d)",
-		     code);
+	mgmt_log_write(&w->log, code ? MGMT_LOG_ERROR : MGMT_LOG_INFO, "vmwp",
+		       "worker exiting "
+		       "(status %d)",
+		       code);
 	vmwp_report(w, report_id, false, NULL);
 	if (w->listening) {
 		unlink(w->control_path);
@@ -206,5 +208,5 @@ void vmwp_exit(struct vmwp *w, int code, uint64_t report_id)
 	close_if_open((uv_handle_t *)&w->sigterm);
 	/* The controller is closed after its queued report is flushed; then the loop ends. */
 	if (w->controller)
-		hv_conn_close(w->controller);
+		mgmt_conn_close(w->controller);
 }

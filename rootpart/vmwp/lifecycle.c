@@ -12,7 +12,7 @@ static void fail_start(struct vmwp *w, uint64_t id, const char *why)
 {
 	w->phase = HV__WORKER__PHASE__PHASE_FAILED;
 	snprintf(w->reason, sizeof(w->reason), "%.500s", why);
-	hv_log_write(&w->log, HV_LOG_ERROR, "vmwp", "start failed: %s", why);
+	mgmt_log_write(&w->log, MGMT_LOG_ERROR, "vmwp", "start failed: %s", why);
 	vmwp_exit(w, 1, id);
 }
 
@@ -32,9 +32,9 @@ void vmwp_on_start(struct vmwp *w, uint64_t id)
 		fail_start(w, id, why);
 		return;
 	}
-	hv_log_write(&w->log, HV_LOG_INFO, "vmwp", "memory ready: %u MiB, %u VP%s (backend %s)",
-		     w->cfg.memory_mib, w->cfg.vps, w->cfg.vps == 1 ? "" : "s",
-		     partition_backend.name);
+	mgmt_log_write(&w->log, MGMT_LOG_INFO, "vmwp", "memory ready: %u MiB, %u VP%s (backend %s)",
+		       w->cfg.memory_mib, w->cfg.vps, w->cfg.vps == 1 ? "" : "s",
+		       partition_backend.name);
 	if (vmwp_vmbus_start(w, why, sizeof(why)) != 0) {
 		partition_backend.destroy(w->part);
 		w->part = NULL;
@@ -53,7 +53,7 @@ void vmwp_on_start(struct vmwp *w, uint64_t id)
 
 void vmwp_partition_running(struct vmwp *w)
 {
-	hv_log_write(&w->log, HV_LOG_INFO, "vmwp", "first VP entry: VM %s running", w->name);
+	mgmt_log_write(&w->log, MGMT_LOG_INFO, "vmwp", "first VP entry: VM %s running", w->name);
 	w->phase = HV__WORKER__PHASE__PHASE_RUNNING;
 	vmwp_report(w, 0, false, NULL);
 }
@@ -67,7 +67,7 @@ void vmwp_partition_stopped(struct vmwp *w, const char *how)
 		w->part = NULL;
 	}
 	vmwp_devices_set_status(w, "detached");
-	hv_log_write(&w->log, HV_LOG_INFO, "vmwp", "VM %s stopped: %s", w->name, how);
+	mgmt_log_write(&w->log, MGMT_LOG_INFO, "vmwp", "VM %s stopped: %s", w->name, how);
 	w->phase = HV__WORKER__PHASE__PHASE_STOPPED;
 	snprintf(w->reason, sizeof(w->reason), "%s", how);
 	vmwp_exit(w, 0, 0);
@@ -81,7 +81,7 @@ static void on_shutdown_timeout(uv_timer_t *t)
 		 "the guest did not shut down within %llu s; it is still "
 		 "running: use --force",
 		 (unsigned long long)w->shutdown_timeout_s);
-	hv_log_write(&w->log, HV_LOG_WARN, "vmwp", "graceful stop timed out: %s", why);
+	mgmt_log_write(&w->log, MGMT_LOG_WARN, "vmwp", "graceful stop timed out: %s", why);
 	w->phase = HV__WORKER__PHASE__PHASE_RUNNING;
 	vmwp_report(w, 0, true, why);
 }
@@ -90,7 +90,7 @@ void vmwp_on_stop(struct vmwp *w, uint64_t id, bool force, uint32_t timeout_s)
 {
 	char why[512];
 	if (force) {
-		hv_log_write(&w->log, HV_LOG_INFO, "vmwp", "forced stop requested");
+		mgmt_log_write(&w->log, MGMT_LOG_INFO, "vmwp", "forced stop requested");
 		vmwp_partition_stopped(w, "forced off");
 		return;
 	}
@@ -98,16 +98,16 @@ void vmwp_on_stop(struct vmwp *w, uint64_t id, bool force, uint32_t timeout_s)
 		vmwp_report(w, id, true, "not running: nothing to stop gracefully; use --force");
 		return;
 	}
-	hv_log_write(&w->log, HV_LOG_INFO, "vmwp", "graceful stop requested (timeout %u s)",
-		     timeout_s);
+	mgmt_log_write(&w->log, MGMT_LOG_INFO, "vmwp", "graceful stop requested (timeout %u s)",
+		       timeout_s);
 	/* The guest's shutdown integration service first, as Hyper-V does; the backend's own
 	 * way (if any) when the guest has not negotiated it. */
 	if (vmwp_vmbus_request_shutdown(w) == 0) {
-		hv_log_write(&w->log, HV_LOG_INFO, "vmwp",
-			     "shutdown request sent to the guest's "
-			     "shutdown integration service");
+		mgmt_log_write(&w->log, MGMT_LOG_INFO, "vmwp",
+			       "shutdown request sent to the guest's "
+			       "shutdown integration service");
 	} else if (partition_backend.request_shutdown(w->part, why, sizeof(why)) != 0) {
-		hv_log_write(&w->log, HV_LOG_WARN, "vmwp", "graceful stop refused: %s", why);
+		mgmt_log_write(&w->log, MGMT_LOG_WARN, "vmwp", "graceful stop refused: %s", why);
 		vmwp_report(w, id, true, why);
 		return;
 	}

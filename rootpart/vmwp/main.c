@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "atomic_file.h"
-#include "names.h"
+#include "mgmt/atomic_file.h"
+#include "mgmt/names.h"
 #include "vmwp.h"
 
 static void usage(FILE *f)
@@ -39,7 +39,7 @@ static void load_config(struct vmwp *w)
 {
 	char *text = NULL, *errors = NULL;
 	size_t len = 0;
-	int rc = hv_read_file(w->config_path, VM_CONFIG_MAX_BYTES, &text, &len);
+	int rc = mgmt_read_file(w->config_path, VM_CONFIG_MAX_BYTES, &text, &len);
 	if (rc != 0) {
 		snprintf(w->cfg_error, sizeof(w->cfg_error), "cannot read the VM config %s: %s",
 			 w->config_path, strerror(-rc));
@@ -54,7 +54,8 @@ static void load_config(struct vmwp *w)
 		snprintf(w->cfg_error, sizeof(w->cfg_error), "%.*s",
 			 nl ? (int)(nl - errors) : (int)strlen(errors ? errors : ""),
 			 errors ? errors : "invalid config");
-		hv_log_write(&w->log, HV_LOG_ERROR, "vmwp", "config: %s", errors ? errors : "?");
+		mgmt_log_write(&w->log, MGMT_LOG_ERROR, "vmwp", "config: %s",
+			       errors ? errors : "?");
 	} else if (strcmp(w->cfg.name, w->name) != 0) {
 		snprintf(w->cfg_error, sizeof(w->cfg_error),
 			 "%s: name: \"%s\" differs from the "
@@ -70,7 +71,7 @@ static void load_config(struct vmwp *w)
 static void on_sigterm(uv_signal_t *s, int signum)
 {
 	struct vmwp *w = s->data;
-	hv_log_write(&w->log, HV_LOG_WARN, "vmwp", "signal %d: tearing the VM down", signum);
+	mgmt_log_write(&w->log, MGMT_LOG_WARN, "vmwp", "signal %d: tearing the VM down", signum);
 	vmwp_partition_stopped(w, "worker terminated by signal");
 }
 
@@ -127,26 +128,26 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!w.name || !hv_vm_name_ok(w.name) || !w.config_path || !log_dir || !w.control_path) {
+	if (!w.name || !mgmt_vm_name_ok(w.name) || !w.config_path || !log_dir || !w.control_path) {
 		usage(stderr);
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
 	w.loop = uv_default_loop();
 	w.phase = HV__WORKER__PHASE__PHASE_STARTING;
-	w.started_ms = hv_now_ms();
+	w.started_ms = mgmt_now_ms();
 
 	char log_path[4200];
-	hv_path_join(log_path, sizeof(log_path), log_dir, w.name, ".log");
-	int rc = hv_log_open(&w.log, log_path, HV_LOG_ROTATE_BYTES, HV_LOG_KEEP);
+	mgmt_path_join(log_path, sizeof(log_path), log_dir, w.name, ".log");
+	int rc = mgmt_log_open(&w.log, log_path, MGMT_LOG_ROTATE_BYTES, MGMT_LOG_KEEP);
 	if (rc != 0)
 		fprintf(stderr, "vmwp %s: cannot open %s: %s\n", w.name, log_path, strerror(-rc));
 	load_config(&w);
-	hv_log_write(&w.log, HV_LOG_INFO, "vmwp",
-		     "start marker: vmwp %s pid %d VM %s config %s "
-		     "(%s)",
-		     HV_VERSION_STRING, (int)getpid(), w.name, w.config_path, w.cfg_digest);
-	hv_log_write(&w.log, HV_LOG_INFO, "vmwp", "worker started");
+	mgmt_log_write(&w.log, MGMT_LOG_INFO, "vmwp",
+		       "start marker: vmwp %s pid %d VM %s config %s "
+		       "(%s)",
+		       MGMT_VERSION_STRING, (int)getpid(), w.name, w.config_path, w.cfg_digest);
+	mgmt_log_write(&w.log, MGMT_LOG_INFO, "vmwp", "worker started");
 	if (rc != 0 && w.cfg_ok) {
 		w.cfg_ok = false;
 		snprintf(w.cfg_error, sizeof(w.cfg_error),
@@ -164,14 +165,15 @@ int main(int argc, char **argv)
 	uv_signal_start(&w.sigterm, on_sigterm, SIGTERM);
 	rc = vmwp_control_listen(&w);
 	if (rc != 0)
-		hv_log_write(&w.log, HV_LOG_WARN, "vmwp",
-			     "cannot listen on %s: %s (a restarted "
-			     "vmms will not be able to re-adopt this worker)",
-			     w.control_path, uv_strerror(rc));
+		mgmt_log_write(&w.log, MGMT_LOG_WARN, "vmwp",
+			       "cannot listen on %s: %s (a restarted "
+			       "vmms will not be able to re-adopt this worker)",
+			       w.control_path, uv_strerror(rc));
 	if (channel_fd >= 0 && vmwp_control_adopt_fd(&w, channel_fd) != 0)
-		hv_log_write(&w.log, HV_LOG_ERROR, "vmwp", "channel fd %d unusable", channel_fd);
+		mgmt_log_write(&w.log, MGMT_LOG_ERROR, "vmwp", "channel fd %d unusable",
+			       channel_fd);
 
 	uv_run(w.loop, UV_RUN_DEFAULT);
-	hv_log_close(&w.log);
+	mgmt_log_close(&w.log);
 	return w.exit_code;
 }

@@ -21,14 +21,15 @@ struct vmwp_vmbus {
 static void on_server_log(void *ctx, enum vmbus_log_level level, const char *component,
 			  const char *msg)
 {
-	static const enum hv_log_level map[] = {
-		[VMBUS_LOG_ERROR] = HV_LOG_ERROR,
-		[VMBUS_LOG_WARN] = HV_LOG_WARN,
-		[VMBUS_LOG_INFO] = HV_LOG_INFO,
-		[VMBUS_LOG_DEBUG] = HV_LOG_DEBUG,
+	static const enum mgmt_log_level map[] = {
+		[VMBUS_LOG_ERROR] = MGMT_LOG_ERROR,
+		[VMBUS_LOG_WARN] = MGMT_LOG_WARN,
+		[VMBUS_LOG_INFO] = MGMT_LOG_INFO,
+		[VMBUS_LOG_DEBUG] = MGMT_LOG_DEBUG,
 	};
 	struct vmwp *w = ctx;
-	hv_log_write(&w->log, (unsigned)level < 4 ? map[level] : HV_LOG_INFO, component, "%s", msg);
+	mgmt_log_write(&w->log, (unsigned)level < 4 ? map[level] : MGMT_LOG_INFO, component, "%s",
+		       msg);
 }
 
 static void on_ic_answer(void *ctx, struct ic_vsp *ic, uint16_t msg_type, uint32_t status)
@@ -40,9 +41,9 @@ static void on_ic_answer(void *ctx, struct ic_vsp *ic, uint16_t msg_type, uint32
 		return;
 	/* The guest acknowledged the shutdown request (or refused it); the partition backend
 	 * reports the actual power-off. A refusal is worth a line: the timeout will follow. */
-	hv_log_write(&w->log, status ? HV_LOG_WARN : HV_LOG_INFO, "vmwp",
-		     "guest %s the shutdown request (status 0x%x)",
-		     status ? "refused" : "acknowledged", status);
+	mgmt_log_write(&w->log, status ? MGMT_LOG_WARN : MGMT_LOG_INFO, "vmwp",
+		       "guest %s the shutdown request (status 0x%x)",
+		       status ? "refused" : "acknowledged", status);
 }
 
 /* FNV-1a of the VM name: instance GUIDs stay the same across restarts of one VM and differ
@@ -60,10 +61,10 @@ int vmwp_vmbus_start(struct vmwp *w, char *why, size_t n)
 	const struct vmbus_transport *t =
 		partition_backend.transport ? partition_backend.transport(w->part) : NULL;
 	if (!t) {
-		hv_log_write(&w->log, HV_LOG_INFO, "vmwp",
-			     "no VMBus: the %s backend has no "
-			     "transport to the guest; devices stay unattached",
-			     partition_backend.name);
+		mgmt_log_write(&w->log, MGMT_LOG_INFO, "vmwp",
+			       "no VMBus: the %s backend has no "
+			       "transport to the guest; devices stay unattached",
+			       partition_backend.name);
 		return 0;
 	}
 	struct vmwp_vmbus *vb = calloc(1, sizeof(*vb));
@@ -104,10 +105,10 @@ int vmwp_vmbus_start(struct vmwp *w, char *why, size_t n)
 		return -1;
 	}
 	w->vmbus = vb;
-	hv_log_write(&w->log, HV_LOG_INFO, "vmwp",
-		     "VMBus server up: %zu disk%s on the SCSI "
-		     "controller, shutdown/heartbeat/time-sync offered",
-		     w->cfg.ndisks, w->cfg.ndisks == 1 ? "" : "s");
+	mgmt_log_write(&w->log, MGMT_LOG_INFO, "vmwp",
+		       "VMBus server up: %zu disk%s on the SCSI "
+		       "controller, shutdown/heartbeat/time-sync offered",
+		       w->cfg.ndisks, w->cfg.ndisks == 1 ? "" : "s");
 	return 0;
 }
 

@@ -8,10 +8,10 @@
 #include <stdint.h>
 #include <uv.h>
 
-#include "conn.h"
-#include "log.h"
+#include "mgmt/conn.h"
+#include "mgmt/log.h"
 #include "proto/worker.pb-c.h"
-#include "vm_config.h"
+#include "mgmt/vm_config.h"
 
 #define VMWP_MAX_DEVICES 24
 
@@ -29,7 +29,7 @@ struct vmwp {
 	const char *name;
 	const char *config_path;
 	const char *control_path;
-	struct hv_log log;
+	struct mgmt_log log;
 	struct vm_config cfg;
 	bool cfg_ok;
 	char cfg_error[1024];
@@ -41,8 +41,8 @@ struct vmwp {
 	struct vmwp_device devices[VMWP_MAX_DEVICES];
 	size_t ndevices;
 	struct partition *part;
-	struct vmwp_vmbus *vmbus;   /* VMBus server + devices, while the partition exists */
-	struct hv_conn *controller; /* the vmms currently in charge, if any */
+	struct vmwp_vmbus *vmbus;     /* VMBus server + devices, while the partition exists */
+	struct mgmt_conn *controller; /* the vmms currently in charge, if any */
 	uv_pipe_t listener;
 	bool listening;
 	uv_timer_t heartbeat;

@@ -13,7 +13,6 @@
 #include "vmbus/guid.h"
 #include "vmbus/packet.h"
 
-
 /* Wire size of a fixed-size message type; for GPADL_HEADER / GPADL_BODY the smallest valid
  * size (one range with one PFN / one PFN); 0 for an unknown type. */
 uint32_t vmbus_chmsg_min_size(uint32_t type);

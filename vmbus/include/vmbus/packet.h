@@ -9,7 +9,6 @@
 
 #include "vmbus_wire/packet.h"
 
-
 /* Pages touched by a range (0 for an empty range); computed in 64 bits, cannot overflow. */
 static inline uint64_t vmbus_gpa_range_pages(uint32_t byte_offset, uint32_t byte_count)
 {

@@ -28,8 +28,8 @@
 
 #include "vmbus_wire/ring.h"
 
-#define VMBUS_RING_MIN_DATA		32u  /* library minimum; Hyper-V uses whole pages */
-#define VMBUS_RING_MAX_DATA		(1u << 30)
+#define VMBUS_RING_MIN_DATA 32u /* library minimum; Hyper-V uses whole pages */
+#define VMBUS_RING_MAX_DATA (1u << 30)
 
 /* Where one ring lies in the caller's address space. data_size: multiple of 8, in
  * [VMBUS_RING_MIN_DATA, VMBUS_RING_MAX_DATA] (a page multiple on the wire). */

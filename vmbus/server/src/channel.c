@@ -231,7 +231,7 @@ static void signal_guest(struct vmbus_channel *ch)
  * most lim.drain_budget packets (default 256: a packet's cost is mostly the VSP's callback, not
  * its bytes, and the ring limit bounds the bytes anyway; enough to amortise the per-pass
  * commit and signal, small enough to hand the loop back within microseconds for cheap packets
- * (~10 us in tests/host/devices/test_drain.c)). With the budget spent it
+ * (~10 us in tests/host/vsp/test_drain.c)). With the budget spent it
  * commits, leaves the ring masked (the guest need not signal: we come back) and defers the
  * rest to the server's idle handle, which gives each deferred channel one budget per loop turn
  * (fair between channels; timers and I/O run between turns). */

@@ -65,12 +65,12 @@ static __attribute__((noreturn)) void quit(int code)
 		sys3(60 /* exit */, code, 0, 0);
 }
 
-#define CHECK(cond)                                             \
-	do {                                                    \
-		if (!(cond)) {                                  \
+#define CHECK(cond)                                                       \
+	do {                                                              \
+		if (!(cond)) {                                            \
 			say("vmbus_freestanding_test: FAIL " #cond "\n"); \
-			quit(1);                                \
-		}                                               \
+			quit(1);                                          \
+		}                                                         \
 	} while (0)
 
 static struct vmbus_ring_control ctrl __attribute__((aligned(4096)));

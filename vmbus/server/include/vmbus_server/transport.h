@@ -1,7 +1,7 @@
 /* The seam between the VMBus server and the hypervisor: everything the server needs from the
  * outside world of one VM, and nothing more. The worker (vmwp) implements it with SynIC
  * messages and events through vid.ko; the host tests implement it in process (guest RAM = a
- * memory region, signals = eventfds on the libuv loop; tests/host/devices/sim_transport.c).
+ * memory region, signals = eventfds on the libuv loop; tests/host/vsp/sim_transport.c).
  *
  * Threading: every call is made on the worker's event-loop thread, except page_ptr, which the
  * storage VSP's I/O threads also call (it must be thread-safe and must not block). The inbound

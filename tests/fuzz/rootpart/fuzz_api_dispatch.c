@@ -10,14 +10,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "frame.h"
+#include "mgmt/frame.h"
 #include "vmms.h"
 
 static struct vmms d;
 static struct client *cl;
 static int peer_fd = -1;
 
-static void on_unused_frame(struct hv_conn *c, const uint8_t *msg, size_t len)
+static void on_unused_frame(struct mgmt_conn *c, const uint8_t *msg, size_t len)
 {
 	(void)c;
 	(void)msg;
@@ -53,14 +53,14 @@ static void init_once(void)
 				       .worker_path = "/nonexistent/vmwp",
 				       .max_running = 2 };
 	d.loop = uv_default_loop();
-	d.access.admin_group = HV_ADMIN_GROUP;
+	d.access.admin_group = MGMT_ADMIN_GROUP;
 	LIST_INIT(&d.vms);
 	LIST_INIT(&d.clients);
 	LIST_INIT(&d.followers);
 	if (vmms_persist_dirs(&d) != 0)
 		abort();
 	snprintf(logf, sizeof(logf), "%s/vmms.log", logs);
-	if (hv_log_open(&d.log, logf, 1 << 20, 1) != 0)
+	if (mgmt_log_open(&d.log, logf, 1 << 20, 1) != 0)
 		abort();
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
@@ -69,7 +69,7 @@ static void init_once(void)
 	fcntl(peer_fd, F_SETFL, O_NONBLOCK);
 	cl = calloc(1, sizeof(*cl));
 	cl->d = &d;
-	if (hv_conn_init(&cl->conn, d.loop, cl, on_unused_frame, NULL, NULL) != 0 ||
+	if (mgmt_conn_init(&cl->conn, d.loop, cl, on_unused_frame, NULL, NULL) != 0 ||
 	    uv_pipe_open(&cl->conn.pipe, sv[0]) != 0)
 		abort();
 	LIST_INSERT_HEAD(&d.clients, cl, link);
@@ -112,10 +112,10 @@ static void reset_inventory(void)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	init_once();
-	struct hv_frame_reader r;
-	hv_frame_reader_init(&r, HV_FRAME_MAX);
-	hv_frame_feed(&r, data, size, on_frame, NULL);
-	hv_frame_reader_free(&r);
+	struct mgmt_frame_reader r;
+	mgmt_frame_reader_init(&r, MGMT_FRAME_MAX);
+	mgmt_frame_feed(&r, data, size, on_frame, NULL);
+	mgmt_frame_reader_free(&r);
 	reset_inventory();
 	return 0;
 }

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vm_config.h"
+#include "mgmt/vm_config.h"
 
 #define FILE_NAME "/fuzz/vm.json"
 

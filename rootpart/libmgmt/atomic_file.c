@@ -1,5 +1,5 @@
 /* Atomic replace and whole-file read: see atomic_file.h. */
-#include "atomic_file.h"
+#include "mgmt/atomic_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int hv_atomic_write(const char *path, const void *data, size_t len, unsigned mode)
+int mgmt_atomic_write(const char *path, const void *data, size_t len, unsigned mode)
 {
 	char tmp[4200];
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= sizeof(tmp))
@@ -55,7 +55,7 @@ int hv_atomic_write(const char *path, const void *data, size_t len, unsigned mod
 	return 0;
 }
 
-int hv_read_file(const char *path, size_t max, char **data, size_t *len)
+int mgmt_read_file(const char *path, size_t max, char **data, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "frame.h"
+#include "mgmt/frame.h"
 #include "vmms.h"
 
 static int on_frame(void *ctx, const uint8_t *msg, size_t len)
@@ -40,11 +40,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size--;
 	if (cut > size)
 		cut = size;
-	struct hv_frame_reader r;
-	hv_frame_reader_init(&r, HV_FRAME_MAX);
-	if (hv_frame_feed(&r, data, cut, on_frame, NULL) == 0)
-		hv_frame_feed(&r, data + cut, size - cut, on_frame, NULL);
-	hv_frame_reader_free(&r);
+	struct mgmt_frame_reader r;
+	mgmt_frame_reader_init(&r, MGMT_FRAME_MAX);
+	if (mgmt_frame_feed(&r, data, cut, on_frame, NULL) == 0)
+		mgmt_frame_feed(&r, data + cut, size - cut, on_frame, NULL);
+	mgmt_frame_reader_free(&r);
 	/* The same bytes as one unframed message, as the decoder sees them after framing. */
 	on_frame(NULL, data, size);
 	return 0;

@@ -1,5 +1,5 @@
 /* Management socket access decision: see peer_access.h. */
-#include "peer_access.h"
+#include "mgmt/peer_access.h"
 
 #include <errno.h>
 #include <grp.h>
@@ -45,13 +45,13 @@ static bool sys_user_in_group(uid_t uid, gid_t gid)
 	return found;
 }
 
-const struct hv_group_db hv_system_group_db = {
+const struct mgmt_group_db mgmt_system_group_db = {
 	.group_gid = sys_group_gid,
 	.user_in_group = sys_user_in_group,
 };
 
-bool hv_peer_allowed(const struct hv_access_policy *pol, const struct hv_group_db *db, uid_t uid,
-		     gid_t gid, char *why, size_t why_size)
+bool mgmt_peer_allowed(const struct mgmt_access_policy *pol, const struct mgmt_group_db *db,
+		       uid_t uid, gid_t gid, char *why, size_t why_size)
 {
 	if (uid == 0)
 		return true;
@@ -75,7 +75,7 @@ bool hv_peer_allowed(const struct hv_access_policy *pol, const struct hv_group_d
 	return false;
 }
 
-int hv_peer_creds(int fd, pid_t *pid, uid_t *uid, gid_t *gid)
+int mgmt_peer_creds(int fd, pid_t *pid, uid_t *uid, gid_t *gid)
 {
 	struct ucred cr;
 	socklen_t len = sizeof(cr);

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "frame.h"
+#include "mgmt/frame.h"
 #include "vmms.h"
 
 struct collected {
@@ -31,9 +31,9 @@ static int collect(void *ctx, const uint8_t *msg, size_t len)
 
 static size_t put_frame(uint8_t *out, uint8_t fill, uint32_t len)
 {
-	hv_frame_put_header(out, len);
-	memset(out + HV_FRAME_HDR, fill, len);
-	return HV_FRAME_HDR + len;
+	mgmt_frame_put_header(out, len);
+	memset(out + MGMT_FRAME_HDR, fill, len);
+	return MGMT_FRAME_HDR + len;
 }
 
 static void test_frames_any_split(void **state)
@@ -45,47 +45,47 @@ static void test_frames_any_split(void **state)
 	n += put_frame(stream + n, 0xb2, 17);
 	/* Every split point, and byte-by-byte, gives the same three frames. */
 	for (size_t cut = 0; cut <= n; cut++) {
-		struct hv_frame_reader r;
+		struct mgmt_frame_reader r;
 		struct collected c = { 0 };
-		hv_frame_reader_init(&r, 0);
-		assert_int_equal(hv_frame_feed(&r, stream, cut, collect, &c), 0);
-		assert_int_equal(hv_frame_feed(&r, stream + cut, n - cut, collect, &c), 0);
+		mgmt_frame_reader_init(&r, 0);
+		assert_int_equal(mgmt_frame_feed(&r, stream, cut, collect, &c), 0);
+		assert_int_equal(mgmt_frame_feed(&r, stream + cut, n - cut, collect, &c), 0);
 		assert_int_equal(c.n, 3);
 		assert_int_equal(c.lens[0], 5);
 		assert_int_equal(c.first[0], 0xa1);
 		assert_int_equal(c.lens[1], 0);
 		assert_int_equal(c.lens[2], 17);
 		assert_int_equal(c.first[2], 0xb2);
-		hv_frame_reader_free(&r);
+		mgmt_frame_reader_free(&r);
 	}
-	struct hv_frame_reader r;
+	struct mgmt_frame_reader r;
 	struct collected c = { 0 };
-	hv_frame_reader_init(&r, 0);
+	mgmt_frame_reader_init(&r, 0);
 	for (size_t i = 0; i < n; i++)
-		assert_int_equal(hv_frame_feed(&r, stream + i, 1, collect, &c), 0);
+		assert_int_equal(mgmt_frame_feed(&r, stream + i, 1, collect, &c), 0);
 	assert_int_equal(c.n, 3);
-	hv_frame_reader_free(&r);
+	mgmt_frame_reader_free(&r);
 }
 
 static void test_oversized_refused(void **state)
 {
 	(void)state;
-	struct hv_frame_reader r;
+	struct mgmt_frame_reader r;
 	struct collected c = { 0 };
-	uint8_t hdr[HV_FRAME_HDR];
-	hv_frame_reader_init(&r, 0);
-	hv_frame_put_header(hdr, HV_FRAME_MAX); /* exactly the limit: accepted */
-	assert_int_equal(hv_frame_feed(&r, hdr, sizeof(hdr), collect, &c), 0);
+	uint8_t hdr[MGMT_FRAME_HDR];
+	mgmt_frame_reader_init(&r, 0);
+	mgmt_frame_put_header(hdr, MGMT_FRAME_MAX); /* exactly the limit: accepted */
+	assert_int_equal(mgmt_frame_feed(&r, hdr, sizeof(hdr), collect, &c), 0);
 	assert_non_null(r.body);
-	hv_frame_reader_free(&r);
-	hv_frame_reader_init(&r, 0);
-	hv_frame_put_header(hdr, HV_FRAME_MAX + 1);
-	assert_int_equal(hv_frame_feed(&r, hdr, sizeof(hdr), collect, &c), -E2BIG);
-	assert_int_equal(r.refused_len, HV_FRAME_MAX + 1);
+	mgmt_frame_reader_free(&r);
+	mgmt_frame_reader_init(&r, 0);
+	mgmt_frame_put_header(hdr, MGMT_FRAME_MAX + 1);
+	assert_int_equal(mgmt_frame_feed(&r, hdr, sizeof(hdr), collect, &c), -E2BIG);
+	assert_int_equal(r.refused_len, MGMT_FRAME_MAX + 1);
 	assert_null(r.body); /* nothing was allocated for it */
-	hv_frame_put_header(hdr, 0xffffffffu);
-	hv_frame_reader_init(&r, 0);
-	assert_int_equal(hv_frame_feed(&r, hdr, sizeof(hdr), collect, &c), -E2BIG);
+	mgmt_frame_put_header(hdr, 0xffffffffu);
+	mgmt_frame_reader_init(&r, 0);
+	assert_int_equal(mgmt_frame_feed(&r, hdr, sizeof(hdr), collect, &c), -E2BIG);
 	assert_int_equal(c.n, 0);
 }
 

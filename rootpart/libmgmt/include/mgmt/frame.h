@@ -1,17 +1,17 @@
 /* Length-prefixed framing shared by every management socket (hvctl<->vmms, vmms<->vmwp):
  * a 4-byte big-endian length, then that many bytes of one protobuf message. The reader
  * refuses a frame whose declared length exceeds the limit before allocating anything. */
-#ifndef HV_MGMT_FRAME_H
-#define HV_MGMT_FRAME_H
+#ifndef MGMT_FRAME_H
+#define MGMT_FRAME_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#define HV_FRAME_HDR 4u
-#define HV_FRAME_MAX (1u << 20) /* 1 MiB: far above any real message, small enough to refuse */
+#define MGMT_FRAME_HDR 4u
+#define MGMT_FRAME_MAX (1u << 20) /* 1 MiB: far above any real message, small enough to refuse */
 
-struct hv_frame_reader {
-	uint8_t hdr[HV_FRAME_HDR];
+struct mgmt_frame_reader {
+	uint8_t hdr[MGMT_FRAME_HDR];
 	size_t hdr_have;
 	uint8_t *body; /* allocated once the header is complete and accepted */
 	uint32_t body_len;
@@ -21,22 +21,22 @@ struct hv_frame_reader {
 };
 
 /* Called once per complete frame; a non-zero return stops feeding and is returned. */
-typedef int (*hv_frame_cb)(void *ctx, const uint8_t *msg, size_t len);
+typedef int (*mgmt_frame_cb)(void *ctx, const uint8_t *msg, size_t len);
 
-void hv_frame_reader_init(struct hv_frame_reader *r, size_t max);
-void hv_frame_reader_free(struct hv_frame_reader *r);
+void mgmt_frame_reader_init(struct mgmt_frame_reader *r, size_t max);
+void mgmt_frame_reader_free(struct mgmt_frame_reader *r);
 
 /* Feed bytes; calls cb for each complete frame. Returns 0, the callback's non-zero value,
  * -E2BIG for an oversized frame (r->refused_len tells its size; the stream is then unusable)
  * or -ENOMEM. */
-int hv_frame_feed(struct hv_frame_reader *r, const uint8_t *data, size_t len, hv_frame_cb cb,
-		  void *ctx);
+int mgmt_frame_feed(struct mgmt_frame_reader *r, const uint8_t *data, size_t len, mgmt_frame_cb cb,
+		    void *ctx);
 
-void hv_frame_put_header(uint8_t hdr[HV_FRAME_HDR], uint32_t len);
+void mgmt_frame_put_header(uint8_t hdr[MGMT_FRAME_HDR], uint32_t len);
 
 /* Blocking helpers for simple clients (hvctl, tests). Return 0 or -errno; recv returns
  * -E2BIG for an oversized frame, -EPIPE on orderly EOF. *msg is malloc'ed. */
-int hv_frame_send_fd(int fd, const void *msg, size_t len);
-int hv_frame_recv_fd(int fd, uint8_t **msg, size_t *len, size_t max);
+int mgmt_frame_send_fd(int fd, const void *msg, size_t len);
+int mgmt_frame_recv_fd(int fd, uint8_t **msg, size_t *len, size_t max);
 
 #endif

@@ -1,7 +1,7 @@
 /* VM config parsing and validation with json-c: see vm_config.h. Each key has one checking
  * function; the tables below say which keys exist where, so an unknown key and a missing
  * required key are found the same way at every level. */
-#include "vm_config.h"
+#include "mgmt/vm_config.h"
 
 #include <errno.h>
 #include <json-c/json.h>
@@ -218,11 +218,11 @@ static void check_name(struct parse_ctx *p, const char *key, json_object *o, voi
 	if (!want_type(p, key, o, json_type_string, "a string"))
 		return;
 	const char *s = json_object_get_string(o);
-	if (!hv_vm_name_ok(s)) {
+	if (!mgmt_vm_name_ok(s)) {
 		fail(p, key,
 		     "\"%s\" is not a valid name: use 1 to %d letters, digits, '.', '_' "
 		     "or '-', starting with a letter or digit",
-		     s, HV_VM_NAME_MAX);
+		     s, MGMT_VM_NAME_MAX);
 		return;
 	}
 	snprintf(p->cfg->name, sizeof(p->cfg->name), "%s", s);

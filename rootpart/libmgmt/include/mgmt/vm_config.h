@@ -1,14 +1,14 @@
 /* A VM's configuration: the JSON file format (docs/vm-config.md), its validation and its
  * normalised stored form. Parsing never stops at the first mistake: every problem found is
  * reported as one line "FILE: key: problem", key being a path such as disks[1].path. */
-#ifndef HV_MGMT_VM_CONFIG_H
-#define HV_MGMT_VM_CONFIG_H
+#ifndef MGMT_VM_CONFIG_H
+#define MGMT_VM_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "names.h"
+#include "mgmt/names.h"
 
 #define VM_CONFIG_MAX_DISKS  16
 #define VM_CONFIG_MAX_ERRORS 32
@@ -34,7 +34,7 @@ struct vm_disk {
 };
 
 struct vm_config {
-	char name[HV_VM_NAME_MAX + 1];
+	char name[MGMT_VM_NAME_MAX + 1];
 	uint32_t memory_mib;
 	uint32_t vps;
 	enum vm_boot_kind boot_kind;

@@ -1,5 +1,5 @@
 /* Line log with size rotation: see log.h. */
-#include "log.h"
+#include "mgmt/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,23 +11,23 @@
 #include <time.h>
 #include <unistd.h>
 
-int64_t hv_now_ms(void)
+int64_t mgmt_now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-const char *hv_log_level_name(enum hv_log_level level)
+const char *mgmt_log_level_name(enum mgmt_log_level level)
 {
 	switch (level) {
-	case HV_LOG_DEBUG:
+	case MGMT_LOG_DEBUG:
 		return "DEBUG";
-	case HV_LOG_INFO:
+	case MGMT_LOG_INFO:
 		return "INFO";
-	case HV_LOG_WARN:
+	case MGMT_LOG_WARN:
 		return "WARN";
-	case HV_LOG_ERROR:
+	case MGMT_LOG_ERROR:
 		return "ERROR";
 	}
 	return "INFO";
@@ -38,7 +38,7 @@ static int open_append(const char *path)
 	return open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
 }
 
-int hv_log_open(struct hv_log *log, const char *path, uint64_t rotate_bytes, unsigned keep)
+int mgmt_log_open(struct mgmt_log *log, const char *path, uint64_t rotate_bytes, unsigned keep)
 {
 	memset(log, 0, sizeof(*log));
 	log->fd = -1;
@@ -59,7 +59,7 @@ int hv_log_open(struct hv_log *log, const char *path, uint64_t rotate_bytes, uns
 	return 0;
 }
 
-void hv_log_close(struct hv_log *log)
+void mgmt_log_close(struct mgmt_log *log)
 {
 	if (log->fd >= 0)
 		close(log->fd);
@@ -68,8 +68,8 @@ void hv_log_close(struct hv_log *log)
 	log->path = NULL;
 }
 
-size_t hv_log_format(char *buf, size_t size, int64_t unix_ms, enum hv_log_level level,
-		     const char *component, const char *msg)
+size_t mgmt_log_format(char *buf, size_t size, int64_t unix_ms, enum mgmt_log_level level,
+		       const char *component, const char *msg)
 {
 	time_t secs = (time_t)(unix_ms / 1000);
 	struct tm tm;
@@ -77,7 +77,7 @@ size_t hv_log_format(char *buf, size_t size, int64_t unix_ms, enum hv_log_level 
 	int n = snprintf(buf, size,
 			 "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ %s %s: ", tm.tm_year + 1900,
 			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-			 (int)(unix_ms % 1000), hv_log_level_name(level), component);
+			 (int)(unix_ms % 1000), mgmt_log_level_name(level), component);
 	if (n < 0 || (size_t)n >= size)
 		return 0;
 	size_t len = (size_t)n;
@@ -91,7 +91,7 @@ size_t hv_log_format(char *buf, size_t size, int64_t unix_ms, enum hv_log_level 
 }
 
 /* Shifts NAME.log.(k-1) to NAME.log.k down to NAME.log -> NAME.log.1, dropping the oldest. */
-static void rotate(struct hv_log *log)
+static void rotate(struct mgmt_log *log)
 {
 	char from[4200], to[4200];
 	for (unsigned k = log->keep; k >= 1; k--) {
@@ -111,16 +111,16 @@ static void rotate(struct hv_log *log)
 	log->size = 0;
 }
 
-void hv_log_write(struct hv_log *log, enum hv_log_level level, const char *component,
-		  const char *fmt, ...)
+void mgmt_log_write(struct mgmt_log *log, enum mgmt_log_level level, const char *component,
+		    const char *fmt, ...)
 {
-	char msg[HV_LOG_LINE_MAX];
+	char msg[MGMT_LOG_LINE_MAX];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	char line[HV_LOG_LINE_MAX + 128];
-	size_t len = hv_log_format(line, sizeof(line), hv_now_ms(), level, component, msg);
+	char line[MGMT_LOG_LINE_MAX + 128];
+	size_t len = mgmt_log_format(line, sizeof(line), mgmt_now_ms(), level, component, msg);
 	if (log->also_stderr)
 		fputs(line, stderr);
 	if (log->fd < 0 || len == 0)

@@ -1,19 +1,19 @@
 /* Frame reader and writer: see frame.h. Pure byte handling, no I/O except the blocking
  * helpers at the end, so the reader is unit-tested and fuzzed directly. */
-#include "frame.h"
+#include "mgmt/frame.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-void hv_frame_reader_init(struct hv_frame_reader *r, size_t max)
+void mgmt_frame_reader_init(struct mgmt_frame_reader *r, size_t max)
 {
 	memset(r, 0, sizeof(*r));
-	r->max = max ? max : HV_FRAME_MAX;
+	r->max = max ? max : MGMT_FRAME_MAX;
 }
 
-void hv_frame_reader_free(struct hv_frame_reader *r)
+void mgmt_frame_reader_free(struct mgmt_frame_reader *r)
 {
 	free(r->body);
 	r->body = NULL;
@@ -21,7 +21,7 @@ void hv_frame_reader_free(struct hv_frame_reader *r)
 	r->body_have = 0;
 }
 
-void hv_frame_put_header(uint8_t hdr[HV_FRAME_HDR], uint32_t len)
+void mgmt_frame_put_header(uint8_t hdr[MGMT_FRAME_HDR], uint32_t len)
 {
 	hdr[0] = (uint8_t)(len >> 24);
 	hdr[1] = (uint8_t)(len >> 16);
@@ -29,24 +29,24 @@ void hv_frame_put_header(uint8_t hdr[HV_FRAME_HDR], uint32_t len)
 	hdr[3] = (uint8_t)len;
 }
 
-static uint32_t get_header(const uint8_t hdr[HV_FRAME_HDR])
+static uint32_t get_header(const uint8_t hdr[MGMT_FRAME_HDR])
 {
 	return (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 | (uint32_t)hdr[2] << 8 | hdr[3];
 }
 
-int hv_frame_feed(struct hv_frame_reader *r, const uint8_t *data, size_t len, hv_frame_cb cb,
-		  void *ctx)
+int mgmt_frame_feed(struct mgmt_frame_reader *r, const uint8_t *data, size_t len, mgmt_frame_cb cb,
+		    void *ctx)
 {
 	while (len > 0) {
-		if (r->hdr_have < HV_FRAME_HDR) {
-			size_t n = HV_FRAME_HDR - r->hdr_have;
+		if (r->hdr_have < MGMT_FRAME_HDR) {
+			size_t n = MGMT_FRAME_HDR - r->hdr_have;
 			if (n > len)
 				n = len;
 			memcpy(r->hdr + r->hdr_have, data, n);
 			r->hdr_have += n;
 			data += n;
 			len -= n;
-			if (r->hdr_have < HV_FRAME_HDR)
+			if (r->hdr_have < MGMT_FRAME_HDR)
 				return 0;
 			r->body_len = get_header(r->hdr);
 			if (r->body_len > r->max) {
@@ -114,24 +114,24 @@ static int read_all(int fd, uint8_t *p, size_t n)
 	return 0;
 }
 
-int hv_frame_send_fd(int fd, const void *msg, size_t len)
+int mgmt_frame_send_fd(int fd, const void *msg, size_t len)
 {
-	uint8_t hdr[HV_FRAME_HDR];
-	if (len > HV_FRAME_MAX)
+	uint8_t hdr[MGMT_FRAME_HDR];
+	if (len > MGMT_FRAME_MAX)
 		return -E2BIG;
-	hv_frame_put_header(hdr, (uint32_t)len);
+	mgmt_frame_put_header(hdr, (uint32_t)len);
 	int rc = write_all(fd, hdr, sizeof(hdr));
 	return rc ? rc : write_all(fd, msg, len);
 }
 
-int hv_frame_recv_fd(int fd, uint8_t **msg, size_t *len, size_t max)
+int mgmt_frame_recv_fd(int fd, uint8_t **msg, size_t *len, size_t max)
 {
-	uint8_t hdr[HV_FRAME_HDR];
+	uint8_t hdr[MGMT_FRAME_HDR];
 	int rc = read_all(fd, hdr, sizeof(hdr));
 	if (rc)
 		return rc;
 	uint32_t n = get_header(hdr);
-	if (n > (max ? max : HV_FRAME_MAX))
+	if (n > (max ? max : MGMT_FRAME_MAX))
 		return -E2BIG;
 	uint8_t *buf = malloc((size_t)n + 1);
 	if (!buf)

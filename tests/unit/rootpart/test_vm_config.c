@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "vm_config.h"
+#include "mgmt/vm_config.h"
 
 static char dir[256];
 static char cfg_file[300];

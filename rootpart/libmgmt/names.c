@@ -1,13 +1,13 @@
 /* VM name rule and path joining: see names.h. */
-#include "names.h"
+#include "mgmt/names.h"
 
 #include <stdio.h>
 #include <string.h>
 
-bool hv_vm_name_ok(const char *name)
+bool mgmt_vm_name_ok(const char *name)
 {
 	size_t n = strlen(name);
-	if (n == 0 || n > HV_VM_NAME_MAX)
+	if (n == 0 || n > MGMT_VM_NAME_MAX)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		char c = name[i];
@@ -21,7 +21,7 @@ bool hv_vm_name_ok(const char *name)
 	return true;
 }
 
-bool hv_path_join(char *buf, size_t size, const char *dir, const char *name, const char *suffix)
+bool mgmt_path_join(char *buf, size_t size, const char *dir, const char *name, const char *suffix)
 {
 	int n = snprintf(buf, size, "%s/%s%s", dir, name, suffix ? suffix : "");
 	return n > 0 && (size_t)n < size;

@@ -1,5 +1,5 @@
 /* libuv framed connection: see conn.h. */
-#include "conn.h"
+#include "mgmt/conn.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -12,20 +12,20 @@ struct write_req {
 
 static void on_handle_closed(uv_handle_t *h)
 {
-	struct hv_conn *c = h->data;
-	hv_frame_reader_free(&c->reader);
+	struct mgmt_conn *c = h->data;
+	mgmt_frame_reader_free(&c->reader);
 	if (c->on_closed)
 		c->on_closed(c);
 }
 
-static void close_now(struct hv_conn *c)
+static void close_now(struct mgmt_conn *c)
 {
 	if (!uv_is_closing((uv_handle_t *)&c->pipe))
 		uv_close((uv_handle_t *)&c->pipe, on_handle_closed);
 }
 
-int hv_conn_init(struct hv_conn *c, uv_loop_t *loop, void *owner, hv_conn_frame_cb on_frame,
-		 hv_conn_refused_cb on_refused, hv_conn_closed_cb on_closed)
+int mgmt_conn_init(struct mgmt_conn *c, uv_loop_t *loop, void *owner, mgmt_conn_frame_cb on_frame,
+		   mgmt_conn_refused_cb on_refused, mgmt_conn_closed_cb on_closed)
 {
 	memset(c, 0, sizeof(*c));
 	int rc = uv_pipe_init(loop, &c->pipe, 0);
@@ -36,7 +36,7 @@ int hv_conn_init(struct hv_conn *c, uv_loop_t *loop, void *owner, hv_conn_frame_
 	c->on_frame = on_frame;
 	c->on_refused = on_refused;
 	c->on_closed = on_closed;
-	hv_frame_reader_init(&c->reader, HV_FRAME_MAX);
+	mgmt_frame_reader_init(&c->reader, MGMT_FRAME_MAX);
 	return 0;
 }
 
@@ -51,14 +51,14 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 
 static int deliver(void *ctx, const uint8_t *msg, size_t len)
 {
-	struct hv_conn *c = ctx;
+	struct mgmt_conn *c = ctx;
 	c->on_frame(c, msg, len);
 	return c->closing ? 1 : 0;
 }
 
 static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 {
-	struct hv_conn *c = s->data;
+	struct mgmt_conn *c = s->data;
 	if (nread < 0) {
 		/* EOF or error, possibly mid-frame: the partial frame is simply dropped. */
 		free(buf->base);
@@ -67,21 +67,21 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		return;
 	}
 	if (nread > 0 && !c->closing) {
-		int rc = hv_frame_feed(&c->reader, (const uint8_t *)buf->base, (size_t)nread,
-				       deliver, c);
+		int rc = mgmt_frame_feed(&c->reader, (const uint8_t *)buf->base, (size_t)nread,
+					 deliver, c);
 		if (rc == -E2BIG) {
 			uv_read_stop(s);
 			if (c->on_refused)
 				c->on_refused(c, c->reader.refused_len);
-			hv_conn_close(c);
+			mgmt_conn_close(c);
 		} else if (rc == -ENOMEM) {
-			hv_conn_close(c);
+			mgmt_conn_close(c);
 		}
 	}
 	free(buf->base);
 }
 
-int hv_conn_start(struct hv_conn *c)
+int mgmt_conn_start(struct mgmt_conn *c)
 {
 	return uv_read_start((uv_stream_t *)&c->pipe, on_alloc, on_read);
 }
@@ -94,28 +94,28 @@ static void on_written(uv_write_t *req, int status)
 	free(w);
 }
 
-int hv_conn_send(struct hv_conn *c, const ProtobufCMessage *msg)
+int mgmt_conn_send(struct mgmt_conn *c, const ProtobufCMessage *msg)
 {
 	if (c->closing)
 		return UV_EPIPE;
-	if (uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe) > HV_CONN_MAX_QUEUED) {
-		hv_conn_close(c);
+	if (uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe) > MGMT_CONN_MAX_QUEUED) {
+		mgmt_conn_close(c);
 		return UV_ENOBUFS;
 	}
 	size_t len = protobuf_c_message_get_packed_size(msg);
-	if (len > HV_FRAME_MAX)
+	if (len > MGMT_FRAME_MAX)
 		return UV_E2BIG;
 	struct write_req *w = malloc(sizeof(*w));
-	uint8_t *buf = malloc(HV_FRAME_HDR + len);
+	uint8_t *buf = malloc(MGMT_FRAME_HDR + len);
 	if (!w || !buf) {
 		free(w);
 		free(buf);
 		return UV_ENOMEM;
 	}
-	hv_frame_put_header(buf, (uint32_t)len);
-	protobuf_c_message_pack(msg, buf + HV_FRAME_HDR);
+	mgmt_frame_put_header(buf, (uint32_t)len);
+	protobuf_c_message_pack(msg, buf + MGMT_FRAME_HDR);
 	w->buf = buf;
-	uv_buf_t b = uv_buf_init((char *)buf, (unsigned)(HV_FRAME_HDR + len));
+	uv_buf_t b = uv_buf_init((char *)buf, (unsigned)(MGMT_FRAME_HDR + len));
 	int rc = uv_write(&w->req, (uv_stream_t *)&c->pipe, &b, 1, on_written);
 	if (rc) {
 		free(buf);
@@ -127,12 +127,12 @@ int hv_conn_send(struct hv_conn *c, const ProtobufCMessage *msg)
 static void on_shutdown(uv_shutdown_t *req, int status)
 {
 	(void)status;
-	struct hv_conn *c = req->handle->data;
+	struct mgmt_conn *c = req->handle->data;
 	free(req);
 	close_now(c);
 }
 
-void hv_conn_close(struct hv_conn *c)
+void mgmt_conn_close(struct mgmt_conn *c)
 {
 	if (c->closing)
 		return; /* already shutting down or closed */
@@ -145,7 +145,7 @@ void hv_conn_close(struct hv_conn *c)
 	}
 }
 
-int hv_conn_fd(struct hv_conn *c)
+int mgmt_conn_fd(struct mgmt_conn *c)
 {
 	uv_os_fd_t fd = -1;
 	uv_fileno((uv_handle_t *)&c->pipe, &fd);
