@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The one place that knows how freestanding code is compiled: the hypervisor, EFI images
 # (GNU-EFI) and guest-side code (vmbus freestanding build, VSCs, test guest).
 #   hv_freestanding(<target>)          no libc, no SSE/FP, no red zone, no stack protector

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Flags for host code (root-side programs, libraries, tests): gnu11, warnings are errors,
 # and the sanitizer / fuzzer flavours selected by HV_SANITIZE and HV_FUZZ.
 set(HV_HOST_WARNINGS -Wall -Wextra -Werror)

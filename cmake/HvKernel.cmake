@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Out-of-tree kernel modules, built against Debian's packaged headers of the kernel the QEMU
 # suite boots (unpacked by tools/fetch-kernel.sh), never against the build host's kernel.
 #   hv_kernel_module(<name> DIR <source dir with Kbuild> [DEPENDS files...])

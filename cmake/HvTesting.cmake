@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # How tests are declared. Every test carries a ctest label: unit, host, fuzz, bench or qemu.
 #   hv_unit_test(<name> SOURCES ... [LIBS ...])        cmocka program   (default + sanitizer builds)
 #   hv_host_test(<name> COMMAND ... [DEPENDS tgt...])   host integration (default + sanitizer builds)

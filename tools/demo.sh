@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The README's demo command: installs what is missing, builds the tree and boots the stack in
 # QEMU (hypervisor + root partition), runs the demo scenarios inside the root and, when run from
 # a terminal, leaves you at the root's shell ('poweroff -f' ends it).

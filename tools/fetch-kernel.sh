@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Downloads Debian's current linux-image-amd64 kernel and the matching headers with
 # `apt-get download` and unpacks them with dpkg-deb into a private root (never installed).
 # Writes <root>/kernel.env with RELEASE, VMLINUZ, MODROOT, KDIR, KCOMMON for the build.

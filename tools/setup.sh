@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs every Debian 12 package the build, the tests and the demo need, and fetches
 # Debian's packaged kernel (image + headers) into a private root without installing it.
 # Idempotent: packages already present are skipped; `apt-get update` runs at most once.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The README's test command: installs what is missing, builds the three flavours of the tree
 # and runs the whole suite through ctest in each:
 #   build/       gcc: unit, host, bench and qemu tests

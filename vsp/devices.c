@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Creates the VM's device set (storage controller, integration services) from its config. */
 #include "vsp/devices.h"
 

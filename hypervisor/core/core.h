@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The core's global state and the services its parts share: resident memory, logging,
  * statistics, hypercall dispatch, panic; plus the arch interface the core calls. */
 #ifndef HV_CORE_CORE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The core's entry from the EFI stub: take over the boot CPU. Runs on the hypervisor's own
  * page tables and stack. Returns (a negative value) only if nothing was changed yet, so the
  * stub can hand the firmware back its CPU; on success it never returns: the caller resumes

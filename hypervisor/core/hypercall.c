@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Hypercall dispatch: decodes the TLFS control value, checks the caller's rights and the
  * GPAs it passed, and runs the call. Root-only calls from any other partition get
  * HV_STATUS_ACCESS_DENIED; every unknown code returns HV_STATUS_INVALID_HYPERCALL_CODE. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Freestanding memory/string helpers and a small printf-style formatter for the log. */
 #include "lib.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Freestanding helpers the core needs in place of libc: memory, strings, formatting. */
 #ifndef HV_CORE_LIB_H
 #define HV_CORE_LIB_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The hypervisor's log: a ring in resident memory (read by the root with HV_CALL_READ_LOG)
  * and, when configured, the hypervisor's own 16550 serial port (COM2 by default), which
  * the root cannot reach (its I/O ports are intercepted). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The hypervisor's resident memory: one block of EfiReservedMemoryType pages the stub
  * allocated. The core image sits at its start; the rest is handed out page by page and never
  * freed, so nothing the hypervisor owns ever moves. */

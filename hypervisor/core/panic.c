@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fatal errors: print the reason, the last exit and the guest's registers on the log, then
  * stop this CPU for good (the root cannot continue without its hypervisor), or reset the
  * machine when hv.cfg says on_panic = reset. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Per-CPU state, keyed by APIC ID from the first day (one CPU runs today): the VP the CPU
  * runs, its VMCB, host save areas, host GDT/TSS and the guest registers the VMCB does not
  * hold; and the partition-wide state its VP belongs to. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Partition reference time (TLFS): 100 ns units since the hypervisor started, read by the root
  * either from the reference TSC page, which the hypervisor fills with a scale and offset so
  * that time = ((TSC * scale) >> 64) + offset without any exit, or from the TIME_REF_COUNT

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Counters the statistics hypercall reports: exits by reason, uptime, resident memory. */
 #include "core.h"
 #include "../arch/x86/x86.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Finds, in the firmware's ACPI tables, what the hypervisor needs to keep the root from
  * putting the machine to sleep behind its back: the PM1 control and status ports (FADT) and
  * the SLP_TYP values of S5 (the DSDT's \_S5 package), the only sleep state the root may enter.

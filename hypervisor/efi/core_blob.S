@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The resident core's flat image (core.bin, linked for HV_CORE_VA), carried inside hv.efi.
  * In .data so that the stub can wipe it after copying: no hypervisor byte stays in the
  * image the root can read. */

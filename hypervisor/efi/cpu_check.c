@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What hv.efi needs from the CPU, checked before anything is touched. The message names
  * every missing feature so that the loader can print exactly why the hypervisor refused. */
 #include <efi.h>

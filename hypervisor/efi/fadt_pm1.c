@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* PM1 port selection from the FADT (see fadt_pm1.h). ACPICA, and so Linux, uses an X_ field
  * whenever its address is non-zero and falls back to the 32-bit field otherwise; when both
  * are set and differ it still takes X_. The guard intercepts both in that case, so that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Which I/O ports the root's ACPI code uses for PM1 control and status, chosen from the FADT
  * the way Linux (ACPICA) chooses them. Plain C without EFI headers: unit-tested on the host
  * (tests/unit/hypervisor/test_fadt_pm1.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hv.efi's boot-time stub (an EFI runtime driver started by hvloader.efi): checks the CPU,
  * allocates the hypervisor's resident memory (EfiReservedMemoryType, never moved or
  * relocated), copies the core into it, builds the host page tables and stacks, and hands the

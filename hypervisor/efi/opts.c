@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hv.efi's option parser (see opts.h). Nothing is read past the option length the firmware
  * reported: a hand-written LoadOptions need not be NUL-terminated. */
 #include "opts.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hv.efi's LoadOptions (UCS-2, as hvloader or the UEFI shell pass them). Plain C without EFI
  * headers: unit-tested on the host (tests/unit/hypervisor/test_efi_opts.c). */
 #ifndef HV_EFI_OPTS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal interface of the EFI stub (hv.efi's boot-time part). */
 #ifndef HV_EFI_STUB_H
 #define HV_EFI_STUB_H

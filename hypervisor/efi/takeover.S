@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The hand-over point. Everything the firmware's caller expects to survive a call (callee-
  * saved registers, RFLAGS) is pushed on the firmware's stack; RSP and the address of
  * `resume` become the root VP's starting RSP/RIP, so that after the first VMRUN the

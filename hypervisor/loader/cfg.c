@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The hv.cfg parser: one `key = value` per line, blank lines and `#` comments ignored,
  * unknown keys and malformed values rejected with the line number. */
 #include "cfg.h"

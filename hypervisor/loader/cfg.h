@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hv.cfg: `key = value` lines, `#` comments. Pure C (no EFI), so it is unit-tested on the
  * host (tests/unit/hvcfg). */
 #ifndef HV_LOADER_CFG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hvloader.efi: reads \hv.cfg from its own volume, starts the hypervisor (hv.efi), then
  * starts the kernel (any EFI image; Linux through its EFI stub) with the configured command
  * line in LoadOptions. When the hypervisor refuses, it prints why and, per on_failure,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hvctl's side of the management socket: connect (with a message that says what to do when
  * vmms is not there or refuses us), send one framed request, read framed replies. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hvctl internals: the verb table (main.c), the blocking client of vmms's socket (client.c)
  * and the printing of replies as text or JSON (output.c). */
 #ifndef HV_HVCTL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hvctl: the admin CLI. A table of verbs, each with its usage line, help text and a function
  * that builds one request; global options (--socket, --json) may come before or after the
  * verb. Exit status: 0 done, 1 the operation failed, 2 the command line was wrong. */

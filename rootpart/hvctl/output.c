@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Printing vmms's replies: aligned text for people, JSON (one object per reply, one per line
  * for streams) with --json. Errors always go to stderr as text. */
 #include <json-c/json.h>

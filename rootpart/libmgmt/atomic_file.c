@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Atomic replace and whole-file read: see atomic_file.h. */
 #include "mgmt/atomic_file.h"
 

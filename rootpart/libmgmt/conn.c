@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libuv framed connection: see conn.h. */
 #include "mgmt/conn.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Frame reader and writer: see frame.h. Pure byte handling, no I/O except the blocking
  * helpers at the end, so the reader is unit-tested and fuzzed directly. */
 #include "mgmt/frame.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Line log with size rotation: see log.h. */
 #include "mgmt/log.h"
 

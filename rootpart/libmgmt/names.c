@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* VM name rule and path joining: see names.h. */
 #include "mgmt/names.h"
 

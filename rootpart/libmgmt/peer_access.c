@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Management socket access decision: see peer_access.h. */
 #include "mgmt/peer_access.h"
 

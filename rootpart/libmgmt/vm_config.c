@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* VM config parsing and validation with json-c: see vm_config.h. Each key has one checking
  * function; the tables below say which keys exist where, so an unknown key and a missing
  * required key are found the same way at every level. */

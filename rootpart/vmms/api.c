@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The management API: one handler per request type, chosen from a table. Each handler checks
  * its input first (vmms_request_valid has already checked the fields' shape), then acts on
  * the inventory. Handlers never block: start and stop answer once the worker reports. */

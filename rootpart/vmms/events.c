@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The event stream: every state change (and create/delete) goes to each client that asked
  * for events, as an Event reply carrying that client's request id. */
 #include "vmms.h"

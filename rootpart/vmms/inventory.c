@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The VM inventory: lookup, the state changes (each one logged, persisted and broadcast),
  * the VmInfo view of a VM, and the requests waiting for a state change. */
 #include <stdio.h>

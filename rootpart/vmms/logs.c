@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hvctl logs: the last N lines of a VM's log, and with follow, every line appended after,
  * across rotations. vmms reads the file for the client, so clients need no access to the log
  * folder. Following works like tail -F: the follower keeps the file it reads open; every poll

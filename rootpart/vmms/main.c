@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmms: the management service. Parses options, prepares its folders and log, reloads the
  * inventory (re-adopting workers still running), opens the API socket and runs the loop.
  * SIGTERM/SIGINT stop vmms itself; running workers are left running for the next vmms. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmms's persistent state under the state folder: vms/<name>.json (the normalised config)
  * and vms/<name>.state (lifecycle state, reason, worker pid), each replaced atomically, so a
  * crash at any point leaves the old or the new file, never a mix. */

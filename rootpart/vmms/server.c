@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmms's API socket: listening, accepting, the SO_PEERCRED check, per-client connections and
  * the reply helpers every handler uses. */
 #include <errno.h>

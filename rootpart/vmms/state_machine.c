@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* VM lifecycle transitions: see state_machine.h. */
 #include "state_machine.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The VM lifecycle: off -> starting -> running -> stopping -> off, with failed (a start that
  * did not reach running) and crashed (the worker died while up). The one table of legal
  * transitions; vmms asks it before every change and refuses the request otherwise. */

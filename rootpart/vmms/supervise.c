@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Worker supervision: spawning one vmwp per starting VM, its control channel (worker.proto),
  * noticing its death at once (libuv's child watcher for our own children, a pidfd for
  * workers re-adopted after a vmms restart), and turning its reports and exit into state

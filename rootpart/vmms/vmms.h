@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmms internals shared by its files: the daemon (options, loop, clients), the inventory of
  * VMs and their workers. One libuv loop runs everything, so requests are serialised by
  * construction: a handler runs to completion before the next message is looked at. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The guest's COM1 output in the VM log: bytes are gathered into lines, each logged with
  * component "console" (carriage returns dropped, other control bytes made visible by the
  * log formatter). A line longer than the buffer is split rather than lost. */

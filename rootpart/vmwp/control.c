@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The worker's control channel to vmms (worker.proto): the inherited socketpair from spawn,
  * and a listening socket under the run folder where a restarted vmms reconnects. The newest
  * controller wins; reports (answers, phase changes, heartbeats) go to it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The worker's device list, built from the config: what `hvctl show` lists. Each entry is a
  * description with a status; while the VMBus server is up (vmbus_host.c) the disks and the
  * integration services report their channels' live state. */

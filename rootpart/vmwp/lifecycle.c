@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The worker's lifecycle: start (create the partition, attach devices, enter the VPs),
  * graceful stop (ask the guest, bounded by a timeout), forced stop, and the boot-phase lines
  * of the VM log. Each step is logged before it is reported, so the log tells the whole story

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmwp: the worker of one child partition, started by vmms. Opens the VM's log (start
  * marker with version and config digest), reads the stored config, takes its control channel
  * (inherited fd) and its re-adoption socket, then waits for vmms's commands. */

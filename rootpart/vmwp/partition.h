@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The worker's partition backend: the one seam between the worker and the hypervisor.
  * Chosen at link time: partition_vid.c (the real one: /dev/vid through libvid) in vmwp,
  * partition_standin.c in the test-only vmwp-standin. Calls come from the worker's loop; a

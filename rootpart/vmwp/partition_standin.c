@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* TEST ONLY: a pretend partition for vmwp-standin, so that vmms's supervision (crash
  * detection, re-adoption, events, the running limit, graceful and forced stop) is tested on a
  * machine without a hypervisor. It "boots" at once, prints a console line, and shuts down

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The real partition backend. Until the child-partition issue brings libvid (open /dev/vid,
  * create the partition, map memory, run VPs in threads), it only establishes whether a
  * hypervisor is there at all and says exactly what is missing. */

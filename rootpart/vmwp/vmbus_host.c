@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The worker's VMBus side: the VM's VMBus server on the transport its partition backend
  * provides (SynIC messages and events through vid.ko once children exist), the devices from
  * the config behind it (one storage controller with the config's disks, the shutdown,

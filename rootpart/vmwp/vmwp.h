@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmwp internals: one worker process per running child partition. It owns the partition
  * (behind partition.h), the device list, the VM's log and its control channel to vmms; one
  * libuv loop runs it all (later the VP threads report into this loop). */

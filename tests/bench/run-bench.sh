@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Runs a benchmark program and checks that its output is well formed: it exits 0, prints no
 # nan/inf, and every EXPECT regex (extended grep) matches at least one line. Never judges timing.
 # usage: run-bench.sh PROGRAM [ARGS...] -- REGEX...

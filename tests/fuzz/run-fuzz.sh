@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Smoke run of one libFuzzer target: copies the seed corpus (if any) into a scratch corpus
 # directory and fuzzes for the given number of seconds. Any crash, leak or timeout fails.
 # usage: run-fuzz.sh TARGET SEED_DIR|"" WORK_DIR SECONDS

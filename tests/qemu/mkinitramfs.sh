@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds the root partition's test initramfs: busybox-static, the harness's /init, the scenario
 # scripts, the project's programs with the shared libraries they need, Debian kernel modules
 # (with their dependencies) and the project's own modules.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Boots the root partition in QEMU once and judges the run: the serial log must hold one
 # "hvtest: PASS|FAIL" line per scenario and the init's summary; a hang (hard timeout), a crash
 # or a missing summary fails. Prints the last lines of the serial log on failure and ends with

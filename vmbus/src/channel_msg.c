@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Encoder and decoder of the channel-management messages: one table of sizes and names, one
  * validator per message type, shared by both directions. */
 #include "vmbus/channel_msg.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* GPADL assembly (host side: header + body messages -> validated ranges, into the caller's
  * storage) and building (guest side: one range -> header + body messages). */
 #include "vmbus/gpadl.h"

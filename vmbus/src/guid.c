@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The well-known VMBus interface GUIDs, comparison and formatting (no libc needed). */
 #include <stddef.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Access to one packet's bytes wherever they lie (ring or copy), and the GPA-direct parser. */
 #include "vmbus/packet.h"
 #include "vmbus/status.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the ring writer and reader share: checking a caller's ring description, initialising a
  * control page as the ring's owner, and status names. */
 #include "ring_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Helpers shared by the ring writer and reader: index arithmetic and wrap-aware copies. */
 #ifndef VMBUS_RING_INTERNAL_H
 #define VMBUS_RING_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The ring reader: finds packets in a ring the peer writes, hands them out in place, returns
  * their space, and decides when a blocked writer must be signalled. The peer controls
  * write_index, pending_send_sz and every byte of the data area: each is loaded once, and the

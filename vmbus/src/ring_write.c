@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The ring writer: puts packets into a ring the peer reads, and decides when the peer must be
  * signalled. The peer controls read_index and interrupt_mask; both are loaded once per use,
  * and read_index is validated before it can change how much we write. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Guest-side IC clients: Linux 6.1 hv_utils behaviour (shutdown_onchannelcallback,
  * heartbeat_onchannelcallback, timesync_onchannelcallback, vmbus_prep_negotiate_resp). */
 #include "vsc/ic_client.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Guest-side storage VSC, following Linux 6.1 drivers/scsi/storvsc_drv.c: the init sequence
  * of storvsc_channel_init, SRBs as storvsc_queuecommand builds them, completions matched by
  * transaction id as storvsc_on_channel_callback does. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Guest-side VMBus client: contact, offers, GPADLs, open/close, modify, unload, and the channel
  * data path. Mirrors Linux 6.1's hv_vmbus message sequences (each function names the Linux
  * function it follows) so that the host tests exercise the server the way Linux will. */

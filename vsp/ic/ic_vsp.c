@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Integration-service VSPs (shutdown, heartbeat, time sync, KVP): one channel each, the IC
  * framework negotiation on open, periodic requests on a libuv timer, one request outstanding
  * at a time, the guest's answers validated before they count. See include/vsp/ic.h. */

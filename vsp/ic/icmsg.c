@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Host side of the IC message framework: request builders and the validating reply parser. */
 #include "vsp/icmsg.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Raw disk image backend: open with O_DIRECT when possible, vectored I/O with an aligned bounce
  * buffer when the guest's buffers do not meet O_DIRECT's alignment, fdatasync for flush. */
 #include "vsp/disk_image.h"

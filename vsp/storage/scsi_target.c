@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SCSI target emulation of one disk: CDB decoding, the in-memory answers (INQUIRY and VPD
  * pages, capacities, mode pages, LUN list, sense) and the READ/WRITE/SYNCHRONIZE CACHE orders
  * the storage VSP executes. See include/vsp/scsi_target.h. */

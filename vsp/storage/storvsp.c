@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The storage VSP (storvsp): the storvsc protocol on one VMBus channel. Control operations
  * (BEGIN/END_INITIALIZATION, QUERY_PROTOCOL_VERSION, QUERY_PROPERTIES) are answered at once;
  * EXECUTE_SRB goes through the SCSI target emulation (scsi_target.c) and, for READ, WRITE and

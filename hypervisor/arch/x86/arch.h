@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal interface between the files of the SVM arch layer. */
 #ifndef HV_ARCH_X86_ARCH_H
 #define HV_ARCH_X86_ARCH_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The root's view of CPUID: the real CPU with the hypervisor bit set and SVM hidden, plus
  * the Hyper-V leaves (0x40000000-0x400000FF) and this hypervisor's identity leaves
  * (0x40000100-0x40000101). See docs/hypervisor.md, "What the root sees". */

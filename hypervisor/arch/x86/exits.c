@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* #VMEXIT dispatch for the root's VP: CPUID and MSR views, hypercalls, the hypervisor's
  * serial ports, refused SVM instructions. Anything unexpected is a panic with the guest's
  * state, never a silent resume. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Host-mode CPU state: the hypervisor's own GDT, TSS (IST stacks for NMI, #DF, #MC) and IDT.
  * Every exception in host mode is a hypervisor bug: it panics with the faulting state. */
 #include "../../core/core.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Host-mode exception entry stubs: push a uniform frame and call host_exception(). */
     .text
     .macro STUB vec

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The root's intercepted MSRs: EFER with SVME hidden and refused, VM_CR and VM_HSAVE_PA as
  * on a CPU whose SVM is disabled and locked, and the Hyper-V synthetic MSRs Linux uses at
  * boot (guest OS id, hypercall page, VP index, VP assist page, reference counter and

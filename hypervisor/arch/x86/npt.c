@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The root partition's nested page table: GPA == HPA for all RAM and MMIO below
  * hv.phys_top, large pages where possible; every page of the hypervisor's resident block is
  * backed by one scratch page instead, so no hypervisor byte is ever visible or writable

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The ACPI sleep guard: the root may power the machine off (S5) but not put it to sleep
  * (S1-S4), because the firmware's wake path would resume the root outside the hypervisor,
  * seeing all memory. Writes of SLP_EN with another SLP_TYP to the PM1 control registers are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SVM set-up of the boot CPU: permission maps, the root VP's VMCB built from the firmware's
  * context, and the switch into host mode (EFER.SVME, host save area, own GDT/IDT/TSS). */
 #include "arch.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The VMCB (AMD APM vol. 2, appendix B): control area, state save area, intercept bits,
  * exit codes and event-injection encoding used by this hypervisor. */
 #ifndef HV_ARCH_VMCB_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The VP run loop of one CPU: load the guest's VMLOAD state and registers, VMRUN, save
  * them back on #VMEXIT, restore the host's VMLOAD state, handle the exit in C, repeat.
  * struct hv_cpu layout (core/percpu.h): guest_regs at 0 (rbx rcx rdx rsi rdi rbp r8-r15),

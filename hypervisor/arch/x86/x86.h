@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* x86-64 instructions and architectural constants used by the core, the stub and the loader. */
 #ifndef HV_ARCH_X86_H
 #define HV_ARCH_X86_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The hypercall ABI of hv.efi: the whole contract between the hypervisor and the code that
  * calls it (the root's vid.ko / test module, guests, user-space tools that decode results).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The hand-over from the EFI stub (hv.efi) to the resident core: where the core lives, the
  * memory it may use, and the firmware context it must resume as the root's first VP.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hvboot: boot time of the root partition with and without hv.efi, measured in the same run.
  * Each round boots the same kernel and initramfs three times through tests/qemu/run-qemu.sh,

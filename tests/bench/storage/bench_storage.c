@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Benchmark (figures only, never judged): 4 KiB random reads from a guest through the whole
  * device path — simulated guest storvsc -> ring -> VMBus server -> storvsp -> disk image on
  * tmpfs — at queue depth 1 and 32, against the anchor of the same reads done by pread() on the

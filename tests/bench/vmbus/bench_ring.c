@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Benchmark of the VMBus ring: a producer thread streams a fixed count of packets (64 B,
  * 1500 B, 4 KiB payloads) to a consumer thread that reads each payload in place. The same work
  * goes through three anchors in the same run: memcpy (one copy of every payload, one thread:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target of the hv.cfg parser: any bytes must parse or be refused with a line
  * number, never read out of bounds, and always leave NUL-terminated strings. */
 #include <stddef.h>

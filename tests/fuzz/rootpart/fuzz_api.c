@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer: vmms's API input path on arbitrary bytes from a client: frame reassembly (with
  * the 1 MiB limit), Request decoding and vmms_request_valid, exactly as vmms_handle_frame
  * runs them before any handler; the same for the worker channel's reports. Input bytes are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer: whole requests through vmms's real dispatch (vmms_handle_frame and every
  * handler) as an admitted client would send them: create/validate with arbitrary configs,
  * start (the worker program does not exist, so starts fail cleanly), stop, delete, list, show,

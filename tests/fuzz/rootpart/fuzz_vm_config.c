@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer: VM config parsing on arbitrary text. Beyond not crashing: a config that parses
  * normalises to a text that parses again (without file checks) to the same normal form, and
  * every error line has the "FILE: key: problem" shape. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the channel-message decoder. Any input either is refused or decodes into a
  * message that re-encodes to the same bytes and decodes again to the same type; GPADL headers
  * also go through the assembler. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the GPADL assembler fed a sequence of messages. Input: records of
  * [length byte][that many bytes], each decoded as a channel message; the first is offered as
  * the GPADL_HEADER, the rest as GPADL_BODY. The assembler must never write past its storage

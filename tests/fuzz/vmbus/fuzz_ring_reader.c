@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the ring reader (and writer) against an arbitrary control page and data
  * area, as a hostile peer could leave them. Input: 16 bytes of control fields (write_index,
  * read_index, interrupt_mask, pending_send_sz), 8 x u32 "peer moves" (values the peer stores

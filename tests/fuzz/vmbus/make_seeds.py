@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Writes the small seed corpora of the VMBus fuzz targets (committed; rerun to regenerate)."""
 import os
 import struct

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the VMBus server's channel-message handler and channel data path. Each
  * input is a script for a hostile guest: post a message (any length, either message
  * connection id), write bytes anywhere in guest RAM (rings included), or signal a channel.

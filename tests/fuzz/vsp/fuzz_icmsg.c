@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the IC message parsers on both sides: the host's reply parser (every
  * expected type) and the guest's Linux-style answer logic (negotiation included), on
  * arbitrary packets. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: SCSI CDB decoding of the storage VSP's target emulation. Checks the
  * invariants the VSP relies on: answers never exceed the guest's buffer or the response
  * buffer, I/O orders stay inside the disk and the buffer, refusals carry sense. */

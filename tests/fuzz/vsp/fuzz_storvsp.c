@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the storage VSP's packet handler on a real server and a fake guest RAM.
  * Once per process: a server with storvsp on a small image, the channel opened by raw
  * messages (contact, GPADL, OPENCHANNEL) over rings in the fake RAM. Each input is a series of

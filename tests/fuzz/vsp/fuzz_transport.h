@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared by the device fuzz targets: a fake transport over a static guest RAM region (no
  * window building: scattered ring pages are refused, which the targets also exercise), and a
  * capture of the messages the server posts (offers give the relid -> connection id map). */

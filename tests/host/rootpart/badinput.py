@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Hostile clients against a running vmms: garbage, oversized and truncated frames, clients that
 vanish mid-request or before their answer, and two clients racing to start one VM. vmms must
 answer each with a clear error (or serialise the race) and keep serving. The protobuf bytes

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Runs badinput.py against a private vmms with one VM, then checks vmms is still the same
 # process and that its state files are whole (valid JSON, no temporary files).
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # vmms + hvctl end to end, unprivileged paths in a temporary folder: create, validate, list,
 # show, delete, start failing with the /dev/vid reason, usage errors and their exit codes,
 # persistence across a vmms restart.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared helpers of the management plane's host tests: a private vmms in a temporary folder
 # (socket, run, state and log folders all under it), hvctl pointed at it, and checks that
 # print what differed. Sourced by the test scripts; BIN is the folder with vmms/vmwp/hvctl.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # SO_PEERCRED: a client running as another uid (nobody) is refused with the cause and the fix;
 # the same uid is let in only when vmms is told so by --allow-uid. Needs root to switch uid.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Log rotation end to end: a stand-in guest prints 16000 console lines (about 1.4 MiB) at boot,
 # so the worker rotates demo.log at 1 MiB into demo.log.1; `hvctl logs -f -n 0`, started before
 # the VM, must deliver every line exactly once and in order across the rotation.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Worker supervision with the test-only stand-in worker (vmwp-standin, a vmwp whose partition
 # backend pretends to boot): start/running with devices, heartbeat and console lines in the
 # log; kill -9 noticed at once (crashed, with the signal); the event stream; re-adoption of a

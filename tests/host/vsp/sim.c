@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The simulated VM of sim.h: transport ops for the server, environment ops for the guest. */
 #include "sim.h"
 

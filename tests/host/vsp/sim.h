@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test support: a simulated VM for the VMBus server. The transport side (what vmwp will do
  * with SynIC and vid.ko) and the guest side (what the test guest will do with hypercalls) meet
  * in process: guest RAM is a memfd region, guest->host and host->guest signals are eventfds

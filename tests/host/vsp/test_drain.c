@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The data path's fairness against a hostile guest, and channels that break inside a VSP's
  * call into the server.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A hostile guest: malformed, truncated, oversized and out-of-order channel messages; GPADLs
  * with bad counts, duplicate handles, pages outside guest RAM, over the limits, torn down while
  * open; corrupted ring indices and packet descriptors; bad SRBs; a guest that never reads its

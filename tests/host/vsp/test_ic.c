@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Integration services end to end: the simulated guest (IC clients answering as Linux 6.1's
  * hv_utils) negotiates with the shutdown, heartbeat and time-sync VSPs, answers heartbeats
  * (the host records the sequence and when it last heard), receives SYNC at open and periodic

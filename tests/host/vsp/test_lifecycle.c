@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Channel lifecycle under load: rescind and unload while requests are in flight on the I/O
  * threads, server destroy with I/O in flight, hot add, re-connection after unload. Nothing
  * may leak (the ASan flavour checks) and the host must be usable afterwards. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Linux conformance: the exact channel-management messages, sizes and field values Linux 6.1's
  * hv_vmbus / hv_storvsc send (from drivers/hv/connection.c, channel_mgmt.c, channel.c and
  * drivers/scsi/storvsc_drv.c), replayed raw against the server, with every field of every

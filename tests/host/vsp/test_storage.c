@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Storage end to end: a simulated guest negotiates every VMBus version, opens the storage
  * channel with the storvsc init sequence, writes checksummed blocks across the whole image,
  * flushes, re-opens and reads them back; a read-only disk reads and refuses writes with a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hvprobe: a small program the QEMU scenarios run inside a partition to look at the CPU as
  * the partition sees it (CPUID), without depending on what the kernel chose to print.

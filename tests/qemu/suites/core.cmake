@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The harness's own boots: the root set (every root scenario of every component) and the
 # harness self-test, which must report its deliberately failing scenario as FAIL.
 hv_qemu_test(root SET root)

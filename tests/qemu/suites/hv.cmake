@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The hypervisor's QEMU tests (issue 5): the root set's 1x scenarios run in the main `root`
 # boot (through hvloader.efi + hv.efi once HV_QEMU_BOOT=hvloader); this file adds what they
 # need in the root (hvcheck.ko, hvmsr, hvmemscan, hvio) and the missing-feature boot.

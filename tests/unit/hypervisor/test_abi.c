@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* abi.h from user space: it compiles with only <stdint.h>, and its wire layout (what
  * docs/hypercalls.md documents) does not change by accident. */
 #include <setjmp.h>

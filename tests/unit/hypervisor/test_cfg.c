@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the hv.cfg parser (hypervisor/loader/cfg.c): defaults, every key, comments and
  * blanks, and one golden case per mistake with the line it is reported on. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of hv.efi's LoadOptions parser (hypervisor/efi/opts.c): the log_port forms
  * hvloader writes, the bound (ports above 0xfff8 would wrap the core's interception loop onto
  * ports 0-6), malformed values, and that nothing past the option length is read. */

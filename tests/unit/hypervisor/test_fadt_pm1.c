@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the sleep guard's PM1 port selection from the FADT (hypervisor/efi/fadt_pm1.c):
  * a table of FADTs (32-bit fields only, X_ only, both equal, both different, X_ in memory
  * space, short tables, ports out of range) and the ports the guard must intercept. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the hypervisor's log ring (core/log.c, core/lib.c built for the host): what
  * HV_CALL_READ_LOG returns before and after the ring wraps, offsets past the end, short reads,
  * and the formatter's corner cases. No serial port (log_port 0). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Framing and API messages: frames reassembled from any split of the byte stream, oversized
  * frames refused before allocation, requests and replies surviving encode/decode, and
  * vmms's request checks refusing every malformed field. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Log lines (exact format, one line per event whatever the message holds), size rotation
  * keeping N files, lines on disk as soon as written; and the socket access policy against a
  * fake group database. */

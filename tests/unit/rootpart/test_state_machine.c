@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The VM lifecycle table: every (state, action) pair against the expected outcome, so that
  * adding a state or action without deciding each case fails here. */
 #include <setjmp.h>

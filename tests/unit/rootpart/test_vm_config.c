@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* VM config validation, table-driven: every kind of mistake with the exact message expected
  * ("FILE: key: problem"), and good configs with their exact normalised form (golden text).
  * Paths are written with @D@ for the test's temporary folder. */

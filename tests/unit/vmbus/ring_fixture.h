@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test helper: one ring (control page + data area) in ordinary memory, with a writer and a
  * reader attached, and direct access to the shared fields to play the hostile peer. */
 #ifndef VMBUS_TEST_RING_FIXTURE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the channel-management messages: every type round-trips through encode and
  * decode with its fields at the wire offsets, and every constrained field is rejected when
  * malformed, in both directions. */

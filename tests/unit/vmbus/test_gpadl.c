@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of GPADL building (guest side) and assembly (host side): round trips across the
  * header/body split, multi-range GPADLs, the limits and every malformed sequence or field. */
 #include <setjmp.h>

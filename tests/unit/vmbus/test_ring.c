@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the ring writer and reader: framing, wrap-around at every offset, space
  * accounting, batch reads, the interrupt-mitigation rules and the hostile-peer checks. */
 #include <setjmp.h>

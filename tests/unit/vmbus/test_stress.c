@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Two-thread stress test of one ring: a producer writes millions of packets of random sizes
  * and types (in-band, GPA-direct, completion), each carrying a checksum of its payload; a
  * consumer checks order, framing and checksum of each, reading in place across the wrap and by

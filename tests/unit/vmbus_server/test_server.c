@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* VMBus server units with a recording transport: relid allocation (lowest free, reused only
  * after release), offers before/after contact (hot add), removal of a channel the guest never
  * saw, UNLOAD resets, msg SINT/VP capture for 5.x, stats. */

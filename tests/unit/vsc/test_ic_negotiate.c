@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The guest side of IC negotiation, against the behaviour of Linux 6.1's
  * vmbus_prep_negotiate_resp: first of the guest's versions the host offers (framework, then
  * message), counts 1/1 or 0/0, icmsgsize 0x10, the version slots written, bad counts refused;

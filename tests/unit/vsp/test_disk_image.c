@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Disk image backend: open rules, vectored I/O (aligned, unaligned through the bounce buffer),
  * read-only refusal, nowait reads from the page cache, flush. */
 #include <setjmp.h>

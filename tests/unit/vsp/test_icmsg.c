@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* IC message framework, host side: request layouts byte by byte (as Linux's hv_utils reads
  * them) and the reply parser's acceptance and refusals. */
 #include <setjmp.h>

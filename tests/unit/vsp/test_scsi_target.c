@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SCSI target emulation: every command the storage VSP answers itself, the I/O orders it hands
  * out, and the sense data of every refusal. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The encoder/decoder of the VMBus channel-management messages (their layouts:
  * vmbus_wire/channel_msg.h). Decoding copies the message into a private union first (read once),
  * then validates every field the protocol constrains; encoding applies the same rules so that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The two C library functions guest-side code (the VMBus library, the VSCs) uses. Hosted
  * builds take them from libc; the freestanding build declares them and the environment (guest
  * kernel, test program) provides them, as every freestanding C environment must for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* GPADLs (guest physical address descriptor lists): how a guest describes memory it shares
  * with the host (ring buffers, transfer buffers). A GPADL is a list of ranges (struct
  * vmbus_gpa_range + PFNs) sent as one GPADL_HEADER message plus GPADL_BODY messages.

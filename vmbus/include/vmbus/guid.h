@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The well-known VMBus interface types and GUID helpers (the layout: vmbus_wire/guid.h). */
 #ifndef VMBUS_GUID_H
 #define VMBUS_GUID_H

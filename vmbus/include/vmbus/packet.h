@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The reader's view of one VMBus ring packet (the packet layouts: vmbus_wire/packet.h): a validated copy of its descriptor plus the packet's bytes where they
  * lie (in the ring, possibly split by the wrap, or in a caller's buffer after a copy-out).
  */

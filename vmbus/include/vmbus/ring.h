@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The VMBus ring buffer: one direction of a channel, shared between a writer and a reader that
  * do not trust each other. Layout (Hyper-V's): a 4 KiB control page, then the data area. The
  * caller maps both (guest RAM through a GPADL in the root, its own pages in a guest) and

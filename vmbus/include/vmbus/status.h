@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Status codes of the VMBus library: 0 is success, negative values are errors. The numbers
  * follow Linux errno values so that logs read naturally; the library never touches errno. */
 #ifndef VMBUS_STATUS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Channels: OPENCHANNEL (ring GPADL checks, mapping, ring attach, the VSP's open), CLOSECHANNEL,
  * MODIFYCHANNEL, RELID_RELEASED after a rescind, breaking a channel, and the data path the VSPs
  * use: draining the guest->host ring with interrupt mitigation and writing packets back.

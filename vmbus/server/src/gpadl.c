@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The server's GPADL table: assembly of GPADL_HEADER + GPADL_BODY messages (with the ring
  * library's assembler), limits (count, pages per GPADL, pages per VM), validation that every
  * page is guest RAM, GPADL_CREATED answers, and teardown (deferred while an open channel's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The VMBus server's front: lifecycle, the channel-management message dispatcher, version
  * negotiation (INITIATE_CONTACT / VERSION_RESPONSE), offers (REQUESTOFFERS / OFFERCHANNEL /
  * ALLOFFERS_DELIVERED / RESCIND), UNLOAD, and channel registration.

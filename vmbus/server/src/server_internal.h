@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Private state of the VMBus server, shared by its source files: server.c (lifecycle, message
  * dispatch, contact, offers, unload), gpadl.c (GPADL table), channel.c (open/close, rescind,
  * modify, the ring data path for VSPs). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What guest-side VMBus code (the VMBus client and the VSCs) needs from the guest it runs in:
  * the two hypercalls, a way to sleep until an interrupt, and page allocation with physical
  * page numbers. The test guest implements it over real hypercalls and SynIC pages; the host

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Guest-side integration-service clients (shutdown, heartbeat, time sync), answering the host
  * exactly as Linux 6.1's hv_utils does (hv_util.c, vmbus_prep_negotiate_resp in
  * channel_mgmt.c): answers are written in place into the received packet, which goes back with

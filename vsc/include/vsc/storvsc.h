@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Guest-side storage VSC: the storvsc protocol as Linux 6.1's hv_storvsc speaks it
  * (storvsc_channel_init, storvsc_queuecommand, storvsc_on_channel_callback): channel init
  * sequence, SRBs in flight by transaction id (out-of-order completion), block read, write and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The guest's VMBus client, written the way Linux's hv_vmbus behaves (connection.c,
  * channel_mgmt.c, channel.c): INITIATE_CONTACT from the newest version down, REQUESTOFFERS,
  * GPADLs for rings, OPENCHANNEL, CLOSECHANNEL + GPADL_TEARDOWN, MODIFYCHANNEL, UNLOAD, and

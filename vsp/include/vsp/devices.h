@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The worker's device set, from the VM config: one storage controller with the configured
  * disks, and the integration services. vmwp calls vsp_devices_add() once after creating its
  * VMBus server; the server owns the VSPs from then on (vmbus_server_destroy frees them). */

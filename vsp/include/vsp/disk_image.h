@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A raw disk image file as a block device: open (O_DIRECT when the file system allows it),
  * vectored reads and writes at byte offsets, flush (fdatasync). The calls block; the storage
  * VSP runs them on I/O threads, or on the event loop only with `nowait` (a page-cache hit that

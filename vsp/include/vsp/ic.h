@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Integration-service VSPs: shutdown, heartbeat, time sync and (only when configured) KVP, one
  * VMBus channel each. On open the host negotiates the IC framework and message versions the way
  * Linux's hv_utils expects (vsp/icmsg.h), then: time sync sends SYNC at once and SAMPLE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The host side of the IC message framework: builds the requests the integration-service VSPs
  * send (NEGOTIATE, heartbeat, shutdown, time sync) and validates the guest's answers. Pure: no
  * I/O; buffers are the caller's. Wire layout in vsp/vmbus_wire/icmsg.h. */

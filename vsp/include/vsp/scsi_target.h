@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SCSI target emulation of one disk (a direct-access block device, SPC-4/SBC-3 subset): decodes
  * a CDB, answers the commands that need no disk I/O from a small buffer (INQUIRY and its VPD
  * pages, READ CAPACITY, MODE SENSE, REPORT LUNS, REQUEST SENSE, ...), and turns READ, WRITE

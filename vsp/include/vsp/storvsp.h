@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The storage VSP: one synthetic SCSI controller (the storvsc protocol over one VMBus channel)
  * whose LUNs 0..n-1 are raw disk images from the VM config. Disk I/O runs on the VSP's own
  * I/O threads (or inline on the loop when the page cache answers without blocking); many

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Crash-safe file replacement for vmms's persistent state: write a temporary file in the same
  * folder, fsync it, rename it over the target, fsync the folder. A reader sees the old
  * contents or the new, never a half-written file. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One framed protobuf connection on a libuv Unix stream, used by vmms (clients, workers) and
  * vmwp (its controller). Reads are reassembled into frames (frame.h) and handed to on_frame;
  * sends pack a protobuf-c message behind its length header. A peer that declares an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Length-prefixed framing shared by every management socket (hvctl<->vmms, vmms<->vmwp):
  * a 4-byte big-endian length, then that many bytes of one protobuf message. The reader
  * refuses a frame whose declared length exceeds the limit before allocating anything. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Line logs of the management plane (vmms.log, one <vm>.log per VM): one line per event,
  *   2026-11-26T09:15:02.123Z INFO vmwp: message
  * (RFC 3339 UTC with milliseconds, level, component, message). Each line is one write() to

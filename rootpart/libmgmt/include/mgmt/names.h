@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Default locations of the management plane and the one rule for VM names, shared by the
  * config parser, vmms's request checks and hvctl. Every path here is overridable by option. */
 #ifndef MGMT_NAMES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Who may use the management socket: root, members of group hvadmin, and in test mode one
  * explicitly allowed uid. The decision is a pure function of the peer's credentials and the
  * group database so that it is unit-tested without a second user. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A VM's configuration: the JSON file format (docs/vm-config.md), its validation and its
  * normalised stored form. Parsing never stops at the first mistake: every problem found is
  * reported as one line "FILE: key: problem", key being a path such as disks[1].path. */

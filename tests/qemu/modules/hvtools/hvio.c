@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hvio: one port access of a given width from the root (ioperm; /dev/port only does bytes),
  * for the scenarios that check accesses reaching into ports the hypervisor intercepts.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hvmemscan: looks at physical memory through /dev/mem from the root partition, to show
  * that the hypervisor's resident pages are not visible or writable there.

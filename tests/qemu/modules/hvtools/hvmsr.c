@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hvmsr: reads and writes MSRs of CPU 0 through the msr module (/dev/cpu/0/msr; busybox has
  * no rdmsr/wrmsr), for the scenarios that check what the root may do to SVM MSRs.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Demo: what the root partition sees of the machine it runs on.
 echo "== the root partition =="
 echo "kernel:      $(uname -r)"

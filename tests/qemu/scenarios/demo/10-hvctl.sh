@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Demo: the management plane in the root partition. vmms runs with its default paths; hvctl
 # validates, creates, lists and shows a VM. Starting it needs the child-partition support
 # (/dev/vid), so today the start fails with the worker's reason, which the demo shows too.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Boot-time benchmark probe (tests/bench/hvboot): the kernel's uptime when the root's init
 # runs this, and under hv.efi the exits so far by reason (statistics hypercall).
 echo "hvboot: uptime $(cut -d' ' -f1 /proc/uptime)"

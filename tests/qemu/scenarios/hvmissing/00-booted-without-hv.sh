@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The missing-feature boot (CPU without NPT, on_failure=boot): hv.efi refused, and the loader
 # started Linux without it and marked the command line.
 grep -qw 'hvloader.hv=off' /proc/cmdline || { echo "no hvloader.hv=off on the command line: $(cat /proc/cmdline)"; exit 1; }

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Panic-path boot (suite hv.cmake, test hv-panic): triple-fault the root on purpose; the
 # hypervisor must log PANIC with the exit and registers and reset the machine. Reaching the
 # end of this script means the fault did not happen.

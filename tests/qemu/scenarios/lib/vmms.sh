@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared by the scenarios that use the management plane (sourced, not a scenario set).
 #   vmms_start          starts vmms with its default paths, waits for its socket; sets vmms_pid
 #   demo_vm_files DIR   makes DIR with the demo VM's files (guest image placeholder, a 1 MiB

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The root partition reached its init: the kernel is Debian's, /proc and /sys are mounted and
 # the command line is the harness's.
 set -e

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Every program the tree installs into the root runs there (its shared libraries were found):
 # each must answer --help with exit status 0 and some output.
 n=0

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Kernel modules from Debian's package load in the root (the path vid.ko and test modules use):
 # the msr module gives /dev/cpu/0/msr.
 modprobe msr || { echo "modprobe msr failed"; exit 1; }

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The root runs under hv.efi: its identity leaf answers, Linux detected Hyper-V, the CPU
 # flags show `hypervisor` and no `svm`. (qemu64 under TCG sets CPUID.1:ECX[31] by itself, so
 # the flag alone proves nothing: the identity leaf and the kernel log do.)

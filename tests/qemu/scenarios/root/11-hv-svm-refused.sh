@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The root cannot use SVM: EFER.SVME reads 0 and cannot be set, VM_CR says SVM is disabled
 # and locked and refuses writes, VM_HSAVE_PA refuses writes, TSC_RATIO does not exist, SMM
 # MSRs cannot be written; every SVM instruction raises #UD.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The statistics hypercall (HV_CALL_GET_STATS through Linux's hypercall page) answers, and
 # its counters grow between two calls; bad or unknown calls get error statuses.
 modprobe hvcheck || { echo "modprobe hvcheck failed"; exit 1; }

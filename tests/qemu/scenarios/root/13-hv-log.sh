@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The hypervisor's log ring is readable from the root (HV_CALL_READ_LOG) and tells the story
 # of the take-over.
 modprobe hvcheck || { echo "modprobe hvcheck failed"; exit 1; }

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The root cannot see or change the hypervisor's memory: every page of the resident block
 # (base and size from the statistics call) reads as the same scratch page through /dev/mem,
 # none of the core's or the log's bytes shows, a write lands in the scratch page (visible at

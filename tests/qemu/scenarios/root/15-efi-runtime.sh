@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # EFI runtime services still work in the root after SetVirtualAddressMap: efivarfs lists, reads,
 # and writes variables (GetNextVariableName/GetVariable/SetVariable run in the
 # firmware's runtime code, SetVariable down to the flash device).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The hypervisor's UART (COM2, I/O 0x2f8) is not the root's: the root sees a quiet UART whose
 # scratch register does not hold what is written (a real 16550 echoes it), and Linux found
 # no UART there.

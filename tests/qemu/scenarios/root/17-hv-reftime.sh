@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The root keeps time with hv.efi's reference TSC page (no exit per clock read), and the
 # reference counter MSR (TIME_REF_COUNT, 100 ns units) agrees with it: the MSR's interval must
 # lie between the inner and outer uptime intervals bracketing the two reads (robust against

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # timeout: 100
 # The root cannot put the machine to sleep behind the hypervisor (after S3 the firmware would
 # resume it outside): a suspend-to-RAM request returns at once, as an immediate wake, the

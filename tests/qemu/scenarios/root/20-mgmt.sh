@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Management plane inside the root partition, with the default paths (/run/hv, /var/lib/hv,
 # /var/log/hv): vmms starts, hvctl create/validate/list/show/logs/delete work, and without
 # /dev/vid a start fails with the worker's clear reason. The commands are docs/hvctl.md's.

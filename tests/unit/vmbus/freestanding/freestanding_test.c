@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A tiny freestanding program that links the freestanding VMBus library (vmbus_freestanding), so that
  * the guest-side build cannot rot: no libc, its own _start, raw Linux syscalls for output and
  * exit, so it also runs on the build host as a unit test. It provides memcpy and memset, which

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The VMBus server of one VM (root side): channel management (version negotiation, offers,
  * GPADLs, open/close, rescind, unload, modify) against a guest reached through a transport
  * (vmbus_server/transport.h), and the framework VSPs plug into: a VSP registers a channel with

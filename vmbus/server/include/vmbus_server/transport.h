@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The seam between the VMBus server and the hypervisor: everything the server needs from the
  * outside world of one VM, and nothing more. The worker (vmwp) implements it with SynIC
  * messages and events through vid.ko; the host tests implement it in process (guest RAM = a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Wire format of the VMBus channel-management messages: posted with HvPostMessage by the
  * guest, delivered through the SynIC message page by the host, at most 240 bytes each. Layouts
  * only; the codec that validates them is vmbus/channel_msg.h. All fields little-endian. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A GUID as it travels in VMBus offers: Microsoft mixed-endian byte order (the first three
  * fields little-endian, the last eight bytes as written). */
 #ifndef VMBUS_WIRE_GUID_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Wire format of the integration-service (IC) messages: every packet on a shutdown, heartbeat,
  * time-sync or KVP channel is an in-band packet holding a pipe header, an icmsg header and a
  * type-specific body. Shared by the IC VSPs (root) and the IC clients (guest, freestanding).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Wire format of VMBus ring packets: the descriptor and the GPA-direct range list.
  *
  * On the ring a packet is: descriptor (16 bytes) | type-specific header up to offset8*8 |

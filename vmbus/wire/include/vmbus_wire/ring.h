@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Wire format of a VMBus ring buffer: a 4 KiB control page (the indices, the interrupt mask,
  * the pending-send size and the feature bits) followed by the data area, whose packets end with
  * an 8-byte trailer. The reader and writer are vmbus/ring.h. */

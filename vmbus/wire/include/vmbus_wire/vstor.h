@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Wire format of the storvsc protocol (SCSI over a VMBus channel): the vstor packet that both
  * directions carry, its operations and the SCSI request block inside it. One header, shared by
  * the storage VSP (root) and the storage VSC (guest, freestanding). All fields little-endian.
