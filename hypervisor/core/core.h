@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* The core's global state and the services its parts share: resident memory, logging,
- * statistics, hypercall dispatch, panic; plus the arch interface the core calls. */
+/* The core's global state and the services its parts (and the arch layer) share: resident
+ * memory, logging, statistics, reference time, panic. The arch interface is arch.h. */
 #ifndef HV_CORE_CORE_H
 #define HV_CORE_CORE_H
 
+#include "hv/abi.h"
+
+#include "arch.h"
+#include "bootinfo.h"
 #include "lib.h"
 #include "percpu.h"
-#include "hv/abi.h"
-#include "hv/bootinfo.h"
 
 struct hv_global {
 	u64 region_pa, region_size; /* everything the hypervisor owns */
@@ -37,7 +39,6 @@ u64 hv_log_total(void);
 
 /* stats.c */
 extern u64 hv_hypercall_count;
-void hv_stats_count(enum hv_exit_reason r);
 void hv_stats_fill(struct hv_stats *s);
 void hv_stats_log_summary(const char *why);
 u64 hv_uptime_ns(void);
@@ -48,17 +49,8 @@ bool hv_reftime_available(void);
 u64 hv_reftime_now(void);
 void hv_reftime_fill_page(void *page);
 
-/* hypercall.c: control, input GPA, output GPA -> result value for RAX. */
-u64 hv_hypercall(struct hv_cpu *cpu, u64 control, u64 in_gpa, u64 out_gpa);
-
 /* panic.c */
 __attribute__((noreturn, format(printf, 2, 3))) void hv_panic(struct hv_cpu *cpu, const char *fmt,
 							      ...);
-
-/* The arch interface (arch/x86/). */
-int arch_init(const struct hv_boot_info *bi); /* shared tables (NPT, maps) */
-int arch_cpu_init(struct hv_cpu *cpu, const struct hv_boot_info *bi);
-__attribute__((noreturn)) void arch_cpu_start(struct hv_cpu *cpu); /* point of no return */
-void arch_dump_guest(struct hv_cpu *cpu);
 
 #endif

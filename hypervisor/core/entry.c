@@ -4,11 +4,10 @@
  * stub can hand the firmware back its CPU; on success it never returns: the caller resumes
  * as the root partition's first VP. */
 #include "core.h"
-#include "../arch/x86/x86.h"
 
 struct hv_global hv;
 static struct hv_partition root_partition = { .is_root = true };
-static struct hv_cpu cpus[HV_MAX_CPUS]; /* cpus[i].apic_id says which CPU */
+static struct hv_cpu cpus[HV_MAX_CPUS]; /* cpus[i].hw_id says which CPU */
 
 /* Section .header is placed first by core.lds: the stub reads it out of core.bin. */
 extern char __core_end[], __core_text_end[], __core_data_start[];
@@ -42,16 +41,14 @@ long hv_core_entry(struct hv_boot_info *bi)
 	hv_log_init(bi->log_port);
 	hv_reftime_init();
 	hv_log("hv.efi core (ABI %u) at %p, resident memory %lx-%lx (%lu KiB)", HV_ABI_VERSION,
-	       (void *)&header, hv.region_pa, hv.region_pa + hv.region_size - 1,
+	       (const void *)&header, hv.region_pa, hv.region_pa + hv.region_size - 1,
 	       hv.region_size >> 10);
 	hv_log("%u RAM ranges for root GPAs", hv.ram_range_count);
 	hv_log("tsc %lu kHz, RAM top %lx, NPT covers %lx, nrips %d, 1G pages %d, %u ASIDs",
 	       hv.tsc_khz, hv.ram_top, hv.phys_top, hv.nrips, hv.gbpages, bi->asids);
 
-	u32 r[4];
-	cpuid_count(1, 0, r);
 	struct hv_cpu *cpu = &cpus[0];
-	cpu->apic_id = r[1] >> 24;
+	cpu->hw_id = arch_cpu_hw_id();
 	cpu->index = 0;
 	cpu->part = &root_partition;
 	hv.cpus = 1;
@@ -60,7 +57,7 @@ long hv_core_entry(struct hv_boot_info *bi)
 		hv_log("setup failed, returning the CPU to the firmware");
 		return -2;
 	}
-	hv_log("boot CPU (APIC ID %u) ready; %lu KiB of resident memory in use", cpu->apic_id,
+	hv_log("boot CPU (APIC ID %u) ready; %lu KiB of resident memory in use", cpu->hw_id,
 	       (hv.heap_next - hv.region_pa) >> 10);
 	arch_cpu_start(cpu);
 }

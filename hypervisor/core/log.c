@@ -1,38 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /* The hypervisor's log: a ring in resident memory (read by the root with HV_CALL_READ_LOG)
- * and, when configured, the hypervisor's own 16550 serial port (COM2 by default), which
- * the root cannot reach (its I/O ports are intercepted). */
+ * and, when configured, the hypervisor's own serial port (arch_console_*: COM2 by default),
+ * which the root cannot reach. */
 #include "core.h"
-#include "../arch/x86/x86.h"
 
 #define LOG_RING_SIZE (64u << 10) /* power of two */
 
 static char ring[LOG_RING_SIZE];
 static u64 ring_total; /* bytes ever written */
-static u16 log_port;
-
-static void serial_putc(char c)
-{
-	if (!log_port)
-		return;
-	for (int spin = 0; spin < 100000; spin++)
-		if (inb(log_port + 5) & 0x20) /* LSR: transmit holding register empty */
-			break;
-	outb(log_port, (u8)c);
-}
+static bool serial;
 
 void hv_log_init(u16 port)
 {
-	log_port = port;
-	if (!port)
-		return;
-	outb(port + 1, 0x00); /* no interrupts */
-	outb(port + 3, 0x80); /* DLAB */
-	outb(port + 0, 0x01); /* 115200 baud */
-	outb(port + 1, 0x00);
-	outb(port + 3, 0x03); /* 8N1 */
-	outb(port + 2, 0xc7); /* FIFO on, cleared */
-	outb(port + 4, 0x03); /* DTR, RTS */
+	serial = port != 0;
+	if (serial)
+		arch_console_init(port);
+}
+
+static void serial_putc(char c)
+{
+	if (serial)
+		arch_console_putc(c);
 }
 
 static void emit(const char *s, size_t n)

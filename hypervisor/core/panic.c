@@ -3,7 +3,6 @@
  * stop this CPU for good (the root cannot continue without its hypervisor), or reset the
  * machine when hv.cfg says on_panic = reset. */
 #include "core.h"
-#include "../arch/x86/x86.h"
 
 void hv_panic(struct hv_cpu *cpu, const char *fmt, ...)
 {
@@ -17,10 +16,8 @@ void hv_panic(struct hv_cpu *cpu, const char *fmt, ...)
 		arch_dump_guest(cpu);
 	if (hv.panic_reset) {
 		hv_log("PANIC: resetting the machine (on_panic = reset)");
-		outb(0xcf9, 0x02); /* PCI reset control: hard reset */
-		outb(0xcf9, 0x06);
-		outb(0x64, 0xfe); /* keyboard controller pulse, the older way */
+		arch_platform_reset();
 	}
 	hv_log("PANIC: hypervisor halted");
-	halt_forever();
+	arch_cpu_halt_forever();
 }

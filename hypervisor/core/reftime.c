@@ -3,8 +3,9 @@
  * either from the reference TSC page, which the hypervisor fills with a scale and offset so
  * that time = ((TSC * scale) >> 64) + offset without any exit, or from the TIME_REF_COUNT
  * MSR. Both rely on a constant-rate TSC, which every AMD CPU with NPT has (family 10h on). */
+#include <asm/processor.h>
+
 #include "core.h"
-#include "../arch/x86/x86.h"
 
 static u64 ref_scale; /* 2^64 * 10^7 / TSC Hz, i.e. 2^64 * 10^4 / TSC kHz */
 static int64_t ref_offset;
@@ -40,7 +41,7 @@ bool hv_reftime_available(void)
 
 u64 hv_reftime_now(void)
 {
-	return (u64)((int64_t)(((unsigned __int128)rdtsc() * ref_scale) >> 64) + ref_offset);
+	return (u64)((int64_t)(((unsigned __int128)arch_read_cycles() * ref_scale) >> 64) + ref_offset);
 }
 
 /* Layout of the reference TSC page (TLFS): sequence (0 = invalid, use the MSR), reserved,

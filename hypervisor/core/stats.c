@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Counters the statistics hypercall reports: exits by reason, uptime, resident memory. */
+#include <asm/processor.h>
+
 #include "core.h"
-#include "../arch/x86/x86.h"
 
 static u64 exit_counts[HV_EXIT_REASON_COUNT];
 static u64 total_exits;
@@ -19,7 +20,7 @@ u64 hv_uptime_ns(void)
 {
 	if (!hv.tsc_khz)
 		return 0;
-	u64 d = rdtsc() - hv.tsc_start;
+	u64 d = arch_read_cycles() - hv.tsc_start;
 	/* d * 1e6 / khz without overflowing for ~days of uptime */
 	return d / hv.tsc_khz * 1000000u + d % hv.tsc_khz * 1000000u / hv.tsc_khz;
 }

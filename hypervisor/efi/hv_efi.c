@@ -12,11 +12,6 @@
 #include "opts.h"
 #include "stub.h"
 
-_Static_assert(offsetof(struct hv_guest_start, cr3) == 96, "takeover.S");
-_Static_assert(offsetof(struct hv_guest_start, rflags) == 128, "takeover.S");
-_Static_assert(offsetof(struct hv_guest_start, rip) == 136, "takeover.S");
-_Static_assert(offsetof(struct hv_guest_start, rsp) == 144, "takeover.S");
-
 #define HOST_FLAGS	 (PTE_P | PTE_W)
 #define STACK_SLOTS_VA	 (HV_CORE_VA + 0x100000ull) /* image must end below */
 #define STACK_SLOT	 0x10000ull		    /* 64 KiB per stack: rest is guard */
@@ -218,10 +213,11 @@ static EFI_STATUS refuse(EFI_HANDLE image, EFI_STATUS st, const CHAR16 *why)
 	UINTN size = (StrLen(why) + 1) * sizeof(CHAR16);
 	CHAR16 *data = AllocatePool(size);
 	if (data)
-		CopyMem(data, (void *)why, size);
+		CopyMem(data, (VOID *)(UINTN)why, size);
 	return uefi_call_wrapper(BS->Exit, 4, image, st, data ? size : 0, data);
 }
 
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	static CHAR16 why[512];

@@ -4,7 +4,7 @@
 #define HV_EFI_STUB_H
 
 #include <efi.h>
-#include "hv/bootinfo.h"
+#include "../core/bootinfo.h"
 
 struct hv_cpu_caps {
 	uint32_t asids, phys_bits;

@@ -2,12 +2,9 @@
 /* The hand-over point. Everything the firmware's caller expects to survive a call (callee-
  * saved registers, RFLAGS) is pushed on the firmware's stack; RSP and the address of
  * `resume` become the root VP's starting RSP/RIP, so that after the first VMRUN the
- * firmware simply sees hv_takeover() return 0. Offsets into struct hv_guest_start are
- * checked by _Static_assert in hv_efi.c. */
-#define G_CR3       96
-#define G_RFLAGS    128
-#define G_RIP       136
-#define G_RSP       144
+ * firmware simply sees hv_takeover() return 0. Offsets into struct hv_guest_start come from
+ * asm-defines.h, generated from asm-defines.c. */
+#include "asm-defines.h"
 
     .text
     .globl hv_takeover

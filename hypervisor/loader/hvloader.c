@@ -28,7 +28,7 @@ static EFI_STATUS read_file(const CHAR16 *path, char **out, UINTN *size)
 	if (!root)
 		return EFI_NOT_FOUND;
 	EFI_STATUS st =
-		uefi_call_wrapper(root->Open, 5, root, &fh, (CHAR16 *)path, EFI_FILE_MODE_READ, 0);
+		uefi_call_wrapper(root->Open, 5, root, &fh, (CHAR16 *)(UINTN)path, EFI_FILE_MODE_READ, 0);
 	if (EFI_ERROR(st))
 		return st;
 	EFI_FILE_INFO *info = LibFileInfo(fh);
@@ -139,6 +139,7 @@ static BOOLEAN start_hypervisor(const struct hv_cfg *cfg)
 	return TRUE;
 }
 
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	InitializeLib(image, systab);

@@ -2,7 +2,7 @@
 /* The root's view of CPUID: the real CPU with the hypervisor bit set and SVM hidden, plus
  * the Hyper-V leaves (0x40000000-0x400000FF) and this hypervisor's identity leaves
  * (0x40000100-0x40000101). See docs/hypervisor.md, "What the root sees". */
-#include "arch.h"
+#include "svm.h"
 #include "x86.h"
 
 #define HV_FEAT_TIME_REF_COUNT (1u << 1)
@@ -62,8 +62,8 @@ static void synthetic_leaf(u32 leaf, u32 r[4])
 
 void cpuid_exit(struct hv_cpu *cpu)
 {
-	struct vmcb *v = cpu->vmcb;
-	u32 leaf = (u32)v->save.rax, sub = (u32)cpu->regs.rcx, r[4];
+	struct vmcb *v = cpu->arch.vmcb;
+	u32 leaf = (u32)v->save.rax, sub = (u32)cpu->arch.regs.rcx, r[4];
 	if ((leaf & 0xffff0000u) == 0x40000000u) {
 		synthetic_leaf(leaf, r);
 	} else {
@@ -82,8 +82,8 @@ void cpuid_exit(struct hv_cpu *cpu)
 			r[0] = r[1] = r[2] = r[3] = 0;
 	}
 	v->save.rax = r[0];
-	cpu->regs.rbx = r[1];
-	cpu->regs.rcx = r[2];
-	cpu->regs.rdx = r[3];
+	cpu->arch.regs.rbx = r[1];
+	cpu->arch.regs.rcx = r[2];
+	cpu->arch.regs.rdx = r[3];
 	svm_advance_rip(cpu, 2);
 }

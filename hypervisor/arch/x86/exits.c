@@ -2,23 +2,21 @@
 /* #VMEXIT dispatch for the root's VP: CPUID and MSR views, hypercalls, the hypervisor's
  * serial ports, refused SVM instructions. Anything unexpected is a panic with the guest's
  * state, never a silent resume. */
-#include "arch.h"
+#include "svm.h"
 #include "x86.h"
 
-_Static_assert(__builtin_offsetof(struct hv_cpu, vmcb_pa) == 112, "vmrun.S layout");
-_Static_assert(__builtin_offsetof(struct hv_cpu, host_vmcb_pa) == 120, "vmrun.S layout");
 
 void svm_inject_exception(struct hv_cpu *cpu, u8 vector, bool has_error, u32 error)
 {
 	u64 e = vector | EVENT_TYPE_EXCP | EVENT_VALID;
 	if (has_error)
 		e |= EVENT_ERR_VALID | ((u64)error << 32);
-	cpu->vmcb->ctl.event_inj = e;
+	cpu->arch.vmcb->ctl.event_inj = e;
 }
 
 void svm_advance_rip(struct hv_cpu *cpu, u64 len)
 {
-	struct vmcb *v = cpu->vmcb;
+	struct vmcb *v = cpu->arch.vmcb;
 	/* TCG never fills next_rip: fall back to the known instruction length. */
 	if (hv.nrips && v->ctl.next_rip)
 		v->save.rip = v->ctl.next_rip;
@@ -29,7 +27,7 @@ void svm_advance_rip(struct hv_cpu *cpu, u64 len)
 
 static void hypercall_exit(struct hv_cpu *cpu)
 {
-	struct vmcb *v = cpu->vmcb;
+	struct vmcb *v = cpu->arch.vmcb;
 	hv_stats_count(HV_EXIT_HYPERCALL);
 	/* As on Hyper-V: hypercalls from user mode or before the hypercall page is enabled
 	 * raise #UD; so do calls outside 64-bit mode (the 32-bit register convention is not
@@ -39,7 +37,7 @@ static void hypercall_exit(struct hv_cpu *cpu)
 		svm_inject_exception(cpu, VEC_UD, false, 0);
 		return;
 	}
-	v->save.rax = hv_hypercall(cpu, cpu->regs.rcx, cpu->regs.rdx, cpu->regs.r8);
+	v->save.rax = hv_hypercall(cpu, cpu->arch.regs.rcx, cpu->arch.regs.rdx, cpu->arch.regs.r8);
 	svm_advance_rip(cpu, 3);
 }
 
@@ -93,7 +91,7 @@ static bool io_split(struct io_access *io)
  * (no instruction decoder here; no driver of these ports uses them). */
 static void io_exit(struct hv_cpu *cpu)
 {
-	struct vmcb *v = cpu->vmcb;
+	struct vmcb *v = cpu->arch.vmcb;
 	u64 info = v->ctl.exit_info1;
 	hv_stats_count(HV_EXIT_IO);
 	if (info & IOIO_STR) {
@@ -120,7 +118,7 @@ static void io_exit(struct hv_cpu *cpu)
 
 void svm_handle_exit(struct hv_cpu *cpu)
 {
-	struct vmcb *v = cpu->vmcb;
+	struct vmcb *v = cpu->arch.vmcb;
 	u32 code = (u32)v->ctl.exit_code;
 	v->ctl.tlb_control = 0;
 	v->ctl.event_inj = 0;

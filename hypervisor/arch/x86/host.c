@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Host-mode CPU state: the hypervisor's own GDT, TSS (IST stacks for NMI, #DF, #MC) and IDT.
  * Every exception in host mode is a hypervisor bug: it panics with the faulting state. */
-#include "../../core/core.h"
+#include "svm.h"
 #include "x86.h"
 
 #define HOST_CS	 0x08
@@ -46,26 +46,26 @@ static void set_idt(int vec, u64 handler, int ist)
 /* Builds this CPU's GDT and TSS; the IDT is shared. */
 void host_tables_init(struct hv_cpu *cpu, const struct hv_boot_info *bi)
 {
-	u8 *tss = cpu->tss;
-	memset(tss, 0, sizeof(cpu->tss));
+	u8 *tss = cpu->arch.tss;
+	memset(tss, 0, sizeof(cpu->arch.tss));
 	/* TSS.RSP0 unused (no ring 3 in the host); IST1..3 = NMI, #DF, #MC. */
 	for (int i = 0; i < 3; i++)
 		memcpy(tss + 0x24 + 8 * i, &bi->ist_top_va[i], 8);
-	*(u16 *)(tss + 0x66) = sizeof(cpu->tss); /* no I/O bitmap */
-	u64 base = (u64)(uintptr_t)tss, limit = sizeof(cpu->tss) - 1;
-	cpu->gdt[0] = 0;
-	cpu->gdt[1] = 0x00af9b000000ffffull; /* 64-bit code, DPL0 */
-	cpu->gdt[2] = 0x00cf93000000ffffull; /* data */
-	cpu->gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
+	*(u16 *)(tss + 0x66) = sizeof(cpu->arch.tss); /* no I/O bitmap */
+	u64 base = (u64)(uintptr_t)tss, limit = sizeof(cpu->arch.tss) - 1;
+	cpu->arch.gdt[0] = 0;
+	cpu->arch.gdt[1] = 0x00af9b000000ffffull; /* 64-bit code, DPL0 */
+	cpu->arch.gdt[2] = 0x00cf93000000ffffull; /* data */
+	cpu->arch.gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
 		      ((limit >> 16 & 0xf) << 48) | ((base >> 24 & 0xff) << 56);
-	cpu->gdt[4] = base >> 32;
+	cpu->arch.gdt[4] = base >> 32;
 	for (int v = 0; v < 32; v++)
 		set_idt(v, host_exception_stubs[v], v == 2 ? 1 : v == 8 ? 2 : v == 18 ? 3 : 0);
 }
 
 void host_tables_load(struct hv_cpu *cpu)
 {
-	struct dtr gdtr = { sizeof(cpu->gdt) - 1, (u64)(uintptr_t)cpu->gdt };
+	struct dtr gdtr = { sizeof(cpu->arch.gdt) - 1, (u64)(uintptr_t)cpu->arch.gdt };
 	struct dtr idtr = { sizeof(idt) - 1, (u64)(uintptr_t)idt };
 	__asm__ volatile("lgdt %0\n\t"
 			 "lidt %1\n\t"

@@ -4,7 +4,7 @@
  * boot (guest OS id, hypercall page, VP index, VP assist page, reference counter and
  * reference TSC page, TSC invariant control).
  * Any other synthetic MSR raises #GP, as on Hyper-V. */
-#include "arch.h"
+#include "svm.h"
 #include "x86.h"
 
 #define MSR_HV_GUEST_OS_ID	 0x40000000u
@@ -51,7 +51,7 @@ static bool msr_read(struct hv_cpu *cpu, u32 msr, u64 *val)
 {
 	switch (msr) {
 	case MSR_EFER:
-		*val = cpu->vmcb->save.efer & ~EFER_SVME;
+		*val = cpu->arch.vmcb->save.efer & ~EFER_SVME;
 		return true;
 	case MSR_VM_CR:
 		*val = VM_CR_LOCK | VM_CR_SVMDIS;
@@ -92,7 +92,7 @@ static bool msr_read(struct hv_cpu *cpu, u32 msr, u64 *val)
 
 static bool msr_write(struct hv_cpu *cpu, u32 msr, u64 val)
 {
-	struct vmcb *v = cpu->vmcb;
+	struct vmcb *v = cpu->arch.vmcb;
 	switch (msr) {
 	case MSR_EFER:
 		if (val & ~arch.efer_allowed) /* SVME included: SVM is "disabled" here */
@@ -131,13 +131,13 @@ static bool msr_write(struct hv_cpu *cpu, u32 msr, u64 val)
 
 void msr_exit(struct hv_cpu *cpu)
 {
-	struct vmcb *v = cpu->vmcb;
-	u32 msr = (u32)cpu->regs.rcx;
+	struct vmcb *v = cpu->arch.vmcb;
+	u32 msr = (u32)cpu->arch.regs.rcx;
 	bool write = v->ctl.exit_info1 & 1;
 	bool ok;
 	hv_stats_count(write ? HV_EXIT_MSR_WRITE : HV_EXIT_MSR_READ);
 	if (write) {
-		u64 val = ((cpu->regs.rdx & 0xffffffffull) << 32) | (v->save.rax & 0xffffffffull);
+		u64 val = ((cpu->arch.regs.rdx & 0xffffffffull) << 32) | (v->save.rax & 0xffffffffull);
 		ok = msr_write(cpu, msr, val);
 		if (!ok)
 			hv_log("root: wrmsr %x <- %lx refused (#GP)", msr, val);
@@ -146,7 +146,7 @@ void msr_exit(struct hv_cpu *cpu)
 		ok = msr_read(cpu, msr, &val);
 		if (ok) {
 			v->save.rax = val & 0xffffffffull;
-			cpu->regs.rdx = val >> 32;
+			cpu->arch.regs.rdx = val >> 32;
 		} else {
 			hv_log("root: rdmsr %x refused (#GP)", msr);
 		}

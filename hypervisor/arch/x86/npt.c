@@ -3,8 +3,7 @@
  * hv.phys_top, large pages where possible; every page of the hypervisor's resident block is
  * backed by one scratch page instead, so no hypervisor byte is ever visible or writable
  * from the root and a root access there needs no exit. Built once, never changed. */
-#include "../../core/core.h"
-#include "arch.h"
+#include "svm.h"
 #include "x86.h"
 
 #define NPT_FLAGS (PTE_P | PTE_W | PTE_U) /* U is required on nested entries */

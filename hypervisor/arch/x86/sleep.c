@@ -4,7 +4,7 @@
  * seeing all memory. Writes of SLP_EN with another SLP_TYP to the PM1 control registers are
  * dropped and WAK_STS reads as set until the root clears it, so Linux's sleep code sees an
  * immediate wake and carries on. Every other access passes through to the hardware. */
-#include "arch.h"
+#include "svm.h"
 #include "x86.h"
 
 #define SLP_EN	(1u << 13)

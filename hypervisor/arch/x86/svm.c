@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* SVM set-up of the boot CPU: permission maps, the root VP's VMCB built from the firmware's
  * context, and the switch into host mode (EFER.SVME, host save area, own GDT/IDT/TSS). */
-#include "arch.h"
+#include "svm.h"
 #include "x86.h"
 
 struct arch_global arch;
@@ -96,10 +96,10 @@ int arch_cpu_init(struct hv_cpu *cpu, const struct hv_boot_info *bi)
 	void *host = hv_alloc_pages(1), *hsave = hv_alloc_pages(1);
 	if (!v || !host || !hsave)
 		return -1;
-	cpu->vmcb = v;
-	cpu->vmcb_pa = hv_pa(v);
-	cpu->host_vmcb_pa = hv_pa(host);
-	cpu->hsave_pa = hv_pa(hsave);
+	cpu->arch.vmcb = v;
+	cpu->arch.vmcb_pa = hv_pa(v);
+	cpu->arch.host_vmcb_pa = hv_pa(host);
+	cpu->arch.hsave_pa = hv_pa(hsave);
 
 	v->ctl.intercept1 = INTERCEPT_CPUID | INTERCEPT_INVLPGA | INTERCEPT_IOIO | INTERCEPT_MSR |
 			    INTERCEPT_SHUTDOWN;
@@ -143,20 +143,20 @@ int arch_cpu_init(struct hv_cpu *cpu, const struct hv_boot_info *bi)
 void arch_cpu_start(struct hv_cpu *cpu)
 {
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
-	wrmsr(MSR_VM_HSAVE_PA, cpu->hsave_pa);
+	wrmsr(MSR_VM_HSAVE_PA, cpu->arch.hsave_pa);
 	/* The firmware's FS/GS/TR/LDTR and syscall MSRs become the root's. */
-	__asm__ volatile("vmsave %%rax" ::"a"(cpu->vmcb_pa) : "memory");
+	__asm__ volatile("vmsave %%rax" ::"a"(cpu->arch.vmcb_pa) : "memory");
 	host_tables_load(cpu);
-	__asm__ volatile("vmsave %%rax" ::"a"(cpu->host_vmcb_pa) : "memory");
-	hv_log("CPU %u: SVM on, resuming the firmware as the root partition at %lx", cpu->apic_id,
-	       cpu->vmcb->save.rip);
+	__asm__ volatile("vmsave %%rax" ::"a"(cpu->arch.host_vmcb_pa) : "memory");
+	hv_log("CPU %u: SVM on, resuming the firmware as the root partition at %lx", cpu->hw_id,
+	       cpu->arch.vmcb->save.rip);
 	svm_vmrun_loop(cpu);
 }
 
 void arch_dump_guest(struct hv_cpu *cpu)
 {
-	struct vmcb *v = cpu->vmcb;
-	struct guest_regs *r = &cpu->regs;
+	struct vmcb *v = cpu->arch.vmcb;
+	struct guest_regs *r = &cpu->arch.regs;
 	hv_log("exit %lx info1 %lx info2 %lx intinfo %lx", v->ctl.exit_code, v->ctl.exit_info1,
 	       v->ctl.exit_info2, v->ctl.exit_int_info);
 	hv_log("rip %04x:%lx rsp %lx rflags %lx cpl %u", v->save.cs.sel, v->save.rip, v->save.rsp,

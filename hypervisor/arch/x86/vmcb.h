@@ -5,7 +5,7 @@
 #define HV_ARCH_VMCB_H
 
 #include <stdint.h>
-#include "hv/bootinfo.h"
+#include "bootinfo.h"
 
 struct __attribute__((packed)) vmcb_control {
 	uint16_t cr_read, cr_write, dr_read, dr_write; /* 0x000 */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of the hypervisor's log ring (core/log.c, core/lib.c built for the host): what
  * HV_CALL_READ_LOG returns before and after the ring wraps, offsets past the end, short reads,
- * and the formatter's corner cases. No serial port (log_port 0). */
+ * and the formatter's corner cases; and what the serial console (the arch's, stubbed here)
+ * receives when a log port is configured. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,8 +17,39 @@ u64 hv_uptime_ns(void)
 	return 1500000000ull; /* 1.5 s: every line starts "[    1.500000] hv: " */
 }
 
+/* The arch's console, recording what the log sends it. */
+static u16 console_port;
+static char console[256];
+static size_t console_len;
+
+void arch_console_init(u16 port)
+{
+	console_port = port;
+	console_len = 0;
+}
+
+void arch_console_putc(char c)
+{
+	if (console_len < sizeof(console) - 1)
+		console[console_len++] = c;
+}
+
 #define RING (64u << 10)
 static char buf[RING + 1];
+
+static void test_console(void **state)
+{
+	(void)state;
+	hv_log_init(0x2f8);
+	assert_int_equal(console_port, 0x2f8);
+	hv_log("to the UART");
+	console[console_len] = 0;
+	assert_string_equal(console, "[    1.500000] hv: to the UART\r\n");
+	hv_log_init(0); /* no port: the console is never touched again */
+	console_len = 0;
+	hv_log("ring only");
+	assert_int_equal(console_len, 0);
+}
 
 static void test_before_wrap(void **state)
 {
@@ -105,6 +137,7 @@ static void test_format(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_console),
 		cmocka_unit_test(test_before_wrap),
 		cmocka_unit_test(test_after_wrap),
 		cmocka_unit_test(test_long_line_truncated),

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Internal interface between the files of the SVM arch layer. */
-#ifndef HV_ARCH_X86_ARCH_H
-#define HV_ARCH_X86_ARCH_H
+/* Internal interface between the files of the x86 (SVM) arch layer: its shared state, the
+ * exit handlers each file owns and the helpers they share. Nothing outside arch/x86 includes
+ * it; the core sees only core/arch.h. */
+#ifndef HV_ARCH_X86_SVM_H
+#define HV_ARCH_X86_SVM_H
 
-#include "../../core/core.h"
+#include "core.h"
 #include "vmcb.h"
 
 struct arch_global {
@@ -18,6 +20,8 @@ extern struct arch_global arch;
 u64 npt_build_root(void);
 void host_tables_init(struct hv_cpu *cpu, const struct hv_boot_info *bi);
 void host_tables_load(struct hv_cpu *cpu);
+struct exc_frame;
+void host_exception(struct exc_frame *f); /* called by host_idt.S */
 void svm_vmrun_loop(struct hv_cpu *cpu) __attribute__((noreturn)); /* vmrun.S */
 void svm_handle_exit(struct hv_cpu *cpu);			   /* called by vmrun.S */
 

@@ -4,8 +4,8 @@
  * memory it may use, and the firmware context it must resume as the root's first VP.
  * Internal to hypervisor/ (both sides are built from this tree at the same time).
  */
-#ifndef HV_BOOTINFO_H
-#define HV_BOOTINFO_H
+#ifndef HV_CORE_BOOTINFO_H
+#define HV_CORE_BOOTINFO_H
 
 #include <stdint.h>
 
@@ -77,5 +77,15 @@ struct hv_boot_info {
 	uint32_t reserved0;
 	struct hv_ram_range ram[HV_MAX_RAM_RANGES];
 };
+
+/* Both sides are built from this tree, but by two compilers' worth of flags (the GNU-EFI stub
+ * and the freestanding core): the sizes pin the layout they must agree on. */
+_Static_assert(sizeof(struct hv_core_header) == 40, "core header is 40 bytes");
+_Static_assert(sizeof(struct hv_seg) == 16, "segment is 16 bytes (VMCB format)");
+_Static_assert(sizeof(struct hv_guest_start) == 152, "guest start state is 152 bytes");
+_Static_assert(sizeof(struct hv_ram_range) == 16, "RAM range is 16 bytes");
+_Static_assert(sizeof(struct hv_boot_info) == 2344, "boot info is 2344 bytes");
+_Static_assert(__builtin_offsetof(struct hv_boot_info, guest) == 136, "guest at 136");
+_Static_assert(__builtin_offsetof(struct hv_boot_info, ram) == 296, "RAM ranges at 296");
 
 #endif /* HV_BOOTINFO_H */

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/* The arch interface: everything the generic core calls in the arch layer (arch/<name>/, SVM
+ * today, VT-x later beside it, chosen at build time), and the core entry points the arch layer
+ * calls back when a VP exits. The core never includes an arch header other than the
+ * <asm/...> ones every arch provides (asm/percpu.h, asm/processor.h). */
+#ifndef HV_CORE_ARCH_H
+#define HV_CORE_ARCH_H
+
+#include "hv/abi.h"
+
+#include "bootinfo.h"
+#include "lib.h"
+
+struct hv_cpu;
+
+/* ---- Called by the core (implemented in arch/) ---- */
+
+/* Hardware id of the CPU this runs on (x86: initial APIC ID), before any per-CPU set-up. */
+u32 arch_cpu_hw_id(void);
+
+/* Shared set-up, once: the root's nested page table and the intercept maps. Negative when
+ * resident memory runs out; nothing about the CPU has changed then. */
+int arch_init(const struct hv_boot_info *bi);
+
+/* Per-CPU set-up: the root VP's control block built from the firmware's context (bi->guest)
+ * and the host's descriptor tables. Negative on failure, with the CPU unchanged. */
+int arch_cpu_init(struct hv_cpu *cpu, const struct hv_boot_info *bi);
+
+/* The point of no return: enable virtualization on this CPU and resume the firmware as the
+ * root partition's VP. Exits are handled in the arch layer from then on. */
+__attribute__((noreturn)) void arch_cpu_start(struct hv_cpu *cpu);
+
+/* Log the state of the VP this CPU runs (exit reason, registers) for a panic report. */
+void arch_dump_guest(struct hv_cpu *cpu);
+
+/* The hypervisor's own serial port (x86: a 16550 at I/O port `port`, 0 = none): programmed
+ * once, then written a byte at a time by the log. The root cannot reach it. */
+void arch_console_init(u16 port);
+void arch_console_putc(char c);
+
+/* Reset the whole machine, as hardware does on a triple fault. Returns only if every reset
+ * method the platform has was ignored. */
+void arch_platform_reset(void);
+
+/* Stop this CPU for good: interrupts off, halted. */
+__attribute__((noreturn)) void arch_cpu_halt_forever(void);
+
+/* ---- Called by the arch layer (implemented in core/) ---- */
+
+/* A hypercall from the VP `cpu` runs, with its TLFS control value and input/output GPAs (or
+ * fast-call register values) already taken from the VP's registers: returns the value for
+ * the caller's result register. Privilege, mode and the hypercall page's state are the arch
+ * layer's to check before. */
+u64 hv_hypercall(struct hv_cpu *cpu, u64 control, u64 in_gpa, u64 out_gpa);
+
+/* Count one exit of the given reason for the statistics hypercall. */
+void hv_stats_count(enum hv_exit_reason r);
+
+#endif
