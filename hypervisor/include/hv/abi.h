@@ -23,7 +23,20 @@ typedef uint32_t hv_u32;
 typedef uint64_t hv_u64;
 #endif
 
-/* Bumped on any incompatible change of this header. */
+/* Compatibility rule (as Xen's xen-compat.h states its own):
+ * - HV_ABI_VERSION is bumped by any change that an existing caller could notice: a call code,
+ *   status code, CPUID leaf or MSR whose meaning changes; a struct whose size or field offsets
+ *   change; a field whose units or meaning change. Adding a new call code, a new status code,
+ *   a new exit reason at the end of the list, or a new CPUID leaf does NOT bump it: a caller
+ *   built against an older header never issues the new call and ignores what it does not know.
+ * - Structs only grow at the end, into explicitly reserved bytes or behind a size or version
+ *   field the caller sets; reserved fields are written as zero by callers and ignored by the
+ *   hypervisor, so they can be given a meaning later.
+ * - A caller learns the version from CPUID HV_CPUID_IDENT + 1 (EAX) or hv_stats.abi_version and
+ *   must refuse to run against a hypervisor whose version is newer than the one it was built
+ *   for; the hypervisor serves exactly one version (there is no compatibility layer for older
+ *   callers: the root's tools and modules are built from the same tree as hv.efi). A call code
+ *   the hypervisor does not know returns HV_STATUS_INVALID_HYPERCALL_CODE, never a crash. */
 #define HV_ABI_VERSION 1u
 
 /* ---- CPUID: what the root is told (Hyper-V leaves + this hypervisor's own identity) ---- */

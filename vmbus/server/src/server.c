@@ -352,18 +352,18 @@ int vmbus_server_post_message(struct vmbus_server *s, uint32_t connection_id, co
 
 	if (connection_id != VMBUS_MESSAGE_CONNECTION_ID &&
 	    connection_id != VMBUS_MESSAGE_CONNECTION_ID_4)
-		return VMBUS_HV_STATUS_INVALID_CONNECTION_ID;
+		return HV_STATUS_INVALID_CONNECTION_ID;
 	if (len > VMBUS_CHMSG_MAX_SIZE)
-		return VMBUS_HV_STATUS_INVALID_PARAMETER; /* the hypercall itself refuses */
+		return HV_STATUS_INVALID_PARAMETER; /* the hypercall itself refuses */
 	type = vmbus_chmsg_decode(msg, len, &m, &why);
 	if (type < 0) {
 		on_malformed(s, connection_id, &m, len, why);
-		return VMBUS_HV_STATUS_SUCCESS;
+		return HV_STATUS_SUCCESS;
 	}
 	if (type != VMBUS_CHMSG_INITIATE_CONTACT && !s->connected) {
 		vmbus_server_log(s, VMBUS_LOG_WARN, "vmbus", "%s before INITIATE_CONTACT ignored",
 				 vmbus_chmsg_type_name((uint32_t)type));
-		return VMBUS_HV_STATUS_SUCCESS;
+		return HV_STATUS_SUCCESS;
 	}
 	switch (type) {
 	case VMBUS_CHMSG_INITIATE_CONTACT:
@@ -402,7 +402,7 @@ int vmbus_server_post_message(struct vmbus_server *s, uint32_t connection_id, co
 				 vmbus_chmsg_type_name((uint32_t)type));
 		break;
 	}
-	return VMBUS_HV_STATUS_SUCCESS;
+	return HV_STATUS_SUCCESS;
 }
 
 int vmbus_server_signal(struct vmbus_server *s, uint32_t connection_id)
@@ -411,13 +411,13 @@ int vmbus_server_signal(struct vmbus_server *s, uint32_t connection_id)
 	struct vmbus_channel *ch;
 
 	if (connection_id <= SERVER_CHANNEL_CONNID_BASE || relid > VMBUS_RELID_MAX)
-		return VMBUS_HV_STATUS_INVALID_CONNECTION_ID;
+		return HV_STATUS_INVALID_CONNECTION_ID;
 	ch = server_find_relid(s, relid);
 	if (!ch)
-		return VMBUS_HV_STATUS_INVALID_CONNECTION_ID;
+		return HV_STATUS_INVALID_CONNECTION_ID;
 	ch->stats.signals_in++;
 	if (ch->state != VMBUS_CHANNEL_OPEN)
-		return VMBUS_HV_STATUS_SUCCESS; /* late signal after close: harmless */
+		return HV_STATUS_SUCCESS; /* late signal after close: harmless */
 	if (ch->want_space) {
 		ch->want_space = false;
 		if (ch->ops->writable)
@@ -425,7 +425,7 @@ int vmbus_server_signal(struct vmbus_server *s, uint32_t connection_id)
 	}
 	if (ch->state == VMBUS_CHANNEL_OPEN)
 		channel_drain(ch);
-	return VMBUS_HV_STATUS_SUCCESS;
+	return HV_STATUS_SUCCESS;
 }
 
 struct vmbus_channel *vmbus_server_add_channel(struct vmbus_server *s,

@@ -69,7 +69,7 @@ void vmbus_server_destroy(struct vmbus_server *s);
 
 /* Inbound, from the transport (loop thread). post_message: the guest's HvPostMessage of len
  * bytes to connection_id; the message is copied at once. Returns the hypercall status
- * (VMBUS_HV_STATUS_*): INVALID_CONNECTION_ID for a connection id that is not VMBus's message
+ * (HV_STATUS_* of hv/abi.h): INVALID_CONNECTION_ID for a connection id that is not VMBus's message
  * port, SUCCESS otherwise (a malformed message is answered or ignored, never an error here).
  * signal: the guest's HvSignalEvent on connection_id; returns INVALID_CONNECTION_ID if no
  * channel has it. */

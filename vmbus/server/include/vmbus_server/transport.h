@@ -19,6 +19,8 @@
 
 #include <stdint.h>
 
+#include "hv/abi.h"
+
 struct vmbus_transport_ops {
 	/* Deliver one channel-management message (len <= 240 bytes, a copy is taken) to the
 	 * guest's SynIC message slot `sint` on virtual processor `vp`, queueing it while the
@@ -53,12 +55,8 @@ struct vmbus_transport {
 	void *ctx;
 };
 
-/* Status values of HvPostMessage that the server returns to the transport (which returns them
- * to the guest's hypercall). */
-#define VMBUS_HV_STATUS_SUCCESS		      0
-#define VMBUS_HV_STATUS_INVALID_PARAMETER     5
-#define VMBUS_HV_STATUS_INSUFFICIENT_BUFFERS  19
-#define VMBUS_HV_STATUS_INVALID_CONNECTION_ID 18
+/* The server answers HvPostMessage and HvSignalEvent with the hypercall status codes of the
+ * hypervisor's ABI (hv/abi.h: HV_STATUS_*), which the transport returns to the guest. */
 
 /* Connection ids the guest posts channel-management messages to: 4 for INITIATE_CONTACT from
  * protocol 5.0 on, 1 before and for everything after (the id VERSION_RESPONSE names). */
