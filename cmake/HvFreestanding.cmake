@@ -8,7 +8,7 @@
 set(HV_FREESTANDING_FLAGS
     -ffreestanding -fno-builtin -nostdinc -fno-stack-protector -fno-strict-aliasing
     -mno-red-zone -mgeneral-regs-only -fno-asynchronous-unwind-tables -fno-common
-    -Wall -Wextra -Werror)
+    ${HV_WARNINGS})
 
 # gcc's own freestanding headers (stddef.h, stdint.h, stdbool.h, stdatomic.h, ...) are still
 # wanted under -nostdinc.
@@ -39,11 +39,12 @@ function(hv_efi_image name)
   endif()
   set(so ${name}.so)
   add_executable(${so} ${E_SOURCES})
-  target_include_directories(${so} PRIVATE ${E_INCLUDES} ${HV_GNUEFI_INC} ${HV_GNUEFI_INC}/x86_64)
+  target_include_directories(${so} PRIVATE ${E_INCLUDES})
+  target_include_directories(${so} SYSTEM PRIVATE ${HV_GNUEFI_INC} ${HV_GNUEFI_INC}/x86_64)
   target_compile_options(${so} PRIVATE
       -fpic -fshort-wchar -ffreestanding -fno-stack-protector -fno-strict-aliasing
       -mno-red-zone -mgeneral-regs-only -fno-asynchronous-unwind-tables
-      -Wall -Wextra -Werror)
+      ${HV_WARNINGS})
   target_compile_definitions(${so} PRIVATE GNU_EFI_USE_MS_ABI HV_FREESTANDING=1)
   target_link_options(${so} PRIVATE
       -nostdlib -shared -Wl,-Bsymbolic -Wl,-znocombreloc -Wl,--no-undefined

@@ -1,7 +1,11 @@
 # SPDX-License-Identifier: MIT
 # Flags for host code (root-side programs, libraries, tests): gnu11, warnings are errors,
 # and the sanitizer / fuzzer flavours selected by HV_SANITIZE and HV_FUZZ.
-set(HV_HOST_WARNINGS -Wall -Wextra -Werror)
+# The project's warning set, for every component (host, freestanding and EFI code; generated
+# protobuf code is compiled without the stricter half, see proto/CMakeLists.txt).
+set(HV_WARNINGS_STRICT -Wmissing-prototypes -Wstrict-prototypes -Wshadow -Wcast-qual)
+set(HV_WARNINGS -Wall -Wextra -Werror ${HV_WARNINGS_STRICT})
+set(HV_HOST_WARNINGS ${HV_WARNINGS})
 
 if(HV_FUZZ)
   if(NOT CMAKE_C_COMPILER_ID STREQUAL "Clang")

@@ -13,6 +13,7 @@
 #include "hvctl.h"
 #include "mgmt/names.h"
 #include "mgmt/vm_config.h"
+#include "mgmt/unconst.h"
 
 struct args {
 	const char *pos[4];
@@ -192,7 +193,7 @@ static int run_name_op(struct hvctl *h, const char *name, Hv__Mgmt__Request__OpC
 	Hv__Mgmt__Request req;
 	new_request(&req);
 	Hv__Mgmt__NameRequest nr = HV__MGMT__NAME_REQUEST__INIT;
-	nr.name = (char *)name;
+	nr.name = mgmt_unconst(name);
 	req.op_case = op;
 	switch (op) {
 	case HV__MGMT__REQUEST__OP_START:
@@ -228,7 +229,7 @@ static int run_stop(struct hvctl *h, struct args *a)
 	Hv__Mgmt__Request req;
 	new_request(&req);
 	Hv__Mgmt__StopRequest sr = HV__MGMT__STOP_REQUEST__INIT;
-	sr.name = (char *)a->pos[0];
+	sr.name = mgmt_unconst(a->pos[0]);
 	sr.force = a->force;
 	sr.timeout_s = a->timeout_s >= 0 ? (uint32_t)a->timeout_s : 0;
 	req.op_case = HV__MGMT__REQUEST__OP_STOP;
@@ -275,7 +276,7 @@ static int run_logs(struct hvctl *h, struct args *a)
 	Hv__Mgmt__Request req;
 	new_request(&req);
 	Hv__Mgmt__LogsRequest lr = HV__MGMT__LOGS_REQUEST__INIT;
-	lr.name = (char *)a->pos[0];
+	lr.name = mgmt_unconst(a->pos[0]);
 	lr.follow = a->follow;
 	lr.lines = a->lines >= 0 ? (uint32_t)a->lines : 50;
 	req.op_case = HV__MGMT__REQUEST__OP_LOGS;

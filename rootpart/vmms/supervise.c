@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "vmms.h"
+#include "mgmt/unconst.h"
 
 #define FORCE_STOP_GRACE_MS   5000 /* a forced stop is a SIGKILL after this */
 #define GRACEFUL_SLACK_MS     5000 /* the worker's own timeout, plus this, then give up */
@@ -340,16 +341,16 @@ int vmms_worker_spawn(struct vmms *d, struct vm *vm, char *why, size_t n)
 		return -1;
 	}
 	char *args[] = {
-		(char *)d->opt.worker_path,
-		(char *)"--name",
+		mgmt_unconst(d->opt.worker_path),
+		mgmt_unconst("--name"),
 		vm->name,
-		(char *)"--config",
+		mgmt_unconst("--config"),
 		cfg,
-		(char *)"--log-dir",
-		(char *)d->opt.log_dir,
-		(char *)"--control-socket",
+		mgmt_unconst("--log-dir"),
+		mgmt_unconst(d->opt.log_dir),
+		mgmt_unconst("--control-socket"),
 		sock,
-		(char *)"--channel-fd",
+		mgmt_unconst("--channel-fd"),
 		(char *)"3",
 		NULL,
 	};

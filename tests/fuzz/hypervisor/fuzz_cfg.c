@@ -6,6 +6,8 @@
 #include <string.h>
 #include "cfg.h"
 
+#include "fuzz_entry.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct hv_cfg c;

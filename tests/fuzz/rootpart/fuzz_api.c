@@ -10,6 +10,8 @@
 #include "mgmt/frame.h"
 #include "vmms.h"
 
+#include "fuzz_entry.h"
+
 static int on_frame(void *ctx, const uint8_t *msg, size_t len)
 {
 	(void)ctx;

@@ -14,6 +14,8 @@
 #include "mgmt/frame.h"
 #include "vmms.h"
 
+#include "fuzz_entry.h"
+
 static struct vmms d;
 static struct client *cl;
 static int peer_fd = -1;

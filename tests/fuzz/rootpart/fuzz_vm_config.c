@@ -9,6 +9,8 @@
 
 #include "mgmt/vm_config.h"
 
+#include "fuzz_entry.h"
+
 #define FILE_NAME "/fuzz/vm.json"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -10,6 +10,8 @@
 #include "vmbus/gpadl.h"
 #include "vmbus/status.h"
 
+#include "fuzz_entry.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *in, size_t len)
 {
 	union vmbus_chmsg m, again;

@@ -11,6 +11,8 @@
 #include "vmbus/gpadl.h"
 #include "vmbus/status.h"
 
+#include "fuzz_entry.h"
+
 #define CAP_WORDS 96u
 
 int LLVMFuzzerTestOneInput(const uint8_t *in, size_t len)

@@ -11,6 +11,8 @@
 
 #include "vmbus/ring.h"
 
+#include "fuzz_entry.h"
+
 #define MOVES	 8
 #define MAX_DATA (64u * 1024)
 

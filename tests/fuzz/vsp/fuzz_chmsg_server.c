@@ -10,6 +10,8 @@
 
 #include "fuzz_transport.h"
 
+#include "fuzz_entry.h"
+
 static uint8_t ram[FZ_RAM_PAGES * 4096] __attribute__((aligned(4096)));
 static struct fz_transport tp;
 static uv_loop_t loop;

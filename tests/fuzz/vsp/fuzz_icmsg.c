@@ -8,6 +8,8 @@
 #include "vsc/ic_client.h"
 #include "vsp/icmsg.h"
 
+#include "fuzz_entry.h"
+
 static const uint32_t fw[] = { IC_VERSION(3, 0), IC_VERSION(1, 0) };
 static const uint32_t msg[] = { IC_VERSION(4, 0), IC_VERSION(3, 0), IC_VERSION(1, 0) };
 

@@ -8,6 +8,8 @@
 
 #include "vsp/scsi_target.h"
 
+#include "fuzz_entry.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t resp[SCSI_RESPONSE_MAX];

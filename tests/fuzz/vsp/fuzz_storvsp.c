@@ -16,6 +16,8 @@
 #include "vsp/storvsp.h"
 #include "vmbus_wire/vstor.h"
 
+#include "fuzz_entry.h"
+
 #define RING_PAGES 16 /* 8 + 8 */
 #define RING_PFN   8
 

@@ -11,6 +11,7 @@
 #include "vmbus/channel_msg.h"
 #include "vmbus/gpadl.h"
 #include "vmbus/guid.h"
+#include "vmbus/freestanding_libc.h"
 #include "vmbus/ring.h"
 
 /* Kept as loops: gcc must not turn them back into calls to themselves. */
@@ -151,6 +152,7 @@ static void test_messages(void)
 	CHECK(rc == VMBUS_OK && a.pfn_count == 40 && a.total_bytes == 40 * 4096);
 }
 
+__attribute__((noreturn)) void _start(void);
 __attribute__((noreturn)) void _start(void)
 {
 	test_ring();
