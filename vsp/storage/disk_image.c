@@ -21,7 +21,7 @@ int disk_image_open(struct disk_image *d, const char *path, bool readonly, bool 
 {
 	int flags = (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC;
 	struct stat st;
-	int fd = -1;
+	int fd = -1, ret;
 
 	memset(d, 0, sizeof(*d));
 	d->fd = -1;
@@ -52,31 +52,29 @@ int disk_image_open(struct disk_image *d, const char *path, bool readonly, bool 
 			       (sf.f_type == TMPFS_MAGIC || sf.f_type == RAMFS_MAGIC);
 	}
 	if (fstat(fd, &st) < 0) {
-		int e = errno;
-		snprintf(err, errlen, "stat %s: %s", path, strerror(e));
-		close(fd);
-		return -e;
+		ret = -errno;
+		snprintf(err, errlen, "stat %s: %s", path, strerror(-ret));
+		goto err_close;
 	}
 	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
 		snprintf(err, errlen, "%s: not a regular file or block device", path);
-		close(fd);
-		return -EINVAL;
+		ret = -EINVAL;
+		goto err_close;
 	}
 	if (st.st_size < (off_t)DISK_IMAGE_BLOCK_SIZE || st.st_size % DISK_IMAGE_BLOCK_SIZE) {
 		snprintf(err, errlen, "%s: size %lld is not a non-zero multiple of %u", path,
 			 (long long)st.st_size, DISK_IMAGE_BLOCK_SIZE);
-		close(fd);
-		return -EINVAL;
+		ret = -EINVAL;
+		goto err_close;
 	}
 	if (d->direct && st.st_size % 4096) {
 		/* Opened now, by the path that was checked: not again later by a name that may
 		 * since lead elsewhere (or that d->path holds only truncated). */
 		d->tail_fd = open(path, flags);
 		if (d->tail_fd < 0) {
-			int e = errno;
-			snprintf(err, errlen, "open %s: %s", path, strerror(e));
-			close(fd);
-			return -e;
+			ret = -errno;
+			snprintf(err, errlen, "open %s: %s", path, strerror(-ret));
+			goto err_close;
 		}
 	}
 	d->fd = fd;
@@ -94,6 +92,10 @@ int disk_image_open(struct disk_image *d, const char *path, bool readonly, bool 
 	pthread_rwlock_init(&d->rmw_lock, &attr);
 	pthread_rwlockattr_destroy(&attr);
 	return 0;
+
+err_close:
+	close(fd);
+	return ret;
 }
 
 void disk_image_close(struct disk_image *d)

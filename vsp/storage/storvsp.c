@@ -561,6 +561,12 @@ static void free_sp(uv_handle_t *h)
 	free(h->data);
 }
 
+static void close_disks(struct storvsp *sp)
+{
+	for (uint32_t i = 0; i < sp->ndisks; i++)
+		disk_image_close(&sp->disks[i]);
+}
+
 static void stop_threads(struct storvsp *sp)
 {
 	struct storvsp_req *r, *next;
@@ -599,8 +605,7 @@ static void on_destroy(struct vmbus_channel *ch)
 		sp->spare = r->next;
 		free(r);
 	}
-	for (uint32_t i = 0; i < sp->ndisks; i++)
-		disk_image_close(&sp->disks[i]);
+	close_disks(sp);
 	pthread_mutex_destroy(&sp->lock);
 	pthread_cond_destroy(&sp->cond);
 	/* freed once libuv has closed the async handle */
@@ -687,23 +692,20 @@ struct storvsp *storvsp_create(struct vmbus_server *s, const struct storvsp_conf
 		if (pthread_create(&sp->threads[i], NULL, io_thread, sp) != 0)
 			break;
 	sp->nthreads = i;
+	if (!sp->nthreads) {
+		snprintf(err, errlen, "storvsp: cannot start I/O threads");
+		goto err_sync;
+	}
 	memset(&d, 0, sizeof(d));
 	d.name = "storvsp";
 	d.if_type = vmbus_guid_scsi;
 	d.if_instance = cfg->instance;
 	d.ops = &storvsp_ops;
 	d.ctx = sp;
-	sp->ch = sp->nthreads ? vmbus_server_add_channel(s, &d) : NULL;
+	sp->ch = vmbus_server_add_channel(s, &d);
 	if (!sp->ch) {
-		snprintf(err, errlen, "storvsp: %s",
-			 sp->nthreads ? "no channel left" : "cannot start I/O threads");
-		stop_threads(sp);
-		for (i = 0; i < sp->ndisks; i++)
-			disk_image_close(&sp->disks[i]);
-		pthread_mutex_destroy(&sp->lock);
-		pthread_cond_destroy(&sp->cond);
-		uv_close((uv_handle_t *)&sp->done_async, free_sp);
-		return NULL;
+		snprintf(err, errlen, "storvsp: no channel left");
+		goto err_threads;
 	}
 	vmbus_server_log(s, VMBUS_LOG_INFO, "storvsp", "controller with %u disk(s) on relid %u",
 			 sp->ndisks, vmbus_channel_relid(sp->ch));
@@ -714,9 +716,18 @@ struct storvsp *storvsp_create(struct vmbus_server *s, const struct storvsp_conf
 				 sp->disks[i].direct ? ", O_DIRECT" : "");
 	return sp;
 
+	/* Released in the reverse order of acquisition. The async handle is the last step: sp is
+	 * freed by free_sp once the loop has let go of it, so that tail returns on its own. */
+err_threads:
+	stop_threads(sp);
+err_sync:
+	close_disks(sp);
+	pthread_mutex_destroy(&sp->lock);
+	pthread_cond_destroy(&sp->cond);
+	uv_close((uv_handle_t *)&sp->done_async, free_sp);
+	return NULL;
 err_disks:
-	for (uint32_t j = 0; j < sp->ndisks; j++)
-		disk_image_close(&sp->disks[j]);
+	close_disks(sp);
 	free(sp);
 	return NULL;
 }

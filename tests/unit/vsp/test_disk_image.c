@@ -92,12 +92,22 @@ static void test_nowait_and_readonly(void **s)
 	disk_image_close(&d);
 }
 
+/* Descriptors this process holds: a refused open must not leave one behind. */
+static int open_fds(void)
+{
+	int n = 0;
+	for (int fd = 0; fd < 1024; fd++)
+		n += fcntl(fd, F_GETFD) >= 0;
+	return n;
+}
+
 static void test_open_refusals(void **s)
 {
 	(void)s;
 	struct disk_image d;
 	char err[256] = "";
 	char odd[64];
+	int fds = open_fds();
 
 	assert_int_equal(disk_image_open(&d, "/nonexistent/x.img", false, true, err, sizeof(err)),
 			 -ENOENT);
@@ -110,6 +120,9 @@ static void test_open_refusals(void **s)
 	assert_non_null(strstr(err, "multiple"));
 	unlink(odd);
 	assert_true(disk_image_open(&d, "/tmp", false, true, err, sizeof(err)) < 0);
+	assert_int_equal(disk_image_open(&d, "/dev/null", true, false, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "not a regular file or block device"));
+	assert_int_equal(open_fds(), fds);
 }
 
 /* On tmpfs: no O_DIRECT (nothing to bypass), and reads complete inline (nowait) because the

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* What guest-side VMBus code (the VMBus client and the VSCs) needs from the guest it runs in:
  * the two hypercalls, a way to sleep until an interrupt, and page allocation with physical
- * page numbers. The test guest implements it over real hypercalls and SynIC pages; the host
- * tests implement it over the simulated transport (tests/host/vsp/sim_guest.c).
+ * page numbers. The test guest (coming with the child-partition work) implements it over real
+ * hypercalls and SynIC pages; the host tests implement it over the simulated transport
+ * (sim_guest_start() and its guest_env in tests/host/vsp/sim.c).
  *
  * Inbound, the guest's interrupt path calls vmbus_client_on_message() for each SynIC message
  * on the VMBus SINT and vmbus_client_on_event() for each set event-flag bit. */

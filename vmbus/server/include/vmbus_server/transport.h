@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The seam between the VMBus server and the hypervisor: everything the server needs from the
- * outside world of one VM, and nothing more. The worker (vmwp) implements it with SynIC
- * messages and events through vid.ko; the host tests implement it in process (guest RAM = a
- * memory region, signals = eventfds on the libuv loop; tests/host/vsp/sim_transport.c).
+ * outside world of one VM, and nothing more. The worker (vmwp) gets it from its partition
+ * backend (rootpart/vmwp/partition.h; over SynIC messages and events through vid.ko once the
+ * child-partition work lands); the host tests implement it in process (guest RAM = a memory
+ * region, signals = eventfds on the libuv loop: sim_transport_ops in tests/host/vsp/sim.c).
  *
  * Threading: every call is made on the worker's event-loop thread, except page_ptr, which the
  * storage VSP's I/O threads also call (it must be thread-safe and must not block). The inbound
