@@ -71,7 +71,8 @@ struct hv_boot_info {
 	 * [1] = PM1b; per register the port from the FADT field Linux uses and, when the
 	 * firmware's 32-bit and X_ fields disagree, the other one. */
 	uint16_t pm1_cnt[2][2], pm1_sts[2][2];
-	uint8_t s5_typ_a, s5_typ_b, sleep_guard, reserved1;
+	uint8_t s5_typ_a, s5_typ_b, sleep_guard;
+	uint8_t root_triple_fault_halt; /* halt instead of resetting when the root triple-faults */
 	struct hv_guest_start guest;
 	uint32_t ram_range_count;
 	uint32_t reserved0;

@@ -16,7 +16,7 @@ struct hv_global {
 	u64 heap_next, heap_end;    /* bump allocator inside the region (physical) */
 	u64 phys_top, ram_top;
 	u64 tsc_khz, tsc_start;
-	bool nrips, gbpages, panic_reset;
+	bool nrips, gbpages, panic_reset, root_triple_fault_halt;
 	u32 cpus;
 	u32 ram_range_count;
 	struct hv_ram_range ram[HV_MAX_RAM_RANGES];
@@ -49,7 +49,14 @@ bool hv_reftime_available(void);
 u64 hv_reftime_now(void);
 void hv_reftime_fill_page(void *page);
 
-/* panic.c */
+/* selfcheck.c: the hash of the core's code and read-only data, taken once at take-over
+ * (hv_self_check_init) and compared on request. */
+void hv_self_check_init(void);
+void hv_self_check(struct hv_self_check *out);
+
+/* panic.c: hv_panic for the hypervisor's own fatal errors; hv_root_shutdown when the root
+ * partition shuts down (triple fault): the report, then a reset as hardware would do it. */
+__attribute__((noreturn)) void hv_root_shutdown(struct hv_cpu *cpu);
 __attribute__((noreturn, format(printf, 2, 3))) void hv_panic(struct hv_cpu *cpu, const char *fmt,
 							      ...);
 

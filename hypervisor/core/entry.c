@@ -35,9 +35,11 @@ long hv_core_entry(struct hv_boot_info *bi)
 	hv.nrips = bi->nrips;
 	hv.gbpages = bi->gbpages;
 	hv.panic_reset = bi->panic_reset != 0;
+	hv.root_triple_fault_halt = bi->root_triple_fault_halt != 0;
 	hv.ram_range_count = bi->ram_range_count <= HV_MAX_RAM_RANGES ? bi->ram_range_count
 								      : HV_MAX_RAM_RANGES;
 	memcpy(hv.ram, bi->ram, sizeof(hv.ram));
+	hv_self_check_init();
 	hv_log_init(bi->log_port);
 	hv_reftime_init();
 	hv_log("hv.efi core (ABI %u) at %p, resident memory %lx-%lx (%lu KiB)", HV_ABI_VERSION,

@@ -40,9 +40,25 @@ static u64 call_read_log(u64 control, u64 in_gpa, u64 out_gpa)
 	return HV_STATUS_SUCCESS;
 }
 
+static u64 call_self_check(u64 control, u64 out_gpa)
+{
+	if (control & HV_HC_FAST)
+		return HV_STATUS_INVALID_HYPERCALL_INPUT;
+	if (out_gpa & (PAGE_SIZE - 1))
+		return HV_STATUS_INVALID_ALIGNMENT;
+	struct hv_self_check *out = hv_root_gpa(out_gpa, sizeof(*out));
+	if (!out)
+		return HV_STATUS_INVALID_PARAMETER;
+	struct hv_self_check r;
+	hv_self_check(&r);
+	memcpy(out, &r, sizeof(r));
+	return HV_STATUS_SUCCESS;
+}
+
 static bool root_only(u16 code)
 {
-	return code == HV_CALL_GET_STATS || code == HV_CALL_READ_LOG;
+	return code == HV_CALL_GET_STATS || code == HV_CALL_READ_LOG ||
+	       code == HV_CALL_SELF_CHECK;
 }
 
 u64 hv_hypercall(struct hv_cpu *cpu, u64 control, u64 in_gpa, u64 out_gpa)
@@ -61,6 +77,8 @@ u64 hv_hypercall(struct hv_cpu *cpu, u64 control, u64 in_gpa, u64 out_gpa)
 		return call_get_stats(control, out_gpa);
 	case HV_CALL_READ_LOG:
 		return call_read_log(control, in_gpa, out_gpa);
+	case HV_CALL_SELF_CHECK:
+		return call_self_check(control, out_gpa);
 	default:
 		return HV_STATUS_INVALID_HYPERCALL_CODE;
 	}

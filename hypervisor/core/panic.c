@@ -21,3 +21,18 @@ void hv_panic(struct hv_cpu *cpu, const char *fmt, ...)
 	hv_log("PANIC: hypervisor halted");
 	arch_cpu_halt_forever();
 }
+
+void hv_root_shutdown(struct hv_cpu *cpu)
+{
+	hv_log("PANIC: the root partition shut down (triple fault)");
+	arch_dump_guest(cpu);
+	hv_stats_log_summary("root triple fault");
+	if (hv.root_triple_fault_halt) {
+		hv_log("PANIC: hypervisor halted (on_root_triple_fault = halt)");
+		arch_cpu_halt_forever();
+	}
+	hv_log("PANIC: resetting the machine, as hardware does on a triple fault");
+	arch_platform_reset();
+	hv_log("PANIC: the machine did not reset; hypervisor halted");
+	arch_cpu_halt_forever();
+}

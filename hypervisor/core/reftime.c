@@ -41,7 +41,8 @@ bool hv_reftime_available(void)
 
 u64 hv_reftime_now(void)
 {
-	return (u64)((int64_t)(((unsigned __int128)arch_read_cycles() * ref_scale) >> 64) + ref_offset);
+	return (u64)((int64_t)(((unsigned __int128)arch_read_cycles() * ref_scale) >> 64) +
+		     ref_offset);
 }
 
 /* Layout of the reference TSC page (TLFS): sequence (0 = invalid, use the MSR), reserved,

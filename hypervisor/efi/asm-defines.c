@@ -5,7 +5,7 @@
 
 #include "../core/bootinfo.h"
 
-#define DEFINE(sym, val) __asm__ volatile("\n->" #sym " %c0" : : "i"(val))
+#define DEFINE(sym, val)	 __asm__ volatile("\n->" #sym " %c0" : : "i"(val))
 #define GUEST_OFFSET(sym, field) DEFINE(sym, offsetof(struct hv_guest_start, field))
 
 void asm_defines(void);

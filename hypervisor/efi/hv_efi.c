@@ -4,7 +4,8 @@
  * relocated), copies the core into it, builds the host page tables and stacks, and hands the
  * CPU over. On success the stub returns EFI_SUCCESS from inside the root partition; on
  * failure it returns an error with the reason as exit data and leaves the machine as found.
- * LoadOptions: "log_port=0x2f8" or "log_port=none", optionally " on_panic=reset". */
+ * LoadOptions: "log_port=0x2f8" or "log_port=none", optionally " on_panic=reset" and
+ * " root_triple_fault=halt". */
 #include <efi.h>
 #include <efilib.h>
 #include <stddef.h>
@@ -280,6 +281,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	bi->asids = caps.asids;
 	bi->log_port = log_port;
 	bi->panic_reset = has_option(li, L"on_panic=reset");
+	bi->root_triple_fault_halt = has_option(li, L"root_triple_fault=halt");
 	static CHAR16 no_guard[96];
 	hv_find_acpi_sleep(bi, no_guard, sizeof(no_guard));
 	if (!bi->sleep_guard)

@@ -77,6 +77,7 @@ void hv_cfg_defaults(struct hv_cfg *cfg)
 		.log_port = 0x2f8,
 		.on_failure = HV_ON_FAILURE_STOP,
 		.on_panic = HV_ON_PANIC_HALT,
+		.on_root_triple_fault = HV_ON_ROOT_TRIPLE_FAULT_RESET,
 	};
 	*cfg = d;
 }
@@ -137,6 +138,13 @@ int hv_cfg_parse(struct hv_cfg *cfg, const char *text, size_t len, char *err, si
 				cfg->on_panic = HV_ON_PANIC_HALT;
 			else if (seq(v, "reset", vn))
 				cfg->on_panic = HV_ON_PANIC_RESET;
+			else
+				rc = -1;
+		} else if (seq(k, "on_root_triple_fault", kn)) {
+			if (seq(v, "reset", vn))
+				cfg->on_root_triple_fault = HV_ON_ROOT_TRIPLE_FAULT_RESET;
+			else if (seq(v, "halt", vn))
+				cfg->on_root_triple_fault = HV_ON_ROOT_TRIPLE_FAULT_HALT;
 			else
 				rc = -1;
 		} else {

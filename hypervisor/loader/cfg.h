@@ -17,6 +17,10 @@ enum hv_on_panic {
 	HV_ON_PANIC_HALT = 0,
 	HV_ON_PANIC_RESET = 1
 };
+enum hv_on_root_triple_fault {
+	HV_ON_ROOT_TRIPLE_FAULT_RESET = 0, /* as bare hardware does */
+	HV_ON_ROOT_TRIPLE_FAULT_HALT = 1   /* keep the machine for a debugger */
+};
 
 struct hv_cfg {
 	char hypervisor[HV_CFG_PATH_MAX]; /* "none": start the kernel without one */
@@ -26,6 +30,7 @@ struct hv_cfg {
 	int log_port; /* 0: none */
 	enum hv_on_failure on_failure;
 	enum hv_on_panic on_panic; /* what hv.efi does after logging a panic */
+	enum hv_on_root_triple_fault on_root_triple_fault; /* ... after the root's triple fault */
 };
 
 /* Parses text (len bytes, need not be NUL-terminated) into cfg, starting from defaults.

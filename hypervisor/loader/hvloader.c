@@ -27,8 +27,8 @@ static EFI_STATUS read_file(const CHAR16 *path, char **out, UINTN *size)
 	EFI_FILE_HANDLE root = LibOpenRoot(device), fh;
 	if (!root)
 		return EFI_NOT_FOUND;
-	EFI_STATUS st =
-		uefi_call_wrapper(root->Open, 5, root, &fh, (CHAR16 *)(UINTN)path, EFI_FILE_MODE_READ, 0);
+	EFI_STATUS st = uefi_call_wrapper(root->Open, 5, root, &fh, (CHAR16 *)(UINTN)path,
+					  EFI_FILE_MODE_READ, 0);
 	if (EFI_ERROR(st))
 		return st;
 	EFI_FILE_INFO *info = LibFileInfo(fh);
@@ -117,6 +117,11 @@ static BOOLEAN start_hypervisor(const struct hv_cfg *cfg)
 			const char *reset = " on_panic=reset";
 			while (*reset)
 				*p++ = *reset++;
+		}
+		if (cfg->on_root_triple_fault == HV_ON_ROOT_TRIPLE_FAULT_HALT) {
+			const char *halt = " root_triple_fault=halt";
+			while (*halt)
+				*p++ = *halt++;
 		}
 		*p = 0;
 	}

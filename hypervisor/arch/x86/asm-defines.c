@@ -5,7 +5,7 @@
 
 #include "core.h"
 
-#define DEFINE(sym, val) __asm__ volatile("\n->" #sym " %c0" : : "i"(val))
+#define DEFINE(sym, val)       __asm__ volatile("\n->" #sym " %c0" : : "i"(val))
 #define CPU_OFFSET(sym, field) DEFINE(sym, offsetof(struct hv_cpu, field))
 
 void asm_defines(void);

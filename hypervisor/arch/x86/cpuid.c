@@ -85,5 +85,5 @@ void cpuid_exit(struct hv_cpu *cpu)
 	cpu->arch.regs.rbx = r[1];
 	cpu->arch.regs.rcx = r[2];
 	cpu->arch.regs.rdx = r[3];
-	svm_advance_rip(cpu, 2);
+	svm_skip_insn(cpu, 2);
 }

@@ -5,24 +5,12 @@
 #include "svm.h"
 #include "x86.h"
 
-
 void svm_inject_exception(struct hv_cpu *cpu, u8 vector, bool has_error, u32 error)
 {
 	u64 e = vector | EVENT_TYPE_EXCP | EVENT_VALID;
 	if (has_error)
 		e |= EVENT_ERR_VALID | ((u64)error << 32);
 	cpu->arch.vmcb->ctl.event_inj = e;
-}
-
-void svm_advance_rip(struct hv_cpu *cpu, u64 len)
-{
-	struct vmcb *v = cpu->arch.vmcb;
-	/* TCG never fills next_rip: fall back to the known instruction length. */
-	if (hv.nrips && v->ctl.next_rip)
-		v->save.rip = v->ctl.next_rip;
-	else
-		v->save.rip += len;
-	v->ctl.int_shadow &= ~1ull;
 }
 
 static void hypercall_exit(struct hv_cpu *cpu)
@@ -38,7 +26,7 @@ static void hypercall_exit(struct hv_cpu *cpu)
 		return;
 	}
 	v->save.rax = hv_hypercall(cpu, cpu->arch.regs.rcx, cpu->arch.regs.rdx, cpu->arch.regs.r8);
-	svm_advance_rip(cpu, 3);
+	svm_skip_insn(cpu, 3);
 }
 
 /* The hypervisor's own UART as the root sees it: a quiet UART that never has input (LSR =
@@ -47,7 +35,10 @@ static void hypercall_exit(struct hv_cpu *cpu)
  * read "data ready" forever. */
 static bool uart_io(struct io_access *io)
 {
-	if (!arch.log_port || io->port < arch.log_port || io->port >= arch.log_port + 8)
+	/* Only an access wholly inside the UART's 8 ports is the UART's: one that runs past its
+	 * last port is split byte by byte (io_split), so the bytes beyond reach the hardware. */
+	if (!arch.log_port || io->port < arch.log_port ||
+	    (u32)io->port + io->size > (u32)arch.log_port + 8)
 		return false;
 	if (io->in) {
 		u16 reg = (u16)(io->port - arch.log_port);
@@ -110,10 +101,11 @@ static void io_exit(struct hv_cpu *cpu)
 		io.value = (u32)(v->save.rax & mask);
 	if (!io_claim(&io) && !io_split(&io))
 		hv_panic(cpu, "I/O exit for port %x that nothing intercepts", io.port);
+	/* A 32-bit IN writes EAX, which clears RAX's upper half like any 32-bit register write;
+	 * 8- and 16-bit INs merge into the old value. */
 	if (io.in)
-		v->save.rax = (v->save.rax & ~mask) | (io.value & mask);
-	v->save.rip = v->ctl.exit_info2; /* next RIP, reported even without NRIP */
-	v->ctl.int_shadow &= ~1ull;
+		v->save.rax = io.size == 4 ? io.value : (v->save.rax & ~mask) | (io.value & mask);
+	svm_complete_insn(cpu, v->ctl.exit_info2); /* next RIP, reported even without NRIP */
 }
 
 void svm_handle_exit(struct hv_cpu *cpu)
@@ -137,6 +129,12 @@ void svm_handle_exit(struct hv_cpu *cpu)
 	case VMEXIT_VMMCALL:
 		hypercall_exit(cpu);
 		break;
+	case VMEXIT_INVD:
+		/* Discarding dirty lines would discard the hypervisor's writes too. */
+		hv_stats_count(HV_EXIT_INVD);
+		__asm__ volatile("wbinvd" ::: "memory");
+		svm_skip_insn(cpu, 2);
+		break;
 	case VMEXIT_IOIO:
 		io_exit(cpu);
 		break;
@@ -153,7 +151,7 @@ void svm_handle_exit(struct hv_cpu *cpu)
 		break;
 	case VMEXIT_SHUTDOWN:
 		hv_stats_count(HV_EXIT_SHUTDOWN);
-		hv_panic(cpu, "the root partition shut down (triple fault)");
+		hv_root_shutdown(cpu);
 	case VMEXIT_NPF:
 		hv_stats_count(HV_EXIT_NPF);
 		hv_panic(cpu, "root access to unmapped GPA %lx (error %lx)", v->ctl.exit_info2,

@@ -24,6 +24,11 @@ struct exc_frame {
 
 void host_exception(struct exc_frame *f)
 {
+	if (f->vector == 13 && (f->rip == (u64)(uintptr_t)rdmsr_safe_insn ||
+				f->rip == (u64)(uintptr_t)wrmsr_safe_insn)) {
+		f->rip = (u64)(uintptr_t)msr_safe_fault; /* returns -1 to the caller */
+		return;
+	}
 	hv_log("host exception %lu error %lx at rip %lx rsp %lx cr2 %lx", f->vector, f->error,
 	       f->rip, f->rsp, read_cr2());
 	hv_log("rax %lx rbx %lx rcx %lx rdx %lx rsi %lx rdi %lx", f->rax, f->rbx, f->rcx, f->rdx,
@@ -57,7 +62,7 @@ void host_tables_init(struct hv_cpu *cpu, const struct hv_boot_info *bi)
 	cpu->arch.gdt[1] = 0x00af9b000000ffffull; /* 64-bit code, DPL0 */
 	cpu->arch.gdt[2] = 0x00cf93000000ffffull; /* data */
 	cpu->arch.gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
-		      ((limit >> 16 & 0xf) << 48) | ((base >> 24 & 0xff) << 56);
+			   ((limit >> 16 & 0xf) << 48) | ((base >> 24 & 0xff) << 56);
 	cpu->arch.gdt[4] = base >> 32;
 	for (int v = 0; v < 32; v++)
 		set_idt(v, host_exception_stubs[v], v == 2 ? 1 : v == 8 ? 2 : v == 18 ? 3 : 0);

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Host-mode exception entry stubs: push a uniform frame and call host_exception(). */
+/* Host-mode exception entry stubs: push a uniform frame and call host_exception(). It panics,
+ * except for the one expected fault (#GP of rdmsr_safe/wrmsr_safe, msr_safe.S), which it
+ * redirects by changing the frame's RIP; then the frame is restored and IRETQ resumes there. */
     .text
     .macro STUB vec
     .align 16
@@ -33,11 +35,27 @@ exc_common:
     pushq %rbx
     pushq %rax
     movq %rsp, %rdi
+    movq %rsp, %rbx                 /* callee-saved: the frame survives the call */
     andq $-16, %rsp
     call host_exception
-1:  cli
-    hlt
-    jmp 1b
+    movq %rbx, %rsp
+    popq %rax
+    popq %rbx
+    popq %rcx
+    popq %rdx
+    popq %rsi
+    popq %rdi
+    popq %rbp
+    popq %r8
+    popq %r9
+    popq %r10
+    popq %r11
+    popq %r12
+    popq %r13
+    popq %r14
+    popq %r15
+    addq $16, %rsp                  /* vector and error code */
+    iretq
 
     .section .rodata
     .globl host_exception_stubs

@@ -117,7 +117,10 @@ static bool msr_write(struct hv_cpu *cpu, u32 msr, u64 val)
 	case MSR_HV_REFERENCE_TSC:
 		return set_reference_tsc(cpu->part, val);
 	case MSR_HV_VP_ASSIST_PAGE:
-		/* Accepted and remembered; the hypervisor never writes that page today. */
+		/* Remembered (the hypervisor never writes that page today), but checked as the
+		 * hypercall page is: the day it writes there, it must be the partition's RAM. */
+		if ((val & 1) && !hv_root_gpa(val & ~0xfffull, PAGE_SIZE))
+			return false;
 		cpu->vp_assist_msr = val & ~0xffeull;
 		return true;
 	case MSR_HV_TSC_INVARIANT_CTL:
@@ -126,7 +129,43 @@ static bool msr_write(struct hv_cpu *cpu, u32 msr, u64 val)
 		cpu->part->tsc_invariant_ctl = val & 1;
 		return true;
 	}
-	return false;
+	return platform_msr_write(cpu, msr, val) == MSR_DONE;
+}
+
+/* A refused access is logged the first time for each MSR (and each direction), so that a root
+ * that loops on a refused MSR cannot flush the log ring and erase the boot lines; the number of
+ * refusals not logged is kept and logged with the next new one. */
+#define REFUSALS_TRACKED 64
+static u32 refused_seen[REFUSALS_TRACKED];
+static u32 refused_seen_count;
+static u64 refusals_unlogged;
+
+static bool refusal_first(u32 msr, bool write)
+{
+	u32 key = (msr & 0x7fffffffu) | (write ? 0x80000000u : 0); /* MSR numbers fit 31 bits */
+	for (u32 i = 0; i < refused_seen_count; i++)
+		if (refused_seen[i] == key)
+			return false;
+	if (refused_seen_count == REFUSALS_TRACKED)
+		return false;
+	refused_seen[refused_seen_count++] = key;
+	return true;
+}
+
+static void log_refusal(u32 msr, bool write, u64 val)
+{
+	if (!refusal_first(msr, write)) {
+		refusals_unlogged++;
+		return;
+	}
+	if (write)
+		hv_log("root: wrmsr %x <- %lx refused (#GP); later refusals of it not logged "
+		       "(%lu unlogged so far)",
+		       msr, val, refusals_unlogged);
+	else
+		hv_log("root: rdmsr %x refused (#GP); later refusals of it not logged "
+		       "(%lu unlogged so far)",
+		       msr, refusals_unlogged);
 }
 
 void msr_exit(struct hv_cpu *cpu)
@@ -137,10 +176,11 @@ void msr_exit(struct hv_cpu *cpu)
 	bool ok;
 	hv_stats_count(write ? HV_EXIT_MSR_WRITE : HV_EXIT_MSR_READ);
 	if (write) {
-		u64 val = ((cpu->arch.regs.rdx & 0xffffffffull) << 32) | (v->save.rax & 0xffffffffull);
+		u64 val = ((cpu->arch.regs.rdx & 0xffffffffull) << 32) |
+			  (v->save.rax & 0xffffffffull);
 		ok = msr_write(cpu, msr, val);
 		if (!ok)
-			hv_log("root: wrmsr %x <- %lx refused (#GP)", msr, val);
+			log_refusal(msr, true, val);
 	} else {
 		u64 val = 0;
 		ok = msr_read(cpu, msr, &val);
@@ -148,11 +188,11 @@ void msr_exit(struct hv_cpu *cpu)
 			v->save.rax = val & 0xffffffffull;
 			cpu->arch.regs.rdx = val >> 32;
 		} else {
-			hv_log("root: rdmsr %x refused (#GP)", msr);
+			log_refusal(msr, false, 0);
 		}
 	}
 	if (ok)
-		svm_advance_rip(cpu, 2);
+		svm_skip_insn(cpu, 2);
 	else
 		svm_inject_exception(cpu, VEC_GP, true, 0);
 }

@@ -6,7 +6,7 @@
 
 struct arch_global arch;
 
-static void msrpm_intercept(u32 msr, bool read, bool write)
+void svm_intercept_msr(u32 msr, bool read, bool write)
 {
 	u32 base;
 	if (msr <= 0x1fff)
@@ -70,15 +70,16 @@ int arch_init(const struct hv_boot_info *bi)
 		hv_log("out of resident memory for the NPT and permission maps");
 		return -1;
 	}
-	msrpm_intercept(MSR_EFER, true, true); /* hide and refuse EFER.SVME */
-	msrpm_intercept(MSR_VM_CR, true, true);
-	msrpm_intercept(MSR_VM_HSAVE_PA, true, true);
-	msrpm_intercept(MSR_TSC_RATIO, true, true); /* an SVM feature: absent for the root */
+	svm_intercept_msr(MSR_EFER, true, true); /* hide and refuse EFER.SVME */
+	svm_intercept_msr(MSR_VM_CR, true, true);
+	svm_intercept_msr(MSR_VM_HSAVE_PA, true, true);
+	svm_intercept_msr(MSR_TSC_RATIO, true, true); /* an SVM feature: absent for the root */
 	/* SMRAM base, mask and SMM control: the root must not move or open SMRAM under the
 	 * hypervisor (reads pass through). */
-	msrpm_intercept(MSR_SMM_ADDR, false, true);
-	msrpm_intercept(MSR_SMM_MASK, false, true);
-	msrpm_intercept(MSR_SMM_CTL, false, true);
+	svm_intercept_msr(MSR_SMM_ADDR, false, true);
+	svm_intercept_msr(MSR_SMM_MASK, false, true);
+	svm_intercept_msr(MSR_SMM_CTL, false, true);
+	platform_msr_init();
 	arch.log_port = bi->log_port;
 	if (bi->log_port) /* the root never reaches the hypervisor's UART */
 		for (u32 p = bi->log_port; p < bi->log_port + 8u; p++)
@@ -101,8 +102,8 @@ int arch_cpu_init(struct hv_cpu *cpu, const struct hv_boot_info *bi)
 	cpu->arch.host_vmcb_pa = hv_pa(host);
 	cpu->arch.hsave_pa = hv_pa(hsave);
 
-	v->ctl.intercept1 = INTERCEPT_CPUID | INTERCEPT_INVLPGA | INTERCEPT_IOIO | INTERCEPT_MSR |
-			    INTERCEPT_SHUTDOWN;
+	v->ctl.intercept1 = INTERCEPT_CPUID | INTERCEPT_INVD | INTERCEPT_INVLPGA | INTERCEPT_IOIO |
+			    INTERCEPT_MSR | INTERCEPT_SHUTDOWN;
 	v->ctl.intercept2 = INTERCEPT_VMRUN | INTERCEPT_VMMCALL | INTERCEPT_VMLOAD |
 			    INTERCEPT_VMSAVE | INTERCEPT_STGI | INTERCEPT_CLGI | INTERCEPT_SKINIT;
 	v->ctl.iopm_pa = hv_pa(arch.iopm);

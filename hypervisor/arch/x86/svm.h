@@ -21,12 +21,20 @@ u64 npt_build_root(void);
 void host_tables_init(struct hv_cpu *cpu, const struct hv_boot_info *bi);
 void host_tables_load(struct hv_cpu *cpu);
 struct exc_frame;
-void host_exception(struct exc_frame *f); /* called by host_idt.S */
+/* Called by host_idt.S: panics, or returns with the frame redirected (msr_safe.S's #GP). */
+void host_exception(struct exc_frame *f);
+/* msr_safe.S: MSR accesses that may #GP; 0 on success, -1 on #GP. */
+int rdmsr_safe(u32 msr, u64 *val);
+int wrmsr_safe(u32 msr, u64 val);
+extern const char rdmsr_safe_insn[], wrmsr_safe_insn[], msr_safe_fault[];
 void svm_vmrun_loop(struct hv_cpu *cpu) __attribute__((noreturn)); /* vmrun.S */
 void svm_handle_exit(struct hv_cpu *cpu);			   /* called by vmrun.S */
 
 void svm_inject_exception(struct hv_cpu *cpu, u8 vector, bool has_error, u32 error);
-void svm_advance_rip(struct hv_cpu *cpu, u64 len);
+/* emulate.c: an intercepted instruction is done: RIP to next_rip (or past len bytes, where the
+ * CPU reports no next RIP), the interrupt shadow cleared, a pending single-step trap raised. */
+void svm_complete_insn(struct hv_cpu *cpu, u64 next_rip);
+void svm_skip_insn(struct hv_cpu *cpu, u64 len);
 /* One intercepted, non-string port access (value: written, or to be returned). */
 struct io_access {
 	u16 port;
@@ -36,6 +44,16 @@ struct io_access {
 };
 
 void cpuid_exit(struct hv_cpu *cpu);
+/* svm.c: exit on the VP's reads and/or writes of an MSR (MSRs outside the map always exit). */
+void svm_intercept_msr(u32 msr, bool read, bool write);
+/* msr_platform.c: the platform MSRs whose writes are filtered (see its table). */
+enum msr_result {
+	MSR_NOT_MINE,
+	MSR_DONE,
+	MSR_REFUSED
+};
+void platform_msr_init(void);
+enum msr_result platform_msr_write(struct hv_cpu *cpu, u32 msr, u64 val);
 void iopm_intercept(u16 port);
 void sleep_guard_init(const struct hv_boot_info *bi);
 bool sleep_guard_io(struct io_access *io);

@@ -73,6 +73,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define INTERCEPT_NMI	   (1u << 1)
 #define INTERCEPT_INIT	   (1u << 3)
 #define INTERCEPT_CPUID	   (1u << 18)
+#define INTERCEPT_INVD	   (1u << 22)
 #define INTERCEPT_INVLPGA  (1u << 26)
 #define INTERCEPT_IOIO	   (1u << 27)
 #define INTERCEPT_MSR	   (1u << 28)
@@ -90,6 +91,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define VMEXIT_INTR	 0x060
 #define VMEXIT_NMI	 0x061
 #define VMEXIT_CPUID	 0x072
+#define VMEXIT_INVD	 0x076
 #define VMEXIT_INVLPGA	 0x07a
 #define VMEXIT_IOIO	 0x07b
 #define VMEXIT_MSR	 0x07c
@@ -107,6 +109,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define EVENT_VALID	(1ull << 31)
 #define EVENT_ERR_VALID (1ull << 11)
 #define EVENT_TYPE_EXCP (3ull << 8)
+#define VEC_DB		1
 #define VEC_UD		6
 #define VEC_GP		13
 

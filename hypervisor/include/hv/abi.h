@@ -93,6 +93,7 @@ typedef uint64_t hv_u64;
 #define HV_CALL_PRIVATE_BASE 0x8100
 #define HV_CALL_GET_STATS    0x8100 /* root only; output page: struct hv_stats */
 #define HV_CALL_READ_LOG     0x8101 /* root only; input: hv_read_log_in, output page */
+#define HV_CALL_SELF_CHECK   0x8102 /* root only; output page: struct hv_self_check */
 
 /* ---- HV_CALL_GET_STATS: output page (R8 = 4 KiB aligned GPA) ---- */
 #define HV_STATS_MAX_EXIT_REASONS 32
@@ -109,7 +110,8 @@ enum hv_exit_reason {
 	HV_EXIT_SHUTDOWN = 8,
 	HV_EXIT_INTR = 9,
 	HV_EXIT_NMI = 10,
-	HV_EXIT_REASON_COUNT = 11,
+	HV_EXIT_INVD = 11, /* INVD, carried out as WBINVD */
+	HV_EXIT_REASON_COUNT = 12,
 };
 
 struct hv_stats {
@@ -147,5 +149,18 @@ struct hv_read_log_out {
 _Static_assert(sizeof(struct hv_read_log_in) == 8, "hv_read_log_in layout is ABI");
 _Static_assert(sizeof(struct hv_read_log_out) == 24, "hv_read_log_out layout is ABI");
 #define HV_READ_LOG_MAX (4096u - (unsigned)sizeof(struct hv_read_log_out))
+
+/* ---- HV_CALL_SELF_CHECK: output page (R8 = 4 KiB aligned GPA) ----
+ * The hypervisor hashes its own code and read-only data (FNV-1a, 64 bits) and compares with
+ * the hash it took at take-over. A test aid that shows an attack did not change them (a root
+ * able to run code in the hypervisor could also fake this answer). */
+struct hv_self_check {
+	hv_u64 hash_at_boot; /* OUT */
+	hv_u64 hash_now;     /* OUT */
+	hv_u64 bytes;	     /* OUT: bytes hashed (code + read-only data) */
+	hv_u32 intact;	     /* OUT: 1 when the two hashes agree */
+	hv_u32 reserved0;
+};
+_Static_assert(sizeof(struct hv_self_check) == 32, "hv_self_check is 32 bytes");
 
 #endif /* HV_ABI_H */

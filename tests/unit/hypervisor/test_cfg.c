@@ -26,6 +26,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c.log_port, 0x2f8);
 	assert_int_equal(c.on_failure, HV_ON_FAILURE_STOP);
 	assert_int_equal(c.on_panic, HV_ON_PANIC_HALT);
+	assert_int_equal(c.on_root_triple_fault, HV_ON_ROOT_TRIPLE_FAULT_RESET);
 }
 
 static void test_harness_file(void **state)
@@ -41,13 +42,15 @@ static void test_harness_file(void **state)
 			"cmdline = console=ttyS0,115200 panic=-1 a=b=c\n"
 			"log_port = 0x3F8\n"
 			"on_failure = boot\n"
-			"on_panic = reset";
+			"on_panic = reset\n"
+			"on_root_triple_fault = halt";
 	assert_int_equal(parse(&c, t, err), 0);
 	assert_string_equal(c.initrd, "\\initrd.img");
 	assert_string_equal(c.cmdline, "console=ttyS0,115200 panic=-1 a=b=c");
 	assert_int_equal(c.log_port, 0x3f8);
 	assert_int_equal(c.on_failure, HV_ON_FAILURE_BOOT);
 	assert_int_equal(c.on_panic, HV_ON_PANIC_RESET);
+	assert_int_equal(c.on_root_triple_fault, HV_ON_ROOT_TRIPLE_FAULT_HALT);
 }
 
 static void test_log_port_forms(void **state)
@@ -77,6 +80,7 @@ static void test_mistakes(void **state)
 		{ "# c\n\nno equals sign\n", 3, "expected key = value" },
 		{ "on_failure = maybe\n", 1, "bad or too long value" },
 		{ "on_panic = reboot\n", 1, "bad or too long value" },
+		{ "on_root_triple_fault = ignore\n", 1, "bad or too long value" },
 		{ "log_port = 0x\n", 1, "bad or too long value" },
 		{ "log_port = 0\n", 1, "bad or too long value" },
 		{ "log_port = 0x10000\n", 1, "bad or too long value" },

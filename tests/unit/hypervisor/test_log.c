@@ -137,10 +137,8 @@ static void test_format(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_console),
-		cmocka_unit_test(test_before_wrap),
-		cmocka_unit_test(test_after_wrap),
-		cmocka_unit_test(test_long_line_truncated),
+		cmocka_unit_test(test_console),	   cmocka_unit_test(test_before_wrap),
+		cmocka_unit_test(test_after_wrap), cmocka_unit_test(test_long_line_truncated),
 		cmocka_unit_test(test_format),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,6 +7,9 @@
  *   calls     status of malformed/unknown calls (must be errors, never a crash)
  *   svm_insn  the trap each SVM instruction raises in the root (6 = #UD expected)
  *   triple_fault  (write) triple-faults the root on purpose: the hypervisor's panic path
+ *   selfcheck one HV_CALL_SELF_CHECK: whether the hypervisor's code is as at take-over
+ *   prefixed  prefixed RDMSR/WRMSR/CPUID/INVD from the kernel: each must resume right after
+ *             itself ("ok"), which a fixed-length RIP advance gets wrong
  * Hypercalls go through Linux's own hypercall page (hv_do_hypercall), so the page the
  * hypervisor filled in is exercised too. Loads only under hv.efi (identity leaf checked).
  */
@@ -25,7 +28,7 @@ static DEFINE_MUTEX(lock);
 
 static const char *const exit_names[HV_EXIT_REASON_COUNT] = {
 	"other",    "cpuid", "msr_read", "msr_write", "hypercall", "io",
-	"svm_insn", "npf",   "shutdown", "intr",      "nmi",
+	"svm_insn", "npf",   "shutdown", "intr",      "nmi",       "invd",
 };
 
 static u64 call(u64 control, void *in, void *out)
@@ -87,7 +90,7 @@ DEFINE_SHOW_ATTRIBUTE(log);
 
 static int calls_show(struct seq_file *m, void *unused)
 {
-	static const u16 codes[] = { 0x0000, 0x0001, 0x8102, 0x80ff, 0xffff };
+	static const u16 codes[] = { 0x0000, 0x0001, 0x8103, 0x80ff, 0xffff };
 	int i;
 
 	mutex_lock(&lock);
@@ -152,6 +155,53 @@ static int svm_insn_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(svm_insn);
 
+static int selfcheck_show(struct seq_file *m, void *unused)
+{
+	struct hv_self_check *r = out_page;
+	u64 st;
+
+	mutex_lock(&lock);
+	memset(out_page, 0, PAGE_SIZE);
+	st = call(HV_CALL_SELF_CHECK, NULL, out_page);
+	seq_printf(m, "status %llu\nintact %u\nbytes %llu\nhash_at_boot %llx\nhash_now %llx\n", st,
+		   r->intact, r->bytes, r->hash_at_boot, r->hash_now);
+	mutex_unlock(&lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(selfcheck);
+
+/*
+ * Each instruction carries prefixes the CPU ignores and is followed by a marker load: if the
+ * hypervisor resumes anywhere but right after the instruction, the bytes decode differently
+ * and the marker is not loaded.
+ */
+#define MARKER 0x600dcafe
+
+static int prefixed_show(struct seq_file *m, void *unused)
+{
+	u32 lo, hi, a, b, c, d, mk;
+	u64 os_id;
+
+	asm volatile(".byte 0x66\n\trdmsr\n\tmovl $0x600dcafe, %%esi"
+		     : "=a"(lo), "=d"(hi), "=S"(mk)
+		     : "c"(0x40000002));
+	seq_printf(m, "66 rdmsr vp_index %u %s\n", lo, mk == MARKER ? "ok" : "WRONG");
+	rdmsrl(0x40000000, os_id);
+	asm volatile(".byte 0x2e, 0x66\n\twrmsr\n\tmovl $0x600dcafe, %%esi"
+		     : "=S"(mk)
+		     : "c"(0x40000000), "a"((u32)os_id), "d"((u32)(os_id >> 32))
+		     : "memory");
+	seq_printf(m, "2e 66 wrmsr guest_os_id %s\n", mk == MARKER ? "ok" : "WRONG");
+	asm volatile(".byte 0x3e, 0x2e, 0x66\n\tcpuid\n\tmovl $0x600dcafe, %%esi"
+		     : "=a"(a), "=b"(b), "=c"(c), "=d"(d), "=S"(mk)
+		     : "a"(0x40000000), "c"(0));
+	seq_printf(m, "3e 2e 66 cpuid ebx %08x %s\n", b, mk == MARKER ? "ok" : "WRONG");
+	asm volatile(".byte 0x66\n\tinvd\n\tmovl $0x600dcafe, %%esi" : "=S"(mk) : : "memory");
+	seq_printf(m, "66 invd %s\n", mk == MARKER ? "ok" : "WRONG");
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(prefixed);
+
 static ssize_t triple_fault_write(struct file *file, const char __user *buf, size_t len,
 				  loff_t *pos)
 {
@@ -199,6 +249,8 @@ static int __init hvcheck_init(void)
 	debugfs_create_file("calls", 0400, dir, NULL, &calls_fops);
 	debugfs_create_file("svm_insn", 0400, dir, NULL, &svm_insn_fops);
 	debugfs_create_file("triple_fault", 0200, dir, NULL, &triple_fault_fops);
+	debugfs_create_file("selfcheck", 0400, dir, NULL, &selfcheck_fops);
+	debugfs_create_file("prefixed", 0400, dir, NULL, &prefixed_fops);
 	pr_info("hvcheck: hv.efi found (ABI %u)\n", HV_ABI_VERSION);
 	return 0;
 }

@@ -18,7 +18,7 @@ done
 echo "$b" | tr '\n' ' '; echo
 c=$(cat /sys/kernel/debug/hvcheck/calls)
 echo "$c" | tr '\n' ' '; echo
-for code in 0x0000 0x0001 0x8102 0x80ff 0xffff; do
+for code in 0x0000 0x0001 0x8103 0x80ff 0xffff; do
   echo "$c" | grep -qx "code $code status 2" || { echo "call $code: not HV_STATUS_INVALID_HYPERCALL_CODE"; exit 1; }
 done
 echo "$c" | grep -qx "stats_fast status 3" || { echo "fast stats call not refused with 3"; exit 1; }
