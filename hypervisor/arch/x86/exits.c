@@ -49,7 +49,7 @@ static bool uart_io(struct io_access *io)
 
 static bool io_claim(struct io_access *io)
 {
-	return uart_io(io) || sleep_guard_io(io);
+	return uart_io(io) || sleep_guard_io(io) || pci_port_io(io);
 }
 
 /* An access that starts below an intercepted port and reaches into it (the IOPM intercepts

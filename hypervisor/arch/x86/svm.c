@@ -85,6 +85,7 @@ int arch_init(const struct hv_boot_info *bi)
 		for (u32 p = bi->log_port; p < bi->log_port + 8u; p++)
 			iopm_intercept((u16)p);
 	sleep_guard_init(bi);
+	pci_init();
 	hv_log("root NPT at %lx (identity below %lx, %lu KiB hidden), MSRPM %lx, IOPM %lx",
 	       arch.npt_root, hv.phys_top, hv.region_size >> 10, hv_pa(arch.msrpm),
 	       hv_pa(arch.iopm));

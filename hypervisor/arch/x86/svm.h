@@ -57,6 +57,14 @@ enum msr_result platform_msr_write(struct hv_cpu *cpu, u32 msr, u64 val);
 void iopm_intercept(u16 port);
 void sleep_guard_init(const struct hv_boot_info *bi);
 bool sleep_guard_io(struct io_access *io);
+/* pci_cfg.c: config space for the hypervisor (mechanism #1) and the root's 0xCF8/0xCFC. */
+void pci_init(void);
+u32 pci_cfg_read(u16 bdf, u16 reg, u8 size);
+void pci_cfg_write(u16 bdf, u16 reg, u8 size, u32 val);
+bool pci_port_io(struct io_access *io);
+/* pci_filter.c: may the root write val (size bytes) at config register reg of bdf? False:
+ * the write is dropped (and logged once). */
+bool pci_filter_write(u16 bdf, u16 reg, u8 size, u32 val);
 void msr_exit(struct hv_cpu *cpu);
 
 #endif

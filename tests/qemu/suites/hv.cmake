@@ -10,7 +10,7 @@ hv_kernel_module(hvcheck DIR ${CMAKE_CURRENT_SOURCE_DIR}/modules/hvcheck
                  DEPENDS ${CMAKE_SOURCE_DIR}/hypervisor/include/hv/abi.h)
 set_property(GLOBAL APPEND PROPERTY HV_ROOT_DEPENDS kmod_hvcheck)
 
-foreach(tool hvmsr hvmemscan hvio hvstep)
+foreach(tool hvmsr hvmemscan hvio hvstep hvpcicfg)
   add_executable(${tool} ${CMAKE_CURRENT_SOURCE_DIR}/modules/hvtools/${tool}.c)
   hv_host_target(${tool})
   set_property(GLOBAL APPEND PROPERTY HV_ROOT_PROGRAMS ${tool})

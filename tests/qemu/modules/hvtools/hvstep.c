@@ -44,6 +44,10 @@ static int in32_clears_upper(unsigned port)
 
 int main(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "--help")) {
+		printf("usage: hvstep UART_PORT\n");
+		return 0;
+	}
 	if (argc != 2) {
 		fprintf(stderr, "usage: hvstep UART_PORT\n");
 		return 2;

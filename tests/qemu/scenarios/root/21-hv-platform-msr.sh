@@ -25,12 +25,17 @@ while [ $i -lt $n ]; do
   m=$(hvmsr read $(( 0x201 + 2 * i ))); [ $(( m & 0x800 )) -eq 0 ] && { free=$i; break; }
   i=$((i + 1))
 done
+# Masks may not reach past the CPU's physical address width (the CPU would #GP).
+bits=$(sed -n 's/.*address sizes[^0-9]*\([0-9]*\) bits physical.*/\1/p' /proc/cpuinfo | head -n 1)
+pmask=$(( ((1 << ${bits:-36}) - 1) & ~0xfff ))
 if [ $free -ge 0 ]; then
   mb=$(( 0x200 + 2 * free )) mm=$(( 0x201 + 2 * free ))
   hvmsr write $mb $(( base & ~0xfff )) || fail "MTRR base write refused"  # type 0 = UC
-  refused $mm $(( 0xffffff000000 | 0x800 )) "uncached variable MTRR over the resident block"
-  hvmsr write $mm $(( 0xfffffffff000 | 0x800 )) &&
-    hvmsr write $mb $(( 0x7ffffff000 )) || fail "MTRR away from the block refused"
+  refused $mm $(( (pmask & ~0xffffff) | 0x800 )) "uncached variable MTRR over the resident block"
+  # The same 16 MiB uncached range, moved away from the block first: accepted.
+  away=$(( (base + 0x40000000) & ~0xffffff ))
+  hvmsr write $mb $away && hvmsr write $mm $(( (pmask & ~0xffffff) | 0x800 )) ||
+    fail "MTRR away from the block refused"
   hvmsr write $mm 0 && hvmsr write $mb 0 || fail "clearing the spare MTRR refused"
   echo "MTRR $free: UC over the block refused, elsewhere accepted"
 else
@@ -40,8 +45,19 @@ refused 0x2ff 0 "MTRRs off (MTRRdefType.E = 0)"
 refused 0xc001001a 0x1000000 "TOP_MEM"
 refused 0xc001001d 0x1000000 "TOP_MEM2"
 refused 0xc0010111 0x30000 "SMM_BASE"
-refused 0xc0010016 $(( base & ~0xfff | 0x18 )) "IORR base over the block" ||:
-refused 0xc0010017 $(( 0xffffff000000 | 0x800 )) "IORR mask (valid) over the block"
+# IORR0: a base over the block is harmless while its mask is not valid; making it valid is not.
+if ib=$(hvmsr read 0xc0010016) && [ $(( $(hvmsr read 0xc0010017) & 0x800 )) -eq 0 ]; then
+  ibase=$(( (base & ~0xffffff) | 0x18 ))
+  hvmsr write 0xc0010016 $ibase || fail "IORR base write refused"
+  if [ $(( $(hvmsr read 0xc0010016) )) -ne $ibase ]; then
+    echo "IORR0 ignores writes on this CPU (QEMU TCG does): skipped"
+  else
+    refused 0xc0010017 $(( (pmask & ~0xffffff) | 0x800 )) "IORR0 made valid over the block"
+  fi
+  hvmsr write 0xc0010016 $ib || fail "IORR base restore refused"
+else
+  echo "IORR0 absent or in use: skipped"
+fi
 if sys=$(hvmsr read 0xc0010010); then
   refused 0xc0010010 $(( sys ^ (1 << 23) )) "SYSCFG"
 fi
