@@ -9,6 +9,8 @@
 
 #define CR0_WP	  (1ull << 16)
 #define CR0_PG	  (1ull << 31)
+#define CR4_PSE	  (1ull << 4)
+#define CR4_PAE	  (1ull << 5)
 #define CR4_LA57  (1ull << 12)
 #define CR4_SMEP  (1ull << 20)
 #define CR4_SMAP  (1ull << 21)
@@ -46,13 +48,17 @@ static unsigned phys_bits(const struct guest_paging *p)
 	return bits < 32 ? 32 : bits > 52 ? 52 : bits;
 }
 
-/* Bits of an entry that must be 0 at this level (5 = PML5E ... 1 = PTE), for a non-leaf
- * entry or, with ps, a 1 GiB/2 MiB leaf. */
-static uint64_t reserved_bits(const struct guest_paging *p, unsigned level, bool ps)
+/* Bits of an 8-byte entry that must be 0 at this level (5 = PML5E ... 1 = PTE), for a
+ * non-leaf entry or, with ps, a 1 GiB/2 MiB leaf. legacy_pae: level 3 is a PAE PDPTE. */
+static uint64_t reserved_bits(const struct guest_paging *p, unsigned level, bool ps,
+			      bool legacy_pae)
 {
 	uint64_t rsvd = bit_range(phys_bits(p), 51);
 	if (!(p->efer & EFER_NXE))
 		rsvd |= ENTRY_NX;
+	/* A PAE PDPTE has no R/W, U/S, PS or NX: those bits must be 0. */
+	if (legacy_pae && level == 3)
+		return rsvd | ENTRY_NX | bit_range(1, 2) | bit_range(5, 8);
 	switch (level) {
 	case 5:
 	case 4:
@@ -100,18 +106,12 @@ static int check_rights(const struct guest_paging *p, const struct walk_rights *
 	return 0;
 }
 
-/* Long mode: 4 levels, or 5 with CR4.LA57. */
-static int walk_long_mode(const struct guest_paging *p, uint64_t gva, bool write, bool user,
-			  bool fetch, uint64_t *gpa_out)
+/* The walk with 8-byte entries: long mode (4 or 5 levels from the PML4/PML5 at table) and
+ * legacy PAE (3 levels from the PDPT at table, whose entries grant no rights). */
+static int walk_8byte(const struct guest_paging *p, uint64_t gva, unsigned levels, uint64_t table,
+		      bool legacy_pae, const bool access[3], uint64_t *gpa_out)
 {
-	unsigned levels = (p->cr4 & CR4_LA57) ? 5 : 4;
-	unsigned va_bits = PAGE_SHIFT + 9 * levels;
-	uint64_t top = gva >> (va_bits - 1);
-	if (top != 0 && top != (~0ull >> (va_bits - 1)))
-		return GUEST_WALK_NONCANONICAL;
-
 	uint64_t addr_mask = bit_range(PAGE_SHIFT, phys_bits(p) - 1);
-	uint64_t table = p->cr3 & addr_mask;
 	struct walk_rights r = { true, true, false };
 	for (unsigned level = levels; level >= 1; level--) {
 		unsigned shift = PAGE_SHIFT + 9 * (level - 1);
@@ -123,13 +123,15 @@ static int walk_long_mode(const struct guest_paging *p, uint64_t gva, bool write
 		if (!(e & ENTRY_P))
 			return GUEST_WALK_NOT_PRESENT;
 		bool leaf = level == 1 || (level <= 3 && (e & ENTRY_PS));
-		if (e & reserved_bits(p, level, level <= 3 && (e & ENTRY_PS)))
+		if (e & reserved_bits(p, level, leaf && level > 1, legacy_pae))
 			return GUEST_WALK_RESERVED;
-		r.writable = r.writable && (e & ENTRY_RW);
-		r.user = r.user && (e & ENTRY_US);
-		r.no_exec = r.no_exec || ((p->efer & EFER_NXE) && (e & ENTRY_NX));
+		if (!(legacy_pae && level == 3)) {
+			r.writable = r.writable && (e & ENTRY_RW);
+			r.user = r.user && (e & ENTRY_US);
+			r.no_exec = r.no_exec || ((p->efer & EFER_NXE) && (e & ENTRY_NX));
+		}
 		if (leaf) {
-			int rc = check_rights(p, &r, write, user, fetch);
+			int rc = check_rights(p, &r, access[0], access[1], access[2]);
 			if (rc)
 				return rc;
 			uint64_t offset_mask = (1ull << shift) - 1;
@@ -141,6 +143,56 @@ static int walk_long_mode(const struct guest_paging *p, uint64_t gva, bool write
 	return GUEST_WALK_UNSUPPORTED; /* not reached: level 1 is always a leaf */
 }
 
+/* Legacy 32-bit paging: 4-byte entries, a PD and a PT, 4 MiB pages with CR4.PSE whose PDE
+ * bits 20:13 are physical bits 39:32 (PSE-36, 40 bits on AMD); no NX. */
+static int walk_legacy32(const struct guest_paging *p, uint32_t va, const bool access[3],
+			 uint64_t *gpa_out)
+{
+	uint64_t table = p->cr3 & 0xfffff000u;
+	struct walk_rights r = { true, true, false };
+	for (unsigned level = 2; level >= 1; level--) {
+		unsigned shift = level == 2 ? 22 : PAGE_SHIFT;
+		const void *ptr = p->map_gpa(p->ctx, table + ((va >> shift) & 1023) * 4, 4);
+		if (!ptr)
+			return GUEST_WALK_UNMAPPED;
+		uint32_t e = *(const volatile uint32_t *)ptr;
+		if (!(e & ENTRY_P))
+			return GUEST_WALK_NOT_PRESENT;
+		r.writable = r.writable && (e & ENTRY_RW);
+		r.user = r.user && (e & ENTRY_US);
+		bool large = level == 2 && (e & ENTRY_PS) && (p->cr4 & CR4_PSE);
+		if (!large && level == 2) {
+			table = e & 0xfffff000u;
+			continue;
+		}
+		uint64_t high = large ? (e >> 13) & 0xff : 0;
+		if (large && ((e & (1u << 21)) || (high >> (phys_bits(p) - 32)) != 0))
+			return GUEST_WALK_RESERVED;
+		int rc = check_rights(p, &r, access[0], access[1], access[2]);
+		if (rc)
+			return rc;
+		if (large)
+			*gpa_out = (high << 32) | (e & 0xffc00000u) | (va & 0x3fffffu);
+		else
+			*gpa_out = (e & 0xfffff000u) | (va & 0xfffu);
+		return 0;
+	}
+	return GUEST_WALK_UNSUPPORTED; /* not reached: level 1 is always a leaf */
+}
+
+/* Long mode: 4 levels, or 5 with CR4.LA57; the address must be canonical for that width. */
+static int walk_long_mode(const struct guest_paging *p, uint64_t gva, const bool access[3],
+			  uint64_t *gpa_out)
+{
+	unsigned levels = (p->cr4 & CR4_LA57) ? 5 : 4;
+	unsigned va_bits = PAGE_SHIFT + 9 * levels;
+	uint64_t top = gva >> (va_bits - 1);
+	if (top != 0 && top != (~0ull >> (va_bits - 1)))
+		return GUEST_WALK_NONCANONICAL;
+	uint64_t table = p->cr3 & bit_range(PAGE_SHIFT, phys_bits(p) - 1);
+	return walk_8byte(p, gva, levels, table, false, access, gpa_out);
+}
+
 int guest_walk(const struct guest_paging *p, uint64_t gva, bool write, bool user, bool fetch,
 	       uint64_t *gpa_out)
 {
@@ -149,9 +201,14 @@ int guest_walk(const struct guest_paging *p, uint64_t gva, bool write, bool user
 		*gpa_out = gva & 0xffffffffull;
 		return 0;
 	}
-	if (!(p->efer & EFER_LMA))
-		return GUEST_WALK_UNSUPPORTED;
-	return walk_long_mode(p, gva, write, user, fetch, gpa_out);
+	const bool access[3] = { write, user, fetch };
+	if (p->efer & EFER_LMA)
+		return walk_long_mode(p, gva, access, gpa_out);
+	/* Outside long mode linear addresses are 32 bits; PAE's PDPT is 32-byte aligned. */
+	if (p->cr4 & CR4_PAE)
+		return walk_8byte(p, gva & 0xffffffffull, 3, p->cr3 & 0xffffffe0u, true, access,
+				  gpa_out);
+	return walk_legacy32(p, (uint32_t)gva, access, gpa_out);
 }
 
 uint32_t guest_walk_pf_error(const struct guest_paging *p, int err, bool write, bool user,
@@ -170,8 +227,8 @@ uint32_t guest_walk_pf_error(const struct guest_paging *p, int err, bool write, 
 		code |= PF_W;
 	if (user)
 		code |= PF_U;
-	/* I/D is reported only where execute permission exists: NX enabled, or SMEP. */
-	if (fetch && ((p->efer & EFER_NXE) || (p->cr4 & CR4_SMEP)))
+	/* I/D is reported only where execute permission exists: NX (PAE or long mode), SMEP. */
+	if (fetch && (((p->efer & EFER_NXE) && (p->cr4 & CR4_PAE)) || (p->cr4 & CR4_SMEP)))
 		code |= PF_ID;
 	return code;
 }

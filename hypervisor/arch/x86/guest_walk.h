@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* The guest page-table walker: a guest-virtual address to a guest-physical one as the CPU
- * translates it (4- and 5-level long mode, paging off), and the fetch of the instruction bytes
- * at the guest's RIP for the decoders of insn.h. The tables are guest memory read through the
- * caller's map_gpa (which decides what the hypervisor will read), each entry once. Pure of
- * hypervisor state; built freestanding into the core and on the host for tests and fuzzer. */
+ * translates it (4- and 5-level long mode, legacy PAE and 32-bit paging, paging off), and the
+ * fetch of the instruction bytes at the guest's RIP for the decoders of insn.h. The tables
+ * are guest memory read through the caller's map_gpa (which decides what the hypervisor will
+ * read), each entry once. Pure of hypervisor state; built freestanding into the core and on
+ * the host for the unit tests and the fuzzer. */
 #ifndef HV_ARCH_X86_GUEST_WALK_H
 #define HV_ARCH_X86_GUEST_WALK_H
 
@@ -15,7 +16,7 @@ enum guest_walk_error {
 	GUEST_WALK_NOT_PRESENT = -1,  /* an entry with P = 0: #PF */
 	GUEST_WALK_PROTECTION = -2,   /* R/W, U/S, NX, SMEP or SMAP forbid the access: #PF */
 	GUEST_WALK_RESERVED = -3,     /* a reserved bit set in a present entry: #PF (RSVD) */
-	GUEST_WALK_UNSUPPORTED = -4,  /* legacy 32-bit or PAE paging: not walked here */
+	GUEST_WALK_UNSUPPORTED = -4,  /* a paging mode not walked here (none today) */
 	GUEST_WALK_UNMAPPED = -5,     /* map_gpa refused a table's or the data's GPA */
 	GUEST_WALK_NONCANONICAL = -6, /* the address is not canonical: #GP, not #PF */
 };

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of the guest page-table walker (hypervisor/arch/x86/guest_walk.c) against page
  * tables built in a host buffer that plays guest-physical memory: each page size, 4 and 5
- * levels, every fault kind (not present at each level, reserved bits, R/W, U/S, NX, SMEP,
- * SMAP, refused GPAs, legacy modes), the #PF error codes, and instruction fetches that cross
- * a page boundary or stop at a page that does not translate. */
+ * levels, legacy 32-bit and PAE paging, every fault kind (not present at each level, reserved
+ * bits, R/W, U/S, NX, SMEP, SMAP, refused GPAs), the #PF error codes, and instruction fetches
+ * that cross a page boundary or stop at a page that does not translate. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +21,7 @@
 
 #define CR0_PG	 (1ull << 31)
 #define CR0_WP	 (1ull << 16)
+#define CR4_PSE	 (1ull << 4)
 #define CR4_PAE	 (1ull << 5)
 #define CR4_LA57 (1ull << 12)
 #define CR4_SMEP (1ull << 20)
@@ -323,7 +324,7 @@ static void test_protection(void **state)
 	assert_int_equal(walk(&p, urw, false, true, true, &gpa), GUEST_WALK_RESERVED);
 }
 
-static void test_unmapped_and_unsupported(void **state)
+static void test_unmapped(void **state)
 {
 	(void)state;
 	struct guest_paging p = long_mode(false);
@@ -337,11 +338,92 @@ static void test_unmapped_and_unsupported(void **state)
 	assert_int_equal(walk(&p, va, false, false, false, &gpa), GUEST_WALK_UNMAPPED);
 	p.cr3 = MEM_SIZE * 4;
 	assert_int_equal(walk(&p, va, false, false, false, &gpa), GUEST_WALK_UNMAPPED);
-	/* legacy paging: 32-bit and PAE */
-	struct guest_paging legacy = { .cr0 = CR0_PG | 1, .map_gpa = fake_map, .ctx = &fm };
-	assert_int_equal(walk(&legacy, 0x1000, false, false, false, &gpa), GUEST_WALK_UNSUPPORTED);
-	legacy.cr4 = CR4_PAE;
-	assert_int_equal(walk(&legacy, 0x1000, false, false, false, &gpa), GUEST_WALK_UNSUPPORTED);
+}
+
+static void put32(uint64_t gpa, uint32_t v)
+{
+	memcpy(fm.mem + gpa, &v, 4);
+}
+
+static void put64(uint64_t gpa, uint64_t v)
+{
+	memcpy(fm.mem + gpa, &v, 8);
+}
+
+static void test_legacy32(void **state)
+{
+	(void)state;
+	struct guest_paging p = { .cr0 = CR0_PG | CR0_WP | 1,
+				  .cr4 = CR4_PSE,
+				  .maxphyaddr = 40,
+				  .map_gpa = fake_map,
+				  .ctx = &fm };
+	uint64_t gpa, pd = new_page(&fm), pt = new_page(&fm);
+	p.cr3 = pd | 0x18; /* PCD/PWT bits are not address bits */
+	put32(pd + (0x00401000 >> 22) * 4, (uint32_t)pt | P | US);
+	put32(pt + ((0x00401000 >> 12) & 1023) * 4, 0x9000 | P | US);
+	fm.maps = 0;
+	assert_int_equal(walk(&p, 0x00401abc, false, true, true, &gpa), 0);
+	assert_true(gpa == 0x9abc);
+	assert_int_equal(fm.maps, 2);
+	assert_int_equal(walk(&p, 0x100401abcull, false, true, false, &gpa), 0); /* 32-bit */
+	assert_true(gpa == 0x9abc);
+	assert_int_equal(walk(&p, 0x00401abc, true, true, false, &gpa), GUEST_WALK_PROTECTION);
+	assert_int_equal(walk(&p, 0x00402000, false, false, false, &gpa), GUEST_WALK_NOT_PRESENT);
+	/* 4 MiB pages with PSE, physical bits 39:32 in PDE bits 20:13 */
+	const uint64_t pde = pd + (0xc0000000u >> 22) * 4;
+	put32(pde, 0x00400000 | (0x12 << 13) | P | RW | PS);
+	assert_int_equal(walk(&p, 0xc0123456, true, false, false, &gpa), 0);
+	assert_true(gpa == 0x1200523456ull);
+	p.maxphyaddr = 36;
+	assert_int_equal(walk(&p, 0xc0123456, false, false, false, &gpa), GUEST_WALK_RESERVED);
+	p.maxphyaddr = 40;
+	put32(pde, 0x00400000 | (1u << 21) | P | RW | PS);
+	assert_int_equal(walk(&p, 0xc0123456, false, false, false, &gpa), GUEST_WALK_RESERVED);
+	/* without CR4.PSE, PS is ignored: the entry names a page table (here beyond memory) */
+	p.cr4 = 0;
+	assert_int_equal(walk(&p, 0xc0123456, false, false, false, &gpa), GUEST_WALK_UNMAPPED);
+	/* no NX in 4-byte entries; SMEP still applies */
+	p.cr4 = CR4_SMEP;
+	assert_int_equal(walk(&p, 0x00401abc, false, false, true, &gpa), GUEST_WALK_PROTECTION);
+	assert_int_equal(guest_walk_pf_error(&p, GUEST_WALK_PROTECTION, false, false, true), 0x11);
+}
+
+static void test_pae(void **state)
+{
+	(void)state;
+	struct guest_paging p = { .cr0 = CR0_PG | CR0_WP | 1,
+				  .cr4 = CR4_PAE,
+				  .efer = EFER_NXE,
+				  .maxphyaddr = 40,
+				  .map_gpa = fake_map,
+				  .ctx = &fm };
+	uint64_t gpa, pdpt = new_page(&fm) + 0x20, pd = new_page(&fm), pt = new_page(&fm);
+	const uint32_t va = 0xb7801234; /* PDPTE 2, PDE 0x1bc, PTE 1 */
+	p.cr3 = pdpt;
+	put64(pdpt + 2 * 8, pd | P);
+	put64(pd + ((va >> 21) & 511) * 8, pt | P | RW | US);
+	put64(pt + ((va >> 12) & 511) * 8, 0xa000 | P | RW | US | NX);
+	fm.maps = 0;
+	assert_int_equal(walk(&p, va, true, true, false, &gpa), 0);
+	assert_true(gpa == 0xa234);
+	assert_int_equal(fm.maps, 3);
+	assert_int_equal(walk(&p, va, false, true, true, &gpa), GUEST_WALK_PROTECTION); /* NX */
+	assert_int_equal(guest_walk_pf_error(&p, GUEST_WALK_PROTECTION, false, true, true), 0x15);
+	/* 2 MiB page */
+	put64(pd + ((0xb7a00000u >> 21) & 511) * 8, 0x600000 | P | PS);
+	assert_int_equal(walk(&p, 0xb7a12345, false, false, true, &gpa), 0);
+	assert_true(gpa == 0x612345);
+	/* a PDPTE has no R/W, U/S, PS or NX bits: each is reserved */
+	const uint64_t bits[] = { RW, US, PS, 1ull << 8, NX, 1ull << 45 };
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
+		put64(pdpt + 2 * 8, pd | P | bits[i]);
+		assert_int_equal(walk(&p, va, false, false, false, &gpa), GUEST_WALK_RESERVED);
+	}
+	put64(pdpt + 2 * 8, pd | P | (1ull << 3) | (1ull << 4) | (1ull << 9)); /* PWT PCD AVL */
+	assert_int_equal(walk(&p, va, false, false, false, &gpa), 0);
+	put64(pdpt + 3 * 8, 0);
+	assert_int_equal(walk(&p, 0xc0000000, false, false, false, &gpa), GUEST_WALK_NOT_PRESENT);
 }
 
 static void test_pf_error(void **state)
@@ -449,7 +531,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_not_present, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reserved_bits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_protection, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unmapped_and_unsupported, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unmapped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_legacy32, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pae, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pf_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fetch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fetch_large_and_off, setup, teardown),
