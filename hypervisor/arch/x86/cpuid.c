@@ -64,6 +64,9 @@ void cpuid_exit(struct hv_cpu *cpu)
 {
 	struct vmcb *v = cpu->arch.vmcb;
 	u32 leaf = (u32)v->save.rax, sub = (u32)cpu->arch.regs.rcx, r[4];
+	u64 next;
+	if (!svm_next_rip(cpu, INSN_CPUID, &next))
+		return;
 	if ((leaf & 0xffff0000u) == 0x40000000u) {
 		synthetic_leaf(leaf, r);
 	} else {
@@ -85,5 +88,5 @@ void cpuid_exit(struct hv_cpu *cpu)
 	cpu->arch.regs.rbx = r[1];
 	cpu->arch.regs.rcx = r[2];
 	cpu->arch.regs.rdx = r[3];
-	svm_skip_insn(cpu, 2);
+	svm_complete_insn(cpu, next);
 }

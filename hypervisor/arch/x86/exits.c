@@ -20,13 +20,15 @@ static void hypercall_exit(struct hv_cpu *cpu)
 	/* As on Hyper-V: hypercalls from user mode or before the hypercall page is enabled
 	 * raise #UD; so do calls outside 64-bit mode (the 32-bit register convention is not
 	 * offered). */
-	bool long_mode = (v->save.efer & (1ull << 10)) && (v->save.cs.attrib & (1u << 9));
-	if (v->save.cpl != 0 || !(cpu->part->hypercall_msr & 1) || !long_mode) {
+	if (v->save.cpl != 0 || !(cpu->part->hypercall_msr & 1) || !svm_long_mode(v)) {
 		svm_inject_exception(cpu, VEC_UD, false, 0);
 		return;
 	}
+	u64 next;
+	if (!svm_next_rip(cpu, INSN_VMMCALL, &next))
+		return;
 	v->save.rax = hv_hypercall(cpu, cpu->arch.regs.rcx, cpu->arch.regs.rdx, cpu->arch.regs.r8);
-	svm_skip_insn(cpu, 3);
+	svm_complete_insn(cpu, next);
 }
 
 /* The hypervisor's own UART as the root sees it: a quiet UART that never has input (LSR =
@@ -108,6 +110,18 @@ static void io_exit(struct hv_cpu *cpu)
 	svm_complete_insn(cpu, v->ctl.exit_info2); /* next RIP, reported even without NRIP */
 }
 
+/* INVD, carried out as WBINVD: discarding dirty lines would discard the hypervisor's writes
+ * too. WBINVD is intercepted as well: QEMU 7.2 (Debian 12) checks INVD against the WBINVD
+ * intercept, and either exit may come from either instruction there. */
+static void cache_flush_exit(struct hv_cpu *cpu)
+{
+	u64 next;
+	if (!svm_next_rip_either(cpu, INSN_INVD, INSN_WBINVD, &next))
+		return;
+	__asm__ volatile("wbinvd" ::: "memory");
+	svm_complete_insn(cpu, next);
+}
+
 void svm_handle_exit(struct hv_cpu *cpu)
 {
 	struct vmcb *v = cpu->arch.vmcb;
@@ -130,10 +144,9 @@ void svm_handle_exit(struct hv_cpu *cpu)
 		hypercall_exit(cpu);
 		break;
 	case VMEXIT_INVD:
-		/* Discarding dirty lines would discard the hypervisor's writes too. */
+	case VMEXIT_WBINVD:
 		hv_stats_count(HV_EXIT_INVD);
-		__asm__ volatile("wbinvd" ::: "memory");
-		svm_skip_insn(cpu, 2);
+		cache_flush_exit(cpu);
 		break;
 	case VMEXIT_IOIO:
 		io_exit(cpu);

@@ -174,7 +174,10 @@ void msr_exit(struct hv_cpu *cpu)
 	u32 msr = (u32)cpu->arch.regs.rcx;
 	bool write = v->ctl.exit_info1 & 1;
 	bool ok;
+	u64 next;
 	hv_stats_count(write ? HV_EXIT_MSR_WRITE : HV_EXIT_MSR_READ);
+	if (!svm_next_rip(cpu, write ? INSN_WRMSR : INSN_RDMSR, &next))
+		return;
 	if (write) {
 		u64 val = ((cpu->arch.regs.rdx & 0xffffffffull) << 32) |
 			  (v->save.rax & 0xffffffffull);
@@ -192,7 +195,7 @@ void msr_exit(struct hv_cpu *cpu)
 		}
 	}
 	if (ok)
-		svm_skip_insn(cpu, 2);
+		svm_complete_insn(cpu, next);
 	else
 		svm_inject_exception(cpu, VEC_GP, true, 0);
 }

@@ -5,7 +5,9 @@
  * hypervisor's memory plain write-back DRAM (docs/hypervisor.md has the whole table):
  *   TSC          becomes the VP's TSC offset: the root's TSC moves, the host's does not
  *   APIC_BASE    refused when the APIC page would lie on hypervisor memory
- *   MTRRs        refused when any hypervisor page would stop being write-back
+ *   MTRRs        refused when any hypervisor page would become other than write-back or
+ *                uncached (UC is what Linux's MTRR update protocol passes through: it turns
+ *                the MTRRs off, which makes all memory UC, and back on)
  *   SYSCFG       only MtrrFixDramModEn may be cleared (Linux does it); nothing else changes
  *   TOP_MEM/2    held: the DRAM/MMIO boundary is the firmware's
  *   IORRs        refused when a range would send hypervisor addresses to MMIO
@@ -64,36 +66,45 @@ void platform_msr_init(void)
 		wrmsr_safe(MSR_HWCR, hwcr | HWCR_INVD_WBINVD);
 }
 
-/* The MTRR state with one MSR replaced by the value the root asks for. */
+/* The variable MTRRs and the default type, read once, with the MSR the root writes replaced
+ * by the value it asks for. */
+#define MTRR_VAR_MAX ((MSR_MTRR_VAR_END - MSR_MTRR_VAR_BASE) / 2)
 struct mtrr_view {
-	u32 msr;
-	u64 val;
+	u64 def;
+	u64 base[MTRR_VAR_MAX], mask[MTRR_VAR_MAX];
+	u32 nvar;
 };
 
-static u64 mtrr_read(const struct mtrr_view *w, u32 msr)
+static u64 msr_or_zero(u32 msr)
 {
 	u64 v = 0;
-	if (msr == w->msr)
-		return w->val;
-	if (rdmsr_safe(msr, &v) < 0)
-		return 0;
-	return v;
+	return rdmsr_safe(msr, &v) == 0 ? v : 0;
+}
+
+static void mtrr_view_read(struct mtrr_view *w, u32 msr, u64 val)
+{
+	w->nvar = (u32)(msr_or_zero(MSR_MTRR_CAP) & 0xff);
+	if (w->nvar > MTRR_VAR_MAX)
+		w->nvar = MTRR_VAR_MAX;
+	w->def = msr == MSR_MTRR_DEF_TYPE ? val : msr_or_zero(MSR_MTRR_DEF_TYPE);
+	for (u32 i = 0; i < w->nvar; i++) {
+		u32 b = MSR_MTRR_VAR_BASE + 2 * i;
+		w->base[i] = msr == b ? val : msr_or_zero(b);
+		w->mask[i] = msr == b + 1 ? val : msr_or_zero(b + 1);
+	}
 }
 
 /* The memory type at pa (>= 1 MiB: the fixed ranges do not apply) under the view, as the CPU
- * combines variable ranges: UC wins, WT beats WB, any other mix is undefined (not WB here). */
-static int mtrr_type_at(const struct mtrr_view *w, u64 pa, u32 nvar)
+ * combines variable ranges: UC wins, WT beats WB, any other mix is undefined (-2). */
+static int mtrr_type_at(const struct mtrr_view *w, u64 pa)
 {
-	u64 def = mtrr_read(w, MSR_MTRR_DEF_TYPE);
-	if (!(def & MTRR_DEF_E))
+	if (!(w->def & MTRR_DEF_E))
 		return 0; /* MTRRs off: everything UC */
 	int type = -1;
-	for (u32 i = 0; i < nvar; i++) {
-		u64 base = mtrr_read(w, MSR_MTRR_VAR_BASE + 2 * i);
-		u64 mask = mtrr_read(w, MSR_MTRR_VAR_BASE + 2 * i + 1);
-		if (!(mask & MTRR_MASK_VALID) || ((pa ^ base) & mask & ADDR_BITS))
+	for (u32 i = 0; i < w->nvar && type != -2; i++) {
+		if (!(w->mask[i] & MTRR_MASK_VALID) || ((pa ^ w->base[i]) & w->mask[i] & ADDR_BITS))
 			continue;
-		int t = (int)(base & 0xff);
+		int t = (int)(w->base[i] & 0xff);
 		if (type < 0 || type == t)
 			type = t;
 		else if (t == 0 || type == 0)
@@ -101,26 +112,26 @@ static int mtrr_type_at(const struct mtrr_view *w, u64 pa, u32 nvar)
 		else if ((t == 4 && type == MTRR_TYPE_WB) || (t == MTRR_TYPE_WB && type == 4))
 			type = 4;
 		else
-			type = 0; /* undefined combination */
+			type = -2;
 	}
-	return type >= 0 ? type : (int)(def & 0xff);
+	return type != -1 ? type : (int)(w->def & 0xff);
 }
 
-/* Does the view keep every page of the hypervisor's memory write-back? */
-static bool mtrr_keeps_hv_wb(u32 msr, u64 val)
+/* Does the view keep every page of the hypervisor's memory write-back or uncached? Both are
+ * coherent and strongly ordered; WC, WT and WP (or an undefined mix) are refused. */
+static bool mtrr_keeps_hv_coherent(u32 msr, u64 val)
 {
-	struct mtrr_view w = { msr, val };
-	u64 cap = mtrr_read(&w, MSR_MTRR_CAP);
-	u32 nvar = (u32)(cap & 0xff);
-	if (nvar > (MSR_MTRR_VAR_END - MSR_MTRR_VAR_BASE) / 2)
-		nvar = (MSR_MTRR_VAR_END - MSR_MTRR_VAR_BASE) / 2;
-	if (msr >= MSR_MTRR_VAR_BASE + 2 * nvar && msr < MSR_MTRR_VAR_END)
+	struct mtrr_view w;
+	mtrr_view_read(&w, msr, val);
+	if (msr >= MSR_MTRR_VAR_BASE + 2 * w.nvar && msr < MSR_MTRR_VAR_END)
 		return false; /* a range the CPU does not have */
 	if (hv.region_pa < (1ull << 20) && msr != MSR_MTRR_DEF_TYPE && msr < MSR_MTRR_VAR_BASE)
 		return false; /* fixed ranges over hypervisor memory: never changed */
-	for (u64 pa = hv.region_pa; pa < hv.region_pa + hv.region_size; pa += PAGE_SIZE)
-		if (mtrr_type_at(&w, pa, nvar) != MTRR_TYPE_WB)
+	for (u64 pa = hv.region_pa; pa < hv.region_pa + hv.region_size; pa += PAGE_SIZE) {
+		int type = mtrr_type_at(&w, pa);
+		if (type != MTRR_TYPE_WB && type != 0)
 			return false;
+	}
 	return true;
 }
 
@@ -166,7 +177,7 @@ enum msr_result platform_msr_write(struct hv_cpu *cpu, u32 msr, u64 val)
 		    msr == MSR_MTRR_FIX_16K1 || msr == MSR_MTRR_DEF_TYPE ||
 		    (msr >= MSR_MTRR_FIX_4K0 && msr <= MSR_MTRR_FIX_4K0 + 7);
 	if (mtrr)
-		return mtrr_keeps_hv_wb(msr, val) ? apply(msr, val) : MSR_REFUSED;
+		return mtrr_keeps_hv_coherent(msr, val) ? apply(msr, val) : MSR_REFUSED;
 	if (msr >= MSR_IORR_BASE0 && msr <= MSR_IORR_MASK1)
 		return iorr_keeps_hv_dram(msr, val) ? apply(msr, val) : MSR_REFUSED;
 	switch (msr) {

@@ -76,8 +76,17 @@ bool pci_port_io(struct io_access *io)
 			root_cf8 = io->value & CF8_ADDR_BITS;
 		return true;
 	}
-	if (io->port < PCI_CONFIG_DATA || (u32)io->port + io->size > PCI_CONFIG_DATA + 4u)
-		return false; /* 0xCF8-0xCFB by bytes or words, or running past 0xCFF: split */
+	if (io->port < PCI_CONFIG_ADDRESS || (u32)io->port + io->size > PCI_CONFIG_DATA + 4u)
+		return false; /* running into or past the two registers: split byte by byte */
+	if (io->port < PCI_CONFIG_DATA) {
+		/* Bytes and words at 0xCF8-0xCFB are not CONFIG_ADDRESS (Linux's type-1 probe
+		 * writes 0xCFB; 0xCF9 resets the machine): the hardware's. */
+		if (io->in)
+			io->value = port_read(io->port, io->size);
+		else
+			port_write(io->port, io->size, io->value);
+		return true;
+	}
 	u16 bdf = (u16)(root_cf8 >> 8);
 	u16 reg = (u16)((root_cf8 & 0xfc) | (io->port & 3));
 	if (!io->in && (root_cf8 & CF8_ENABLE) && !pci_filter_write(bdf, reg, io->size, io->value))

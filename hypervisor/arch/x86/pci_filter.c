@@ -77,7 +77,9 @@ static u32 merged_dword(u16 bdf, u16 reg4, u16 reg, u8 size, u32 val)
 static bool overlaps_protected(u64 base, u64 size)
 {
 	u64 end = base + size;
-	if (!size || end < base)
+	if (!size)
+		return false; /* no BAR there (reads as 0 after the probe): decodes nothing */
+	if (end < base)
 		end = ~0ull; /* wraps: up to the top */
 	if (base < hv.region_pa + hv.region_size && end > hv.region_pa)
 		return true;
@@ -103,8 +105,11 @@ static u64 bar_size(u16 bdf, u16 reg, bool is64, u32 probe)
 		pci_cfg_write(bdf, reg + 4, 4, hi);
 	}
 	pci_cfg_write(bdf, PCI_COMMAND, 2, cmd);
-	u64 mask = (u64)mhi << 32 | (mlo & (probe & ~0xfu));
-	return mask ? ~mask + 1 : 0;
+	u32 lo_mask = mlo & (probe & ~0xfu);
+	if (!lo_mask && (!is64 || !mhi))
+		return 0; /* no BAR: nothing sticks */
+	u64 mask = (u64)mhi << 32 | lo_mask; /* a 32-bit BAR's upper half: all ones */
+	return ~mask + 1;
 }
 
 /* The view of one device's decoding after a write: each register the checks read comes from

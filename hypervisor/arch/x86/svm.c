@@ -63,6 +63,12 @@ int arch_init(const struct hv_boot_info *bi)
 		arch.inv_tsc = r[3] & (1u << 8);
 	}
 	arch.efer_allowed = efer_bits_this_cpu();
+	cpuid_count(0x80000000u, 0, r);
+	arch.phys_bits = 36; /* the architectural default without leaf 0x80000008 */
+	if (r[0] >= 0x80000008u) {
+		cpuid_count(0x80000008u, 0, r);
+		arch.phys_bits = (u8)r[0];
+	}
 	arch.npt_root = npt_build_root();
 	arch.msrpm = hv_alloc_pages(2);
 	arch.iopm = hv_alloc_pages(3);
@@ -106,7 +112,8 @@ int arch_cpu_init(struct hv_cpu *cpu, const struct hv_boot_info *bi)
 	v->ctl.intercept1 = INTERCEPT_CPUID | INTERCEPT_INVD | INTERCEPT_INVLPGA | INTERCEPT_IOIO |
 			    INTERCEPT_MSR | INTERCEPT_SHUTDOWN;
 	v->ctl.intercept2 = INTERCEPT_VMRUN | INTERCEPT_VMMCALL | INTERCEPT_VMLOAD |
-			    INTERCEPT_VMSAVE | INTERCEPT_STGI | INTERCEPT_CLGI | INTERCEPT_SKINIT;
+			    INTERCEPT_VMSAVE | INTERCEPT_STGI | INTERCEPT_CLGI | INTERCEPT_SKINIT |
+			    INTERCEPT_WBINVD;
 	v->ctl.iopm_pa = hv_pa(arch.iopm);
 	v->ctl.msrpm_pa = hv_pa(arch.msrpm);
 	v->ctl.asid = 1;

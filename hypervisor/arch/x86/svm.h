@@ -6,6 +6,7 @@
 #define HV_ARCH_X86_SVM_H
 
 #include "core.h"
+#include "insn.h"
 #include "vmcb.h"
 
 struct arch_global {
@@ -14,6 +15,7 @@ struct arch_global {
 	bool inv_tsc;	  /* host TSC is invariant: tell the root */
 	u16 log_port;	  /* the hypervisor UART the root must not reach */
 	u64 efer_allowed; /* EFER bits the root may set (never SVME) */
+	u8 phys_bits;	  /* MAXPHYADDR (CPUID 0x80000008 EAX[7:0]) */
 };
 extern struct arch_global arch;
 
@@ -31,10 +33,18 @@ void svm_vmrun_loop(struct hv_cpu *cpu) __attribute__((noreturn)); /* vmrun.S */
 void svm_handle_exit(struct hv_cpu *cpu);			   /* called by vmrun.S */
 
 void svm_inject_exception(struct hv_cpu *cpu, u8 vector, bool has_error, u32 error);
-/* emulate.c: an intercepted instruction is done: RIP to next_rip (or past len bytes, where the
- * CPU reports no next RIP), the interrupt shadow cleared, a pending single-step trap raised. */
+/* emulate.c. svm_next_rip: where the intercepted instruction (of the given kind) ends, from
+ * NRIP or its decoded bytes; false when its bytes cannot be read or are not that instruction:
+ * then the caller carries out nothing and returns (the VP runs the instruction again).
+ * svm_complete_insn: the instruction is done: RIP to next_rip, the interrupt shadow cleared,
+ * a pending single-step trap raised. svm_fetch_insn: up to 15 bytes at the VP's CS:RIP. */
+bool svm_long_mode(const struct vmcb *v);
+bool svm_next_rip(struct hv_cpu *cpu, enum insn_kind kind, u64 *next);
+/* The same where the exit may come from either of two instructions (QEMU 7.2 reports INVD as a
+ * WBINVD intercept). */
+bool svm_next_rip_either(struct hv_cpu *cpu, enum insn_kind kind, enum insn_kind other, u64 *next);
 void svm_complete_insn(struct hv_cpu *cpu, u64 next_rip);
-void svm_skip_insn(struct hv_cpu *cpu, u64 len);
+int svm_fetch_insn(struct hv_cpu *cpu, u8 *buf, unsigned *got);
 /* One intercepted, non-string port access (value: written, or to be returned). */
 struct io_access {
 	u16 port;

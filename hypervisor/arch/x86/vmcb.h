@@ -86,6 +86,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define INTERCEPT_STGI	   (1u << 4)
 #define INTERCEPT_CLGI	   (1u << 5)
 #define INTERCEPT_SKINIT   (1u << 6)
+#define INTERCEPT_WBINVD   (1u << 9)
 
 #define VMEXIT_EXCP_BASE 0x040
 #define VMEXIT_INTR	 0x060
@@ -103,6 +104,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define VMEXIT_STGI	 0x084
 #define VMEXIT_CLGI	 0x085
 #define VMEXIT_SKINIT	 0x086
+#define VMEXIT_WBINVD	 0x089
 #define VMEXIT_NPF	 0x400
 #define VMEXIT_INVALID	 0xffffffffu /* compare the low 32 bits (TCG) */
 

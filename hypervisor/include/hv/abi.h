@@ -110,7 +110,7 @@ enum hv_exit_reason {
 	HV_EXIT_SHUTDOWN = 8,
 	HV_EXIT_INTR = 9,
 	HV_EXIT_NMI = 10,
-	HV_EXIT_INVD = 11, /* INVD, carried out as WBINVD */
+	HV_EXIT_INVD = 11, /* INVD (carried out as WBINVD) or WBINVD */
 	HV_EXIT_REASON_COUNT = 12,
 };
 

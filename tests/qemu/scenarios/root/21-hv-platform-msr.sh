@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # The root's platform MSRs cannot move or re-type the hypervisor's memory: each write that
-# would (APIC base onto the resident block, an uncached MTRR or an IORR over it, TOP_MEM/2,
+# would (APIC base onto the resident block, a write-combining MTRR or an IORR over it, TOP_MEM/2,
 # SYSCFG, SMM_BASE) is refused and the MSR keeps its value; HWCR keeps INVD-to-WBINVD; a TSC
 # write moves only the root's TSC (the hypervisor's uptime is untouched); harmless writes (the
 # same APIC base, an MTRR away from the block) still work. The self-check passes afterwards,
@@ -30,18 +30,21 @@ bits=$(sed -n 's/.*address sizes[^0-9]*\([0-9]*\) bits physical.*/\1/p' /proc/cp
 pmask=$(( ((1 << ${bits:-36}) - 1) & ~0xfff ))
 if [ $free -ge 0 ]; then
   mb=$(( 0x200 + 2 * free )) mm=$(( 0x201 + 2 * free ))
-  hvmsr write $mb $(( base & ~0xfff )) || fail "MTRR base write refused"  # type 0 = UC
-  refused $mm $(( (pmask & ~0xffffff) | 0x800 )) "uncached variable MTRR over the resident block"
-  # The same 16 MiB uncached range, moved away from the block first: accepted.
-  away=$(( (base + 0x40000000) & ~0xffffff ))
+  hvmsr write $mb $(( (base & ~0xfff) | 1 )) || fail "MTRR base write refused"  # type 1 = WC
+  refused $mm $(( (pmask & ~0xffffff) | 0x800 )) "write-combining variable MTRR over the resident block"
+  # The same 16 MiB write-combining range, moved away from the block first: accepted.
+  away=$(( ((base + 0x40000000) & ~0xffffff) | 1 ))
   hvmsr write $mb $away && hvmsr write $mm $(( (pmask & ~0xffffff) | 0x800 )) ||
     fail "MTRR away from the block refused"
   hvmsr write $mm 0 && hvmsr write $mb 0 || fail "clearing the spare MTRR refused"
-  echo "MTRR $free: UC over the block refused, elsewhere accepted"
+  echo "MTRR $free: WC over the block refused, elsewhere accepted"
 else
   echo "no spare variable MTRR: skipped"
 fi
-refused 0x2ff 0 "MTRRs off (MTRRdefType.E = 0)"
+# Linux turns the MTRRs off and on around every update (all memory UC meanwhile): allowed.
+def=$(hvmsr read 0x2ff) || fail "rdmsr MTRRdefType failed"
+hvmsr write 0x2ff $(( def & ~0xcff )) && hvmsr write 0x2ff $def || fail "MTRRs off/on refused"
+refused 0x2ff $(( (def & ~0xff) | 1 )) "write-combining default memory type"
 refused 0xc001001a 0x1000000 "TOP_MEM"
 refused 0xc001001d 0x1000000 "TOP_MEM2"
 refused 0xc0010111 0x30000 "SMM_BASE"
@@ -61,7 +64,9 @@ fi
 if sys=$(hvmsr read 0xc0010010); then
   refused 0xc0010010 $(( sys ^ (1 << 23) )) "SYSCFG"
 fi
-if hwcr=$(hvmsr read 0xc0010015); then
+if hwcr=$(hvmsr read 0xc0010015) && [ $(( hwcr & 0x10 )) -eq 0 ]; then
+  echo "HWCR reads $hwcr without INVD-to-WBINVD: not implemented by this CPU (QEMU TCG): skipped"
+elif [ -n "$hwcr" ]; then
   hvmsr write 0xc0010015 $(( hwcr & ~0x10 )) || fail "HWCR write refused"
   [ $(( $(hvmsr read 0xc0010015) & 0x10 )) -ne 0 ] || fail "HWCR lost INVD-to-WBINVD"
   echo "HWCR: INVD-to-WBINVD kept"

@@ -28,8 +28,11 @@ hvmemscan scan $base $size unHVCORE "hv.efi core (ABI" > /tmp/scan ||
 grep -q 'dropped: RCBA' $S/log || fail "no log line for the dropped RCBA write"
 # A device BAR (the VGA's MMIO BAR2, 4 KiB) while the device decodes memory.
 [ "$(hvpcicfg read $vga 0 4)" = 0x11111234 ] || fail "no standard VGA at $vga"
-bar=$(hvpcicfg read $vga 0x18 4) cmd=$(hvpcicfg read $vga 4 2)
-[ $(( cmd & 2 )) -ne 0 ] || fail "VGA does not decode memory (command $cmd)"
+bar=$(hvpcicfg read $vga 0x18 4) cmd0=$(hvpcicfg read $vga 4 2)
+# No driver enabled it (no display): turn memory decoding on where the firmware put the BARs.
+cmd=$(( cmd0 | 2 ))
+hvpcicfg write $vga 4 2 $cmd
+[ $(( $(hvpcicfg read $vga 4 2) & 2 )) -ne 0 ] || fail "VGA memory decoding refused at its own BARs"
 held $vga 0x18 4 $(( base & ~0xfff )) "VGA BAR2 (decoding on)"
 hvpcicfg write $vga 0x18 4 0xffffffff
 mask=$(hvpcicfg read $vga 0x18 4)
@@ -45,8 +48,9 @@ hvpcicfg write $vga 4 2 $cmd
 [ $(( $(hvpcicfg read $vga 4 2) & 2 )) -eq 0 ] || fail "decoding turned on over the resident block"
 hvpcicfg write $vga 0x18 4 $bar
 hvpcicfg write $vga 4 2 $cmd
-[ "$(hvpcicfg read $vga 4 2)" = "$cmd" ] && [ "$(hvpcicfg read $vga 0x18 4)" = "$bar" ] ||
+[ $(( $(hvpcicfg read $vga 4 2) )) = $cmd ] && [ "$(hvpcicfg read $vga 0x18 4)" = "$bar" ] ||
   fail "VGA not restored"
+hvpcicfg write $vga 4 2 $cmd0
 echo "VGA: decoding could not be turned on with BAR2 over the block; restored"
 grep -q '^intact 1$' $S/selfcheck || fail "self-check failed after the PCI attacks"
 echo "self-check intact; PCI filter log:"
