@@ -167,6 +167,8 @@ void svm_handle_exit(struct hv_cpu *cpu)
 		hv_root_shutdown(cpu);
 	case VMEXIT_NPF:
 		hv_stats_count(HV_EXIT_NPF);
+		if (npf_root_exit(cpu))
+			break;
 		hv_panic(cpu, "root access to unmapped GPA %lx (error %lx)", v->ctl.exit_info2,
 			 v->ctl.exit_info1);
 	case VMEXIT_INVALID:

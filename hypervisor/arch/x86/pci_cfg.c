@@ -45,6 +45,27 @@ void pci_cfg_write(u16 bdf, u16 reg, u8 size, u32 val)
 		outl(port, val);
 }
 
+/* The ECAM window, from the Q35 MCH's PCIEXBAR (held at this value by the filter): base in
+ * bits 35:26, enable in bit 0, size in bits 2:1 (256, 128 or 64 MiB). Other chipsets: none
+ * known here (reading ACPI's MCFG is later work; docs/hypervisor.md, Limits). */
+#define Q35_MCH_ID_DWORD 0x29c08086u
+#define Q35_PCIEXBAR	 0x60
+
+void pci_find_ecam(void)
+{
+	if (pci_cfg_read(0, 0, 4) != Q35_MCH_ID_DWORD)
+		return;
+	u64 bar = pci_cfg_read(0, Q35_PCIEXBAR, 4) | (u64)pci_cfg_read(0, Q35_PCIEXBAR + 4, 4)
+							     << 32;
+	if (!(bar & 1))
+		return;
+	u32 len = (bar >> 1) & 3;
+	arch.ecam_size = len == 0 ? 256ull << 20 : len == 1 ? 128ull << 20 : 64ull << 20;
+	arch.ecam_base = bar & 0x0000000ffc000000ull & ~(arch.ecam_size - 1);
+	hv_log("PCI ECAM window %lx-%lx (Q35 PCIEXBAR): read-only for the root", arch.ecam_base,
+	       arch.ecam_base + arch.ecam_size - 1);
+}
+
 void pci_init(void)
 {
 	root_cf8 = inl(PCI_CONFIG_ADDRESS) & CF8_ADDR_BITS;

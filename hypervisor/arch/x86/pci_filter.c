@@ -107,7 +107,7 @@ static u64 bar_size(u16 bdf, u16 reg, bool is64, u32 probe)
 	pci_cfg_write(bdf, PCI_COMMAND, 2, cmd);
 	u32 lo_mask = mlo & (probe & ~0xfu);
 	if (!lo_mask && (!is64 || !mhi))
-		return 0; /* no BAR: nothing sticks */
+		return 0;		     /* no BAR: nothing sticks */
 	u64 mask = (u64)mhi << 32 | lo_mask; /* a 32-bit BAR's upper half: all ones */
 	return ~mask + 1;
 }

@@ -69,6 +69,7 @@ int arch_init(const struct hv_boot_info *bi)
 		cpuid_count(0x80000008u, 0, r);
 		arch.phys_bits = (u8)r[0];
 	}
+	pci_find_ecam(); /* before the NPT: the window is mapped read-only */
 	arch.npt_root = npt_build_root();
 	arch.msrpm = hv_alloc_pages(2);
 	arch.iopm = hv_alloc_pages(3);

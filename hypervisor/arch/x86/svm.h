@@ -16,6 +16,7 @@ struct arch_global {
 	u16 log_port;	  /* the hypervisor UART the root must not reach */
 	u64 efer_allowed; /* EFER bits the root may set (never SVME) */
 	u8 phys_bits;	  /* MAXPHYADDR (CPUID 0x80000008 EAX[7:0]) */
+	u64 ecam_base, ecam_size; /* PCI ECAM window (read-only for the root), 0 if none */
 };
 extern struct arch_global arch;
 
@@ -69,9 +70,14 @@ void sleep_guard_init(const struct hv_boot_info *bi);
 bool sleep_guard_io(struct io_access *io);
 /* pci_cfg.c: config space for the hypervisor (mechanism #1) and the root's 0xCF8/0xCFC. */
 void pci_init(void);
+void pci_find_ecam(void);
 u32 pci_cfg_read(u16 bdf, u16 reg, u8 size);
 void pci_cfg_write(u16 bdf, u16 reg, u8 size, u32 val);
 bool pci_port_io(struct io_access *io);
+/* npf.c: the root's nested page faults that are not bugs: a write into the ECAM window
+ * (through the filter) and an access above what the NPT maps (an unassigned address: reads
+ * all ones, writes dropped). False: not one of those. */
+bool npf_root_exit(struct hv_cpu *cpu);
 /* pci_filter.c: may the root write val (size bytes) at config register reg of bdf? False:
  * the write is dropped (and logged once). */
 bool pci_filter_write(u16 bdf, u16 reg, u8 size, u32 val);

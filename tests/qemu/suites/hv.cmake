@@ -53,6 +53,11 @@ grep -E 'hv: rax [0-9a-f]+ rbx' $log && grep -E 'hv: r13 [0-9a-f]+ r14' $log && 
 grep -F 'PANIC: resetting the machine, as hardware does' $log" ${CMAKE_BINARY_DIR})
 set_tests_properties(qemu.hv-panic.log PROPERTIES LABELS qemu DEPENDS qemu.hv-panic)
 
+# A CPU whose physical address width (48 bits) reaches above the root's NPT (40 bits without
+# 1 GiB pages): root accesses up there behave as unassigned addresses, never a panic.
+hv_qemu_test(hv-wide-phys SET hvwide BOOT hvloader
+             CPU qemu64,+svm,+npt,+nrip-save,+vgif,phys-bits=48 TIMEOUT 400)
+
 # The root set on a CPU with 1 GiB pages (EPYC-Milan): the NPT and host tables use them.
 hv_qemu_test(hv-root-gbpages SET root BOOT hvloader CPU EPYC-Milan TIMEOUT 400)
 

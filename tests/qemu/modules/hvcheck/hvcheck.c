@@ -10,6 +10,8 @@
  *   selfcheck one HV_CALL_SELF_CHECK: whether the hypervisor's code is as at take-over
  *   prefixed  prefixed RDMSR/WRMSR/CPUID/INVD from the kernel: each must resume right after
  *             itself ("ok"), which a fixed-length RIP advance gets wrong
+ *   mmio      (write "ADDR" or "ADDR VALUE", then read) one 32-bit MMIO read, optionally a
+ *             write and a second read, at a physical address (ECAM, above the NPT's top)
  * Hypercalls go through Linux's own hypercall page (hv_do_hypercall), so the page the
  * hypervisor filled in is exercised too. Loads only under hv.efi (identity leaf checked).
  */
@@ -18,6 +20,8 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/uaccess.h>
 #include <asm/mshyperv.h>
 #include <asm/asm.h>
 #include <hv/abi.h>
@@ -202,6 +206,46 @@ static int prefixed_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(prefixed);
 
+static char mmio_result[128];
+
+static ssize_t mmio_write(struct file *file, const char __user *ubuf, size_t len, loff_t *pos)
+{
+	char buf[64];
+	u64 addr, val = 0;
+	int n;
+	void __iomem *p;
+	u32 before, after;
+
+	if (len >= sizeof(buf) || copy_from_user(buf, ubuf, len))
+		return -EINVAL;
+	buf[len] = 0;
+	n = sscanf(buf, "%llx %llx", &addr, &val);
+	if (n < 1 || (addr & 3))
+		return -EINVAL;
+	p = ioremap(addr & PAGE_MASK, PAGE_SIZE);
+	if (!p)
+		return -ENOMEM;
+	before = readl(p + (addr & ~PAGE_MASK));
+	if (n == 2)
+		writel((u32)val, p + (addr & ~PAGE_MASK));
+	after = readl(p + (addr & ~PAGE_MASK));
+	iounmap(p);
+	snprintf(mmio_result, sizeof(mmio_result), "addr %llx before %08x after %08x\n", addr,
+		 before, after);
+	return len;
+}
+
+static ssize_t mmio_read(struct file *file, char __user *ubuf, size_t len, loff_t *pos)
+{
+	return simple_read_from_buffer(ubuf, len, pos, mmio_result, strlen(mmio_result));
+}
+
+static const struct file_operations mmio_fops = {
+	.owner = THIS_MODULE,
+	.write = mmio_write,
+	.read = mmio_read,
+};
+
 static ssize_t triple_fault_write(struct file *file, const char __user *buf, size_t len,
 				  loff_t *pos)
 {
@@ -251,6 +295,7 @@ static int __init hvcheck_init(void)
 	debugfs_create_file("triple_fault", 0200, dir, NULL, &triple_fault_fops);
 	debugfs_create_file("selfcheck", 0400, dir, NULL, &selfcheck_fops);
 	debugfs_create_file("prefixed", 0400, dir, NULL, &prefixed_fops);
+	debugfs_create_file("mmio", 0600, dir, NULL, &mmio_fops);
 	pr_info("hvcheck: hv.efi found (ABI %u)\n", HV_ABI_VERSION);
 	return 0;
 }

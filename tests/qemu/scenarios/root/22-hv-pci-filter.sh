@@ -55,3 +55,17 @@ echo "VGA: decoding could not be turned on with BAR2 over the block; restored"
 grep -q '^intact 1$' $S/selfcheck || fail "self-check failed after the PCI attacks"
 echo "self-check intact; PCI filter log:"
 grep 'PCI config write' $S/log
+# The same through the ECAM window (read-only for the root; writes exit to the same filter):
+# RCBA held, a harmless write (the VGA's command register) carried out.
+ecam=$(grep -m1 'PCI ECAM window' $S/log | sed 's/.*window \([0-9a-f]*\)-.*/\1/')
+[ -n "$ecam" ] || fail "the hypervisor found no ECAM window"
+rcba=$(hvpcicfg read $lpc 0xf0 4)
+echo "$(printf '%x %x' $(( 0x$ecam + (0x1f << 15) + 0xf0 )) $(( (base & ~0x3fff) | 1 )))" > $S/mmio
+cat $S/mmio
+[ "$(hvpcicfg read $lpc 0xf0 4)" = "$rcba" ] || fail "RCBA moved through ECAM"
+echo "$(printf '%x %x' $(( 0x$ecam + (1 << 15) + 4 )) $(( cmd0 | 2 )))" > $S/mmio
+cat $S/mmio
+[ $(( $(hvpcicfg read $vga 4 2) & 2 )) -ne 0 ] || fail "an ECAM write to the VGA's command register was lost"
+hvpcicfg write $vga 4 2 $cmd0
+grep -q '^intact 1$' $S/selfcheck || fail "self-check failed after the ECAM writes"
+echo "ECAM at $ecam: RCBA held, VGA command written"
