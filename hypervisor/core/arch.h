@@ -45,6 +45,15 @@ void arch_platform_reset(void);
 /* Stop this CPU for good: interrupts off, halted. */
 __attribute__((noreturn)) void arch_cpu_halt_forever(void);
 
+/* The root's view of its RAM (its nested page table). arch_root_page_mapped: the 4 KiB page at
+ * pa is the root's (mapped to itself, writable). arch_root_take_page: the page leaves the
+ * root's view (0; -1 when it is not the root's; -2 when no resident memory is left to split a
+ * large mapping). arch_root_give_page: a page taken earlier comes back. */
+bool arch_root_page_mapped(u64 pa);
+int arch_root_take_page(u64 pa);
+void arch_root_give_page(u64 pa);
+u64 arch_npt_split_pages(void);
+
 /* ---- Called by the arch layer (implemented in core/) ---- */
 
 /* A hypercall from the VP `cpu` runs, with its TLFS control value and input/output GPAs (or

@@ -49,6 +49,18 @@ bool hv_reftime_available(void);
 u64 hv_reftime_now(void);
 void hv_reftime_fill_page(void *page);
 
+/* partition.c: the child partition table and the root's partition calls (arguments mapped and
+ * rep fields checked by hypercall.c). */
+u32 hv_partition_count(void);
+u64 hv_deposited_pages(void);
+u64 hv_call_create_partition(const struct hv_partition_create_in *in,
+			     struct hv_partition_create_out *out);
+u64 hv_call_delete_partition(const struct hv_partition_ref *in);
+u64 hv_call_deposit_pages(const struct hv_deposit_in *in, u32 rep_start, u32 rep_count,
+			  u32 *reps_done);
+u64 hv_call_withdraw_pages(const struct hv_partition_ref *in, u64 *pfn_out, u32 rep_start,
+			   u32 rep_count, u32 *reps_done);
+
 /* selfcheck.c: the hash of the core's code and read-only data, taken once at take-over
  * (hv_self_check_init) and compared on request. */
 void hv_self_check_init(void);

@@ -6,7 +6,7 @@
 #include "core.h"
 
 struct hv_global hv;
-static struct hv_partition root_partition = { .is_root = true };
+static struct hv_partition root_partition = { .is_root = true, .id = HV_PARTITION_ID_ROOT };
 static struct hv_cpu cpus[HV_MAX_CPUS]; /* cpus[i].hw_id says which CPU */
 
 /* Section .header is placed first by core.lds: the stub reads it out of core.bin. */

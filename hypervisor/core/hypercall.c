@@ -55,10 +55,74 @@ static u64 call_self_check(u64 control, u64 out_gpa)
 	return HV_STATUS_SUCCESS;
 }
 
+/* The private range is the root's, known codes or not: a child learns nothing from it. */
 static bool root_only(u16 code)
 {
-	return code == HV_CALL_GET_STATS || code == HV_CALL_READ_LOG ||
-	       code == HV_CALL_SELF_CHECK;
+	return code >= HV_CALL_PRIVATE_BASE && code <= HV_CALL_PRIVATE_BASE + 0xff;
+}
+
+static bool is_rep_call(u16 code)
+{
+	return code == HV_CALL_DEPOSIT_PAGES || code == HV_CALL_WITHDRAW_PAGES;
+}
+
+#define REP_MASK 0xfffull
+static u32 rep_count(u64 control)
+{
+	return (u32)((control >> HV_HC_REP_COUNT_SHIFT) & REP_MASK);
+}
+
+static u32 rep_start(u64 control)
+{
+	return (u32)((control >> HV_HC_REP_START_SHIFT) & REP_MASK);
+}
+
+/* A rep call's result: status, and the reps completed in bits 43:32 (TLFS). */
+static u64 rep_result(u64 status, u32 done)
+{
+	return status | (u64)done << HV_HC_REP_COUNT_SHIFT;
+}
+
+/* Input and output pages of a memory-form call: page aligned, the root's RAM. */
+static u64 map_pages(u64 in_gpa, u64 out_gpa, void **in, void **out)
+{
+	if ((in_gpa | out_gpa) & (PAGE_SIZE - 1))
+		return HV_STATUS_INVALID_ALIGNMENT;
+	*in = hv_root_gpa(in_gpa, PAGE_SIZE);
+	if (!*in)
+		return HV_STATUS_INVALID_PARAMETER;
+	if (out) {
+		*out = hv_root_gpa(out_gpa, PAGE_SIZE);
+		if (!*out)
+			return HV_STATUS_INVALID_PARAMETER;
+	}
+	return HV_STATUS_SUCCESS;
+}
+
+static u64 call_partition(u16 code, u64 control, u64 in_gpa, u64 out_gpa)
+{
+	void *in, *out = NULL;
+	bool needs_out = code == HV_CALL_CREATE_PARTITION || code == HV_CALL_WITHDRAW_PAGES;
+	u64 st = map_pages(in_gpa, needs_out ? out_gpa : 0, &in, needs_out ? &out : NULL);
+	u32 count = rep_count(control), start = rep_start(control), done = start;
+	if (st == HV_STATUS_SUCCESS && is_rep_call(code) &&
+	    (!count || start >= count ||
+	     count > (code == HV_CALL_DEPOSIT_PAGES ? HV_DEPOSIT_MAX : HV_WITHDRAW_MAX)))
+		st = HV_STATUS_INVALID_PARAMETER;
+	if (st != HV_STATUS_SUCCESS)
+		return is_rep_call(code) ? rep_result(st, start) : st;
+	switch (code) {
+	case HV_CALL_CREATE_PARTITION:
+		return hv_call_create_partition(in, out);
+	case HV_CALL_DELETE_PARTITION:
+		return hv_call_delete_partition(in);
+	case HV_CALL_DEPOSIT_PAGES:
+		st = hv_call_deposit_pages(in, start, count, &done);
+		return rep_result(st, done);
+	default: /* HV_CALL_WITHDRAW_PAGES */
+		st = hv_call_withdraw_pages(in, out, start, count, &done);
+		return rep_result(st, done);
+	}
 }
 
 u64 hv_hypercall(struct hv_cpu *cpu, u64 control, u64 in_gpa, u64 out_gpa)
@@ -67,10 +131,13 @@ u64 hv_hypercall(struct hv_cpu *cpu, u64 control, u64 in_gpa, u64 out_gpa)
 	u16 code = (u16)(control & HV_HC_CODE_MASK);
 	if (root_only(code) && !cpu->part->is_root)
 		return HV_STATUS_ACCESS_DENIED;
-	/* Both calls here are simple, memory-form calls without a variable header: a rep count
-	 * or start, a variable header size (bits 17-26) or any reserved bit is malformed input
-	 * (TLFS; the fast flag is refused by each call). */
-	if (root_only(code) && (control & ~(HV_HC_CODE_MASK | HV_HC_FAST)))
+	/* The calls here are memory-form calls without a variable header: a variable header size
+	 * (bits 17-26) or any reserved bit is malformed input, and so is a rep count or start on
+	 * a simple call (TLFS; the fast flag is refused by each call). */
+	u64 allowed = HV_HC_CODE_MASK | HV_HC_FAST;
+	if (is_rep_call(code))
+		allowed |= REP_MASK << HV_HC_REP_COUNT_SHIFT | REP_MASK << HV_HC_REP_START_SHIFT;
+	if (root_only(code) && (control & ~allowed))
 		return HV_STATUS_INVALID_HYPERCALL_INPUT;
 	switch (code) {
 	case HV_CALL_GET_STATS:
@@ -79,6 +146,14 @@ u64 hv_hypercall(struct hv_cpu *cpu, u64 control, u64 in_gpa, u64 out_gpa)
 		return call_read_log(control, in_gpa, out_gpa);
 	case HV_CALL_SELF_CHECK:
 		return call_self_check(control, out_gpa);
+	case HV_CALL_CREATE_PARTITION:
+	case HV_CALL_DELETE_PARTITION:
+	case HV_CALL_DEPOSIT_PAGES:
+	case HV_CALL_WITHDRAW_PAGES:
+		if (control & HV_HC_FAST)
+			return is_rep_call(code) ? rep_result(HV_STATUS_INVALID_HYPERCALL_INPUT, 0)
+						 : HV_STATUS_INVALID_HYPERCALL_INPUT;
+		return call_partition(code, control, in_gpa, out_gpa);
 	default:
 		return HV_STATUS_INVALID_HYPERCALL_CODE;
 	}

@@ -29,7 +29,7 @@ bool hv_owns(u64 pa)
 }
 
 /* Only the root's RAM as the firmware's memory map described it (never MMIO, firmware
- * runtime memory or ACPI NVS), minus the hypervisor's block. */
+ * runtime memory or ACPI NVS), minus the hypervisor's block and the pages it deposited. */
 void *hv_root_gpa(u64 gpa, u64 len)
 {
 	u64 end = gpa + len;
@@ -37,8 +37,14 @@ void *hv_root_gpa(u64 gpa, u64 len)
 		return NULL;
 	if (gpa < hv.region_pa + hv.region_size && end > hv.region_pa)
 		return NULL;
-	for (u32 i = 0; i < hv.ram_range_count; i++)
-		if (gpa >= hv.ram[i].start && end <= hv.ram[i].end)
-			return (void *)gpa;
+	for (u32 i = 0; i < hv.ram_range_count; i++) {
+		if (gpa < hv.ram[i].start || end > hv.ram[i].end)
+			continue;
+		/* Still the root's: not a page it deposited with the hypervisor. */
+		for (u64 p = gpa & ~(PAGE_SIZE - 1); p < end; p += PAGE_SIZE)
+			if (!arch_root_page_mapped(p))
+				return NULL;
+		return (void *)gpa;
+	}
 	return NULL;
 }

@@ -39,6 +39,9 @@ void hv_stats_fill(struct hv_stats *s)
 	s->mem_used = hv.heap_next - hv.region_pa;
 	s->log_bytes = hv_log_total();
 	s->cpus = hv.cpus;
+	s->partitions = hv_partition_count();
+	s->deposited_pages = hv_deposited_pages();
+	s->npt_split_pages = arch_npt_split_pages();
 	for (int i = 0; i < HV_EXIT_REASON_COUNT; i++)
 		s->exits[i] = exit_counts[i];
 }

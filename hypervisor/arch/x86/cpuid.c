@@ -11,7 +11,7 @@
 #define HV_FEAT_REFERENCE_TSC  (1u << 9)
 #define HV_FEAT_TSC_INVARIANT  (1u << 15)
 
-static void synthetic_leaf(u32 leaf, u32 r[4])
+static void synthetic_leaf(const struct hv_partition *part, u32 leaf, u32 r[4])
 {
 	r[0] = r[1] = r[2] = r[3] = 0;
 	switch (leaf) {
@@ -55,7 +55,8 @@ static void synthetic_leaf(u32 leaf, u32 r[4])
 		break;
 	case HV_CPUID_IDENT_INFO:
 		r[0] = HV_ABI_VERSION;
-		r[1] = 1; /* the caller is the root partition */
+		r[1] = part->is_root;
+		r[2] = (u32)part->id;
 		break;
 	}
 }
@@ -68,7 +69,7 @@ void cpuid_exit(struct hv_cpu *cpu)
 	if (!svm_next_rip(cpu, INSN_CPUID, &next))
 		return;
 	if ((leaf & 0xffff0000u) == 0x40000000u) {
-		synthetic_leaf(leaf, r);
+		synthetic_leaf(cpu->part, leaf, r);
 	} else {
 		cpuid_count(leaf, sub, r);
 		if (leaf == 1) {

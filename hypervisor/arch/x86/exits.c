@@ -177,4 +177,8 @@ void svm_handle_exit(struct hv_cpu *cpu)
 		hv_stats_count(HV_EXIT_OTHER);
 		hv_panic(cpu, "unexpected exit code %x", code);
 	}
+	if (arch.root_tlb_flush) { /* the root's NPT changed under this exit */
+		v->ctl.tlb_control = 1;
+		arch.root_tlb_flush = false;
+	}
 }

@@ -4,16 +4,18 @@
  *    decoded (insn.c), the configuration write goes through pci_filter_write() and, when
  *    allowed, is carried out on the window by the hypervisor;
  *  - an access above what the NPT maps (hv.phys_top; the CPU's address width may reach
- *    further): an unassigned bus address, so reads return all ones and writes are dropped, as
- *    on hardware. A root driver that touches such an address no longer stops the machine.
+ *    further), or to a page the root deposited with the hypervisor: an unassigned bus address,
+ *    so reads return all ones and writes are dropped, as on hardware. A root driver that
+ *    touches such an address no longer stops the machine.
  * An access these cannot carry out (an instruction fetch there, a form the decoder does not
  * know, a write whose direction disagrees with the fault) gets #GP, logged once per cause. */
 #include "insn.h"
 #include "svm.h"
 #include "x86.h"
 
-#define NPF_WRITE (1ull << 1)
-#define NPF_FETCH (1ull << 4)
+#define NPF_PRESENT (1ull << 0)
+#define NPF_WRITE   (1ull << 1)
+#define NPF_FETCH   (1ull << 4)
 
 /* The VP's general registers in x86 numbering (RAX 0 ... R15 15), as the decoder wants them. */
 static void regs_load(const struct hv_cpu *cpu, uint64_t r[16])
@@ -71,7 +73,8 @@ bool npf_root_exit(struct hv_cpu *cpu)
 	struct vmcb *v = cpu->arch.vmcb;
 	u64 gpa = v->ctl.exit_info2, err = v->ctl.exit_info1;
 	bool in_ecam = arch.ecam_size && gpa - arch.ecam_base < arch.ecam_size;
-	if (!in_ecam && gpa < hv.phys_top)
+	/* Below the top, only a page taken from the root (deposited) is not present. */
+	if (!in_ecam && gpa < hv.phys_top && (err & NPF_PRESENT))
 		return false;
 	if (err & NPF_FETCH) {
 		refuse(cpu, gpa, "instruction fetch from an unassigned address");

@@ -66,3 +66,78 @@ u64 npt_build_root(void)
 		return 0;
 	return hv_pa(pml4);
 }
+
+/* ---- Changing the root's NPT after boot: pages the root deposits leave it, and come back ----
+ * A deposited page may lie inside a large mapping: the large entry is split into a table of
+ * the next size (from resident memory, counted in npt_split_pages; a split is never undone).
+ * Every change is followed by a flush of the root's TLB entries before it runs again. */
+
+static u64 split_pages;
+
+static u64 *npt_table(u64 entry)
+{
+	return (u64 *)(uintptr_t)(entry & PTE_ADDR); /* resident pages: mapped 1:1 */
+}
+
+/* The root's leaf entry for the 4 KiB page at pa, splitting large entries on the way when
+ * split is set; NULL when pa is not mapped at all or a split found no memory. */
+static u64 *npt_root_leaf(u64 pa, bool split)
+{
+	u64 *table = npt_table(arch.npt_root);
+	for (int level = 3; level > 0; level--) {
+		u64 *e = &table[(pa >> (12 + 9 * level)) & 511];
+		if (!(*e & PTE_P))
+			return NULL;
+		if (*e & PTE_PS) {
+			if (!split)
+				return e;
+			u64 *sub = hv_alloc_pages(1);
+			if (!sub)
+				return NULL;
+			u64 size = 1ull << (12 + 9 * (level - 1));
+			u64 base = *e & PTE_ADDR & ~((size << 9) - 1);
+			u64 flags = *e & (PTE_P | PTE_W | PTE_U);
+			for (u64 i = 0; i < 512; i++)
+				sub[i] = (base + i * size) | flags | (level > 1 ? PTE_PS : 0);
+			*e = hv_pa(sub) | NPT_FLAGS;
+			split_pages++;
+		}
+		table = npt_table(*e);
+	}
+	return &table[(pa >> 12) & 511];
+}
+
+bool arch_root_page_mapped(u64 pa)
+{
+	u64 *e = npt_root_leaf(pa, false);
+	if (!e || !(*e & PTE_P) || !(*e & PTE_W))
+		return false;
+	u64 size = (*e & PTE_PS) ? 0 : PAGE_SIZE; /* a large leaf maps 1:1 by construction */
+	return size == 0 || (*e & PTE_ADDR) == (pa & ~(PAGE_SIZE - 1));
+}
+
+int arch_root_take_page(u64 pa)
+{
+	if (!arch_root_page_mapped(pa))
+		return -1;
+	u64 *e = npt_root_leaf(pa, true);
+	if (!e)
+		return -2;
+	*e = 0;
+	arch.root_tlb_flush = true;
+	return 0;
+}
+
+void arch_root_give_page(u64 pa)
+{
+	u64 *e = npt_root_leaf(pa, true); /* split already: no allocation here */
+	if (e) {
+		*e = (pa & ~(PAGE_SIZE - 1)) | NPT_FLAGS;
+		arch.root_tlb_flush = true;
+	}
+}
+
+u64 arch_npt_split_pages(void)
+{
+	return split_pages;
+}

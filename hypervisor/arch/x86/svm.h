@@ -12,11 +12,12 @@
 struct arch_global {
 	u64 npt_root; /* nested CR3 of the root */
 	u8 *msrpm, *iopm;
-	bool inv_tsc;	  /* host TSC is invariant: tell the root */
-	u16 log_port;	  /* the hypervisor UART the root must not reach */
-	u64 efer_allowed; /* EFER bits the root may set (never SVME) */
-	u8 phys_bits;	  /* MAXPHYADDR (CPUID 0x80000008 EAX[7:0]) */
+	bool inv_tsc;		  /* host TSC is invariant: tell the root */
+	u16 log_port;		  /* the hypervisor UART the root must not reach */
+	u64 efer_allowed;	  /* EFER bits the root may set (never SVME) */
+	u8 phys_bits;		  /* MAXPHYADDR (CPUID 0x80000008 EAX[7:0]) */
 	u64 ecam_base, ecam_size; /* PCI ECAM window (read-only for the root), 0 if none */
+	bool root_tlb_flush;	  /* the root's NPT changed: flush its TLB before it runs */
 };
 extern struct arch_global arch;
 

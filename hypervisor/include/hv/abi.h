@@ -37,7 +37,7 @@ typedef uint64_t hv_u64;
  *   for; the hypervisor serves exactly one version (there is no compatibility layer for older
  *   callers: the root's tools and modules are built from the same tree as hv.efi). A call code
  *   the hypervisor does not know returns HV_STATUS_INVALID_HYPERCALL_CODE, never a crash. */
-#define HV_ABI_VERSION 1u
+#define HV_ABI_VERSION 2u /* 2: partition management calls; hv_stats grew */
 
 /* ---- CPUID: what the root is told (Hyper-V leaves + this hypervisor's own identity) ---- */
 #define HV_CPUID_VENDOR_MAX  0x40000000u /* EAX = highest leaf, EBX:ECX:EDX "Microsoft Hv" */
@@ -50,7 +50,8 @@ typedef uint64_t hv_u64;
 #define HV_CPUID_MAX_LEAF    HV_CPUID_HW_FEATURES
 /* This hypervisor's identity, outside the Hyper-V range so that it never clashes with it:
  * EAX = the leaf itself (the range's highest), EBX:ECX:EDX = "HvEfiMicroHv", and leaf
- * HV_CPUID_IDENT + 1 gives EAX = HV_ABI_VERSION, EBX = 1 if the caller is the root. */
+ * HV_CPUID_IDENT + 1 gives EAX = HV_ABI_VERSION, EBX = 1 if the caller is the root, ECX = the
+ * caller's partition id (HV_PARTITION_ID_ROOT for the root). */
 #define HV_CPUID_IDENT	     0x40000100u
 #define HV_CPUID_IDENT_INFO  0x40000101u
 #define HV_IDENT_SIGNATURE   "HvEfiMicroHv"
@@ -88,12 +89,17 @@ typedef uint64_t hv_u64;
  * after the guest queries them with 0x8001 itself, which needs CPUID privilege bit 20 that
  * no partition here is given), so the private range 0x8100.. never meets a TLFS call.
  */
-#define HV_CALL_POST_MESSAGE 0x005c
-#define HV_CALL_SIGNAL_EVENT 0x005d
-#define HV_CALL_PRIVATE_BASE 0x8100
-#define HV_CALL_GET_STATS    0x8100 /* root only; output page: struct hv_stats */
-#define HV_CALL_READ_LOG     0x8101 /* root only; input: hv_read_log_in, output page */
-#define HV_CALL_SELF_CHECK   0x8102 /* root only; output page: struct hv_self_check */
+#define HV_CALL_POST_MESSAGE	 0x005c
+#define HV_CALL_SIGNAL_EVENT	 0x005d
+#define HV_CALL_PRIVATE_BASE	 0x8100
+#define HV_CALL_GET_STATS	 0x8100 /* root only; output page: struct hv_stats */
+#define HV_CALL_READ_LOG	 0x8101 /* root only; input: hv_read_log_in, output page */
+#define HV_CALL_SELF_CHECK	 0x8102 /* root only; output page: struct hv_self_check */
+/* Partition management (root only; docs/partitions.md). */
+#define HV_CALL_CREATE_PARTITION 0x8110 /* in: hv_partition_create_in, out: _create_out */
+#define HV_CALL_DELETE_PARTITION 0x8111 /* in: hv_partition_ref */
+#define HV_CALL_DEPOSIT_PAGES	 0x8112 /* rep; in: hv_deposit_in (pfn[] of root RAM) */
+#define HV_CALL_WITHDRAW_PAGES	 0x8113 /* rep; in: hv_partition_ref, out: pfn[] */
 
 /* ---- HV_CALL_GET_STATS: output page (R8 = 4 KiB aligned GPA) ---- */
 #define HV_STATS_MAX_EXIT_REASONS 32
@@ -128,8 +134,13 @@ struct hv_stats {
 	hv_u32 cpus;		  /* OUT: CPUs the hypervisor runs on */
 	hv_u32 reserved0;
 	hv_u64 exits[HV_STATS_MAX_EXIT_REASONS]; /* OUT: exits by enum hv_exit_reason */
+	/* ABI 2 */
+	hv_u32 partitions; /* OUT: child partitions that exist */
+	hv_u32 reserved1;
+	hv_u64 deposited_pages; /* OUT: root pages held for children (all partitions) */
+	hv_u64 npt_split_pages; /* OUT: resident pages used to split the root's NPT */
 };
-_Static_assert(sizeof(struct hv_stats) == 80 + 8 * HV_STATS_MAX_EXIT_REASONS,
+_Static_assert(sizeof(struct hv_stats) == 104 + 8 * HV_STATS_MAX_EXIT_REASONS,
 	       "hv_stats layout is ABI");
 
 /* ---- HV_CALL_READ_LOG ----
@@ -162,5 +173,48 @@ struct hv_self_check {
 	hv_u32 reserved0;
 };
 _Static_assert(sizeof(struct hv_self_check) == 32, "hv_self_check is 32 bytes");
+
+/* ---- Partition management ----
+ * Partition ids: HV_PARTITION_ID_ROOT is the root; children get ids from
+ * HV_PARTITION_ID_FIRST_CHILD up, never reused while the hypervisor runs. */
+#define HV_PARTITION_ID_ROOT	    1ull
+#define HV_PARTITION_ID_FIRST_CHILD 2ull
+#define HV_MAX_CHILD_PARTITIONS	    64u
+#define HV_MAX_VPS_PER_PARTITION    64u
+
+struct hv_partition_create_in {
+	hv_u32 max_vps;	  /* IN: 1..HV_MAX_VPS_PER_PARTITION */
+	hv_u32 flags;	  /* IN: 0 (reserved) */
+	hv_u64 reserved0; /* IN: 0 */
+};
+_Static_assert(sizeof(struct hv_partition_create_in) == 16, "hv_partition_create_in is 16 bytes");
+
+struct hv_partition_create_out {
+	hv_u64 partition_id; /* OUT */
+};
+_Static_assert(sizeof(struct hv_partition_create_out) == 8, "hv_partition_create_out is 8 bytes");
+
+struct hv_partition_ref {
+	hv_u64 partition_id; /* IN: a child's id */
+	hv_u64 reserved0;    /* IN: 0 */
+};
+_Static_assert(sizeof(struct hv_partition_ref) == 16, "hv_partition_ref is 16 bytes");
+
+/* HV_CALL_DEPOSIT_PAGES: rep count = pages (1..HV_DEPOSIT_MAX), each a page of the root's RAM
+ * that leaves the root (its NPT) for the partition's bookkeeping until withdrawn or the
+ * partition is deleted; it comes back zeroed. Result: status and reps completed (the pages
+ * before the first refused one were deposited). */
+#define HV_DEPOSIT_MAX 510u
+struct hv_deposit_in {
+	hv_u64 partition_id; /* IN */
+	hv_u64 reserved0;    /* IN: 0 */
+	hv_u64 pfn[];	     /* IN: root page frame numbers, rep count of them */
+};
+_Static_assert(sizeof(struct hv_deposit_in) == 16, "hv_deposit_in header is 16 bytes");
+
+/* HV_CALL_WITHDRAW_PAGES: rep count = pages wanted (1..HV_WITHDRAW_MAX); the output page gets
+ * the pfn of each page returned to the root (zeroed). Reps completed = pages returned, fewer
+ * than asked when the partition holds fewer (status still HV_STATUS_SUCCESS). */
+#define HV_WITHDRAW_MAX 512u
 
 #endif /* HV_ABI_H */

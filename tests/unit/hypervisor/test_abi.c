@@ -12,7 +12,7 @@
 static void test_stats_layout(void **state)
 {
 	(void)state;
-	assert_int_equal(sizeof(struct hv_stats), 336);
+	assert_int_equal(sizeof(struct hv_stats), 360);
 	assert_int_equal(offsetof(struct hv_stats, uptime_ns), 8);
 	assert_int_equal(offsetof(struct hv_stats, total_exits), 24);
 	assert_int_equal(offsetof(struct hv_stats, mem_base), 40);

@@ -10,6 +10,9 @@
  *   selfcheck one HV_CALL_SELF_CHECK: whether the hypervisor's code is as at take-over
  *   prefixed  prefixed RDMSR/WRMSR/CPUID/INVD from the kernel: each must resume right after
  *             itself ("ok"), which a fixed-length RIP advance gets wrong
+ *   partitions  the partition calls from the root: create, deposit, withdraw, delete with good
+ *             and bad arguments, one "key value..." line each (statuses, what the kernel reads
+ *             in a deposited page, what comes back), for scenario 23
  *   mmio      (write "ADDR" or "ADDR VALUE", then read) one 32-bit MMIO read, optionally a
  *             write and a second read, at a physical address (ECAM, above the NPT's top)
  * Hypercalls go through Linux's own hypercall page (hv_do_hypercall), so the page the
@@ -21,6 +24,7 @@
 #include <linux/slab.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
+#include <linux/mm.h>
 #include <linux/uaccess.h>
 #include <asm/mshyperv.h>
 #include <asm/asm.h>
@@ -246,6 +250,139 @@ static const struct file_operations mmio_fops = {
 	.read = mmio_read,
 };
 
+#define DEPOSIT_PAGES 8
+
+static u64 rep_call(u64 code, u32 count, void *in, void *out, u32 *done)
+{
+	u64 r = hv_do_hypercall(code | (u64)count << HV_HC_REP_COUNT_SHIFT, in, out);
+
+	*done = (u32)((r >> HV_HC_REP_COUNT_SHIFT) & 0xfff);
+	return r & HV_STATUS_MASK;
+}
+
+static void stats_line(struct seq_file *m, const char *when)
+{
+	struct hv_stats *s = out_page;
+
+	memset(out_page, 0, PAGE_SIZE);
+	call(HV_CALL_GET_STATS, NULL, out_page);
+	seq_printf(m, "stats_%s partitions %u deposited %llu\n", when, s->partitions,
+		   s->deposited_pages);
+}
+
+static u64 create_partition(struct seq_file *m, const char *what, u32 max_vps, u32 flags)
+{
+	struct hv_partition_create_in *ci = in_page;
+	u64 st;
+
+	memset(in_page, 0, PAGE_SIZE);
+	ci->max_vps = max_vps;
+	ci->flags = flags;
+	st = call(HV_CALL_CREATE_PARTITION, in_page, out_page);
+	seq_printf(m, "%s status %llu\n", what, st);
+	return st == HV_STATUS_SUCCESS ? ((struct hv_partition_create_out *)out_page)->partition_id
+				       : 0;
+}
+
+static u64 deposit(u64 id, u64 pfn, u32 *done)
+{
+	struct hv_deposit_in *di = in_page;
+
+	memset(in_page, 0, PAGE_SIZE);
+	di->partition_id = id;
+	di->pfn[0] = pfn;
+	return rep_call(HV_CALL_DEPOSIT_PAGES, 1, in_page, NULL, done);
+}
+
+static u64 delete_partition(u64 id)
+{
+	struct hv_partition_ref *r = in_page;
+
+	memset(in_page, 0, PAGE_SIZE);
+	r->partition_id = id;
+	return call(HV_CALL_DELETE_PARTITION, in_page, NULL);
+}
+
+/* Zeroed and back in the root: each of the pages reads 0 everywhere. */
+static bool pages_zero(struct page *pages)
+{
+	u64 *p = page_address(pages);
+	int i;
+
+	for (i = 0; i < DEPOSIT_PAGES * PAGE_SIZE / 8; i++)
+		if (READ_ONCE(p[i]))
+			return false;
+	return true;
+}
+
+static void deposit_checks(struct seq_file *m, u64 id, struct page *pages, u64 hv_base)
+{
+	struct hv_deposit_in *di = in_page;
+	struct hv_partition_ref *r = in_page;
+	u64 *pfns = out_page;
+	u64 st, first = page_to_pfn(pages);
+	u32 done, i, ours = 0;
+
+	memset(page_address(pages), 0x5a, DEPOSIT_PAGES * PAGE_SIZE);
+	memset(in_page, 0, PAGE_SIZE);
+	di->partition_id = id;
+	for (i = 0; i < DEPOSIT_PAGES; i++)
+		di->pfn[i] = first + i;
+	st = rep_call(HV_CALL_DEPOSIT_PAGES, DEPOSIT_PAGES, in_page, NULL, &done);
+	seq_printf(m, "deposit status %llu reps %u\n", st, done);
+	seq_printf(m, "deposited_reads %08x\n", READ_ONCE(*(u32 *)page_address(pages)));
+	st = deposit(id, first, &done);
+	seq_printf(m, "deposit_again status %llu reps %u\n", st, done);
+	st = deposit(id, hv_base >> PAGE_SHIFT, &done);
+	seq_printf(m, "deposit_hvmem status %llu reps %u\n", st, done);
+	st = deposit(id, 0xfee00, &done);
+	seq_printf(m, "deposit_mmio status %llu reps %u\n", st, done);
+	st = deposit(id + 1000, page_to_pfn(virt_to_page(out_page)), &done);
+	seq_printf(m, "deposit_badid status %llu reps %u\n", st, done);
+	st = deposit(HV_PARTITION_ID_ROOT, page_to_pfn(virt_to_page(out_page)), &done);
+	seq_printf(m, "deposit_root status %llu reps %u\n", st, done);
+	stats_line(m, "deposited");
+	memset(in_page, 0, PAGE_SIZE);
+	r->partition_id = id;
+	memset(out_page, 0, PAGE_SIZE);
+	st = rep_call(HV_CALL_WITHDRAW_PAGES, 3, in_page, out_page, &done);
+	for (i = 0; i < done && i < 3; i++)
+		ours += pfns[i] >= first && pfns[i] < first + DEPOSIT_PAGES;
+	seq_printf(m, "withdraw status %llu reps %u ours %u\n", st, done, ours);
+}
+
+static int partitions_show(struct seq_file *m, void *unused)
+{
+	struct page *pages = alloc_pages(GFP_KERNEL, 3);
+	u64 id, st, hv_base;
+
+	if (!pages)
+		return -ENOMEM;
+	mutex_lock(&lock);
+	memset(out_page, 0, PAGE_SIZE);
+	call(HV_CALL_GET_STATS, NULL, out_page);
+	hv_base = ((struct hv_stats *)out_page)->mem_base;
+	stats_line(m, "before");
+	create_partition(m, "create_maxvps0", 0, 0);
+	create_partition(m, "create_flags", 1, 1);
+	create_partition(m, "create_maxvps_over", HV_MAX_VPS_PER_PARTITION + 1, 0);
+	id = create_partition(m, "create", 2, 0);
+	seq_printf(m, "partition_id %llu\n", id);
+	if (id) {
+		deposit_checks(m, id, pages, hv_base);
+		st = delete_partition(id);
+		seq_printf(m, "delete status %llu\n", st);
+		seq_printf(m, "pages_back_zeroed %d\n", pages_zero(pages));
+		seq_printf(m, "delete_again status %llu\n", delete_partition(id));
+		seq_printf(m, "delete_root status %llu\n", delete_partition(HV_PARTITION_ID_ROOT));
+	}
+	stats_line(m, "after");
+	mutex_unlock(&lock);
+	__free_pages(pages, 3);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(partitions);
+
 static ssize_t triple_fault_write(struct file *file, const char __user *buf, size_t len,
 				  loff_t *pos)
 {
@@ -296,6 +433,7 @@ static int __init hvcheck_init(void)
 	debugfs_create_file("selfcheck", 0400, dir, NULL, &selfcheck_fops);
 	debugfs_create_file("prefixed", 0400, dir, NULL, &prefixed_fops);
 	debugfs_create_file("mmio", 0600, dir, NULL, &mmio_fops);
+	debugfs_create_file("partitions", 0400, dir, NULL, &partitions_fops);
 	pr_info("hvcheck: hv.efi found (ABI %u)\n", HV_ABI_VERSION);
 	return 0;
 }

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/* The partition table and the root's partition-management hypercalls: create and delete a
+ * child, deposit pages of the root's RAM with it and withdraw them. Every argument is checked
+ * before anything changes; a page is accepted for deposit only when it is the root's own RAM
+ * (not MMIO, not the hypervisor's, not already deposited), leaves the root's NPT while it is
+ * held, and comes back zeroed. See docs/partitions.md. */
+#include "core.h"
+
+static struct hv_partition children[HV_MAX_CHILD_PARTITIONS];
+static u64 next_child_id = HV_PARTITION_ID_FIRST_CHILD;
+static u32 child_count;
+static u64 deposited_total;
+
+u32 hv_partition_count(void)
+{
+	return child_count;
+}
+
+u64 hv_deposited_pages(void)
+{
+	return deposited_total;
+}
+
+/* A live child by id, or NULL (the root's id is not a child's). */
+static struct hv_partition *child_by_id(u64 id)
+{
+	for (u32 i = 0; i < HV_MAX_CHILD_PARTITIONS; i++)
+		if (children[i].in_use && children[i].id == id)
+			return &children[i];
+	return NULL;
+}
+
+u64 hv_call_create_partition(const struct hv_partition_create_in *in,
+			     struct hv_partition_create_out *out)
+{
+	u32 max_vps = in->max_vps; /* read once: the root may change its page meanwhile */
+	if (in->flags || in->reserved0 || !max_vps || max_vps > HV_MAX_VPS_PER_PARTITION)
+		return HV_STATUS_INVALID_PARAMETER;
+	struct hv_partition *p = NULL;
+	for (u32 i = 0; i < HV_MAX_CHILD_PARTITIONS && !p; i++)
+		if (!children[i].in_use)
+			p = &children[i];
+	if (!p)
+		return HV_STATUS_INSUFFICIENT_MEMORY;
+	memset(p, 0, sizeof(*p));
+	p->in_use = true;
+	p->id = next_child_id++;
+	p->max_vps = max_vps;
+	child_count++;
+	out->partition_id = p->id;
+	hv_log("partition %lu created (%u VPs at most)", p->id, max_vps);
+	return HV_STATUS_SUCCESS;
+}
+
+/* Takes one page off the partition's deposit list, zeroed, back into the root's NPT; its pfn,
+ * or 0 when the list is empty. */
+static u64 return_one_page(struct hv_partition *p)
+{
+	u64 pa = p->deposit_head;
+	if (!pa)
+		return 0;
+	p->deposit_head = *(volatile u64 *)(uintptr_t)pa;
+	p->deposit_count--;
+	deposited_total--;
+	memset((void *)(uintptr_t)pa, 0, PAGE_SIZE);
+	arch_root_give_page(pa);
+	return pa >> 12;
+}
+
+u64 hv_call_delete_partition(const struct hv_partition_ref *in)
+{
+	u64 id = in->partition_id;
+	if (in->reserved0)
+		return HV_STATUS_INVALID_PARAMETER;
+	struct hv_partition *p = child_by_id(id);
+	if (!p)
+		return HV_STATUS_INVALID_PARTITION_ID;
+	u64 pages = p->deposit_count;
+	while (return_one_page(p))
+		;
+	p->in_use = false;
+	child_count--;
+	hv_log("partition %lu deleted, %lu deposited pages zeroed and returned", id, pages);
+	return HV_STATUS_SUCCESS;
+}
+
+/* rep_start..rep_count of in->pfn[] (the caller checked that they fit the input page). */
+u64 hv_call_deposit_pages(const struct hv_deposit_in *in, u32 rep_start, u32 rep_count,
+			  u32 *reps_done)
+{
+	*reps_done = rep_start;
+	if (in->reserved0)
+		return HV_STATUS_INVALID_PARAMETER;
+	struct hv_partition *p = child_by_id(in->partition_id);
+	if (!p)
+		return HV_STATUS_INVALID_PARTITION_ID;
+	for (u32 i = rep_start; i < rep_count; i++) {
+		u64 pfn = ((const volatile u64 *)in->pfn)[i]; /* read once */
+		if (pfn >= (1ull << 40))
+			return HV_STATUS_INVALID_PARAMETER;
+		u64 pa = pfn << 12;
+		if (!hv_root_gpa(pa, PAGE_SIZE)) /* RAM, the root's, not deposited */
+			return HV_STATUS_INVALID_PARAMETER;
+		int rc = arch_root_take_page(pa);
+		if (rc == -2)
+			return HV_STATUS_INSUFFICIENT_MEMORY;
+		if (rc < 0)
+			return HV_STATUS_INVALID_PARAMETER;
+		*(volatile u64 *)(uintptr_t)pa = p->deposit_head;
+		p->deposit_head = pa;
+		p->deposit_count++;
+		deposited_total++;
+		*reps_done = i + 1;
+	}
+	return HV_STATUS_SUCCESS;
+}
+
+u64 hv_call_withdraw_pages(const struct hv_partition_ref *in, u64 *pfn_out, u32 rep_start,
+			   u32 rep_count, u32 *reps_done)
+{
+	*reps_done = rep_start;
+	if (in->reserved0)
+		return HV_STATUS_INVALID_PARAMETER;
+	struct hv_partition *p = child_by_id(in->partition_id);
+	if (!p)
+		return HV_STATUS_INVALID_PARTITION_ID;
+	for (u32 i = rep_start; i < rep_count; i++) {
+		u64 pfn = return_one_page(p);
+		if (!pfn)
+			break;
+		pfn_out[i] = pfn;
+		*reps_done = i + 1;
+	}
+	return HV_STATUS_SUCCESS;
+}
