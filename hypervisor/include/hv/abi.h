@@ -100,6 +100,12 @@ typedef uint64_t hv_u64;
 #define HV_CALL_DELETE_PARTITION 0x8111 /* in: hv_partition_ref */
 #define HV_CALL_DEPOSIT_PAGES	 0x8112 /* rep; in: hv_deposit_in (pfn[] of root RAM) */
 #define HV_CALL_WITHDRAW_PAGES	 0x8113 /* rep; in: hv_partition_ref, out: pfn[] */
+#define HV_CALL_MAP_GPA_PAGES	 0x8114 /* rep; in: hv_map_gpa_in (pfn[] of root RAM) */
+#define HV_CALL_UNMAP_GPA_PAGES	 0x8115 /* rep; in: hv_unmap_gpa_in */
+#define HV_CALL_CREATE_VP	 0x8116 /* in: hv_vp_ref */
+#define HV_CALL_GET_VP_REGISTERS 0x8117 /* rep; in: hv_vp_registers_in, out: u64 value[] */
+#define HV_CALL_SET_VP_REGISTERS 0x8118 /* rep; in: hv_vp_registers_in */
+#define HV_CALL_RUN_VP		 0x8119 /* in: hv_run_vp_in, out: hv_run_vp_exit */
 
 /* ---- HV_CALL_GET_STATS: output page (R8 = 4 KiB aligned GPA) ---- */
 #define HV_STATS_MAX_EXIT_REASONS 32
@@ -216,5 +222,126 @@ _Static_assert(sizeof(struct hv_deposit_in) == 16, "hv_deposit_in header is 16 b
  * the pfn of each page returned to the root (zeroed). Reps completed = pages returned, fewer
  * than asked when the partition holds fewer (status still HV_STATUS_SUCCESS). */
 #define HV_WITHDRAW_MAX 512u
+
+/* HV_CALL_MAP_GPA_PAGES: rep count = pages (1..HV_MAP_GPA_MAX); page i of the root's RAM
+ * (pfn[i]) becomes the child's GPA page target_gfn + i with the given access. The root keeps
+ * its own mapping (VSPs read child memory directly); a page may be mapped into one child only,
+ * never MMIO, the hypervisor's memory or a deposited page; a child GPA may not be mapped twice.
+ * Table pages for the child's NPT come from the partition's deposit: when it runs dry the call
+ * stops with HV_STATUS_INSUFFICIENT_MEMORY and the reps done (deposit more, then continue). */
+#define HV_MAP_GPA_MAX 509u
+#define HV_MAP_READ    0x1u
+#define HV_MAP_WRITE   0x2u
+#define HV_MAP_EXEC    0x4u
+struct hv_map_gpa_in {
+	hv_u64 partition_id; /* IN */
+	hv_u64 target_gfn;   /* IN: first child GPA page (GPA >> 12) */
+	hv_u32 flags;	     /* IN: HV_MAP_READ (required) | HV_MAP_WRITE | HV_MAP_EXEC */
+	hv_u32 reserved0;    /* IN: 0 */
+	hv_u64 pfn[];	     /* IN: root page frame numbers, rep count of them */
+};
+_Static_assert(sizeof(struct hv_map_gpa_in) == 24, "hv_map_gpa_in header is 24 bytes");
+
+/* HV_CALL_UNMAP_GPA_PAGES: rep count = pages (1..4095) from target_gfn; pages not mapped are
+ * skipped. The child's TLB is flushed before it runs again. */
+struct hv_unmap_gpa_in {
+	hv_u64 partition_id; /* IN */
+	hv_u64 target_gfn;   /* IN */
+};
+_Static_assert(sizeof(struct hv_unmap_gpa_in) == 16, "hv_unmap_gpa_in is 16 bytes");
+
+/* A VP of a child: HV_CALL_CREATE_VP takes two deposited pages (control block and state). */
+struct hv_vp_ref {
+	hv_u64 partition_id; /* IN */
+	hv_u32 vp_index;     /* IN: 0..max_vps-1 */
+	hv_u32 reserved0;    /* IN: 0 */
+};
+_Static_assert(sizeof(struct hv_vp_ref) == 16, "hv_vp_ref is 16 bytes");
+
+/* VP registers by name. 0-15 are the general registers in x86 order (RAX RCX RDX RBX RSP RBP
+ * RSI RDI R8-R15). A segment register's value packs the selector (bits 15:0), the attributes
+ * in the VMCB's 12-bit form (27:16) and the limit (63:32); its base is the _BASE name. */
+enum hv_register_name {
+	HV_REG_RAX = 0,
+	HV_REG_R15 = 15,
+	HV_REG_RIP = 16,
+	HV_REG_RFLAGS = 17,
+	HV_REG_CR0 = 18,
+	HV_REG_CR2 = 19,
+	HV_REG_CR3 = 20,
+	HV_REG_CR4 = 21,
+	HV_REG_EFER = 22,
+	HV_REG_PAT = 23,
+	HV_REG_CS = 24, /* 24-29: CS DS ES FS GS SS */
+	HV_REG_SS = 29,
+	HV_REG_CS_BASE = 30, /* 30-35: their bases, same order */
+	HV_REG_SS_BASE = 35,
+	HV_REG_TR = 36,
+	HV_REG_TR_BASE = 37,
+	HV_REG_LDTR = 38,
+	HV_REG_LDTR_BASE = 39,
+	HV_REG_GDTR_BASE = 40,
+	HV_REG_GDTR_LIMIT = 41,
+	HV_REG_IDTR_BASE = 42,
+	HV_REG_IDTR_LIMIT = 43,
+	HV_REG_COUNT = 44,
+};
+
+/* HV_CALL_GET/SET_VP_REGISTERS: rep count = entries (1..HV_VP_REGISTERS_MAX); get writes one
+ * u64 per entry to the output page, set takes entry.value. A set that the CPU would refuse
+ * (EFER/CR0/CR4 bits outside the child's view, a non-canonical RIP) stops at that entry with
+ * HV_STATUS_INVALID_PARAMETER. */
+#define HV_VP_REGISTERS_MAX 254u
+struct hv_register_entry {
+	hv_u32 name;	  /* IN: enum hv_register_name */
+	hv_u32 reserved0; /* IN: 0 */
+	hv_u64 value;	  /* IN (set) */
+};
+struct hv_vp_registers_in {
+	hv_u64 partition_id; /* IN */
+	hv_u32 vp_index;     /* IN */
+	hv_u32 reserved0;    /* IN: 0 */
+	struct hv_register_entry reg[];
+};
+_Static_assert(sizeof(struct hv_register_entry) == 16, "hv_register_entry is 16 bytes");
+_Static_assert(sizeof(struct hv_vp_registers_in) == 16, "hv_vp_registers_in header is 16 bytes");
+
+/* HV_CALL_RUN_VP: runs the VP on the calling CPU until an exit the hypervisor cannot finish
+ * itself, and describes that exit. A host interrupt always ends the run (reason INTERRUPTED):
+ * the root takes it, then calls again. HV_RUN_COMPLETE_IN: the previous exit was an IN; its
+ * value (io_in_value, the exit's size) lands in the VP's RAX before it resumes. */
+#define HV_RUN_COMPLETE_IN 0x1u
+struct hv_run_vp_in {
+	hv_u64 partition_id; /* IN */
+	hv_u32 vp_index;     /* IN */
+	hv_u32 flags;	     /* IN: HV_RUN_* */
+	hv_u64 io_in_value;  /* IN: with HV_RUN_COMPLETE_IN */
+};
+_Static_assert(sizeof(struct hv_run_vp_in) == 24, "hv_run_vp_in is 24 bytes");
+
+enum hv_run_exit_reason {
+	HV_RUN_EXIT_INTERRUPTED = 1,  /* a host interrupt: call again */
+	HV_RUN_EXIT_IO = 2,	      /* port I/O (io_*); RIP already past the instruction */
+	HV_RUN_EXIT_UNMAPPED_GPA = 3, /* an access to a GPA not mapped (or not so): gpa, access */
+	HV_RUN_EXIT_HALT = 4,	      /* HLT; RIP past it */
+	HV_RUN_EXIT_SHUTDOWN = 5,     /* triple fault: the VP cannot continue */
+	HV_RUN_EXIT_UNSUPPORTED = 6,  /* an exit the hypervisor does not handle: arch_code */
+};
+
+struct hv_run_vp_exit {
+	hv_u32 reason; /* OUT: enum hv_run_exit_reason */
+	hv_u32 reserved0;
+	hv_u64 rip;	  /* OUT: after the exit (past the instruction for IO and HALT) */
+	hv_u64 rflags;	  /* OUT */
+	hv_u64 arch_code; /* OUT: the CPU's own exit code (SVM: VMEXIT_*) */
+	hv_u64 gpa;	  /* OUT: UNMAPPED_GPA: the address */
+	hv_u64 access;	  /* OUT: UNMAPPED_GPA: bit 1 write, bit 4 instruction fetch */
+	hv_u16 io_port;	  /* OUT: IO */
+	hv_u8 io_size;	  /* OUT: IO: 1, 2 or 4 */
+	hv_u8 io_in;	  /* OUT: IO: 1 for IN (complete it on the next run), 0 for OUT */
+	hv_u32 io_value;  /* OUT: IO: the value an OUT wrote */
+	hv_u64 reserved1[2];
+};
+_Static_assert(sizeof(struct hv_run_vp_exit) == 72, "hv_run_vp_exit is 72 bytes");
 
 #endif /* HV_ABI_H */
