@@ -12,6 +12,8 @@
 #include "lib.h"
 
 struct hv_cpu;
+struct hv_partition;
+struct hv_vp;
 
 /* ---- Called by the core (implemented in arch/) ---- */
 
@@ -53,6 +55,23 @@ bool arch_root_page_mapped(u64 pa);
 int arch_root_take_page(u64 pa);
 void arch_root_give_page(u64 pa);
 u64 arch_npt_split_pages(void);
+
+/* Child partitions (arch/x86/child_npt.c, child_vp.c). Map: the child's GPA page gfn is the
+ * root page pfn (checked as root RAM by the caller) with HV_MAP_* rights: a status (the page
+ * already belongs to a child, the gfn is already mapped, or no deposited page is left for a
+ * table). Unmap: gone (if it was there), the child's TLB flushed before it runs again.
+ * Release: the child's NPT tables go back to the root and its pages lose their owner mark. */
+u64 arch_child_map(struct hv_partition *p, u64 gfn, u64 pfn, u32 flags);
+void arch_child_unmap(struct hv_partition *p, u64 gfn);
+void arch_child_release(struct hv_partition *p);
+/* A new VP's control block (vmcb_pa: a page from the deposit) set to a state VMRUN accepts;
+ * registers by name (abi.h); run: enter the child on this CPU (the run ends in an exit record
+ * written to out, and the root's hypercall completes then). */
+void arch_vp_init(struct hv_vp *vp, u64 vmcb_pa);
+u64 arch_vp_get_reg(struct hv_vp *vp, u32 name, u64 *value);
+u64 arch_vp_set_reg(struct hv_vp *vp, u32 name, u64 value);
+u64 arch_vp_run(struct hv_cpu *cpu, struct hv_vp *vp, u32 flags, u64 io_in_value,
+		struct hv_run_vp_exit *out);
 
 /* ---- Called by the arch layer (implemented in core/) ---- */
 

@@ -49,6 +49,16 @@ bool hv_reftime_available(void);
 u64 hv_reftime_now(void);
 void hv_reftime_fill_page(void *page);
 
+/* The child GPA space: below 1 TiB. */
+#define HV_CHILD_GFN_LIMIT (1ull << 28)
+
+/* entry.c: the root partition. */
+struct hv_partition *hv_root_partition(void);
+
+/* partition.c: pages from a partition's deposit for the hypervisor's own use, and back. */
+u64 hv_partition_take_page(struct hv_partition *p);
+void hv_partition_release_page(struct hv_partition *p, u64 pa);
+
 /* partition.c: the child partition table and the root's partition calls (arguments mapped and
  * rep fields checked by hypercall.c). */
 u32 hv_partition_count(void);
@@ -60,6 +70,13 @@ u64 hv_call_deposit_pages(const struct hv_deposit_in *in, u32 rep_start, u32 rep
 			  u32 *reps_done);
 u64 hv_call_withdraw_pages(const struct hv_partition_ref *in, u64 *pfn_out, u32 rep_start,
 			   u32 rep_count, u32 *reps_done);
+u64 hv_call_map_gpa(const struct hv_map_gpa_in *in, u32 rep_start, u32 rep_count, u32 *reps_done);
+u64 hv_call_unmap_gpa(const struct hv_unmap_gpa_in *in, u32 rep_start, u32 rep_count,
+		      u32 *reps_done);
+u64 hv_call_create_vp(const struct hv_vp_ref *in);
+u64 hv_call_vp_registers(const struct hv_vp_registers_in *in, u64 *values_out, bool set,
+			 u32 rep_start, u32 rep_count, u32 *reps_done);
+u64 hv_call_run_vp(struct hv_cpu *cpu, const struct hv_run_vp_in *in, struct hv_run_vp_exit *out);
 
 /* selfcheck.c: the hash of the core's code and read-only data, taken once at take-over
  * (hv_self_check_init) and compared on request. */

@@ -20,6 +20,11 @@ __attribute__((section(".header"), used)) static const struct hv_core_header hea
 	.data_start = (u64)(uintptr_t)__core_data_start - HV_CORE_VA,
 };
 
+struct hv_partition *hv_root_partition(void)
+{
+	return &root_partition;
+}
+
 long hv_core_entry(struct hv_boot_info *bi)
 {
 	if (bi->magic != HV_BOOTINFO_MAGIC)

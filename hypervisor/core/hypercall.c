@@ -63,7 +63,31 @@ static bool root_only(u16 code)
 
 static bool is_rep_call(u16 code)
 {
-	return code == HV_CALL_DEPOSIT_PAGES || code == HV_CALL_WITHDRAW_PAGES;
+	return code == HV_CALL_DEPOSIT_PAGES || code == HV_CALL_WITHDRAW_PAGES ||
+	       code == HV_CALL_MAP_GPA_PAGES || code == HV_CALL_UNMAP_GPA_PAGES ||
+	       code == HV_CALL_GET_VP_REGISTERS || code == HV_CALL_SET_VP_REGISTERS;
+}
+
+static u32 rep_max(u16 code)
+{
+	switch (code) {
+	case HV_CALL_DEPOSIT_PAGES:
+		return HV_DEPOSIT_MAX;
+	case HV_CALL_WITHDRAW_PAGES:
+		return HV_WITHDRAW_MAX;
+	case HV_CALL_MAP_GPA_PAGES:
+		return HV_MAP_GPA_MAX;
+	case HV_CALL_UNMAP_GPA_PAGES:
+		return 4095;
+	default: /* GET/SET_VP_REGISTERS */
+		return HV_VP_REGISTERS_MAX;
+	}
+}
+
+static bool has_output(u16 code)
+{
+	return code == HV_CALL_CREATE_PARTITION || code == HV_CALL_WITHDRAW_PAGES ||
+	       code == HV_CALL_GET_VP_REGISTERS || code == HV_CALL_RUN_VP;
 }
 
 #define REP_MASK 0xfffull
@@ -99,15 +123,14 @@ static u64 map_pages(u64 in_gpa, u64 out_gpa, void **in, void **out)
 	return HV_STATUS_SUCCESS;
 }
 
-static u64 call_partition(u16 code, u64 control, u64 in_gpa, u64 out_gpa)
+static u64 call_partition(struct hv_cpu *cpu, u16 code, u64 control, u64 in_gpa, u64 out_gpa)
 {
 	void *in, *out = NULL;
-	bool needs_out = code == HV_CALL_CREATE_PARTITION || code == HV_CALL_WITHDRAW_PAGES;
+	bool needs_out = has_output(code);
 	u64 st = map_pages(in_gpa, needs_out ? out_gpa : 0, &in, needs_out ? &out : NULL);
 	u32 count = rep_count(control), start = rep_start(control), done = start;
 	if (st == HV_STATUS_SUCCESS && is_rep_call(code) &&
-	    (!count || start >= count ||
-	     count > (code == HV_CALL_DEPOSIT_PAGES ? HV_DEPOSIT_MAX : HV_WITHDRAW_MAX)))
+	    (!count || start >= count || count > rep_max(code)))
 		st = HV_STATUS_INVALID_PARAMETER;
 	if (st != HV_STATUS_SUCCESS)
 		return is_rep_call(code) ? rep_result(st, start) : st;
@@ -119,9 +142,24 @@ static u64 call_partition(u16 code, u64 control, u64 in_gpa, u64 out_gpa)
 	case HV_CALL_DEPOSIT_PAGES:
 		st = hv_call_deposit_pages(in, start, count, &done);
 		return rep_result(st, done);
-	default: /* HV_CALL_WITHDRAW_PAGES */
+	case HV_CALL_WITHDRAW_PAGES:
 		st = hv_call_withdraw_pages(in, out, start, count, &done);
 		return rep_result(st, done);
+	case HV_CALL_MAP_GPA_PAGES:
+		st = hv_call_map_gpa(in, start, count, &done);
+		return rep_result(st, done);
+	case HV_CALL_UNMAP_GPA_PAGES:
+		st = hv_call_unmap_gpa(in, start, count, &done);
+		return rep_result(st, done);
+	case HV_CALL_GET_VP_REGISTERS:
+	case HV_CALL_SET_VP_REGISTERS:
+		st = hv_call_vp_registers(in, out, code == HV_CALL_SET_VP_REGISTERS, start, count,
+					  &done);
+		return rep_result(st, done);
+	case HV_CALL_CREATE_VP:
+		return hv_call_create_vp(in);
+	default: /* HV_CALL_RUN_VP */
+		return hv_call_run_vp(cpu, in, out);
 	}
 }
 
@@ -150,10 +188,16 @@ u64 hv_hypercall(struct hv_cpu *cpu, u64 control, u64 in_gpa, u64 out_gpa)
 	case HV_CALL_DELETE_PARTITION:
 	case HV_CALL_DEPOSIT_PAGES:
 	case HV_CALL_WITHDRAW_PAGES:
+	case HV_CALL_MAP_GPA_PAGES:
+	case HV_CALL_UNMAP_GPA_PAGES:
+	case HV_CALL_CREATE_VP:
+	case HV_CALL_GET_VP_REGISTERS:
+	case HV_CALL_SET_VP_REGISTERS:
+	case HV_CALL_RUN_VP:
 		if (control & HV_HC_FAST)
 			return is_rep_call(code) ? rep_result(HV_STATUS_INVALID_HYPERCALL_INPUT, 0)
 						 : HV_STATUS_INVALID_HYPERCALL_INPUT;
-		return call_partition(code, control, in_gpa, out_gpa);
+		return call_partition(cpu, code, control, in_gpa, out_gpa);
 	default:
 		return HV_STATUS_INVALID_HYPERCALL_CODE;
 	}

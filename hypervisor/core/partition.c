@@ -44,6 +44,7 @@ u64 hv_call_create_partition(const struct hv_partition_create_in *in,
 		return HV_STATUS_INSUFFICIENT_MEMORY;
 	memset(p, 0, sizeof(*p));
 	p->in_use = true;
+	p->slot = (u32)(p - children);
 	p->id = next_child_id++;
 	p->max_vps = max_vps;
 	child_count++;
@@ -52,18 +53,36 @@ u64 hv_call_create_partition(const struct hv_partition_create_in *in,
 	return HV_STATUS_SUCCESS;
 }
 
-/* Takes one page off the partition's deposit list, zeroed, back into the root's NPT; its pfn,
- * or 0 when the list is empty. */
-static u64 return_one_page(struct hv_partition *p)
+/* A page off the partition's deposit list for the hypervisor's own use (tables, VPs), zeroed;
+ * 0 when the list is empty (the root must deposit more). */
+u64 hv_partition_take_page(struct hv_partition *p)
 {
 	u64 pa = p->deposit_head;
 	if (!pa)
 		return 0;
 	p->deposit_head = *(volatile u64 *)(uintptr_t)pa;
-	p->deposit_count--;
-	deposited_total--;
+	p->deposit_free--;
+	memset((void *)(uintptr_t)pa, 0, PAGE_SIZE);
+	return pa;
+}
+
+/* A page of the partition's (taken or on the list) goes back to the root, zeroed. */
+void hv_partition_release_page(struct hv_partition *p, u64 pa)
+{
 	memset((void *)(uintptr_t)pa, 0, PAGE_SIZE);
 	arch_root_give_page(pa);
+	p->deposit_count--;
+	deposited_total--;
+}
+
+/* Takes one page off the partition's deposit list, zeroed, back into the root's NPT; its pfn,
+ * or 0 when the list is empty. */
+static u64 return_one_page(struct hv_partition *p)
+{
+	u64 pa = hv_partition_take_page(p);
+	if (!pa)
+		return 0;
+	hv_partition_release_page(p, pa);
 	return pa >> 12;
 }
 
@@ -76,6 +95,15 @@ u64 hv_call_delete_partition(const struct hv_partition_ref *in)
 	if (!p)
 		return HV_STATUS_INVALID_PARTITION_ID;
 	u64 pages = p->deposit_count;
+	for (u32 i = 0; i < HV_MAX_VPS_PER_PARTITION; i++) {
+		struct hv_vp *vp = p->vps[i];
+		if (!vp)
+			continue;
+		hv_partition_release_page(p, vp->arch.vmcb_pa);
+		hv_partition_release_page(p, hv_pa(vp));
+		p->vps[i] = NULL;
+	}
+	arch_child_release(p); /* its NPT's tables, and the owner marks of its RAM */
 	while (return_one_page(p))
 		;
 	p->in_use = false;
@@ -108,6 +136,7 @@ u64 hv_call_deposit_pages(const struct hv_deposit_in *in, u32 rep_start, u32 rep
 			return HV_STATUS_INVALID_PARAMETER;
 		*(volatile u64 *)(uintptr_t)pa = p->deposit_head;
 		p->deposit_head = pa;
+		p->deposit_free++;
 		p->deposit_count++;
 		deposited_total++;
 		*reps_done = i + 1;
@@ -132,4 +161,122 @@ u64 hv_call_withdraw_pages(const struct hv_partition_ref *in, u64 *pfn_out, u32 
 		*reps_done = i + 1;
 	}
 	return HV_STATUS_SUCCESS;
+}
+
+/* A live child and one of its VPs by index, with the status for what is wrong. */
+static u64 vp_lookup(u64 id, u32 index, struct hv_partition **pp, struct hv_vp **vpp)
+{
+	struct hv_partition *p = child_by_id(id);
+	if (!p)
+		return HV_STATUS_INVALID_PARTITION_ID;
+	if (index >= p->max_vps || !p->vps[index])
+		return HV_STATUS_INVALID_VP_INDEX;
+	*pp = p;
+	*vpp = p->vps[index];
+	return HV_STATUS_SUCCESS;
+}
+
+u64 hv_call_map_gpa(const struct hv_map_gpa_in *in, u32 rep_start, u32 rep_count, u32 *reps_done)
+{
+	*reps_done = rep_start;
+	u64 gfn = in->target_gfn;
+	u32 flags = in->flags;
+	if (in->reserved0 || !(flags & HV_MAP_READ) ||
+	    (flags & ~(HV_MAP_READ | HV_MAP_WRITE | HV_MAP_EXEC)))
+		return HV_STATUS_INVALID_PARAMETER;
+	struct hv_partition *p = child_by_id(in->partition_id);
+	if (!p)
+		return HV_STATUS_INVALID_PARTITION_ID;
+	if (gfn >= HV_CHILD_GFN_LIMIT || rep_count > HV_CHILD_GFN_LIMIT - gfn)
+		return HV_STATUS_INVALID_PARAMETER;
+	for (u32 i = rep_start; i < rep_count; i++) {
+		u64 pfn = ((const volatile u64 *)in->pfn)[i];
+		if (pfn >= (1ull << 40) || !hv_root_gpa(pfn << 12, PAGE_SIZE))
+			return HV_STATUS_INVALID_PARAMETER;
+		u64 st = arch_child_map(p, gfn + i, pfn, flags);
+		if (st != HV_STATUS_SUCCESS)
+			return st;
+		*reps_done = i + 1;
+	}
+	return HV_STATUS_SUCCESS;
+}
+
+u64 hv_call_unmap_gpa(const struct hv_unmap_gpa_in *in, u32 rep_start, u32 rep_count,
+		      u32 *reps_done)
+{
+	*reps_done = rep_start;
+	u64 gfn = in->target_gfn;
+	struct hv_partition *p = child_by_id(in->partition_id);
+	if (!p)
+		return HV_STATUS_INVALID_PARTITION_ID;
+	if (gfn >= HV_CHILD_GFN_LIMIT || rep_count > HV_CHILD_GFN_LIMIT - gfn)
+		return HV_STATUS_INVALID_PARAMETER;
+	for (u32 i = rep_start; i < rep_count; i++) {
+		arch_child_unmap(p, gfn + i);
+		*reps_done = i + 1;
+	}
+	return HV_STATUS_SUCCESS;
+}
+
+u64 hv_call_create_vp(const struct hv_vp_ref *in)
+{
+	u32 index = in->vp_index;
+	if (in->reserved0)
+		return HV_STATUS_INVALID_PARAMETER;
+	struct hv_partition *p = child_by_id(in->partition_id);
+	if (!p)
+		return HV_STATUS_INVALID_PARTITION_ID;
+	if (index >= p->max_vps || p->vps[index])
+		return HV_STATUS_INVALID_VP_INDEX;
+	if (p->deposit_free < 2)
+		return HV_STATUS_INSUFFICIENT_MEMORY;
+	struct hv_vp *vp = (struct hv_vp *)(uintptr_t)hv_partition_take_page(p);
+	u64 vmcb_pa = hv_partition_take_page(p);
+	_Static_assert(sizeof(struct hv_vp) <= PAGE_SIZE, "a VP fits its page");
+	vp->part = p;
+	vp->index = index;
+	arch_vp_init(vp, vmcb_pa);
+	p->vps[index] = vp;
+	hv_log("partition %lu: VP %u created", p->id, index);
+	return HV_STATUS_SUCCESS;
+}
+
+u64 hv_call_vp_registers(const struct hv_vp_registers_in *in, u64 *values_out, bool set,
+			 u32 rep_start, u32 rep_count, u32 *reps_done)
+{
+	*reps_done = rep_start;
+	struct hv_partition *p;
+	struct hv_vp *vp;
+	if (in->reserved0)
+		return HV_STATUS_INVALID_PARAMETER;
+	u64 st = vp_lookup(in->partition_id, in->vp_index, &p, &vp);
+	if (st != HV_STATUS_SUCCESS)
+		return st;
+	for (u32 i = rep_start; i < rep_count; i++) {
+		const volatile struct hv_register_entry *e = &in->reg[i];
+		u32 name = e->name;
+		u64 value = e->value;
+		if (e->reserved0 || name >= HV_REG_COUNT)
+			return HV_STATUS_INVALID_PARAMETER;
+		st = set ? arch_vp_set_reg(vp, name, value)
+			 : arch_vp_get_reg(vp, name, &values_out[i]);
+		if (st != HV_STATUS_SUCCESS)
+			return st;
+		*reps_done = i + 1;
+	}
+	return HV_STATUS_SUCCESS;
+}
+
+u64 hv_call_run_vp(struct hv_cpu *cpu, const struct hv_run_vp_in *in, struct hv_run_vp_exit *out)
+{
+	struct hv_partition *p;
+	struct hv_vp *vp;
+	u32 flags = in->flags;
+	u64 io_in_value = in->io_in_value;
+	if (flags & ~HV_RUN_COMPLETE_IN)
+		return HV_STATUS_INVALID_PARAMETER;
+	u64 st = vp_lookup(in->partition_id, in->vp_index, &p, &vp);
+	if (st != HV_STATUS_SUCCESS)
+		return st;
+	return arch_vp_run(cpu, vp, flags, io_in_value, out);
 }

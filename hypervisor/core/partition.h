@@ -5,7 +5,20 @@
 #ifndef HV_CORE_PARTITION_H
 #define HV_CORE_PARTITION_H
 
+#include <asm/partition.h>
+
+#include "hv/abi.h"
 #include "lib.h"
+
+struct hv_partition;
+
+/* A child's virtual processor: lives in a page the root deposited. */
+struct hv_vp {
+	struct hv_partition *part;
+	u32 index;
+	u64 vp_assist_msr;
+	struct arch_vp arch;
+};
 
 struct hv_partition {
 	bool is_root; /* may make root-only hypercalls */
@@ -15,7 +28,11 @@ struct hv_partition {
 	/* Pages the root deposited: a list threaded through the pages themselves (the first 8
 	 * bytes of each hold the next one's address), which only the hypervisor can reach. */
 	u64 deposit_head;
-	u64 deposit_count;
+	u64 deposit_free;  /* pages on that list */
+	u64 deposit_count; /* all pages held: on the list and in use (tables, VPs) */
+	u32 slot;	   /* index in the child table (for owner marks) */
+	struct hv_vp *vps[HV_MAX_VPS_PER_PARTITION];
+	struct arch_partition arch;
 	u64 guest_os_id;
 	u64 hypercall_msr;
 	u64 reference_tsc_msr;

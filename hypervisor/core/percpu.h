@@ -7,6 +7,7 @@
 
 #include <asm/percpu.h>
 
+#include "hv/abi.h"
 #include "lib.h"
 #include "partition.h"
 
@@ -16,6 +17,13 @@ struct hv_cpu {
 	u32 index;	      /* VP index the partition sees */
 	struct hv_partition *part; /* the partition this CPU's VP belongs to */
 	u64 vp_assist_msr;	   /* per-VP synthetic state (TLFS VP assist page) */
+	/* While a child's VP runs on this CPU (HV_CALL_RUN_VP from the root): the VP, and what
+	 * the root's pending hypercall needs when the run ends. */
+	struct hv_vp *child;
+	struct guest_regs root_regs;
+	u64 root_vp_assist;
+	struct hv_run_vp_exit *run_out; /* the root's output page */
+	u64 root_next_rip;
 };
 
 #endif

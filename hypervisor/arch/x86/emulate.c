@@ -48,6 +48,14 @@ static const void *root_map_gpa(void *ctx, uint64_t gpa, unsigned len)
 	return hv_root_gpa(gpa, len);
 }
 
+/* A child's memory as it sees it: its own mappings only (the walker never crosses a page). */
+static const void *child_map_gpa(void *ctx, uint64_t gpa, unsigned len)
+{
+	if ((gpa & (PAGE_SIZE - 1)) + len > PAGE_SIZE)
+		return NULL;
+	return child_gpa_ptr(ctx, gpa, false);
+}
+
 int svm_fetch_insn(struct hv_cpu *cpu, u8 *buf, unsigned *got)
 {
 	struct vmcb *v = cpu->arch.vmcb;
@@ -60,7 +68,8 @@ int svm_fetch_insn(struct hv_cpu *cpu, u8 *buf, unsigned *got)
 		.cpl = v->save.cpl,
 		.maxphyaddr = arch.phys_bits,
 		.gbpages = hv.gbpages,
-		.map_gpa = root_map_gpa,
+		.map_gpa = cpu->part->is_root ? root_map_gpa : child_map_gpa,
+		.ctx = cpu->part->is_root ? NULL : cpu->part,
 	};
 	u64 ip = svm_long_mode(v) ? v->save.rip : (u32)(v->save.cs.base + v->save.rip);
 	*got = 0;

@@ -13,7 +13,7 @@ void svm_inject_exception(struct hv_cpu *cpu, u8 vector, bool has_error, u32 err
 	cpu->arch.vmcb->ctl.event_inj = e;
 }
 
-static void hypercall_exit(struct hv_cpu *cpu)
+void svm_hypercall_exit(struct hv_cpu *cpu)
 {
 	struct vmcb *v = cpu->arch.vmcb;
 	hv_stats_count(HV_EXIT_HYPERCALL);
@@ -27,7 +27,14 @@ static void hypercall_exit(struct hv_cpu *cpu)
 	u64 next;
 	if (!svm_next_rip(cpu, INSN_VMMCALL, &next))
 		return;
-	v->save.rax = hv_hypercall(cpu, cpu->arch.regs.rcx, cpu->arch.regs.rdx, cpu->arch.regs.r8);
+	u64 result = hv_hypercall(cpu, cpu->arch.regs.rcx, cpu->arch.regs.rdx, cpu->arch.regs.r8);
+	if (cpu->arch.vmcb != v) {
+		/* HV_CALL_RUN_VP switched this CPU to a child: the root's call completes when the
+		 * run ends (child_vp.c). */
+		cpu->root_next_rip = next;
+		return;
+	}
+	v->save.rax = result;
 	svm_complete_insn(cpu, next);
 }
 
@@ -113,7 +120,7 @@ static void io_exit(struct hv_cpu *cpu)
 /* INVD, carried out as WBINVD: discarding dirty lines would discard the hypervisor's writes
  * too. WBINVD is intercepted as well: QEMU 7.2 (Debian 12) checks INVD against the WBINVD
  * intercept, and either exit may come from either instruction there. */
-static void cache_flush_exit(struct hv_cpu *cpu)
+void svm_cache_flush_exit(struct hv_cpu *cpu)
 {
 	u64 next;
 	if (!svm_next_rip_either(cpu, INSN_INVD, INSN_WBINVD, &next))
@@ -131,6 +138,10 @@ void svm_handle_exit(struct hv_cpu *cpu)
 	/* An exit in the middle of delivering an event: deliver it again on resume. */
 	if (v->ctl.exit_int_info & EVENT_VALID)
 		v->ctl.event_inj = v->ctl.exit_int_info;
+	if (cpu->child) {
+		child_handle_exit(cpu);
+		return;
+	}
 
 	switch (code) {
 	case VMEXIT_CPUID:
@@ -141,12 +152,12 @@ void svm_handle_exit(struct hv_cpu *cpu)
 		msr_exit(cpu);
 		break;
 	case VMEXIT_VMMCALL:
-		hypercall_exit(cpu);
+		svm_hypercall_exit(cpu);
 		break;
 	case VMEXIT_INVD:
 	case VMEXIT_WBINVD:
 		hv_stats_count(HV_EXIT_INVD);
-		cache_flush_exit(cpu);
+		svm_cache_flush_exit(cpu);
 		break;
 	case VMEXIT_IOIO:
 		io_exit(cpu);
@@ -178,7 +189,7 @@ void svm_handle_exit(struct hv_cpu *cpu)
 		hv_panic(cpu, "unexpected exit code %x", code);
 	}
 	if (arch.root_tlb_flush) { /* the root's NPT changed under this exit */
-		v->ctl.tlb_control = 1;
+		cpu->arch.root_vmcb->ctl.tlb_control = 1;
 		arch.root_tlb_flush = false;
 	}
 }

@@ -32,11 +32,20 @@ static bool set_reference_tsc(struct hv_partition *part, u64 val)
 	return true;
 }
 
-/* Writes the hypercall stub (ENDBR64; VMMCALL; RET) into the root's page. */
+/* A page of the calling partition's memory the hypervisor may write for it: the root's RAM, or
+ * a child's writable mapping. */
+static void *partition_page(struct hv_cpu *cpu, u64 gpa)
+{
+	if (cpu->part->is_root)
+		return hv_root_gpa(gpa, PAGE_SIZE);
+	return child_gpa_ptr(cpu->part, gpa, true);
+}
+
+/* Writes the hypercall stub (ENDBR64; VMMCALL; RET) into the partition's page. */
 static bool set_hypercall_page(struct hv_cpu *cpu, u64 val)
 {
 	if (val & 1) {
-		u8 *page = hv_root_gpa(val & ~0xfffull, PAGE_SIZE);
+		u8 *page = partition_page(cpu, val & ~0xfffull);
 		if (!page)
 			return false;
 		static const u8 stub[] = { 0xf3, 0x0f, 0x1e, 0xfa, 0x0f, 0x01, 0xd9, 0xc3 };
@@ -170,6 +179,10 @@ static void log_refusal(u32 msr, bool write, u64 val)
 
 void msr_exit(struct hv_cpu *cpu)
 {
+	if (!cpu->part->is_root) {
+		child_msr_exit(cpu);
+		return;
+	}
 	struct vmcb *v = cpu->arch.vmcb;
 	u32 msr = (u32)cpu->arch.regs.rcx;
 	bool write = v->ctl.exit_info1 & 1;
@@ -198,4 +211,140 @@ void msr_exit(struct hv_cpu *cpu)
 		svm_complete_insn(cpu, next);
 	else
 		svm_inject_exception(cpu, VEC_GP, true, 0);
+}
+
+/* ---- A child's MSRs: the state its own VMCB holds, the synthetic MSRs it needs; #GP for the
+ * rest (no platform MSR of the machine is a child's to read or write). ---- */
+#define MSR_TSC		   0x00000010u
+#define MSR_SYSENTER_CS	   0x00000174u
+#define MSR_SYSENTER_ESP   0x00000175u
+#define MSR_SYSENTER_EIP   0x00000176u
+#define MSR_LSTAR	   0xc0000082u
+#define MSR_CSTAR	   0xc0000083u
+#define MSR_SFMASK	   0xc0000084u
+#define MSR_KERNEL_GS_BASE 0xc0000102u
+#define CHILD_EFER_BITS	   ((1ull << 0) | (1ull << 8) | (1ull << 10) | (1ull << 11))
+
+/* The VMCB field behind one of the child's state MSRs, or NULL. (Found by offset: the save
+ * area is a packed struct, every one of these fields 8-byte aligned in it.) */
+#define SAVE_FIELD(f) ((u32) __builtin_offsetof(struct vmcb, save.f))
+static u64 *child_state_msr(struct vmcb *v, u32 msr)
+{
+	u32 off;
+	switch (msr) {
+	case MSR_STAR:
+		off = SAVE_FIELD(star);
+		break;
+	case MSR_LSTAR:
+		off = SAVE_FIELD(lstar);
+		break;
+	case MSR_CSTAR:
+		off = SAVE_FIELD(cstar);
+		break;
+	case MSR_SFMASK:
+		off = SAVE_FIELD(sfmask);
+		break;
+	case MSR_KERNEL_GS_BASE:
+		off = SAVE_FIELD(kernel_gs_base);
+		break;
+	case MSR_FS_BASE:
+		off = SAVE_FIELD(fs.base);
+		break;
+	case MSR_GS_BASE:
+		off = SAVE_FIELD(gs.base);
+		break;
+	case MSR_SYSENTER_CS:
+		off = SAVE_FIELD(sysenter_cs);
+		break;
+	case MSR_SYSENTER_ESP:
+		off = SAVE_FIELD(sysenter_esp);
+		break;
+	case MSR_SYSENTER_EIP:
+		off = SAVE_FIELD(sysenter_eip);
+		break;
+	case MSR_PAT:
+		off = SAVE_FIELD(g_pat);
+		break;
+	default:
+		return NULL;
+	}
+	return (u64 *)((u8 *)v + off);
+}
+
+static bool child_msr_read(struct hv_cpu *cpu, u32 msr, u64 *val)
+{
+	struct vmcb *v = cpu->arch.vmcb;
+	u64 *field = child_state_msr(v, msr);
+	if (field) {
+		*val = *field;
+		return true;
+	}
+	switch (msr) {
+	case MSR_EFER:
+		*val = v->save.efer & ~EFER_SVME;
+		return true;
+	case MSR_TSC:
+		*val = rdtsc() + v->ctl.tsc_offset;
+		return true;
+	case MSR_HV_GUEST_OS_ID:
+	case MSR_HV_HYPERCALL:
+	case MSR_HV_VP_INDEX:
+	case MSR_HV_TIME_REF_COUNT:
+		return msr_read(cpu, msr, val);
+	}
+	return false;
+}
+
+static bool child_msr_write(struct hv_cpu *cpu, u32 msr, u64 val)
+{
+	struct vmcb *v = cpu->arch.vmcb;
+	u64 *field = child_state_msr(v, msr);
+	if (field) {
+		if (msr != MSR_PAT && msr != MSR_SYSENTER_CS && msr != MSR_STAR &&
+		    msr != MSR_SFMASK && (u64)((int64_t)(val << 16) >> 16) != val)
+			return false; /* an address: canonical, as the CPU demands */
+		*field = val;
+		return true;
+	}
+	switch (msr) {
+	case MSR_EFER:
+		if (val & ~CHILD_EFER_BITS ||
+		    ((v->save.cr0 & (1ull << 31)) && ((val ^ v->save.efer) & (1ull << 8))))
+			return false;
+		v->save.efer = (val & ~EFER_LMA) | (v->save.efer & EFER_LMA) | EFER_SVME;
+		return true;
+	case MSR_TSC:
+		v->ctl.tsc_offset = val - rdtsc();
+		return true;
+	case MSR_HV_GUEST_OS_ID:
+	case MSR_HV_HYPERCALL:
+		return msr_write(cpu, msr, val);
+	}
+	return false;
+}
+
+void child_msr_exit(struct hv_cpu *cpu)
+{
+	struct vmcb *v = cpu->arch.vmcb;
+	u32 msr = (u32)cpu->arch.regs.rcx;
+	bool write = v->ctl.exit_info1 & 1;
+	u64 next, val = 0;
+	hv_stats_count(write ? HV_EXIT_MSR_WRITE : HV_EXIT_MSR_READ);
+	if (!svm_next_rip(cpu, write ? INSN_WRMSR : INSN_RDMSR, &next))
+		return;
+	if (write) {
+		val = (cpu->arch.regs.rdx & 0xffffffffull) << 32 | (v->save.rax & 0xffffffffull);
+		if (!child_msr_write(cpu, msr, val)) {
+			svm_inject_exception(cpu, VEC_GP, true, 0);
+			return;
+		}
+	} else {
+		if (!child_msr_read(cpu, msr, &val)) {
+			svm_inject_exception(cpu, VEC_GP, true, 0);
+			return;
+		}
+		v->save.rax = val & 0xffffffffull;
+		cpu->arch.regs.rdx = val >> 32;
+	}
+	svm_complete_insn(cpu, next);
 }

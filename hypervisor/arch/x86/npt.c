@@ -116,10 +116,18 @@ bool arch_root_page_mapped(u64 pa)
 	return size == 0 || (*e & PTE_ADDR) == (pa & ~(PAGE_SIZE - 1));
 }
 
+u64 *npt_root_leaf4k(u64 pa)
+{
+	return arch_root_page_mapped(pa) ? npt_root_leaf(pa, true) : NULL;
+}
+
 int arch_root_take_page(u64 pa)
 {
 	if (!arch_root_page_mapped(pa))
 		return -1;
+	u64 *leaf = npt_root_leaf(pa, false);
+	if (leaf && (*leaf & NPT_OWNER_MASK))
+		return -1; /* mapped into a child */
 	u64 *e = npt_root_leaf(pa, true);
 	if (!e)
 		return -2;

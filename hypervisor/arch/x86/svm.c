@@ -73,7 +73,9 @@ int arch_init(const struct hv_boot_info *bi)
 	arch.npt_root = npt_build_root();
 	arch.msrpm = hv_alloc_pages(2);
 	arch.iopm = hv_alloc_pages(3);
-	if (!arch.npt_root || !arch.msrpm || !arch.iopm) {
+	arch.child_msrpm = hv_alloc_pages(2);
+	arch.child_iopm = hv_alloc_pages(3);
+	if (!arch.npt_root || !arch.msrpm || !arch.iopm || !arch.child_msrpm || !arch.child_iopm) {
 		hv_log("out of resident memory for the NPT and permission maps");
 		return -1;
 	}
@@ -86,6 +88,10 @@ int arch_init(const struct hv_boot_info *bi)
 	svm_intercept_msr(MSR_SMM_ADDR, false, true);
 	svm_intercept_msr(MSR_SMM_MASK, false, true);
 	svm_intercept_msr(MSR_SMM_CTL, false, true);
+	memset(arch.child_msrpm, 0xff, 2 * PAGE_SIZE); /* every MSR of a child exits */
+	memset(arch.child_iopm, 0xff, 3 * PAGE_SIZE);  /* and every port */
+	arch.host_nx = (rdmsr(MSR_EFER) & (1ull << 11)) != 0;
+	arch.asids = bi->asids >= 2 ? bi->asids : 2;
 	platform_msr_init();
 	arch.log_port = bi->log_port;
 	if (bi->log_port) /* the root never reaches the hypervisor's UART */
@@ -105,8 +111,8 @@ int arch_cpu_init(struct hv_cpu *cpu, const struct hv_boot_info *bi)
 	void *host = hv_alloc_pages(1), *hsave = hv_alloc_pages(1);
 	if (!v || !host || !hsave)
 		return -1;
-	cpu->arch.vmcb = v;
-	cpu->arch.vmcb_pa = hv_pa(v);
+	cpu->arch.vmcb = cpu->arch.root_vmcb = v;
+	cpu->arch.vmcb_pa = cpu->arch.root_vmcb_pa = hv_pa(v);
 	cpu->arch.host_vmcb_pa = hv_pa(host);
 	cpu->arch.hsave_pa = hv_pa(hsave);
 
@@ -158,6 +164,10 @@ void arch_cpu_start(struct hv_cpu *cpu)
 	__asm__ volatile("vmsave %%rax" ::"a"(cpu->arch.vmcb_pa) : "memory");
 	host_tables_load(cpu);
 	__asm__ volatile("vmsave %%rax" ::"a"(cpu->arch.host_vmcb_pa) : "memory");
+	/* IF on, GIF off: the hypervisor itself still takes no interrupt (GIF is 0 outside VMRUN),
+	 * but a physical interrupt that arrives while a child runs (V_INTR_MASKING: the host's IF
+	 * decides) ends the child's run, so a spinning child never starves the root. */
+	__asm__ volatile("clgi; sti" ::: "memory");
 	hv_log("CPU %u: SVM on, resuming the firmware as the root partition at %lx", cpu->hw_id,
 	       cpu->arch.vmcb->save.rip);
 	svm_vmrun_loop(cpu);

@@ -12,16 +12,31 @@
 struct arch_global {
 	u64 npt_root; /* nested CR3 of the root */
 	u8 *msrpm, *iopm;
-	bool inv_tsc;		  /* host TSC is invariant: tell the root */
-	u16 log_port;		  /* the hypervisor UART the root must not reach */
-	u64 efer_allowed;	  /* EFER bits the root may set (never SVME) */
-	u8 phys_bits;		  /* MAXPHYADDR (CPUID 0x80000008 EAX[7:0]) */
-	u64 ecam_base, ecam_size; /* PCI ECAM window (read-only for the root), 0 if none */
-	bool root_tlb_flush;	  /* the root's NPT changed: flush its TLB before it runs */
+	bool inv_tsc;		      /* host TSC is invariant: tell the root */
+	u16 log_port;		      /* the hypervisor UART the root must not reach */
+	u64 efer_allowed;	      /* EFER bits the root may set (never SVME) */
+	u8 phys_bits;		      /* MAXPHYADDR (CPUID 0x80000008 EAX[7:0]) */
+	u64 ecam_base, ecam_size;     /* PCI ECAM window (read-only for the root), 0 if none */
+	bool root_tlb_flush;	      /* the root's NPT changed: flush its TLB before it runs */
+	bool host_nx;		      /* host EFER.NXE: NPT entries may carry NX */
+	u32 asids;		      /* ASIDs the CPU offers (1 is the root's) */
+	u8 *child_msrpm, *child_iopm; /* all ones: every MSR and port of a child exits */
 };
 extern struct arch_global arch;
 
 u64 npt_build_root(void);
+/* The root's 4 KiB leaf entry for a page it owns (large mappings split on the way; NULL when
+ * the page is not the root's or no memory is left for the split). Bits 58:52 (ignored by the
+ * CPU) mark a page mapped into a child: its slot + 1. */
+#define NPT_OWNER_SHIFT 52
+#define NPT_OWNER_MASK	(0x7full << NPT_OWNER_SHIFT)
+u64 *npt_root_leaf4k(u64 pa);
+/* child_npt.c: a child GPA as a host pointer (mapped, and writable when asked), or NULL. */
+void *child_gpa_ptr(struct hv_partition *p, u64 gpa, bool write);
+/* child_vp.c: an exit of a child's VP (svm_handle_exit while cpu->child is set). */
+void child_handle_exit(struct hv_cpu *cpu);
+/* msr.c: a child's MSR access (its own, smaller view). */
+void child_msr_exit(struct hv_cpu *cpu);
 void host_tables_init(struct hv_cpu *cpu, const struct hv_boot_info *bi);
 void host_tables_load(struct hv_cpu *cpu);
 struct exc_frame;
@@ -56,6 +71,9 @@ struct io_access {
 };
 
 void cpuid_exit(struct hv_cpu *cpu);
+/* exits.c: VMMCALL and INVD/WBINVD, for the root's VP and a child's alike. */
+void svm_hypercall_exit(struct hv_cpu *cpu);
+void svm_cache_flush_exit(struct hv_cpu *cpu);
 /* svm.c: exit on the VP's reads and/or writes of an MSR (MSRs outside the map always exit). */
 void svm_intercept_msr(u32 msr, bool read, bool write);
 /* msr_platform.c: the platform MSRs whose writes are filtered (see its table). */

@@ -74,6 +74,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define INTERCEPT_INIT	   (1u << 3)
 #define INTERCEPT_CPUID	   (1u << 18)
 #define INTERCEPT_INVD	   (1u << 22)
+#define INTERCEPT_HLT	   (1u << 24)
 #define INTERCEPT_INVLPGA  (1u << 26)
 #define INTERCEPT_IOIO	   (1u << 27)
 #define INTERCEPT_MSR	   (1u << 28)
@@ -87,12 +88,16 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define INTERCEPT_CLGI	   (1u << 5)
 #define INTERCEPT_SKINIT   (1u << 6)
 #define INTERCEPT_WBINVD   (1u << 9)
+#define INTERCEPT_MONITOR  (1u << 10)
+#define INTERCEPT_MWAIT	   (1u << 11)
+#define INTERCEPT_XSETBV   (1u << 13)
 
 #define VMEXIT_EXCP_BASE 0x040
 #define VMEXIT_INTR	 0x060
 #define VMEXIT_NMI	 0x061
 #define VMEXIT_CPUID	 0x072
 #define VMEXIT_INVD	 0x076
+#define VMEXIT_HLT	 0x078
 #define VMEXIT_INVLPGA	 0x07a
 #define VMEXIT_IOIO	 0x07b
 #define VMEXIT_MSR	 0x07c
@@ -105,6 +110,9 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define VMEXIT_CLGI	 0x085
 #define VMEXIT_SKINIT	 0x086
 #define VMEXIT_WBINVD	 0x089
+#define VMEXIT_MONITOR	 0x08a
+#define VMEXIT_MWAIT	 0x08b
+#define VMEXIT_XSETBV	 0x08d
 #define VMEXIT_NPF	 0x400
 #define VMEXIT_INVALID	 0xffffffffu /* compare the low 32 bits (TCG) */
 

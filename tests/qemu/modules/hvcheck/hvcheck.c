@@ -13,6 +13,9 @@
  *   partitions  the partition calls from the root: create, deposit, withdraw, delete with good
  *             and bad arguments, one "key value..." line each (statuses, what the kernel reads
  *             in a deposited page, what comes back), for scenario 23
+ *   childrun  a real-mode child partition run from the kernel through the partition calls:
+ *             port I/O exits (OUT, then an IN completed by the root), HLT, CPUID inside the
+ *             child, an unmapped GPA, a spinning child (interrupted runs), a triple fault
  *   mmio      (write "ADDR" or "ADDR VALUE", then read) one 32-bit MMIO read, optionally a
  *             write and a second read, at a physical address (ECAM, above the NPT's top)
  * Hypercalls go through Linux's own hypercall page (hv_do_hypercall), so the page the
@@ -383,6 +386,186 @@ static int partitions_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(partitions);
 
+/* The child's code (real mode, CS base 0x10000, RIP 0; DS base 0x80000 is not mapped). */
+static const u8 child_code[] = {
+	0xba, 0xf8, 0x03,		    /* 0x00 mov dx, 0x3f8 */
+	0xb0, 0x48,			    /* 0x03 mov al, 'H' */
+	0xee,				    /* 0x05 out dx, al: IO exit */
+	0xec,				    /* 0x06 in al, dx: IO exit, completed by the root */
+	0x88, 0xc3,			    /* 0x07 mov bl, al */
+	0xf4,				    /* 0x09 hlt: HALT exit */
+	0x66, 0xb8, 0x01, 0x01, 0x00, 0x40, /* 0x0a mov eax, 0x40000101 */
+	0x0f, 0xa2,			    /* 0x10 cpuid: answered by the hypervisor */
+	0xf4,				    /* 0x12 hlt */
+	0xa0, 0x00, 0x00,		    /* 0x13 mov al, [0]: DS base 0x80000, unmapped */
+	0xeb, 0xfe,			    /* 0x16 jmp $: spins */
+	0xcc,				    /* 0x18 int3 with an empty IDT: triple fault */
+};
+
+#define CHILD_PAGES 16
+#define CHILD_GFN   0x10
+
+struct child_ctx {
+	struct seq_file *m;
+	u64 id;
+};
+
+static u64 child_set(struct child_ctx *c, const u32 *names, const u64 *values, u32 n)
+{
+	struct hv_vp_registers_in *r = in_page;
+	u32 done, i;
+
+	memset(in_page, 0, PAGE_SIZE);
+	r->partition_id = c->id;
+	for (i = 0; i < n; i++) {
+		r->reg[i].name = names[i];
+		r->reg[i].value = values[i];
+	}
+	return rep_call(HV_CALL_SET_VP_REGISTERS, n, in_page, NULL, &done);
+}
+
+static u64 child_get(struct child_ctx *c, u32 name)
+{
+	struct hv_vp_registers_in *r = in_page;
+	u32 done;
+
+	memset(in_page, 0, PAGE_SIZE);
+	r->partition_id = c->id;
+	r->reg[0].name = name;
+	if (rep_call(HV_CALL_GET_VP_REGISTERS, 1, in_page, out_page, &done) != HV_STATUS_SUCCESS)
+		return ~0ull;
+	return *(u64 *)out_page;
+}
+
+/* One run; prints the exit as "run <what> status S reason R rip X ..." and returns the reason. */
+static u32 child_run(struct child_ctx *c, const char *what, u32 flags, u64 in_value)
+{
+	struct hv_run_vp_in *r = in_page;
+	struct hv_run_vp_exit *e = out_page;
+	u64 st;
+
+	memset(in_page, 0, PAGE_SIZE);
+	memset(out_page, 0, PAGE_SIZE);
+	r->partition_id = c->id;
+	r->flags = flags;
+	r->io_in_value = in_value;
+	st = call(HV_CALL_RUN_VP, in_page, out_page);
+	seq_printf(c->m, "run_%s status %llu reason %u rip %llx port %x size %u in %u value %x gpa %llx\n",
+		   what, st, e->reason, e->rip, e->io_port, e->io_size, e->io_in, e->io_value,
+		   e->gpa);
+	return st == HV_STATUS_SUCCESS ? e->reason : 0;
+}
+
+static void child_setup(struct child_ctx *c, struct page *mem)
+{
+	struct hv_map_gpa_in *mi = in_page;
+	struct hv_vp_ref *vr = in_page;
+	u64 first = page_to_pfn(mem), st;
+	u32 done, i;
+	static const u32 names[] = { HV_REG_CS, HV_REG_CS_BASE, HV_REG_DS, HV_REG_DS_BASE,
+				     HV_REG_RIP };
+	const u64 values[] = { 0x1000 | 0x9bull << 16 | 0xffffull << 32, 0x10000,
+			       0x8000 | 0x93ull << 16 | 0xffffull << 32, 0x80000, 0 };
+
+	memset(page_address(mem), 0, CHILD_PAGES * PAGE_SIZE);
+	memcpy(page_address(mem), child_code, sizeof(child_code));
+	memset(in_page, 0, PAGE_SIZE);
+	mi->partition_id = c->id;
+	mi->target_gfn = CHILD_GFN;
+	mi->flags = HV_MAP_READ | HV_MAP_WRITE | HV_MAP_EXEC;
+	for (i = 0; i < CHILD_PAGES; i++)
+		mi->pfn[i] = first + i;
+	st = rep_call(HV_CALL_MAP_GPA_PAGES, CHILD_PAGES, in_page, NULL, &done);
+	seq_printf(c->m, "map status %llu reps %u\n", st, done);
+	memset(in_page, 0, PAGE_SIZE);
+	mi->partition_id = c->id;
+	mi->target_gfn = 0x100;
+	mi->flags = HV_MAP_READ;
+	mi->pfn[0] = first; /* already the child's */
+	seq_printf(c->m, "map_twice status %llu\n",
+		   rep_call(HV_CALL_MAP_GPA_PAGES, 1, in_page, NULL, &done));
+	memset(in_page, 0, PAGE_SIZE);
+	vr->partition_id = c->id;
+	seq_printf(c->m, "create_vp status %llu\n", call(HV_CALL_CREATE_VP, in_page, NULL));
+	seq_printf(c->m, "create_vp_again status %llu\n", call(HV_CALL_CREATE_VP, in_page, NULL));
+	seq_printf(c->m, "set_regs status %llu\n", child_set(c, names, values, ARRAY_SIZE(names)));
+}
+
+static void child_runs(struct child_ctx *c)
+{
+	static const u32 rip_name[] = { HV_REG_RIP };
+	static const u32 idt_names[] = { HV_REG_IDTR_LIMIT, HV_REG_RIP };
+	unsigned long end;
+	u64 v;
+	u32 interrupted = 0, reason;
+
+	child_run(c, "out", 0, 0);
+	child_run(c, "in", 0, 0);
+	child_run(c, "hlt", HV_RUN_COMPLETE_IN, 0x5a);
+	seq_printf(c->m, "child_bl %llx\n", child_get(c, 3) & 0xff);
+	child_run(c, "cpuid", 0, 0);
+	seq_printf(c->m, "child_cpuid ebx %llx ecx %llx\n", child_get(c, 3) & 0xffffffff,
+		   child_get(c, 1) & 0xffffffff);
+	child_run(c, "unmapped", 0, 0);
+	v = 0x16;
+	child_set(c, rip_name, &v, 1);
+	end = jiffies + HZ; /* a spinning child: 50 runs, each ended by a host interrupt */
+	do {
+		struct hv_run_vp_in *r = in_page;
+
+		memset(in_page, 0, PAGE_SIZE);
+		r->partition_id = c->id;
+		if (call(HV_CALL_RUN_VP, in_page, out_page) != HV_STATUS_SUCCESS)
+			break;
+		reason = ((struct hv_run_vp_exit *)out_page)->reason;
+		interrupted += reason == HV_RUN_EXIT_INTERRUPTED;
+		cond_resched();
+	} while (time_before(jiffies, end) && reason == HV_RUN_EXIT_INTERRUPTED &&
+		 interrupted < 50);
+	seq_printf(c->m, "spin interrupted_runs %u last_reason %u\n", interrupted, reason);
+	{
+		const u64 vals[] = { 0, 0x18 };
+
+		child_set(c, idt_names, vals, 2);
+	}
+	child_run(c, "triple", 0, 0);
+}
+
+static int childrun_show(struct seq_file *m, void *unused)
+{
+	struct page *mem = alloc_pages(GFP_KERNEL, 4);
+	struct child_ctx c = { .m = m };
+	struct page *dep = alloc_pages(GFP_KERNEL, 3);
+	struct hv_deposit_in *di = in_page;
+	u32 done, i;
+
+	if (!mem || !dep) {
+		if (mem)
+			__free_pages(mem, 4);
+		if (dep)
+			__free_pages(dep, 3);
+		return -ENOMEM;
+	}
+	mutex_lock(&lock);
+	stats_line(m, "before");
+	c.id = create_partition(m, "create", 1, 0);
+	memset(in_page, 0, PAGE_SIZE);
+	di->partition_id = c.id;
+	for (i = 0; i < 8; i++)
+		di->pfn[i] = page_to_pfn(dep) + i;
+	seq_printf(m, "deposit status %llu\n",
+		   rep_call(HV_CALL_DEPOSIT_PAGES, 8, in_page, NULL, &done));
+	child_setup(&c, mem);
+	child_runs(&c);
+	seq_printf(m, "delete status %llu\n", delete_partition(c.id));
+	stats_line(m, "after");
+	mutex_unlock(&lock);
+	__free_pages(mem, 4);
+	__free_pages(dep, 3);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(childrun);
+
 static ssize_t triple_fault_write(struct file *file, const char __user *buf, size_t len,
 				  loff_t *pos)
 {
@@ -434,6 +617,7 @@ static int __init hvcheck_init(void)
 	debugfs_create_file("prefixed", 0400, dir, NULL, &prefixed_fops);
 	debugfs_create_file("mmio", 0600, dir, NULL, &mmio_fops);
 	debugfs_create_file("partitions", 0400, dir, NULL, &partitions_fops);
+	debugfs_create_file("childrun", 0400, dir, NULL, &childrun_fops);
 	pr_info("hvcheck: hv.efi found (ABI %u)\n", HV_ABI_VERSION);
 	return 0;
 }

@@ -20,7 +20,9 @@ struct arch_cpu {
 	uint64_t vmcb_pa;      /* the VP's VMCB */
 	uint64_t host_vmcb_pa; /* host FS/GS/TR/LDTR/syscall MSRs (VMSAVE/VMLOAD area) */
 	struct vmcb *vmcb;
-	uint64_t hsave_pa; /* VM_HSAVE_PA page */
+	uint64_t hsave_pa;	/* VM_HSAVE_PA page */
+	struct vmcb *root_vmcb; /* the root VP's, whichever VP runs now */
+	uint64_t root_vmcb_pa;
 	/* Host descriptor tables. */
 	uint64_t gdt[8];
 	uint8_t tss[104] __attribute__((aligned(16)));
