@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The small checks: hello (the boot info, greeting), spin (never ends: the test stops the
- * partition by force), triplefault (the worker must report a crash) and poweroff. */
+ * partition by force), triplefault (the worker must report a crash), fault (the guest's own
+ * report of an unexpected exception) and poweroff. */
 #include "testguest.h"
 
 const char *check_hello(const char *cmdline)
@@ -29,6 +30,14 @@ const char *check_triplefault(const char *cmdline)
 	(void)cmdline;
 	con_puts("testguest: loading an empty IDT and executing int3 (expect a triple fault)\n");
 	triple_fault();
+}
+
+const char *check_fault(const char *cmdline)
+{
+	(void)cmdline;
+	con_puts("testguest: executing ud2 outside any fixup (expect the #UD report)\n");
+	__asm__ volatile("ud2");
+	return "ud2 returned";
 }
 
 const char *check_poweroff(const char *cmdline)

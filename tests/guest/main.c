@@ -20,6 +20,7 @@ static const struct {
 	{ "cpuid", check_cpuid },
 	{ "spin", check_spin },
 	{ "triplefault", check_triplefault },
+	{ "fault", check_fault },
 	{ "poweroff", check_poweroff },
 };
 

@@ -195,6 +195,7 @@ ring3_vmmcall:
 	lea	ring3_code(%rip), %rax
 	push	%rax
 	iretq
+	.globl ring3_code
 ring3_code:
 	vmmcall
 	int3				/* a DPL 0 gate: #GP from CPL 3 */

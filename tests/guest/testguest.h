@@ -81,6 +81,7 @@ uint32_t safe_hypercall(uint64_t page, uint64_t control, uint64_t in, uint64_t o
 /* Runs `vmmcall` at CPL 3 (on the ring-3 stack); returns the vector that ended it. A VMMCALL
  * that returns is followed by int3, which a DPL 0 gate turns into #GP (vector 13). */
 uint32_t ring3_vmmcall(uint64_t control, uint64_t user_stack_top);
+extern const char ring3_code[]; /* the VMMCALL's address */
 /* Loads an empty IDT and executes int3: the CPU shuts down (triple fault). */
 void triple_fault(void) __attribute__((noreturn));
 
@@ -105,6 +106,7 @@ const char *check_hypercalls(const char *cmdline);
 const char *check_cpuid(const char *cmdline);
 const char *check_spin(const char *cmdline);
 const char *check_triplefault(const char *cmdline);
+const char *check_fault(const char *cmdline);
 const char *check_poweroff(const char *cmdline);
 
 #endif /* TESTGUEST_H */

@@ -49,47 +49,53 @@
 #ifndef TESTGUEST_BOOT_H
 #define TESTGUEST_BOOT_H
 
+/* Usable from assembly too (the bare loader's entry): numbers carry their C suffix only in C. */
+#ifdef __ASSEMBLER__
+#define TG_ULL(x) x
+#else
 #include <stddef.h>
 #include <stdint.h>
+#define TG_ULL(x) x##ull
+#endif
 
 /* ---- Image ---- */
-#define TG_IMAGE_BASE  0x200000ull /* the ELF is linked (p_paddr = p_vaddr) from here */
-#define TG_IMAGE_LIMIT 0x400000ull /* and every PT_LOAD segment ends at or below this */
+#define TG_IMAGE_BASE  TG_ULL(0x200000) /* the ELF is linked (p_paddr = p_vaddr) from here */
+#define TG_IMAGE_LIMIT TG_ULL(0x400000) /* and every PT_LOAD segment ends at or below this */
 
 /* ---- RAM ---- */
-#define TG_RAM_ALIGN 0x200000ull   /* ram_bytes is a multiple of 2 MiB */
-#define TG_RAM_MIN   (8ull << 20)  /* 8 MiB */
-#define TG_RAM_MAX   (64ull << 30) /* 64 GiB: what the page-table area can map */
+#define TG_RAM_ALIGN TG_ULL(0x200000)	/* ram_bytes is a multiple of 2 MiB */
+#define TG_RAM_MIN   (TG_ULL(8) << 20)	/* 8 MiB */
+#define TG_RAM_MAX   (TG_ULL(64) << 30) /* 64 GiB: what the page-table area can map */
 
 /* ---- Structures the worker builds ---- */
-#define TG_GDT_GPA    0x1000ull
+#define TG_GDT_GPA    TG_ULL(0x1000)
 #define TG_GDT_LIMIT  (3 * 8 - 1)
-#define TG_GDT_CODE64 0x00af9a000000ffffull /* selector 0x08: P, DPL 0, code r/x, L, G */
-#define TG_GDT_DATA   0x00cf92000000ffffull /* selector 0x10: P, DPL 0, data r/w, D/B, G */
+#define TG_GDT_CODE64 TG_ULL(0x00af9a000000ffff) /* selector 0x08: P, DPL 0, code r/x, L, G */
+#define TG_GDT_DATA   TG_ULL(0x00cf92000000ffff) /* selector 0x10: P, DPL 0, data r/w, D/B, G */
 #define TG_SEL_CODE   0x08
 #define TG_SEL_DATA   0x10
 
-#define TG_PML4_GPA 0x10000ull
-#define TG_PDPT_GPA 0x11000ull
-#define TG_PD_GPA   0x12000ull /* PD n (n GiB) at TG_PD_GPA + n * 4096 */
-#define TG_PT_END   0x90000ull /* the page-table area ends here */
-#define TG_PTE_P    0x1ull
-#define TG_PTE_RW   0x2ull
-#define TG_PTE_PS   0x80ull /* in a PD entry: a 2 MiB page */
+#define TG_PML4_GPA TG_ULL(0x10000)
+#define TG_PDPT_GPA TG_ULL(0x11000)
+#define TG_PD_GPA   TG_ULL(0x12000) /* PD n (n GiB) at TG_PD_GPA + n * 4096 */
+#define TG_PT_END   TG_ULL(0x90000) /* the page-table area ends here */
+#define TG_PTE_P    TG_ULL(0x1)
+#define TG_PTE_RW   TG_ULL(0x2)
+#define TG_PTE_PS   TG_ULL(0x80) /* in a PD entry: a 2 MiB page */
 
-#define TG_LOW_FREE_BASE 0x100000ull /* free RAM below the image, untouched by the worker */
-#define TG_LOW_FREE_END	 0x1e0000ull
+#define TG_LOW_FREE_BASE TG_ULL(0x100000) /* free RAM below the image, untouched by the worker */
+#define TG_LOW_FREE_END	 TG_ULL(0x1e0000)
 
-#define TG_STACK_SIZE	 0x10000ull
-#define TG_BOOT_INFO_GPA 0x1f0000ull
+#define TG_STACK_SIZE	 TG_ULL(0x10000)
+#define TG_BOOT_INFO_GPA TG_ULL(0x1f0000)
 #define TG_STACK_TOP	 TG_BOOT_INFO_GPA /* RSP at entry; the stack grows down from here */
 #define TG_STACK_BASE	 (TG_STACK_TOP - TG_STACK_SIZE)
 
 /* ---- Initial control registers of VP 0 ---- */
-#define TG_BOOT_CR0    0x80010031ull /* PG | WP | NE | ET | PE */
-#define TG_BOOT_CR4    0x20ull	     /* PAE */
-#define TG_BOOT_EFER   0xd00ull	     /* NXE | LMA | LME */
-#define TG_BOOT_RFLAGS 0x2ull
+#define TG_BOOT_CR0    TG_ULL(0x80010031) /* PG | WP | NE | ET | PE */
+#define TG_BOOT_CR4    TG_ULL(0x20)	  /* PAE */
+#define TG_BOOT_EFER   TG_ULL(0xd00)	  /* NXE | LMA | LME */
+#define TG_BOOT_RFLAGS TG_ULL(0x2)
 
 /* ---- Devices ---- */
 #define TG_COM1_BASE	  0x3f8
@@ -100,10 +106,11 @@
 #define TG_POWEROFF_VALUE ((5 << 2) | 0x20) /* SLP_TYP = 5 (S5) | SLP_EN, one byte: 0x34 */
 
 /* ---- Boot-info page ---- */
-#define TG_BOOT_MAGIC	0x544f4f4254534554ull /* "TESTBOOT" in memory order */
+#define TG_BOOT_MAGIC	TG_ULL(0x544f4f4254534554) /* "TESTBOOT" in memory order */
 #define TG_BOOT_VERSION 1u
 #define TG_CMDLINE_MAX	1024u /* bytes of cmdline[], the terminating NUL included */
 
+#ifndef __ASSEMBLER__
 /*
  * At TG_BOOT_INFO_GPA; written by the worker, read-only for the guest. The worker zeroes the
  * page first; cmdline is NUL-terminated ASCII (printable bytes and spaces) of at most
@@ -134,5 +141,7 @@ _Static_assert(sizeof(struct tg_boot_info) <= 4096, "the boot info fits its page
 _Static_assert(TG_PD_GPA + (TG_RAM_MAX >> 30) * 4096 <= TG_PT_END, "PDs fit the table area");
 _Static_assert(TG_PT_END <= 0xa0000 && TG_LOW_FREE_END <= TG_STACK_BASE, "layout overlaps");
 _Static_assert(TG_BOOT_INFO_GPA + 4096 <= TG_IMAGE_BASE, "boot info below the image");
+
+#endif /* !__ASSEMBLER__ */
 
 #endif /* TESTGUEST_BOOT_H */
