@@ -65,8 +65,8 @@ static const struct {
 	{ 0xc0010113, "SMM_MASK", GP_READ | GP_WRITE, 0 },
 	{ 0xc0010114, "VM_CR", GP_READ | GP_WRITE, 0 },
 	{ 0xc0010117, "VM_HSAVE_PA", GP_READ | GP_WRITE, 0x100000 },
-	{ 0x40000003, "HV_synthetic_3", GP_READ | GP_WRITE, 0 },
-	{ 0x400000ff, "HV_synthetic_ff", GP_READ | GP_WRITE, 0 },
+	{ 0x40000003, "HV_RESET (not offered)", GP_READ | GP_WRITE, 0 },
+	{ 0x400000ff, "HV_unassigned_ff", GP_READ | GP_WRITE, 0 },
 	{ 0x12345678, "no_such_msr", GP_READ | GP_WRITE, 0 },
 };
 

@@ -109,13 +109,11 @@ static void fixed_codes(uint64_t in, uint64_t out)
 	char what[32];
 
 	for (uint32_t code = HV_CALL_PRIVATE_BASE; code <= 0x81ff; code++) {
-		tg_whyf("root-only 0x%x", code);
-		memcpy(what, tg_why, sizeof(what));
+		tg_snprintf(what, sizeof(what), "root-only 0x%x", code);
 		call(what, code, in, out, HV_STATUS_ACCESS_DENIED);
 	}
 	for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
-		tg_whyf("unknown 0x%x", unknown[i]);
-		memcpy(what, tg_why, sizeof(what));
+		tg_snprintf(what, sizeof(what), "unknown 0x%x", unknown[i]);
 		call(what, unknown[i], in, out, HV_STATUS_INVALID_HYPERCALL_CODE);
 	}
 }
@@ -137,8 +135,7 @@ static void garbage_controls(uint64_t in, uint64_t out)
 
 	for (size_t c = 0; c < sizeof(codes) / sizeof(codes[0]); c++)
 		for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++) {
-			tg_whyf("0x%x %s", codes[c], g[i].what);
-			memcpy(what, tg_why, sizeof(what));
+			tg_snprintf(what, sizeof(what), "0x%x %s", codes[c], g[i].what);
 			call(what, codes[c] | g[i].bits, in, out, ANY_ERROR);
 		}
 	call("0x5c fast flag (memory-form call)", 0x5c | HC_FAST, in, out, ANY_ERROR);
@@ -164,11 +161,9 @@ static void bad_gpas(uint64_t ram, uint64_t out)
 	char what[48];
 
 	for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++) {
-		tg_whyf("0x5c input %s", g[i].what);
-		memcpy(what, tg_why, sizeof(what));
+		tg_snprintf(what, sizeof(what), "0x5c input %s", g[i].what);
 		call(what, 0x5c, g[i].gpa, out, ANY_ERROR);
-		tg_whyf("0x5d memory-form input %s", g[i].what);
-		memcpy(what, tg_why, sizeof(what));
+		tg_snprintf(what, sizeof(what), "0x5d memory-form input %s", g[i].what);
 		call(what, 0x5d, g[i].gpa, out, ANY_ERROR);
 	}
 	call("0x5c output past RAM", 0x5c, in, ram, ANY_ERROR);

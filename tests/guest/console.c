@@ -121,6 +121,17 @@ void con_printf(const char *fmt, ...)
 	va_end(ap);
 }
 
+const char *tg_snprintf(char *buf, size_t len, const char *fmt, ...)
+{
+	struct sink k = { buf, len, 0 };
+	va_list ap;
+
+	va_start(ap, fmt);
+	format(&k, fmt, ap);
+	va_end(ap);
+	return buf;
+}
+
 char tg_why[160];
 
 const char *tg_whyf(const char *fmt, ...)

@@ -46,6 +46,9 @@ void con_putc(char c);
 void con_puts(const char *s);
 /* printf subset: %s %c %d %u %x %lx %llx %lu %llu %%, and "0x%016llx"-style zero padding */
 void con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same into buf[len], always NUL-terminated (truncated if need be); returns buf. */
+const char *tg_snprintf(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* ---- lib.c ---- */
 void *memset(void *d, int c, size_t n);
