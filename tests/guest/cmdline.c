@@ -123,6 +123,17 @@ bool tg_parse_u64(const char *s, uint64_t *out)
 	return true;
 }
 
+bool tg_cmdline_u64(const char *cmdline, const char *key, uint64_t *v)
+{
+	char buf[32];
+	uint64_t n;
+
+	if (!tg_cmdline_get(cmdline, key, buf, sizeof(buf)) || !tg_parse_u64(buf, &n))
+		return false;
+	*v = n;
+	return true;
+}
+
 uint64_t tg_pattern(uint64_t addr, uint32_t pass)
 {
 	/* splitmix64's finaliser: a bijection, so distinct words get distinct values */

@@ -18,6 +18,10 @@ const char *tg_boot_info_problem(const struct tg_boot_info *bi);
  * The last occurrence wins (as in Linux's command line). */
 bool tg_cmdline_get(const char *cmdline, const char *key, char *val, size_t len);
 
+/* The value of `key=<number>` (tg_parse_u64); false, with *v unchanged, if absent or not a
+ * number. */
+bool tg_cmdline_u64(const char *cmdline, const char *key, uint64_t *v);
+
 /* A decimal or 0x-prefixed hexadecimal number with an optional K, M, G or T suffix (binary
  * units); false on anything else or on overflow. */
 bool tg_parse_u64(const char *s, uint64_t *out);

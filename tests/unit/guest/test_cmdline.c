@@ -126,6 +126,21 @@ static void test_parse_u64(void **state)
 	assert_false(tg_parse_u64("M", &v));
 }
 
+static void test_cmdline_u64(void **state)
+{
+	uint64_t v = 42;
+	(void)state;
+	assert_true(tg_cmdline_u64("check=peek gpa=0x100000000", "gpa", &v));
+	assert_int_equal(v, 1ull << 32);
+	assert_true(tg_cmdline_u64("passes=2", "passes", &v) && v == 2);
+	v = 42;
+	assert_false(tg_cmdline_u64("gpa=banana", "gpa", &v));
+	assert_false(tg_cmdline_u64("gpa", "gpa", &v));
+	assert_false(tg_cmdline_u64("check=peek", "gpa", &v));
+	assert_false(tg_cmdline_u64("gpa=0x1234567890123456789012345678901234567890", "gpa", &v));
+	assert_int_equal(v, 42); /* untouched on failure */
+}
+
 static void test_pattern(void **state)
 {
 	(void)state;
@@ -175,7 +190,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_boot_layout), cmocka_unit_test(test_boot_info_problem),
 		cmocka_unit_test(test_cmdline_get), cmocka_unit_test(test_parse_u64),
-		cmocka_unit_test(test_pattern),	    cmocka_unit_test(test_scan_ranges),
+		cmocka_unit_test(test_cmdline_u64), cmocka_unit_test(test_pattern),
+		cmocka_unit_test(test_scan_ranges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
