@@ -41,6 +41,11 @@ static void test_boot_layout(void **state)
 	assert_int_equal(TG_GDT_CODE64 >> 54 & 1, 0);
 	assert_int_equal(TG_GDT_CODE64 >> 40 & 0xff, 0x9a);
 	assert_int_equal(TG_GDT_DATA >> 40 & 0xff, 0x92);
+	/* the packed attributes say what the descriptors say (plus the accessed bit) */
+	assert_int_equal((TG_GDT_CODE64 >> 40 & 0xff) | (TG_GDT_CODE64 >> 44 & 0xf00) | 1,
+			 TG_SEG_ATTR_CODE64);
+	assert_int_equal((TG_GDT_DATA >> 40 & 0xff) | (TG_GDT_DATA >> 44 & 0xf00) | 1,
+			 TG_SEG_ATTR_DATA);
 	assert_int_equal(TG_BOOT_CR0 & 0x80000001, 0x80000001);
 	assert_int_equal(TG_BOOT_EFER & 0x500, 0x500);
 }

@@ -27,10 +27,11 @@
  * Initial state of VP 0 (other VPs are not started; the guest uses VP 0 only):
  *   CR0 = PG | WP | NE | ET | PE (TG_BOOT_CR0); CR3 = TG_PML4_GPA; CR4 = PAE (TG_BOOT_CR4);
  *   EFER = LME | LMA | NXE (TG_BOOT_EFER); RFLAGS = 0x2 (interrupts off);
- *   CS = 0x08 (64-bit code, TG_GDT_CODE64); DS = ES = SS = FS = GS = 0x10 (TG_GDT_DATA), all
- *   bases 0; GDTR = TG_GDT_GPA, limit TG_GDT_LIMIT; IDTR base 0, limit 0 (the guest loads its
- *   own IDT before anything can fault); LDTR null; TR selector 0, base 0, limit 0xffff, type
- *   0xb (busy 64-bit TSS; the guest loads its own TR before it needs one);
+ *   CS = 0x08 (64-bit code, TG_GDT_CODE64, attributes TG_SEG_ATTR_CODE64); DS = ES = SS =
+ *   FS = GS = 0x10 (TG_GDT_DATA, TG_SEG_ATTR_DATA), all bases 0, limits 0xffffffff;
+ *   GDTR = TG_GDT_GPA, limit TG_GDT_LIMIT; IDTR base 0, limit 0 (the guest loads its own IDT
+ *   before anything can fault); LDTR null; TR selector 0, base 0, limit 0xffff,
+ *   TG_SEG_ATTR_TR (busy 64-bit TSS; the guest loads its own TR before it needs one);
  *   RIP = ELF e_entry; RSP = TG_STACK_TOP; RDI = TG_BOOT_INFO_GPA; every other GPR 0.
  *
  * Page tables: PML4[0] -> PDPT; PDPT[n] -> PD n for every GiB that holds RAM; PD entries map
@@ -68,12 +69,18 @@
 #define TG_RAM_MAX   (TG_ULL(64) << 30) /* 64 GiB: what the page-table area can map */
 
 /* ---- Structures the worker builds ---- */
-#define TG_GDT_GPA    TG_ULL(0x1000)
-#define TG_GDT_LIMIT  (3 * 8 - 1)
-#define TG_GDT_CODE64 TG_ULL(0x00af9a000000ffff) /* selector 0x08: P, DPL 0, code r/x, L, G */
-#define TG_GDT_DATA   TG_ULL(0x00cf92000000ffff) /* selector 0x10: P, DPL 0, data r/w, D/B, G */
-#define TG_SEL_CODE   0x08
-#define TG_SEL_DATA   0x10
+#define TG_GDT_GPA	   TG_ULL(0x1000)
+#define TG_GDT_LIMIT	   (3 * 8 - 1)
+#define TG_GDT_CODE64	   TG_ULL(0x00af9a000000ffff) /* selector 0x08: P, DPL 0, code r/x, L, G */
+#define TG_GDT_DATA	   TG_ULL(0x00cf92000000ffff) /* selector 0x10: P, DPL 0, data r/w, D/B, G */
+#define TG_SEL_CODE	   0x08
+#define TG_SEL_DATA	   0x10
+/* The same segments as a VMCB's (or a register-set call's) packed attributes: type | S << 4 |
+ * DPL << 5 | P << 7 | AVL << 8 | L << 9 | D/B << 10 | G << 11, type with its accessed bit set
+ * (as the CPU leaves a loaded segment). Limits 0xffffffff, bases 0. TR: busy 64-bit TSS. */
+#define TG_SEG_ATTR_CODE64 0xa9b
+#define TG_SEG_ATTR_DATA   0xc93
+#define TG_SEG_ATTR_TR	   0x08b
 
 #define TG_PML4_GPA TG_ULL(0x10000)
 #define TG_PDPT_GPA TG_ULL(0x11000)
