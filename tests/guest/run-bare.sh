@@ -15,7 +15,7 @@ mkdir -p "$work"
 objcopy --strip-debug "$guest" "$work/testguest.elf" || exit 1 # must end below 2 MiB
 passed=0 failed=0
 
-# run <name> <seconds> <expected qemu status> <cmdline> <regex that must match> [regex that must not]
+# run <name> <seconds> <expected QEMU status> <cmdline> <regex that must match> [one that must not]
 run() {
 	name=$1 secs=$2 want_rc=$3 cmdline=$4 want=$5 unwanted=${6:-}
 	log=$work/$name.log

@@ -32,7 +32,9 @@ _start:
 .macro STUB vec
 	.align 16
 stub_\vec:
-	.if (\vec == 8) || (\vec >= 10 && \vec <= 14) || (\vec == 17) || (\vec == 21) || (\vec == 29) || (\vec == 30)
+	/* the CPU pushes an error code for 8, 10-14, 17, 21, 29 and 30 */
+	.if (\vec == 8) || (\vec >= 10 && \vec <= 14) || (\vec == 17) || (\vec == 21)
+	.elseif (\vec == 29) || (\vec == 30)
 	.else
 	pushq	$0
 	.endif
