@@ -9,6 +9,7 @@
  *     1 TiB, beyond the physical width) for HvPostMessage 0x5c and HvSignalEvent 0x5d, and
  *     nonsense messages and events: any status but success;
  *   - VMMCALL at CPL 3: #UD (part=ring3 runs only this one).
+ * Every register but RAX and R8-R11 must come back unchanged (docs/hypercalls.md).
  * Each call prints one line "testguest: hc <what> control 0x.. in 0x.. out 0x.. -> <status>
  * ok|BAD"; a success, a wrong exact status or any fault makes the check fail.
  */
@@ -47,10 +48,14 @@ static void call(const char *what, uint64_t control, uint64_t in, uint64_t out, 
 	uint32_t fault = safe_hypercall((uint64_t)hc_page, control, in, out, &rax);
 	uint32_t status = (uint32_t)(rax & 0xffff);
 	bool ok = fault == TG_NO_FAULT && status != HV_STATUS_SUCCESS &&
-		  (want == ANY_ERROR || status == want);
+		  (want == ANY_ERROR || status == want) && !tg_hc_clobbered;
 
 	calls++;
-	if (fault != TG_NO_FAULT)
+	if (fault == TG_NO_FAULT && tg_hc_clobbered)
+		con_printf("testguest: hc %s control 0x%lx -> %u, clobbered registers 0x%x "
+			   "(0 RBX, 1 RBP, 2 RSI, 3 RDI, 4-7 R12-R15, 8 RCX, 9 RDX) BAD\n",
+			   what, control, status, tg_hc_clobbered);
+	else if (fault != TG_NO_FAULT)
 		con_printf(
 			"testguest: hc %s control 0x%lx in 0x%lx out 0x%lx -> exception %u BAD\n",
 			what, control, in, out, fault);

@@ -157,24 +157,87 @@ safe_write64:
 1:	mov	tg_last_fault(%rip), %eax
 	ret
 
+/* Sets a register to its sentinel before a hypercall / checks it after: a register that
+ * docs/hypercalls.md says is preserved and came back changed sets its bit in R9. */
+.macro SENTINEL reg, n
+	movabs	$(0x5a5a5a5a00000000 + \n), \reg
+.endm
+.macro CHECK reg, n
+	movabs	$(0x5a5a5a5a00000000 + \n), %r10
+	cmp	%r10, \reg
+	je	2f
+	or	$(1 << \n), %r9d
+2:
+.endm
+
 /* uint32_t safe_hypercall(uint64_t page, uint64_t control, uint64_t in, uint64_t out,
- *                         uint64_t *rax): RCX = control, RDX = in, R8 = out, call the page. */
+ *                         uint64_t *rax): RCX = control, RDX = in, R8 = out, call the page.
+ * RBX, RBP, RSI, RDI, R12-R15 hold sentinels across the call; tg_hc_clobbered gets a bit per
+ * register that came back changed (bits 0-7 in that order, 8 RCX, 9 RDX). R8-R11 may change. */
 	.globl safe_hypercall
 safe_hypercall:
-	push	%r8			/* where the result goes; R8-R11 may be clobbered */
+	push	%rbx
+	push	%rbp
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15
+	push	%r8			/* where the result goes */
+	push	%rsi			/* the control word, to check RCX against */
+	push	%rdx			/* the input, to check RDX against */
 	ARM	1f
 	mov	%rdi, %rax
 	mov	%rcx, %r8
 	mov	%rsi, %rcx
+	SENTINEL %rbx, 0
+	SENTINEL %rbp, 1
+	SENTINEL %rsi, 2
+	SENTINEL %rdi, 3
+	SENTINEL %r12, 4
+	SENTINEL %r13, 5
+	SENTINEL %r14, 6
+	SENTINEL %r15, 7
 	call	*%rax
 	DISARM
+	xor	%r9d, %r9d
+	CHECK	%rbx, 0
+	CHECK	%rbp, 1
+	CHECK	%rsi, 2
+	CHECK	%rdi, 3
+	CHECK	%r12, 4
+	CHECK	%r13, 5
+	CHECK	%r14, 6
+	CHECK	%r15, 7
+	cmp	8(%rsp), %rcx
+	je	3f
+	or	$(1 << 8), %r9d
+3:	cmp	(%rsp), %rdx
+	je	4f
+	or	$(1 << 9), %r9d
+4:	mov	%r9d, tg_hc_clobbered(%rip)
+	add	$16, %rsp
 	pop	%r8
 	mov	%rax, (%r8)
 	mov	$-1, %eax
-	ret
-1:	pop	%r8
+	jmp	5f
+1:	add	$16, %rsp
+	pop	%r8
+	movl	$0, tg_hc_clobbered(%rip)
 	mov	tg_last_fault(%rip), %eax
+5:	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%rbp
+	pop	%rbx
 	ret
+
+	.bss
+	.globl tg_hc_clobbered
+	.align 4
+tg_hc_clobbered:
+	.long	0
+	.text
 
 /* uint32_t ring3_vmmcall(uint64_t control, uint64_t user_stack_top): iretq to CPL 3, run
  * VMMCALL there; whatever fault ends it comes back through the fixup. */

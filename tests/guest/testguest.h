@@ -81,6 +81,9 @@ uint32_t safe_read64(uint64_t va, uint64_t *val);
 uint32_t safe_write64(uint64_t va, uint64_t val);
 /* Calls the hypercall page at `page` with RCX = control, RDX = in, R8 = out; *rax = result. */
 uint32_t safe_hypercall(uint64_t page, uint64_t control, uint64_t in, uint64_t out, uint64_t *rax);
+/* After safe_hypercall: a bit per register the call changed though it must be preserved:
+ * 0 RBX, 1 RBP, 2 RSI, 3 RDI, 4-7 R12-R15, 8 RCX, 9 RDX. */
+extern uint32_t tg_hc_clobbered;
 /* Runs `vmmcall` at CPL 3 (on the ring-3 stack); returns the vector that ended it. A VMMCALL
  * that returns is followed by int3, which a DPL 0 gate turns into #GP (vector 13). */
 uint32_t ring3_vmmcall(uint64_t control, uint64_t user_stack_top);
