@@ -114,8 +114,8 @@
 
 /* ---- Boot-info page ---- */
 #define TG_BOOT_MAGIC	TG_ULL(0x544f4f4254534554) /* "TESTBOOT" in memory order */
-#define TG_BOOT_VERSION 1u
-#define TG_CMDLINE_MAX	1024u /* bytes of cmdline[], the terminating NUL included */
+#define TG_BOOT_VERSION 1
+#define TG_CMDLINE_MAX	1024 /* bytes of cmdline[], the terminating NUL included */
 
 #ifndef __ASSEMBLER__
 /*
