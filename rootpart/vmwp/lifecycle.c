@@ -117,3 +117,17 @@ void vmwp_on_stop(struct vmwp *w, uint64_t id, bool force, uint32_t timeout_s)
 	uv_timer_start(&w->shutdown_timer, on_shutdown_timeout, (uint64_t)timeout_s * 1000, 0);
 	vmwp_report(w, id, false, NULL);
 }
+
+void vmwp_partition_crashed(struct vmwp *w, const char *why)
+{
+	mgmt_log_write(&w->log, MGMT_LOG_ERROR, "vmwp", "VM %s %s", w->name, why);
+	uv_timer_stop(&w->shutdown_timer);
+	vmwp_vmbus_stop(w);
+	if (w->part) {
+		partition_backend.destroy(w->part);
+		w->part = NULL;
+	}
+	vmwp_devices_set_status(w, "detached");
+	snprintf(w->reason, sizeof(w->reason), "%s", why);
+	vmwp_exit(w, 3, 0); /* an exit vmms did not ask for: it marks the VM crashed */
+}

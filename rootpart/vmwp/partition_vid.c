@@ -1,54 +1,360 @@
 /* SPDX-License-Identifier: MIT */
-/* The real partition backend. Until the child-partition issue brings libvid (open /dev/vid,
- * create the partition, map memory, run VPs in threads), it only establishes whether a
- * hypervisor is there at all and says exactly what is missing. */
+/* The real partition backend: a child partition through /dev/vid (libvid). create: the
+ * partition, its RAM (the worker's anonymous memory, pinned and mapped by vid.ko at GPA 0),
+ * the test guest's image and tables (guest_boot.c), VP 0 and its starting registers. run: one
+ * thread per VP loops on the run ioctl and emulates what the guest reaches of a PC: COM1 (a
+ * 16550 enough for a polled driver: bytes to the VM log as console lines) and the power-off
+ * register (the sleep control port the Linux child's FADT will name). Everything the VP thread
+ * reports goes to the worker's loop through an async handle. An access to unmapped memory, a
+ * triple fault or an exit the worker does not know is a crash: the reason and the VP's
+ * registers go to the VM log. A forced stop interrupts the run with a signal. */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "guest_boot.h"
 #include "partition.h"
+#include "testguest/boot.h"
+#include "vid/libvid.h"
 #include "vmwp.h"
 
-#define VID_DEVICE "/dev/vid"
+#define CONSOLE_BUF 4096
+
+enum vp_end { VP_RUNNING, VP_POWERED_OFF, VP_CRASHED, VP_STOPPED };
+
+struct partition {
+	struct vmwp *w;
+	int vid_fd, part_fd, vp_fd;
+	uint64_t id;
+	uint8_t *ram;
+	uint64_t ram_bytes;
+	pthread_t thread;
+	bool thread_started;
+	atomic_bool stop;
+	uv_async_t wake; /* VP thread -> loop: console bytes, first entry, the end */
+	pthread_mutex_t lock;
+	uint8_t console[CONSOLE_BUF];
+	size_t console_len;
+	bool entered, entered_told;
+	enum vp_end end;
+	char end_why[768];
+};
+
+static void log_phase(struct partition *p, const char *what)
+{
+	mgmt_log_write(&p->w->log, MGMT_LOG_INFO, "vmwp", "boot: %s", what);
+}
+
+static int fail_errno(int err, const char *what, char *why, size_t n)
+{
+	if (vid_not_implemented(err))
+		snprintf(why, n, "%s: not implemented by this hypervisor", what);
+	else
+		snprintf(why, n, "%s: %s", what, strerror(-err));
+	return -1;
+}
 
 static int vid_create(struct vmwp *w, struct partition **out, char *why, size_t n)
 {
-	(void)w;
+	uint64_t entry;
+	uint32_t names[GUEST_BOOT_MAX_REGS];
+	uint64_t values[GUEST_BOOT_MAX_REGS];
+	int rc;
 	*out = NULL;
-	struct stat st;
-	if (stat(VID_DEVICE, &st) != 0) {
-		if (errno == ENOENT)
-			snprintf(why, n, "no hypervisor: /dev/vid missing — is hv.efi loaded?");
-		else
-			snprintf(why, n, "cannot use /dev/vid: %s", strerror(errno));
+	if (w->cfg.boot_kind != VM_BOOT_GUEST) {
+		snprintf(why, n, "this worker boots test guest images only (boot.guest); a Linux "
+				 "kernel (boot.kernel) comes with the Linux child work");
 		return -1;
 	}
-	snprintf(why, n,
-		 "/dev/vid is present but this vmwp was built without libvid: rebuild "
-		 "with the child-partition support");
+	struct partition *p = calloc(1, sizeof(*p));
+	if (!p) {
+		snprintf(why, n, "out of memory");
+		return -1;
+	}
+	p->w = w;
+	p->vid_fd = p->part_fd = p->vp_fd = -1;
+	p->ram_bytes = (uint64_t)w->cfg.memory_mib << 20;
+	if ((rc = vid_open()) < 0) {
+		if (rc == -ENOENT)
+			snprintf(why, n, "no hypervisor: /dev/vid missing — is hv.efi loaded and "
+					 "vid.ko in? (modprobe vid)");
+		else
+			fail_errno(rc, "cannot open /dev/vid", why, n);
+		goto err_free;
+	}
+	p->vid_fd = rc;
+	if ((rc = vid_partition_create(p->vid_fd, w->cfg.vps, 0, &p->id)) < 0) {
+		fail_errno(rc, "creating the partition", why, n);
+		goto err_vid;
+	}
+	p->part_fd = rc;
+	log_phase(p, "partition created");
+	p->ram = mmap(NULL, p->ram_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		      -1, 0);
+	if (p->ram == MAP_FAILED) {
+		p->ram = NULL;
+		snprintf(why, n, "cannot allocate %u MiB of guest RAM: %s", w->cfg.memory_mib,
+			 strerror(errno));
+		goto err_part;
+	}
+	if (guest_boot_load(p->ram, p->ram_bytes, w->cfg.guest, w->cfg.cmdline, p->id,
+			    w->cfg.vps, &entry, why, n) != 0)
+		goto err_ram;
+	log_phase(p, "image loaded");
+	if ((rc = vid_map_memory(p->part_fd, p->ram, p->ram_bytes, 0,
+				 VID_MAP_READ | VID_MAP_WRITE | VID_MAP_EXEC)) < 0) {
+		fail_errno(rc, "mapping the guest RAM", why, n);
+		goto err_ram;
+	}
+	log_phase(p, "memory mapped");
+	if ((rc = vid_vp_create(p->part_fd, 0)) < 0) {
+		fail_errno(rc, "creating VP 0", why, n);
+		goto err_ram;
+	}
+	p->vp_fd = rc;
+	uint32_t count = guest_boot_regs(entry, names, values);
+	if ((rc = vid_vp_set_regs(p->vp_fd, names, values, count, NULL)) < 0) {
+		fail_errno(rc, "setting VP 0's registers", why, n);
+		goto err_vp;
+	}
+	pthread_mutex_init(&p->lock, NULL);
+	*out = p;
+	return 0;
+
+err_vp:
+	vid_close(p->vp_fd);
+err_ram:
+	munmap(p->ram, p->ram_bytes);
+err_part:
+	vid_close(p->part_fd);
+err_vid:
+	vid_close(p->vid_fd);
+err_free:
+	free(p);
 	return -1;
+}
+
+/* ---- The VP thread ---- */
+
+static void post_console(struct partition *p, uint8_t byte)
+{
+	pthread_mutex_lock(&p->lock);
+	if (p->console_len < CONSOLE_BUF)
+		p->console[p->console_len++] = byte;
+	pthread_mutex_unlock(&p->lock);
+	uv_async_send(&p->wake);
+}
+
+static void post_end(struct partition *p, enum vp_end end, const char *why)
+{
+	pthread_mutex_lock(&p->lock);
+	if (p->end == VP_RUNNING) {
+		p->end = end;
+		snprintf(p->end_why, sizeof(p->end_why), "%s", why);
+	}
+	pthread_mutex_unlock(&p->lock);
+	uv_async_send(&p->wake);
+}
+
+/* The guest's COM1 and power-off port; returns false when the guest powered off. */
+static bool port_io(struct partition *p, const struct hv_run_vp_exit *e, uint32_t *flags,
+		    uint64_t *in_value)
+{
+	if (e->io_in) {
+		*flags = VID_RUN_COMPLETE_IN;
+		*in_value = e->io_port == TG_COM1_BASE + TG_COM1_LSR ? TG_COM1_LSR_THRE | 0x40
+			    : e->io_port >= TG_COM1_BASE && e->io_port < TG_COM1_BASE + 8
+				    ? 0
+				    : 0xffffffff; /* nothing there */
+		return true;
+	}
+	if (e->io_port == TG_COM1_BASE + TG_COM1_THR)
+		post_console(p, (uint8_t)e->io_value);
+	else if (e->io_port == TG_POWEROFF_PORT && e->io_size == 1 &&
+		 (e->io_value & 0x3c) == TG_POWEROFF_VALUE) {
+		post_end(p, VP_POWERED_OFF, "the guest powered off");
+		return false;
+	}
+	return true;
+}
+
+static void crash(struct partition *p, const char *what, const struct hv_run_vp_exit *e)
+{
+	static const uint32_t names[] = { HV_REG_RAX, HV_REG_RBX, HV_REG_RCX, HV_REG_RDX,
+					  HV_REG_RSP, HV_REG_CR0, HV_REG_CR3, HV_REG_CR4 };
+	uint64_t v[8] = { 0 };
+	char why[768];
+	vid_vp_get_regs(p->vp_fd, names, v, 8, NULL);
+	snprintf(why, sizeof(why),
+		 "crashed: %s (rip %llx rflags %llx; rax %llx rbx %llx rcx %llx rdx %llx rsp "
+		 "%llx cr0 %llx cr3 %llx cr4 %llx)",
+		 what, (unsigned long long)e->rip, (unsigned long long)e->rflags,
+		 (unsigned long long)v[0], (unsigned long long)v[1], (unsigned long long)v[2],
+		 (unsigned long long)v[3], (unsigned long long)v[4], (unsigned long long)v[5],
+		 (unsigned long long)v[6], (unsigned long long)v[7]);
+	post_end(p, VP_CRASHED, why);
+}
+
+/* One exit; false when the VP is done. */
+static bool handle_exit(struct partition *p, const struct hv_run_vp_exit *e, uint32_t *flags,
+			uint64_t *in_value)
+{
+	char what[160];
+	*flags = 0;
+	switch (e->reason) {
+	case HV_RUN_EXIT_IO:
+		return port_io(p, e, flags, in_value);
+	case HV_RUN_EXIT_UNMAPPED_GPA:
+		snprintf(what, sizeof(what), "unmapped GPA %llx (%s)", (unsigned long long)e->gpa,
+			 e->access & 0x10 ? "fetch" : e->access & 2 ? "write" : "read");
+		crash(p, what, e);
+		return false;
+	case HV_RUN_EXIT_SHUTDOWN:
+		crash(p, "triple fault", e);
+		return false;
+	case HV_RUN_EXIT_HALT:
+		if (!(e->rflags & 0x200)) {
+			crash(p, "halted with interrupts off (nothing can wake it)", e);
+			return false;
+		}
+		usleep(1000); /* no interrupt source for it yet: poll again */
+		return true;
+	default:
+		snprintf(what, sizeof(what), "exit %u (arch code %#llx) the worker does not handle",
+			 e->reason, (unsigned long long)e->arch_code);
+		crash(p, what, e);
+		return false;
+	}
+}
+
+static void *vp_thread(void *arg)
+{
+	struct partition *p = arg;
+	struct hv_run_vp_exit e;
+	uint32_t flags = 0;
+	uint64_t in_value = 0;
+	while (!atomic_load(&p->stop)) {
+		if (!p->entered) {
+			pthread_mutex_lock(&p->lock);
+			p->entered = true;
+			pthread_mutex_unlock(&p->lock);
+			uv_async_send(&p->wake);
+		}
+		int rc = vid_vp_run(p->vp_fd, flags, in_value, &e);
+		if (rc == -EINTR)
+			continue; /* a signal: the stop flag says whether to go on */
+		if (rc < 0) {
+			char why[160];
+			snprintf(why, sizeof(why), "crashed: the run failed: %s", strerror(-rc));
+			post_end(p, VP_CRASHED, why);
+			break;
+		}
+		if (!handle_exit(p, &e, &flags, &in_value))
+			break;
+	}
+	return NULL;
+}
+
+/* ---- On the worker's loop ---- */
+
+static void on_wake(uv_async_t *a)
+{
+	struct partition *p = a->data;
+	uint8_t bytes[CONSOLE_BUF];
+	size_t len;
+	bool entered;
+	enum vp_end end;
+	char why[768];
+	pthread_mutex_lock(&p->lock);
+	len = p->console_len;
+	memcpy(bytes, p->console, len);
+	p->console_len = 0;
+	entered = p->entered && !p->entered_told;
+	p->entered_told = p->entered;
+	end = p->end;
+	snprintf(why, sizeof(why), "%s", p->end_why);
+	pthread_mutex_unlock(&p->lock);
+	if (entered)
+		vmwp_partition_running(p->w);
+	if (len)
+		vmwp_console_feed(p->w, bytes, len);
+	if (end == VP_POWERED_OFF) {
+		vmwp_console_flush(p->w);
+		vmwp_partition_stopped(p->w, why);
+	} else if (end == VP_CRASHED) {
+		vmwp_console_flush(p->w);
+		vmwp_partition_crashed(p->w, why);
+	}
+}
+
+static void on_signal(int sig)
+{
+	(void)sig; /* only to interrupt the run ioctl (-EINTR) */
 }
 
 static int vid_run(struct partition *p, char *why, size_t n)
 {
-	(void)p;
-	snprintf(why, n, "no partition");
-	return -1;
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigaction(SIGUSR1, &sa, NULL);
+	uv_async_init(p->w->loop, &p->wake, on_wake);
+	p->wake.data = p;
+	if (pthread_create(&p->thread, NULL, vp_thread, p) != 0) {
+		snprintf(why, n, "cannot start the VP thread");
+		uv_close((uv_handle_t *)&p->wake, NULL);
+		return -1;
+	}
+	p->thread_started = true;
+	log_phase(p, "VP 0 thread started");
+	return 0;
 }
 
 static int vid_request_shutdown(struct partition *p, char *why, size_t n)
 {
 	(void)p;
-	snprintf(why, n,
-		 "graceful stop needs the guest's shutdown integration service, which "
-		 "the guest has not negotiated; use --force");
+	snprintf(why, n, "the test guest has no shutdown integration service: use --force");
 	return -1;
+}
+
+static void free_partition(uv_handle_t *h)
+{
+	free(h->data);
 }
 
 static void vid_destroy(struct partition *p)
 {
-	(void)p;
+	if (p->thread_started) {
+		/* The signal may land between the thread's flag check and its next run: repeat it
+		 * until the thread is gone. */
+		atomic_store(&p->stop, true);
+		for (;;) {
+			pthread_kill(p->thread, SIGUSR1);
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += 10 * 1000 * 1000;
+			if (ts.tv_nsec >= 1000000000) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000;
+			}
+			if (pthread_timedjoin_np(p->thread, NULL, &ts) == 0)
+				break;
+		}
+	}
+	vid_close(p->vp_fd);
+	vid_close(p->part_fd); /* the partition goes: every page back, zeroed */
+	vid_close(p->vid_fd);
+	munmap(p->ram, p->ram_bytes);
+	pthread_mutex_destroy(&p->lock);
+	if (p->thread_started)
+		uv_close((uv_handle_t *)&p->wake, free_partition);
+	else
+		free(p);
 }
 
 const struct partition_ops partition_backend = {
@@ -56,6 +362,6 @@ const struct partition_ops partition_backend = {
 	.create = vid_create,
 	.run = vid_run,
 	.request_shutdown = vid_request_shutdown,
-	.transport = NULL, /* SynIC messages and events through vid.ko: child-partition work */
+	.transport = NULL, /* SynIC messages and events: the VMBus-into-children work */
 	.destroy = vid_destroy,
 };

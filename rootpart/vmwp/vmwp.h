@@ -69,6 +69,9 @@ void vmwp_on_start(struct vmwp *w, uint64_t id);
 void vmwp_on_stop(struct vmwp *w, uint64_t id, bool force, uint32_t timeout_s);
 void vmwp_partition_running(struct vmwp *w);
 void vmwp_partition_stopped(struct vmwp *w, const char *how);
+/* The guest crashed (why: the reason and its registers): logged, torn down, the worker exits
+ * with a failure status so that vmms shows the VM crashed. */
+void vmwp_partition_crashed(struct vmwp *w, const char *why);
 
 /* devices.c */
 void vmwp_devices_from_config(struct vmwp *w);

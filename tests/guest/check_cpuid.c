@@ -23,7 +23,6 @@ static const struct {
 	unsigned how;
 } msr_ok[] = {
 	{ 0x00000010, "TSC", MSR_READ },
-	{ 0x0000001b, "APIC_BASE", MSR_READ },
 	{ 0x00000174, "SYSENTER_CS", MSR_READ | MSR_WRITE_BACK },
 	{ 0x00000175, "SYSENTER_ESP", MSR_READ | MSR_WRITE_BACK },
 	{ 0x00000176, "SYSENTER_EIP", MSR_READ | MSR_WRITE_BACK },
@@ -55,6 +54,7 @@ static const struct {
 	uint64_t value;
 } msr_gp[] = {
 	{ 0xc0000080, "EFER.SVME", GP_WRITE | GP_WRITE_SET, 1ull << 12 },
+	{ 0x0000001b, "APIC_BASE (no local APIC for children yet)", GP_READ | GP_WRITE, 0 },
 	{ 0xc0000104, "TSC_RATIO", GP_READ | GP_WRITE, 1ull << 32 },
 	{ 0xc0010010, "SYSCFG", GP_READ | GP_WRITE, 0 },
 	{ 0xc0010016, "IORR_BASE0", GP_READ | GP_WRITE, 0 },

@@ -263,6 +263,14 @@ _Static_assert(sizeof(struct hv_vp_ref) == 16, "hv_vp_ref is 16 bytes");
  * in the VMCB's 12-bit form (27:16) and the limit (63:32); its base is the _BASE name. */
 enum hv_register_name {
 	HV_REG_RAX = 0,
+	HV_REG_RCX = 1,
+	HV_REG_RDX = 2,
+	HV_REG_RBX = 3,
+	HV_REG_RSP = 4,
+	HV_REG_RBP = 5,
+	HV_REG_RSI = 6,
+	HV_REG_RDI = 7,
+	HV_REG_R8 = 8, /* ... */
 	HV_REG_R15 = 15,
 	HV_REG_RIP = 16,
 	HV_REG_RFLAGS = 17,
