@@ -10,11 +10,12 @@ hv_kernel_module(hvcheck DIR ${CMAKE_CURRENT_SOURCE_DIR}/modules/hvcheck
                  DEPENDS ${CMAKE_SOURCE_DIR}/hypervisor/include/hv/abi.h)
 set_property(GLOBAL APPEND PROPERTY HV_ROOT_DEPENDS kmod_hvcheck)
 
-foreach(tool hvmsr hvmemscan hvio hvstep hvpcicfg)
+foreach(tool hvmsr hvmemscan hvio hvstep hvpcicfg vidtest)
   add_executable(${tool} ${CMAKE_CURRENT_SOURCE_DIR}/modules/hvtools/${tool}.c)
   hv_host_target(${tool})
   set_property(GLOBAL APPEND PROPERTY HV_ROOT_PROGRAMS ${tool})
 endforeach()
+target_link_libraries(vidtest PRIVATE vid) # vid.ko's scenario 30, through libvid
 
 # A CPU without nested paging: hv.efi refuses, the loader says why on the console and, with
 # on_failure=boot, starts Linux without the hypervisor (checked inside by scenarios/hvmissing,

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libvid: a thin C wrapper over vid.ko's ioctls (vid.h; docs/vid.md). Every function returns
+ * 0 (or a new fd, >= 0) on success and a negative errno on failure; none prints anything or
+ * keeps state. -EOPNOTSUPP means the hypervisor does not implement the call yet
+ * (vid_not_implemented()). All fds are opened or returned close-on-exec.
+ */
+#ifndef HV_LIBVID_H
+#define HV_LIBVID_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vid.h"
+
+/* /dev/vid: returns its fd. */
+int vid_open(void);
+/* The hypervisor's and vid.ko's partition counters. */
+int vid_get_stats(int vid_fd, struct vid_stats *out);
+/* A new child partition: returns its partition fd; *partition_id (may be NULL) gets its id. */
+int vid_partition_create(int vid_fd, uint32_t max_vps, uint32_t flags, uint64_t *partition_id);
+/* Pins [addr, addr + size) of this process and maps it at guest_phys (VID_MAP_* flags). */
+int vid_map_memory(int partition_fd, void *addr, uint64_t size, uint64_t guest_phys,
+		   uint32_t flags);
+/* VP vp_index of the partition: returns its VP fd. */
+int vid_vp_create(int partition_fd, uint32_t vp_index);
+/* count registers by name (any count: split into VID_REGS_MAX per ioctl). *done (may be NULL)
+ * gets the entries carried out, also on error. */
+int vid_vp_get_regs(int vp_fd, const uint32_t *names, uint64_t *values, uint32_t count,
+		    uint32_t *done);
+int vid_vp_set_regs(int vp_fd, const uint32_t *names, const uint64_t *values, uint32_t count,
+		    uint32_t *done);
+/* Runs the VP until an exit for the root (-EINTR on a signal). flags: VID_RUN_COMPLETE_IN with
+ * the value of the previous exit's IN in io_in_value, else 0. */
+int vid_vp_run(int vp_fd, uint32_t flags, uint64_t io_in_value, struct hv_run_vp_exit *exit);
+/* Closes any vid fd (the partition goes when its fd and all its VP fds are closed). */
+int vid_close(int fd);
+
+/* err (a negative errno from above) says the hypervisor does not implement the call yet. */
+static inline bool vid_not_implemented(int err)
+{
+	return err == -EOPNOTSUPP;
+}
+
+#endif /* HV_LIBVID_H */

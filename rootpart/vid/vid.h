@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vid.h: the user-space interface of vid.ko (/dev/vid), the root's driver for child
+ * partitions: every ioctl, its argument struct (fields marked IN/OUT, explicit sizes and
+ * padding) and its limits. /dev/vid gives a partition fd, a partition fd gives VP fds.
+ * Includable by the kernel module and by user space (libvid). docs/vid.md describes each
+ * ioctl's checks and errors. MIT, so that user space may include it.
+ *
+ * Errors are negative errnos (ioctl(2) returns -1 with errno). One is reserved:
+ * EOPNOTSUPP means the hypervisor answered HV_STATUS_INVALID_HYPERCALL_CODE, i.e. it does not
+ * implement that call (yet); vid.ko never returns EOPNOTSUPP for any other reason.
+ */
+#ifndef HV_VID_H
+#define HV_VID_H
+
+#include <linux/ioctl.h>
+#include <hv/abi.h> /* hv_u32/hv_u64, hv_run_vp_exit, hv_register_name, HV_MAP_*, limits */
+
+/* Bumped by any change a caller could notice (as HV_ABI_VERSION is); VID_GET_STATS says it. */
+#define VID_API_VERSION 1u
+#define VID_DEVICE	"/dev/vid"
+#define VID_IOCTL_MAGIC 0xb9
+
+/* Limits vid.ko enforces on top of the hypervisor's own (abi.h). */
+#define VID_GPA_LIMIT	 (1ull << 40)  /* guest_phys + size of a mapping stays below 1 TiB */
+#define VID_MAP_MAX_SIZE (64ull << 30) /* bytes one VID_MAP_MEMORY maps at most */
+#define VID_REGS_MAX	 64u	       /* entries of one VID_GET_REGS / VID_SET_REGS */
+#define VID_PAGE_SIZE	 4096u
+
+/* ---- /dev/vid ---- */
+
+/* VID_CREATE_PARTITION: creates a child partition (HV_CALL_CREATE_PARTITION, then an initial
+ * deposit) and returns its partition fd (O_CLOEXEC). Closing every fd of the partition (its
+ * own and its VPs') deletes it. */
+struct vid_partition_create {
+	hv_u32 max_vps;	     /* IN: 1..HV_MAX_VPS_PER_PARTITION */
+	hv_u32 flags;	     /* IN: 0 (none defined) */
+	hv_u64 partition_id; /* OUT: the hypervisor's id of the child (for logs) */
+	hv_u64 reserved[2];  /* IN: 0 */
+};
+_Static_assert(sizeof(struct vid_partition_create) == 32, "vid_partition_create is 32 bytes");
+
+/* VID_GET_STATS: the hypervisor's partition counters (HV_CALL_GET_STATS) beside vid.ko's own,
+ * so that a test sees everything come back after a partition is gone. */
+struct vid_stats {
+	hv_u32 abi_version;	   /* OUT: the hypervisor's HV_ABI_VERSION */
+	hv_u32 api_version;	   /* OUT: VID_API_VERSION */
+	hv_u32 hv_partitions;	   /* OUT: child partitions in the hypervisor (any creator) */
+	hv_u32 partitions;	   /* OUT: partitions vid.ko holds (fds not all closed yet) */
+	hv_u64 hv_deposited_pages; /* OUT: root pages the hypervisor holds for all children */
+	hv_u64 deposited_pages;	   /* OUT: of them, pages vid.ko deposited */
+	hv_u64 pinned_pages;	   /* OUT: worker pages vid.ko holds pinned for child RAM */
+	hv_u64 leaked_pages;	   /* OUT: pages kept back for good after a failed delete/unmap */
+	hv_u64 hv_npt_split_pages; /* OUT: hypervisor pages spent splitting the root's NPT */
+	hv_u64 reserved0;	   /* OUT: 0 */
+};
+_Static_assert(sizeof(struct vid_stats) == 64, "vid_stats is 64 bytes");
+
+#define VID_CREATE_PARTITION _IOWR(VID_IOCTL_MAGIC, 0x01, struct vid_partition_create)
+#define VID_GET_STATS	     _IOR(VID_IOCTL_MAGIC, 0x02, struct vid_stats)
+
+/* ---- partition fd ---- */
+
+/* VID_MAP_MEMORY: pins [user_addr, user_addr + size) of the caller's memory for the
+ * partition's life and maps it at guest_phys in the child (HV_CALL_MAP_GPA_PAGES). All three
+ * are multiples of VID_PAGE_SIZE; size 1..VID_MAP_MAX_SIZE; guest_phys + size <= VID_GPA_LIMIT;
+ * the range may not overlap one mapped before. The root keeps its own mapping. */
+#define VID_MAP_READ  HV_MAP_READ /* required */
+#define VID_MAP_WRITE HV_MAP_WRITE
+#define VID_MAP_EXEC  HV_MAP_EXEC
+#define VID_MAP_FLAGS (VID_MAP_READ | VID_MAP_WRITE | VID_MAP_EXEC)
+struct vid_map_memory {
+	hv_u64 user_addr;  /* IN: start of the worker's memory (anonymous, or hugetlbfs) */
+	hv_u64 size;	   /* IN: bytes */
+	hv_u64 guest_phys; /* IN: child GPA the first byte appears at */
+	hv_u32 flags;	   /* IN: VID_MAP_* */
+	hv_u32 reserved0;  /* IN: 0 */
+};
+_Static_assert(sizeof(struct vid_map_memory) == 32, "vid_map_memory is 32 bytes");
+
+/* VID_CREATE_VP: creates VP vp_index (HV_CALL_CREATE_VP) and returns its VP fd (O_CLOEXEC).
+ * A VP exists until its partition is deleted: closing its fd does not delete it, and a second
+ * create of the same index is refused (EEXIST). */
+struct vid_vp_create {
+	hv_u32 vp_index;  /* IN: 0..max_vps-1 */
+	hv_u32 reserved0; /* IN: 0 */
+};
+_Static_assert(sizeof(struct vid_vp_create) == 8, "vid_vp_create is 8 bytes");
+
+#define VID_MAP_MEMORY _IOW(VID_IOCTL_MAGIC, 0x10, struct vid_map_memory)
+#define VID_CREATE_VP  _IOW(VID_IOCTL_MAGIC, 0x11, struct vid_vp_create)
+
+/* ---- VP fd ---- */
+
+/* VID_GET_REGS / VID_SET_REGS: count entries (1..VID_REGS_MAX) by name (enum
+ * hv_register_name, below HV_REG_COUNT); get fills in value, set takes it. `done` is written
+ * back, also on error: the entries carried out (a set stops at the first one the hypervisor
+ * refuses, HV_STATUS_INVALID_PARAMETER -> EINVAL). The entry layout is hv_register_entry's. */
+struct vid_reg {
+	hv_u32 name;	  /* IN: enum hv_register_name */
+	hv_u32 reserved0; /* IN: 0 */
+	hv_u64 value;	  /* IN (set) / OUT (get) */
+};
+struct vid_regs {
+	hv_u32 count; /* IN: entries used */
+	hv_u32 done;  /* OUT: entries carried out */
+	struct vid_reg regs[VID_REGS_MAX];
+};
+_Static_assert(sizeof(struct vid_reg) == 16, "vid_reg is 16 bytes");
+_Static_assert(sizeof(struct vid_reg) == sizeof(struct hv_register_entry), "vid_reg is an entry");
+_Static_assert(sizeof(struct vid_regs) == 8 + 16 * VID_REGS_MAX, "vid_regs layout");
+
+/* VID_RUN: runs the VP (HV_CALL_RUN_VP) until an exit the root must handle, re-entering by
+ * itself after host interrupts, and returns that exit. Blocks; returns EINTR when a signal is
+ * pending (the exit record is then not written). Only one run of a VP at a time; get/set
+ * registers wait for it. VID_RUN_COMPLETE_IN: the previous exit was an IN (io_in = 1);
+ * io_in_value (within its io_size) is what it reads. Pass it again after an EINTR: vid.ko
+ * knows whether the hypervisor already took it. Without the flag io_in_value must be 0. */
+#define VID_RUN_COMPLETE_IN HV_RUN_COMPLETE_IN
+#define VID_RUN_FLAGS	    VID_RUN_COMPLETE_IN
+struct vid_run {
+	hv_u32 flags;		    /* IN: VID_RUN_* */
+	hv_u32 reserved0;	    /* IN: 0 */
+	hv_u64 io_in_value;	    /* IN: with VID_RUN_COMPLETE_IN */
+	struct hv_run_vp_exit exit; /* OUT: reason != HV_RUN_EXIT_INTERRUPTED */
+};
+_Static_assert(sizeof(struct vid_run) == 16 + sizeof(struct hv_run_vp_exit), "vid_run layout");
+_Static_assert(sizeof(struct vid_run) == 88, "vid_run is 88 bytes");
+
+#define VID_GET_REGS _IOWR(VID_IOCTL_MAGIC, 0x20, struct vid_regs)
+#define VID_SET_REGS _IOWR(VID_IOCTL_MAGIC, 0x21, struct vid_regs)
+#define VID_RUN	     _IOWR(VID_IOCTL_MAGIC, 0x22, struct vid_run)
+
+#endif /* HV_VID_H */

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vid.ko's VPs: VID_CREATE_VP (HV_CALL_CREATE_VP, the VP fd) and the VP fd's ioctls: get and
+ * set registers by name (HV_CALL_GET/SET_VP_REGISTERS) and the run loop (HV_CALL_RUN_VP,
+ * re-entered after host interrupts, -EINTR on a pending signal, the exit record to user space).
+ * A VP's mutex is held across a run, so a VP runs in one thread at a time and its registers are
+ * read or written only while it is out of the hypervisor.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/fs.h>
+#include <linux/gfp.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "vid_priv.h"
+
+static void vid_vp_free(struct vid_vp *vp)
+{
+	free_page((unsigned long)vp->in_page);
+	free_page((unsigned long)vp->out_page);
+	kfree(vp);
+}
+
+static int vid_vp_release(struct inode *inode, struct file *file)
+{
+	struct vid_vp *vp = file->private_data;
+	struct vid_partition *p = vp->part;
+
+	vid_vp_free(vp);
+	vid_partition_put(p);
+	return 0;
+}
+
+static int check_regs(const struct vid_regs *r)
+{
+	u32 i;
+
+	if (!r->count || r->count > VID_REGS_MAX) {
+		pr_warn_ratelimited("vid: registers: count %u not 1..%u\n", r->count, VID_REGS_MAX);
+		return -EINVAL;
+	}
+	for (i = 0; i < r->count; i++) {
+		if (r->regs[i].name >= HV_REG_COUNT || r->regs[i].reserved0) {
+			pr_warn_ratelimited(
+				"vid: registers: entry %u: name %u unknown or reserved set\n", i,
+				r->regs[i].name);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* One get or set of r->count registers through the VP's pages (VP lock held). */
+static int vp_regs_call(struct vid_vp *vp, struct vid_regs *r, bool set)
+{
+	struct hv_vp_registers_in *in = vp->in_page;
+	const u64 *values = vp->out_page;
+	u32 i, done = 0;
+	u64 st;
+
+	memset(in, 0, PAGE_SIZE);
+	in->partition_id = vp->part->id;
+	in->vp_index = vp->index;
+	for (i = 0; i < r->count; i++) {
+		in->reg[i].name = r->regs[i].name;
+		in->reg[i].value = set ? r->regs[i].value : 0;
+	}
+	st = vid_rep_call(set ? HV_CALL_SET_VP_REGISTERS : HV_CALL_GET_VP_REGISTERS, r->count, in,
+			  set ? NULL : vp->out_page, &done);
+	if (!set)
+		for (i = 0; i < done; i++)
+			r->regs[i].value = READ_ONCE(values[i]);
+	r->done = done;
+	return vid_status_errno(st, set ? "set registers" : "get registers", vp->part->id);
+}
+
+/* VID_GET_REGS / VID_SET_REGS: `done` (and the values got) go back also on error. */
+static long vid_vp_regs(struct vid_vp *vp, void __user *uarg, bool set)
+{
+	struct vid_regs *r = kmalloc(sizeof(*r), GFP_KERNEL);
+	long err;
+
+	if (!r)
+		return -ENOMEM;
+	if (copy_from_user(r, uarg, sizeof(*r))) {
+		err = -EFAULT;
+		goto out;
+	}
+	err = check_regs(r);
+	if (err)
+		goto out;
+	if (mutex_lock_interruptible(&vp->lock)) {
+		err = -EINTR;
+		goto out;
+	}
+	err = vp_regs_call(vp, r, set);
+	mutex_unlock(&vp->lock);
+	if (copy_to_user(uarg, r,
+			 offsetof(struct vid_regs, regs) + r->done * sizeof(struct vid_reg)))
+		err = -EFAULT;
+out:
+	kfree(r);
+	return err;
+}
+
+/* The IN completion of a run's arguments against what the VP's last exit was (VP lock held). */
+static int check_run_in(struct vid_vp *vp, const struct vid_run *a)
+{
+	if (!(a->flags & VID_RUN_COMPLETE_IN))
+		return 0;
+	if (!vp->in_size) {
+		pr_warn_ratelimited("vid: run: COMPLETE_IN but the last exit was no IN\n");
+		return -EINVAL;
+	}
+	if (vp->in_size < 8 && (a->io_in_value >> (8 * vp->in_size))) {
+		pr_warn_ratelimited("vid: run: io_in_value 0x%llx wider than the IN's %u bytes\n",
+				    a->io_in_value, vp->in_size);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Enters the VP until an exit that is not a host interrupt (VP lock held); 0 or -errno. */
+static int vp_run_loop(struct vid_vp *vp, const struct vid_run *a, struct hv_run_vp_exit *exit)
+{
+	struct hv_run_vp_in *in = vp->in_page;
+	u32 flags = a->flags;
+	u64 st;
+
+	if (vp->in_taken)
+		flags &= ~VID_RUN_COMPLETE_IN; /* an earlier, interrupted run handed it over */
+	for (;;) {
+		if (signal_pending(current))
+			return -EINTR;
+		memset(in, 0, sizeof(*in));
+		in->partition_id = vp->part->id;
+		in->vp_index = vp->index;
+		in->flags = flags;
+		in->io_in_value = flags & VID_RUN_COMPLETE_IN ? a->io_in_value : 0;
+		st = vid_hc(HV_CALL_RUN_VP, in, vp->out_page) & HV_STATUS_MASK;
+		if (st != HV_STATUS_SUCCESS)
+			return vid_status_errno(st, "run VP", vp->part->id);
+		if (flags & VID_RUN_COMPLETE_IN)
+			vp->in_taken = true;
+		flags = 0;
+		memcpy(exit, vp->out_page, sizeof(*exit)); /* read once */
+		if (exit->reason != HV_RUN_EXIT_INTERRUPTED)
+			return 0;
+		cond_resched();
+	}
+}
+
+/* VID_RUN on a VP fd. */
+static long vid_vp_run(struct vid_vp *vp, struct vid_run __user *uarg)
+{
+	struct hv_run_vp_exit exit;
+	struct vid_run a;
+	int err;
+
+	if (copy_from_user(&a, uarg, offsetof(struct vid_run, exit)))
+		return -EFAULT;
+	if ((a.flags & ~VID_RUN_FLAGS) || a.reserved0 ||
+	    (!(a.flags & VID_RUN_COMPLETE_IN) && a.io_in_value)) {
+		pr_warn_ratelimited(
+			"vid: run: flags 0x%x unknown, reserved set or io_in_value without COMPLETE_IN\n",
+			a.flags);
+		return -EINVAL;
+	}
+	if (mutex_lock_interruptible(&vp->lock))
+		return -EINTR;
+	err = check_run_in(vp, &a);
+	if (!err)
+		err = vp_run_loop(vp, &a, &exit);
+	if (!err) {
+		bool in = exit.reason == HV_RUN_EXIT_IO && exit.io_in;
+
+		vp->in_size = in && (exit.io_size == 1 || exit.io_size == 2 || exit.io_size == 4)
+				      ? exit.io_size
+				      : 0;
+		vp->in_taken = false;
+	}
+	mutex_unlock(&vp->lock);
+	if (!err && copy_to_user(&uarg->exit, &exit, sizeof(exit)))
+		err = -EFAULT;
+	return err;
+}
+
+static long vid_vp_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct vid_vp *vp = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case VID_GET_REGS:
+		return vid_vp_regs(vp, uarg, false);
+	case VID_SET_REGS:
+		return vid_vp_regs(vp, uarg, true);
+	case VID_RUN:
+		return vid_vp_run(vp, uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations vid_vp_fops = {
+	.owner = THIS_MODULE,
+	.release = vid_vp_release,
+	.unlocked_ioctl = vid_vp_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+/* The VP in the hypervisor (partition lock held); -EEXIST if this index was created before. */
+static int vp_hv_create(struct vid_partition *p, u32 index)
+{
+	struct hv_vp_ref *in = p->in_page;
+	int err;
+
+	if (test_bit(index, p->vp_created)) {
+		pr_warn_ratelimited("vid: create VP: VP %u of partition %llu exists\n", index,
+				    p->id);
+		return -EEXIST;
+	}
+	memset(in, 0, PAGE_SIZE);
+	in->partition_id = p->id;
+	in->vp_index = index;
+	err = vid_call_deposit(p, HV_CALL_CREATE_VP, "create VP");
+	if (!err)
+		set_bit(index, p->vp_created);
+	return err;
+}
+
+/* VID_CREATE_VP on a partition fd: returns the VP fd, which holds a partition reference. */
+long vid_vp_create(struct vid_partition *p, void __user *uarg)
+{
+	struct vid_vp_create a;
+	struct vid_vp *vp;
+	int fd, err;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.reserved0 || a.vp_index >= p->max_vps) {
+		pr_warn_ratelimited(
+			"vid: create VP: index %u not below max_vps %u, or reserved set\n",
+			a.vp_index, p->max_vps);
+		return -EINVAL;
+	}
+	vp = kzalloc(sizeof(*vp), GFP_KERNEL_ACCOUNT);
+	if (!vp)
+		return -ENOMEM;
+	mutex_init(&vp->lock);
+	vp->part = p;
+	vp->index = a.vp_index;
+	vp->in_page = (void *)__get_free_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	vp->out_page = (void *)__get_free_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!vp->in_page || !vp->out_page) {
+		err = -ENOMEM;
+		goto err_free;
+	}
+	if (mutex_lock_killable(&p->lock)) {
+		err = -EINTR;
+		goto err_free;
+	}
+	err = vp_hv_create(p, a.vp_index);
+	mutex_unlock(&p->lock);
+	if (err)
+		goto err_free;
+	kref_get(&p->ref);
+	fd = anon_inode_getfd("vid-vp", &vid_vp_fops, vp, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		/* The VP stays in the hypervisor (until the partition goes); the fd is lost. */
+		vid_partition_put(p);
+		err = fd;
+		goto err_free;
+	}
+	return fd;
+
+err_free:
+	vid_vp_free(vp);
+	return err;
+}

@@ -1,0 +1,845 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vidtest: drives vid.ko (/dev/vid, through libvid) for scenario 30 in the root partition.
+ *   vidtest stats               the hypervisor's and vid.ko's counters, one line
+ *   vidtest cycle N MIB         N times: partition, MIB MiB of anonymous memory mapped, VP 0,
+ *                               registers set and read back, close; counters back each time
+ *   vidtest checks              every bad argument refused with its errno
+ *   vidtest guest               a tiny 64-bit guest: OUT, IN (completed), OUT, HLT, then a
+ *                               spin that a signal ends (EINTR)
+ *   vidtest hold MIB FILE       a partition with MIB MiB mapped and VP 0; writes FILE, sleeps
+ *   vidtest fuzz SEED N         N ioctls with random numbers, sizes and pointers
+ * A call the hypervisor does not implement yet (status 2, EOPNOTSUPP) is skipped, not failed;
+ * each command ends with a "skipped (not implemented by the hypervisor yet): ..." line.
+ * Exit status 0 when everything checked held.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "vid/libvid.h"
+
+#define MIB (1024ull * 1024)
+
+enum call {
+	C_MAP,
+	C_CREATE_VP,
+	C_SET_REGS,
+	C_GET_REGS,
+	C_RUN,
+	C_COUNT,
+};
+static const char *const call_names[C_COUNT] = { "map_memory", "create_vp", "set_regs", "get_regs",
+						 "run" };
+static unsigned skipped; /* bit per enum call */
+static int failures;
+
+static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	printf("FAIL ");
+	vprintf(fmt, ap);
+	printf("\n");
+	va_end(ap);
+	failures++;
+}
+
+/* err from call c: 1 = went through, 0 = not implemented yet (recorded), -1 = failed. */
+static int outcome(enum call c, int err)
+{
+	if (!err || err > 0)
+		return 1;
+	if (vid_not_implemented(err)) {
+		skipped |= 1u << c;
+		return 0;
+	}
+	fail("%s: %s", call_names[c], strerror(-err));
+	return -1;
+}
+
+static int report(const char *what)
+{
+	printf("%s: skipped (not implemented by the hypervisor yet):", what);
+	for (int c = 0; c < C_COUNT; c++)
+		if (skipped & (1u << c))
+			printf(" %s", call_names[c]);
+	printf("%s\n", skipped ? "" : " none");
+	printf("%s: %s\n", what, failures ? "FAILED" : "ok");
+	return failures ? 1 : 0;
+}
+
+static int open_vid(void)
+{
+	int fd = vid_open();
+
+	if (fd < 0) {
+		fprintf(stderr, "vidtest: %s: %s\n", VID_DEVICE, strerror(-fd));
+		exit(1);
+	}
+	return fd;
+}
+
+static struct vid_stats get_stats(int vid)
+{
+	struct vid_stats s;
+	int err = vid_get_stats(vid, &s);
+
+	if (err) {
+		fprintf(stderr, "vidtest: VID_GET_STATS: %s\n", strerror(-err));
+		exit(1);
+	}
+	return s;
+}
+
+static void print_stats(const char *tag, const struct vid_stats *s)
+{
+	printf("%spartitions %u deposited %" PRIu64 " vid_partitions %u vid_deposited %" PRIu64
+	       " pinned %" PRIu64 " leaked %" PRIu64 " npt_split %" PRIu64 "\n",
+	       tag, s->hv_partitions, s->hv_deposited_pages, s->partitions, s->deposited_pages,
+	       s->pinned_pages, s->leaked_pages, s->hv_npt_split_pages);
+}
+
+/* The counters that must come back once every partition is closed. */
+static int at_baseline(const struct vid_stats *a, const struct vid_stats *b)
+{
+	return a->hv_partitions == b->hv_partitions &&
+	       a->hv_deposited_pages == b->hv_deposited_pages && a->partitions == b->partitions &&
+	       a->deposited_pages == b->deposited_pages && a->pinned_pages == b->pinned_pages &&
+	       a->leaked_pages == b->leaked_pages;
+}
+
+static void *anon(uint64_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		perror("vidtest: mmap");
+		exit(1);
+	}
+	memset(p, 0, bytes);
+	return p;
+}
+
+/* ---- registers ---- */
+
+#define SEG(sel, attr, limit) ((uint64_t)(sel) | (uint64_t)(attr) << 16 | (uint64_t)(limit) << 32)
+#define CODE64		      0xa9b /* type 0xb, S, P, L, G */
+#define DATA32		      0xc93 /* type 0x3, S, P, DB, G */
+#define TSS64		      0x08b /* type 0xb (busy), P */
+#define GUEST_CODE	      ((uint64_t)0x10000)
+#define GUEST_PML4	      ((uint64_t)0x1000)
+
+static const uint32_t long_mode_names[] = {
+	HV_REG_RIP,	   HV_REG_RFLAGS, HV_REG_RAX + 4 /* RSP */,
+	HV_REG_CR0,	   HV_REG_CR3,	  HV_REG_CR4,
+	HV_REG_EFER,	   HV_REG_CS,	  HV_REG_CS + 1,
+	HV_REG_CS + 2,	   HV_REG_CS + 3, HV_REG_CS + 4,
+	HV_REG_SS,	   HV_REG_TR,	  HV_REG_GDTR_LIMIT,
+	HV_REG_IDTR_LIMIT,
+};
+static const uint64_t long_mode_values[] = {
+	GUEST_CODE,
+	0x2,
+	0x8000,
+	0x80000031, /* PG NE ET PE */
+	GUEST_PML4,
+	0x20,  /* PAE */
+	0x500, /* LMA LME */
+	SEG(0x08, CODE64, 0xffffffff),
+	SEG(0x10, DATA32, 0xffffffff),
+	SEG(0x10, DATA32, 0xffffffff),
+	SEG(0x10, DATA32, 0xffffffff),
+	SEG(0x10, DATA32, 0xffffffff),
+	SEG(0x10, DATA32, 0xffffffff),
+	SEG(0x18, TSS64, 0x67),
+	0,
+	0,
+};
+#define LONG_MODE_REGS (sizeof(long_mode_names) / sizeof(long_mode_names[0]))
+_Static_assert(LONG_MODE_REGS == sizeof(long_mode_values) / sizeof(long_mode_values[0]),
+	       "one value per name");
+
+/* Sets the long-mode state and reads it back; 1 done, 0 skipped, -1 failed. */
+static int regs_roundtrip(int vp)
+{
+	uint64_t got[LONG_MODE_REGS];
+	uint32_t done = 0;
+	int r = outcome(C_SET_REGS, vid_vp_set_regs(vp, long_mode_names, long_mode_values,
+						    LONG_MODE_REGS, &done));
+
+	if (r <= 0) {
+		if (r < 0)
+			fail("set_regs: %u of %zu entries done", done, LONG_MODE_REGS);
+		return r;
+	}
+	r = outcome(C_GET_REGS, vid_vp_get_regs(vp, long_mode_names, got, LONG_MODE_REGS, &done));
+	if (r <= 0)
+		return r;
+	for (size_t i = 0; i < LONG_MODE_REGS; i++) {
+		/* EFER.SVME is the hypervisor's business: it may show it or not. */
+		uint64_t mask = long_mode_names[i] == HV_REG_EFER ? ~(1ull << 12) : ~0ull;
+
+		if ((got[i] & mask) != long_mode_values[i]) {
+			fail("register %u: set 0x%" PRIx64 ", read 0x%" PRIx64, long_mode_names[i],
+			     long_mode_values[i], got[i]);
+			return -1;
+		}
+	}
+	return 1;
+}
+
+/* ---- stats, cycle, hold ---- */
+
+static int cmd_stats(void)
+{
+	int vid = open_vid();
+	struct vid_stats s = get_stats(vid);
+
+	print_stats("", &s);
+	vid_close(vid);
+	return 0;
+}
+
+/* One partition's life: create, map, VP, registers, close; checks the counters meanwhile. */
+static void one_round(int vid, const struct vid_stats *base, uint64_t mib, int round)
+{
+	uint64_t bytes = mib * MIB, id = 0;
+	int part = vid_partition_create(vid, 1, 0, &id);
+
+	if (part < 0) {
+		fail("round %d: create partition: %s", round, strerror(-part));
+		return;
+	}
+	void *mem = anon(bytes);
+	int mapped = outcome(C_MAP, vid_map_memory(part, mem, bytes, 0,
+						   VID_MAP_READ | VID_MAP_WRITE | VID_MAP_EXEC));
+	struct vid_stats s = get_stats(vid);
+	uint64_t pinned = mapped > 0 ? bytes / 4096 : 0;
+
+	if (s.hv_partitions != base->hv_partitions + 1 || s.partitions != base->partitions + 1 ||
+	    s.hv_deposited_pages < base->hv_deposited_pages + 32 ||
+	    s.pinned_pages != base->pinned_pages + pinned)
+		fail("round %d: counters while partition %" PRIu64 " lives", round, id);
+	int vp = vid_vp_create(part, 0);
+
+	if (outcome(C_CREATE_VP, vp) > 0) {
+		regs_roundtrip(vp);
+		vid_close(vp);
+	}
+	vid_close(part);
+	munmap(mem, bytes);
+	s = get_stats(vid);
+	if (!at_baseline(&s, base)) {
+		fail("round %d: counters not back at baseline after close", round);
+		print_stats("  now: ", &s);
+	}
+}
+
+static int cmd_cycle(int rounds, uint64_t mib)
+{
+	int vid = open_vid();
+	struct vid_stats base = get_stats(vid);
+
+	print_stats("baseline: ", &base);
+	for (int i = 0; i < rounds && failures < 5; i++)
+		one_round(vid, &base, mib, i);
+	struct vid_stats end = get_stats(vid);
+
+	print_stats("after: ", &end);
+	printf("cycle: %d rounds of a partition with %" PRIu64 " MiB mapped, counters %s\n", rounds,
+	       mib, at_baseline(&end, &base) ? "back at baseline" : "NOT back");
+	vid_close(vid);
+	return report("cycle");
+}
+
+/* ---- guest ---- */
+
+static const uint8_t guest_code[] = {
+	0x66, 0xba, 0xf8, 0x03, /* mov dx, 0x3f8 */
+	0xb0, 0x56,		/* mov al, 'V' */
+	0xee,			/* out dx, al      -> exit IO out 0x56, rip +7 */
+	0xec,			/* in al, dx       -> exit IO in, rip +8 */
+	0xee,			/* out dx, al      -> exit IO out (the value given), rip +9 */
+	0xf4,			/* hlt             -> exit HALT, rip +10 */
+	0xeb, 0xfe,		/* jmp $           -> spins until a signal */
+};
+
+/* Identity-maps the first 4 MiB with 2 MiB pages and puts the code at GUEST_CODE. */
+static void build_guest(uint8_t *mem)
+{
+	uint64_t *pml4 = (uint64_t *)(mem + GUEST_PML4);
+	uint64_t *pdpt = (uint64_t *)(mem + 0x2000), *pd = (uint64_t *)(mem + 0x3000);
+
+	pml4[0] = 0x2000 | 3;
+	pdpt[0] = 0x3000 | 3;
+	pd[0] = 0x000000 | 0x83;
+	pd[1] = 0x200000 | 0x83;
+	memcpy(mem + GUEST_CODE, guest_code, sizeof(guest_code));
+}
+
+static void print_exit(const struct hv_run_vp_exit *e)
+{
+	printf("exit reason %u rip 0x%" PRIx64 " arch_code 0x%" PRIx64, e->reason, e->rip,
+	       e->arch_code);
+	if (e->reason == HV_RUN_EXIT_IO)
+		printf(" io %s port 0x%x size %u value 0x%x", e->io_in ? "in" : "out", e->io_port,
+		       e->io_size, e->io_value);
+	if (e->reason == HV_RUN_EXIT_UNMAPPED_GPA)
+		printf(" gpa 0x%" PRIx64 " access 0x%" PRIx64, e->gpa, e->access);
+	printf("\n");
+}
+
+/* One run; 1 when the exit is the one expected (io_in 2: not an IO exit), 0 skipped, -1. */
+static int run_expect(int vp, uint32_t flags, uint64_t in_value, uint32_t reason, uint64_t rip,
+		      int io_in, uint32_t out_value)
+{
+	struct hv_run_vp_exit e;
+	int r = outcome(C_RUN, vid_vp_run(vp, flags, in_value, &e));
+
+	if (r <= 0)
+		return r;
+	print_exit(&e);
+	if (e.reason != reason || e.rip != GUEST_CODE + rip ||
+	    (io_in < 2 && (e.io_port != 0x3f8 || e.io_size != 1 || e.io_in != io_in ||
+			   (!io_in && (e.io_value & 0xff) != out_value)))) {
+		fail("run: not the exit expected (reason %u at rip 0x%" PRIx64 ")", reason,
+		     GUEST_CODE + rip);
+		return -1;
+	}
+	return 1;
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* The spin at `jmp $` ends with EINTR when a timer signal arrives (no SA_RESTART). */
+static void run_until_signal(int vp)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct itimerval t = { .it_value = { .tv_usec = 200000 } };
+	struct hv_run_vp_exit e;
+
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &t, NULL);
+	int err = vid_vp_run(vp, 0, 0, &e);
+
+	if (err == -EINTR)
+		printf("spinning guest: run returned EINTR on a signal\n");
+	else if (!err)
+		fail("spinning guest: run returned an exit instead of EINTR (reason %u)", e.reason);
+	else
+		outcome(C_RUN, err);
+	uint32_t name = HV_REG_RIP;
+	uint64_t rip = 0;
+
+	if (outcome(C_GET_REGS, vid_vp_get_regs(vp, &name, &rip, 1, NULL)) > 0 &&
+	    rip != GUEST_CODE + 10)
+		fail("spinning guest: rip 0x%" PRIx64 ", not at its jmp", rip);
+}
+
+static void guest_run(int vp)
+{
+	if (regs_roundtrip(vp) <= 0)
+		return;
+	if (run_expect(vp, 0, 0, HV_RUN_EXIT_IO, 7, 0, 0x56) <= 0 ||
+	    run_expect(vp, 0, 0, HV_RUN_EXIT_IO, 8, 1, 0) <= 0 ||
+	    run_expect(vp, VID_RUN_COMPLETE_IN, 0x5a, HV_RUN_EXIT_IO, 9, 0, 0x5a) <= 0 ||
+	    run_expect(vp, 0, 0, HV_RUN_EXIT_HALT, 10, 2, 0) <= 0)
+		return;
+	run_until_signal(vp);
+}
+
+static int cmd_guest(void)
+{
+	int vid = open_vid();
+	struct vid_stats base = get_stats(vid);
+	int part = vid_partition_create(vid, 1, 0, NULL);
+
+	if (part < 0) {
+		fail("create partition: %s", strerror(-part));
+		return report("guest");
+	}
+	uint8_t *mem = anon(4 * MIB);
+
+	build_guest(mem);
+	if (outcome(C_MAP, vid_map_memory(part, mem, 4 * MIB, 0,
+					  VID_MAP_READ | VID_MAP_WRITE | VID_MAP_EXEC)) > 0) {
+		int vp = vid_vp_create(part, 0);
+
+		if (outcome(C_CREATE_VP, vp) > 0) {
+			guest_run(vp);
+			vid_close(vp);
+		}
+	}
+	vid_close(part);
+	munmap(mem, 4 * MIB);
+	struct vid_stats end = get_stats(vid);
+
+	if (!at_baseline(&end, &base))
+		fail("guest: counters not back at baseline");
+	vid_close(vid);
+	return report("guest");
+}
+
+/* hold: with every call there, the VP runs the guest into its spin and stays in VID_RUN (the
+ * kill -9 then ends a process blocked in the kernel). */
+static void hold_running(int vp, void *mem)
+{
+	struct hv_run_vp_exit e;
+	uint32_t flags = 0;
+
+	if (vp < 0 || skipped || regs_roundtrip(vp) <= 0)
+		return;
+	build_guest(mem);
+	printf("holding: VP 0 runs the guest into its spin\n");
+	while (vid_vp_run(vp, flags, 0, &e) == 0)
+		flags = e.reason == HV_RUN_EXIT_IO && e.io_in ? VID_RUN_COMPLETE_IN : 0;
+}
+
+static int cmd_hold(uint64_t mib, const char *file)
+{
+	int vid = open_vid();
+	uint64_t id = 0, bytes = mib * MIB;
+	int part = vid_partition_create(vid, 1, 0, &id);
+
+	if (part < 0) {
+		fprintf(stderr, "vidtest: create partition: %s\n", strerror(-part));
+		return 1;
+	}
+	void *mem = anon(bytes);
+
+	outcome(C_MAP, vid_map_memory(part, mem, bytes, 0, VID_MAP_FLAGS));
+	int vp = vid_vp_create(part, 0);
+
+	outcome(C_CREATE_VP, vp);
+	struct vid_stats s = get_stats(vid);
+	FILE *f = fopen(file, "w");
+
+	if (!f)
+		return 1;
+	fprintf(f, "partition %" PRIu64 " pid %d\n", id, (int)getpid());
+	print_stats("holding: ", &s);
+	fclose(f);
+	hold_running(vp, mem);
+	for (;;)
+		pause();
+}
+
+/* ---- checks: every bad argument gets its errno, before any hypercall ---- */
+
+static int checks_done;
+#define KERNEL_PTR ((void *)0xffffffff81000000ull)
+
+static void check(const char *name, int fd, unsigned long cmd, void *arg, int want)
+{
+	int r = ioctl(fd, cmd, arg), got = r < 0 ? errno : 0;
+
+	if (r > 0)
+		close(r); /* an fd it should not have given */
+	checks_done++;
+	if (got != want)
+		fail("check %s: got %s, want %s", name, got ? strerrorname_np(got) : "success",
+		     want ? strerrorname_np(want) : "success");
+}
+
+static void checks_dev(int vid)
+{
+	struct vid_partition_create c = { .max_vps = 0 };
+
+	check("dev unknown ioctl", vid, _IO(VID_IOCTL_MAGIC, 0x7f), NULL, ENOTTY);
+	check("dev map ioctl", vid, VID_MAP_MEMORY, NULL, ENOTTY);
+	check("dev create size variant", vid, _IOWR(VID_IOCTL_MAGIC, 0x01, char[16]), &c, ENOTTY);
+	check("create max_vps 0", vid, VID_CREATE_PARTITION, &c, EINVAL);
+	c.max_vps = HV_MAX_VPS_PER_PARTITION + 1;
+	check("create max_vps 65", vid, VID_CREATE_PARTITION, &c, EINVAL);
+	c.max_vps = 1;
+	c.flags = 1;
+	check("create flags", vid, VID_CREATE_PARTITION, &c, EINVAL);
+	c.flags = 0;
+	c.reserved[1] = 1;
+	check("create reserved", vid, VID_CREATE_PARTITION, &c, EINVAL);
+	check("create NULL", vid, VID_CREATE_PARTITION, NULL, EFAULT);
+	check("create kernel pointer", vid, VID_CREATE_PARTITION, KERNEL_PTR, EFAULT);
+	check("stats NULL", vid, VID_GET_STATS, NULL, EFAULT);
+}
+
+static void check_map(const char *name, int part, struct vid_map_memory m, int want)
+{
+	check(name, part, VID_MAP_MEMORY, &m, want);
+}
+
+static void checks_map(int part, uint8_t *mem)
+{
+	const struct vid_map_memory ok = { (uintptr_t)mem, 4 * MIB, 0, VID_MAP_READ, 0 };
+	struct vid_map_memory m = ok;
+	uint8_t *ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *hole = mmap(NULL, 8192, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *edge = anon(8192); /* one page, then one the process may not touch */
+
+	munmap(hole, 8192);
+	mprotect(edge + 4096, 4096, PROT_NONE);
+	check("part unknown ioctl", part, _IO(VID_IOCTL_MAGIC, 0x7f), NULL, ENOTTY);
+	check("part create-partition ioctl", part, VID_CREATE_PARTITION, NULL, ENOTTY);
+	check("part run ioctl", part, VID_RUN, NULL, ENOTTY);
+	check("map NULL", part, VID_MAP_MEMORY, NULL, EFAULT);
+	m.flags = 0, check_map("map flags 0", part, m, EINVAL);
+	m.flags = 8, check_map("map flags unknown", part, m, EINVAL);
+	m.flags = VID_MAP_WRITE, check_map("map without read", part, m, EINVAL);
+	m = ok, m.reserved0 = 1, check_map("map reserved", part, m, EINVAL);
+	m = ok, m.user_addr += 8, check_map("map user_addr unaligned", part, m, EINVAL);
+	m = ok, m.size = 4095, check_map("map size unaligned", part, m, EINVAL);
+	m = ok, m.guest_phys = 0x800, check_map("map guest_phys unaligned", part, m, EINVAL);
+	m = ok, m.size = 0, check_map("map size 0", part, m, EINVAL);
+	m = ok, m.size = VID_MAP_MAX_SIZE + 4096, check_map("map size over", part, m, EINVAL);
+	m = ok, m.guest_phys = VID_GPA_LIMIT - 4096, check_map("map beyond 1 TiB", part, m, EINVAL);
+	m = ok, m.guest_phys = -4096ull, check_map("map guest overflow", part, m, EINVAL);
+	m = ok, m.user_addr = -4096ull, check_map("map user overflow", part, m, EINVAL);
+	m = ok, m.user_addr = (uintptr_t)KERNEL_PTR,
+	check_map("map kernel memory", part, m, EFAULT);
+	m = ok, m.user_addr = (uintptr_t)hole, m.size = 8192;
+	check_map("map unmapped memory", part, m, EFAULT);
+	m = ok, m.user_addr = (uintptr_t)ro, m.size = 4096;
+	check_map("map read-only memory", part, m, EFAULT);
+	m = ok, m.user_addr = (uintptr_t)edge, m.size = 8192;
+	check_map("map past the mapping", part, m, EFAULT);
+	munmap(ro, 4096);
+	munmap(edge, 8192);
+}
+
+static void checks_regs_run(int vp)
+{
+	struct vid_regs *r = calloc(1, sizeof(*r));
+	struct vid_run run = { .flags = 2 };
+
+	check("vp unknown ioctl", vp, _IO(VID_IOCTL_MAGIC, 0x7f), NULL, ENOTTY);
+	check("vp map ioctl", vp, VID_MAP_MEMORY, NULL, ENOTTY);
+	check("regs count 0", vp, VID_GET_REGS, r, EINVAL);
+	r->count = VID_REGS_MAX + 1;
+	check("regs count over", vp, VID_SET_REGS, r, EINVAL);
+	r->count = 2, r->regs[1].name = HV_REG_COUNT;
+	check("regs name unknown", vp, VID_GET_REGS, r, EINVAL);
+	r->regs[1].name = HV_REG_RIP, r->regs[0].reserved0 = 1;
+	check("regs reserved", vp, VID_SET_REGS, r, EINVAL);
+	check("regs NULL", vp, VID_GET_REGS, NULL, EFAULT);
+	check("run flags unknown", vp, VID_RUN, &run, EINVAL);
+	run.flags = 0, run.reserved0 = 1;
+	check("run reserved", vp, VID_RUN, &run, EINVAL);
+	run.reserved0 = 0, run.io_in_value = 1;
+	check("run value without COMPLETE_IN", vp, VID_RUN, &run, EINVAL);
+	run.flags = VID_RUN_COMPLETE_IN;
+	check("run COMPLETE_IN without an IN", vp, VID_RUN, &run, EINVAL);
+	check("run NULL", vp, VID_RUN, NULL, EFAULT);
+	free(r);
+}
+
+/* The checks that need the hypervisor's calls: overlap, a second VP 0, the VP fd's own. */
+static void checks_live(int part, uint8_t *mem)
+{
+	struct vid_vp_create v = { .vp_index = 1 };
+
+	check("vp index over max_vps", part, VID_CREATE_VP, &v, EINVAL);
+	v.vp_index = 0, v.reserved0 = 1;
+	check("vp reserved", part, VID_CREATE_VP, &v, EINVAL);
+	check("vp NULL", part, VID_CREATE_VP, NULL, EFAULT);
+	if (outcome(C_MAP, vid_map_memory(part, mem, 4 * MIB, 0, VID_MAP_READ)) > 0) {
+		struct vid_map_memory m = { (uintptr_t)mem, 4096, 4 * MIB - 4096, VID_MAP_READ, 0 };
+
+		check_map("map overlapping", part, m, EEXIST);
+	}
+	int vp = vid_vp_create(part, 0);
+
+	if (outcome(C_CREATE_VP, vp) > 0) {
+		v.reserved0 = 0;
+		check("vp created twice", part, VID_CREATE_VP, &v, EEXIST);
+		checks_regs_run(vp);
+		vid_close(vp);
+	}
+}
+
+static int cmd_checks(void)
+{
+	int vid = open_vid();
+	struct vid_stats base = get_stats(vid);
+	uint8_t *mem = anon(4 * MIB);
+
+	checks_dev(vid);
+	int part = vid_partition_create(vid, 1, 0, NULL);
+
+	if (part < 0) {
+		fail("create partition: %s", strerror(-part));
+		return report("checks");
+	}
+	checks_map(part, mem);
+	checks_live(part, mem);
+	vid_close(part);
+	struct vid_stats end = get_stats(vid);
+
+	if (!at_baseline(&end, &base))
+		fail("checks: counters not back at baseline");
+	printf("checks: %d bad arguments tried\n", checks_done);
+	vid_close(vid);
+	return report("checks");
+}
+
+/* ---- fuzz: random ioctls on /dev/vid, partition and VP fds ---- */
+
+#define SLOTS 8
+struct fuzz {
+	int vid, parts[SLOTS], vps[SLOTS];
+	uint8_t *buf; /* 2 pages of arguments, then a page the process may not touch */
+	uint8_t *mem; /* 4 MiB that may be mapped into children */
+	uint8_t *ro;  /* a read-only page */
+	unsigned long ok, fds, errs[160];
+};
+static uint64_t rng;
+
+static uint64_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static uint64_t pick(uint64_t n)
+{
+	return rnd() % n;
+}
+
+static const unsigned long known_cmds[] = {
+	VID_CREATE_PARTITION, VID_GET_STATS, VID_MAP_MEMORY, VID_CREATE_VP,
+	VID_GET_REGS,	      VID_SET_REGS,  VID_RUN
+};
+#define KNOWN_CMDS (sizeof(known_cmds) / sizeof(known_cmds[0]))
+
+/* ioctl types the VFS answers itself before any driver (FIOCLEX, FIFREEZE, FICLONE, FIBMAP,
+ * FS_IOC_*): not vid.ko's to test, and some act on the file system. */
+static int vfs_type(unsigned type)
+{
+	return type == 0x00 || type == 0x54 || type == 0x58 || type == 0x66 || type == 0x94;
+}
+
+static unsigned long random_cmd(void)
+{
+	unsigned long c = known_cmds[pick(KNOWN_CMDS)];
+	uint64_t how = pick(10);
+
+	if (how < 6)
+		return c;
+	if (how < 8) /* a known number with another direction or size, or a neighbour */
+		return pick(2) ? _IOC(pick(4), VID_IOCTL_MAGIC, _IOC_NR(c), pick(0x4000))
+			       : _IOC(_IOC_DIR(c), VID_IOCTL_MAGIC, pick(0x40), _IOC_SIZE(c));
+	do
+		c = (uint32_t)rnd();
+	while (vfs_type(_IOC_TYPE(c)));
+	return c;
+}
+
+static uint64_t random_size(void)
+{
+	switch (pick(5)) {
+	case 0:
+		return 4096 * (1 + pick(1024));
+	case 1:
+		return rnd();
+	case 2:
+		return pick(1 << 20);
+	case 3:
+		return VID_MAP_MAX_SIZE + 4096 * pick(3);
+	default:
+		return 4096;
+	}
+}
+
+static void fill_map(struct fuzz *f, struct vid_map_memory *m)
+{
+	uint8_t *where[] = { f->mem + 4096 * pick(1024), f->mem + pick(4 * MIB), f->ro, f->buf,
+			     (uint8_t *)KERNEL_PTR };
+
+	m->user_addr = pick(6) ? (uintptr_t)where[pick(5)] : rnd();
+	m->size = random_size();
+	m->guest_phys = pick(3) ? 4096 * pick(2048) : pick(2) ? rnd() & ~0xfffull : rnd();
+	m->flags = pick(4) ? VID_MAP_READ | pick(8) : pick(16);
+	m->reserved0 = pick(8) ? 0 : rnd();
+}
+
+/* Plausible values in the struct the command names (random bytes are already there). */
+static void fill_struct(struct fuzz *f, unsigned long cmd, void *arg)
+{
+	if (cmd == VID_CREATE_PARTITION) {
+		struct vid_partition_create *c = arg;
+
+		c->max_vps = pick(70);
+		c->flags = pick(8) ? 0 : rnd();
+		c->reserved[0] = c->reserved[1] = pick(8) ? 0 : rnd();
+	} else if (cmd == VID_MAP_MEMORY) {
+		fill_map(f, arg);
+	} else if (cmd == VID_CREATE_VP) {
+		struct vid_vp_create *v = arg;
+
+		v->vp_index = pick(70);
+		v->reserved0 = pick(8) ? 0 : rnd();
+	} else if (cmd == VID_GET_REGS || cmd == VID_SET_REGS) {
+		struct vid_regs *r = arg;
+
+		r->count = pick(70);
+		for (unsigned i = 0; i < VID_REGS_MAX; i++) {
+			r->regs[i].name = pick(50);
+			r->regs[i].reserved0 = pick(16) ? 0 : rnd();
+		}
+	} else if (cmd == VID_RUN) {
+		struct vid_run *r = arg;
+
+		r->flags = pick(4);
+		r->reserved0 = pick(8) ? 0 : rnd();
+		r->io_in_value = pick(2) ? 0 : rnd();
+	}
+}
+
+static void *random_arg(struct fuzz *f, unsigned long cmd)
+{
+	uint64_t how = pick(20);
+
+	if (how < 3)
+		return NULL;
+	if (how < 5)
+		return (void *)(uintptr_t)pick(65536);
+	if (how < 7)
+		return (void *)(uintptr_t)rnd();
+	if (how < 8)
+		return KERNEL_PTR;
+	if (how < 10) /* straddles into the page the process may not touch */
+		return f->buf + 8192 - 1 - pick(sizeof(struct vid_regs));
+	for (unsigned i = 0; i < 8192; i += 8) {
+		uint64_t v = rnd();
+
+		memcpy(f->buf + i, &v, 8);
+	}
+	if (pick(10) < 7)
+		fill_struct(f, cmd, f->buf);
+	return f->buf;
+}
+
+static int random_fd(struct fuzz *f, int **slot)
+{
+	uint64_t which = pick(10);
+	int *s = which < 3 ? NULL : which < 6 ? &f->parts[pick(SLOTS)] : &f->vps[pick(SLOTS)];
+
+	*slot = s;
+	return s && *s >= 0 ? *s : f->vid;
+}
+
+static void fuzz_one(struct fuzz *f)
+{
+	int *slot;
+	int fd = random_fd(f, &slot);
+	unsigned long cmd = random_cmd();
+	int r = ioctl(fd, cmd, random_arg(f, cmd));
+
+	if (r < 0) {
+		f->errs[errno < 160 ? errno : 0]++;
+		return;
+	}
+	f->ok++;
+	if (r > 0 && (cmd == VID_CREATE_PARTITION || cmd == VID_CREATE_VP)) {
+		int *to = cmd == VID_CREATE_PARTITION ? &f->parts[pick(SLOTS)]
+						      : &f->vps[pick(SLOTS)];
+
+		if (*to >= 0)
+			close(*to);
+		*to = r;
+		f->fds++;
+	} else if (r > 0) {
+		fail("fuzz: ioctl 0x%lx returned %d", cmd, r);
+	}
+	if (slot && *slot >= 0 && !pick(30)) {
+		close(*slot);
+		*slot = -1;
+	}
+}
+
+static void fuzz_report(const struct fuzz *f, uint64_t seed, long n)
+{
+	printf("fuzz: seed %" PRIu64 ", %ld ioctls: %lu succeeded (%lu new fds), errors:", seed, n,
+	       f->ok, f->fds);
+	for (int e = 0; e < 160; e++)
+		if (f->errs[e])
+			printf(" %s %lu", e ? strerrorname_np(e) : "other", f->errs[e]);
+	printf("\n");
+}
+
+static int cmd_fuzz(uint64_t seed, long n)
+{
+	struct fuzz f = { .vid = open_vid() };
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct itimerval t = { .it_interval = { .tv_usec = 20000 },
+			       .it_value = { .tv_usec = 20000 } };
+	struct vid_stats base = get_stats(f.vid);
+
+	rng = seed * 0x9e3779b97f4a7c15ull + 1;
+	memset(f.parts, -1, sizeof(f.parts));
+	memset(f.vps, -1, sizeof(f.vps));
+	f.buf = anon(3 * 4096);
+	mprotect(f.buf + 8192, 4096, PROT_NONE);
+	f.mem = anon(4 * MIB);
+	f.ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/* A spinning child's run ends with EINTR at the next tick (no SA_RESTART). */
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &t, NULL);
+	for (long i = 0; i < n; i++)
+		fuzz_one(&f);
+	setitimer(ITIMER_REAL, &(struct itimerval){ 0 }, NULL);
+	for (int i = 0; i < SLOTS; i++) {
+		if (f.parts[i] >= 0)
+			close(f.parts[i]);
+		if (f.vps[i] >= 0)
+			close(f.vps[i]);
+	}
+	fuzz_report(&f, seed, n);
+	struct vid_stats end = get_stats(f.vid);
+
+	print_stats("fuzz: baseline: ", &base);
+	print_stats("fuzz: after: ", &end);
+	if (!at_baseline(&end, &base))
+		fail("fuzz: counters not back at baseline");
+	vid_close(f.vid);
+	return report("fuzz");
+}
+
+static const char usage[] =
+	"usage: vidtest stats | cycle N MIB | checks | guest | hold MIB FILE | fuzz SEED N\n";
+
+int main(int argc, char **argv)
+{
+	const char *c = argc > 1 ? argv[1] : "";
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(c, "stats") && argc == 2)
+		return cmd_stats();
+	if (!strcmp(c, "cycle") && argc == 4)
+		return cmd_cycle(atoi(argv[2]), strtoull(argv[3], NULL, 0));
+	if (!strcmp(c, "checks") && argc == 2)
+		return cmd_checks();
+	if (!strcmp(c, "guest") && argc == 2)
+		return cmd_guest();
+	if (!strcmp(c, "hold") && argc == 4)
+		return cmd_hold(strtoull(argv[2], NULL, 0), argv[3]);
+	if (!strcmp(c, "fuzz") && argc == 4)
+		return cmd_fuzz(strtoull(argv[2], NULL, 0), atol(argv[3]));
+	fprintf(stderr, "%s", usage);
+	return 2;
+}
