@@ -96,7 +96,7 @@ static bool vid_usable(char *buf, size_t size)
 		return false;
 	}
 	cpuid(HV_CPUID_IDENT, &eax, &ebx, &ecx, &edx);
-	if (eax != HV_CPUID_IDENT || ebx != HV_IDENT_EBX || ecx != HV_IDENT_ECX ||
+	if (eax < HV_CPUID_IDENT_INFO || ebx != HV_IDENT_EBX || ecx != HV_IDENT_ECX ||
 	    edx != HV_IDENT_EDX) {
 		snprintf(buf, size, "the hypervisor is not hv.efi (no %s identity in CPUID 0x%x)",
 			 HV_IDENT_SIGNATURE, HV_CPUID_IDENT);

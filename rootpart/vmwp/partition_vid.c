@@ -83,8 +83,7 @@ static int vid_create(struct vmwp *w, struct partition **out, char *why, size_t 
 	p->ram_bytes = (uint64_t)w->cfg.memory_mib << 20;
 	if ((rc = vid_open()) < 0) {
 		if (rc == -ENOENT)
-			snprintf(why, n, "no hypervisor: /dev/vid missing — is hv.efi loaded and "
-					 "vid.ko in? (modprobe vid)");
+			snprintf(why, n, "no hypervisor: /dev/vid missing — is hv.efi loaded?");
 		else
 			fail_errno(rc, "cannot open /dev/vid", why, n);
 		goto err_free;
@@ -168,11 +167,13 @@ static bool port_io(struct partition *p, const struct hv_run_vp_exit *e, uint32_
 		    uint64_t *in_value)
 {
 	if (e->io_in) {
+		uint64_t all = e->io_size == 4 ? 0xffffffffu : (1u << (8 * e->io_size)) - 1;
 		*flags = VID_RUN_COMPLETE_IN;
 		*in_value = e->io_port == TG_COM1_BASE + TG_COM1_LSR ? TG_COM1_LSR_THRE | 0x40
 			    : e->io_port >= TG_COM1_BASE && e->io_port < TG_COM1_BASE + 8
 				    ? 0
-				    : 0xffffffff; /* nothing there */
+				    : all; /* nothing there: the bus floats high */
+		*in_value &= all;
 		return true;
 	}
 	if (e->io_port == TG_COM1_BASE + TG_COM1_THR)
@@ -208,6 +209,7 @@ static bool handle_exit(struct partition *p, const struct hv_run_vp_exit *e, uin
 {
 	char what[160];
 	*flags = 0;
+	*in_value = 0;
 	switch (e->reason) {
 	case HV_RUN_EXIT_IO:
 		return port_io(p, e, flags, in_value);

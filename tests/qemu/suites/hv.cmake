@@ -74,3 +74,10 @@ add_test(NAME qemu.hv-smp-refused.console
 $0/qemu/artifacts/hv-smp-refused/serial-root.log" ${CMAKE_BINARY_DIR})
 set_tests_properties(qemu.hv-smp-refused.console PROPERTIES LABELS qemu
                      DEPENDS qemu.hv-smp-refused)
+
+# The test guest in the root's filesystem, for the child-partition scenarios (hvctl start).
+if(TARGET testguest)
+  set_property(GLOBAL APPEND PROPERTY HV_ROOT_FILES
+               ${CMAKE_BINARY_DIR}/guest/testguest.elf=/usr/share/hv/testguest.elf)
+  set_property(GLOBAL APPEND PROPERTY HV_ROOT_DEPENDS testguest)
+endif()

@@ -437,19 +437,24 @@ static u64 child_get(struct child_ctx *c, u32 name)
 	return *(u64 *)out_page;
 }
 
-/* One run; prints the exit as "run <what> status S reason R rip X ..." and returns the reason. */
+/* One run up to an exit other than a host interrupt (those can end any run: it is entered
+ * again, as vid.ko does); prints the exit as "run <what> status S reason R rip X ..." and
+ * returns the reason. */
 static u32 child_run(struct child_ctx *c, const char *what, u32 flags, u64 in_value)
 {
 	struct hv_run_vp_in *r = in_page;
 	struct hv_run_vp_exit *e = out_page;
 	u64 st;
+	int tries = 0;
 
-	memset(in_page, 0, PAGE_SIZE);
-	memset(out_page, 0, PAGE_SIZE);
-	r->partition_id = c->id;
-	r->flags = flags;
-	r->io_in_value = in_value;
-	st = call(HV_CALL_RUN_VP, in_page, out_page);
+	do {
+		memset(in_page, 0, PAGE_SIZE);
+		memset(out_page, 0, PAGE_SIZE);
+		r->partition_id = c->id;
+		r->flags = tries ? 0 : flags; /* an IN is completed by the first entry */
+		r->io_in_value = in_value;
+		st = call(HV_CALL_RUN_VP, in_page, out_page);
+	} while (st == HV_STATUS_SUCCESS && e->reason == HV_RUN_EXIT_INTERRUPTED && ++tries < 1000);
 	seq_printf(c->m, "run_%s status %llu reason %u rip %llx port %x size %u in %u value %x gpa %llx\n",
 		   what, st, e->reason, e->rip, e->io_port, e->io_size, e->io_in, e->io_value,
 		   e->gpa);
