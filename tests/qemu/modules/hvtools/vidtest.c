@@ -828,6 +828,10 @@ int main(int argc, char **argv)
 	const char *c = argc > 1 ? argv[1] : "";
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(c, "--help") && argc == 2) {
+		printf("%s", usage);
+		return 0;
+	}
 	if (!strcmp(c, "stats") && argc == 2)
 		return cmd_stats();
 	if (!strcmp(c, "cycle") && argc == 4)
