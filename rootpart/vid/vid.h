@@ -6,9 +6,12 @@
  * Includable by the kernel module and by user space (libvid). docs/vid.md describes each
  * ioctl's checks and errors. MIT, so that user space may include it.
  *
- * Errors are negative errnos (ioctl(2) returns -1 with errno). One is reserved:
- * EOPNOTSUPP means the hypervisor answered HV_STATUS_INVALID_HYPERCALL_CODE, i.e. it does not
- * implement that call (yet); vid.ko never returns EOPNOTSUPP for any other reason.
+ * Errors are negative errnos (ioctl(2) returns -1 with errno). Two are reserved for what the
+ * hypervisor says of a call itself, never returned for any other reason:
+ * - EOPNOTSUPP: HV_STATUS_INVALID_HYPERCALL_CODE, it does not implement that call (yet);
+ * - EPROTO: HV_STATUS_INVALID_HYPERCALL_INPUT, it refuses the call's form (the control word,
+ *   which vid.ko builds from abi.h): a hypervisor built from another abi.h, or one that does
+ *   not know a rep call yet and so refuses its rep count.
  */
 #ifndef HV_VID_H
 #define HV_VID_H

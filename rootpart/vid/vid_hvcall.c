@@ -58,7 +58,7 @@ static const char *status_name(u64 st)
 	case HV_STATUS_INVALID_HYPERCALL_CODE:
 		return "not implemented by the hypervisor";
 	case HV_STATUS_INVALID_HYPERCALL_INPUT:
-		return "invalid hypercall input";
+		return "invalid hypercall input: the hypervisor does not take the call in this form";
 	case HV_STATUS_INVALID_ALIGNMENT:
 		return "invalid alignment";
 	case HV_STATUS_INVALID_PARAMETER:
@@ -78,7 +78,8 @@ static const char *status_name(u64 st)
 
 /*
  * A hypervisor status as an errno, with one rate-limited line naming the call. EOPNOTSUPP is
- * kept for "the hypervisor does not implement this call" alone (vid.h).
+ * kept for "the hypervisor does not implement this call" alone and EPROTO for "it refuses the
+ * call's form" (vid.h).
  */
 int vid_status_errno(u64 status, const char *what, u64 partition_id)
 {
@@ -92,6 +93,10 @@ int vid_status_errno(u64 status, const char *what, u64 partition_id)
 		err = -EOPNOTSUPP;
 		break;
 	case HV_STATUS_INVALID_HYPERCALL_INPUT:
+		/* vid.ko builds every control word itself: the hypervisor does not take the call
+		 * in the form abi.h gives it (a rep call it does not know answers this too). */
+		err = -EPROTO;
+		break;
 	case HV_STATUS_INVALID_ALIGNMENT:
 	case HV_STATUS_INVALID_PARAMETER:
 	case HV_STATUS_INVALID_VP_INDEX:

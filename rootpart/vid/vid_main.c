@@ -96,8 +96,9 @@ static bool vid_usable(char *buf, size_t size)
 		return false;
 	}
 	cpuid(HV_CPUID_IDENT, &eax, &ebx, &ecx, &edx);
-	if (eax < HV_CPUID_IDENT_INFO || ebx != HV_IDENT_EBX || ecx != HV_IDENT_ECX ||
-	    edx != HV_IDENT_EDX) {
+	/* EAX: the range's highest leaf, which must reach the ABI-version leaf. */
+	if (ebx != HV_IDENT_EBX || ecx != HV_IDENT_ECX || edx != HV_IDENT_EDX ||
+	    eax < HV_CPUID_IDENT_INFO || eax > HV_CPUID_IDENT + 0xff) {
 		snprintf(buf, size, "the hypervisor is not hv.efi (no %s identity in CPUID 0x%x)",
 			 HV_IDENT_SIGNATURE, HV_CPUID_IDENT);
 		return false;

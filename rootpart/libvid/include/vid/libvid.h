@@ -2,7 +2,7 @@
 /*
  * libvid: a thin C wrapper over vid.ko's ioctls (vid.h; docs/vid.md). Every function returns
  * 0 (or a new fd, >= 0) on success and a negative errno on failure; none prints anything or
- * keeps state. -EOPNOTSUPP means the hypervisor does not implement the call yet
+ * keeps state. -EOPNOTSUPP (or -EPROTO) means the hypervisor does not implement the call yet
  * (vid_not_implemented()). All fds are opened or returned close-on-exec.
  */
 #ifndef HV_LIBVID_H
@@ -38,10 +38,12 @@ int vid_vp_run(int vp_fd, uint32_t flags, uint64_t io_in_value, struct hv_run_vp
 /* Closes any vid fd (the partition goes when its fd and all its VP fds are closed). */
 int vid_close(int fd);
 
-/* err (a negative errno from above) says the hypervisor does not implement the call yet. */
+/* err (a negative errno from above) says the hypervisor does not implement the call yet:
+ * EOPNOTSUPP (unknown call code) or EPROTO (it refuses the call's form, which is also what a
+ * hypervisor answers to a rep call it does not know). */
 static inline bool vid_not_implemented(int err)
 {
-	return err == -EOPNOTSUPP;
+	return err == -EOPNOTSUPP || err == -EPROTO;
 }
 
 #endif /* HV_LIBVID_H */

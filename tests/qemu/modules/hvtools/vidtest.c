@@ -40,7 +40,8 @@ enum call {
 };
 static const char *const call_names[C_COUNT] = { "map_memory", "create_vp", "set_regs", "get_regs",
 						 "run" };
-static unsigned skipped; /* bit per enum call */
+static unsigned skipped;      /* bit per enum call */
+static unsigned skipped_form; /* ...of which the hypervisor refused the form (EPROTO) */
 static int failures;
 
 static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -63,6 +64,8 @@ static int outcome(enum call c, int err)
 		return 1;
 	if (vid_not_implemented(err)) {
 		skipped |= 1u << c;
+		if (err == -EPROTO)
+			skipped_form |= 1u << c;
 		return 0;
 	}
 	fail("%s: %s", call_names[c], strerror(-err));
@@ -74,7 +77,8 @@ static int report(const char *what)
 	printf("%s: skipped (not implemented by the hypervisor yet):", what);
 	for (int c = 0; c < C_COUNT; c++)
 		if (skipped & (1u << c))
-			printf(" %s", call_names[c]);
+			printf(" %s%s", call_names[c],
+			       skipped_form & (1u << c) ? "(status 3: rep form refused)" : "");
 	printf("%s\n", skipped ? "" : " none");
 	printf("%s: %s\n", what, failures ? "FAILED" : "ok");
 	return failures ? 1 : 0;
@@ -603,7 +607,7 @@ struct fuzz {
 	uint8_t *buf; /* 2 pages of arguments, then a page the process may not touch */
 	uint8_t *mem; /* 4 MiB that may be mapped into children */
 	uint8_t *ro;  /* a read-only page */
-	unsigned long ok, fds, errs[160];
+	unsigned long ok, fds, calls[3], errs[160];
 };
 static uint64_t rng;
 
@@ -633,14 +637,26 @@ static int vfs_type(unsigned type)
 	return type == 0x00 || type == 0x54 || type == 0x58 || type == 0x66 || type == 0x94;
 }
 
-static unsigned long random_cmd(void)
-{
-	unsigned long c = known_cmds[pick(KNOWN_CMDS)];
-	uint64_t how = pick(10);
+enum fd_kind {
+	K_DEV,
+	K_PART,
+	K_VP,
+};
+/* Per fd kind, the commands it knows (first, count) in known_cmds[]. */
+static const unsigned kind_cmds[3][2] = { { 0, 2 }, { 2, 2 }, { 4, 3 } };
 
-	if (how < 6)
+/* Mostly a command the fd knows, also others, variants of them, and random numbers. */
+static unsigned long random_cmd(enum fd_kind kind)
+{
+	unsigned long c = known_cmds[kind_cmds[kind][0] + pick(kind_cmds[kind][1])];
+	uint64_t how = pick(20);
+
+	if (how < 11)
 		return c;
-	if (how < 8) /* a known number with another direction or size, or a neighbour */
+	c = known_cmds[pick(KNOWN_CMDS)];
+	if (how < 13)
+		return c;
+	if (how < 16) /* a known number with another direction or size, or a neighbour */
 		return pick(2) ? _IOC(pick(4), VID_IOCTL_MAGIC, _IOC_NR(c), pick(0x4000))
 			       : _IOC(_IOC_DIR(c), VID_IOCTL_MAGIC, pick(0x40), _IOC_SIZE(c));
 	do
@@ -734,22 +750,44 @@ static void *random_arg(struct fuzz *f, unsigned long cmd)
 	return f->buf;
 }
 
-static int random_fd(struct fuzz *f, int **slot)
+/* A live slot of the array from a random start, or NULL. */
+static int *live_slot(int *slots)
 {
-	uint64_t which = pick(10);
-	int *s = which < 3 ? NULL : which < 6 ? &f->parts[pick(SLOTS)] : &f->vps[pick(SLOTS)];
+	unsigned from = pick(SLOTS);
 
-	*slot = s;
-	return s && *s >= 0 ? *s : f->vid;
+	for (unsigned i = 0; i < SLOTS; i++)
+		if (slots[(from + i) % SLOTS] >= 0)
+			return &slots[(from + i) % SLOTS];
+	return NULL;
+}
+
+/* /dev/vid, a partition fd or a VP fd (*slot: where a partition or VP fd came from). */
+static int random_fd(struct fuzz *f, int **slot, enum fd_kind *kind)
+{
+	uint64_t which = pick(20);
+
+	*slot = which >= 12 ? live_slot(f->vps) : NULL;
+	*kind = K_VP;
+	if (!*slot && which >= 5) {
+		*slot = live_slot(f->parts);
+		*kind = K_PART;
+	}
+	if (!*slot) {
+		*kind = K_DEV;
+		return f->vid;
+	}
+	return **slot;
 }
 
 static void fuzz_one(struct fuzz *f)
 {
 	int *slot;
-	int fd = random_fd(f, &slot);
-	unsigned long cmd = random_cmd();
+	enum fd_kind kind;
+	int fd = random_fd(f, &slot, &kind);
+	unsigned long cmd = random_cmd(kind);
 	int r = ioctl(fd, cmd, random_arg(f, cmd));
 
+	f->calls[kind]++;
 	if (r < 0) {
 		f->errs[errno < 160 ? errno : 0]++;
 		return;
@@ -766,7 +804,7 @@ static void fuzz_one(struct fuzz *f)
 	} else if (r > 0) {
 		fail("fuzz: ioctl 0x%lx returned %d", cmd, r);
 	}
-	if (slot && *slot >= 0 && !pick(30)) {
+	if (slot && !pick(40)) {
 		close(*slot);
 		*slot = -1;
 	}
@@ -774,8 +812,9 @@ static void fuzz_one(struct fuzz *f)
 
 static void fuzz_report(const struct fuzz *f, uint64_t seed, long n)
 {
-	printf("fuzz: seed %" PRIu64 ", %ld ioctls: %lu succeeded (%lu new fds), errors:", seed, n,
-	       f->ok, f->fds);
+	printf("fuzz: seed %" PRIu64 ", %ld ioctls (/dev/vid %lu, partition fds %lu, VP fds %lu): "
+	       "%lu succeeded (%lu new fds), errors:",
+	       seed, n, f->calls[K_DEV], f->calls[K_PART], f->calls[K_VP], f->ok, f->fds);
 	for (int e = 0; e < 160; e++)
 		if (f->errs[e])
 			printf(" %s %lu", e ? strerrorname_np(e) : "other", f->errs[e]);
@@ -817,7 +856,8 @@ static int cmd_fuzz(uint64_t seed, long n)
 	if (!at_baseline(&end, &base))
 		fail("fuzz: counters not back at baseline");
 	vid_close(f.vid);
-	return report("fuzz");
+	printf("fuzz: %s\n", failures ? "FAILED" : "ok");
+	return failures ? 1 : 0;
 }
 
 static const char usage[] =
@@ -829,8 +869,7 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!strcmp(c, "--help") && argc == 2) {
-		printf("usage: vidtest stats | cycle N MIB | checks | guest | hold MIB FILE | fuzz "
-		       "SEED N\n");
+		printf("%s", usage);
 		return 0;
 	}
 	if (!strcmp(c, "stats") && argc == 2)
