@@ -84,6 +84,14 @@ static u32 rep_max(u16 code)
 	}
 }
 
+/* The private calls this hypervisor has; any other code is unknown (status 2), whatever the
+ * rest of its control word says. */
+static bool known_call(u16 code)
+{
+	return (code >= HV_CALL_GET_STATS && code <= HV_CALL_SELF_CHECK) ||
+	       (code >= HV_CALL_CREATE_PARTITION && code <= HV_CALL_RUN_VP);
+}
+
 static bool has_output(u16 code)
 {
 	return code == HV_CALL_CREATE_PARTITION || code == HV_CALL_WITHDRAW_PAGES ||
@@ -175,7 +183,7 @@ u64 hv_hypercall(struct hv_cpu *cpu, u64 control, u64 in_gpa, u64 out_gpa)
 	u64 allowed = HV_HC_CODE_MASK | HV_HC_FAST;
 	if (is_rep_call(code))
 		allowed |= REP_MASK << HV_HC_REP_COUNT_SHIFT | REP_MASK << HV_HC_REP_START_SHIFT;
-	if (root_only(code) && (control & ~allowed))
+	if (root_only(code) && known_call(code) && (control & ~allowed))
 		return HV_STATUS_INVALID_HYPERCALL_INPUT;
 	switch (code) {
 	case HV_CALL_GET_STATS:

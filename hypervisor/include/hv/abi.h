@@ -49,7 +49,7 @@ typedef uint64_t hv_u64;
 #define HV_CPUID_HW_FEATURES 0x40000006u
 #define HV_CPUID_MAX_LEAF    HV_CPUID_HW_FEATURES
 /* This hypervisor's identity, outside the Hyper-V range so that it never clashes with it:
- * EAX = the leaf itself (the range's highest), EBX:ECX:EDX = "HvEfiMicroHv", and leaf
+ * EAX = the range's highest leaf (HV_CPUID_IDENT_INFO), EBX:ECX:EDX = "HvEfiMicroHv", and leaf
  * HV_CPUID_IDENT + 1 gives EAX = HV_ABI_VERSION, EBX = 1 if the caller is the root, ECX = the
  * caller's partition id (HV_PARTITION_ID_ROOT for the root). */
 #define HV_CPUID_IDENT	     0x40000100u
