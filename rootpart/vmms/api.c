@@ -197,13 +197,25 @@ static void on_start(struct client *c, const Hv__Mgmt__Request *req)
 				 vm->name, live, live == 1 ? " is" : "s are", d->opt.max_running);
 		return;
 	}
-	if (vmms_worker_spawn(d, vm, why, sizeof(why)) != 0) {
+	int rc = vmms_worker_spawn(d, vm, why, sizeof(why));
+	if (rc == VMMS_SPAWN_NOT_RECORDED) {
+		/* Nothing changed (the state file still says so): no new state to record. */
+		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_INTERNAL,
+				 "cannot start %s: %s", vm->name, why);
+		return;
+	}
+	if (rc != 0) {
 		vmms_set_state(d, vm, VM_FAILED, why);
 		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_START_FAILED,
 				 "cannot start %s: %s", vm->name, why);
 		return;
 	}
 	vm->start_waiter = (struct waiter){ .client = c, .id = req->id };
+}
+
+static bool vm_is_down(const struct vm *vm)
+{
+	return !vm_state_has_worker(vm->state);
 }
 
 static void on_stop(struct client *c, const Hv__Mgmt__Request *req)
@@ -213,8 +225,13 @@ static void on_stop(struct client *c, const Hv__Mgmt__Request *req)
 	struct vm *vm = find_or_reply(c, req->id, sr->name);
 	if (!vm)
 		return;
+	/* Idempotent: the goal of a stop is a VM that is not running. */
+	if (vm_is_down(vm) && !vm->worker) {
+		vmms_reply_done(c, req->id, "%s is %s already", vm->name, vm_state_name(vm->state));
+		return;
+	}
 	enum vm_state next;
-	char why[512];
+	char why[700];
 	if (!vm_transition(vm->state, sr->force ? VM_ACT_FORCE_STOP : VM_ACT_STOP, vm->name, &next,
 			   why, sizeof(why))) {
 		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_BAD_STATE, "%s", why);
@@ -227,29 +244,42 @@ static void on_stop(struct client *c, const Hv__Mgmt__Request *req)
 				 vm->name, vm->name);
 		return;
 	}
-	uint32_t timeout = sr->timeout_s ? sr->timeout_s : STOP_TIMEOUT_DEFAULT_S;
-	if (vmms_worker_stop(d, vm, sr->force, timeout) != 0) {
+	if (!vm->worker || (!vm->worker->conn_open && !sr->force)) {
 		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_STOP_FAILED,
 				 "cannot reach the worker of %s; use hvctl stop %s --force",
 				 vm->name, vm->name);
 		return;
 	}
+	/* Recorded before the worker hears of it. */
+	int rc = vm->state == VM_STOPPING ? 0
+					  : vmms_commit_state(d, vm, VM_STOPPING,
+							      sr->force ? "forced stop requested"
+									: "stop requested");
+	if (rc != 0) {
+		vmms_persist_error(d, rc, why, sizeof(why));
+		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_INTERNAL,
+				 "cannot stop %s: %s", vm->name, why);
+		return;
+	}
+	uint32_t timeout = sr->timeout_s ? sr->timeout_s : STOP_TIMEOUT_DEFAULT_S;
+	vmms_worker_stop(d, vm, sr->force, timeout);
 	/* A forced stop overtaking a graceful one answers both when the worker is gone. */
 	if (vm->stop_waiter.client)
 		vmms_waiter_done(&vm->stop_waiter, false, HV__MGMT__ERROR_CODE__ERROR_STOP_FAILED,
 				 "graceful stop overtaken by a forced stop");
 	vm->stop_waiter = (struct waiter){ .client = c, .id = req->id };
-	if (vm->state != VM_STOPPING)
-		vmms_set_state(d, vm, VM_STOPPING,
-			       sr->force ? "forced stop requested" : "stop requested");
 }
 
 static void on_delete(struct client *c, const Hv__Mgmt__Request *req)
 {
 	struct vmms *d = c->d;
-	struct vm *vm = find_or_reply(c, req->id, req->delete_->name);
-	if (!vm)
+	struct vm *vm = vmms_find(d, req->delete_->name);
+	if (!vm) {
+		/* Idempotent: the goal of a delete is a VM that does not exist. */
+		vmms_reply_done(c, req->id, "no VM named %s: nothing to delete",
+				req->delete_->name);
 		return;
+	}
 	enum vm_state next;
 	char why[512];
 	if (!vm_transition(vm->state, VM_ACT_DELETE, vm->name, &next, why, sizeof(why))) {

@@ -25,6 +25,7 @@ static void usage(FILE *f)
 		"  --log-dir DIR       vmms.log and <vm>.log (default %s)\n"
 		"  --worker-path PATH  worker program (default: vmwp beside vmms)\n"
 		"  --max-running N     at most N running VMs (default 0 = unlimited)\n"
+		"  --start-timeout S   a worker must report within S seconds (default 120)\n"
 		"  --allow-uid UID     test mode: also accept clients with this uid\n"
 		"  --foreground-log    copy vmms.log lines to stderr\n"
 		"  --help              this text\n",
@@ -67,6 +68,7 @@ static int parse_options(int argc, char **argv, struct vmms_options *o)
 		O_MAX,
 		O_ALLOW,
 		O_FG,
+		O_START_TIMEOUT,
 		O_HELP
 	};
 	static const struct option longopts[] = {
@@ -78,6 +80,7 @@ static int parse_options(int argc, char **argv, struct vmms_options *o)
 		{ "max-running", required_argument, NULL, O_MAX },
 		{ "allow-uid", required_argument, NULL, O_ALLOW },
 		{ "foreground-log", no_argument, NULL, O_FG },
+		{ "start-timeout", required_argument, NULL, O_START_TIMEOUT },
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -86,6 +89,7 @@ static int parse_options(int argc, char **argv, struct vmms_options *o)
 		.run_dir = MGMT_DEFAULT_RUN_DIR,
 		.state_dir = MGMT_DEFAULT_STATE_DIR,
 		.log_dir = MGMT_DEFAULT_LOG_DIR,
+		.start_timeout_s = 120,
 	};
 	int ch;
 	unsigned long v;
@@ -117,6 +121,15 @@ static int parse_options(int argc, char **argv, struct vmms_options *o)
 				return 2;
 			}
 			o->max_running = (unsigned)v;
+			break;
+		case O_START_TIMEOUT:
+			if (!parse_uint(optarg, 3600, &v) || v == 0) {
+				fprintf(stderr,
+					"vmms: --start-timeout %s: give 1 to 3600 seconds\n",
+					optarg);
+				return 2;
+			}
+			o->start_timeout_s = (unsigned)v;
 			break;
 		case O_ALLOW:
 			if (!parse_uint(optarg, UINT_MAX - 1, &v)) {
@@ -210,6 +223,7 @@ int main(int argc, char **argv)
 		if (vm_state_has_worker(vm->state))
 			vmms_worker_readopt(&d, vm);
 	}
+	vmms_workers_scan(&d);
 
 	rc = vmms_server_start(&d);
 	if (rc) {

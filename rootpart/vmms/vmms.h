@@ -29,7 +29,8 @@ struct vmms_options {
 	unsigned max_running; /* 0 = unlimited */
 	bool allow_uid_set;
 	uid_t allow_uid;
-	bool foreground_log; /* echo vmms.log lines to stderr */
+	bool foreground_log;	  /* echo vmms.log lines to stderr */
+	unsigned start_timeout_s; /* a worker must report running or failed within this */
 };
 
 struct client {
@@ -63,6 +64,9 @@ struct worker {
 	int connect_tries;
 	uv_timer_t stop_timer;
 	bool force_stop;
+	bool aborting;	       /* being stopped by vmms itself (SIGTERM, then SIGKILL) */
+	bool reported_stopped; /* said PHASE_STOPPED: an exit 0 after it is a shutdown */
+	char stop_reason[256];
 	bool exited;
 	int open_handles;
 	char fail_reason[512];
@@ -91,6 +95,7 @@ struct vm {
 	struct waiter stop_waiter;
 	struct vm_device devices[VM_MAX_DEVICES];
 	size_t ndevices;
+	char log_error[600]; /* the worker cannot write the VM log: why ("" when fine) */
 	LIST_ENTRY(vm) link;
 };
 
@@ -126,7 +131,13 @@ bool vmms_request_valid(const Hv__Mgmt__Request *req, char *why, size_t why_size
 /* inventory.c */
 struct vm *vmms_find(struct vmms *d, const char *name);
 unsigned vmms_count_live(struct vmms *d);
-void vmms_set_state(struct vmms *d, struct vm *vm, enum vm_state s, const char *reason);
+/* Both persist before they report. set_state applies the change even when it cannot be
+ * written (for changes that already happened: a worker died); commit_state refuses it then
+ * (nothing changed, the caller fails the operation). Both return 0 or -errno. */
+int vmms_set_state(struct vmms *d, struct vm *vm, enum vm_state s, const char *reason);
+int vmms_commit_state(struct vmms *d, struct vm *vm, enum vm_state s, const char *reason);
+/* "cannot record the VM's state under DIR: why; fix" for rc, into buf. */
+void vmms_persist_error(struct vmms *d, int rc, char *buf, size_t size);
 void vmms_fill_info(struct vm *vm, Hv__Mgmt__VmInfo *info, Hv__Mgmt__Device **devs,
 		    Hv__Mgmt__Device *devstore, size_t ndev);
 void vmms_vm_free(struct vm *vm);
@@ -141,9 +152,14 @@ int vmms_remove_vm_files(struct vmms *d, const char *name);
 int vmms_load_all(struct vmms *d);
 
 /* supervise.c */
+/* 0, -1 (the worker could not run), or VMMS_SPAWN_NOT_RECORDED (it ran, but its state could
+ * not be recorded, so it was stopped again and the VM's state is unchanged); why says which. */
+#define VMMS_SPAWN_NOT_RECORDED (-2)
 int vmms_worker_spawn(struct vmms *d, struct vm *vm, char *why, size_t why_size);
 int vmms_worker_stop(struct vmms *d, struct vm *vm, bool force, uint32_t timeout_s);
 void vmms_worker_readopt(struct vmms *d, struct vm *vm);
+/* After the re-adoptions: live workers the state files do not know are adopted or stopped. */
+void vmms_workers_scan(struct vmms *d);
 
 /* events.c */
 void vmms_events_broadcast(struct vmms *d, const char *name, enum vm_state old_state,

@@ -84,6 +84,7 @@ static void on_shutdown_timeout(uv_timer_t *t)
 		 (unsigned long long)w->shutdown_timeout_s);
 	mgmt_log_write(&w->log, MGMT_LOG_WARN, "vmwp", "graceful stop timed out: %s", why);
 	w->phase = HV__WORKER__PHASE__PHASE_RUNNING;
+	w->stop_timed_out = true;
 	vmwp_report(w, 0, true, why);
 }
 

@@ -49,6 +49,7 @@ struct vmwp {
 	uv_timer_t heartbeat;
 	uv_timer_t shutdown_timer;
 	uint32_t shutdown_timeout_s;
+	bool stop_timed_out; /* the next report is a graceful stop that ran out of time */
 	uv_signal_t sigterm;
 	int exit_code;
 	bool exiting;
