@@ -8,25 +8,42 @@
 
 #include "proto/management.pb-c.h"
 
+/* Exit status by class (docs/hvctl.md "Exit status"): scripts branch on these. */
 enum {
 	HVCTL_OK = 0,
-	HVCTL_FAILED = 1,
-	HVCTL_USAGE = 2
+	HVCTL_FAILED = 1,      /* the operation failed (start failed, vmms internal error) */
+	HVCTL_USAGE = 2,       /* the command line was wrong */
+	HVCTL_BAD_CONFIG = 3,  /* the VM config file was refused */
+	HVCTL_NOT_FOUND = 4,   /* no such VM (or no log yet) */
+	HVCTL_WRONG_STATE = 5, /* not possible in the VM's state, name taken, limit reached */
+	HVCTL_PERMISSION = 6,  /* not root, not in group hvadmin */
+	HVCTL_UNREACHABLE = 7, /* vmms is not running, or refused the connection */
+	HVCTL_TIMEOUT = 8      /* a wait ran out (vmms, the worker or the guest did not answer) */
 };
+
+#define HVCTL_REPLY_TIMEOUT_S 30 /* default wait for one answer of vmms */
 
 struct hvctl {
 	const char *socket_path;
 	bool json;
 	int fd;
-	unsigned replies; /* received so far on this connection */
+	unsigned replies;     /* received so far on this connection */
+	long reply_timeout_s; /* --reply-timeout, or -1: the verb's default */
+	unsigned wait_s;      /* this request's wait for its answer (0: none, streams) */
 };
+
+/* The exit status for an error code of vmms. */
+int hvctl_exit_for(Hv__Mgmt__ErrorCode code);
 
 /* client.c */
 int hvctl_connect(struct hvctl *h);
+/* Sets the wait for the next answers (0: without limit). */
+void hvctl_set_wait(struct hvctl *h, unsigned secs);
 /* Sends req; returns HVCTL_OK or HVCTL_FAILED (message printed). */
 int hvctl_send(struct hvctl *h, Hv__Mgmt__Request *req);
-/* Receives one reply (NULL with a message printed on failure). */
-Hv__Mgmt__Reply *hvctl_recv(struct hvctl *h);
+/* Receives one reply (NULL with a message printed on failure; *status says its class).
+ * Waits at most h->wait_s seconds (0: without limit). */
+Hv__Mgmt__Reply *hvctl_recv(struct hvctl *h, int *status);
 /* Sends req and prints the single reply with output.c; returns the exit status. */
 int hvctl_call(struct hvctl *h, Hv__Mgmt__Request *req);
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* hvctl: the admin CLI. A table of verbs, each with its usage line, help text and a function
  * that builds one request; global options (--socket, --json) may come before or after the
- * verb. Exit status: 0 done, 1 the operation failed, 2 the command line was wrong. */
+ * verb. Exit status by class: see hvctl.h. */
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -83,8 +83,13 @@ static void usage(FILE *f)
 		"\noptions:\n"
 		"  --socket PATH   vmms socket (default $%s, else %s)\n"
 		"  --json          print results as JSON\n"
+		"  --reply-timeout S  wait at most S seconds for vmms's answer (default: 30;\n"
+		"                  start 150, stop its --timeout + 20)\n"
+		"  --version       print hvctl's version\n"
 		"  --help          this text; hvctl VERB --help for one verb\n"
-		"\nexit status: 0 done, 1 the operation failed, 2 usage error.\n"
+		"\nexit status: 0 done (stop of a VM that is off and delete of one that is gone\n"
+		"included), 1 failed, 2 usage, 3 bad config, 4 not found, 5 wrong state,\n"
+		"6 permission, 7 vmms unreachable, 8 timeout.\n"
 		"See docs/hvctl.md (or man hvctl).\n",
 		MGMT_SOCKET_ENV, MGMT_DEFAULT_SOCKET);
 }
@@ -130,20 +135,20 @@ static int read_config(const char *file, char **abs, char **text, size_t *len)
 	if (rc == -EFBIG) {
 		fprintf(stderr, "%s: (file): too large for a VM config (at most %u bytes)\n", file,
 			VM_CONFIG_MAX_BYTES);
-		return HVCTL_FAILED;
+		return HVCTL_BAD_CONFIG;
 	}
 	if (rc != 0) {
 		fprintf(stderr,
 			"hvctl: cannot read %s: %s; give the path of a VM config file "
 			"(see docs/vm-config.md)\n",
-			file, strerror(-rc));
-		return HVCTL_FAILED;
+			file, mgmt_read_strerror(rc));
+		return HVCTL_BAD_CONFIG;
 	}
 	*abs = realpath(file, NULL);
 	if (!*abs) {
 		fprintf(stderr, "hvctl: cannot resolve %s: %s\n", file, strerror(errno));
 		free(*text);
-		return HVCTL_FAILED;
+		return HVCTL_BAD_CONFIG;
 	}
 	return HVCTL_OK;
 }
@@ -208,8 +213,16 @@ static int run_name_op(struct hvctl *h, const char *name, Hv__Mgmt__Request__OpC
 	return hvctl_call(h, &req);
 }
 
+/* The wait for a verb's answer: --reply-timeout when given, else the verb's own. */
+static void set_wait(struct hvctl *h, unsigned dflt)
+{
+	h->wait_s = h->reply_timeout_s >= 0 ? (unsigned)h->reply_timeout_s : dflt;
+}
+
 static int run_start(struct hvctl *h, struct args *a)
 {
+	/* vmms gives a worker 120 s by default (vmms --start-timeout) and answers then. */
+	set_wait(h, 150);
 	return run_name_op(h, a->pos[0], HV__MGMT__REQUEST__OP_START);
 }
 
@@ -233,6 +246,9 @@ static int run_stop(struct hvctl *h, struct args *a)
 	sr.timeout_s = a->timeout_s >= 0 ? (uint32_t)a->timeout_s : 0;
 	req.op_case = HV__MGMT__REQUEST__OP_STOP;
 	req.stop = &sr;
+	/* vmms answers by the guest's timeout plus its own slack (5 s), or 5 s after a forced
+	 * stop (then the worker is killed). */
+	set_wait(h, a->force ? 20 : (unsigned)(a->timeout_s > 0 ? a->timeout_s : 30) + 20);
 	return hvctl_call(h, &req);
 }
 
@@ -248,15 +264,19 @@ static int run_list(struct hvctl *h, struct args *a)
 }
 
 /* Streams (logs, events): print replies until the stream ends or vmms goes away. */
-static int stream(struct hvctl *h, Hv__Mgmt__Request *req)
+static int stream(struct hvctl *h, Hv__Mgmt__Request *req, bool endless)
 {
+	set_wait(h, HVCTL_REPLY_TIMEOUT_S);
 	int rc = hvctl_connect(h);
 	if (rc || (rc = hvctl_send(h, req)))
 		return rc;
 	for (;;) {
-		Hv__Mgmt__Reply *r = hvctl_recv(h);
+		Hv__Mgmt__Reply *r = hvctl_recv(h, &rc);
 		if (!r)
-			return HVCTL_FAILED;
+			return rc;
+		/* The first answer shows vmms is there; a stream then waits as long as it takes. */
+		if (endless && h->replies == 1)
+			hvctl_set_wait(h, 0);
 		bool end = r->result_case == HV__MGMT__REPLY__RESULT_LOGS && r->logs->end;
 		if (r->result_case == HV__MGMT__REPLY__RESULT_DONE &&
 		    req->op_case == HV__MGMT__REQUEST__OP_EVENTS) {
@@ -280,7 +300,7 @@ static int run_logs(struct hvctl *h, struct args *a)
 	lr.lines = a->lines >= 0 ? (uint32_t)a->lines : 50;
 	req.op_case = HV__MGMT__REQUEST__OP_LOGS;
 	req.logs = &lr;
-	return stream(h, &req);
+	return stream(h, &req, a->follow);
 }
 
 static int run_events(struct hvctl *h, struct args *a)
@@ -291,7 +311,7 @@ static int run_events(struct hvctl *h, struct args *a)
 	Hv__Mgmt__EventsRequest er = HV__MGMT__EVENTS_REQUEST__INIT;
 	req.op_case = HV__MGMT__REQUEST__OP_EVENTS;
 	req.events = &er;
-	return stream(h, &req);
+	return stream(h, &req, true);
 }
 
 static const struct verb *find_verb(const char *name)
@@ -304,7 +324,7 @@ static const struct verb *find_verb(const char *name)
 
 int main(int argc, char **argv)
 {
-	struct hvctl h = { .fd = -1 };
+	struct hvctl h = { .fd = -1, .reply_timeout_s = -1 };
 	struct args a = { .timeout_s = -1, .lines = -1 };
 	const struct verb *v = NULL;
 	bool help = false;
@@ -320,6 +340,16 @@ int main(int argc, char **argv)
 			help = true;
 		} else if (strcmp(s, "--json") == 0) {
 			h.json = true;
+		} else if (strcmp(s, "--version") == 0) {
+			printf("hvctl %s\n", MGMT_VERSION_STRING);
+			return HVCTL_OK;
+		} else if (strcmp(s, "--reply-timeout") == 0) {
+			if (++i == argc || !parse_num(argv[i], 86400, &h.reply_timeout_s) ||
+			    h.reply_timeout_s == 0)
+				return usage_error(
+					v,
+					"--reply-timeout needs a number of seconds, 1 to 86400%s",
+					"");
 		} else if (strcmp(s, "--socket") == 0) {
 			if (++i == argc)
 				return usage_error(v, "--socket needs a PATH%s", "");
@@ -367,5 +397,6 @@ int main(int argc, char **argv)
 	if (v->takes_name && !mgmt_vm_name_ok(a.pos[0]))
 		return usage_error(v, "'%s' is not a VM name (letters, digits, '.', '_', '-')",
 				   a.pos[0]);
+	h.wait_s = h.reply_timeout_s >= 0 ? (unsigned)h.reply_timeout_s : HVCTL_REPLY_TIMEOUT_S;
 	return v->run(&h, &a);
 }

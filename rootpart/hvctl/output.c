@@ -51,6 +51,32 @@ static const char *code_name(Hv__Mgmt__ErrorCode c)
 
 static void print_json(json_object *o, bool pretty);
 
+int hvctl_exit_for(Hv__Mgmt__ErrorCode code)
+{
+	switch (code) {
+	case HV__MGMT__ERROR_CODE__ERROR_INVALID_CONFIG:
+		return HVCTL_BAD_CONFIG;
+	case HV__MGMT__ERROR_CODE__ERROR_NOT_FOUND:
+		return HVCTL_NOT_FOUND;
+	case HV__MGMT__ERROR_CODE__ERROR_ALREADY_EXISTS:
+	case HV__MGMT__ERROR_CODE__ERROR_BAD_STATE:
+	case HV__MGMT__ERROR_CODE__ERROR_LIMIT_REACHED:
+		return HVCTL_WRONG_STATE;
+	case HV__MGMT__ERROR_CODE__ERROR_PERMISSION_DENIED:
+		return HVCTL_PERMISSION;
+	case HV__MGMT__ERROR_CODE__ERROR_BUSY:
+		return HVCTL_UNREACHABLE;
+	case HV__MGMT__ERROR_CODE__ERROR_TIMEOUT:
+		return HVCTL_TIMEOUT;
+	case HV__MGMT__ERROR_CODE__ERROR_BAD_REQUEST:
+	case HV__MGMT__ERROR_CODE__ERROR_START_FAILED:
+	case HV__MGMT__ERROR_CODE__ERROR_STOP_FAILED:
+	case HV__MGMT__ERROR_CODE__ERROR_INTERNAL:
+	default:
+		return HVCTL_FAILED;
+	}
+}
+
 void hvctl_print_error(struct hvctl *h, const Hv__Mgmt__Error *e)
 {
 	/* Config problems are already "FILE: key: problem" lines, printed as they are. */
@@ -97,6 +123,7 @@ static json_object *vm_to_json(const Hv__Mgmt__VmInfo *vm, bool full)
 	hvctl_format_time(vm->heartbeat_ms, t, sizeof(t));
 	json_object_object_add(o, "heartbeat", json_object_new_string(t));
 	json_object_object_add(o, "log", json_object_new_string(vm->log_path));
+	json_object_object_add(o, "log_error", json_object_new_string(vm->log_error));
 	json_object *devs = json_object_new_array();
 	for (size_t i = 0; i < vm->n_devices; i++) {
 		json_object *d = json_object_new_object();
@@ -158,7 +185,10 @@ static void print_show(struct hvctl *h, const Hv__Mgmt__VmInfo *vm)
 		       (double)(mgmt_now_ms() - vm->heartbeat_ms) / 1000.0);
 	else
 		printf("last heard:  %s\n", hb);
-	printf("log:         %s\n", vm->log_path);
+	if (vm->log_error[0])
+		printf("log:         %s (%s)\n", vm->log_path, vm->log_error);
+	else
+		printf("log:         %s\n", vm->log_path);
 	printf("devices:%s\n", vm->n_devices ? "" : "     - (listed while a worker runs)");
 	for (size_t i = 0; i < vm->n_devices; i++)
 		printf("  %-12s %s  [%s]\n", vm->devices[i]->kind, vm->devices[i]->detail,
@@ -225,7 +255,7 @@ int hvctl_print_reply(struct hvctl *h, const Hv__Mgmt__Reply *r)
 	switch (r->result_case) {
 	case HV__MGMT__REPLY__RESULT_ERROR:
 		hvctl_print_error(h, r->error);
-		return HVCTL_FAILED;
+		return hvctl_exit_for(r->error->code);
 	case HV__MGMT__REPLY__RESULT_DONE:
 		print_done(h, r->done);
 		return HVCTL_OK;

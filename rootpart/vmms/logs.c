@@ -198,6 +198,15 @@ void vmms_logs_request(struct client *c, uint64_t id, struct vm *vm, uint32_t li
 	size_t len = 0;
 	struct stat st = { 0 };
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && !follow) {
+		vmms_reply_error(
+			c, id, HV__MGMT__ERROR_CODE__ERROR_NOT_FOUND,
+			"no log for %s yet: it has not been started since its log was "
+			"removed, or never (%s appears at its first start); hvctl logs %s -f "
+			"waits for it",
+			vm->name, path, vm->name);
+		return;
+	}
 	if (fd < 0 && errno != ENOENT) {
 		vmms_reply_error(c, id, HV__MGMT__ERROR_CODE__ERROR_INTERNAL,
 				 "cannot read %s: %s; "

@@ -130,7 +130,7 @@ static void load_one(struct vmms *d, const char *file)
 	int rc = mgmt_read_file(path, VM_CONFIG_MAX_BYTES, &text, &len);
 	if (rc != 0) {
 		mgmt_log_write(&d->log, MGMT_LOG_ERROR, "vmms", "cannot read %s: %s; VM %s skipped",
-			       path, strerror(-rc), name);
+			       path, mgmt_read_strerror(rc), name);
 		return;
 	}
 	struct vm *vm = calloc(1, sizeof(*vm));

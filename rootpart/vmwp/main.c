@@ -43,7 +43,7 @@ static void load_config(struct vmwp *w)
 	int rc = mgmt_read_file(w->config_path, VM_CONFIG_MAX_BYTES, &text, &len);
 	if (rc != 0) {
 		snprintf(w->cfg_error, sizeof(w->cfg_error), "cannot read the VM config %s: %s",
-			 w->config_path, strerror(-rc));
+			 w->config_path, mgmt_read_strerror(rc));
 		snprintf(w->cfg_digest, sizeof(w->cfg_digest), "none");
 		return;
 	}
