@@ -122,14 +122,17 @@ void vmms_fill_info(struct vm *vm, Hv__Mgmt__VmInfo *info, Hv__Mgmt__Device **de
 
 void vmms_waiter_done(struct waiter *w, bool ok, Hv__Mgmt__ErrorCode code, const char *msg)
 {
-	if (w->client) {
-		if (ok)
-			vmms_reply_done(w->client, w->id, "%s", msg);
-		else
-			vmms_reply_error(w->client, w->id, code, "%s", msg);
-	}
+	struct client *c = w->client;
+	uint64_t id = w->id;
 	w->client = NULL;
 	w->id = 0;
+	if (!c)
+		return;
+	if (ok)
+		vmms_reply_done(c, id, "%s", msg);
+	else
+		vmms_reply_error(c, id, code, "%s", msg);
+	vmms_client_answered(c);
 }
 
 void vmms_forget_client(struct vmms *d, struct client *c)

@@ -255,3 +255,14 @@ void vmms_logs_forget_client(struct vmms *d, struct client *c)
 		uv_close((uv_handle_t *)&f->timer, on_follower_closed);
 	}
 }
+
+bool vmms_logs_has_client(struct vmms *d, struct client *c)
+{
+	struct log_follower *f;
+	LIST_FOREACH(f, &d->followers, link)
+	{
+		if (f->client == c)
+			return true;
+	}
+	return false;
+}

@@ -29,8 +29,12 @@ struct vmms_options {
 	unsigned max_running; /* 0 = unlimited */
 	bool allow_uid_set;
 	uid_t allow_uid;
-	bool foreground_log;	  /* echo vmms.log lines to stderr */
-	unsigned start_timeout_s; /* a worker must report running or failed within this */
+	bool foreground_log;	      /* echo vmms.log lines to stderr */
+	unsigned start_timeout_s;     /* a worker must report running or failed within this */
+	unsigned max_clients;	      /* connections in all */
+	unsigned max_clients_per_uid; /* per uid other than root */
+	unsigned idle_timeout_s;      /* a client with nothing pending is closed after this */
+	unsigned request_timeout_s;   /* a request must arrive whole within this */
 };
 
 struct client {
@@ -40,6 +44,8 @@ struct client {
 	pid_t pid;
 	bool events; /* subscribed to the event stream */
 	uint64_t events_id;
+	int64_t last_active_ms;	  /* last whole request (or the connection) */
+	int64_t frame_started_ms; /* when the request being received began, 0 if none */
 	LIST_ENTRY(client) link;
 };
 
@@ -113,10 +119,24 @@ struct vmms {
 	LIST_HEAD(, vm) vms;
 	LIST_HEAD(, client) clients;
 	LIST_HEAD(, log_follower) followers;
+	unsigned nclients;
+	struct mgmt_mem_budget client_mem; /* what all clients make vmms hold */
+	uv_timer_t sweep;		   /* idle and half-sent requests */
 };
+
+/* Defaults of the client limits (vmms options; docs/management.md "Limits"). */
+#define VMMS_MAX_CLIENTS	 512
+#define VMMS_MAX_CLIENTS_PER_UID 32
+#define VMMS_IDLE_TIMEOUT_S	 60
+#define VMMS_REQUEST_TIMEOUT_S	 10
+#define VMMS_CLIENT_MEM_MAX	 (32u << 20)
 
 /* server.c */
 int vmms_server_start(struct vmms *d);
+/* A client with a pending answer or a stream is busy: never closed as idle. */
+bool vmms_client_busy(struct client *c);
+/* After a waiter's answer: a half-closed client owed nothing more is closed. */
+void vmms_client_answered(struct client *c);
 void vmms_reply(struct client *c, Hv__Mgmt__Reply *r);
 void vmms_reply_error(struct client *c, uint64_t id, Hv__Mgmt__ErrorCode code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -168,6 +188,7 @@ void vmms_events_broadcast(struct vmms *d, const char *name, enum vm_state old_s
 /* logs.c */
 void vmms_logs_request(struct client *c, uint64_t id, struct vm *vm, uint32_t lines, bool follow);
 void vmms_logs_forget_client(struct vmms *d, struct client *c);
+bool vmms_logs_has_client(struct vmms *d, struct client *c);
 void vmms_vm_log_path(struct vmms *d, const char *name, char *buf, size_t size);
 
 #endif
