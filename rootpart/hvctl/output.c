@@ -240,10 +240,19 @@ static void print_logs(struct hvctl *h, const Hv__Mgmt__LogLines *l)
 
 static void print_done(struct hvctl *h, const Hv__Mgmt__Done *d)
 {
+	/* Warnings go to stderr, one "hvctl: warning:" line each, in every format. */
+	for (const char *w = d->warning; w && *w;) {
+		const char *nl = strchr(w, '\n');
+		int n = nl ? (int)(nl - w) : (int)strlen(w);
+		fprintf(stderr, "hvctl: warning: %.*s\n", n, w);
+		w += n + (nl ? 1 : 0);
+	}
 	if (h->json) {
 		json_object *o = json_object_new_object();
 		json_object_object_add(o, "ok", json_object_new_boolean(1));
 		json_object_object_add(o, "message", json_object_new_string(d->message));
+		if (d->warning && d->warning[0])
+			json_object_object_add(o, "warning", json_object_new_string(d->warning));
 		print_json(o, false);
 		return;
 	}

@@ -162,7 +162,17 @@ static void on_create(struct client *c, const Hv__Mgmt__Request *req)
 	mgmt_log_write(&d->log, MGMT_LOG_INFO, "vmms", "created VM %s from %s (uid %u)", vm->name,
 		       cr->config_path, (unsigned)c->uid);
 	vmms_events_broadcast(d, vm->name, (enum vm_state)0, VM_OFF, "created");
-	vmms_reply_done(c, req->id, "created %s", vm->name);
+	char msg[128], warning[4096];
+	snprintf(msg, sizeof(msg), "created %s", vm->name);
+	vmms_image_warnings(d, &vm->cfg, warning, sizeof(warning));
+	Hv__Mgmt__Done done = HV__MGMT__DONE__INIT;
+	done.message = msg;
+	done.warning = warning;
+	Hv__Mgmt__Reply r = HV__MGMT__REPLY__INIT;
+	r.id = req->id;
+	r.result_case = HV__MGMT__REPLY__RESULT_DONE;
+	r.done = &done;
+	vmms_reply(c, &r);
 }
 
 static void on_validate(struct client *c, const Hv__Mgmt__Request *req)
@@ -184,8 +194,12 @@ static void on_start(struct client *c, const Hv__Mgmt__Request *req)
 	if (!vm)
 		return;
 	enum vm_state next;
-	char why[512];
+	char why[1200];
 	if (!vm_transition(vm->state, VM_ACT_START, vm->name, &next, why, sizeof(why))) {
+		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_BAD_STATE, "%s", why);
+		return;
+	}
+	if (vmms_image_in_use(d, vm, why, sizeof(why))) {
 		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_BAD_STATE, "%s", why);
 		return;
 	}

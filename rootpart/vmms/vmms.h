@@ -181,6 +181,13 @@ void vmms_worker_readopt(struct vmms *d, struct vm *vm);
 /* After the re-adoptions: live workers the state files do not know are adopted or stopped. */
 void vmms_workers_scan(struct vmms *d);
 
+/* images.c: disk images shared between VMs. */
+/* True (why says which image and which VM) while another VM's worker uses one of vm's
+ * images and not both read-only. */
+bool vmms_image_in_use(struct vmms *d, const struct vm *vm, char *why, size_t why_size);
+/* One line per image that cfg would share with a stored VM, "" when none. */
+void vmms_image_warnings(struct vmms *d, const struct vm_config *cfg, char *buf, size_t size);
+
 /* events.c */
 void vmms_events_broadcast(struct vmms *d, const char *name, enum vm_state old_state,
 			   enum vm_state new_state, const char *reason);

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mgmt/image_lock.h"
+
 #include "partition.h"
 #include "vmwp.h"
 
@@ -17,6 +19,28 @@ static void fail_start(struct vmwp *w, uint64_t id, const char *why)
 	vmwp_exit(w, 1, id);
 }
 
+/* Every disk image is locked (shared when read-only, exclusive when writable) before the
+ * partition exists; the locks last until the worker exits. */
+static int lock_disks(struct vmwp *w, char *why, size_t n)
+{
+	for (size_t i = 0; i < w->cfg.ndisks; i++) {
+		char one[600];
+		int fd = mgmt_image_lock(w->cfg.disks[i].path, w->cfg.disks[i].readonly, one,
+					 sizeof(one));
+		if (fd < 0) {
+			snprintf(why, n, "disks[%zu]: %.*s", i, (int)(n > 24 ? n - 24 : 0), one);
+			return -1;
+		}
+		w->disk_locks[w->ndisk_locks++] = fd;
+	}
+	if (w->cfg.ndisks)
+		mgmt_log_write(&w->log, MGMT_LOG_INFO, "vmwp",
+			       "%zu disk image%s locked (shared if read-only, exclusive if "
+			       "writable)",
+			       w->cfg.ndisks, w->cfg.ndisks == 1 ? "" : "s");
+	return 0;
+}
+
 void vmwp_on_start(struct vmwp *w, uint64_t id)
 {
 	char why[512];
@@ -26,6 +50,10 @@ void vmwp_on_start(struct vmwp *w, uint64_t id)
 	}
 	if (!w->cfg_ok) {
 		fail_start(w, id, w->cfg_error);
+		return;
+	}
+	if (lock_disks(w, why, sizeof(why)) != 0) {
+		fail_start(w, id, why);
 		return;
 	}
 	if (partition_backend.create(w, &w->part, why, sizeof(why)) != 0) {

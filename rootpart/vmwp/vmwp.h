@@ -53,6 +53,8 @@ struct vmwp {
 	uv_signal_t sigterm;
 	int exit_code;
 	bool exiting;
+	int disk_locks[VM_CONFIG_MAX_DISKS]; /* image lock descriptors, held until exit */
+	size_t ndisk_locks;
 	char console_line[512]; /* COM1 bytes until the next newline */
 	size_t console_len;
 };
