@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mgmt/caller_access.h"
 #include "vmms.h"
 
 #define STOP_TIMEOUT_DEFAULT_S 30
@@ -117,6 +118,16 @@ static bool parse_config(struct client *c, uint64_t id, const char *path,
 		vm_config_free(cfg);
 		return false;
 	}
+	/* Only what the caller could open themselves (docs/management.md, Access). */
+	char why[8192];
+	if (mgmt_caller_may_open(cfg, path, c->uid, c->gid, why, sizeof(why)) != 0) {
+		mgmt_log_write(&c->d->log, MGMT_LOG_WARN, "vmms",
+			       "refused config %s from uid %u: names files the caller cannot open",
+			       path, (unsigned)c->uid);
+		vmms_reply_error(c, id, HV__MGMT__ERROR_CODE__ERROR_PERMISSION_DENIED, "%s", why);
+		vm_config_free(cfg);
+		return false;
+	}
 	if (vmms_find(c->d, cfg->name)) {
 		vmms_reply_error(c, id, HV__MGMT__ERROR_CODE__ERROR_ALREADY_EXISTS,
 				 "%s: name: a VM named %s already exists; choose another name, or "
@@ -145,6 +156,8 @@ static void on_create(struct client *c, const Hv__Mgmt__Request *req)
 	vm->config_json = vm_config_to_json(&vm->cfg);
 	vm->state = VM_OFF;
 	vm->state_since_ms = mgmt_now_ms();
+	vm->owner_uid = c->uid;
+	vm->owner_gid = c->gid;
 	snprintf(vm->reason, sizeof(vm->reason), "created");
 	int rc = vm->config_json ? vmms_save_config(d, vm) : -1;
 	if (rc == 0)
@@ -197,6 +210,18 @@ static void on_start(struct client *c, const Hv__Mgmt__Request *req)
 	char why[1200];
 	if (!vm_transition(vm->state, VM_ACT_START, vm->name, &next, why, sizeof(why))) {
 		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_BAD_STATE, "%s", why);
+		return;
+	}
+	/* The files may have changed since create: checked again as the VM's owner. */
+	char denied[8192], cfgpath[4200];
+	mgmt_path_join(cfgpath, sizeof(cfgpath), d->vms_dir, vm->name, ".json");
+	if (mgmt_caller_may_open(&vm->cfg, cfgpath, vm->owner_uid, vm->owner_gid, denied,
+				 sizeof(denied)) != 0) {
+		vmms_reply_error(
+			c, req->id, HV__MGMT__ERROR_CODE__ERROR_PERMISSION_DENIED,
+			"cannot start %s: it was created by uid %u, who can no longer open "
+			"its files:\n%s",
+			vm->name, (unsigned)vm->owner_uid, denied);
 		return;
 	}
 	if (vmms_image_in_use(d, vm, why, sizeof(why))) {

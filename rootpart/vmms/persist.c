@@ -65,6 +65,8 @@ int vmms_save_state(struct vmms *d, struct vm *vm)
 	json_object_object_add(o, "since_ms", json_object_new_int64(vm->state_since_ms));
 	json_object_object_add(o, "worker_pid",
 			       json_object_new_int(vm->worker ? vm->worker->pid : 0));
+	json_object_object_add(o, "owner_uid", json_object_new_int64(vm->owner_uid));
+	json_object_object_add(o, "owner_gid", json_object_new_int64(vm->owner_gid));
 	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
 	int rc = mgmt_atomic_write(path, s, strlen(s), 0600);
 	json_object_put(o);
@@ -112,6 +114,13 @@ static void load_state(struct vmms *d, struct vm *vm)
 		vm->state_since_ms = json_object_get_int64(v);
 	if (o && json_object_object_get_ex(o, "worker_pid", &v))
 		vm->worker_pid = json_object_get_int(v);
+	/* A state file without an owner (written before owners were kept) is root's. */
+	if (o && json_object_object_get_ex(o, "owner_uid", &v) &&
+	    json_object_is_type(v, json_type_int))
+		vm->owner_uid = (uid_t)json_object_get_int64(v);
+	if (o && json_object_object_get_ex(o, "owner_gid", &v) &&
+	    json_object_is_type(v, json_type_int))
+		vm->owner_gid = (gid_t)json_object_get_int64(v);
 	json_object_put(o);
 }
 

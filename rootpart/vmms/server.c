@@ -174,13 +174,13 @@ static void on_connection(uv_stream_t *server, int status)
 		mgmt_conn_close(&c->conn);
 		return;
 	}
-	gid_t gid;
 	char why[512];
-	if (mgmt_peer_creds(mgmt_conn_fd(&c->conn), &c->pid, &c->uid, &gid) != 0) {
+	if (mgmt_peer_creds(mgmt_conn_fd(&c->conn), &c->pid, &c->uid, &c->gid) != 0) {
 		mgmt_conn_close(&c->conn);
 		return;
 	}
-	if (!mgmt_peer_allowed(&d->access, &mgmt_system_group_db, c->uid, gid, why, sizeof(why))) {
+	if (!mgmt_peer_allowed(&d->access, &mgmt_system_group_db, c->uid, c->gid, why,
+			       sizeof(why))) {
 		mgmt_log_write(&d->log, MGMT_LOG_WARN, "vmms",
 			       "refused client pid %d uid %u: not "
 			       "root, not in group %s",

@@ -41,6 +41,7 @@ struct client {
 	struct mgmt_conn conn;
 	struct vmms *d;
 	uid_t uid;
+	gid_t gid;
 	pid_t pid;
 	bool events; /* subscribed to the event stream */
 	uint64_t events_id;
@@ -96,6 +97,8 @@ struct vm {
 	int64_t state_since_ms;
 	int64_t heartbeat_ms;
 	pid_t worker_pid; /* persisted, for re-adoption */
+	uid_t owner_uid;  /* who created it: its files are opened only as they could */
+	gid_t owner_gid;
 	struct worker *worker;
 	struct waiter start_waiter;
 	struct waiter stop_waiter;
