@@ -23,9 +23,18 @@ enum {
 
 #define HVCTL_REPLY_TIMEOUT_S 30 /* default wait for one answer of vmms */
 
+enum hvctl_format {
+	HVCTL_FORMAT_TABLE, /* for people: aligned columns, key: value */
+	HVCTL_FORMAT_JSON,
+	HVCTL_FORMAT_YAML,
+	HVCTL_FORMAT_CSV
+};
+
 struct hvctl {
 	const char *socket_path;
-	bool json;
+	enum hvctl_format format; /* --format, --json */
+	bool no_headers;	  /* --no-headers: tables and CSV without their header row */
+	bool header_done;	  /* a stream's CSV header is printed once */
 	int fd;
 	unsigned replies;     /* received so far on this connection */
 	long reply_timeout_s; /* --reply-timeout, or -1: the verb's default */
@@ -46,6 +55,18 @@ int hvctl_send(struct hvctl *h, Hv__Mgmt__Request *req);
 Hv__Mgmt__Reply *hvctl_recv(struct hvctl *h, int *status);
 /* Sends req and prints the single reply with output.c; returns the exit status. */
 int hvctl_call(struct hvctl *h, Hv__Mgmt__Request *req);
+
+/* format.c: json, yaml, csv from one json-c value (consumed), as a document (JSON pretty
+ * printed), a record (an answer such as Done or an error: one JSON line, a YAML mapping) or a
+ * stream item (an event or log line: one JSON line, one YAML list item, one CSV row). */
+enum hvctl_emit {
+	HVCTL_EMIT_DOC,
+	HVCTL_EMIT_RECORD,
+	HVCTL_EMIT_STREAM
+};
+struct json_object;
+void hvctl_emit(struct hvctl *h, struct json_object *o, enum hvctl_emit how);
+bool hvctl_parse_format(const char *s, enum hvctl_format *f);
 
 /* output.c */
 int hvctl_print_reply(struct hvctl *h, const Hv__Mgmt__Reply *r);

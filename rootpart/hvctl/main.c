@@ -58,8 +58,10 @@ static const struct verb verbs[] = {
 	  1, 1, true, "ft", run_stop },
 	{ "delete", "delete NAME", "Remove a VM that is not running (its log files stay).", 1, 1,
 	  true, "", run_delete },
-	{ "list", "list", "One line per VM: name, state, memory, VPs, worker pid, reason.", 0, 0,
-	  false, "", run_list },
+	{ "list", "list",
+	  "One line per VM: name, state (and why, when failed or crashed), VPs, memory, uptime, "
+	  "heartbeat age, worker pid.",
+	  0, 0, false, "", run_list },
 	{ "show", "show NAME",
 	  "Everything about one VM: state and why, worker, devices, last "
 	  "heard, log path, config.",
@@ -75,14 +77,16 @@ static const struct verb verbs[] = {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: hvctl [--socket PATH] [--json] VERB [ARGS]\n"
+	fprintf(f, "usage: hvctl [--socket PATH] [--format F] [--no-headers] VERB [ARGS]\n"
 		   "Manage the VMs of this host through vmms.\n\nverbs:\n");
 	for (size_t i = 0; i < NVERBS; i++)
 		fprintf(f, "  %-36s %s\n", verbs[i].usage, verbs[i].help);
 	fprintf(f,
 		"\noptions:\n"
 		"  --socket PATH   vmms socket (default $%s, else %s)\n"
-		"  --json          print results as JSON\n"
+		"  --format F      table (default), json, yaml or csv\n"
+		"  --json          the same as --format json\n"
+		"  --no-headers    tables and CSV without their header row\n"
 		"  --reply-timeout S  wait at most S seconds for vmms's answer (default: 30;\n"
 		"                  start 150, stop its --timeout + 20)\n"
 		"  --version       print hvctl's version\n"
@@ -96,7 +100,7 @@ static void usage(FILE *f)
 
 static void verb_usage(FILE *f, const struct verb *v)
 {
-	fprintf(f, "usage: hvctl [--socket PATH] [--json] %s\n%s\n", v->usage, v->help);
+	fprintf(f, "usage: hvctl [--socket PATH] [--format F] %s\n%s\n", v->usage, v->help);
 }
 
 static int usage_error(const struct verb *v, const char *fmt, const char *arg)
@@ -339,7 +343,13 @@ int main(int argc, char **argv)
 		if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
 			help = true;
 		} else if (strcmp(s, "--json") == 0) {
-			h.json = true;
+			h.format = HVCTL_FORMAT_JSON;
+		} else if (strcmp(s, "--format") == 0) {
+			if (++i == argc || !hvctl_parse_format(argv[i], &h.format))
+				return usage_error(
+					v, "--format needs one of table, json, yaml, csv%s", "");
+		} else if (strcmp(s, "--no-headers") == 0) {
+			h.no_headers = true;
 		} else if (strcmp(s, "--version") == 0) {
 			printf("hvctl %s\n", MGMT_VERSION_STRING);
 			return HVCTL_OK;

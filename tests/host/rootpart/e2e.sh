@@ -36,7 +36,7 @@ expect_in "$ERR" "hvctl: cannot read $C/missing.json: No such file or directory"
 
 expect_rc 0 hvctl list
 expect_in "$OUT" "NAME" "list header"
-echo "$OUT" | grep -Eq '^demo +off +64M +1 +- +created$' || fail "list row: $OUT"
+echo "$OUT" | grep -Eq '^demo +off +1 +64 +- +- +-$' || fail "list row: $OUT"
 expect_rc 0 hvctl list --json
 expect_in "$OUT" '"name": "demo"' "list --json"
 expect_in "$OUT" '"state": "off"' "list --json"
@@ -86,7 +86,7 @@ expect_rc 2 hvctl list --force
 expect_rc 0 hvctl --help
 expect_in "$OUT" "logs NAME [-f] [-n N]" "help"
 expect_rc 0 hvctl stop --help
-expect_in "$OUT" "usage: hvctl [--socket PATH] [--json] stop NAME [--force] [--timeout S]" "verb help"
+expect_in "$OUT" "usage: hvctl [--socket PATH] [--format F] stop NAME [--force] [--timeout S]" "verb help"
 
 # Persistence: a restarted vmms has the same inventory and states.
 write_config "$C/second.json" second
