@@ -22,7 +22,7 @@ struct file_need {
 	bool write;
 };
 
-static size_t list_files(const struct vm_config *cfg, struct file_need *f, char keys[][32])
+static size_t list_files(const struct vm_config *cfg, struct file_need *f, char keys[][48])
 {
 	size_t n = 0;
 	const char *boot[] = { cfg->guest, cfg->kernel, cfg->initrd };
@@ -31,7 +31,7 @@ static size_t list_files(const struct vm_config *cfg, struct file_need *f, char 
 		if (boot[i])
 			f[n++] = (struct file_need){ boot_keys[i], boot[i], false };
 	for (size_t i = 0; i < cfg->ndisks; i++) {
-		snprintf(keys[i], 32, "disks[%zu].path", i);
+		snprintf(keys[i], 48, "disks[%zu].path", i);
 		f[n++] = (struct file_need){ keys[i], cfg->disks[i].path, !cfg->disks[i].readonly };
 	}
 	return n;
@@ -82,7 +82,7 @@ int mgmt_caller_may_open(const struct vm_config *cfg, const char *file, uid_t ui
 			 char *why, size_t size)
 {
 	struct file_need f[MAX_FILES];
-	char keys[VM_CONFIG_MAX_DISKS][32];
+	char keys[VM_CONFIG_MAX_DISKS][48];
 	int errs[MAX_FILES];
 	size_t n = list_files(cfg, f, keys);
 	why[0] = '\0';

@@ -305,9 +305,9 @@ static void check_object(struct parse_ctx *p, const char *path, json_object *obj
 	}
 	for (size_t i = 0; i < nspecs; i++) {
 		snprintf(key, sizeof(key), "%s%s%s", path, path[0] ? "." : "", specs[i].key);
-		json_object *v;
-		if (json_object_object_get_ex(obj, specs[i].key, &v))
-			specs[i].check(p, key, v, arg);
+		json_object *val;
+		if (json_object_object_get_ex(obj, specs[i].key, &val))
+			specs[i].check(p, key, val, arg);
 		else if (specs[i].required)
 			fail(p, key, "missing (this key is required)");
 	}

@@ -190,7 +190,7 @@ static void worker_signal(struct worker *w, int sig)
  * not exited after the grace time. The VM's state follows from the exit (failed). */
 static void worker_abort(struct worker *w, const char *why)
 {
-	snprintf(w->fail_reason, sizeof(w->fail_reason), "%s", why);
+	snprintf(w->fail_reason, sizeof(w->fail_reason), "%.500s", why);
 	w->force_stop = true;
 	w->aborting = true;
 	worker_signal(w, SIGTERM);

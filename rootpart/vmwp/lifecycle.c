@@ -28,7 +28,7 @@ static int lock_disks(struct vmwp *w, char *why, size_t n)
 		int fd = mgmt_image_lock(w->cfg.disks[i].path, w->cfg.disks[i].readonly, one,
 					 sizeof(one));
 		if (fd < 0) {
-			snprintf(why, n, "disks[%zu]: %.*s", i, (int)(n > 24 ? n - 24 : 0), one);
+			snprintf(why, n, "disks[%zu]: %.400s", i, one);
 			return -1;
 		}
 		w->disk_locks[w->ndisk_locks++] = fd;
