@@ -96,7 +96,8 @@ int mgmt_frame_feed(struct mgmt_frame_reader *r, const uint8_t *data, size_t len
 		int grc = n || !r->body_len ? grow_body(r, r->body_have + n) : 0;
 		if (grc)
 			return grc;
-		memcpy(r->body + r->body_have, data, n);
+		if (n)
+			memcpy(r->body + r->body_have, data, n);
 		r->body_have += n;
 		data += n;
 		len -= n;

@@ -13,6 +13,9 @@ import sys
 import time
 
 SOCK, PID, LOG, VM = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+# Under ASan the allocator keeps freed memory in quarantine: resident memory says nothing
+# about what vmms holds, so only the disconnections are checked there.
+SANITIZED = len(sys.argv) > 5 and sys.argv[5] == "sanitized"
 LIST, START, STOP = 15, 12, 13
 
 
@@ -167,9 +170,13 @@ for s in held:
 time.sleep(1.5)
 after = rss_kib() - base
 print("half-sent frames: vmms grew %d KiB, %d KiB after they closed" % (grown, after))
-if grown > 36 * 1024:
+if not log_has("disconnected: it made vmms hold more than"):
+    fail("no half-sent client was disconnected for holding too much (60 MiB sent, 32 MiB bound)")
+if SANITIZED:
+    pass
+elif grown > 36 * 1024:
     fail("60 half-sent 1 MiB frames made vmms grow by %d KiB (bound: 32 MiB)" % grown)
-if after > 8 * 1024:
+elif after > 8 * 1024:
     fail("vmms kept %d KiB after the half-sent clients closed" % after)
 root_still_served("half-sent frames")
 
@@ -190,9 +197,11 @@ s.close()
 time.sleep(1.5)
 after = rss_kib() - base
 print("unread answers: vmms grew %d KiB, %d KiB after the client closed" % (grown, after))
-if grown > 10 * 1024:
+if SANITIZED:
+    pass
+elif grown > 10 * 1024:
     fail("a client reading nothing made vmms grow by %d KiB (bound: 4 MiB of answers)" % grown)
-if after > 6 * 1024:
+elif after > 6 * 1024:
     fail("vmms kept %d KiB after the client that read nothing closed" % after)
 if not log_has("disconnected: it made vmms hold more than"):
     fail("the disconnection of a client that reads nothing is not in vmms.log")

@@ -9,7 +9,9 @@ start_vmms --allow-uid 65534 --max-clients-per-uid 4 --max-clients 70 --idle-tim
     --request-timeout 2
 write_config "$T/cfg/lim.json" lim
 expect_rc 0 hvctl create "$T/cfg/lim.json"
-python3 "$(dirname "$0")/limits.py" "$HV_VMMS_SOCKET" "$VMMS_PID" "$T/log/vmms.log" lim \
+SAN=plain
+ldd "$BIN/vmms" 2>/dev/null | grep -q libasan && SAN=sanitized
+python3 "$(dirname "$0")/limits.py" "$HV_VMMS_SOCKET" "$VMMS_PID" "$T/log/vmms.log" lim "$SAN" \
   || fail "limits test failed"
 kill -0 "$VMMS_PID" || fail "vmms died"
 grep -q "descriptor limit" "$T/log/vmms.log" || fail "the descriptor limit is not logged"
