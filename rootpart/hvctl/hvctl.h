@@ -5,6 +5,7 @@
 #define HV_HVCTL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "proto/management.pb-c.h"
 
@@ -67,6 +68,11 @@ enum hvctl_emit {
 struct json_object;
 void hvctl_emit(struct hvctl *h, struct json_object *o, enum hvctl_emit how);
 bool hvctl_parse_format(const char *s, enum hvctl_format *f);
+
+/* wait.c */
+bool hvctl_state_from_name(const char *s);
+bool hvctl_parse_since(const char *s, int64_t now_ms, int64_t *out);
+int hvctl_wait(struct hvctl *h, const char *name, const char *state, long timeout_s);
 
 /* output.c */
 int hvctl_print_reply(struct hvctl *h, const Hv__Mgmt__Reply *r);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mgmt/atomic_file.h"
+#include "mgmt/log.h"
 #include "hvctl.h"
 #include "mgmt/names.h"
 #include "mgmt/vm_config.h"
@@ -19,8 +20,11 @@ struct args {
 	int npos;
 	bool force;
 	bool follow;
-	long timeout_s; /* -1 unset */
-	long lines;	/* -1 unset */
+	long timeout_s;	   /* -1 unset */
+	long lines;	   /* -1 unset */
+	const char *vm;	   /* events --vm */
+	int64_t since_ms;  /* events --since (0 unset) */
+	const char *state; /* wait --state */
 };
 
 struct verb {
@@ -28,8 +32,10 @@ struct verb {
 	const char *usage;
 	const char *help;
 	int min_pos, max_pos;
-	bool takes_name;  /* the positional argument is a VM name, checked here */
-	const char *opts; /* which verb options it takes: f=--force t=--timeout F=-f n=-n */
+	bool takes_name; /* the positional argument is a VM name, checked here */
+	/* which verb options it takes: f=--force t=--timeout F=-f n=-n V=--vm s=--since
+	 * S=--state */
+	const char *opts;
 	int (*run)(struct hvctl *h, struct args *a);
 };
 
@@ -42,6 +48,7 @@ static int run_list(struct hvctl *h, struct args *a);
 static int run_show(struct hvctl *h, struct args *a);
 static int run_logs(struct hvctl *h, struct args *a);
 static int run_events(struct hvctl *h, struct args *a);
+static int run_wait(struct hvctl *h, struct args *a);
 
 static const struct verb verbs[] = {
 	{ "create", "create FILE", "Check the VM config FILE and add the VM (it starts off).", 1, 1,
@@ -70,8 +77,13 @@ static const struct verb verbs[] = {
 	  "The last N lines (default 50) of the VM's log; -f "
 	  "keeps following new lines (Ctrl-C to end).",
 	  1, 1, true, "Fn", run_logs },
-	{ "events", "events", "Print every VM state change as it happens (Ctrl-C to end).", 0, 0,
-	  false, "", run_events },
+	{ "events", "events [--vm NAME] [--since T]",
+	  "Print every VM state change as it happens (Ctrl-C to end); --since first replays "
+	  "the journal (the last 512 events) from T (2026-12-07T09:15:00Z, or an age: 10m).",
+	  0, 0, false, "Vs", run_events },
+	{ "wait", "wait NAME --state STATE [--timeout S]",
+	  "Wait until the VM is in STATE (gone: deleted); exit 8 after S seconds (default 60).", 1,
+	  1, true, "St", run_wait },
 };
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
 
@@ -309,13 +321,19 @@ static int run_logs(struct hvctl *h, struct args *a)
 
 static int run_events(struct hvctl *h, struct args *a)
 {
-	(void)a;
 	Hv__Mgmt__Request req;
 	new_request(&req);
 	Hv__Mgmt__EventsRequest er = HV__MGMT__EVENTS_REQUEST__INIT;
+	er.vm = (char *)(a->vm ? a->vm : "");
+	er.since_ms = a->since_ms;
 	req.op_case = HV__MGMT__REQUEST__OP_EVENTS;
 	req.events = &er;
 	return stream(h, &req, true);
+}
+
+static int run_wait(struct hvctl *h, struct args *a)
+{
+	return hvctl_wait(h, a->pos[0], a->state, a->timeout_s);
 }
 
 static const struct verb *find_verb(const char *name)
@@ -324,6 +342,91 @@ static const struct verb *find_verb(const char *name)
 		if (strcmp(verbs[i].name, name) == 0)
 			return &verbs[i];
 	return NULL;
+}
+
+/* Global options, anywhere on the line. 1: not one of them; 0: taken; else an exit status
+ * (-1 for a clean exit after --version). */
+static int global_option(struct hvctl *h, const struct verb *v, int argc, char **argv, int *i)
+{
+	const char *s = argv[*i];
+	if (strcmp(s, "--json") == 0) {
+		h->format = HVCTL_FORMAT_JSON;
+	} else if (strcmp(s, "--format") == 0) {
+		if (++*i == argc || !hvctl_parse_format(argv[*i], &h->format))
+			return usage_error(v, "--format needs one of table, json, yaml, csv%s", "");
+	} else if (strcmp(s, "--no-headers") == 0) {
+		h->no_headers = true;
+	} else if (strcmp(s, "--version") == 0) {
+		printf("hvctl %s\n", MGMT_VERSION_STRING);
+		return -1;
+	} else if (strcmp(s, "--reply-timeout") == 0) {
+		if (++*i == argc || !parse_num(argv[*i], 86400, &h->reply_timeout_s) ||
+		    h->reply_timeout_s == 0)
+			return usage_error(
+				v, "--reply-timeout needs a number of seconds, 1 to 86400%s", "");
+	} else if (strcmp(s, "--socket") == 0) {
+		if (++*i == argc)
+			return usage_error(v, "--socket needs a PATH%s", "");
+		h->socket_path = argv[*i];
+	} else {
+		return 1;
+	}
+	return 0;
+}
+
+/* The verb's own options (v->opts). Same returns as global_option. */
+static int verb_option(struct args *a, const struct verb *v, int argc, char **argv, int *i)
+{
+	const char *s = argv[*i];
+	const char *opts = v ? v->opts : "";
+	if (strcmp(s, "--force") == 0 && strchr(opts, 'f')) {
+		a->force = true;
+	} else if (strcmp(s, "--timeout") == 0 && strchr(opts, 't')) {
+		if (++*i == argc || !parse_num(argv[*i], 86400, &a->timeout_s) ||
+		    (a->timeout_s > 3600 && strcmp(v->name, "stop") == 0))
+			return usage_error(v, "--timeout needs a number of seconds, 0 to 3600%s",
+					   "");
+	} else if ((strcmp(s, "-f") == 0 || strcmp(s, "--follow") == 0) && strchr(opts, 'F')) {
+		a->follow = true;
+	} else if (strcmp(s, "-n") == 0 && strchr(opts, 'n')) {
+		if (++*i == argc || !parse_num(argv[*i], 100000, &a->lines))
+			return usage_error(v, "-n needs a number of lines, 0 to 100000%s", "");
+	} else if (strcmp(s, "--vm") == 0 && strchr(opts, 'V')) {
+		if (++*i == argc || !mgmt_vm_name_ok(argv[*i]))
+			return usage_error(v, "--vm needs a VM name%s", "");
+		a->vm = argv[*i];
+	} else if (strcmp(s, "--since") == 0 && strchr(opts, 's')) {
+		if (++*i == argc || !hvctl_parse_since(argv[*i], mgmt_now_ms(), &a->since_ms))
+			return usage_error(v,
+					   "--since needs a time: 2026-12-07T09:15:00Z, or an age "
+					   "such as 30s, 10m, 2h, 1d%s",
+					   "");
+	} else if (strcmp(s, "--state") == 0 && strchr(opts, 'S')) {
+		if (++*i == argc || !hvctl_state_from_name(argv[*i]))
+			return usage_error(
+				v,
+				"--state needs off, starting, running, stopping, failed, "
+				"crashed or gone%s",
+				"");
+		a->state = argv[*i];
+	} else {
+		return 1;
+	}
+	return 0;
+}
+
+static int check_args(const struct verb *v, const struct args *a)
+{
+	if (a->npos < v->min_pos)
+		return usage_error(v, "%s: missing argument", v->name);
+	if (a->npos > v->max_pos)
+		return usage_error(v, "unexpected argument '%s'", a->pos[v->max_pos]);
+	if (v->takes_name && !mgmt_vm_name_ok(a->pos[0]))
+		return usage_error(v, "'%s' is not a VM name (letters, digits, '.', '_', '-')",
+				   a->pos[0]);
+	if (strchr(v->opts, 'S') && !a->state)
+		return usage_error(v, "%s: --state is required", v->name);
+	return HVCTL_OK;
 }
 
 int main(int argc, char **argv)
@@ -339,44 +442,16 @@ int main(int argc, char **argv)
 
 	for (int i = 1; i < argc; i++) {
 		const char *s = argv[i];
-		const char *opts = v ? v->opts : "";
+		int rc = global_option(&h, v, argc, argv, &i);
+		if (rc == 1)
+			rc = verb_option(&a, v, argc, argv, &i);
+		if (rc != 1) {
+			if (rc)
+				return rc < 0 ? HVCTL_OK : rc;
+			continue;
+		}
 		if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
 			help = true;
-		} else if (strcmp(s, "--json") == 0) {
-			h.format = HVCTL_FORMAT_JSON;
-		} else if (strcmp(s, "--format") == 0) {
-			if (++i == argc || !hvctl_parse_format(argv[i], &h.format))
-				return usage_error(
-					v, "--format needs one of table, json, yaml, csv%s", "");
-		} else if (strcmp(s, "--no-headers") == 0) {
-			h.no_headers = true;
-		} else if (strcmp(s, "--version") == 0) {
-			printf("hvctl %s\n", MGMT_VERSION_STRING);
-			return HVCTL_OK;
-		} else if (strcmp(s, "--reply-timeout") == 0) {
-			if (++i == argc || !parse_num(argv[i], 86400, &h.reply_timeout_s) ||
-			    h.reply_timeout_s == 0)
-				return usage_error(
-					v,
-					"--reply-timeout needs a number of seconds, 1 to 86400%s",
-					"");
-		} else if (strcmp(s, "--socket") == 0) {
-			if (++i == argc)
-				return usage_error(v, "--socket needs a PATH%s", "");
-			h.socket_path = argv[i];
-		} else if (strcmp(s, "--force") == 0 && strchr(opts, 'f')) {
-			a.force = true;
-		} else if (strcmp(s, "--timeout") == 0 && strchr(opts, 't')) {
-			if (++i == argc || !parse_num(argv[i], 3600, &a.timeout_s))
-				return usage_error(
-					v, "--timeout needs a number of seconds, 0 to 3600%s", "");
-		} else if ((strcmp(s, "-f") == 0 || strcmp(s, "--follow") == 0) &&
-			   strchr(opts, 'F')) {
-			a.follow = true;
-		} else if (strcmp(s, "-n") == 0 && strchr(opts, 'n')) {
-			if (++i == argc || !parse_num(argv[i], 100000, &a.lines))
-				return usage_error(v, "-n needs a number of lines, 0 to 100000%s",
-						   "");
 		} else if (s[0] == '-' && s[1] != '\0') {
 			return usage_error(v, "unknown option %s", s);
 		} else if (!v) {
@@ -400,13 +475,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return HVCTL_USAGE;
 	}
-	if (a.npos < v->min_pos)
-		return usage_error(v, "%s: missing argument", v->name);
-	if (a.npos > v->max_pos)
-		return usage_error(v, "unexpected argument '%s'", a.pos[v->max_pos]);
-	if (v->takes_name && !mgmt_vm_name_ok(a.pos[0]))
-		return usage_error(v, "'%s' is not a VM name (letters, digits, '.', '_', '-')",
-				   a.pos[0]);
+	int rc = check_args(v, &a);
+	if (rc)
+		return rc;
 	h.wait_s = h.reply_timeout_s >= 0 ? (unsigned)h.reply_timeout_s : HVCTL_REPLY_TIMEOUT_S;
 	return v->run(&h, &a);
 }

@@ -300,11 +300,18 @@ static void print_event(struct hvctl *h, const Hv__Mgmt__Event *e)
 		json_object_object_add(o, "to",
 				       json_object_new_string(hvctl_state_name(e->new_state)));
 		json_object_object_add(o, "reason", json_object_new_string(e->reason));
+		json_object_object_add(o, "kind", json_object_new_string(e->kind));
+		json_object_object_add(o, "how", e->how[0] ? json_object_new_string(e->how) : NULL);
+		json_object_object_add(o, "signal",
+				       e->signal ? json_object_new_int(e->signal) : NULL);
 		hvctl_emit(h, o, HVCTL_EMIT_STREAM);
 		return;
 	}
-	printf("%s %s %s -> %s%s%s\n", t, e->name, hvctl_state_name(e->old_state),
-	       hvctl_state_name(e->new_state), e->reason[0] ? ": " : "", e->reason);
+	if (strcmp(e->kind, "heartbeat-lost") == 0)
+		printf("%s %s heartbeat lost: %s\n", t, e->name, e->reason);
+	else
+		printf("%s %s %s -> %s%s%s\n", t, e->name, hvctl_state_name(e->old_state),
+		       hvctl_state_name(e->new_state), e->reason[0] ? ": " : "", e->reason);
 	fflush(stdout);
 }
 

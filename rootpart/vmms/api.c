@@ -82,8 +82,13 @@ bool vmms_request_valid(const Hv__Mgmt__Request *req, char *why, size_t n)
 		}
 		return true;
 	}
-	case HV__MGMT__REQUEST__OP_LIST:
 	case HV__MGMT__REQUEST__OP_EVENTS:
+		if (req->events->vm && req->events->vm[0] && !mgmt_vm_name_ok(req->events->vm)) {
+			snprintf(why, n, "events: invalid VM name to watch");
+			return false;
+		}
+		return true;
+	case HV__MGMT__REQUEST__OP_LIST:
 		return true;
 	case HV__MGMT__REQUEST__OP__NOT_SET:
 	default:
@@ -412,9 +417,13 @@ static void on_logs(struct client *c, const Hv__Mgmt__Request *req)
 
 static void on_events(struct client *c, const Hv__Mgmt__Request *req)
 {
+	const Hv__Mgmt__EventsRequest *er = req->events;
 	c->events = true;
 	c->events_id = req->id;
+	snprintf(c->events_vm, sizeof(c->events_vm), "%s", er->vm ? er->vm : "");
 	vmms_reply_done(c, req->id, "watching events");
+	if (er->since_ms > 0)
+		vmms_events_replay(c->d, c, er->since_ms);
 }
 
 typedef void (*handler_fn)(struct client *c, const Hv__Mgmt__Request *req);

@@ -62,7 +62,11 @@ static int set_state(struct vmms *d, struct vm *vm, enum vm_state s, const char 
 								    : MGMT_LOG_INFO;
 	mgmt_log_write(&d->log, lvl, "vmms", "VM %s: %s -> %s%s%s", vm->name, vm_state_name(old),
 		       vm_state_name(s), vm->reason[0] ? ": " : "", vm->reason);
-	vmms_events_broadcast(d, vm->name, old, s, vm->reason);
+	vmms_events_emit(d, vm->name, old, s, vm->reason, vm->event_how[0] ? vm->event_how : NULL,
+			 vm->event_signal);
+	vm->event_how[0] = '\0';
+	vm->event_signal = 0;
+	vm->heartbeat_lost = false;
 	return rc;
 }
 

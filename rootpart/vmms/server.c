@@ -206,6 +206,7 @@ static void on_sweep(uv_timer_t *t)
 	struct vmms *d = t->data;
 	int64_t now = mgmt_now_ms();
 	struct client *c;
+	vmms_check_heartbeats(d);
 	LIST_FOREACH(c, &d->clients, link)
 	{
 		if (c->conn.closing || c->conn.eof)

@@ -21,6 +21,7 @@
 #define GRACEFUL_SLACK_MS     5000 /* the worker's own timeout, plus this, then give up */
 #define READOPT_CONNECT_TRIES 30
 #define READOPT_RETRY_MS      100
+#define HEARTBEAT_LOST_MS     6500 /* three missed reports */
 
 static void on_readopt_retry(uv_timer_t *t);
 static void on_stop_timer(uv_timer_t *t);
@@ -100,6 +101,11 @@ static void worker_gone(struct worker *w, const char *how, bool clean_exit)
 		enum vm_action act = clean_exit && w->reported_stopped ? VM_ACT_WORKER_STOPPED
 								       : VM_ACT_WORKER_EXITED;
 		if (vm_transition(vm->state, act, vm->name, &next, why, sizeof(why))) {
+			if (next == VM_OFF)
+				snprintf(vm->event_how, sizeof(vm->event_how), "%s",
+					 w->force_stop		   ? "forced"
+					 : vm->state == VM_RUNNING ? "timeout"
+								   : "graceful");
 			if (next == VM_OFF && vm->state == VM_RUNNING)
 				snprintf(reason, sizeof(reason),
 					 "shut down after the stop timed out (%s)",
@@ -148,6 +154,8 @@ static void on_proc_exit(uv_process_t *proc, int64_t status, int sig)
 		snprintf(how, sizeof(how), "was killed by signal %d (%s)", sig, strsignal(sig));
 	else
 		snprintf(how, sizeof(how), "exited with status %lld", (long long)status);
+	if (w->vm && w->vm->worker == w)
+		w->vm->event_signal = sig;
 	worker_gone(w, how, !sig && status == 0);
 }
 
@@ -259,6 +267,7 @@ static void handle_report(struct worker *w, const Hv__Worker__WorkerReport *r)
 			send_start(w);
 	}
 	vm->heartbeat_ms = r->heartbeat_ms;
+	vm->heartbeat_lost = false;
 	copy_devices(vm, r);
 	if (strcmp(vm->log_error, r->log_error) != 0) {
 		snprintf(vm->log_error, sizeof(vm->log_error), "%s", r->log_error);
@@ -272,6 +281,8 @@ static void handle_report(struct worker *w, const Hv__Worker__WorkerReport *r)
 		    !w->force_stop) {
 			uv_timer_stop(&w->stop_timer);
 			snprintf(msg, sizeof(msg), "cannot stop %s: %s", vm->name, r->reason);
+			snprintf(vm->event_how, sizeof(vm->event_how), "%s",
+				 r->timed_out ? "timeout" : "refused");
 			vmms_set_state(d, vm, next, msg);
 			vmms_waiter_done(&vm->stop_waiter, false,
 					 r->timed_out ? HV__MGMT__ERROR_CODE__ERROR_TIMEOUT
@@ -370,6 +381,7 @@ static void on_stop_timer(uv_timer_t *t)
 		 "cannot stop %s: the worker did not finish a graceful stop in "
 		 "time; the VM is still running: use hvctl stop %s --force",
 		 vm->name, vm->name);
+	snprintf(vm->event_how, sizeof(vm->event_how), "timeout");
 	vmms_set_state(w->d, vm, VM_RUNNING, msg);
 	vmms_waiter_done(&vm->stop_waiter, false, HV__MGMT__ERROR_CODE__ERROR_TIMEOUT, msg);
 }
@@ -695,4 +707,27 @@ void vmms_workers_scan(struct vmms *d)
 	}
 	if (dir)
 		closedir(dir);
+}
+
+/* A running VM whose worker has not reported for HEARTBEAT_LOST_MS (it reports every 2 s)
+ * gets one heartbeat-lost event and a vmms.log line; the next report ends the silence. */
+void vmms_check_heartbeats(struct vmms *d)
+{
+	int64_t now = mgmt_now_ms();
+	struct vm *vm;
+	LIST_FOREACH(vm, &d->vms, link)
+	{
+		if (vm->state != VM_RUNNING || !vm->worker || vm->heartbeat_lost ||
+		    vm->heartbeat_ms <= 0 || now - vm->heartbeat_ms < HEARTBEAT_LOST_MS)
+			continue;
+		vm->heartbeat_lost = true;
+		char why[160];
+		snprintf(why, sizeof(why),
+			 "no report from worker pid %d for %lld s; see hvctl logs %s",
+			 (int)vm->worker->pid, (long long)(now - vm->heartbeat_ms) / 1000,
+			 vm->name);
+		mgmt_log_write(&d->log, MGMT_LOG_WARN, "vmms", "VM %s: heartbeat lost: %s",
+			       vm->name, why);
+		vmms_events_emit(d, vm->name, vm->state, vm->state, why, "heartbeat-lost", 0);
+	}
 }

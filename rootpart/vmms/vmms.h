@@ -45,8 +45,9 @@ struct client {
 	pid_t pid;
 	bool events; /* subscribed to the event stream */
 	uint64_t events_id;
-	int64_t last_active_ms;	  /* last whole request (or the connection) */
-	int64_t frame_started_ms; /* when the request being received began, 0 if none */
+	char events_vm[MGMT_VM_NAME_MAX + 1]; /* only this VM's events ("" = all) */
+	int64_t last_active_ms;		      /* last whole request (or the connection) */
+	int64_t frame_started_ms;	      /* when the request being received began, 0 if none */
 	LIST_ENTRY(client) link;
 };
 
@@ -105,10 +106,26 @@ struct vm {
 	struct vm_device devices[VM_MAX_DEVICES];
 	size_t ndevices;
 	char log_error[600]; /* the worker cannot write the VM log: why ("" when fine) */
+	char event_how[16];  /* for the next event: graceful|forced|timeout|refused */
+	int event_signal;    /* for the next event: the signal that killed the worker */
+	bool heartbeat_lost; /* said once per silence */
 	LIST_ENTRY(vm) link;
 };
 
 struct log_follower;
+
+/* One entry of the event journal. */
+struct vmms_event {
+	char name[MGMT_VM_NAME_MAX + 1];
+	enum vm_state old_state, new_state;
+	char reason[512];
+	char kind[16];
+	char how[16];
+	int signal;
+	int64_t time_ms;
+};
+
+#define VMMS_JOURNAL 512 /* events kept for replay (about 300 KiB) */
 
 struct vmms {
 	uv_loop_t *loop;
@@ -123,6 +140,8 @@ struct vmms {
 	LIST_HEAD(, client) clients;
 	LIST_HEAD(, log_follower) followers;
 	unsigned nclients;
+	struct vmms_event journal[VMMS_JOURNAL]; /* a ring: the last VMMS_JOURNAL events */
+	uint64_t journal_next;
 	struct mgmt_mem_budget client_mem; /* what all clients make vmms hold */
 	uv_timer_t sweep;		   /* idle and half-sent requests */
 };
@@ -181,6 +200,8 @@ int vmms_load_all(struct vmms *d);
 int vmms_worker_spawn(struct vmms *d, struct vm *vm, char *why, size_t why_size);
 int vmms_worker_stop(struct vmms *d, struct vm *vm, bool force, uint32_t timeout_s);
 void vmms_worker_readopt(struct vmms *d, struct vm *vm);
+/* Called every second: one heartbeat-lost event per silent running worker. */
+void vmms_check_heartbeats(struct vmms *d);
 /* After the re-adoptions: live workers the state files do not know are adopted or stopped. */
 void vmms_workers_scan(struct vmms *d);
 
@@ -194,6 +215,12 @@ void vmms_image_warnings(struct vmms *d, const struct vm_config *cfg, char *buf,
 /* events.c */
 void vmms_events_broadcast(struct vmms *d, const char *name, enum vm_state old_state,
 			   enum vm_state new_state, const char *reason);
+/* With how (graceful, forced, timeout, refused, or "heartbeat-lost" for that event) and the
+ * signal that killed a worker. Also journalled. */
+void vmms_events_emit(struct vmms *d, const char *name, enum vm_state old_state,
+		      enum vm_state new_state, const char *reason, const char *how, int signal);
+/* Sends c the journal's events from since_ms on (its VM only, when it chose one). */
+void vmms_events_replay(struct vmms *d, struct client *c, int64_t since_ms);
 
 /* logs.c */
 void vmms_logs_request(struct client *c, uint64_t id, struct vm *vm, uint32_t lines, bool follow);

@@ -13,13 +13,13 @@ write_config "$C/demo.json" demo ', "disks": [{"path": "disk0.img", "readonly": 
 printf '{"name": "web", "memory_mib": 512, "vps": 2, "boot": {"guest": "guest.elf"}, "console": "none"}\n' > "$C/web.json"
 write_config "$C/bad.json" bad
 write_config "$C/new.json" new ', "console": "none"'
-hvctl events --format json > "$T/events.json" 2>&1 &
+"$BIN/hvctl" events --format json > "$T/events.json" 2>&1 &
 EV_JSON=$!
-hvctl events --format yaml > "$T/events.yaml" 2>&1 &
+"$BIN/hvctl" events --format yaml > "$T/events.yaml" 2>&1 &
 EV_YAML=$!
-hvctl events --format csv > "$T/events.csv" 2>&1 &
+"$BIN/hvctl" events --format csv > "$T/events.csv" 2>&1 &
 EV_CSV=$!
-hvctl events > "$T/events.table" 2>&1 &
+"$BIN/hvctl" events > "$T/events.table" 2>&1 &
 EV_TABLE=$!
 EXTRA_PIDS="$EV_JSON $EV_YAML $EV_CSV $EV_TABLE"
 sleep 0.3
