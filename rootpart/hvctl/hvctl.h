@@ -36,6 +36,7 @@ struct hvctl {
 	enum hvctl_format format; /* --format, --json */
 	bool no_headers;	  /* --no-headers: tables and CSV without their header row */
 	bool header_done;	  /* a stream's CSV header is printed once */
+	char since[32];		  /* logs --since, as the RFC 3339 text log lines start with */
 	int fd;
 	unsigned replies;     /* received so far on this connection */
 	long reply_timeout_s; /* --reply-timeout, or -1: the verb's default */

@@ -73,10 +73,10 @@ static const struct verb verbs[] = {
 	  "Everything about one VM: state and why, worker, devices, last "
 	  "heard, log path, config.",
 	  1, 1, true, "", run_show },
-	{ "logs", "logs NAME [-f] [-n N]",
-	  "The last N lines (default 50) of the VM's log; -f "
-	  "keeps following new lines (Ctrl-C to end).",
-	  1, 1, true, "Fn", run_logs },
+	{ "logs", "logs NAME [-f] [-n N] [--since T]",
+	  "The last N lines (default 50; with --since, every line from T on) of the VM's log "
+	  "(across rotations and worker crashes); -f keeps following new lines (Ctrl-C to end).",
+	  1, 1, true, "Fns", run_logs },
 	{ "events", "events [--vm NAME] [--since T]",
 	  "Print every VM state change as it happens (Ctrl-C to end); --since first replays "
 	  "the journal (the last 512 events) from T (2026-12-07T09:15:00Z, or an age: 10m).",
@@ -313,7 +313,9 @@ static int run_logs(struct hvctl *h, struct args *a)
 	Hv__Mgmt__LogsRequest lr = HV__MGMT__LOGS_REQUEST__INIT;
 	lr.name = (char *)a->pos[0];
 	lr.follow = a->follow;
-	lr.lines = a->lines >= 0 ? (uint32_t)a->lines : 50;
+	lr.lines = a->lines >= 0 ? (uint32_t)a->lines : a->since_ms ? 100000 : 50;
+	if (a->since_ms)
+		hvctl_format_time(a->since_ms, h->since, sizeof(h->since));
 	req.op_case = HV__MGMT__REQUEST__OP_LOGS;
 	req.logs = &lr;
 	return stream(h, &req, a->follow);

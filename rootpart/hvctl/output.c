@@ -315,9 +315,20 @@ static void print_event(struct hvctl *h, const Hv__Mgmt__Event *e)
 	fflush(stdout);
 }
 
+/* logs --since: a line is kept when its timestamp (the RFC 3339 text it starts with, which
+ * sorts as text) is not before the one asked for. Lines without one (none are written so)
+ * are kept. */
+static bool line_since(const struct hvctl *h, const char *line)
+{
+	return !h->since[0] || strlen(line) < 24 || line[23] != 'Z' ||
+	       strncmp(line, h->since, 24) >= 0;
+}
+
 static void print_logs(struct hvctl *h, const Hv__Mgmt__LogLines *l)
 {
 	for (size_t i = 0; i < l->n_lines; i++) {
+		if (!line_since(h, l->lines[i]))
+			continue;
 		if (h->format != HVCTL_FORMAT_TABLE) {
 			json_object *o = json_object_new_object();
 			json_object_object_add(o, "line", json_object_new_string(l->lines[i]));

@@ -87,7 +87,8 @@ int main(int argc, char **argv)
 		O_LOGDIR,
 		O_CONTROL,
 		O_FD,
-		O_HELP
+		O_HELP,
+		O_VERSION
 	};
 	static const struct option longopts[] = {
 		{ "name", required_argument, NULL, O_NAME },
@@ -96,6 +97,7 @@ int main(int argc, char **argv)
 		{ "control-socket", required_argument, NULL, O_CONTROL },
 		{ "channel-fd", required_argument, NULL, O_FD },
 		{ "help", no_argument, NULL, O_HELP },
+		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -123,6 +125,9 @@ int main(int argc, char **argv)
 			break;
 		case O_HELP:
 			usage(stdout);
+			return 0;
+		case O_VERSION:
+			printf("vmwp %s\n", MGMT_VERSION_STRING);
 			return 0;
 		default:
 			usage(stderr);

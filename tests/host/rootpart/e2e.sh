@@ -83,6 +83,10 @@ expect_rc 2 hvctl start ../etc
 expect_rc 2 hvctl stop demo --timeout x
 expect_rc 2 hvctl list --force
 [ "$ERR" = "hvctl: unknown option --force; usage: hvctl list (hvctl list --help)" ] || fail "bad option: $ERR"
+for p in hvctl vmms vmwp; do
+  expect_rc 0 "$BIN/$p" --version
+  [ "$OUT" = "$p 0.1.0" ] || fail "$p --version: $OUT"
+done
 expect_rc 0 hvctl --help
 expect_in "$OUT" "logs NAME [-f] [-n N]" "help"
 expect_rc 0 hvctl stop --help

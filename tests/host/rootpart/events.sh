@@ -62,4 +62,10 @@ expect_in "$ALL" '"name":"b","from":"off","to":"none","reason":"deleted","kind":
 grep -q '"name":"b"' "$T/a" && fail "events --vm a printed b's events: $(cat "$T/a")"
 grep -q '"name":"a"' "$T/a" || fail "events --vm a printed nothing of a"
 grep -q "WARN vmms: VM b: heartbeat lost" "$T/log/vmms.log" || fail "heartbeat loss not in vmms.log"
+# logs --since: every line from T on (here: all of a's, then none).
+expect_rc 0 hvctl logs a --since 1h
+[ "$(echo "$OUT" | grep -c 'start marker')" -eq 2 ] || fail "logs --since 1h: $OUT"
+expect_rc 0 hvctl logs a --since 2099-01-01T00:00:00Z
+[ -z "$OUT" ] || fail "logs --since the future printed: $OUT"
+expect_rc 2 hvctl logs a --since yesterday
 finish "mgmt events and wait"
