@@ -70,6 +70,9 @@ struct json_object;
 void hvctl_emit(struct hvctl *h, struct json_object *o, enum hvctl_emit how);
 bool hvctl_parse_format(const char *s, enum hvctl_format *f);
 
+/* doctor.c: is this host ready to run VMs; a verdict and a fix per check. */
+int hvctl_doctor(struct hvctl *h);
+
 /* wait.c */
 bool hvctl_state_from_name(const char *s);
 bool hvctl_parse_since(const char *s, int64_t now_ms, int64_t *out);

@@ -49,6 +49,7 @@ static int run_show(struct hvctl *h, struct args *a);
 static int run_logs(struct hvctl *h, struct args *a);
 static int run_events(struct hvctl *h, struct args *a);
 static int run_wait(struct hvctl *h, struct args *a);
+static int run_doctor(struct hvctl *h, struct args *a);
 
 static const struct verb verbs[] = {
 	{ "create", "create FILE", "Check the VM config FILE and add the VM (it starts off).", 1, 1,
@@ -81,6 +82,10 @@ static const struct verb verbs[] = {
 	  "Print every VM state change as it happens (Ctrl-C to end); --since first replays "
 	  "the journal (the last 512 events) from T (2026-12-07T09:15:00Z, or an age: 10m).",
 	  0, 0, false, "Vs", run_events },
+	{ "doctor", "doctor",
+	  "Check that this host can run VMs (hypervisor, SVM/NPT, /dev/vid, vmms, permissions, "
+	  "state and log space): one verdict and fix per line.",
+	  0, 0, false, "", run_doctor },
 	{ "wait", "wait NAME --state STATE [--timeout S]",
 	  "Wait until the VM is in STATE (gone: deleted); exit 8 after S seconds (default 60).", 1,
 	  1, true, "St", run_wait },
@@ -336,6 +341,12 @@ static int run_events(struct hvctl *h, struct args *a)
 static int run_wait(struct hvctl *h, struct args *a)
 {
 	return hvctl_wait(h, a->pos[0], a->state, a->timeout_s);
+}
+
+static int run_doctor(struct hvctl *h, struct args *a)
+{
+	(void)a;
+	return hvctl_doctor(h);
 }
 
 static const struct verb *find_verb(const char *name)
