@@ -50,6 +50,7 @@ static int run_logs(struct hvctl *h, struct args *a);
 static int run_events(struct hvctl *h, struct args *a);
 static int run_wait(struct hvctl *h, struct args *a);
 static int run_doctor(struct hvctl *h, struct args *a);
+static int run_metrics(struct hvctl *h, struct args *a);
 
 static const struct verb verbs[] = {
 	{ "create", "create FILE", "Check the VM config FILE and add the VM (it starts off).", 1, 1,
@@ -82,6 +83,10 @@ static const struct verb verbs[] = {
 	  "Print every VM state change as it happens (Ctrl-C to end); --since first replays "
 	  "the journal (the last 512 events) from T (2026-12-07T09:15:00Z, or an age: 10m).",
 	  0, 0, false, "Vs", run_events },
+	{ "metrics", "metrics",
+	  "Every VM's metrics (and vmms's) in the Prometheus text format; vmms --metrics-file "
+	  "keeps a file of them for node_exporter.",
+	  0, 0, false, "", run_metrics },
 	{ "doctor", "doctor",
 	  "Check that this host can run VMs (hypervisor, SVM/NPT, /dev/vid, vmms, permissions, "
 	  "state and log space): one verdict and fix per line.",
@@ -341,6 +346,17 @@ static int run_events(struct hvctl *h, struct args *a)
 static int run_wait(struct hvctl *h, struct args *a)
 {
 	return hvctl_wait(h, a->pos[0], a->state, a->timeout_s);
+}
+
+static int run_metrics(struct hvctl *h, struct args *a)
+{
+	(void)a;
+	Hv__Mgmt__Request req;
+	new_request(&req);
+	Hv__Mgmt__MetricsRequest mr = HV__MGMT__METRICS_REQUEST__INIT;
+	req.op_case = HV__MGMT__REQUEST__OP_METRICS;
+	req.metrics = &mr;
+	return hvctl_call(h, &req);
 }
 
 static int run_doctor(struct hvctl *h, struct args *a)

@@ -379,6 +379,9 @@ int hvctl_print_reply(struct hvctl *h, const Hv__Mgmt__Reply *r)
 	case HV__MGMT__REPLY__RESULT_LOGS:
 		print_logs(h, r->logs);
 		return HVCTL_OK;
+	case HV__MGMT__REPLY__RESULT_METRICS:
+		fputs(r->metrics, stdout); /* one format: Prometheus text */
+		return HVCTL_OK;
 	case HV__MGMT__REPLY__RESULT_EVENT:
 		print_event(h, r->event);
 		return HVCTL_OK;

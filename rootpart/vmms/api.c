@@ -89,6 +89,7 @@ bool vmms_request_valid(const Hv__Mgmt__Request *req, char *why, size_t n)
 		}
 		return true;
 	case HV__MGMT__REQUEST__OP_LIST:
+	case HV__MGMT__REQUEST__OP_METRICS:
 		return true;
 	case HV__MGMT__REQUEST__OP__NOT_SET:
 	default:
@@ -426,6 +427,21 @@ static void on_events(struct client *c, const Hv__Mgmt__Request *req)
 		vmms_events_replay(c->d, c, er->since_ms);
 }
 
+static void on_metrics(struct client *c, const Hv__Mgmt__Request *req)
+{
+	char *text = vmms_metrics_text(c->d);
+	if (!text) {
+		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_INTERNAL, "out of memory");
+		return;
+	}
+	Hv__Mgmt__Reply r = HV__MGMT__REPLY__INIT;
+	r.id = req->id;
+	r.result_case = HV__MGMT__REPLY__RESULT_METRICS;
+	r.metrics = text;
+	vmms_reply(c, &r);
+	free(text);
+}
+
 typedef void (*handler_fn)(struct client *c, const Hv__Mgmt__Request *req);
 
 static const struct {
@@ -441,6 +457,7 @@ static const struct {
 	{ HV__MGMT__REQUEST__OP_SHOW, on_show },
 	{ HV__MGMT__REQUEST__OP_LOGS, on_logs },
 	{ HV__MGMT__REQUEST__OP_EVENTS, on_events },
+	{ HV__MGMT__REQUEST__OP_METRICS, on_metrics },
 };
 
 void vmms_handle_frame(struct client *c, const uint8_t *msg, size_t len)

@@ -32,6 +32,7 @@ static void usage(FILE *f)
 		"  --max-clients-per-uid N  connections per uid other than root (default %u)\n"
 		"  --idle-timeout S    close a client idle this long (default %u)\n"
 		"  --request-timeout S a request must arrive whole within S s (default %u)\n"
+		"  --metrics-file PATH rewrite PATH every 5 s with the metrics (Prometheus text)\n"
 		"  --allow-uid UID     test mode: also accept clients with this uid\n"
 		"  --foreground-log    copy vmms.log lines to stderr\n"
 		"  --version           print the version\n"
@@ -92,6 +93,7 @@ enum {
 	O_FG,
 	O_HELP,
 	O_VERSION,
+	O_METRICS,
 	O_NUM /* O_NUM + i: num_opts[i] */
 };
 
@@ -129,6 +131,9 @@ static int set_opt(struct vmms_options *o, int ch, const char *arg)
 	case O_FG:
 		o->foreground_log = true;
 		return 0;
+	case O_METRICS:
+		o->metrics_file = arg;
+		return 0;
 	case O_ALLOW:
 		if (!parse_uint(arg, UINT_MAX - 1, &v)) {
 			fprintf(stderr, "vmms: --allow-uid %s: give a numeric uid\n", arg);
@@ -163,10 +168,11 @@ static int parse_options(int argc, char **argv, struct vmms_options *o)
 		{ "foreground-log", no_argument, NULL, O_FG },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
+		{ "metrics-file", required_argument, NULL, O_METRICS },
 	};
 	for (size_t i = 0; i < NUM_OPTS; i++)
-		longopts[9 + i] = (struct option){ num_opts[i].name, required_argument, NULL,
-						   O_NUM + (int)i };
+		longopts[10 + i] = (struct option){ num_opts[i].name, required_argument, NULL,
+						    O_NUM + (int)i };
 	*o = (struct vmms_options){
 		.socket_path = MGMT_DEFAULT_SOCKET,
 		.run_dir = MGMT_DEFAULT_RUN_DIR,
@@ -301,6 +307,7 @@ int main(int argc, char **argv)
 	d.sigterm.data = d.sigint.data = &d;
 	uv_signal_start(&d.sigterm, on_stop_signal, SIGTERM);
 	uv_signal_start(&d.sigint, on_stop_signal, SIGINT);
+	vmms_metrics_start(&d);
 	mgmt_log_write(&d.log, MGMT_LOG_INFO, "vmms", "ready");
 	uv_run(d.loop, UV_RUN_DEFAULT);
 	return 0;

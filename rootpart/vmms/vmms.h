@@ -35,6 +35,7 @@ struct vmms_options {
 	unsigned max_clients_per_uid; /* per uid other than root */
 	unsigned idle_timeout_s;      /* a client with nothing pending is closed after this */
 	unsigned request_timeout_s;   /* a request must arrive whole within this */
+	const char *metrics_file;     /* rewritten every 5 s for node_exporter, or NULL */
 };
 
 struct client {
@@ -144,6 +145,8 @@ struct vmms {
 	uint64_t journal_next;
 	struct mgmt_mem_budget client_mem; /* what all clients make vmms hold */
 	uv_timer_t sweep;		   /* idle and half-sent requests */
+	uv_timer_t metrics_timer;
+	bool metrics_failed; /* said once until it works again */
 };
 
 /* Defaults of the client limits (vmms options; docs/management.md "Limits"). */
@@ -211,6 +214,10 @@ void vmms_workers_scan(struct vmms *d);
 bool vmms_image_in_use(struct vmms *d, const struct vm *vm, char *why, size_t why_size);
 /* One line per image that cfg would share with a stored VM, "" when none. */
 void vmms_image_warnings(struct vmms *d, const struct vm_config *cfg, char *buf, size_t size);
+
+/* metrics.c: the Prometheus text format (malloc'ed), and the --metrics-file timer. */
+char *vmms_metrics_text(struct vmms *d);
+void vmms_metrics_start(struct vmms *d);
 
 /* events.c */
 void vmms_events_broadcast(struct vmms *d, const char *name, enum vm_state old_state,
