@@ -73,6 +73,10 @@ bool hvctl_parse_format(const char *s, enum hvctl_format *f);
 /* doctor.c: is this host ready to run VMs; a verdict and a fix per check. */
 int hvctl_doctor(struct hvctl *h);
 
+/* top.c: per VM, what its worker costs, every second; batch: frames one after the other;
+ * frames < 0: until interrupted. */
+int hvctl_top(struct hvctl *h, bool batch, long frames);
+
 /* wait.c */
 bool hvctl_state_from_name(const char *s);
 bool hvctl_parse_since(const char *s, int64_t now_ms, int64_t *out);

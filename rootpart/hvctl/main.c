@@ -25,6 +25,7 @@ struct args {
 	const char *vm;	   /* events --vm */
 	int64_t since_ms;  /* events --since (0 unset) */
 	const char *state; /* wait --state */
+	bool batch;	   /* top -b */
 };
 
 struct verb {
@@ -34,7 +35,7 @@ struct verb {
 	int min_pos, max_pos;
 	bool takes_name; /* the positional argument is a VM name, checked here */
 	/* which verb options it takes: f=--force t=--timeout F=-f n=-n V=--vm s=--since
-	 * S=--state */
+	 * S=--state b=-b */
 	const char *opts;
 	int (*run)(struct hvctl *h, struct args *a);
 };
@@ -51,6 +52,7 @@ static int run_events(struct hvctl *h, struct args *a);
 static int run_wait(struct hvctl *h, struct args *a);
 static int run_doctor(struct hvctl *h, struct args *a);
 static int run_metrics(struct hvctl *h, struct args *a);
+static int run_top(struct hvctl *h, struct args *a);
 
 static const struct verb verbs[] = {
 	{ "create", "create FILE", "Check the VM config FILE and add the VM (it starts off).", 1, 1,
@@ -83,6 +85,10 @@ static const struct verb verbs[] = {
 	  "Print every VM state change as it happens (Ctrl-C to end); --since first replays "
 	  "the journal (the last 512 events) from T (2026-12-07T09:15:00Z, or an age: 10m).",
 	  0, 0, false, "Vs", run_events },
+	{ "top", "top [-b] [-n N]",
+	  "Per VM, every second: CPU %, resident memory, disk MB/s of its worker, heartbeat age; "
+	  "-b prints frames one after the other, -n N stops after N.",
+	  0, 0, false, "bn", run_top },
 	{ "metrics", "metrics",
 	  "Every VM's metrics (and vmms's) in the Prometheus text format; vmms --metrics-file "
 	  "keeps a file of them for node_exporter.",
@@ -348,6 +354,11 @@ static int run_wait(struct hvctl *h, struct args *a)
 	return hvctl_wait(h, a->pos[0], a->state, a->timeout_s);
 }
 
+static int run_top(struct hvctl *h, struct args *a)
+{
+	return hvctl_top(h, a->batch, a->lines > 0 ? a->lines : -1);
+}
+
 static int run_metrics(struct hvctl *h, struct args *a)
 {
 	(void)a;
@@ -420,6 +431,8 @@ static int verb_option(struct args *a, const struct verb *v, int argc, char **ar
 	} else if (strcmp(s, "-n") == 0 && strchr(opts, 'n')) {
 		if (++*i == argc || !parse_num(argv[*i], 100000, &a->lines))
 			return usage_error(v, "-n needs a number of lines, 0 to 100000%s", "");
+	} else if (strcmp(s, "-b") == 0 && strchr(opts, 'b')) {
+		a->batch = true;
 	} else if (strcmp(s, "--vm") == 0 && strchr(opts, 'V')) {
 		if (++*i == argc || !mgmt_vm_name_ok(argv[*i]))
 			return usage_error(v, "--vm needs a VM name%s", "");

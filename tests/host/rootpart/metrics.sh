@@ -3,6 +3,7 @@
 # Metrics in the Prometheus text format for every VM in every state: hvctl metrics, and the
 # file vmms --metrics-file rewrites atomically for node_exporter's textfile collector; both
 # pass promtool check metrics (Debian prometheus, tools/setup.sh) when it is installed.
+# hvctl top -b -n N: frames of per-VM worker costs.
 . "$(dirname "$0")/lib.sh"
 [ -n "$STANDIN" ] || fail "usage: $0 BIN_DIR STANDIN_WORKER"
 WORKER=$STANDIN
@@ -32,5 +33,12 @@ if command -v promtool >/dev/null; then
 else
   echo "SKIP promtool part: promtool not installed (Debian prometheus)"
 fi
+# top: two frames in batch mode; b's worker sampled (CPU %, RSS), a has none.
+expect_rc 0 hvctl top -b -n 2
+[ "$(echo "$OUT" | grep -c '^NAME ')" -eq 2 ] || fail "top frames: $OUT"
+echo "$OUT" | grep -Eq '^b +running +[0-9]+\.[0-9] +[0-9]+ +[0-9.]+ +[0-9.]+ +[0-9.]+s +[0-9]+$' || fail "top row of b: $OUT"
+echo "$OUT" | grep -Eq '^a +off +- +- +- +- +- +-$' || fail "top row of a: $OUT"
+expect_rc 0 hvctl top -b -n 1 --format json
+expect_in "$OUT" '"name":"b","state":"running","cpu_percent":' "top json"
 expect_rc 0 hvctl stop b --force
-finish "mgmt metrics"
+finish "mgmt metrics and top"
