@@ -33,6 +33,8 @@ static void usage(FILE *f)
 		"  --idle-timeout S    close a client idle this long (default %u)\n"
 		"  --request-timeout S a request must arrive whole within S s (default %u)\n"
 		"  --metrics-file PATH rewrite PATH every 5 s with the metrics (Prometheus text)\n"
+		"  --worker-uid-base N workers drop root to uid/gid N+slot, group N (default\n"
+		"                      0x70000000 when vmms runs as root; 0 = workers keep root)\n"
 		"  --allow-uid UID     test mode: also accept clients with this uid\n"
 		"  --foreground-log    copy vmms.log lines to stderr\n"
 		"  --version           print the version\n"
@@ -80,6 +82,7 @@ static const struct num_opt num_opts[] = {
 	{ "max-clients-per-uid", 1, 1000000, offsetof(struct vmms_options, max_clients_per_uid) },
 	{ "idle-timeout", 1, 86400, offsetof(struct vmms_options, idle_timeout_s) },
 	{ "request-timeout", 1, 3600, offsetof(struct vmms_options, request_timeout_s) },
+	{ "worker-uid-base", 0, 4000000000u, offsetof(struct vmms_options, worker_uid_base) },
 };
 #define NUM_OPTS (sizeof(num_opts) / sizeof(num_opts[0]))
 
@@ -183,6 +186,7 @@ static int parse_options(int argc, char **argv, struct vmms_options *o)
 		.max_clients_per_uid = VMMS_MAX_CLIENTS_PER_UID,
 		.idle_timeout_s = VMMS_IDLE_TIMEOUT_S,
 		.request_timeout_s = VMMS_REQUEST_TIMEOUT_S,
+		.worker_uid_base = geteuid() == 0 ? VMMS_WORKER_UID_BASE : 0,
 	};
 	int ch, rc;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1)

@@ -434,6 +434,16 @@ int vmms_worker_spawn(struct vmms *d, struct vm *vm, char *why, size_t n)
 		snprintf(why, n, "out of memory");
 		return -1;
 	}
+	char run_as[64];
+	if (vmms_privsep_assign(d, vm, run_as, sizeof(run_as)) != 0) {
+		close(sv[0]);
+		close(sv[1]);
+		w->vm = NULL;
+		worker_close_handles(w);
+		snprintf(why, n, "no free worker uid above %u (vmms --worker-uid-base)",
+			 d->opt.worker_uid_base);
+		return -1;
+	}
 	char *args[] = {
 		(char *)d->opt.worker_path,
 		(char *)"--name",
@@ -446,6 +456,8 @@ int vmms_worker_spawn(struct vmms *d, struct vm *vm, char *why, size_t n)
 		sock,
 		(char *)"--channel-fd",
 		(char *)"3",
+		run_as[0] ? (char *)"--run-as" : NULL,
+		run_as,
 		NULL,
 	};
 	uv_stdio_container_t stdio[4] = {

@@ -36,6 +36,7 @@ struct vmms_options {
 	unsigned idle_timeout_s;      /* a client with nothing pending is closed after this */
 	unsigned request_timeout_s;   /* a request must arrive whole within this */
 	const char *metrics_file;     /* rewritten every 5 s for node_exporter, or NULL */
+	unsigned worker_uid_base;     /* workers drop to BASE + slot; 0: they stay root */
 };
 
 struct client {
@@ -99,6 +100,7 @@ struct vm {
 	int64_t state_since_ms;
 	int64_t heartbeat_ms;
 	pid_t worker_pid; /* persisted, for re-adoption */
+	uid_t worker_uid; /* the uid its worker dropped to (0: root), for the slots in use */
 	uid_t owner_uid;  /* who created it: its files are opened only as they could */
 	gid_t owner_gid;
 	struct worker *worker;
@@ -214,6 +216,13 @@ void vmms_workers_scan(struct vmms *d);
 bool vmms_image_in_use(struct vmms *d, const struct vm *vm, char *why, size_t why_size);
 /* One line per image that cfg would share with a stored VM, "" when none. */
 void vmms_image_warnings(struct vmms *d, const struct vm_config *cfg, char *buf, size_t size);
+
+/* privsep.c: workers drop root (see the file's comment). */
+#define VMMS_WORKER_UID_BASE 1879048192u /* 0x70000000: far from users and containers */
+int vmms_privsep_dirs(struct vmms *d);
+/* Picks the worker's uid, gives it the VM's logs; arg gets vmwp's --run-as value ("" when
+ * workers keep root). 0 or -EAGAIN (no free slot). */
+int vmms_privsep_assign(struct vmms *d, struct vm *vm, char *arg, size_t n);
 
 /* metrics.c: the Prometheus text format (malloc'ed), and the --metrics-file timer. */
 char *vmms_metrics_text(struct vmms *d);

@@ -19,7 +19,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vmwp --name VM --config FILE --log-dir DIR --control-socket PATH "
-		"[--channel-fd FD]\n"
+		"[--channel-fd FD] [--run-as UID:GID:GROUP]\n"
 		"The worker process of one VM. vmms starts it; it is not meant to be run by hand.\n");
 }
 
@@ -88,7 +88,8 @@ int main(int argc, char **argv)
 		O_CONTROL,
 		O_FD,
 		O_HELP,
-		O_VERSION
+		O_VERSION,
+		O_RUN_AS
 	};
 	static const struct option longopts[] = {
 		{ "name", required_argument, NULL, O_NAME },
@@ -98,6 +99,7 @@ int main(int argc, char **argv)
 		{ "channel-fd", required_argument, NULL, O_FD },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
+		{ "run-as", required_argument, NULL, O_RUN_AS },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -129,6 +131,19 @@ int main(int argc, char **argv)
 		case O_VERSION:
 			printf("vmwp %s\n", MGMT_VERSION_STRING);
 			return 0;
+		case O_RUN_AS: {
+			unsigned u, g, sg;
+			char extra;
+			if (sscanf(optarg, "%u:%u:%u%c", &u, &g, &sg, &extra) != 3 || u == 0) {
+				usage(stderr);
+				return 2;
+			}
+			w.run_as_set = true;
+			w.run_uid = (uid_t)u;
+			w.run_gid = (gid_t)g;
+			w.run_group = (gid_t)sg;
+			break;
+		}
 		default:
 			usage(stderr);
 			return 2;

@@ -7,6 +7,9 @@ set -eu
 BIN=${1:?usage: $0 BIN_DIR [STANDIN_WORKER]}
 STANDIN=${2:-}
 T=$(mktemp -d /tmp/hv-mgmt-test.XXXXXX)
+# Workers drop root (vmms --worker-uid-base): they must reach their log folder under $T, as
+# under /var/log.
+chmod 711 "$T"
 export HV_VMMS_SOCKET=$T/vmms.sock
 VMMS_PID=
 WORKER=$BIN/vmwp
