@@ -407,33 +407,11 @@ static struct worker *worker_new(struct vmms *d, struct vm *vm)
 	return w;
 }
 
-int vmms_worker_spawn(struct vmms *d, struct vm *vm, char *why, size_t n)
+/* Runs vmwp for vm with the channel's far end as its fd 3 (sv[1], closed here either way);
+ * on failure sv[0] is closed too, the worker struct released and why says what to do. */
+static int start_process(struct vmms *d, struct vm *vm, struct worker *w, char *cfg, char *sock,
+			 int sv[2], char *why, size_t n)
 {
-	char cfg[4200], sock[4200];
-	if (!mgmt_path_join(cfg, sizeof(cfg), d->vms_dir, vm->name, ".json") ||
-	    !mgmt_path_join(sock, sizeof(sock), d->workers_dir, vm->name, ".sock")) {
-		snprintf(why, n, "paths too long; use shorter --state-dir/--run-dir");
-		return -1;
-	}
-	int sv[2];
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-		snprintf(why, n, "cannot create the worker channel: %s", strerror(errno));
-		return -1;
-	}
-	/* A failed start's worker may still be exiting: it no longer speaks for this VM. */
-	if (vm->worker) {
-		vm->worker->vm = NULL;
-		vm->worker = NULL;
-	}
-	struct worker *w = worker_new(d, vm);
-	if (!w || !w->conn_open) {
-		close(sv[0]);
-		close(sv[1]);
-		if (w)
-			worker_close_handles(w);
-		snprintf(why, n, "out of memory");
-		return -1;
-	}
 	char run_as[64];
 	if (vmms_privsep_assign(d, vm, run_as, sizeof(run_as)) != 0) {
 		close(sv[0]);
@@ -490,6 +468,38 @@ int vmms_worker_spawn(struct vmms *d, struct vm *vm, char *why, size_t n)
 		worker_close_handles(w);
 		return -1;
 	}
+	return 0;
+}
+
+int vmms_worker_spawn(struct vmms *d, struct vm *vm, char *why, size_t n)
+{
+	char cfg[4200], sock[4200];
+	if (!mgmt_path_join(cfg, sizeof(cfg), d->vms_dir, vm->name, ".json") ||
+	    !mgmt_path_join(sock, sizeof(sock), d->workers_dir, vm->name, ".sock")) {
+		snprintf(why, n, "paths too long; use shorter --state-dir/--run-dir");
+		return -1;
+	}
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+		snprintf(why, n, "cannot create the worker channel: %s", strerror(errno));
+		return -1;
+	}
+	/* A failed start's worker may still be exiting: it no longer speaks for this VM. */
+	if (vm->worker) {
+		vm->worker->vm = NULL;
+		vm->worker = NULL;
+	}
+	struct worker *w = worker_new(d, vm);
+	if (!w || !w->conn_open) {
+		close(sv[0]);
+		close(sv[1]);
+		if (w)
+			worker_close_handles(w);
+		snprintf(why, n, "out of memory");
+		return -1;
+	}
+	if (start_process(d, vm, w, cfg, sock, sv, why, n) != 0)
+		return -1;
 	w->pid = w->proc.pid;
 	uv_pipe_open(&w->conn.pipe, sv[0]);
 	mgmt_conn_start(&w->conn);
@@ -500,7 +510,7 @@ int vmms_worker_spawn(struct vmms *d, struct vm *vm, char *why, size_t n)
 		       vm->name, (int)w->pid, d->opt.worker_path);
 	/* Recorded (with the worker's pid) before anything is reported or started: a vmms
 	 * restarting later finds this worker. Not recorded: the worker goes. */
-	rc = vmms_commit_state(d, vm, VM_STARTING, "start requested");
+	int rc = vmms_commit_state(d, vm, VM_STARTING, "start requested");
 	if (rc != 0) {
 		vmms_persist_error(d, rc, why, n);
 		vm->worker = NULL;

@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <openssl/evp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,11 +77,22 @@ static void on_sigterm(uv_signal_t *s, int signum)
 	vmwp_partition_stopped(w, "worker terminated by signal");
 }
 
-int main(int argc, char **argv)
+static bool parse_run_as(struct vmwp *w, const char *arg)
 {
-	static struct vmwp w;
-	const char *log_dir = NULL;
-	int channel_fd = -1;
+	unsigned u, g, sg;
+	char extra;
+	if (sscanf(arg, "%u:%u:%u%c", &u, &g, &sg, &extra) != 3 || u == 0)
+		return false;
+	w->run_as_set = true;
+	w->run_uid = (uid_t)u;
+	w->run_gid = (gid_t)g;
+	w->run_group = (gid_t)sg;
+	return true;
+}
+
+/* Returns -1 to go on, else the exit status (after --help, --version or a bad option). */
+static int parse_args(int argc, char **argv, struct vmwp *w, const char **log_dir, int *channel_fd)
+{
 	enum {
 		O_NAME = 256,
 		O_CONFIG,
@@ -107,20 +119,20 @@ int main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case O_NAME:
-			w.name = optarg;
+			w->name = optarg;
 			break;
 		case O_CONFIG:
-			w.config_path = optarg;
+			w->config_path = optarg;
 			break;
 		case O_LOGDIR:
-			log_dir = optarg;
+			*log_dir = optarg;
 			break;
 		case O_CONTROL:
-			w.control_path = optarg;
+			w->control_path = optarg;
 			break;
 		case O_FD:
-			channel_fd = (int)strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end || channel_fd < 0) {
+			*channel_fd = (int)strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end || *channel_fd < 0) {
 				usage(stderr);
 				return 2;
 			}
@@ -131,28 +143,33 @@ int main(int argc, char **argv)
 		case O_VERSION:
 			printf("vmwp %s\n", MGMT_VERSION_STRING);
 			return 0;
-		case O_RUN_AS: {
-			unsigned u, g, sg;
-			char extra;
-			if (sscanf(optarg, "%u:%u:%u%c", &u, &g, &sg, &extra) != 3 || u == 0) {
+		case O_RUN_AS:
+			if (!parse_run_as(w, optarg)) {
 				usage(stderr);
 				return 2;
 			}
-			w.run_as_set = true;
-			w.run_uid = (uid_t)u;
-			w.run_gid = (gid_t)g;
-			w.run_group = (gid_t)sg;
 			break;
-		}
 		default:
 			usage(stderr);
 			return 2;
 		}
 	}
-	if (!w.name || !mgmt_vm_name_ok(w.name) || !w.config_path || !log_dir || !w.control_path) {
+	if (!w->name || !mgmt_vm_name_ok(w->name) || !w->config_path || !*log_dir ||
+	    !w->control_path) {
 		usage(stderr);
 		return 2;
 	}
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	static struct vmwp w;
+	const char *log_dir = NULL;
+	int channel_fd = -1;
+	int rc = parse_args(argc, argv, &w, &log_dir, &channel_fd);
+	if (rc >= 0)
+		return rc;
 	signal(SIGPIPE, SIG_IGN);
 	w.loop = uv_default_loop();
 	w.phase = HV__WORKER__PHASE__PHASE_STARTING;
@@ -160,7 +177,7 @@ int main(int argc, char **argv)
 
 	char log_path[4200];
 	mgmt_path_join(log_path, sizeof(log_path), log_dir, w.name, ".log");
-	int rc = mgmt_log_open(&w.log, log_path, MGMT_LOG_ROTATE_BYTES, MGMT_LOG_KEEP);
+	rc = mgmt_log_open(&w.log, log_path, MGMT_LOG_ROTATE_BYTES, MGMT_LOG_KEEP);
 	if (rc != 0)
 		fprintf(stderr, "vmwp %s: cannot open %s: %s\n", w.name, log_path, strerror(-rc));
 	load_config(&w);
