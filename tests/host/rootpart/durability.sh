@@ -3,7 +3,8 @@
 # A state change is on disk before anyone hears of it (issue 17): with the state folder full,
 # a start fails, says why, and leaves no worker running; a live worker that the state file
 # does not know is adopted by a restarted vmms; a worker that exits 0 after its partition
-# stopped is a shutdown even when the graceful stop had timed out before (not a crash).
+# stopped is a shutdown even when the graceful stop had timed out before (not a crash); a
+# running report that cannot be recorded fails the start and stops the worker.
 . "$(dirname "$0")/lib.sh"
 [ -n "$STANDIN" ] || fail "usage: $0 BIN_DIR STANDIN_WORKER"
 WORKER=$STANDIN
@@ -52,4 +53,25 @@ wait_state c off 30
 expect_rc 0 hvctl show c
 expect_in "$OUT" "reason:      shut down after the stop timed out" "late shutdown reason"
 expect_rc 0 hvctl stop b --force
+
+# 4. The running report cannot be recorded (the state folder filled up after the spawn): the
+#    start fails with the cause, and the worker is stopped, not left running unknown.
+stop_vmms
+WORKER=$(dirname "$0")/fakeworker.py
+export FAKE_GO=$T/go
+start_vmms
+write_config "$C/d.json" d
+expect_rc 0 hvctl create "$C/d.json"
+"$BIN/hvctl" start d > "$T/start-d.out" 2>&1 &
+STARTER=$!
+wait_state d starting 50
+fill "$T/state"
+touch "$FAKE_GO"
+set +e; wait "$STARTER"; rc=$?; set -e
+[ "$rc" -eq 1 ] || fail "start of d with the running report unrecordable: exit $rc: $(cat "$T/start-d.out")"
+expect_in "$(cat "$T/start-d.out")" "hvctl: start of d failed: cannot record the VM's state under $T/state/vms: No space left on device" "running not recorded"
+wait_state d failed 50
+sleep 0.5
+pid_alive_for "fakeworker.py --name d" && fail "d's worker still runs after its running state could not be recorded"
+rm -f "$T/state/filler"
 finish "mgmt durability"
