@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* hvctl: the admin CLI. A table of verbs, each with its usage line, help text and a function
  * that builds one request; global options (--socket, --json) may come before or after the
- * verb. Exit status: 0 done, 1 the operation failed, 2 the command line was wrong. */
+ * verb. Exit status by class: see hvctl.h. */
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mgmt/atomic_file.h"
+#include "mgmt/log.h"
 #include "hvctl.h"
 #include "mgmt/names.h"
 #include "mgmt/vm_config.h"
@@ -20,8 +21,12 @@ struct args {
 	int npos;
 	bool force;
 	bool follow;
-	long timeout_s; /* -1 unset */
-	long lines;	/* -1 unset */
+	long timeout_s;	   /* -1 unset */
+	long lines;	   /* -1 unset */
+	const char *vm;	   /* events --vm */
+	int64_t since_ms;  /* events --since (0 unset) */
+	const char *state; /* wait --state */
+	bool batch;	   /* top -b */
 };
 
 struct verb {
@@ -29,8 +34,10 @@ struct verb {
 	const char *usage;
 	const char *help;
 	int min_pos, max_pos;
-	bool takes_name;  /* the positional argument is a VM name, checked here */
-	const char *opts; /* which verb options it takes: f=--force t=--timeout F=-f n=-n */
+	bool takes_name; /* the positional argument is a VM name, checked here */
+	/* which verb options it takes: f=--force t=--timeout F=-f n=-n V=--vm s=--since
+	 * S=--state b=-b */
+	const char *opts;
 	int (*run)(struct hvctl *h, struct args *a);
 };
 
@@ -43,6 +50,10 @@ static int run_list(struct hvctl *h, struct args *a);
 static int run_show(struct hvctl *h, struct args *a);
 static int run_logs(struct hvctl *h, struct args *a);
 static int run_events(struct hvctl *h, struct args *a);
+static int run_wait(struct hvctl *h, struct args *a);
+static int run_doctor(struct hvctl *h, struct args *a);
+static int run_metrics(struct hvctl *h, struct args *a);
+static int run_top(struct hvctl *h, struct args *a);
 
 static const struct verb verbs[] = {
 	{ "create", "create FILE", "Check the VM config FILE and add the VM (it starts off).", 1, 1,
@@ -59,40 +70,66 @@ static const struct verb verbs[] = {
 	  1, 1, true, "ft", run_stop },
 	{ "delete", "delete NAME", "Remove a VM that is not running (its log files stay).", 1, 1,
 	  true, "", run_delete },
-	{ "list", "list", "One line per VM: name, state, memory, VPs, worker pid, reason.", 0, 0,
-	  false, "", run_list },
+	{ "list", "list",
+	  "One line per VM: name, state (and why, when failed or crashed), VPs, memory, uptime, "
+	  "heartbeat age, worker pid.",
+	  0, 0, false, "", run_list },
 	{ "show", "show NAME",
 	  "Everything about one VM: state and why, worker, devices, last "
 	  "heard, log path, config.",
 	  1, 1, true, "", run_show },
-	{ "logs", "logs NAME [-f] [-n N]",
-	  "The last N lines (default 50) of the VM's log; -f "
-	  "keeps following new lines (Ctrl-C to end).",
-	  1, 1, true, "Fn", run_logs },
-	{ "events", "events", "Print every VM state change as it happens (Ctrl-C to end).", 0, 0,
-	  false, "", run_events },
+	{ "logs", "logs NAME [-f] [-n N] [--since T]",
+	  "The last N lines (default 50; with --since, every line from T on) of the VM's log "
+	  "(across rotations and worker crashes); -f keeps following new lines (Ctrl-C to end).",
+	  1, 1, true, "Fns", run_logs },
+	{ "events", "events [--vm NAME] [--since T]",
+	  "Print every VM state change as it happens (Ctrl-C to end); --since first replays "
+	  "the journal (the last 512 events) from T (2026-12-07T09:15:00Z, or an age: 10m).",
+	  0, 0, false, "Vs", run_events },
+	{ "top", "top [-b] [-n N]",
+	  "Per VM, every second: CPU %, resident memory, disk MB/s of its worker, heartbeat age; "
+	  "-b prints frames one after the other, -n N stops after N.",
+	  0, 0, false, "bn", run_top },
+	{ "metrics", "metrics",
+	  "Every VM's metrics (and vmms's) in the Prometheus text format; vmms --metrics-file "
+	  "keeps a file of them for node_exporter.",
+	  0, 0, false, "", run_metrics },
+	{ "doctor", "doctor",
+	  "Check that this host can run VMs (hypervisor, SVM/NPT, /dev/vid, vmms, permissions, "
+	  "state and log space): one verdict and fix per line.",
+	  0, 0, false, "", run_doctor },
+	{ "wait", "wait NAME --state STATE [--timeout S]",
+	  "Wait until the VM is in STATE (gone: deleted); exit 8 after S seconds (default 60).", 1,
+	  1, true, "St", run_wait },
 };
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: hvctl [--socket PATH] [--json] VERB [ARGS]\n"
+	fprintf(f, "usage: hvctl [--socket PATH] [--format F] [--no-headers] VERB [ARGS]\n"
 		   "Manage the VMs of this host through vmms.\n\nverbs:\n");
 	for (size_t i = 0; i < NVERBS; i++)
 		fprintf(f, "  %-36s %s\n", verbs[i].usage, verbs[i].help);
 	fprintf(f,
 		"\noptions:\n"
 		"  --socket PATH   vmms socket (default $%s, else %s)\n"
-		"  --json          print results as JSON\n"
+		"  --format F      table (default), json, yaml or csv\n"
+		"  --json          the same as --format json\n"
+		"  --no-headers    tables and CSV without their header row\n"
+		"  --reply-timeout S  wait at most S seconds for vmms's answer (default: 30;\n"
+		"                  start 150, stop its --timeout + 20)\n"
+		"  --version       print hvctl's version\n"
 		"  --help          this text; hvctl VERB --help for one verb\n"
-		"\nexit status: 0 done, 1 the operation failed, 2 usage error.\n"
+		"\nexit status: 0 done (stop of a VM that is off and delete of one that is gone\n"
+		"included), 1 failed, 2 usage, 3 bad config, 4 not found, 5 wrong state,\n"
+		"6 permission, 7 vmms unreachable, 8 timeout.\n"
 		"See docs/hvctl.md (or man hvctl).\n",
 		MGMT_SOCKET_ENV, MGMT_DEFAULT_SOCKET);
 }
 
 static void verb_usage(FILE *f, const struct verb *v)
 {
-	fprintf(f, "usage: hvctl [--socket PATH] [--json] %s\n%s\n", v->usage, v->help);
+	fprintf(f, "usage: hvctl [--socket PATH] [--format F] %s\n%s\n", v->usage, v->help);
 }
 
 static int usage_error(const struct verb *v, const char *fmt, const char *arg)
@@ -131,20 +168,20 @@ static int read_config(const char *file, char **abs, char **text, size_t *len)
 	if (rc == -EFBIG) {
 		fprintf(stderr, "%s: (file): too large for a VM config (at most %u bytes)\n", file,
 			VM_CONFIG_MAX_BYTES);
-		return HVCTL_FAILED;
+		return HVCTL_BAD_CONFIG;
 	}
 	if (rc != 0) {
 		fprintf(stderr,
 			"hvctl: cannot read %s: %s; give the path of a VM config file "
 			"(see docs/vm-config.md)\n",
-			file, strerror(-rc));
-		return HVCTL_FAILED;
+			file, mgmt_read_strerror(rc));
+		return HVCTL_BAD_CONFIG;
 	}
 	*abs = realpath(file, NULL);
 	if (!*abs) {
 		fprintf(stderr, "hvctl: cannot resolve %s: %s\n", file, strerror(errno));
 		free(*text);
-		return HVCTL_FAILED;
+		return HVCTL_BAD_CONFIG;
 	}
 	return HVCTL_OK;
 }
@@ -209,8 +246,16 @@ static int run_name_op(struct hvctl *h, const char *name, Hv__Mgmt__Request__OpC
 	return hvctl_call(h, &req);
 }
 
+/* The wait for a verb's answer: --reply-timeout when given, else the verb's own. */
+static void set_wait(struct hvctl *h, unsigned dflt)
+{
+	h->wait_s = h->reply_timeout_s >= 0 ? (unsigned)h->reply_timeout_s : dflt;
+}
+
 static int run_start(struct hvctl *h, struct args *a)
 {
+	/* vmms gives a worker 120 s by default (vmms --start-timeout) and answers then. */
+	set_wait(h, 150);
 	return run_name_op(h, a->pos[0], HV__MGMT__REQUEST__OP_START);
 }
 
@@ -234,6 +279,9 @@ static int run_stop(struct hvctl *h, struct args *a)
 	sr.timeout_s = a->timeout_s >= 0 ? (uint32_t)a->timeout_s : 0;
 	req.op_case = HV__MGMT__REQUEST__OP_STOP;
 	req.stop = &sr;
+	/* vmms answers by the guest's timeout plus its own slack (5 s), or 5 s after a forced
+	 * stop (then the worker is killed). */
+	set_wait(h, a->force ? 20 : (unsigned)(a->timeout_s > 0 ? a->timeout_s : 30) + 20);
 	return hvctl_call(h, &req);
 }
 
@@ -249,15 +297,19 @@ static int run_list(struct hvctl *h, struct args *a)
 }
 
 /* Streams (logs, events): print replies until the stream ends or vmms goes away. */
-static int stream(struct hvctl *h, Hv__Mgmt__Request *req)
+static int stream(struct hvctl *h, Hv__Mgmt__Request *req, bool endless)
 {
+	set_wait(h, HVCTL_REPLY_TIMEOUT_S);
 	int rc = hvctl_connect(h);
 	if (rc || (rc = hvctl_send(h, req)))
 		return rc;
 	for (;;) {
-		Hv__Mgmt__Reply *r = hvctl_recv(h);
+		Hv__Mgmt__Reply *r = hvctl_recv(h, &rc);
 		if (!r)
-			return HVCTL_FAILED;
+			return rc;
+		/* The first answer shows vmms is there; a stream then waits as long as it takes. */
+		if (endless && h->replies == 1)
+			hvctl_set_wait(h, 0);
 		bool end = r->result_case == HV__MGMT__REPLY__RESULT_LOGS && r->logs->end;
 		if (r->result_case == HV__MGMT__REPLY__RESULT_DONE &&
 		    req->op_case == HV__MGMT__REQUEST__OP_EVENTS) {
@@ -278,21 +330,51 @@ static int run_logs(struct hvctl *h, struct args *a)
 	Hv__Mgmt__LogsRequest lr = HV__MGMT__LOGS_REQUEST__INIT;
 	lr.name = mgmt_unconst(a->pos[0]);
 	lr.follow = a->follow;
-	lr.lines = a->lines >= 0 ? (uint32_t)a->lines : 50;
+	lr.lines = a->lines >= 0 ? (uint32_t)a->lines : a->since_ms ? 100000 : 50;
+	if (a->since_ms)
+		hvctl_format_time(a->since_ms, h->since, sizeof(h->since));
 	req.op_case = HV__MGMT__REQUEST__OP_LOGS;
 	req.logs = &lr;
-	return stream(h, &req);
+	return stream(h, &req, a->follow);
 }
 
 static int run_events(struct hvctl *h, struct args *a)
 {
-	(void)a;
 	Hv__Mgmt__Request req;
 	new_request(&req);
 	Hv__Mgmt__EventsRequest er = HV__MGMT__EVENTS_REQUEST__INIT;
+	er.vm = mgmt_unconst(a->vm ? a->vm : "");
+	er.since_ms = a->since_ms;
 	req.op_case = HV__MGMT__REQUEST__OP_EVENTS;
 	req.events = &er;
-	return stream(h, &req);
+	return stream(h, &req, true);
+}
+
+static int run_wait(struct hvctl *h, struct args *a)
+{
+	return hvctl_wait(h, a->pos[0], a->state, a->timeout_s);
+}
+
+static int run_top(struct hvctl *h, struct args *a)
+{
+	return hvctl_top(h, a->batch, a->lines > 0 ? a->lines : -1);
+}
+
+static int run_metrics(struct hvctl *h, struct args *a)
+{
+	(void)a;
+	Hv__Mgmt__Request req;
+	new_request(&req);
+	Hv__Mgmt__MetricsRequest mr = HV__MGMT__METRICS_REQUEST__INIT;
+	req.op_case = HV__MGMT__REQUEST__OP_METRICS;
+	req.metrics = &mr;
+	return hvctl_call(h, &req);
+}
+
+static int run_doctor(struct hvctl *h, struct args *a)
+{
+	(void)a;
+	return hvctl_doctor(h);
 }
 
 static const struct verb *find_verb(const char *name)
@@ -303,9 +385,96 @@ static const struct verb *find_verb(const char *name)
 	return NULL;
 }
 
+/* Global options, anywhere on the line. 1: not one of them; 0: taken; else an exit status
+ * (-1 for a clean exit after --version). */
+static int global_option(struct hvctl *h, const struct verb *v, int argc, char **argv, int *i)
+{
+	const char *s = argv[*i];
+	if (strcmp(s, "--json") == 0) {
+		h->format = HVCTL_FORMAT_JSON;
+	} else if (strcmp(s, "--format") == 0) {
+		if (++*i == argc || !hvctl_parse_format(argv[*i], &h->format))
+			return usage_error(v, "--format needs one of table, json, yaml, csv%s", "");
+	} else if (strcmp(s, "--no-headers") == 0) {
+		h->no_headers = true;
+	} else if (strcmp(s, "--version") == 0) {
+		printf("hvctl %s\n", MGMT_VERSION_STRING);
+		return -1;
+	} else if (strcmp(s, "--reply-timeout") == 0) {
+		if (++*i == argc || !parse_num(argv[*i], 86400, &h->reply_timeout_s) ||
+		    h->reply_timeout_s == 0)
+			return usage_error(
+				v, "--reply-timeout needs a number of seconds, 1 to 86400%s", "");
+	} else if (strcmp(s, "--socket") == 0) {
+		if (++*i == argc)
+			return usage_error(v, "--socket needs a PATH%s", "");
+		h->socket_path = argv[*i];
+	} else {
+		return 1;
+	}
+	return 0;
+}
+
+/* The verb's own options (v->opts). Same returns as global_option. */
+static int verb_option(struct args *a, const struct verb *v, int argc, char **argv, int *i)
+{
+	const char *s = argv[*i];
+	const char *opts = v ? v->opts : "";
+	if (strcmp(s, "--force") == 0 && strchr(opts, 'f')) {
+		a->force = true;
+	} else if (strcmp(s, "--timeout") == 0 && strchr(opts, 't')) {
+		if (++*i == argc || !parse_num(argv[*i], 86400, &a->timeout_s) ||
+		    (a->timeout_s > 3600 && strcmp(v->name, "stop") == 0))
+			return usage_error(v, "--timeout needs a number of seconds, 0 to 3600%s",
+					   "");
+	} else if ((strcmp(s, "-f") == 0 || strcmp(s, "--follow") == 0) && strchr(opts, 'F')) {
+		a->follow = true;
+	} else if (strcmp(s, "-n") == 0 && strchr(opts, 'n')) {
+		if (++*i == argc || !parse_num(argv[*i], 100000, &a->lines))
+			return usage_error(v, "-n needs a number of lines, 0 to 100000%s", "");
+	} else if (strcmp(s, "-b") == 0 && strchr(opts, 'b')) {
+		a->batch = true;
+	} else if (strcmp(s, "--vm") == 0 && strchr(opts, 'V')) {
+		if (++*i == argc || !mgmt_vm_name_ok(argv[*i]))
+			return usage_error(v, "--vm needs a VM name%s", "");
+		a->vm = argv[*i];
+	} else if (strcmp(s, "--since") == 0 && strchr(opts, 's')) {
+		if (++*i == argc || !hvctl_parse_since(argv[*i], mgmt_now_ms(), &a->since_ms))
+			return usage_error(v,
+					   "--since needs a time: 2026-12-07T09:15:00Z, or an age "
+					   "such as 30s, 10m, 2h, 1d%s",
+					   "");
+	} else if (strcmp(s, "--state") == 0 && strchr(opts, 'S')) {
+		if (++*i == argc || !hvctl_state_from_name(argv[*i]))
+			return usage_error(
+				v,
+				"--state needs off, starting, running, stopping, failed, "
+				"crashed or gone%s",
+				"");
+		a->state = argv[*i];
+	} else {
+		return 1;
+	}
+	return 0;
+}
+
+static int check_args(const struct verb *v, const struct args *a)
+{
+	if (a->npos < v->min_pos)
+		return usage_error(v, "%s: missing argument", v->name);
+	if (a->npos > v->max_pos)
+		return usage_error(v, "unexpected argument '%s'", a->pos[v->max_pos]);
+	if (v->takes_name && !mgmt_vm_name_ok(a->pos[0]))
+		return usage_error(v, "'%s' is not a VM name (letters, digits, '.', '_', '-')",
+				   a->pos[0]);
+	if (strchr(v->opts, 'S') && !a->state)
+		return usage_error(v, "%s: --state is required", v->name);
+	return HVCTL_OK;
+}
+
 int main(int argc, char **argv)
 {
-	struct hvctl h = { .fd = -1 };
+	struct hvctl h = { .fd = -1, .reply_timeout_s = -1 };
 	struct args a = { .timeout_s = -1, .lines = -1 };
 	const struct verb *v = NULL;
 	bool help = false;
@@ -316,28 +485,16 @@ int main(int argc, char **argv)
 
 	for (int i = 1; i < argc; i++) {
 		const char *s = argv[i];
-		const char *opts = v ? v->opts : "";
+		int rc = global_option(&h, v, argc, argv, &i);
+		if (rc == 1)
+			rc = verb_option(&a, v, argc, argv, &i);
+		if (rc != 1) {
+			if (rc)
+				return rc < 0 ? HVCTL_OK : rc;
+			continue;
+		}
 		if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
 			help = true;
-		} else if (strcmp(s, "--json") == 0) {
-			h.json = true;
-		} else if (strcmp(s, "--socket") == 0) {
-			if (++i == argc)
-				return usage_error(v, "--socket needs a PATH%s", "");
-			h.socket_path = argv[i];
-		} else if (strcmp(s, "--force") == 0 && strchr(opts, 'f')) {
-			a.force = true;
-		} else if (strcmp(s, "--timeout") == 0 && strchr(opts, 't')) {
-			if (++i == argc || !parse_num(argv[i], 3600, &a.timeout_s))
-				return usage_error(
-					v, "--timeout needs a number of seconds, 0 to 3600%s", "");
-		} else if ((strcmp(s, "-f") == 0 || strcmp(s, "--follow") == 0) &&
-			   strchr(opts, 'F')) {
-			a.follow = true;
-		} else if (strcmp(s, "-n") == 0 && strchr(opts, 'n')) {
-			if (++i == argc || !parse_num(argv[i], 100000, &a.lines))
-				return usage_error(v, "-n needs a number of lines, 0 to 100000%s",
-						   "");
 		} else if (s[0] == '-' && s[1] != '\0') {
 			return usage_error(v, "unknown option %s", s);
 		} else if (!v) {
@@ -361,12 +518,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return HVCTL_USAGE;
 	}
-	if (a.npos < v->min_pos)
-		return usage_error(v, "%s: missing argument", v->name);
-	if (a.npos > v->max_pos)
-		return usage_error(v, "unexpected argument '%s'", a.pos[v->max_pos]);
-	if (v->takes_name && !mgmt_vm_name_ok(a.pos[0]))
-		return usage_error(v, "'%s' is not a VM name (letters, digits, '.', '_', '-')",
-				   a.pos[0]);
+	int rc = check_args(v, &a);
+	if (rc)
+		return rc;
+	h.wait_s = h.reply_timeout_s >= 0 ? (unsigned)h.reply_timeout_s : HVCTL_REPLY_TIMEOUT_S;
 	return v->run(&h, &a);
 }

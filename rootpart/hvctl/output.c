@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Printing vmms's replies: aligned text for people, JSON (one object per reply, one per line
- * for streams) with --json. Errors always go to stderr as text. */
+/* Printing vmms's replies: each reply becomes one json-c value (the data model); the table
+ * format prints it for people (aligned columns, key: value), the others through format.c.
+ * Errors always go to stderr as text; with json and yaml also to stdout as {"error": ...}. */
 #include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -49,7 +51,31 @@ static const char *code_name(Hv__Mgmt__ErrorCode c)
 	return v ? v->name : "ERROR_UNKNOWN";
 }
 
-static void print_json(json_object *o, bool pretty);
+int hvctl_exit_for(Hv__Mgmt__ErrorCode code)
+{
+	switch (code) {
+	case HV__MGMT__ERROR_CODE__ERROR_INVALID_CONFIG:
+		return HVCTL_BAD_CONFIG;
+	case HV__MGMT__ERROR_CODE__ERROR_NOT_FOUND:
+		return HVCTL_NOT_FOUND;
+	case HV__MGMT__ERROR_CODE__ERROR_ALREADY_EXISTS:
+	case HV__MGMT__ERROR_CODE__ERROR_BAD_STATE:
+	case HV__MGMT__ERROR_CODE__ERROR_LIMIT_REACHED:
+		return HVCTL_WRONG_STATE;
+	case HV__MGMT__ERROR_CODE__ERROR_PERMISSION_DENIED:
+		return HVCTL_PERMISSION;
+	case HV__MGMT__ERROR_CODE__ERROR_BUSY:
+		return HVCTL_UNREACHABLE;
+	case HV__MGMT__ERROR_CODE__ERROR_TIMEOUT:
+		return HVCTL_TIMEOUT;
+	case HV__MGMT__ERROR_CODE__ERROR_BAD_REQUEST:
+	case HV__MGMT__ERROR_CODE__ERROR_START_FAILED:
+	case HV__MGMT__ERROR_CODE__ERROR_STOP_FAILED:
+	case HV__MGMT__ERROR_CODE__ERROR_INTERNAL:
+	default:
+		return HVCTL_FAILED;
+	}
+}
 
 void hvctl_print_error(struct hvctl *h, const Hv__Mgmt__Error *e)
 {
@@ -59,24 +85,14 @@ void hvctl_print_error(struct hvctl *h, const Hv__Mgmt__Error *e)
 		fprintf(stderr, "%s\n", e->message);
 	else
 		fprintf(stderr, "hvctl: %s\n", e->message);
-	if (h->json) {
+	if (h->format == HVCTL_FORMAT_JSON || h->format == HVCTL_FORMAT_YAML) {
 		json_object *o = json_object_new_object();
 		json_object *err = json_object_new_object();
 		json_object_object_add(err, "code", json_object_new_string(code_name(e->code)));
 		json_object_object_add(err, "message", json_object_new_string(e->message));
 		json_object_object_add(o, "error", err);
-		print_json(o, false);
+		hvctl_emit(h, o, HVCTL_EMIT_RECORD);
 	}
-}
-
-static void print_json(json_object *o, bool pretty)
-{
-	puts(json_object_to_json_string_ext(o, (pretty ? JSON_C_TO_STRING_PRETTY |
-								 JSON_C_TO_STRING_SPACED
-						       : JSON_C_TO_STRING_PLAIN) |
-						       JSON_C_TO_STRING_NOSLASHESCAPE));
-	fflush(stdout);
-	json_object_put(o);
 }
 
 static json_object *vm_to_json(const Hv__Mgmt__VmInfo *vm, bool full)
@@ -91,12 +107,24 @@ static json_object *vm_to_json(const Hv__Mgmt__VmInfo *vm, bool full)
 	json_object_object_add(o, "worker_pid", json_object_new_int(vm->worker_pid));
 	hvctl_format_time(vm->state_since_ms, t, sizeof(t));
 	json_object_object_add(o, "state_since", json_object_new_string(t));
+	int64_t now = mgmt_now_ms();
+	bool up = vm->state == HV__MGMT__VM_STATE__VM_STATE_RUNNING ||
+		  vm->state == HV__MGMT__VM_STATE__VM_STATE_STOPPING;
+	json_object_object_add(o, "uptime_s",
+			       up && vm->state_since_ms > 0
+				       ? json_object_new_int64((now - vm->state_since_ms) / 1000)
+				       : NULL);
+	json_object_object_add(o, "heartbeat_age_s",
+			       vm->worker_pid && vm->heartbeat_ms > 0
+				       ? json_object_new_int64((now - vm->heartbeat_ms) / 1000)
+				       : NULL);
 	if (!full)
 		return o;
 	json_object_object_add(o, "boot", json_object_new_string(vm->boot));
 	hvctl_format_time(vm->heartbeat_ms, t, sizeof(t));
 	json_object_object_add(o, "heartbeat", json_object_new_string(t));
 	json_object_object_add(o, "log", json_object_new_string(vm->log_path));
+	json_object_object_add(o, "log_error", json_object_new_string(vm->log_error));
 	json_object *devs = json_object_new_array();
 	for (size_t i = 0; i < vm->n_devices; i++) {
 		json_object *d = json_object_new_object();
@@ -111,33 +139,116 @@ static json_object *vm_to_json(const Hv__Mgmt__VmInfo *vm, bool full)
 	return o;
 }
 
-static void print_list(struct hvctl *h, const Hv__Mgmt__VmList *l)
+/* "3d04h", "2h05m", "4m10s", "12s"; "-" for none. */
+static void human_secs(json_object *v, char *buf, size_t n)
 {
-	if (h->json) {
-		json_object *a = json_object_new_array();
-		for (size_t i = 0; i < l->n_vms; i++)
-			json_object_array_add(a, vm_to_json(l->vms[i], false));
-		print_json(a, true);
+	if (!v) {
+		snprintf(buf, n, "-");
 		return;
 	}
-	printf("%-20s %-9s %8s %4s %8s  %s\n", "NAME", "STATE", "MEMORY", "VPS", "PID", "REASON");
-	for (size_t i = 0; i < l->n_vms; i++) {
-		const Hv__Mgmt__VmInfo *vm = l->vms[i];
-		char mem[32], pid[16];
-		snprintf(mem, sizeof(mem), "%uM", vm->memory_mib);
-		if (vm->worker_pid)
-			snprintf(pid, sizeof(pid), "%d", vm->worker_pid);
-		else
-			snprintf(pid, sizeof(pid), "-");
-		printf("%-20s %-9s %8s %4u %8s  %s\n", vm->name, hvctl_state_name(vm->state), mem,
-		       vm->vps, pid, vm->reason);
+	long long s = (long long)json_object_get_int64(v);
+	if (s >= 86400)
+		snprintf(buf, n, "%lldd%02lldh", s / 86400, s % 86400 / 3600);
+	else if (s >= 3600)
+		snprintf(buf, n, "%lldh%02lldm", s / 3600, s % 3600 / 60);
+	else if (s >= 60)
+		snprintf(buf, n, "%lldm%02llds", s / 60, s % 60);
+	else
+		snprintf(buf, n, "%llds", s);
+}
+
+#define LIST_COLS 7
+
+static void list_row(json_object *vm, char cells[LIST_COLS][600])
+{
+	json_object *v;
+	const char *state = json_object_get_string(json_object_object_get(vm, "state"));
+	const char *reason = json_object_get_string(json_object_object_get(vm, "reason"));
+	snprintf(cells[0], 600, "%s", json_object_get_string(json_object_object_get(vm, "name")));
+	/* The reason is what matters about a failed or crashed VM. */
+	if (strcmp(state, "failed") == 0 || strcmp(state, "crashed") == 0)
+		snprintf(cells[1], 600, "%s: %s", state, reason);
+	else
+		snprintf(cells[1], 600, "%s", state);
+	snprintf(cells[2], 600, "%s", json_object_get_string(json_object_object_get(vm, "vps")));
+	snprintf(cells[3], 600, "%s",
+		 json_object_get_string(json_object_object_get(vm, "memory_mib")));
+	human_secs(json_object_object_get(vm, "uptime_s"), cells[4], 600);
+	v = json_object_object_get(vm, "heartbeat_age_s");
+	human_secs(v, cells[5], 590);
+	if (v)
+		strcat(cells[5], " ago");
+	int pid = json_object_get_int(json_object_object_get(vm, "worker_pid"));
+	if (pid)
+		snprintf(cells[6], 600, "%d", pid);
+	else
+		snprintf(cells[6], 600, "-");
+}
+
+/* Characters on screen, not bytes: UTF-8 continuation bytes take no column. */
+static size_t display_width(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+static void print_cell(const char *s, size_t width, bool right, bool last)
+{
+	size_t pad = width > display_width(s) ? width - display_width(s) : 0;
+	if (right)
+		printf("%*s", (int)pad, "");
+	fputs(s, stdout);
+	if (!right && !last)
+		printf("%*s", (int)pad, "");
+	fputs(last ? "\n" : "  ", stdout);
+}
+
+/* Columns as wide as their widest cell; numbers right-aligned; the last one unpadded. */
+static void print_list_table(struct hvctl *h, json_object *a)
+{
+	static const char *const head[LIST_COLS] = { "NAME",   "STATE",	    "VPS", "MEMORY_MIB",
+						     "UPTIME", "HEARTBEAT", "PID" };
+	static const bool right[LIST_COLS] = { false, false, true, true, true, true, true };
+	size_t n = json_object_array_length(a), width[LIST_COLS];
+	char(*cells)[LIST_COLS][600] = calloc(n + 1, sizeof(*cells));
+	if (!cells)
+		return;
+	for (int c = 0; c < LIST_COLS; c++) {
+		snprintf(cells[0][c], 600, "%s", head[c]);
+		width[c] = h->no_headers ? 0 : display_width(head[c]);
 	}
+	for (size_t i = 0; i < n; i++) {
+		list_row(json_object_array_get_idx(a, i), cells[i + 1]);
+		for (int c = 0; c < LIST_COLS; c++)
+			if (display_width(cells[i + 1][c]) > width[c])
+				width[c] = display_width(cells[i + 1][c]);
+	}
+	for (size_t i = h->no_headers ? 1 : 0; i <= n; i++) {
+		for (int c = 0; c < LIST_COLS; c++)
+			print_cell(cells[i][c], width[c], right[c], c == LIST_COLS - 1);
+	}
+	free(cells);
+}
+
+static void print_list(struct hvctl *h, const Hv__Mgmt__VmList *l)
+{
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; i < l->n_vms; i++)
+		json_object_array_add(a, vm_to_json(l->vms[i], false));
+	if (h->format != HVCTL_FORMAT_TABLE) {
+		hvctl_emit(h, a, HVCTL_EMIT_DOC);
+		return;
+	}
+	print_list_table(h, a);
+	json_object_put(a);
 }
 
 static void print_show(struct hvctl *h, const Hv__Mgmt__VmInfo *vm)
 {
-	if (h->json) {
-		print_json(vm_to_json(vm, true), true);
+	if (h->format != HVCTL_FORMAT_TABLE) {
+		hvctl_emit(h, vm_to_json(vm, true), HVCTL_EMIT_DOC);
 		return;
 	}
 	char since[64], hb[64];
@@ -158,7 +269,10 @@ static void print_show(struct hvctl *h, const Hv__Mgmt__VmInfo *vm)
 		       (double)(mgmt_now_ms() - vm->heartbeat_ms) / 1000.0);
 	else
 		printf("last heard:  %s\n", hb);
-	printf("log:         %s\n", vm->log_path);
+	if (vm->log_error[0])
+		printf("log:         %s (%s)\n", vm->log_path, vm->log_error);
+	else
+		printf("log:         %s\n", vm->log_path);
 	printf("devices:%s\n", vm->n_devices ? "" : "     - (listed while a worker runs)");
 	for (size_t i = 0; i < vm->n_devices; i++)
 		printf("  %-12s %s  [%s]\n", vm->devices[i]->kind, vm->devices[i]->detail,
@@ -177,7 +291,7 @@ static void print_event(struct hvctl *h, const Hv__Mgmt__Event *e)
 {
 	char t[64];
 	hvctl_format_time(e->time_ms, t, sizeof(t));
-	if (h->json) {
+	if (h->format != HVCTL_FORMAT_TABLE) {
 		json_object *o = json_object_new_object();
 		json_object_object_add(o, "time", json_object_new_string(t));
 		json_object_object_add(o, "name", json_object_new_string(e->name));
@@ -186,21 +300,39 @@ static void print_event(struct hvctl *h, const Hv__Mgmt__Event *e)
 		json_object_object_add(o, "to",
 				       json_object_new_string(hvctl_state_name(e->new_state)));
 		json_object_object_add(o, "reason", json_object_new_string(e->reason));
-		print_json(o, false);
+		json_object_object_add(o, "kind", json_object_new_string(e->kind));
+		json_object_object_add(o, "how", e->how[0] ? json_object_new_string(e->how) : NULL);
+		json_object_object_add(o, "signal",
+				       e->signal ? json_object_new_int(e->signal) : NULL);
+		hvctl_emit(h, o, HVCTL_EMIT_STREAM);
 		return;
 	}
-	printf("%s %s %s -> %s%s%s\n", t, e->name, hvctl_state_name(e->old_state),
-	       hvctl_state_name(e->new_state), e->reason[0] ? ": " : "", e->reason);
+	if (strcmp(e->kind, "heartbeat-lost") == 0)
+		printf("%s %s heartbeat lost: %s\n", t, e->name, e->reason);
+	else
+		printf("%s %s %s -> %s%s%s\n", t, e->name, hvctl_state_name(e->old_state),
+		       hvctl_state_name(e->new_state), e->reason[0] ? ": " : "", e->reason);
 	fflush(stdout);
+}
+
+/* logs --since: a line is kept when its timestamp (the RFC 3339 text it starts with, which
+ * sorts as text) is not before the one asked for. Lines without one (none are written so)
+ * are kept. */
+static bool line_since(const struct hvctl *h, const char *line)
+{
+	return !h->since[0] || strlen(line) < 24 || line[23] != 'Z' ||
+	       strncmp(line, h->since, 24) >= 0;
 }
 
 static void print_logs(struct hvctl *h, const Hv__Mgmt__LogLines *l)
 {
 	for (size_t i = 0; i < l->n_lines; i++) {
-		if (h->json) {
+		if (!line_since(h, l->lines[i]))
+			continue;
+		if (h->format != HVCTL_FORMAT_TABLE) {
 			json_object *o = json_object_new_object();
 			json_object_object_add(o, "line", json_object_new_string(l->lines[i]));
-			print_json(o, false);
+			hvctl_emit(h, o, HVCTL_EMIT_STREAM);
 		} else {
 			puts(l->lines[i]);
 		}
@@ -210,11 +342,20 @@ static void print_logs(struct hvctl *h, const Hv__Mgmt__LogLines *l)
 
 static void print_done(struct hvctl *h, const Hv__Mgmt__Done *d)
 {
-	if (h->json) {
+	/* Warnings go to stderr, one "hvctl: warning:" line each, in every format. */
+	for (const char *w = d->warning; w && *w;) {
+		const char *nl = strchr(w, '\n');
+		int n = nl ? (int)(nl - w) : (int)strlen(w);
+		fprintf(stderr, "hvctl: warning: %.*s\n", n, w);
+		w += n + (nl ? 1 : 0);
+	}
+	if (h->format != HVCTL_FORMAT_TABLE) {
 		json_object *o = json_object_new_object();
 		json_object_object_add(o, "ok", json_object_new_boolean(1));
 		json_object_object_add(o, "message", json_object_new_string(d->message));
-		print_json(o, false);
+		if (d->warning && d->warning[0])
+			json_object_object_add(o, "warning", json_object_new_string(d->warning));
+		hvctl_emit(h, o, HVCTL_EMIT_RECORD);
 		return;
 	}
 	puts(d->message);
@@ -225,7 +366,7 @@ int hvctl_print_reply(struct hvctl *h, const Hv__Mgmt__Reply *r)
 	switch (r->result_case) {
 	case HV__MGMT__REPLY__RESULT_ERROR:
 		hvctl_print_error(h, r->error);
-		return HVCTL_FAILED;
+		return hvctl_exit_for(r->error->code);
 	case HV__MGMT__REPLY__RESULT_DONE:
 		print_done(h, r->done);
 		return HVCTL_OK;
@@ -237,6 +378,9 @@ int hvctl_print_reply(struct hvctl *h, const Hv__Mgmt__Reply *r)
 		return HVCTL_OK;
 	case HV__MGMT__REPLY__RESULT_LOGS:
 		print_logs(h, r->logs);
+		return HVCTL_OK;
+	case HV__MGMT__REPLY__RESULT_METRICS:
+		fputs(r->metrics, stdout); /* one format: Prometheus text */
 		return HVCTL_OK;
 	case HV__MGMT__REPLY__RESULT_EVENT:
 		print_event(h, r->event);

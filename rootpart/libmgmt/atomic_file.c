@@ -58,9 +58,17 @@ int mgmt_atomic_write(const char *path, const void *data, size_t len, unsigned m
 
 int mgmt_read_file(const char *path, size_t max, char **data, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO for reading would wait for a writer, forever. The type is
+	 * checked on the opened file, so it cannot change between the check and the read. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return MGMT_READ_NOT_REGULAR;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	size_t cap = 4096, n = 0;
 	char *buf = malloc(cap + 1);
 	int rc = buf ? 0 : -ENOMEM;
@@ -100,4 +108,11 @@ int mgmt_read_file(const char *path, size_t max, char **data, size_t *len)
 	*data = buf;
 	*len = n;
 	return 0;
+}
+
+const char *mgmt_read_strerror(int rc)
+{
+	if (rc == MGMT_READ_NOT_REGULAR)
+		return "not a regular file";
+	return strerror(-rc);
 }

@@ -3,13 +3,22 @@
 #include "mgmt/conn.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct write_req {
 	uv_write_t req;
+	struct mgmt_conn *conn;
 	uint8_t *buf;
+	size_t held; /* bytes charged for this write */
 };
+
+void mgmt_conn_set_budget(struct mgmt_conn *c, struct mgmt_mem_budget *b)
+{
+	c->budget = b;
+	c->reader.budget = b;
+}
 
 static void on_handle_closed(uv_handle_t *h)
 {
@@ -38,6 +47,7 @@ int mgmt_conn_init(struct mgmt_conn *c, uv_loop_t *loop, void *owner, mgmt_conn_
 	c->on_refused = on_refused;
 	c->on_closed = on_closed;
 	mgmt_frame_reader_init(&c->reader, MGMT_FRAME_MAX);
+	c->max_queued = MGMT_CONN_MAX_QUEUED;
 	return 0;
 }
 
@@ -60,6 +70,14 @@ static int deliver(void *ctx, const uint8_t *msg, size_t len)
 static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 {
 	struct mgmt_conn *c = s->data;
+	if (nread == UV_EOF && c->on_eof && !c->closing && !mgmt_frame_partial(&c->reader)) {
+		/* Half-closed after whole requests: the owner still owes replies. */
+		free(buf->base);
+		c->eof = true;
+		uv_read_stop(s);
+		c->on_eof(c);
+		return;
+	}
 	if (nread < 0) {
 		/* EOF or error, possibly mid-frame: the partial frame is simply dropped. */
 		free(buf->base);
@@ -75,7 +93,8 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 			if (c->on_refused)
 				c->on_refused(c, c->reader.refused_len);
 			mgmt_conn_close(c);
-		} else if (rc == -ENOMEM) {
+		} else if (rc == -ENOMEM || rc == -ENOBUFS) {
+			c->overflowed = rc == -ENOBUFS;
 			mgmt_conn_close(c);
 		}
 	}
@@ -87,22 +106,33 @@ int mgmt_conn_start(struct mgmt_conn *c)
 	return uv_read_start((uv_stream_t *)&c->pipe, on_alloc, on_read);
 }
 
+static void release_write(struct write_req *w)
+{
+	w->conn->queued -= w->held;
+	if (w->conn->budget)
+		w->conn->budget->used -= w->held;
+	free(w->buf);
+	free(w);
+}
+
 static void on_written(uv_write_t *req, int status)
 {
 	(void)status;
-	struct write_req *w = (struct write_req *)req;
-	free(w->buf);
-	free(w);
+	release_write((struct write_req *)req);
+}
+
+/* Closes a peer that holds too much; the owner sees overflowed in on_closed. */
+static int overflow(struct mgmt_conn *c)
+{
+	c->overflowed = true;
+	mgmt_conn_close(c);
+	return UV_ENOBUFS;
 }
 
 int mgmt_conn_send(struct mgmt_conn *c, const ProtobufCMessage *msg)
 {
 	if (c->closing)
 		return UV_EPIPE;
-	if (uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe) > MGMT_CONN_MAX_QUEUED) {
-		mgmt_conn_close(c);
-		return UV_ENOBUFS;
-	}
 	size_t len = protobuf_c_message_get_packed_size(msg);
 	if (len > MGMT_FRAME_MAX)
 		return UV_E2BIG;
@@ -113,15 +143,26 @@ int mgmt_conn_send(struct mgmt_conn *c, const ProtobufCMessage *msg)
 		free(buf);
 		return UV_ENOMEM;
 	}
+	/* What this write really holds until it is sent: both blocks as malloc sized them. */
+	size_t held = malloc_usable_size(w) + malloc_usable_size(buf);
+	if (c->queued + held > c->max_queued ||
+	    (c->budget && c->budget->max && c->budget->used + held > c->budget->max)) {
+		free(w);
+		free(buf);
+		return overflow(c);
+	}
 	mgmt_frame_put_header(buf, (uint32_t)len);
 	protobuf_c_message_pack(msg, buf + MGMT_FRAME_HDR);
 	w->buf = buf;
+	w->conn = c;
+	w->held = held;
+	c->queued += held;
+	if (c->budget)
+		c->budget->used += held;
 	uv_buf_t b = uv_buf_init((char *)buf, (unsigned)(MGMT_FRAME_HDR + len));
 	int rc = uv_write(&w->req, (uv_stream_t *)&c->pipe, &b, 1, on_written);
-	if (rc) {
-		free(buf);
-		free(w);
-	}
+	if (rc)
+		release_write(w);
 	return rc;
 }
 

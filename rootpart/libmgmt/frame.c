@@ -14,12 +14,46 @@ void mgmt_frame_reader_init(struct mgmt_frame_reader *r, size_t max)
 	r->max = max ? max : MGMT_FRAME_MAX;
 }
 
-void mgmt_frame_reader_free(struct mgmt_frame_reader *r)
+static void release_body(struct mgmt_frame_reader *r)
 {
+	if (r->budget)
+		r->budget->used -= r->body_held;
 	free(r->body);
 	r->body = NULL;
+	r->body_cap = 0;
+	r->body_held = 0;
+}
+
+void mgmt_frame_reader_free(struct mgmt_frame_reader *r)
+{
+	release_body(r);
 	r->hdr_have = 0;
 	r->body_have = 0;
+}
+
+/* Makes room for `need` body bytes (doubling, at most the body's length). */
+static int grow_body(struct mgmt_frame_reader *r, size_t need)
+{
+	if (need <= r->body_cap && r->body)
+		return 0;
+	size_t cap = r->body_cap ? r->body_cap : 4096;
+	while (cap < need)
+		cap *= 2;
+	if (cap > r->body_len)
+		cap = r->body_len;
+	size_t held = (cap + 1 + 15) & ~(size_t)15; /* what malloc keeps for it, near enough */
+	if (r->budget && r->budget->max && r->budget->used - r->body_held + held > r->budget->max)
+		return -ENOBUFS;
+	/* +1 so a zero-length frame still has a valid pointer. */
+	uint8_t *nb = realloc(r->body, cap + 1);
+	if (!nb)
+		return -ENOMEM;
+	if (r->budget)
+		r->budget->used = r->budget->used - r->body_held + held;
+	r->body = nb;
+	r->body_cap = cap;
+	r->body_held = held;
+	return 0;
 }
 
 void mgmt_frame_put_header(uint8_t hdr[MGMT_FRAME_HDR], uint32_t len)
@@ -55,28 +89,26 @@ int mgmt_frame_feed(struct mgmt_frame_reader *r, const uint8_t *data, size_t len
 				return -E2BIG;
 			}
 			r->body_have = 0;
-			/* +1 so a zero-length frame still has a valid pointer. */
-			r->body = malloc((size_t)r->body_len + 1);
-			if (!r->body)
-				return -ENOMEM;
 		}
 		size_t n = r->body_len - r->body_have;
 		if (n > len)
 			n = len;
-		memcpy(r->body + r->body_have, data, n);
+		int grc = n || !r->body_len ? grow_body(r, r->body_have + n) : 0;
+		if (grc)
+			return grc;
+		if (n)
+			memcpy(r->body + r->body_have, data, n);
 		r->body_have += n;
 		data += n;
 		len -= n;
 		if (r->body_have < r->body_len)
 			return 0;
-		uint8_t *body = r->body;
 		size_t blen = r->body_len;
-		r->body = NULL;
+		int rc = cb(ctx, r->body, blen);
+		release_body(r);
 		r->hdr_have = 0;
 		r->body_have = 0;
 		r->body_len = 0;
-		int rc = cb(ctx, body, blen);
-		free(body);
 		if (rc)
 			return rc;
 	}

@@ -91,6 +91,16 @@ size_t mgmt_log_format(char *buf, size_t size, int64_t unix_ms, enum mgmt_log_le
 	return len;
 }
 
+/* A line that did not reach the file is counted, and the first of a run of losses is said
+ * on stderr (the daemon's own output) since the log itself cannot carry it. */
+static void note_lost(struct mgmt_log *log, int err)
+{
+	if (log->lost++ == 0 || err != log->lost_errno)
+		fprintf(stderr, "cannot write the log %s: %s; lines are being lost\n",
+			log->path ? log->path : "(not open)", strerror(err));
+	log->lost_errno = err;
+}
+
 /* Shifts NAME.log.(k-1) to NAME.log.k down to NAME.log -> NAME.log.1, dropping the oldest. */
 static void rotate(struct mgmt_log *log)
 {
@@ -124,11 +134,29 @@ void mgmt_log_write(struct mgmt_log *log, enum mgmt_log_level level, const char 
 	size_t len = mgmt_log_format(line, sizeof(line), mgmt_now_ms(), level, component, msg);
 	if (log->also_stderr)
 		fputs(line, stderr);
-	if (log->fd < 0 || len == 0)
+	if (len == 0)
 		return;
+	if (log->fd < 0) {
+		note_lost(log, EBADF);
+		return;
+	}
 	if (log->rotate_bytes && log->size > 0 && log->size + len > log->rotate_bytes)
 		rotate(log);
 	ssize_t w = write(log->fd, line, len);
 	if (w > 0)
 		log->size += (uint64_t)w;
+	if (w < 0 || (size_t)w != len)
+		note_lost(log, w < 0 ? errno : ENOSPC);
+}
+
+void mgmt_log_error(const struct mgmt_log *log, char *buf, size_t size)
+{
+	if (!log->lost) {
+		snprintf(buf, size, "%s", "");
+		return;
+	}
+	snprintf(buf, size, "cannot write %s: %s; %llu line%s lost (free space in the log folder)",
+		 log->path ? log->path : "(no log)",
+		 log->lost_errno == EBADF ? "not open" : strerror(log->lost_errno),
+		 (unsigned long long)log->lost, log->lost == 1 ? "" : "s");
 }

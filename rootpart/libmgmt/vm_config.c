@@ -4,6 +4,7 @@
  * required key are found the same way at every level. */
 #include "mgmt/vm_config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <json-c/json.h>
 #include <libgen.h>
@@ -14,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mgmt/json_locate.h"
+
 struct parse_ctx {
 	const char *file;
 	unsigned flags;
@@ -22,22 +25,22 @@ struct parse_ctx {
 	size_t nlines;
 	size_t dropped;
 	struct vm_config *cfg;
+	struct mgmt_json_index ix; /* positions, once the text is known to be JSON */
 };
 
-__attribute__((format(printf, 3, 4))) static void fail(struct parse_ctx *p, const char *key,
-						       const char *fmt, ...)
+static void vfail_at(struct parse_ctx *p, struct mgmt_json_pos pos, const char *key,
+		     const char *fmt, va_list ap)
 {
 	if (p->nlines == VM_CONFIG_MAX_ERRORS) {
 		p->dropped++;
 		return;
 	}
-	char problem[1024];
-	va_list ap;
-	va_start(ap, fmt);
+	char problem[1024], where[32] = "";
 	vsnprintf(problem, sizeof(problem), fmt, ap);
-	va_end(ap);
+	if (pos.line > 0)
+		snprintf(where, sizeof(where), ":%d:%d", pos.line, pos.col);
 	char *raw = NULL;
-	if (asprintf(&raw, "%s: %s: %s", p->file, key, problem) < 0)
+	if (asprintf(&raw, "%s%s: %s: %s", p->file, where, key, problem) < 0)
 		return;
 	/* Keys and values come from the file: control characters are shown escaped so that one
 	 * problem stays one line (and cannot forge lines in a terminal or a log). */
@@ -56,6 +59,27 @@ __attribute__((format(printf, 3, 4))) static void fail(struct parse_ctx *p, cons
 		p->lines[p->nlines++] = line;
 	}
 	free(raw);
+}
+
+/* A problem with a key's value, reported at the value (or, for a missing key, at the object
+ * that lacks it): FILE:LINE:COL: key: problem. */
+__attribute__((format(printf, 3, 4))) static void fail(struct parse_ctx *p, const char *key,
+						       const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfail_at(p, mgmt_json_index_value_pos(&p->ix, key), key, fmt, ap);
+	va_end(ap);
+}
+
+/* A problem with a key itself (unknown, given twice), reported at the key. */
+__attribute__((format(printf, 4, 5))) static void
+fail_at(struct parse_ctx *p, struct mgmt_json_pos pos, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfail_at(p, pos, key, fmt, ap);
+	va_end(ap);
 }
 
 static const char *type_desc(json_object *o)
@@ -111,6 +135,22 @@ static bool get_u32_in(struct parse_ctx *p, const char *key, json_object *o, int
 	return true;
 }
 
+/* A string from the file, refused when it holds an escaped NUL ("a\u0000b"): C would read
+ * it as "a". NULL (with the problem reported) when it is not a usable string. */
+static const char *get_string(struct parse_ctx *p, const char *key, json_object *o,
+			      const char *what)
+{
+	if (!want_type(p, key, o, json_type_string, what))
+		return NULL;
+	const char *s = json_object_get_string(o);
+	if (strlen(s) != (size_t)json_object_get_string_len(o)) {
+		fail(p, key, "contains a NUL character (\\u0000) at offset %zu: remove it",
+		     strlen(s));
+		return NULL;
+	}
+	return s;
+}
+
 enum file_need {
 	NEED_READ,
 	NEED_READ_WRITE
@@ -120,9 +160,9 @@ enum file_need {
 static char *get_file(struct parse_ctx *p, const char *key, json_object *o, enum file_need need,
 		      struct stat *st_out)
 {
-	if (!want_type(p, key, o, json_type_string, "a string (a file path)"))
+	const char *s = get_string(p, key, o, "a string (a file path)");
+	if (!s)
 		return NULL;
-	const char *s = json_object_get_string(o);
 	if (s[0] == '\0') {
 		fail(p, key, "empty path: give the file's path");
 		return NULL;
@@ -183,6 +223,66 @@ struct key_spec {
 	void (*check)(struct parse_ctx *p, const char *key, json_object *o, void *arg);
 };
 
+/* Edit distance (insert, delete, replace; letters compared without case), for "did you
+ * mean". Keys are short: at most 63 characters are compared. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strnlen(a, 63), lb = strnlen(b, 63), row[64];
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t cost = tolower((unsigned char)a[i - 1]) !=
+				      tolower((unsigned char)b[j - 1]);
+			size_t best = diag + cost;
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+/* The valid key an unknown one most likely meant: a few edits away, or one being the
+ * other's beginning ("memory" for "memory_mib"). NULL when none is close. */
+static const char *did_you_mean(const char *k, const struct key_spec *specs, size_t n)
+{
+	const char *best = NULL;
+	size_t best_d = (size_t)-1, klen = strlen(k);
+	for (size_t i = 0; i < n; i++) {
+		size_t d = distance(k, specs[i].key), slen = strlen(specs[i].key);
+		bool prefix = klen >= 3 && (strncasecmp(k, specs[i].key, klen) == 0 ||
+					    strncasecmp(k, specs[i].key, slen) == 0);
+		if (prefix)
+			d = 1;
+		if (d < best_d) {
+			best_d = d;
+			best = specs[i].key;
+		}
+	}
+	size_t limit = klen <= 4 ? 1 : klen <= 8 ? 2 : 3;
+	return best_d <= limit ? best : NULL;
+}
+
+static void unknown_key(struct parse_ctx *p, const char *key, const char *k,
+			const struct key_spec *specs, size_t nspecs, const char *valid)
+{
+	const struct mgmt_json_entry *e = mgmt_json_index_find(&p->ix, key);
+	struct mgmt_json_pos pos = e ? e->key : (struct mgmt_json_pos){ 0, 0 };
+	const char *mean = did_you_mean(k, specs, nspecs);
+	if (mean)
+		fail_at(p, pos, key, "unknown key: did you mean \"%s\"? (valid keys here: %s)",
+			mean, valid);
+	else
+		fail_at(p, pos, key, "unknown key (valid keys here: %s)", valid);
+}
+
 static void check_object(struct parse_ctx *p, const char *path, json_object *obj,
 			 const struct key_spec *specs, size_t nspecs, void *arg)
 {
@@ -200,7 +300,7 @@ static void check_object(struct parse_ctx *p, const char *path, json_object *obj
 			known = known || strcmp(k, specs[i].key) == 0;
 		if (!known) {
 			snprintf(key, sizeof(key), "%s%s%s", path, path[0] ? "." : "", k);
-			fail(p, key, "unknown key (valid keys here: %s)", valid);
+			unknown_key(p, key, k, specs, nspecs, valid);
 		}
 	}
 	for (size_t i = 0; i < nspecs; i++) {
@@ -216,9 +316,9 @@ static void check_object(struct parse_ctx *p, const char *path, json_object *obj
 static void check_name(struct parse_ctx *p, const char *key, json_object *o, void *arg)
 {
 	(void)arg;
-	if (!want_type(p, key, o, json_type_string, "a string"))
+	const char *s = get_string(p, key, o, "a string");
+	if (!s)
 		return;
-	const char *s = json_object_get_string(o);
 	if (!mgmt_vm_name_ok(s)) {
 		fail(p, key,
 		     "\"%s\" is not a valid name: use 1 to %d letters, digits, '.', '_' "
@@ -297,8 +397,8 @@ static void check_boot(struct parse_ctx *p, const char *key, json_object *o, voi
 	check_object(p, key, o, boot_keys, sizeof(boot_keys) / sizeof(boot_keys[0]), NULL);
 	bool has_guest = json_object_object_get_ex(o, "guest", NULL);
 	bool has_kernel = json_object_object_get_ex(o, "kernel", NULL);
-	bool has_extra = json_object_object_get_ex(o, "initrd", NULL) ||
-			 json_object_object_get_ex(o, "cmdline", NULL);
+	bool has_extra = json_object_object_get_ex(o, "initrd", NULL); /* the test guest takes
+									     * a command line too */
 	if (has_guest && has_kernel)
 		fail(p, key, "give either \"guest\" or \"kernel\", not both");
 	else if (!has_guest && !has_kernel)
@@ -306,7 +406,7 @@ static void check_boot(struct parse_ctx *p, const char *key, json_object *o, voi
 		     "say what to boot: \"guest\": PATH (test guest image) or "
 		     "\"kernel\": PATH (Linux kernel)");
 	else if (has_guest && has_extra)
-		fail(p, key, "\"initrd\" and \"cmdline\" go with \"kernel\", not with \"guest\"");
+		fail(p, key, "\"initrd\" goes with \"kernel\", not with \"guest\"");
 	if (p->nlines == before)
 		p->cfg->boot_kind = has_kernel ? VM_BOOT_KERNEL : VM_BOOT_GUEST;
 }
@@ -397,9 +497,9 @@ static void check_disks(struct parse_ctx *p, const char *key, json_object *o, vo
 static void check_console(struct parse_ctx *p, const char *key, json_object *o, void *arg)
 {
 	(void)arg;
-	if (!want_type(p, key, o, json_type_string, "a string (\"log\" or \"none\")"))
+	const char *s = get_string(p, key, o, "a string (\"log\" or \"none\")");
+	if (!s)
 		return;
-	const char *s = json_object_get_string(o);
 	if (strcmp(s, "log") == 0)
 		p->cfg->console = VM_CONSOLE_LOG;
 	else if (strcmp(s, "none") == 0)
@@ -414,66 +514,89 @@ static const struct key_spec top_keys[] = {
 	{ "disks", false, check_disks }, { "console", false, check_console },
 };
 
-static void offset_to_line_col(const char *text, size_t off, int *line, int *col)
+static struct mgmt_json_pos offset_pos(const char *text, size_t off)
 {
-	*line = 1;
-	*col = 1;
+	struct mgmt_json_pos pos = { 1, 1 };
 	for (size_t i = 0; i < off; i++) {
 		if (text[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else {
-			(*col)++;
+			pos.line++;
+			pos.col = 1;
+		} else if (((unsigned char)text[i] & 0xc0) != 0x80) {
+			pos.col++;
 		}
 	}
+	return pos;
+}
+
+/* json-c keeps the last of two equal keys; every repeat is refused here, at the repeat. */
+static void check_duplicates(struct parse_ctx *p)
+{
+	for (size_t k = 0; k < p->ix.n; k++) {
+		const struct mgmt_json_entry *e = &p->ix.entries[k];
+		if (e->duplicate)
+			fail_at(p, e->key, e->path,
+				"duplicate key (first given at line %d, column %d): give each key "
+				"once",
+				e->first.line, e->first.col);
+	}
+}
+
+/* Text after the JSON value: only white space may follow. */
+static bool only_space_after(struct parse_ctx *p, const char *text, size_t end, size_t len)
+{
+	for (size_t i = end; i < len; i++) {
+		if (!strchr(" \t\n\r", text[i]) || !text[i]) {
+			fail_at(p, offset_pos(text, i), "(file)",
+				"unexpected text after the JSON object: remove it");
+			return false;
+		}
+	}
+	return true;
 }
 
 static json_object *parse_json(struct parse_ctx *p, const char *text, size_t len)
 {
+	struct mgmt_json_pos none = { 0, 0 };
 	if (len > VM_CONFIG_MAX_BYTES) {
-		fail(p, "(file)", "%zu bytes is too large for a VM config (at most %u)", len,
-		     VM_CONFIG_MAX_BYTES);
+		fail_at(p, none, "(file)", "%zu bytes is too large for a VM config (at most %u)",
+			len, VM_CONFIG_MAX_BYTES);
 		return NULL;
 	}
 	if (len == 0)
 		text = ""; /* an empty bytes field arrives as NULL */
 	if (memchr(text, '\0', len)) {
-		fail(p, "(file)", "contains a NUL byte: a VM config is JSON text");
+		fail_at(p, offset_pos(text, (size_t)((const char *)memchr(text, '\0', len) - text)),
+			"(file)", "contains a NUL byte: a VM config is JSON text");
 		return NULL;
 	}
 	json_tokener *tok = json_tokener_new_ex(16);
 	if (!tok) {
-		fail(p, "(file)", "out of memory");
+		fail_at(p, none, "(file)", "out of memory");
 		return NULL;
 	}
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	json_object *root = json_tokener_parse_ex(tok, text, (int)len);
 	enum json_tokener_error jerr = json_tokener_get_error(tok);
 	size_t end = json_tokener_get_parse_end(tok);
-	int line, col;
-	if (!root && jerr == json_tokener_continue) {
-		fail(p, "(file)", "the JSON text ends too early (a '}' or ']' missing?)");
-	} else if (!root || jerr != json_tokener_success) {
-		offset_to_line_col(text, end, &line, &col);
-		fail(p, "(file)", "not valid JSON at line %d, column %d: %s", line, col,
-		     json_tokener_error_desc(jerr));
-	} else {
-		for (size_t i = end; i < len; i++) {
-			if (text[i] != ' ' && text[i] != '\t' && text[i] != '\n' &&
-			    text[i] != '\r') {
-				offset_to_line_col(text, i, &line, &col);
-				fail(p, "(file)",
-				     "unexpected text after the JSON object at line %d, "
-				     "column %d",
-				     line, col);
-				json_object_put(root);
-				root = NULL;
-				break;
-			}
-		}
-	}
 	json_tokener_free(tok);
-	if (root && !json_object_is_type(root, json_type_object)) {
+	if (!root && jerr == json_tokener_continue) {
+		fail_at(p, offset_pos(text, len), "(file)",
+			"the JSON text ends too early (a '}' or ']' missing?)");
+		return NULL;
+	}
+	if (!root || jerr != json_tokener_success) {
+		fail_at(p, offset_pos(text, end), "(file)", "not valid JSON: %s",
+			json_tokener_error_desc(jerr));
+		json_object_put(root);
+		return NULL;
+	}
+	if (!only_space_after(p, text, end, len)) {
+		json_object_put(root);
+		return NULL;
+	}
+	if (mgmt_json_index_build(&p->ix, text, end) == 0)
+		check_duplicates(p);
+	if (!json_object_is_type(root, json_type_object)) {
 		fail(p, "(file)", "expected a JSON object {...}, got %s", type_desc(root));
 		json_object_put(root);
 		root = NULL;
@@ -507,6 +630,7 @@ int vm_config_parse_ex(const char *file, const char *text, size_t len, unsigned 
 		check_object(&p, "", root, top_keys, sizeof(top_keys) / sizeof(top_keys[0]), NULL);
 		json_object_put(root);
 	}
+	mgmt_json_index_free(&p.ix);
 	if (p.nlines == 0)
 		return 0;
 
@@ -559,10 +683,9 @@ char *vm_config_to_json(const struct vm_config *cfg)
 		json_object_object_add(boot, "kernel", json_object_new_string(cfg->kernel));
 		if (cfg->initrd)
 			json_object_object_add(boot, "initrd", json_object_new_string(cfg->initrd));
-		if (cfg->cmdline)
-			json_object_object_add(boot, "cmdline",
-					       json_object_new_string(cfg->cmdline));
 	}
+	if (cfg->cmdline) /* the kernel's, or the test guest's */
+		json_object_object_add(boot, "cmdline", json_object_new_string(cfg->cmdline));
 	json_object_object_add(root, "boot", boot);
 	for (size_t i = 0; i < cfg->ndisks; i++) {
 		json_object *d = json_object_new_object();

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mgmt/caller_access.h"
 #include "vmms.h"
 
 #define STOP_TIMEOUT_DEFAULT_S 30
@@ -81,8 +82,14 @@ bool vmms_request_valid(const Hv__Mgmt__Request *req, char *why, size_t n)
 		}
 		return true;
 	}
-	case HV__MGMT__REQUEST__OP_LIST:
 	case HV__MGMT__REQUEST__OP_EVENTS:
+		if (req->events->vm && req->events->vm[0] && !mgmt_vm_name_ok(req->events->vm)) {
+			snprintf(why, n, "events: invalid VM name to watch");
+			return false;
+		}
+		return true;
+	case HV__MGMT__REQUEST__OP_LIST:
+	case HV__MGMT__REQUEST__OP_METRICS:
 		return true;
 	case HV__MGMT__REQUEST__OP__NOT_SET:
 	default:
@@ -117,6 +124,16 @@ static bool parse_config(struct client *c, uint64_t id, const char *path,
 		vm_config_free(cfg);
 		return false;
 	}
+	/* Only what the caller could open themselves (docs/management.md, Access). */
+	char why[8192];
+	if (mgmt_caller_may_open(cfg, path, c->uid, c->gid, why, sizeof(why)) != 0) {
+		mgmt_log_write(&c->d->log, MGMT_LOG_WARN, "vmms",
+			       "refused config %s from uid %u: names files the caller cannot open",
+			       path, (unsigned)c->uid);
+		vmms_reply_error(c, id, HV__MGMT__ERROR_CODE__ERROR_PERMISSION_DENIED, "%s", why);
+		vm_config_free(cfg);
+		return false;
+	}
 	if (vmms_find(c->d, cfg->name)) {
 		vmms_reply_error(c, id, HV__MGMT__ERROR_CODE__ERROR_ALREADY_EXISTS,
 				 "%s: name: a VM named %s already exists; choose another name, or "
@@ -145,6 +162,8 @@ static void on_create(struct client *c, const Hv__Mgmt__Request *req)
 	vm->config_json = vm_config_to_json(&vm->cfg);
 	vm->state = VM_OFF;
 	vm->state_since_ms = mgmt_now_ms();
+	vm->owner_uid = c->uid;
+	vm->owner_gid = c->gid;
 	snprintf(vm->reason, sizeof(vm->reason), "created");
 	int rc = vm->config_json ? vmms_save_config(d, vm) : -1;
 	if (rc == 0)
@@ -162,7 +181,17 @@ static void on_create(struct client *c, const Hv__Mgmt__Request *req)
 	mgmt_log_write(&d->log, MGMT_LOG_INFO, "vmms", "created VM %s from %s (uid %u)", vm->name,
 		       cr->config_path, (unsigned)c->uid);
 	vmms_events_broadcast(d, vm->name, (enum vm_state)0, VM_OFF, "created");
-	vmms_reply_done(c, req->id, "created %s", vm->name);
+	char msg[128], warning[4096];
+	snprintf(msg, sizeof(msg), "created %s", vm->name);
+	vmms_image_warnings(d, &vm->cfg, warning, sizeof(warning));
+	Hv__Mgmt__Done done = HV__MGMT__DONE__INIT;
+	done.message = msg;
+	done.warning = warning;
+	Hv__Mgmt__Reply r = HV__MGMT__REPLY__INIT;
+	r.id = req->id;
+	r.result_case = HV__MGMT__REPLY__RESULT_DONE;
+	r.done = &done;
+	vmms_reply(c, &r);
 }
 
 static void on_validate(struct client *c, const Hv__Mgmt__Request *req)
@@ -184,8 +213,24 @@ static void on_start(struct client *c, const Hv__Mgmt__Request *req)
 	if (!vm)
 		return;
 	enum vm_state next;
-	char why[512];
+	char why[1200];
 	if (!vm_transition(vm->state, VM_ACT_START, vm->name, &next, why, sizeof(why))) {
+		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_BAD_STATE, "%s", why);
+		return;
+	}
+	/* The files may have changed since create: checked again as the VM's owner. */
+	char denied[8192], cfgpath[4200];
+	mgmt_path_join(cfgpath, sizeof(cfgpath), d->vms_dir, vm->name, ".json");
+	if (mgmt_caller_may_open(&vm->cfg, cfgpath, vm->owner_uid, vm->owner_gid, denied,
+				 sizeof(denied)) != 0) {
+		vmms_reply_error(
+			c, req->id, HV__MGMT__ERROR_CODE__ERROR_PERMISSION_DENIED,
+			"cannot start %s: it was created by uid %u, who can no longer open "
+			"its files:\n%s",
+			vm->name, (unsigned)vm->owner_uid, denied);
+		return;
+	}
+	if (vmms_image_in_use(d, vm, why, sizeof(why))) {
 		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_BAD_STATE, "%s", why);
 		return;
 	}
@@ -197,13 +242,25 @@ static void on_start(struct client *c, const Hv__Mgmt__Request *req)
 				 vm->name, live, live == 1 ? " is" : "s are", d->opt.max_running);
 		return;
 	}
-	if (vmms_worker_spawn(d, vm, why, sizeof(why)) != 0) {
+	int rc = vmms_worker_spawn(d, vm, why, sizeof(why));
+	if (rc == VMMS_SPAWN_NOT_RECORDED) {
+		/* Nothing changed (the state file still says so): no new state to record. */
+		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_INTERNAL,
+				 "cannot start %s: %s", vm->name, why);
+		return;
+	}
+	if (rc != 0) {
 		vmms_set_state(d, vm, VM_FAILED, why);
 		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_START_FAILED,
 				 "cannot start %s: %s", vm->name, why);
 		return;
 	}
 	vm->start_waiter = (struct waiter){ .client = c, .id = req->id };
+}
+
+static bool vm_is_down(const struct vm *vm)
+{
+	return !vm_state_has_worker(vm->state);
 }
 
 static void on_stop(struct client *c, const Hv__Mgmt__Request *req)
@@ -213,8 +270,13 @@ static void on_stop(struct client *c, const Hv__Mgmt__Request *req)
 	struct vm *vm = find_or_reply(c, req->id, sr->name);
 	if (!vm)
 		return;
+	/* Idempotent: the goal of a stop is a VM that is not running. */
+	if (vm_is_down(vm) && !vm->worker) {
+		vmms_reply_done(c, req->id, "%s is %s already", vm->name, vm_state_name(vm->state));
+		return;
+	}
 	enum vm_state next;
-	char why[512];
+	char why[700];
 	if (!vm_transition(vm->state, sr->force ? VM_ACT_FORCE_STOP : VM_ACT_STOP, vm->name, &next,
 			   why, sizeof(why))) {
 		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_BAD_STATE, "%s", why);
@@ -227,29 +289,42 @@ static void on_stop(struct client *c, const Hv__Mgmt__Request *req)
 				 vm->name, vm->name);
 		return;
 	}
-	uint32_t timeout = sr->timeout_s ? sr->timeout_s : STOP_TIMEOUT_DEFAULT_S;
-	if (vmms_worker_stop(d, vm, sr->force, timeout) != 0) {
+	if (!vm->worker || (!vm->worker->conn_open && !sr->force)) {
 		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_STOP_FAILED,
 				 "cannot reach the worker of %s; use hvctl stop %s --force",
 				 vm->name, vm->name);
 		return;
 	}
+	/* Recorded before the worker hears of it. */
+	int rc = vm->state == VM_STOPPING ? 0
+					  : vmms_commit_state(d, vm, VM_STOPPING,
+							      sr->force ? "forced stop requested"
+									: "stop requested");
+	if (rc != 0) {
+		vmms_persist_error(d, rc, why, sizeof(why));
+		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_INTERNAL,
+				 "cannot stop %s: %s", vm->name, why);
+		return;
+	}
+	uint32_t timeout = sr->timeout_s ? sr->timeout_s : STOP_TIMEOUT_DEFAULT_S;
+	vmms_worker_stop(d, vm, sr->force, timeout);
 	/* A forced stop overtaking a graceful one answers both when the worker is gone. */
 	if (vm->stop_waiter.client)
 		vmms_waiter_done(&vm->stop_waiter, false, HV__MGMT__ERROR_CODE__ERROR_STOP_FAILED,
 				 "graceful stop overtaken by a forced stop");
 	vm->stop_waiter = (struct waiter){ .client = c, .id = req->id };
-	if (vm->state != VM_STOPPING)
-		vmms_set_state(d, vm, VM_STOPPING,
-			       sr->force ? "forced stop requested" : "stop requested");
 }
 
 static void on_delete(struct client *c, const Hv__Mgmt__Request *req)
 {
 	struct vmms *d = c->d;
-	struct vm *vm = find_or_reply(c, req->id, req->delete_->name);
-	if (!vm)
+	struct vm *vm = vmms_find(d, req->delete_->name);
+	if (!vm) {
+		/* Idempotent: the goal of a delete is a VM that does not exist. */
+		vmms_reply_done(c, req->id, "no VM named %s: nothing to delete",
+				req->delete_->name);
 		return;
+	}
 	enum vm_state next;
 	char why[512];
 	if (!vm_transition(vm->state, VM_ACT_DELETE, vm->name, &next, why, sizeof(why))) {
@@ -343,9 +418,28 @@ static void on_logs(struct client *c, const Hv__Mgmt__Request *req)
 
 static void on_events(struct client *c, const Hv__Mgmt__Request *req)
 {
+	const Hv__Mgmt__EventsRequest *er = req->events;
 	c->events = true;
 	c->events_id = req->id;
+	snprintf(c->events_vm, sizeof(c->events_vm), "%s", er->vm ? er->vm : "");
 	vmms_reply_done(c, req->id, "watching events");
+	if (er->since_ms > 0)
+		vmms_events_replay(c->d, c, er->since_ms);
+}
+
+static void on_metrics(struct client *c, const Hv__Mgmt__Request *req)
+{
+	char *text = vmms_metrics_text(c->d);
+	if (!text) {
+		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_INTERNAL, "out of memory");
+		return;
+	}
+	Hv__Mgmt__Reply r = HV__MGMT__REPLY__INIT;
+	r.id = req->id;
+	r.result_case = HV__MGMT__REPLY__RESULT_METRICS;
+	r.metrics = text;
+	vmms_reply(c, &r);
+	free(text);
 }
 
 typedef void (*handler_fn)(struct client *c, const Hv__Mgmt__Request *req);
@@ -363,6 +457,7 @@ static const struct {
 	{ HV__MGMT__REQUEST__OP_SHOW, on_show },
 	{ HV__MGMT__REQUEST__OP_LOGS, on_logs },
 	{ HV__MGMT__REQUEST__OP_EVENTS, on_events },
+	{ HV__MGMT__REQUEST__OP_METRICS, on_metrics },
 };
 
 void vmms_handle_frame(struct client *c, const uint8_t *msg, size_t len)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The VM inventory: lookup, the state changes (each one logged, persisted and broadcast),
  * the VmInfo view of a VM, and the requests waiting for a state change. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,23 +28,64 @@ unsigned vmms_count_live(struct vmms *d)
 	return n;
 }
 
-void vmms_set_state(struct vmms *d, struct vm *vm, enum vm_state s, const char *reason)
+/* Writes the new state to disk, then applies, logs and broadcasts it: what a client hears
+ * (an event, a reply) is what a restarted vmms will read back. When the write fails the
+ * change is still applied if `keep_on_failure` is false (the world already changed: a worker
+ * died, so memory must say so) and reverted otherwise (the caller refuses the operation).
+ * Returns 0 or -errno of the failed write. */
+static int set_state(struct vmms *d, struct vm *vm, enum vm_state s, const char *reason,
+		     bool revert_on_failure)
 {
 	enum vm_state old = vm->state;
+	int64_t old_since = vm->state_since_ms;
+	char old_reason[sizeof(vm->reason)];
+	memcpy(old_reason, vm->reason, sizeof(old_reason));
 	vm->state = s;
 	vm->state_since_ms = mgmt_now_ms();
 	snprintf(vm->reason, sizeof(vm->reason), "%s", reason ? reason : "");
+	int rc = vmms_save_state(d, vm);
+	if (rc != 0) {
+		mgmt_log_write(&d->log, MGMT_LOG_ERROR, "vmms",
+			       "VM %s: cannot record %s -> %s under %s: %s%s", vm->name,
+			       vm_state_name(old), vm_state_name(s), d->vms_dir, strerror(-rc),
+			       revert_on_failure ? " (change refused)"
+						 : " (applied in memory only; the state file is "
+						   "stale until the next change)");
+		if (revert_on_failure) {
+			vm->state = old;
+			vm->state_since_ms = old_since;
+			memcpy(vm->reason, old_reason, sizeof(old_reason));
+			return rc;
+		}
+	}
 	enum mgmt_log_level lvl = s == VM_FAILED || s == VM_CRASHED ? MGMT_LOG_ERROR
 								    : MGMT_LOG_INFO;
 	mgmt_log_write(&d->log, lvl, "vmms", "VM %s: %s -> %s%s%s", vm->name, vm_state_name(old),
 		       vm_state_name(s), vm->reason[0] ? ": " : "", vm->reason);
-	int rc = vmms_save_state(d, vm);
-	if (rc != 0)
-		mgmt_log_write(&d->log, MGMT_LOG_ERROR, "vmms",
-			       "VM %s: cannot persist state: %s "
-			       "(it will be wrong after a vmms restart)",
-			       vm->name, strerror(-rc));
-	vmms_events_broadcast(d, vm->name, old, s, vm->reason);
+	vmms_events_emit(d, vm->name, old, s, vm->reason, vm->event_how[0] ? vm->event_how : NULL,
+			 vm->event_signal);
+	vm->event_how[0] = '\0';
+	vm->event_signal = 0;
+	vm->heartbeat_lost = false;
+	return rc;
+}
+
+int vmms_set_state(struct vmms *d, struct vm *vm, enum vm_state s, const char *reason)
+{
+	return set_state(d, vm, s, reason, false);
+}
+
+int vmms_commit_state(struct vmms *d, struct vm *vm, enum vm_state s, const char *reason)
+{
+	return set_state(d, vm, s, reason, true);
+}
+
+void vmms_persist_error(struct vmms *d, int rc, char *buf, size_t size)
+{
+	snprintf(buf, size,
+		 "cannot record the VM's state under %s: %s; free space in (or fix the "
+		 "permissions of) the state folder and retry",
+		 d->vms_dir, strerror(rc < 0 ? -rc : EIO));
 }
 
 void vmms_fill_info(struct vm *vm, Hv__Mgmt__VmInfo *info, Hv__Mgmt__Device **devs,
@@ -67,6 +109,7 @@ void vmms_fill_info(struct vm *vm, Hv__Mgmt__VmInfo *info, Hv__Mgmt__Device **de
 	info->heartbeat_ms = vm->heartbeat_ms;
 	info->log_path = (char *)"";
 	info->config_json = vm->config_json ? vm->config_json : (char *)"";
+	info->log_error = vm->log_error;
 	if (!devs)
 		return;
 	size_t n = vm->ndevices < ndev ? vm->ndevices : ndev;
@@ -83,14 +126,17 @@ void vmms_fill_info(struct vm *vm, Hv__Mgmt__VmInfo *info, Hv__Mgmt__Device **de
 
 void vmms_waiter_done(struct waiter *w, bool ok, Hv__Mgmt__ErrorCode code, const char *msg)
 {
-	if (w->client) {
-		if (ok)
-			vmms_reply_done(w->client, w->id, "%s", msg);
-		else
-			vmms_reply_error(w->client, w->id, code, "%s", msg);
-	}
+	struct client *c = w->client;
+	uint64_t id = w->id;
 	w->client = NULL;
 	w->id = 0;
+	if (!c)
+		return;
+	if (ok)
+		vmms_reply_done(c, id, "%s", msg);
+	else
+		vmms_reply_error(c, id, code, "%s", msg);
+	vmms_client_answered(c);
 }
 
 void vmms_forget_client(struct vmms *d, struct client *c)

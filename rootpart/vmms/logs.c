@@ -198,6 +198,15 @@ void vmms_logs_request(struct client *c, uint64_t id, struct vm *vm, uint32_t li
 	size_t len = 0;
 	struct stat st = { 0 };
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && !follow) {
+		vmms_reply_error(
+			c, id, HV__MGMT__ERROR_CODE__ERROR_NOT_FOUND,
+			"no log for %s yet: it has not been started since its log was "
+			"removed, or never (%s appears at its first start); hvctl logs %s -f "
+			"waits for it",
+			vm->name, path, vm->name);
+		return;
+	}
 	if (fd < 0 && errno != ENOENT) {
 		vmms_reply_error(c, id, HV__MGMT__ERROR_CODE__ERROR_INTERNAL,
 				 "cannot read %s: %s; "
@@ -245,4 +254,15 @@ void vmms_logs_forget_client(struct vmms *d, struct client *c)
 		f->client = NULL;
 		uv_close((uv_handle_t *)&f->timer, on_follower_closed);
 	}
+}
+
+bool vmms_logs_has_client(struct vmms *d, struct client *c)
+{
+	struct log_follower *f;
+	LIST_FOREACH(f, &d->followers, link)
+	{
+		if (f->client == c)
+			return true;
+	}
+	return false;
 }

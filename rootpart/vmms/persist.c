@@ -41,6 +41,8 @@ int vmms_persist_dirs(struct vmms *d)
 		rc = mkdir_p(d->workers_dir, 0700);
 	if (rc == 0)
 		rc = mkdir_p(d->opt.log_dir, 0750);
+	if (rc == 0)
+		rc = vmms_privsep_dirs(d);
 	return rc;
 }
 
@@ -65,6 +67,9 @@ int vmms_save_state(struct vmms *d, struct vm *vm)
 	json_object_object_add(o, "since_ms", json_object_new_int64(vm->state_since_ms));
 	json_object_object_add(o, "worker_pid",
 			       json_object_new_int(vm->worker ? vm->worker->pid : 0));
+	json_object_object_add(o, "owner_uid", json_object_new_int64(vm->owner_uid));
+	json_object_object_add(o, "worker_uid", json_object_new_int64(vm->worker_uid));
+	json_object_object_add(o, "owner_gid", json_object_new_int64(vm->owner_gid));
 	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
 	int rc = mgmt_atomic_write(path, s, strlen(s), 0600);
 	json_object_put(o);
@@ -112,6 +117,16 @@ static void load_state(struct vmms *d, struct vm *vm)
 		vm->state_since_ms = json_object_get_int64(v);
 	if (o && json_object_object_get_ex(o, "worker_pid", &v))
 		vm->worker_pid = json_object_get_int(v);
+	/* A state file without an owner (written before owners were kept) is root's. */
+	if (o && json_object_object_get_ex(o, "owner_uid", &v) &&
+	    json_object_is_type(v, json_type_int))
+		vm->owner_uid = (uid_t)json_object_get_int64(v);
+	if (o && json_object_object_get_ex(o, "worker_uid", &v) &&
+	    json_object_is_type(v, json_type_int))
+		vm->worker_uid = (uid_t)json_object_get_int64(v);
+	if (o && json_object_object_get_ex(o, "owner_gid", &v) &&
+	    json_object_is_type(v, json_type_int))
+		vm->owner_gid = (gid_t)json_object_get_int64(v);
 	json_object_put(o);
 }
 
@@ -130,7 +145,7 @@ static void load_one(struct vmms *d, const char *file)
 	int rc = mgmt_read_file(path, VM_CONFIG_MAX_BYTES, &text, &len);
 	if (rc != 0) {
 		mgmt_log_write(&d->log, MGMT_LOG_ERROR, "vmms", "cannot read %s: %s; VM %s skipped",
-			       path, strerror(-rc), name);
+			       path, mgmt_read_strerror(rc), name);
 		return;
 	}
 	struct vm *vm = calloc(1, sizeof(*vm));

@@ -110,6 +110,17 @@ bool vm_transition(enum vm_state s, enum vm_action a, const char *vm, enum vm_st
 			return true;
 		}
 		break;
+	case VM_ACT_WORKER_STOPPED:
+		/* A late shutdown after a timed-out graceful stop is a shutdown, not a crash. */
+		if (s == VM_STOPPING || s == VM_RUNNING) {
+			*next = VM_OFF;
+			return true;
+		}
+		if (s == VM_STARTING) {
+			*next = VM_FAILED;
+			return true;
+		}
+		break;
 	case VM_ACT_WORKER_EXITED:
 		if (s == VM_STOPPING) {
 			*next = VM_OFF;

@@ -29,6 +29,7 @@ enum vm_action {
 	VM_ACT_WORKER_FAILED,  /* worker: start failed */
 	VM_ACT_STOP_REFUSED,   /* worker: graceful stop not possible, VM stays up */
 	VM_ACT_WORKER_EXITED,  /* worker process gone */
+	VM_ACT_WORKER_STOPPED, /* worker gone after saying its partition stopped, exit 0 */
 };
 
 const char *vm_state_name(enum vm_state s);

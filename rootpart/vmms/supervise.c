@@ -3,6 +3,7 @@
  * noticing its death at once (libuv's child watcher for our own children, a pidfd for
  * workers re-adopted after a vmms restart), and turning its reports and exit into state
  * changes. One worker's fate never touches another VM. */
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -21,8 +22,10 @@
 #define GRACEFUL_SLACK_MS     5000 /* the worker's own timeout, plus this, then give up */
 #define READOPT_CONNECT_TRIES 30
 #define READOPT_RETRY_MS      100
+#define HEARTBEAT_LOST_MS     6500 /* three missed reports */
 
 static void on_readopt_retry(uv_timer_t *t);
+static void on_stop_timer(uv_timer_t *t);
 
 static int pidfd_open_(pid_t pid)
 {
@@ -82,7 +85,7 @@ static void send_start(struct worker *w)
 }
 
 /* The worker is gone (or no longer ours): settle the VM's state and answer waiters. */
-static void worker_gone(struct worker *w, const char *how)
+static void worker_gone(struct worker *w, const char *how, bool clean_exit)
 {
 	struct vmms *d = w->d;
 	struct vm *vm = w->vm;
@@ -94,9 +97,21 @@ static void worker_gone(struct worker *w, const char *how)
 		char why[512], reason[1024];
 		mgmt_log_write(&d->log, MGMT_LOG_INFO, "vmms", "VM %s: worker pid %d %s", vm->name,
 			       (int)w->pid, how);
-		if (vm_transition(vm->state, VM_ACT_WORKER_EXITED, vm->name, &next, why,
-				  sizeof(why))) {
+		/* A worker that said its partition stopped and exited 0 shut the VM down, even
+		 * when that came after vmms gave up waiting for a graceful stop. */
+		enum vm_action act = clean_exit && w->reported_stopped ? VM_ACT_WORKER_STOPPED
+								       : VM_ACT_WORKER_EXITED;
+		if (vm_transition(vm->state, act, vm->name, &next, why, sizeof(why))) {
 			if (next == VM_OFF)
+				snprintf(vm->event_how, sizeof(vm->event_how), "%s",
+					 w->force_stop		   ? "forced"
+					 : vm->state == VM_RUNNING ? "timeout"
+								   : "graceful");
+			if (next == VM_OFF && vm->state == VM_RUNNING)
+				snprintf(reason, sizeof(reason),
+					 "shut down after the stop timed out (%s)",
+					 w->stop_reason[0] ? w->stop_reason : "worker exited 0");
+			else if (next == VM_OFF)
 				snprintf(reason, sizeof(reason), "%s",
 					 w->force_stop ? "forced off" : "shut down");
 			else if (next == VM_FAILED && w->fail_reason[0])
@@ -114,6 +129,7 @@ static void worker_gone(struct worker *w, const char *how)
 			vmms_save_state(d, vm);
 		}
 		char msg[1200];
+		uv_timer_stop(&w->stop_timer);
 		snprintf(msg, sizeof(msg), "start of %s failed: %s", vm->name, vm->reason);
 		vmms_waiter_done(&vm->start_waiter, false, HV__MGMT__ERROR_CODE__ERROR_START_FAILED,
 				 msg);
@@ -139,7 +155,9 @@ static void on_proc_exit(uv_process_t *proc, int64_t status, int sig)
 		snprintf(how, sizeof(how), "was killed by signal %d (%s)", sig, strsignal(sig));
 	else
 		snprintf(how, sizeof(how), "exited with status %lld", (long long)status);
-	worker_gone(w, how);
+	if (w->vm && w->vm->worker == w)
+		w->vm->event_signal = sig;
+	worker_gone(w, how, !sig && status == 0);
 }
 
 static void on_pidfd_readable(uv_poll_t *h, int status, int events)
@@ -148,7 +166,8 @@ static void on_pidfd_readable(uv_poll_t *h, int status, int events)
 	(void)events;
 	struct worker *w = h->data;
 	uv_poll_stop(h);
-	worker_gone(w, "exited (re-adopted after a vmms restart, so its exit status is unknown)");
+	worker_gone(w, "exited (re-adopted after a vmms restart, so its exit status is unknown)",
+		    w->reported_stopped);
 }
 
 static void copy_devices(struct vm *vm, const Hv__Worker__WorkerReport *r)
@@ -165,6 +184,28 @@ static void copy_devices(struct vm *vm, const Hv__Worker__WorkerReport *r)
 	vm->ndevices = n;
 }
 
+static void worker_signal(struct worker *w, int sig)
+{
+	if (w->exited)
+		return;
+	if (w->spawned)
+		uv_process_kill(&w->proc, sig);
+	else if (w->pidfd >= 0)
+		syscall(SYS_pidfd_send_signal, w->pidfd, sig, NULL, 0);
+}
+
+/* Stops a worker whose VM cannot go on (its state could not be recorded, or it never
+ * reported): SIGTERM makes it tear the partition down and exit; SIGKILL follows if it has
+ * not exited after the grace time. The VM's state follows from the exit (failed). */
+static void worker_abort(struct worker *w, const char *why)
+{
+	snprintf(w->fail_reason, sizeof(w->fail_reason), "%.500s", why);
+	w->force_stop = true;
+	w->aborting = true;
+	worker_signal(w, SIGTERM);
+	uv_timer_start(&w->stop_timer, on_stop_timer, FORCE_STOP_GRACE_MS, 0);
+}
+
 static void detach_unknown(struct worker *w, const char *why)
 {
 	struct vm *vm = w->vm;
@@ -176,6 +217,29 @@ static void detach_unknown(struct worker *w, const char *why)
 	}
 	w->vm = NULL;
 	worker_close_handles(w);
+}
+
+/* The worker reached running: recorded first, then reported. A VM whose running state
+ * cannot be recorded must not run unknown to the next vmms: its worker is stopped and the
+ * start fails. */
+static void worker_running(struct worker *w, enum vm_state next)
+{
+	struct vm *vm = w->vm;
+	char msg[1200], why[700];
+	uv_timer_stop(&w->stop_timer); /* the start timeout */
+	int rc = vmms_commit_state(w->d, vm, next, "started");
+	if (rc != 0) {
+		vmms_persist_error(w->d, rc, why, sizeof(why));
+		snprintf(msg, sizeof(msg), "%s; its worker was stopped", why);
+		worker_abort(w, msg);
+		snprintf(msg, sizeof(msg), "start of %s failed: %s; its worker was stopped",
+			 vm->name, why);
+		vmms_waiter_done(&vm->start_waiter, false, HV__MGMT__ERROR_CODE__ERROR_INTERNAL,
+				 msg);
+		return;
+	}
+	snprintf(msg, sizeof(msg), "started %s (worker pid %d)", vm->name, (int)w->pid);
+	vmms_waiter_done(&vm->start_waiter, true, 0, msg);
 }
 
 static void handle_report(struct worker *w, const Hv__Worker__WorkerReport *r)
@@ -204,28 +268,40 @@ static void handle_report(struct worker *w, const Hv__Worker__WorkerReport *r)
 			send_start(w);
 	}
 	vm->heartbeat_ms = r->heartbeat_ms;
+	vm->heartbeat_lost = false;
 	copy_devices(vm, r);
+	if (strcmp(vm->log_error, r->log_error) != 0) {
+		snprintf(vm->log_error, sizeof(vm->log_error), "%s", r->log_error);
+		if (r->log_error[0])
+			mgmt_log_write(&d->log, MGMT_LOG_ERROR, "vmms", "VM %s: its log: %s",
+				       vm->name, r->log_error);
+	}
 	if (r->refused) {
 		if (vm_transition(vm->state, VM_ACT_STOP_REFUSED, vm->name, &next, why,
 				  sizeof(why)) &&
 		    !w->force_stop) {
 			uv_timer_stop(&w->stop_timer);
 			snprintf(msg, sizeof(msg), "cannot stop %s: %s", vm->name, r->reason);
+			snprintf(vm->event_how, sizeof(vm->event_how), "%s",
+				 r->timed_out ? "timeout" : "refused");
 			vmms_set_state(d, vm, next, msg);
 			vmms_waiter_done(&vm->stop_waiter, false,
-					 HV__MGMT__ERROR_CODE__ERROR_STOP_FAILED, msg);
+					 r->timed_out ? HV__MGMT__ERROR_CODE__ERROR_TIMEOUT
+						      : HV__MGMT__ERROR_CODE__ERROR_STOP_FAILED,
+					 msg);
 		}
 		return;
 	}
 	switch (r->phase) {
 	case HV__WORKER__PHASE__PHASE_RUNNING:
-		if (vm->state != VM_RUNNING && vm_transition(vm->state, VM_ACT_WORKER_RUNNING,
-							     vm->name, &next, why, sizeof(why))) {
-			vmms_set_state(d, vm, next, "started");
-			snprintf(msg, sizeof(msg), "started %s (worker pid %d)", vm->name,
-				 (int)w->pid);
-			vmms_waiter_done(&vm->start_waiter, true, 0, msg);
-		}
+		if (vm->state != VM_RUNNING && !w->aborting &&
+		    vm_transition(vm->state, VM_ACT_WORKER_RUNNING, vm->name, &next, why,
+				  sizeof(why)))
+			worker_running(w, next);
+		break;
+	case HV__WORKER__PHASE__PHASE_STOPPED:
+		w->reported_stopped = true;
+		snprintf(w->stop_reason, sizeof(w->stop_reason), "%s", r->reason);
 		break;
 	case HV__WORKER__PHASE__PHASE_FAILED:
 		snprintf(w->fail_reason, sizeof(w->fail_reason), "%s", r->reason);
@@ -270,6 +346,27 @@ static void on_stop_timer(uv_timer_t *t)
 {
 	struct worker *w = t->data;
 	struct vm *vm = w->vm;
+	if (w->aborting) {
+		mgmt_log_write(&w->d->log, MGMT_LOG_WARN, "vmms",
+			       "worker pid %d did not exit %d ms after SIGTERM; killing it",
+			       (int)w->pid, FORCE_STOP_GRACE_MS);
+		worker_signal(w, SIGKILL);
+		return;
+	}
+	if (vm && vm->state == VM_STARTING && vm->worker == w) {
+		char why[600];
+		snprintf(
+			why, sizeof(why),
+			"the worker (pid %d) did not report within %u s (vmms --start-timeout); it "
+			"was stopped: see hvctl logs %s",
+			(int)w->pid, w->d->opt.start_timeout_s, vm->name);
+		worker_abort(w, why);
+		char msg[700];
+		snprintf(msg, sizeof(msg), "start of %s timed out: %s", vm->name, why);
+		vmms_waiter_done(&vm->start_waiter, false, HV__MGMT__ERROR_CODE__ERROR_TIMEOUT,
+				 msg);
+		return;
+	}
 	if (!vm || vm->state != VM_STOPPING)
 		return;
 	if (w->force_stop) {
@@ -277,10 +374,7 @@ static void on_stop_timer(uv_timer_t *t)
 			       "VM %s: worker pid %d ignored a "
 			       "forced stop for %d ms; killing it",
 			       vm->name, (int)w->pid, FORCE_STOP_GRACE_MS);
-		if (w->spawned)
-			uv_process_kill(&w->proc, SIGKILL);
-		else if (w->pidfd >= 0)
-			syscall(SYS_pidfd_send_signal, w->pidfd, SIGKILL, NULL, 0);
+		worker_signal(w, SIGKILL);
 		return;
 	}
 	char msg[512];
@@ -288,8 +382,9 @@ static void on_stop_timer(uv_timer_t *t)
 		 "cannot stop %s: the worker did not finish a graceful stop in "
 		 "time; the VM is still running: use hvctl stop %s --force",
 		 vm->name, vm->name);
+	snprintf(vm->event_how, sizeof(vm->event_how), "timeout");
 	vmms_set_state(w->d, vm, VM_RUNNING, msg);
-	vmms_waiter_done(&vm->stop_waiter, false, HV__MGMT__ERROR_CODE__ERROR_STOP_FAILED, msg);
+	vmms_waiter_done(&vm->stop_waiter, false, HV__MGMT__ERROR_CODE__ERROR_TIMEOUT, msg);
 }
 
 static struct worker *worker_new(struct vmms *d, struct vm *vm)
@@ -313,31 +408,19 @@ static struct worker *worker_new(struct vmms *d, struct vm *vm)
 	return w;
 }
 
-int vmms_worker_spawn(struct vmms *d, struct vm *vm, char *why, size_t n)
+/* Runs vmwp for vm with the channel's far end as its fd 3 (sv[1], closed here either way);
+ * on failure sv[0] is closed too, the worker struct released and why says what to do. */
+static int start_process(struct vmms *d, struct vm *vm, struct worker *w, char *cfg, char *sock,
+			 int sv[2], char *why, size_t n)
 {
-	char cfg[4200], sock[4200];
-	if (!mgmt_path_join(cfg, sizeof(cfg), d->vms_dir, vm->name, ".json") ||
-	    !mgmt_path_join(sock, sizeof(sock), d->workers_dir, vm->name, ".sock")) {
-		snprintf(why, n, "paths too long; use shorter --state-dir/--run-dir");
-		return -1;
-	}
-	int sv[2];
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-		snprintf(why, n, "cannot create the worker channel: %s", strerror(errno));
-		return -1;
-	}
-	/* A failed start's worker may still be exiting: it no longer speaks for this VM. */
-	if (vm->worker) {
-		vm->worker->vm = NULL;
-		vm->worker = NULL;
-	}
-	struct worker *w = worker_new(d, vm);
-	if (!w || !w->conn_open) {
+	char run_as[64];
+	if (vmms_privsep_assign(d, vm, run_as, sizeof(run_as)) != 0) {
 		close(sv[0]);
 		close(sv[1]);
-		if (w)
-			worker_close_handles(w);
-		snprintf(why, n, "out of memory");
+		w->vm = NULL;
+		worker_close_handles(w);
+		snprintf(why, n, "no free worker uid above %u (vmms --worker-uid-base)",
+			 d->opt.worker_uid_base);
 		return -1;
 	}
 	char *args[] = {
@@ -352,6 +435,8 @@ int vmms_worker_spawn(struct vmms *d, struct vm *vm, char *why, size_t n)
 		sock,
 		mgmt_unconst("--channel-fd"),
 		(char *)"3",
+		run_as[0] ? (char *)"--run-as" : NULL,
+		run_as,
 		NULL,
 	};
 	uv_stdio_container_t stdio[4] = {
@@ -384,6 +469,38 @@ int vmms_worker_spawn(struct vmms *d, struct vm *vm, char *why, size_t n)
 		worker_close_handles(w);
 		return -1;
 	}
+	return 0;
+}
+
+int vmms_worker_spawn(struct vmms *d, struct vm *vm, char *why, size_t n)
+{
+	char cfg[4200], sock[4200];
+	if (!mgmt_path_join(cfg, sizeof(cfg), d->vms_dir, vm->name, ".json") ||
+	    !mgmt_path_join(sock, sizeof(sock), d->workers_dir, vm->name, ".sock")) {
+		snprintf(why, n, "paths too long; use shorter --state-dir/--run-dir");
+		return -1;
+	}
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+		snprintf(why, n, "cannot create the worker channel: %s", strerror(errno));
+		return -1;
+	}
+	/* A failed start's worker may still be exiting: it no longer speaks for this VM. */
+	if (vm->worker) {
+		vm->worker->vm = NULL;
+		vm->worker = NULL;
+	}
+	struct worker *w = worker_new(d, vm);
+	if (!w || !w->conn_open) {
+		close(sv[0]);
+		close(sv[1]);
+		if (w)
+			worker_close_handles(w);
+		snprintf(why, n, "out of memory");
+		return -1;
+	}
+	if (start_process(d, vm, w, cfg, sock, sv, why, n) != 0)
+		return -1;
 	w->pid = w->proc.pid;
 	uv_pipe_open(&w->conn.pipe, sv[0]);
 	mgmt_conn_start(&w->conn);
@@ -392,8 +509,19 @@ int vmms_worker_spawn(struct vmms *d, struct vm *vm, char *why, size_t n)
 	vm->heartbeat_ms = 0;
 	mgmt_log_write(&d->log, MGMT_LOG_INFO, "vmms", "VM %s: spawned worker pid %d (%s)",
 		       vm->name, (int)w->pid, d->opt.worker_path);
-	vmms_set_state(d, vm, VM_STARTING, "start requested");
-
+	/* Recorded (with the worker's pid) before anything is reported or started: a vmms
+	 * restarting later finds this worker. Not recorded: the worker goes. */
+	int rc = vmms_commit_state(d, vm, VM_STARTING, "start requested");
+	if (rc != 0) {
+		vmms_persist_error(d, rc, why, n);
+		vm->worker = NULL;
+		w->vm = NULL;
+		worker_abort(w, why);
+		return VMMS_SPAWN_NOT_RECORDED;
+	}
+	if (d->opt.start_timeout_s)
+		uv_timer_start(&w->stop_timer, on_stop_timer,
+			       (uint64_t)d->opt.start_timeout_s * 1000, 0);
 	send_start(w);
 	return 0;
 }
@@ -420,6 +548,17 @@ int vmms_worker_stop(struct vmms *d, struct vm *vm, bool force, uint32_t timeout
 	return 0;
 }
 
+static void send_status(struct worker *w)
+{
+	mgmt_conn_start(&w->conn);
+	Hv__Worker__StatusCommand st = HV__WORKER__STATUS_COMMAND__INIT;
+	Hv__Worker__WorkerCommand cmd = HV__WORKER__WORKER_COMMAND__INIT;
+	cmd.id = 3;
+	cmd.cmd_case = HV__WORKER__WORKER_COMMAND__CMD_STATUS;
+	cmd.status = &st;
+	send_command(w, &cmd);
+}
+
 /* Connects to a re-adopted worker's control socket. A worker spawned just before the previous
  * vmms died may not be listening yet (or its socket file may be a dead worker's, about to be
  * replaced), so a refused connection is retried for a few seconds while the process lives. */
@@ -438,13 +577,7 @@ static void try_readopt_connect(struct worker *w)
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
 	    uv_pipe_open(&w->conn.pipe, fd) == 0) {
-		mgmt_conn_start(&w->conn);
-		Hv__Worker__StatusCommand st = HV__WORKER__STATUS_COMMAND__INIT;
-		Hv__Worker__WorkerCommand cmd = HV__WORKER__WORKER_COMMAND__INIT;
-		cmd.id = 3;
-		cmd.cmd_case = HV__WORKER__WORKER_COMMAND__CMD_STATUS;
-		cmd.status = &st;
-		send_command(w, &cmd);
+		send_status(w);
 		return;
 	}
 	int e = errno;
@@ -505,4 +638,119 @@ void vmms_worker_readopt(struct vmms *d, struct vm *vm)
 	mgmt_log_write(&d->log, MGMT_LOG_INFO, "vmms", "VM %s: re-adopting worker pid %d via %s",
 		       vm->name, (int)pid, sock);
 	try_readopt_connect(w);
+}
+
+/* A live worker that the state files do not know (vmms died between spawning it and
+ * recording it, or a state file was restored from an older copy). Its VM, if it still
+ * exists and is down, takes it back: recorded as starting, then the worker's status report
+ * moves it on as for any re-adoption. Otherwise it is told to turn its partition off. */
+static void adopt_unknown(struct vmms *d, const char *name, int fd, pid_t pid)
+{
+	struct vm *vm = mgmt_vm_name_ok(name) ? vmms_find(d, name) : NULL;
+	char why[700];
+	int pidfd = vm && !vm->worker && !vm_state_has_worker(vm->state) ? pidfd_open_(pid) : -1;
+	struct worker *w = pidfd >= 0 ? worker_new(d, vm) : NULL;
+	if (w && w->conn_open && uv_pipe_open(&w->conn.pipe, fd) == 0) {
+		w->pid = pid;
+		w->pidfd = pidfd;
+		w->adopting = true;
+		vm->worker = w;
+		uv_poll_init(d->loop, &w->pidpoll, pidfd);
+		w->pidpoll.data = w;
+		w->open_handles++;
+		uv_poll_start(&w->pidpoll, UV_READABLE, on_pidfd_readable);
+		snprintf(why, sizeof(why),
+			 "worker pid %d found running after a vmms restart although the state "
+			 "file said %s; adopted",
+			 (int)pid, vm_state_name(vm->state));
+		mgmt_log_write(&d->log, MGMT_LOG_WARN, "vmms", "VM %s: %s", name, why);
+		if (vmms_commit_state(d, vm, VM_STARTING, why) == 0) {
+			send_status(w);
+			return;
+		}
+		vm->worker = NULL;
+		w->vm = NULL;
+		worker_abort(w, "its state cannot be recorded");
+		worker_close_handles(w);
+		return;
+	}
+	if (w) {
+		w->vm = NULL;
+		worker_close_handles(w);
+	} else if (pidfd >= 0) {
+		close(pidfd);
+	}
+	/* Not ours to keep: a forced stop over its control socket (it then exits). */
+	Hv__Worker__StopCommand stop = HV__WORKER__STOP_COMMAND__INIT;
+	stop.force = true;
+	Hv__Worker__WorkerCommand cmd = HV__WORKER__WORKER_COMMAND__INIT;
+	cmd.id = 4;
+	cmd.cmd_case = HV__WORKER__WORKER_COMMAND__CMD_STOP;
+	cmd.stop = &stop;
+	uint8_t buf[64];
+	size_t len = hv__worker__worker_command__pack(&cmd, buf);
+	int rc = mgmt_frame_send_fd(fd, buf, len);
+	mgmt_log_write(&d->log, MGMT_LOG_WARN, "vmms",
+		       "worker pid %d of %s %s found running after a vmms restart; %s", (int)pid,
+		       vm ? "VM" : "unknown VM", name,
+		       rc == 0 ? "told it to turn its partition off" : "cannot reach it");
+	close(fd);
+}
+
+void vmms_workers_scan(struct vmms *d)
+{
+	DIR *dir = opendir(d->workers_dir);
+	struct dirent *e;
+	while (dir && (e = readdir(dir)) != NULL) {
+		char name[256], sock[4200];
+		size_t n = strlen(e->d_name);
+		if (n <= 5 || n - 5 >= sizeof(name) || strcmp(e->d_name + n - 5, ".sock") != 0)
+			continue;
+		memcpy(name, e->d_name, n - 5);
+		name[n - 5] = '\0';
+		struct vm *vm = mgmt_vm_name_ok(name) ? vmms_find(d, name) : NULL;
+		if (vm && vm->worker)
+			continue; /* known, being re-adopted */
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+		if (!mgmt_path_join(sock, sizeof(sock), d->workers_dir, e->d_name, NULL) ||
+		    strlen(sock) >= sizeof(sa.sun_path))
+			continue;
+		memcpy(sa.sun_path, sock, strlen(sock) + 1);
+		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		pid_t pid;
+		uid_t uid;
+		gid_t gid;
+		if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+		    mgmt_peer_creds(fd, &pid, &uid, &gid) != 0) {
+			if (fd >= 0)
+				close(fd);
+			continue; /* a dead worker's socket file */
+		}
+		adopt_unknown(d, name, fd, pid);
+	}
+	if (dir)
+		closedir(dir);
+}
+
+/* A running VM whose worker has not reported for HEARTBEAT_LOST_MS (it reports every 2 s)
+ * gets one heartbeat-lost event and a vmms.log line; the next report ends the silence. */
+void vmms_check_heartbeats(struct vmms *d)
+{
+	int64_t now = mgmt_now_ms();
+	struct vm *vm;
+	LIST_FOREACH(vm, &d->vms, link)
+	{
+		if (vm->state != VM_RUNNING || !vm->worker || vm->heartbeat_lost ||
+		    vm->heartbeat_ms <= 0 || now - vm->heartbeat_ms < HEARTBEAT_LOST_MS)
+			continue;
+		vm->heartbeat_lost = true;
+		char why[160];
+		snprintf(why, sizeof(why),
+			 "no report from worker pid %d for %lld s; see hvctl logs %s",
+			 (int)vm->worker->pid, (long long)(now - vm->heartbeat_ms) / 1000,
+			 vm->name);
+		mgmt_log_write(&d->log, MGMT_LOG_WARN, "vmms", "VM %s: heartbeat lost: %s",
+			       vm->name, why);
+		vmms_events_emit(d, vm->name, vm->state, vm->state, why, "heartbeat-lost", 0);
+	}
 }

@@ -29,16 +29,27 @@ struct vmms_options {
 	unsigned max_running; /* 0 = unlimited */
 	bool allow_uid_set;
 	uid_t allow_uid;
-	bool foreground_log; /* echo vmms.log lines to stderr */
+	bool foreground_log;	      /* echo vmms.log lines to stderr */
+	unsigned start_timeout_s;     /* a worker must report running or failed within this */
+	unsigned max_clients;	      /* connections in all */
+	unsigned max_clients_per_uid; /* per uid other than root */
+	unsigned idle_timeout_s;      /* a client with nothing pending is closed after this */
+	unsigned request_timeout_s;   /* a request must arrive whole within this */
+	const char *metrics_file;     /* rewritten every 5 s for node_exporter, or NULL */
+	unsigned worker_uid_base;     /* workers drop to BASE + slot; 0: they stay root */
 };
 
 struct client {
 	struct mgmt_conn conn;
 	struct vmms *d;
 	uid_t uid;
+	gid_t gid;
 	pid_t pid;
 	bool events; /* subscribed to the event stream */
 	uint64_t events_id;
+	char events_vm[MGMT_VM_NAME_MAX + 1]; /* only this VM's events ("" = all) */
+	int64_t last_active_ms;		      /* last whole request (or the connection) */
+	int64_t frame_started_ms;	      /* when the request being received began, 0 if none */
 	LIST_ENTRY(client) link;
 };
 
@@ -63,6 +74,9 @@ struct worker {
 	int connect_tries;
 	uv_timer_t stop_timer;
 	bool force_stop;
+	bool aborting;	       /* being stopped by vmms itself (SIGTERM, then SIGKILL) */
+	bool reported_stopped; /* said PHASE_STOPPED: an exit 0 after it is a shutdown */
+	char stop_reason[256];
 	bool exited;
 	int open_handles;
 	char fail_reason[512];
@@ -86,15 +100,35 @@ struct vm {
 	int64_t state_since_ms;
 	int64_t heartbeat_ms;
 	pid_t worker_pid; /* persisted, for re-adoption */
+	uid_t worker_uid; /* the uid its worker dropped to (0: root), for the slots in use */
+	uid_t owner_uid;  /* who created it: its files are opened only as they could */
+	gid_t owner_gid;
 	struct worker *worker;
 	struct waiter start_waiter;
 	struct waiter stop_waiter;
 	struct vm_device devices[VM_MAX_DEVICES];
 	size_t ndevices;
+	char log_error[600]; /* the worker cannot write the VM log: why ("" when fine) */
+	char event_how[16];  /* for the next event: graceful|forced|timeout|refused */
+	int event_signal;    /* for the next event: the signal that killed the worker */
+	bool heartbeat_lost; /* said once per silence */
 	LIST_ENTRY(vm) link;
 };
 
 struct log_follower;
+
+/* One entry of the event journal. */
+struct vmms_event {
+	char name[MGMT_VM_NAME_MAX + 1];
+	enum vm_state old_state, new_state;
+	char reason[512];
+	char kind[16];
+	char how[16];
+	int signal;
+	int64_t time_ms;
+};
+
+#define VMMS_JOURNAL 512 /* events kept for replay (about 300 KiB) */
 
 struct vmms {
 	uv_loop_t *loop;
@@ -108,10 +142,28 @@ struct vmms {
 	LIST_HEAD(, vm) vms;
 	LIST_HEAD(, client) clients;
 	LIST_HEAD(, log_follower) followers;
+	unsigned nclients;
+	struct vmms_event journal[VMMS_JOURNAL]; /* a ring: the last VMMS_JOURNAL events */
+	uint64_t journal_next;
+	struct mgmt_mem_budget client_mem; /* what all clients make vmms hold */
+	uv_timer_t sweep;		   /* idle and half-sent requests */
+	uv_timer_t metrics_timer;
+	bool metrics_failed; /* said once until it works again */
 };
+
+/* Defaults of the client limits (vmms options; docs/management.md "Limits"). */
+#define VMMS_MAX_CLIENTS	 512
+#define VMMS_MAX_CLIENTS_PER_UID 32
+#define VMMS_IDLE_TIMEOUT_S	 60
+#define VMMS_REQUEST_TIMEOUT_S	 10
+#define VMMS_CLIENT_MEM_MAX	 (32u << 20)
 
 /* server.c */
 int vmms_server_start(struct vmms *d);
+/* A client with a pending answer or a stream is busy: never closed as idle. */
+bool vmms_client_busy(struct client *c);
+/* After a waiter's answer: a half-closed client owed nothing more is closed. */
+void vmms_client_answered(struct client *c);
 void vmms_reply(struct client *c, Hv__Mgmt__Reply *r);
 void vmms_reply_error(struct client *c, uint64_t id, Hv__Mgmt__ErrorCode code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -126,7 +178,13 @@ bool vmms_request_valid(const Hv__Mgmt__Request *req, char *why, size_t why_size
 /* inventory.c */
 struct vm *vmms_find(struct vmms *d, const char *name);
 unsigned vmms_count_live(struct vmms *d);
-void vmms_set_state(struct vmms *d, struct vm *vm, enum vm_state s, const char *reason);
+/* Both persist before they report. set_state applies the change even when it cannot be
+ * written (for changes that already happened: a worker died); commit_state refuses it then
+ * (nothing changed, the caller fails the operation). Both return 0 or -errno. */
+int vmms_set_state(struct vmms *d, struct vm *vm, enum vm_state s, const char *reason);
+int vmms_commit_state(struct vmms *d, struct vm *vm, enum vm_state s, const char *reason);
+/* "cannot record the VM's state under DIR: why; fix" for rc, into buf. */
+void vmms_persist_error(struct vmms *d, int rc, char *buf, size_t size);
 void vmms_fill_info(struct vm *vm, Hv__Mgmt__VmInfo *info, Hv__Mgmt__Device **devs,
 		    Hv__Mgmt__Device *devstore, size_t ndev);
 void vmms_vm_free(struct vm *vm);
@@ -141,17 +199,49 @@ int vmms_remove_vm_files(struct vmms *d, const char *name);
 int vmms_load_all(struct vmms *d);
 
 /* supervise.c */
+/* 0, -1 (the worker could not run), or VMMS_SPAWN_NOT_RECORDED (it ran, but its state could
+ * not be recorded, so it was stopped again and the VM's state is unchanged); why says which. */
+#define VMMS_SPAWN_NOT_RECORDED (-2)
 int vmms_worker_spawn(struct vmms *d, struct vm *vm, char *why, size_t why_size);
 int vmms_worker_stop(struct vmms *d, struct vm *vm, bool force, uint32_t timeout_s);
 void vmms_worker_readopt(struct vmms *d, struct vm *vm);
+/* Called every second: one heartbeat-lost event per silent running worker. */
+void vmms_check_heartbeats(struct vmms *d);
+/* After the re-adoptions: live workers the state files do not know are adopted or stopped. */
+void vmms_workers_scan(struct vmms *d);
+
+/* images.c: disk images shared between VMs. */
+/* True (why says which image and which VM) while another VM's worker uses one of vm's
+ * images and not both read-only. */
+bool vmms_image_in_use(struct vmms *d, const struct vm *vm, char *why, size_t why_size);
+/* One line per image that cfg would share with a stored VM, "" when none. */
+void vmms_image_warnings(struct vmms *d, const struct vm_config *cfg, char *buf, size_t size);
+
+/* privsep.c: workers drop root (see the file's comment). */
+#define VMMS_WORKER_UID_BASE 1879048192u /* 0x70000000: far from users and containers */
+int vmms_privsep_dirs(struct vmms *d);
+/* Picks the worker's uid, gives it the VM's logs; arg gets vmwp's --run-as value ("" when
+ * workers keep root). 0 or -EAGAIN (no free slot). */
+int vmms_privsep_assign(struct vmms *d, struct vm *vm, char *arg, size_t n);
+
+/* metrics.c: the Prometheus text format (malloc'ed), and the --metrics-file timer. */
+char *vmms_metrics_text(struct vmms *d);
+void vmms_metrics_start(struct vmms *d);
 
 /* events.c */
 void vmms_events_broadcast(struct vmms *d, const char *name, enum vm_state old_state,
 			   enum vm_state new_state, const char *reason);
+/* With how (graceful, forced, timeout, refused, or "heartbeat-lost" for that event) and the
+ * signal that killed a worker. Also journalled. */
+void vmms_events_emit(struct vmms *d, const char *name, enum vm_state old_state,
+		      enum vm_state new_state, const char *reason, const char *how, int signal);
+/* Sends c the journal's events from since_ms on (its VM only, when it chose one). */
+void vmms_events_replay(struct vmms *d, struct client *c, int64_t since_ms);
 
 /* logs.c */
 void vmms_logs_request(struct client *c, uint64_t id, struct vm *vm, uint32_t lines, bool follow);
 void vmms_logs_forget_client(struct vmms *d, struct client *c);
+bool vmms_logs_has_client(struct vmms *d, struct client *c);
 void vmms_vm_log_path(struct vmms *d, const char *name, char *buf, size_t size);
 
 #endif

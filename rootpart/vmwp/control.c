@@ -178,6 +178,11 @@ void vmwp_report(struct vmwp *w, uint64_t id, bool refused, const char *reason)
 	r.n_devices = w->ndevices;
 	r.devices = dp;
 	r.version = (char *)MGMT_VERSION_STRING;
+	r.timed_out = w->stop_timed_out;
+	w->stop_timed_out = false;
+	char log_error[600] = "";
+	mgmt_log_error(&w->log, log_error, sizeof(log_error));
+	r.log_error = log_error;
 	mgmt_conn_send(w->controller, &r.base);
 }
 

@@ -3,8 +3,14 @@
  * graceful stop (ask the guest, bounded by a timeout), forced stop, and the boot-phase lines
  * of the VM log. Each step is logged before it is reported, so the log tells the whole story
  * even if vmms is gone. */
+#include <errno.h>
+#include <grp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "mgmt/image_lock.h"
 
 #include "partition.h"
 #include "vmwp.h"
@@ -17,6 +23,54 @@ static void fail_start(struct vmwp *w, uint64_t id, const char *why)
 	vmwp_exit(w, 1, id);
 }
 
+/* Every disk image is locked (shared when read-only, exclusive when writable) before the
+ * partition exists; the locks last until the worker exits. */
+static int lock_disks(struct vmwp *w, char *why, size_t n)
+{
+	for (size_t i = 0; i < w->cfg.ndisks; i++) {
+		char one[600];
+		int fd = mgmt_image_lock(w->cfg.disks[i].path, w->cfg.disks[i].readonly, one,
+					 sizeof(one));
+		if (fd < 0) {
+			snprintf(why, n, "disks[%zu]: %.400s", i, one);
+			return -1;
+		}
+		w->disk_locks[w->ndisk_locks++] = fd;
+	}
+	if (w->cfg.ndisks)
+		mgmt_log_write(&w->log, MGMT_LOG_INFO, "vmwp",
+			       "%zu disk image%s locked (shared if read-only, exclusive if "
+			       "writable)",
+			       w->cfg.ndisks, w->cfg.ndisks == 1 ? "" : "s");
+	return 0;
+}
+
+/* Once /dev/vid and the disk images are open the worker needs root no more: it becomes its
+ * own uid and gid (given by vmms), keeps only the workers' group (for the log folder), has no
+ * capabilities left (a uid change from 0 clears them) and can gain none (no_new_privs). */
+static int drop_root(struct vmwp *w, char *why, size_t n)
+{
+	if (!w->run_as_set)
+		return 0;
+	/* The log created by this worker as root becomes its own, so it can still rotate it. */
+	if (w->log.fd >= 0 && fchown(w->log.fd, w->run_uid, w->run_gid) != 0)
+		mgmt_log_write(&w->log, MGMT_LOG_WARN, "vmwp",
+			       "cannot give the log to uid %u: %s (it may stop rotating)",
+			       (unsigned)w->run_uid, strerror(errno));
+	if (setgroups(1, &w->run_group) != 0 ||
+	    setresgid(w->run_gid, w->run_gid, w->run_gid) != 0 ||
+	    setresuid(w->run_uid, w->run_uid, w->run_uid) != 0 ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || setuid(0) == 0) {
+		snprintf(why, n, "cannot drop root to uid %u: %s; check vmms --worker-uid-base",
+			 (unsigned)w->run_uid, strerror(errno));
+		return -1;
+	}
+	mgmt_log_write(&w->log, MGMT_LOG_INFO, "vmwp",
+		       "privileges dropped: uid %u, gid %u, group %u, no capabilities",
+		       (unsigned)w->run_uid, (unsigned)w->run_gid, (unsigned)w->run_group);
+	return 0;
+}
+
 void vmwp_on_start(struct vmwp *w, uint64_t id)
 {
 	char why[512];
@@ -26,6 +80,10 @@ void vmwp_on_start(struct vmwp *w, uint64_t id)
 	}
 	if (!w->cfg_ok) {
 		fail_start(w, id, w->cfg_error);
+		return;
+	}
+	if (lock_disks(w, why, sizeof(why)) != 0) {
+		fail_start(w, id, why);
 		return;
 	}
 	if (partition_backend.create(w, &w->part, why, sizeof(why)) != 0) {
@@ -43,6 +101,13 @@ void vmwp_on_start(struct vmwp *w, uint64_t id)
 		return;
 	}
 	vmwp_devices_set_status(w, "attached");
+	if (drop_root(w, why, sizeof(why)) != 0) {
+		vmwp_vmbus_stop(w);
+		partition_backend.destroy(w->part);
+		w->part = NULL;
+		fail_start(w, id, why);
+		return;
+	}
 	if (partition_backend.run(w->part, why, sizeof(why)) != 0) {
 		vmwp_vmbus_stop(w);
 		partition_backend.destroy(w->part);
@@ -84,6 +149,7 @@ static void on_shutdown_timeout(uv_timer_t *t)
 		 (unsigned long long)w->shutdown_timeout_s);
 	mgmt_log_write(&w->log, MGMT_LOG_WARN, "vmwp", "graceful stop timed out: %s", why);
 	w->phase = HV__WORKER__PHASE__PHASE_RUNNING;
+	w->stop_timed_out = true;
 	vmwp_report(w, 0, true, why);
 }
 

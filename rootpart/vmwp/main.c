@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <openssl/evp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vmwp --name VM --config FILE --log-dir DIR --control-socket PATH "
-		"[--channel-fd FD]\n"
+		"[--channel-fd FD] [--run-as UID:GID:GROUP]\n"
 		"The worker process of one VM. vmms starts it; it is not meant to be run by hand.\n");
 }
 
@@ -43,7 +44,7 @@ static void load_config(struct vmwp *w)
 	int rc = mgmt_read_file(w->config_path, VM_CONFIG_MAX_BYTES, &text, &len);
 	if (rc != 0) {
 		snprintf(w->cfg_error, sizeof(w->cfg_error), "cannot read the VM config %s: %s",
-			 w->config_path, strerror(-rc));
+			 w->config_path, mgmt_read_strerror(rc));
 		snprintf(w->cfg_digest, sizeof(w->cfg_digest), "none");
 		return;
 	}
@@ -76,18 +77,31 @@ static void on_sigterm(uv_signal_t *s, int signum)
 	vmwp_partition_stopped(w, "worker terminated by signal");
 }
 
-int main(int argc, char **argv)
+static bool parse_run_as(struct vmwp *w, const char *arg)
 {
-	static struct vmwp w;
-	const char *log_dir = NULL;
-	int channel_fd = -1;
+	unsigned u, g, sg;
+	char extra;
+	if (sscanf(arg, "%u:%u:%u%c", &u, &g, &sg, &extra) != 3 || u == 0)
+		return false;
+	w->run_as_set = true;
+	w->run_uid = (uid_t)u;
+	w->run_gid = (gid_t)g;
+	w->run_group = (gid_t)sg;
+	return true;
+}
+
+/* Returns -1 to go on, else the exit status (after --help, --version or a bad option). */
+static int parse_args(int argc, char **argv, struct vmwp *w, const char **log_dir, int *channel_fd)
+{
 	enum {
 		O_NAME = 256,
 		O_CONFIG,
 		O_LOGDIR,
 		O_CONTROL,
 		O_FD,
-		O_HELP
+		O_HELP,
+		O_VERSION,
+		O_RUN_AS
 	};
 	static const struct option longopts[] = {
 		{ "name", required_argument, NULL, O_NAME },
@@ -96,6 +110,8 @@ int main(int argc, char **argv)
 		{ "control-socket", required_argument, NULL, O_CONTROL },
 		{ "channel-fd", required_argument, NULL, O_FD },
 		{ "help", no_argument, NULL, O_HELP },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ "run-as", required_argument, NULL, O_RUN_AS },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -103,20 +119,20 @@ int main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case O_NAME:
-			w.name = optarg;
+			w->name = optarg;
 			break;
 		case O_CONFIG:
-			w.config_path = optarg;
+			w->config_path = optarg;
 			break;
 		case O_LOGDIR:
-			log_dir = optarg;
+			*log_dir = optarg;
 			break;
 		case O_CONTROL:
-			w.control_path = optarg;
+			w->control_path = optarg;
 			break;
 		case O_FD:
-			channel_fd = (int)strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end || channel_fd < 0) {
+			*channel_fd = (int)strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end || *channel_fd < 0) {
 				usage(stderr);
 				return 2;
 			}
@@ -124,15 +140,36 @@ int main(int argc, char **argv)
 		case O_HELP:
 			usage(stdout);
 			return 0;
+		case O_VERSION:
+			printf("vmwp %s\n", MGMT_VERSION_STRING);
+			return 0;
+		case O_RUN_AS:
+			if (!parse_run_as(w, optarg)) {
+				usage(stderr);
+				return 2;
+			}
+			break;
 		default:
 			usage(stderr);
 			return 2;
 		}
 	}
-	if (!w.name || !mgmt_vm_name_ok(w.name) || !w.config_path || !log_dir || !w.control_path) {
+	if (!w->name || !mgmt_vm_name_ok(w->name) || !w->config_path || !*log_dir ||
+	    !w->control_path) {
 		usage(stderr);
 		return 2;
 	}
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	static struct vmwp w;
+	const char *log_dir = NULL;
+	int channel_fd = -1;
+	int rc = parse_args(argc, argv, &w, &log_dir, &channel_fd);
+	if (rc >= 0)
+		return rc;
 	signal(SIGPIPE, SIG_IGN);
 	w.loop = uv_default_loop();
 	w.phase = HV__WORKER__PHASE__PHASE_STARTING;
@@ -140,7 +177,7 @@ int main(int argc, char **argv)
 
 	char log_path[4200];
 	mgmt_path_join(log_path, sizeof(log_path), log_dir, w.name, ".log");
-	int rc = mgmt_log_open(&w.log, log_path, MGMT_LOG_ROTATE_BYTES, MGMT_LOG_KEEP);
+	rc = mgmt_log_open(&w.log, log_path, MGMT_LOG_ROTATE_BYTES, MGMT_LOG_KEEP);
 	if (rc != 0)
 		fprintf(stderr, "vmwp %s: cannot open %s: %s\n", w.name, log_path, strerror(-rc));
 	load_config(&w);

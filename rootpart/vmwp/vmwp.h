@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <uv.h>
 
 #include "mgmt/conn.h"
@@ -49,9 +50,15 @@ struct vmwp {
 	uv_timer_t heartbeat;
 	uv_timer_t shutdown_timer;
 	uint32_t shutdown_timeout_s;
+	bool stop_timed_out; /* the next report is a graceful stop that ran out of time */
 	uv_signal_t sigterm;
 	int exit_code;
 	bool exiting;
+	int disk_locks[VM_CONFIG_MAX_DISKS]; /* image lock descriptors, held until exit */
+	bool run_as_set; /* --run-as: drop root once the partition and devices exist */
+	uid_t run_uid;
+	gid_t run_gid, run_group;
+	size_t ndisk_locks;
 	char console_line[512]; /* COM1 bytes until the next newline */
 	size_t console_len;
 };

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* libFuzzer: VM config parsing on arbitrary text. Beyond not crashing: a config that parses
  * normalises to a text that parses again (without file checks) to the same normal form, and
- * every error line has the "FILE: key: problem" shape. */
+ * every error line has the "FILE:LINE:COL: key: problem" (or "FILE: key: problem", when no
+ * position applies) shape. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,6 +13,24 @@
 #include "fuzz_entry.h"
 
 #define FILE_NAME "/fuzz/vm.json"
+
+/* "FILE: " or "FILE:LINE:COL: " with LINE and COL at least 1. */
+static int line_shape_ok(const char *line)
+{
+	size_t n = strlen(FILE_NAME);
+	if (strncmp(line, FILE_NAME, n) != 0)
+		return 0;
+	const char *p = line + n;
+	if (p[0] == ':' && p[1] == ' ')
+		return 1;
+	for (int part = 0; part < 2; part++) {
+		if (*p++ != ':' || *p < '1' || *p > '9')
+			return 0;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return p[0] == ':' && p[1] == ' ';
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -33,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		vm_config_free(&again);
 	} else if (rc == -1) {
 		for (char *line = errors; line && *line;) {
-			if (strncmp(line, FILE_NAME ": ", strlen(FILE_NAME) + 2) != 0)
+			if (!line_shape_ok(line))
 				__builtin_trap();
 			char *nl = strchr(line, '\n');
 			line = nl ? nl + 1 : NULL;

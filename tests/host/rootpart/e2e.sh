@@ -14,25 +14,29 @@ expect_rc 0 hvctl validate "$C/demo.json"
 [ "$OUT" = "$C/demo.json: valid (VM demo, 64 MiB, 1 VP, 1 disk)" ] || fail "validate said: $OUT"
 expect_rc 0 hvctl create "$C/demo.json"
 [ "$OUT" = "created demo" ] || fail "create said: $OUT"
-expect_rc 1 hvctl create "$C/demo.json"
+expect_rc 5 hvctl create "$C/demo.json"
 [ "$ERR" = "$C/demo.json: name: a VM named demo already exists; choose another name, or delete the old VM first (hvctl delete demo)" ] || fail "duplicate: $ERR"
-expect_rc 1 hvctl validate "$C/demo.json"
+expect_rc 5 hvctl validate "$C/demo.json"
 expect_in "$ERR" "name: a VM named demo already exists" "validate of a duplicate"
 
 # A config with several mistakes: every one reported as FILE: key: problem.
 printf '{"name": "x y", "memory_mib": 1, "boot": {"guest": "nope.elf"}, "disk": []}' > "$C/bad.json"
-expect_rc 1 hvctl validate "$C/bad.json"
+expect_rc 3 hvctl validate "$C/bad.json"
 [ "$(echo "$ERR" | wc -l)" -eq 4 ] || fail "expected 4 problems, got: $ERR"
-expect_in "$ERR" "$C/bad.json: disk: unknown key" "bad config"
-expect_in "$ERR" "$C/bad.json: memory_mib: 1 is out of range: give 2 to 262144 (MiB)" "bad config"
-expect_in "$ERR" "$C/bad.json: boot.guest: $C/nope.elf does not exist" "bad config"
-expect_rc 1 hvctl create "$C/bad.json"
-expect_rc 1 hvctl validate "$C/missing.json"
+expect_in "$ERR" "$C/bad.json:1:65: disk: unknown key: did you mean \"disks\"?" "bad config"
+expect_in "$ERR" "$C/bad.json:1:31: memory_mib: 1 is out of range: give 2 to 262144 (MiB)" "bad config"
+expect_in "$ERR" "$C/bad.json:1:52: boot.guest: $C/nope.elf does not exist" "bad config"
+# Duplicate keys are refused (json-c alone would keep the last one).
+printf '{"name": "dup", "memory_mib": 64, "boot": {"guest": "guest.elf"},\n "disks": [{"path": "disk0.img", "readonly": true, "readonly": false}]}' > "$C/dup.json"
+expect_rc 3 hvctl validate "$C/dup.json"
+[ "$ERR" = "$C/dup.json:2:52: disks[0].readonly: duplicate key (first given at line 2, column 34): give each key once" ] || fail "duplicate key: $ERR"
+expect_rc 3 hvctl create "$C/bad.json"
+expect_rc 3 hvctl validate "$C/missing.json"
 expect_in "$ERR" "hvctl: cannot read $C/missing.json: No such file or directory" "missing file"
 
 expect_rc 0 hvctl list
 expect_in "$OUT" "NAME" "list header"
-echo "$OUT" | grep -Eq '^demo +off +64M +1 +- +created$' || fail "list row: $OUT"
+echo "$OUT" | grep -Eq '^demo +off +1 +64 +- +- +-$' || fail "list row: $OUT"
 expect_rc 0 hvctl list --json
 expect_in "$OUT" '"name": "demo"' "list --json"
 expect_in "$OUT" '"state": "off"' "list --json"
@@ -62,9 +66,10 @@ expect_rc 0 hvctl logs demo -n 1
 expect_in "$OUT" "worker exiting (status 1)" "last log line"
 
 # Impossible transitions and unknown names.
-expect_rc 1 hvctl stop demo
-[ "$ERR" = "hvctl: cannot stop demo: it is failed already" ] || fail "stop: $ERR"
-expect_rc 1 hvctl show nosuch
+# stop of a VM that is not running succeeds (idempotent, for scripts and cluster agents).
+expect_rc 0 hvctl stop demo
+[ "$OUT" = "demo is failed already" ] || fail "stop: $OUT"
+expect_rc 4 hvctl show nosuch
 [ "$ERR" = "hvctl: no VM named nosuch: see hvctl list, or create it (hvctl create FILE)" ] || fail "show nosuch: $ERR"
 
 # Usage errors: exit status 2, one line saying what to do.
@@ -78,16 +83,20 @@ expect_rc 2 hvctl start ../etc
 expect_rc 2 hvctl stop demo --timeout x
 expect_rc 2 hvctl list --force
 [ "$ERR" = "hvctl: unknown option --force; usage: hvctl list (hvctl list --help)" ] || fail "bad option: $ERR"
+for p in hvctl vmms vmwp; do
+  expect_rc 0 "$BIN/$p" --version
+  [ "$OUT" = "$p 0.1.0" ] || fail "$p --version: $OUT"
+done
 expect_rc 0 hvctl --help
 expect_in "$OUT" "logs NAME [-f] [-n N]" "help"
 expect_rc 0 hvctl stop --help
-expect_in "$OUT" "usage: hvctl [--socket PATH] [--json] stop NAME [--force] [--timeout S]" "verb help"
+expect_in "$OUT" "usage: hvctl [--socket PATH] [--format F] stop NAME [--force] [--timeout S]" "verb help"
 
 # Persistence: a restarted vmms has the same inventory and states.
 write_config "$C/second.json" second
 expect_rc 0 hvctl create "$C/second.json"
 stop_vmms
-expect_rc 1 hvctl list
+expect_rc 7 hvctl list
 expect_in "$ERR" "hvctl: cannot reach vmms at $HV_VMMS_SOCKET" "no vmms"
 expect_in "$ERR" "is vmms running?" "no vmms"
 start_vmms
@@ -105,7 +114,9 @@ echo "$OUT" | grep -Eq '^second +off' || fail "after a null state: $OUT"
 
 expect_rc 0 hvctl delete demo
 [ "$OUT" = "deleted demo" ] || fail "delete: $OUT"
-expect_rc 1 hvctl delete demo
+# delete of a VM that is gone succeeds (idempotent).
+expect_rc 0 hvctl delete demo
+[ "$OUT" = "no VM named demo: nothing to delete" ] || fail "second delete: $OUT"
 expect_rc 0 hvctl --json delete second
 [ "$OUT" = '{"ok":true,"message":"deleted second"}' ] || fail "delete --json: $OUT"
 expect_rc 0 hvctl list --json

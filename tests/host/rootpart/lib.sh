@@ -7,6 +7,9 @@ set -eu
 BIN=${1:?usage: $0 BIN_DIR [STANDIN_WORKER]}
 STANDIN=${2:-}
 T=$(mktemp -d /tmp/hv-mgmt-test.XXXXXX)
+# Workers drop root (vmms --worker-uid-base): they must reach their log folder under $T, as
+# under /var/log.
+chmod 711 "$T"
 export HV_VMMS_SOCKET=$T/vmms.sock
 VMMS_PID=
 WORKER=$BIN/vmwp
@@ -20,10 +23,30 @@ cleanup() {
     [ -n "$pid" ] && [ "$pid" != 0 ] && kill -9 "$pid" 2>/dev/null || true
   done
   for p in $EXTRA_PIDS; do kill "$p" 2>/dev/null || true; done
+  for m in $MOUNTS; do umount "$m" 2>/dev/null || true; done
   [ -n "${KEEP:-}" ] && echo "kept $T" >&2 || rm -rf "$T"
 }
 EXTRA_PIDS=
+MOUNTS=
 trap cleanup EXIT
+
+# small_fs DIR KIB: a tmpfs of KIB KiB at DIR, to fill up (needs root; false when it cannot).
+small_fs() {
+  mkdir -p "$1"
+  mount -t tmpfs -o size="$2"k hvtest "$1" 2>/dev/null || return 1
+  MOUNTS="$1 $MOUNTS"
+}
+
+# fill DIR: writes zeros into DIR until its file system is full.
+fill() { dd if=/dev/zero of="$1/filler" bs=4k 2>/dev/null || true; }
+
+# pid_alive_for NEEDLE: true when a process whose command line contains NEEDLE runs.
+pid_alive_for() {
+  for c in /proc/[0-9]*/cmdline; do
+    tr '\0' ' ' < "$c" 2>/dev/null | grep -qF -- "$1" && return 0
+  done
+  return 1
+}
 
 fail() { echo "FAIL: $*" >&2; [ -f "$T/log/vmms.log" ] && tail -n 20 "$T/log/vmms.log" >&2; exit 1; }
 

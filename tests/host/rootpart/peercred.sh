@@ -13,7 +13,7 @@ start_vmms
 # The socket is 0660 root:hvadmin: make it reachable so that the credential check is what
 # refuses (the file mode alone would too).
 chmod 666 "$HV_VMMS_SOCKET"
-expect_rc 1 as_nobody list
+expect_rc 6 as_nobody list
 if getent group hvadmin >/dev/null; then
   expect_in "$ERR" "hvctl: permission denied: uid 65534 is neither root nor in group hvadmin" "refusal"
 else

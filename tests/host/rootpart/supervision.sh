@@ -22,11 +22,11 @@ expect_rc 0 hvctl start a
 expect_in "$OUT" "started a (worker pid " "start a"
 [ "$(state_of a)" = running ] || fail "a is $(state_of a)"
 expect_rc 0 hvctl start b
-expect_rc 1 hvctl start a
+expect_rc 5 hvctl start a
 [ "$ERR" = "hvctl: cannot start a: it is already running" ] || fail "double start: $ERR"
 
 # The running-children limit.
-expect_rc 1 hvctl start c
+expect_rc 5 hvctl start c
 [ "$ERR" = "hvctl: cannot start c: 2 VMs are running and this host allows at most 2 (vmms --max-running); stop one first" ] || fail "limit: $ERR"
 [ "$(state_of c)" = off ] || fail "c is $(state_of c) after a refused start"
 
@@ -66,7 +66,7 @@ expect_in "$OUT" "INFO vmwp: VM b stopped: the guest shut down" "stop line"
 expect_rc 0 hvctl start a
 
 # Conflicting requests: delete while running, start while running.
-expect_rc 1 hvctl delete a
+expect_rc 5 hvctl delete a
 [ "$ERR" = "hvctl: cannot delete a: it is running; stop it first (hvctl stop a)" ] || fail "delete running: $ERR"
 
 # Re-adoption: vmms goes away (even by SIGKILL); the worker keeps running; a new vmms takes
@@ -104,15 +104,15 @@ EXTRA_PIDS="$EXTRA_PIDS $FOLLOW"
 hvctl stop a --timeout 2 > "$T/stop-out" 2>&1 &
 STOPPER=$!
 wait_state a stopping 20
-expect_rc 1 hvctl start a
+expect_rc 5 hvctl start a
 [ "$ERR" = "hvctl: cannot start a: it is stopping; wait until it is off (hvctl events or hvctl show a), then start it" ] || fail "start while stopping: $ERR"
-expect_rc 1 hvctl delete a
+expect_rc 5 hvctl delete a
 [ "$ERR" = "hvctl: cannot delete a: it is stopping; wait until it is off, or turn it off (hvctl stop a --force), then delete it" ] || fail "delete while stopping: $ERR"
-expect_rc 1 hvctl stop a
+expect_rc 5 hvctl stop a
 [ "$ERR" = "hvctl: cannot stop a gracefully: it is stopping; wait, or use hvctl stop a --force" ] || fail "stop while stopping: $ERR"
 wait "$STOPPER" || true
 expect_in "$(cat "$T/stop-out")" "the guest did not shut down within 2 s" "first stop"
-expect_rc 1 hvctl stop a --timeout 1
+expect_rc 8 hvctl stop a --timeout 1
 [ "$ERR" = "hvctl: cannot stop a: the guest did not shut down within 1 s; it is still running: use --force" ] || fail "timeout: $ERR"
 [ "$(state_of a)" = running ] || fail "a after timed-out stop: $(state_of a)"
 expect_rc 0 hvctl stop a --force

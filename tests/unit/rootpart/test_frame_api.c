@@ -78,7 +78,7 @@ static void test_oversized_refused(void **state)
 	mgmt_frame_reader_init(&r, 0);
 	mgmt_frame_put_header(hdr, MGMT_FRAME_MAX); /* exactly the limit: accepted */
 	assert_int_equal(mgmt_frame_feed(&r, hdr, sizeof(hdr), collect, &c), 0);
-	assert_non_null(r.body);
+	assert_null(r.body); /* a declared length alone costs nothing */
 	mgmt_frame_reader_free(&r);
 	mgmt_frame_reader_init(&r, 0);
 	mgmt_frame_put_header(hdr, MGMT_FRAME_MAX + 1);
@@ -88,6 +88,34 @@ static void test_oversized_refused(void **state)
 	mgmt_frame_put_header(hdr, 0xffffffffu);
 	mgmt_frame_reader_init(&r, 0);
 	assert_int_equal(mgmt_frame_feed(&r, hdr, sizeof(hdr), collect, &c), -E2BIG);
+	assert_int_equal(c.n, 0);
+}
+
+/* The body grows with the bytes that arrive, and a shared budget caps what all readers hold. */
+static void test_body_grows_within_budget(void **state)
+{
+	(void)state;
+	struct mgmt_mem_budget budget = { .used = 0, .max = 128 * 1024 };
+	struct mgmt_frame_reader a, b;
+	struct collected c = { 0 };
+	static uint8_t data[48 * 1024];
+	uint8_t hdr[MGMT_FRAME_HDR];
+	mgmt_frame_reader_init(&a, 0);
+	mgmt_frame_reader_init(&b, 0);
+	a.budget = b.budget = &budget;
+	mgmt_frame_put_header(hdr, MGMT_FRAME_MAX);
+	assert_int_equal(mgmt_frame_feed(&a, hdr, sizeof(hdr), collect, &c), 0);
+	assert_int_equal(mgmt_frame_feed(&a, data, 10, collect, &c), 0);
+	assert_true(a.body_cap <= 4096); /* 10 bytes of a 1 MiB frame hold 4 KiB, not 1 MiB */
+	assert_true(budget.used > 0 && budget.used <= 4200);
+	assert_int_equal(mgmt_frame_feed(&a, data, sizeof(data), collect, &c), 0);
+	assert_true(a.body_cap >= 48 * 1024 + 10 && a.body_cap <= 128 * 1024);
+	/* A second reader cannot take the budget past its maximum. */
+	assert_int_equal(mgmt_frame_feed(&b, hdr, sizeof(hdr), collect, &c), 0);
+	assert_int_equal(mgmt_frame_feed(&b, data, sizeof(data), collect, &c), -ENOBUFS);
+	mgmt_frame_reader_free(&a);
+	mgmt_frame_reader_free(&b);
+	assert_int_equal(budget.used, 0); /* everything given back */
 	assert_int_equal(c.n, 0);
 }
 
@@ -215,8 +243,11 @@ static void test_request_checks(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_frames_any_split),  cmocka_unit_test(test_oversized_refused),
-		cmocka_unit_test(test_request_roundtrip), cmocka_unit_test(test_reply_roundtrip),
+		cmocka_unit_test(test_frames_any_split),
+		cmocka_unit_test(test_oversized_refused),
+		cmocka_unit_test(test_body_grows_within_budget),
+		cmocka_unit_test(test_request_roundtrip),
+		cmocka_unit_test(test_reply_roundtrip),
 		cmocka_unit_test(test_request_checks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,19 +17,19 @@ static const enum vm_state states[] = { VM_OFF,	     VM_STARTING, VM_RUNNING,
 					VM_STOPPING, VM_FAILED,	  VM_CRASHED };
 enum {
 	NSTATES = 6,
-	NACTIONS = 8
+	NACTIONS = 9
 };
 
 /* expect[state][action]: next state, or NO when refused. Delete keeps the state (the VM is
  * then removed). */
 static const enum vm_state expect[NSTATES][NACTIONS] = {
-	/*            START        STOP         FORCE        DELETE       W_RUNNING   W_FAILED   STOP_REFUSED W_EXITED */
-	/* off */ { VM_STARTING, NO, NO, VM_OFF, NO, NO, NO, NO },
-	/* start */ { NO, NO, VM_STOPPING, NO, VM_RUNNING, VM_FAILED, NO, VM_FAILED },
-	/* run */ { NO, VM_STOPPING, VM_STOPPING, NO, VM_RUNNING, NO, NO, VM_CRASHED },
-	/* stop */ { NO, NO, VM_STOPPING, NO, NO, NO, VM_RUNNING, VM_OFF },
-	/* fail */ { VM_STARTING, NO, NO, VM_FAILED, NO, NO, NO, NO },
-	/* crash */ { VM_STARTING, NO, NO, VM_CRASHED, NO, NO, NO, NO },
+	/* START, STOP, FORCE, DELETE, W_RUNNING, W_FAILED, STOP_REFUSED, W_EXITED, W_STOPPED */
+	/* off */ { VM_STARTING, NO, NO, VM_OFF, NO, NO, NO, NO, NO },
+	/* start */ { NO, NO, VM_STOPPING, NO, VM_RUNNING, VM_FAILED, NO, VM_FAILED, VM_FAILED },
+	/* run */ { NO, VM_STOPPING, VM_STOPPING, NO, VM_RUNNING, NO, NO, VM_CRASHED, VM_OFF },
+	/* stop */ { NO, NO, VM_STOPPING, NO, NO, NO, VM_RUNNING, VM_OFF, VM_OFF },
+	/* fail */ { VM_STARTING, NO, NO, VM_FAILED, NO, NO, NO, NO, NO },
+	/* crash */ { VM_STARTING, NO, NO, VM_CRASHED, NO, NO, NO, NO, NO },
 };
 
 static void test_table(void **state)

@@ -28,6 +28,8 @@ struct mgmt_log {
 	uint64_t rotate_bytes; /* 0: never rotate */
 	unsigned keep;
 	int also_stderr; /* echo lines to stderr (daemons started in the foreground) */
+	uint64_t lost;	 /* lines that could not be written (disk full, ...) */
+	int lost_errno;	 /* why the last one was lost */
 };
 
 int mgmt_log_open(struct mgmt_log *log, const char *path, uint64_t rotate_bytes, unsigned keep);
@@ -42,6 +44,10 @@ __attribute__((format(printf, 4, 5))) void mgmt_log_write(struct mgmt_log *log,
 							  enum mgmt_log_level level,
 							  const char *component, const char *fmt,
 							  ...);
+
+/* "" when every line was written; else "cannot write PATH: why; N lines lost" (a full log
+ * folder must not drop a VM's log without a word: the worker reports this to vmms). */
+void mgmt_log_error(const struct mgmt_log *log, char *buf, size_t size);
 
 int64_t mgmt_now_ms(void);
 const char *mgmt_log_level_name(enum mgmt_log_level level);
