@@ -102,12 +102,18 @@ static void worker_gone(struct worker *w, const char *how, bool clean_exit)
 		enum vm_action act = clean_exit && w->reported_stopped ? VM_ACT_WORKER_STOPPED
 								       : VM_ACT_WORKER_EXITED;
 		if (vm_transition(vm->state, act, vm->name, &next, why, sizeof(why))) {
+			/* Off while running with no stop asked: the guest itself powered off. */
+			bool by_guest = next == VM_OFF && vm->state == VM_RUNNING && !w->stop_timed_out;
 			if (next == VM_OFF)
 				snprintf(vm->event_how, sizeof(vm->event_how), "%s",
 					 w->force_stop		   ? "forced"
+					 : by_guest		   ? "guest"
 					 : vm->state == VM_RUNNING ? "timeout"
 								   : "graceful");
-			if (next == VM_OFF && vm->state == VM_RUNNING)
+			if (by_guest)
+				snprintf(reason, sizeof(reason), "%s",
+					 w->stop_reason[0] ? w->stop_reason : "the guest shut down");
+			else if (next == VM_OFF && vm->state == VM_RUNNING)
 				snprintf(reason, sizeof(reason),
 					 "shut down after the stop timed out (%s)",
 					 w->stop_reason[0] ? w->stop_reason : "worker exited 0");
@@ -121,6 +127,8 @@ static void worker_gone(struct worker *w, const char *how, bool clean_exit)
 					 "worker %s before the VM was running; "
 					 "see hvctl logs %s",
 					 how, vm->name);
+			else if (w->reported_stopped && w->stop_reason[0]) /* the worker said why */
+				snprintf(reason, sizeof(reason), "%s", w->stop_reason);
 			else
 				snprintf(reason, sizeof(reason), "worker %s; see hvctl logs %s",
 					 how, vm->name);
@@ -281,6 +289,7 @@ static void handle_report(struct worker *w, const Hv__Worker__WorkerReport *r)
 				  sizeof(why)) &&
 		    !w->force_stop) {
 			uv_timer_stop(&w->stop_timer);
+			w->stop_timed_out = r->timed_out;
 			snprintf(msg, sizeof(msg), "cannot stop %s: %s", vm->name, r->reason);
 			snprintf(vm->event_how, sizeof(vm->event_how), "%s",
 				 r->timed_out ? "timeout" : "refused");

@@ -76,6 +76,7 @@ struct worker {
 	bool force_stop;
 	bool aborting;	       /* being stopped by vmms itself (SIGTERM, then SIGKILL) */
 	bool reported_stopped; /* said PHASE_STOPPED: an exit 0 after it is a shutdown */
+	bool stop_timed_out;   /* a graceful stop timed out (the VM stayed running) */
 	char stop_reason[256];
 	bool exited;
 	int open_handles;

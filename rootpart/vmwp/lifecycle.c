@@ -186,7 +186,7 @@ void vmwp_on_stop(struct vmwp *w, uint64_t id, bool force, uint32_t timeout_s)
 
 void vmwp_partition_crashed(struct vmwp *w, const char *why)
 {
-	mgmt_log_write(&w->log, MGMT_LOG_ERROR, "vmwp", "VM %s %s", w->name, why);
+	mgmt_log_write(&w->log, MGMT_LOG_ERROR, "vmwp", "VM %s crashed: %s", w->name, why);
 	uv_timer_stop(&w->shutdown_timer);
 	vmwp_vmbus_stop(w);
 	if (w->part) {
@@ -195,5 +195,6 @@ void vmwp_partition_crashed(struct vmwp *w, const char *why)
 	}
 	vmwp_devices_set_status(w, "detached");
 	snprintf(w->reason, sizeof(w->reason), "%s", why);
-	vmwp_exit(w, 3, 0); /* an exit vmms did not ask for: it marks the VM crashed */
+	w->phase = HV__WORKER__PHASE__PHASE_STOPPED; /* the final report carries why */
+	vmwp_exit(w, 3, 0); /* a failure status: vmms marks the VM crashed, with why */
 }

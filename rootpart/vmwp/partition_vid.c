@@ -194,7 +194,7 @@ static void crash(struct partition *p, const char *what, const struct hv_run_vp_
 	char why[768];
 	vid_vp_get_regs(p->vp_fd, names, v, 8, NULL);
 	snprintf(why, sizeof(why),
-		 "crashed: %s (rip %llx rflags %llx; rax %llx rbx %llx rcx %llx rdx %llx rsp "
+		 "%s (rip %llx rflags %llx; rax %llx rbx %llx rcx %llx rdx %llx rsp "
 		 "%llx cr0 %llx cr3 %llx cr4 %llx)",
 		 what, (unsigned long long)e->rip, (unsigned long long)e->rflags,
 		 (unsigned long long)v[0], (unsigned long long)v[1], (unsigned long long)v[2],
@@ -254,7 +254,7 @@ static void *vp_thread(void *arg)
 			continue; /* a signal: the stop flag says whether to go on */
 		if (rc < 0) {
 			char why[160];
-			snprintf(why, sizeof(why), "crashed: the run failed: %s", strerror(-rc));
+			snprintf(why, sizeof(why), "the run failed: %s", strerror(-rc));
 			post_end(p, VP_CRASHED, why);
 			break;
 		}

@@ -20,9 +20,9 @@ out=$(hvctl create demo.json 2>&1) && die "second create succeeded"
 check duplicate "name: a VM named demo already exists" "$out"
 printf '{"name": "bad", "memory_mib": 0, "boot": {"guest": "none.elf"}}' > bad.json
 out=$(hvctl validate bad.json 2>&1); rc=$?
-[ $rc -eq 1 ] || die "validate bad.json: exit status $rc"
-check "bad config" "/tmp/demo/bad.json: memory_mib: 0 is out of range: give 2 to 262144 (MiB)" "$out"
-check "bad config" "/tmp/demo/bad.json: boot.guest: /tmp/demo/none.elf does not exist" "$out"
+[ $rc -eq 3 ] || die "validate bad.json: exit status $rc (want 3: bad config)"
+check "bad config" "/tmp/demo/bad.json:1:31: memory_mib: 0 is out of range: give 2 to 262144 (MiB)" "$out"
+check "bad config" "/tmp/demo/bad.json:1:52: boot.guest: /tmp/demo/none.elf does not exist" "$out"
 
 out=$(hvctl list 2>&1) || die "list: $out"
 echo "$out"

@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: MIT
+# timeout: 400
+# Child partitions through hvctl, as an admin would: the test guest (testguest.elf) boots in a
+# child run by its own vmwp; its console is in hvctl logs with the boot-phase lines; it powers
+# off cleanly (state off); an access to an unmapped GPA and a triple fault are crashes with the
+# reason (hvctl list); a spinning child is stopped by force; two children at once, and kill -9
+# of one worker leaves the other running. Every partition and deposited page comes back.
+. /scenarios/lib/vmms.sh
+modprobe vid 2>/dev/null; modprobe hvcheck || { echo "modprobe hvcheck failed"; exit 1; }
+[ -c /dev/vid ] || { echo "/dev/vid missing"; exit 1; }
+S=/sys/kernel/debug/hvcheck
+base=$(vidtest stats 2>/dev/null | sed 's/ npt_split.*//')
+vmms_start || exit 1
+mkdir -p /tmp/kids && cd /tmp/kids || exit 1
+vm() { # name cmdline
+  cat > $1.json <<JSON
+{ "name": "$1", "memory_mib": 16, "vps": 1, "console": "log",
+  "boot": { "guest": "/usr/share/hv/testguest.elf", "cmdline": "$2" } }
+JSON
+  hvctl create $1.json >/dev/null || { echo "hvctl create $1 failed"; exit 1; }
+}
+state() { hvctl list | awk -v n="$1" '$1 == n { sub(":$", "", $2); print $2 }'; }
+wait_state() { # name state seconds
+  i=0; while [ "$(state $1)" != "$2" ] && [ $i -lt $(($3 * 10)) ]; do sleep 0.1; i=$((i + 1)); done
+  [ "$(state $1)" = "$2" ] || { hvctl list; hvctl logs $1 | tail -n 20; echo "$1 not $2"; exit 1; }
+}
+vm hello "check=hello"
+hvctl start hello || { hvctl logs hello | tail -n 20; echo "hvctl start hello failed"; exit 1; }
+wait_state hello off 60
+hvctl logs hello > /tmp/hello.log
+grep -q 'testguest: hello from partition' /tmp/hello.log &&
+  grep -q 'testguest: PASS hello' /tmp/hello.log ||
+  { tail -n 20 /tmp/hello.log; echo "no hello from the test guest in hvctl logs"; exit 1; }
+for phase in "boot: partition created" "boot: image loaded" "boot: memory mapped" \
+             "first VP entry" "the guest powered off"; do
+  grep -q "$phase" /tmp/hello.log || { echo "log lacks '$phase'"; exit 1; }
+done
+grep 'testguest' /tmp/hello.log | head -n 3
+vm peek "check=peek gpa=0x40000000"
+hvctl start peek >/dev/null; wait_state peek crashed 60
+hvctl list | grep '^peek' | grep -q 'unmapped GPA 40000000' ||
+  { hvctl list; echo "peek's crash reason is not the unmapped GPA"; exit 1; }
+vm tf "check=triplefault"
+hvctl start tf >/dev/null; wait_state tf crashed 60
+hvctl list | grep '^tf' | grep -q 'triple fault' || { hvctl list; echo "no triple fault reason"; exit 1; }
+vm spin1 "check=spin"; vm spin2 "check=spin"
+hvctl start spin1 >/dev/null && hvctl start spin2 >/dev/null || { echo "start spin failed"; exit 1; }
+wait_state spin1 running 60; wait_state spin2 running 60
+t0=$(date +%s); sleep 2; t1=$(date +%s)
+echo "the root kept its pace beside two spinning children: 2 s of sleep took $((t1 - t0)) s"
+pid1=$(hvctl show spin1 | sed -n 's/.*pid[^0-9]*\([0-9][0-9]*\).*/\1/p' | head -n 1)
+[ -n "$pid1" ] || pid1=$(pgrep -f 'vmwp --name spin1' | head -n 1)
+kill -9 "$pid1" || { echo "no worker pid for spin1"; exit 1; }
+wait_state spin1 crashed 30
+[ "$(state spin2)" = running ] || { hvctl list; echo "spin2 did not survive spin1's kill"; exit 1; }
+hvctl stop --force spin2 >/dev/null; wait_state spin2 off 30
+hvctl list
+sleep 1
+after=$(vidtest stats 2>/dev/null | sed 's/ npt_split.*//')
+[ "$after" = "$base" ] || { echo "counters not back at baseline: '$base' -> '$after'"; exit 1; }
+grep -q '^intact 1$' $S/selfcheck || { echo "self-check failed"; exit 1; }
