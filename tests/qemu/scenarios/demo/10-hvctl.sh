@@ -1,22 +1,35 @@
 # SPDX-License-Identifier: MIT
-# Demo: the management plane in the root partition. vmms runs with its default paths; hvctl
-# validates, creates, lists and shows a VM. Starting it needs the child-partition support
-# (/dev/vid), so today the start fails with the worker's reason, which the demo shows too.
-# timeout: 90
+# Demo: child partitions through the management plane in the root partition. vid.ko gives
+# vmms's workers /dev/vid; hvctl validates, creates and starts a VM whose child runs the test
+# guest (testguest.elf) under hv.efi; its COM1 output is in hvctl logs; the VM is shown, stopped
+# by force (the test guest spins) and deleted; a second VM says hello and powers off by itself.
+# timeout: 180
 set -u
 show() { echo; echo "# $*"; "$@" 2>&1; }
+state() { hvctl list | awk -v n="$1" '$1 == n { sub(":$", "", $2); print $2 }'; }
+wait_state() { i=0; while [ "$(state $1)" != "$2" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done; }
 
 . /scenarios/lib/vmms.sh
+modprobe vid || exit 1
 vmms_start || exit 1
 demo_vm_files /root/demo || exit 1
 printf '{"name": "bad!", "memory_mib": 0, "vps": "two", "boot": {"guest": "none.elf"}}' > bad.json
-echo "== the management plane: vmms + hvctl =="
+sed 's/"demo"/"hello"/; s/check=spin/check=hello/; s/"memory_mib": 64/"memory_mib": 16/' demo.json |
+  grep -v disk > hello.json
+echo "== child partitions: vmms + hvctl + vmwp + vid.ko + hv.efi =="
 show hvctl validate demo.json
 show hvctl validate bad.json
 show hvctl create demo.json || exit 1
 show hvctl list || exit 1
-show hvctl start demo
+show hvctl start demo || exit 1
+wait_state demo running
 show hvctl show demo || exit 1
-show hvctl logs demo -n 5
+show hvctl logs demo -n 12
+show hvctl stop --force demo || exit 1
+show hvctl create hello.json || exit 1
+show hvctl start hello || exit 1
+wait_state hello off
+show hvctl logs hello -n 6
+show hvctl list || exit 1
 show hvctl delete demo || exit 1
 show hvctl list --json || exit 1

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # Shared by the scenarios that use the management plane (sourced, not a scenario set).
 #   vmms_start          starts vmms with its default paths, waits for its socket; sets vmms_pid
-#   demo_vm_files DIR   makes DIR with the demo VM's files (guest image placeholder, a 1 MiB
+#   demo_vm_files DIR   makes DIR with the demo VM's files (the test guest image, a 1 MiB
 #                       disk, demo.json as in docs/hvctl.md) and cd's into it
 
 vmms_start() {
@@ -20,14 +20,14 @@ vmms_start() {
 
 demo_vm_files() {
   mkdir -p "$1" && cd "$1" || return 1
-  echo "placeholder until the test guest lands" > guest.elf
+  cp /usr/share/hv/testguest.elf guest.elf || return 1
   dd if=/dev/zero of=disk0.img bs=1024 count=1024 2>/dev/null
   cat > demo.json <<'JSON'
 {
   "name": "demo",
   "memory_mib": 64,
   "vps": 1,
-  "boot": { "guest": "guest.elf" },
+  "boot": { "guest": "guest.elf", "cmdline": "check=spin" },
   "disks": [ { "path": "disk0.img", "readonly": false } ],
   "console": "log"
 }
