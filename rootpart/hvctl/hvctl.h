@@ -41,7 +41,15 @@ struct hvctl {
 	unsigned replies;     /* received so far on this connection */
 	long reply_timeout_s; /* --reply-timeout, or -1: the verb's default */
 	unsigned wait_s;      /* this request's wait for its answer (0: none, streams) */
+	/* The verb being run and its VM, so that a refusal for the VM's state can be followed
+	 * by the way out in this CLI's own syntax (output.c, hvctl_state_advice). */
+	const char *verb;
+	const char *vm;
 };
+
+/* The way out of a refusal for the VM's state, as "; ..." to append to vmms's facts, or "". */
+const char *hvctl_state_advice(const struct hvctl *h, Hv__Mgmt__VmState state, char *buf,
+			       size_t size);
 
 /* The exit status for an error code of vmms. */
 int hvctl_exit_for(Hv__Mgmt__ErrorCode code);

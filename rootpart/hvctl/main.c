@@ -254,6 +254,8 @@ static void set_wait(struct hvctl *h, unsigned dflt)
 
 static int run_start(struct hvctl *h, struct args *a)
 {
+	h->verb = "start";
+	h->vm = a->pos[0];
 	/* vmms gives a worker 120 s by default (vmms --start-timeout) and answers then. */
 	set_wait(h, 150);
 	return run_name_op(h, a->pos[0], HV__MGMT__REQUEST__OP_START);
@@ -261,6 +263,8 @@ static int run_start(struct hvctl *h, struct args *a)
 
 static int run_delete(struct hvctl *h, struct args *a)
 {
+	h->verb = "delete";
+	h->vm = a->pos[0];
 	return run_name_op(h, a->pos[0], HV__MGMT__REQUEST__OP_DELETE);
 }
 
@@ -271,6 +275,8 @@ static int run_show(struct hvctl *h, struct args *a)
 
 static int run_stop(struct hvctl *h, struct args *a)
 {
+	h->verb = "stop";
+	h->vm = a->pos[0];
 	Hv__Mgmt__Request req;
 	new_request(&req);
 	Hv__Mgmt__StopRequest sr = HV__MGMT__STOP_REQUEST__INIT;

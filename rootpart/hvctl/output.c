@@ -77,19 +77,47 @@ int hvctl_exit_for(Hv__Mgmt__ErrorCode code)
 	}
 }
 
+const char *hvctl_state_advice(const struct hvctl *h, Hv__Mgmt__VmState state, char *buf,
+			       size_t size)
+{
+	const char *vm = h->vm ? h->vm : "NAME", *verb = h->verb ? h->verb : "";
+	bool moving = state == HV__MGMT__VM_STATE__VM_STATE_STARTING ||
+		      state == HV__MGMT__VM_STATE__VM_STATE_STOPPING;
+	buf[0] = 0;
+	if (!strcmp(verb, "start") && state == HV__MGMT__VM_STATE__VM_STATE_STOPPING)
+		snprintf(buf, size,
+			 "; wait until it is off (hvctl events or hvctl show %s), then start it",
+			 vm);
+	else if (!strcmp(verb, "stop") && moving)
+		snprintf(buf, size, "; wait, or use hvctl stop %s --force", vm);
+	else if (!strcmp(verb, "delete") && state == HV__MGMT__VM_STATE__VM_STATE_RUNNING)
+		snprintf(buf, size, "; stop it first (hvctl stop %s)", vm);
+	else if (!strcmp(verb, "delete") && moving)
+		snprintf(buf, size,
+			 "; wait until it is off, or turn it off (hvctl stop %s --force), then "
+			 "delete it",
+			 vm);
+	return buf;
+}
+
 void hvctl_print_error(struct hvctl *h, const Hv__Mgmt__Error *e)
 {
+	char advice[300] = "";
+	if (e->code == HV__MGMT__ERROR_CODE__ERROR_BAD_STATE)
+		hvctl_state_advice(h, e->state, advice, sizeof(advice));
 	/* Config problems are already "FILE: key: problem" lines, printed as they are. */
 	if (e->code == HV__MGMT__ERROR_CODE__ERROR_INVALID_CONFIG ||
 	    e->code == HV__MGMT__ERROR_CODE__ERROR_ALREADY_EXISTS)
 		fprintf(stderr, "%s\n", e->message);
 	else
-		fprintf(stderr, "hvctl: %s\n", e->message);
+		fprintf(stderr, "hvctl: %s%s\n", e->message, advice);
 	if (h->format == HVCTL_FORMAT_JSON || h->format == HVCTL_FORMAT_YAML) {
 		json_object *o = json_object_new_object();
 		json_object *err = json_object_new_object();
 		json_object_object_add(err, "code", json_object_new_string(code_name(e->code)));
-		json_object_object_add(err, "message", json_object_new_string(e->message));
+		char full[8192 + 300];
+		snprintf(full, sizeof(full), "%s%s", e->message, advice);
+		json_object_object_add(err, "message", json_object_new_string(full));
 		json_object_object_add(o, "error", err);
 		hvctl_emit(h, o, HVCTL_EMIT_RECORD);
 	}

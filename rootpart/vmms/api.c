@@ -215,7 +215,7 @@ static void on_start(struct client *c, const Hv__Mgmt__Request *req)
 	enum vm_state next;
 	char why[1200];
 	if (!vm_transition(vm->state, VM_ACT_START, vm->name, &next, why, sizeof(why))) {
-		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_BAD_STATE, "%s", why);
+		vmms_reply_bad_state(c, req->id, vm->state, why);
 		return;
 	}
 	/* The files may have changed since create: checked again as the VM's owner. */
@@ -231,7 +231,7 @@ static void on_start(struct client *c, const Hv__Mgmt__Request *req)
 		return;
 	}
 	if (vmms_image_in_use(d, vm, why, sizeof(why))) {
-		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_BAD_STATE, "%s", why);
+		vmms_reply_bad_state(c, req->id, vm->state, why);
 		return;
 	}
 	unsigned live = vmms_count_live(d);
@@ -279,14 +279,14 @@ static void on_stop(struct client *c, const Hv__Mgmt__Request *req)
 	char why[700];
 	if (!vm_transition(vm->state, sr->force ? VM_ACT_FORCE_STOP : VM_ACT_STOP, vm->name, &next,
 			   why, sizeof(why))) {
-		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_BAD_STATE, "%s", why);
+		vmms_reply_bad_state(c, req->id, vm->state, why);
 		return;
 	}
 	if (vm->stop_waiter.client && !sr->force) {
-		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_BAD_STATE,
-				 "cannot stop %s: another stop is in progress; wait, or use "
-				 "hvctl stop %s --force",
-				 vm->name, vm->name);
+		char busy[300];
+		snprintf(busy, sizeof(busy), "cannot stop %s: another stop is in progress",
+			 vm->name);
+		vmms_reply_bad_state(c, req->id, VM_STOPPING, busy);
 		return;
 	}
 	if (!vm->worker || (!vm->worker->conn_open && !sr->force)) {
@@ -328,7 +328,7 @@ static void on_delete(struct client *c, const Hv__Mgmt__Request *req)
 	enum vm_state next;
 	char why[512];
 	if (!vm_transition(vm->state, VM_ACT_DELETE, vm->name, &next, why, sizeof(why))) {
-		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_BAD_STATE, "%s", why);
+		vmms_reply_bad_state(c, req->id, vm->state, why);
 		return;
 	}
 	int rc = vmms_remove_vm_files(d, vm->name);

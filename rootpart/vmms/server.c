@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "vmms.h"
+#include "mgmt/unconst.h"
 
 void vmms_reply(struct client *c, Hv__Mgmt__Reply *r)
 {
@@ -30,6 +31,19 @@ void vmms_reply_error(struct client *c, uint64_t id, Hv__Mgmt__ErrorCode code, c
 	Hv__Mgmt__Error err = HV__MGMT__ERROR__INIT;
 	err.code = code;
 	err.message = msg;
+	Hv__Mgmt__Reply r = HV__MGMT__REPLY__INIT;
+	r.id = id;
+	r.result_case = HV__MGMT__REPLY__RESULT_ERROR;
+	r.error = &err;
+	vmms_reply(c, &r);
+}
+
+void vmms_reply_bad_state(struct client *c, uint64_t id, enum vm_state state, const char *why)
+{
+	Hv__Mgmt__Error err = HV__MGMT__ERROR__INIT;
+	err.code = HV__MGMT__ERROR_CODE__ERROR_BAD_STATE;
+	err.message = mgmt_unconst(why);
+	err.state = (Hv__Mgmt__VmState)state;
 	Hv__Mgmt__Reply r = HV__MGMT__REPLY__INIT;
 	r.id = id;
 	r.result_case = HV__MGMT__REPLY__RESULT_ERROR;

@@ -49,10 +49,7 @@ bool vm_transition(enum vm_state s, enum vm_action a, const char *vm, enum vm_st
 			return true;
 		}
 		if (s == VM_STOPPING)
-			snprintf(why, n,
-				 "cannot start %s: it is stopping; wait until it is off "
-				 "(hvctl events or hvctl show %s), then start it",
-				 vm, vm);
+			snprintf(why, n, "cannot start %s: it is stopping", vm);
 		else
 			snprintf(why, n, "cannot start %s: it is already %s", vm, st);
 		return false;
@@ -62,10 +59,7 @@ bool vm_transition(enum vm_state s, enum vm_action a, const char *vm, enum vm_st
 			return true;
 		}
 		if (s == VM_STARTING || s == VM_STOPPING)
-			snprintf(why, n,
-				 "cannot stop %s gracefully: it is %s; wait, or use "
-				 "hvctl stop %s --force",
-				 vm, st, vm);
+			snprintf(why, n, "cannot stop %s gracefully: it is %s", vm, st);
 		else
 			snprintf(why, n, "cannot stop %s: it is %s already", vm, st);
 		return false;
@@ -81,16 +75,7 @@ bool vm_transition(enum vm_state s, enum vm_action a, const char *vm, enum vm_st
 			*next = s;
 			return true;
 		}
-		if (s == VM_RUNNING)
-			snprintf(why, n,
-				 "cannot delete %s: it is running; stop it first (hvctl stop "
-				 "%s)",
-				 vm, vm);
-		else
-			snprintf(why, n,
-				 "cannot delete %s: it is %s; wait until it is off, or turn "
-				 "it off (hvctl stop %s --force), then delete it",
-				 vm, st, vm);
+		snprintf(why, n, "cannot delete %s: it is %s", vm, st);
 		return false;
 	case VM_ACT_WORKER_RUNNING:
 		if (s == VM_STARTING || s == VM_RUNNING) {

@@ -103,7 +103,8 @@ static void worker_gone(struct worker *w, const char *how, bool clean_exit)
 								       : VM_ACT_WORKER_EXITED;
 		if (vm_transition(vm->state, act, vm->name, &next, why, sizeof(why))) {
 			/* Off while running with no stop asked: the guest itself powered off. */
-			bool by_guest = next == VM_OFF && vm->state == VM_RUNNING && !w->stop_timed_out;
+			bool by_guest = next == VM_OFF && vm->state == VM_RUNNING &&
+					!w->stop_timed_out;
 			if (next == VM_OFF)
 				snprintf(vm->event_how, sizeof(vm->event_how), "%s",
 					 w->force_stop		   ? "forced"
@@ -112,7 +113,8 @@ static void worker_gone(struct worker *w, const char *how, bool clean_exit)
 								   : "graceful");
 			if (by_guest)
 				snprintf(reason, sizeof(reason), "%s",
-					 w->stop_reason[0] ? w->stop_reason : "the guest shut down");
+					 w->stop_reason[0] ? w->stop_reason
+							   : "the guest shut down");
 			else if (next == VM_OFF && vm->state == VM_RUNNING)
 				snprintf(reason, sizeof(reason),
 					 "shut down after the stop timed out (%s)",

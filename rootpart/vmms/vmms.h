@@ -166,6 +166,8 @@ bool vmms_client_busy(struct client *c);
 /* After a waiter's answer: a half-closed client owed nothing more is closed. */
 void vmms_client_answered(struct client *c);
 void vmms_reply(struct client *c, Hv__Mgmt__Reply *r);
+/* A refusal for the VM's state: the facts (why, the state); the client words the way out. */
+void vmms_reply_bad_state(struct client *c, uint64_t id, enum vm_state state, const char *why);
 void vmms_reply_error(struct client *c, uint64_t id, Hv__Mgmt__ErrorCode code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void vmms_reply_done(struct client *c, uint64_t id, const char *fmt, ...)
