@@ -61,6 +61,9 @@ struct vid_vp {
 	void *in_page, *out_page;
 	u8 in_size;    /* the last exit returned was an IN of this size (0: it was not) */
 	bool in_taken; /* ...and a run already handed its value to the hypervisor */
+	/* The child's x87/SSE state between runs (FXSAVE format; children cannot enable XSAVE
+	 * features: XSETBV is refused and CR4.OSXSAVE is outside their view). */
+	u8 fpu[512] __aligned(16);
 };
 
 /* vid_main.c: counters shown by VID_GET_STATS. */

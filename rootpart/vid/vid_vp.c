@@ -12,6 +12,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <asm/fpu/api.h>
 
 #include "vid_priv.h"
 
@@ -121,6 +122,25 @@ static int check_run_in(struct vid_vp *vp, const struct vid_run *a)
 	return 0;
 }
 
+/*
+ * One HV_CALL_RUN_VP with the child's x87/SSE registers in the CPU: the hypervisor does not
+ * switch FPU state, so around the call the worker's own state is saved by kernel_fpu_begin()
+ * (and given back on its return to user space) and the child's is loaded and saved here. The
+ * child neither sees nor corrupts the worker thread's registers, and glibc's use of SSE in the
+ * worker between runs does not reach the child.
+ */
+static u64 vid_run_with_guest_fpu(struct vid_vp *vp, void *in)
+{
+	u64 st;
+
+	kernel_fpu_begin();
+	asm volatile("fxrstorq %0" : : "m"(*(u8(*)[512])vp->fpu));
+	st = vid_hc(HV_CALL_RUN_VP, in, vp->out_page);
+	asm volatile("fxsaveq %0" : "=m"(*(u8(*)[512])vp->fpu));
+	kernel_fpu_end();
+	return st;
+}
+
 /* Enters the VP until an exit that is not a host interrupt (VP lock held); 0 or -errno. */
 static int vp_run_loop(struct vid_vp *vp, const struct vid_run *a, struct hv_run_vp_exit *exit)
 {
@@ -138,7 +158,7 @@ static int vp_run_loop(struct vid_vp *vp, const struct vid_run *a, struct hv_run
 		in->vp_index = vp->index;
 		in->flags = flags;
 		in->io_in_value = flags & VID_RUN_COMPLETE_IN ? a->io_in_value : 0;
-		st = vid_hc(HV_CALL_RUN_VP, in, vp->out_page) & HV_STATUS_MASK;
+		st = vid_run_with_guest_fpu(vp, in) & HV_STATUS_MASK;
 		if (st != HV_STATUS_SUCCESS)
 			return vid_status_errno(st, "run VP", vp->part->id);
 		if (flags & VID_RUN_COMPLETE_IN)
@@ -247,6 +267,10 @@ long vid_vp_create(struct vid_partition *p, void __user *uarg)
 		return -EINVAL;
 	}
 	vp = kzalloc(sizeof(*vp), GFP_KERNEL_ACCOUNT);
+	if (vp) { /* the x87/SSE state after reset (FNINIT): FCW 0x37f, MXCSR 0x1f80 */
+		*(u16 *)&vp->fpu[0] = 0x37f;
+		*(u32 *)&vp->fpu[24] = 0x1f80;
+	}
 	if (!vp)
 		return -ENOMEM;
 	mutex_init(&vp->lock);

@@ -26,7 +26,7 @@ check "bad config" "/tmp/demo/bad.json:1:52: boot.guest: /tmp/demo/none.elf does
 
 out=$(hvctl list 2>&1) || die "list: $out"
 echo "$out"
-echo "$out" | grep -Eq '^demo +off +64M +1 +- +created$' || die "list row for demo missing"
+echo "$out" | grep -Eq '^demo +off +1 +64 +- +- +-$' || die "list row for demo missing"
 out=$(hvctl show demo 2>&1) || die "show: $out"
 check show "memory:      64 MiB" "$out"
 check show "log:         /var/log/hv/demo.log" "$out"
