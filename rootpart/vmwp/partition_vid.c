@@ -226,7 +226,9 @@ static bool handle_exit(struct partition *p, const struct hv_run_vp_exit *e, uin
 			crash(p, "halted with interrupts off (nothing can wake it)", e);
 			return false;
 		}
-		usleep(1000); /* no interrupt source for it yet: poll again */
+		/* Children have no interrupt source yet (no timer, no SynIC): nothing can wake it
+		 * but a stop, which interrupts this sleep's thread with a signal. */
+		usleep(100 * 1000);
 		return true;
 	default:
 		snprintf(what, sizeof(what), "exit %u (arch code %#llx) the worker does not handle",

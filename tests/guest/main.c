@@ -19,6 +19,7 @@ static const struct {
 	{ "hypercalls", check_hypercalls },
 	{ "cpuid", check_cpuid },
 	{ "spin", check_spin },
+	{ "idle", check_idle },
 	{ "triplefault", check_triplefault },
 	{ "fault", check_fault },
 	{ "poweroff", check_poweroff },

@@ -111,6 +111,7 @@ const char *check_peek(const char *cmdline);
 const char *check_hypercalls(const char *cmdline);
 const char *check_cpuid(const char *cmdline);
 const char *check_spin(const char *cmdline);
+const char *check_idle(const char *cmdline);
 const char *check_triplefault(const char *cmdline);
 const char *check_fault(const char *cmdline);
 const char *check_poweroff(const char *cmdline);

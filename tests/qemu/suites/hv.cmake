@@ -81,3 +81,13 @@ if(TARGET testguest)
                ${CMAKE_BINARY_DIR}/guest/testguest.elf=/usr/share/hv/testguest.elf)
   set_property(GLOBAL APPEND PROPERTY HV_ROOT_DEPENDS testguest)
 endif()
+
+# Density and start cost of child partitions (a benchmark, label bench: its figures go to
+# bench-results/density.txt, which tools/test.sh prints). A 4 GiB root, scenario set density.
+add_test(NAME bench.density
+    COMMAND sh -c "${CMAKE_SOURCE_DIR}/tests/qemu/run-qemu.sh --build $0 --name density \
+--set density --boot hvloader --mem 4G --timeout 1500 > $0/qemu/density.out 2>&1; rc=$?; \
+mkdir -p $0/bench-results; \
+grep -h 'density: ' $0/qemu/artifacts/density/serial-root.log | sed 's/^.*density: /density: /' \
+> $0/bench-results/density.txt; cat $0/bench-results/density.txt; exit $rc" ${CMAKE_BINARY_DIR})
+set_tests_properties(bench.density PROPERTIES LABELS bench TIMEOUT 1800 RUN_SERIAL TRUE)

@@ -399,6 +399,73 @@ static int cmd_guest(void)
 	return report("guest");
 }
 
+static inline uint64_t tsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* iocost: a child's port-I/O round trip to this process (a guest looping on OUT: each run is
+ * one exit to the root and back) beside a root CPUID exit (answered by the hypervisor), both
+ * in TSC cycles in the same process; interleaved rounds, medians. */
+#define IOCOST_ROUNDS 5
+#define IOCOST_OPS    500
+
+static uint64_t median(uint64_t *v, int n)
+{
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && v[j] < v[j - 1]; j--) {
+			uint64_t t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	return v[n / 2];
+}
+
+static int cmd_iocost(void)
+{
+	static const uint8_t loop[] = { 0x66, 0xba, 0xf8, 0x03, 0xee, 0xeb, 0xfd };
+	uint64_t io[IOCOST_ROUNDS], cpuid[IOCOST_ROUNDS];
+	struct hv_run_vp_exit e;
+	int vid = open_vid(), part = vid_partition_create(vid, 1, 0, NULL), vp = -1;
+	uint8_t *mem = anon(4 * MIB);
+
+	if (part < 0 || vid_map_memory(part, mem, 4 * MIB, 0, VID_MAP_FLAGS) < 0 ||
+	    (vp = vid_vp_create(part, 0)) < 0 ||
+	    vid_vp_set_regs(vp, long_mode_names, long_mode_values, LONG_MODE_REGS, NULL) < 0) {
+		printf("iocost: cannot set up the child\n");
+		return 1;
+	}
+	build_guest(mem);
+	memcpy(mem + GUEST_CODE, loop, sizeof(loop));
+	for (int r = 0; r < IOCOST_ROUNDS; r++) {
+		uint64_t t0 = tsc();
+		for (int i = 0; i < IOCOST_OPS; i++)
+			if (vid_vp_run(vp, 0, 0, &e) < 0 || e.reason != HV_RUN_EXIT_IO) {
+				printf("iocost: run failed\n");
+				return 1;
+			}
+		uint64_t t1 = tsc();
+		for (int i = 0; i < IOCOST_OPS; i++) {
+			uint32_t a = 0, b, c = 0, d;
+			__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+		}
+		uint64_t t2 = tsc();
+		io[r] = (t1 - t0) / IOCOST_OPS;
+		cpuid[r] = (t2 - t1) / IOCOST_OPS;
+	}
+	uint64_t mi = median(io, IOCOST_ROUNDS), mc = median(cpuid, IOCOST_ROUNDS);
+	printf("child port-I/O round trip to its worker: %" PRIu64 " cycles; root CPUID exit: %" PRIu64
+	       " cycles; ratio %.1f (%d rounds of %d, medians)\n",
+	       mi, mc, mc ? (double)mi / (double)mc : 0.0, IOCOST_ROUNDS, IOCOST_OPS);
+	vid_close(vp);
+	vid_close(part);
+	munmap(mem, 4 * MIB);
+	vid_close(vid);
+	return 0;
+}
+
 /* hold: with every call there, the VP runs the guest into its spin and stays in VID_RUN (the
  * kill -9 then ends a process blocked in the kernel). */
 static void hold_running(int vp, void *mem)
@@ -861,7 +928,7 @@ static int cmd_fuzz(uint64_t seed, long n)
 }
 
 static const char usage[] =
-	"usage: vidtest stats | cycle N MIB | checks | guest | hold MIB FILE | fuzz SEED N\n";
+	"usage: vidtest stats | cycle N MIB | checks | guest | iocost | hold MIB FILE | fuzz SEED N\n";
 
 int main(int argc, char **argv)
 {
@@ -880,6 +947,8 @@ int main(int argc, char **argv)
 		return cmd_checks();
 	if (!strcmp(c, "guest") && argc == 2)
 		return cmd_guest();
+	if (!strcmp(c, "iocost") && argc == 2)
+		return cmd_iocost();
 	if (!strcmp(c, "hold") && argc == 4)
 		return cmd_hold(strtoull(argv[2], NULL, 0), argv[3]);
 	if (!strcmp(c, "fuzz") && argc == 4)
