@@ -61,10 +61,9 @@ static void on_client_frame(struct mgmt_conn *conn, const uint8_t *msg, size_t l
 	vmms_handle_frame(c, msg, len);
 }
 
-bool vmms_client_busy(struct client *c)
+/* A start or stop answer this client still waits for. */
+static bool has_waiter(struct client *c)
 {
-	if (c->events || vmms_logs_has_client(c->d, c))
-		return true;
 	struct vm *vm;
 	LIST_FOREACH(vm, &c->d->vms, link)
 	{
@@ -74,14 +73,21 @@ bool vmms_client_busy(struct client *c)
 	return false;
 }
 
+bool vmms_client_busy(struct client *c)
+{
+	return c->events || vmms_logs_has_client(c->d, c) || has_waiter(c);
+}
+
 void vmms_client_answered(struct client *c)
 {
-	if (c->conn.eof && !vmms_client_busy(c))
+	if (c->conn.eof && !has_waiter(c))
 		mgmt_conn_close(&c->conn); /* after the queued answers are written */
 }
 
-/* The client shut its sending side down after its requests (printf ... | nc -N): it still
- * gets every answer it is owed, then the connection closes. */
+/* The client will send nothing more: it shut its sending side down after its requests
+ * (printf ... | nc -N) or it is gone (both read as end of file). It still gets the start or
+ * stop answer it waits for; a stream (events, logs -f) ends, since a client that is gone
+ * cannot be told from one that only stopped sending. */
 static void on_client_eof(struct mgmt_conn *conn)
 {
 	vmms_client_answered(conn->owner);
