@@ -59,7 +59,7 @@ static const struct verb verbs[] = {
 	  false, "", run_create },
 	{ "validate", "validate FILE",
 	  "Check the VM config FILE without creating anything; "
-	  "every problem is printed as FILE: key: problem.",
+	  "every problem is printed as FILE:LINE:COL: key: problem.",
 	  1, 1, false, "", run_validate },
 	{ "start", "start NAME", "Start the VM; waits until it runs or its start fails.", 1, 1,
 	  true, "", run_start },
