@@ -229,7 +229,7 @@ static int run_name_op(struct hvctl *h, const char *name, Hv__Mgmt__Request__OpC
 	Hv__Mgmt__Request req;
 	new_request(&req);
 	Hv__Mgmt__NameRequest nr = HV__MGMT__NAME_REQUEST__INIT;
-	nr.name = (char *)name;
+	nr.name = mgmt_pb_str(name);
 	req.op_case = op;
 	switch (op) {
 	case HV__MGMT__REQUEST__OP_START:
@@ -273,7 +273,7 @@ static int run_stop(struct hvctl *h, struct args *a)
 	Hv__Mgmt__Request req;
 	new_request(&req);
 	Hv__Mgmt__StopRequest sr = HV__MGMT__STOP_REQUEST__INIT;
-	sr.name = (char *)a->pos[0];
+	sr.name = mgmt_pb_str(a->pos[0]);
 	sr.force = a->force;
 	sr.timeout_s = a->timeout_s >= 0 ? (uint32_t)a->timeout_s : 0;
 	req.op_case = HV__MGMT__REQUEST__OP_STOP;
@@ -327,7 +327,7 @@ static int run_logs(struct hvctl *h, struct args *a)
 	Hv__Mgmt__Request req;
 	new_request(&req);
 	Hv__Mgmt__LogsRequest lr = HV__MGMT__LOGS_REQUEST__INIT;
-	lr.name = (char *)a->pos[0];
+	lr.name = mgmt_pb_str(a->pos[0]);
 	lr.follow = a->follow;
 	lr.lines = a->lines >= 0 ? (uint32_t)a->lines : a->since_ms ? 100000 : 50;
 	if (a->since_ms)
@@ -342,7 +342,7 @@ static int run_events(struct hvctl *h, struct args *a)
 	Hv__Mgmt__Request req;
 	new_request(&req);
 	Hv__Mgmt__EventsRequest er = HV__MGMT__EVENTS_REQUEST__INIT;
-	er.vm = (char *)(a->vm ? a->vm : "");
+	er.vm = mgmt_pb_str(a->vm ? a->vm : "");
 	er.since_ms = a->since_ms;
 	req.op_case = HV__MGMT__REQUEST__OP_EVENTS;
 	req.events = &er;

@@ -12,6 +12,7 @@
 
 #include "hvctl.h"
 #include "mgmt/log.h"
+#include "mgmt/names.h"
 
 #define WAIT_POLL_MS   200
 #define WAIT_DEFAULT_S 60
@@ -72,7 +73,7 @@ static int look(struct hvctl *h, const char *name, char *state, char *reason, si
 {
 	Hv__Mgmt__Request req = HV__MGMT__REQUEST__INIT;
 	Hv__Mgmt__NameRequest nr = HV__MGMT__NAME_REQUEST__INIT;
-	nr.name = (char *)name;
+	nr.name = mgmt_pb_str(name);
 	req.id = 1;
 	req.op_case = HV__MGMT__REQUEST__OP_SHOW;
 	req.show = &nr;

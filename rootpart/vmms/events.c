@@ -37,13 +37,13 @@ static const char *event_kind(enum vm_state from, enum vm_state to, const char *
 static void fill_event(Hv__Mgmt__Event *ev, const struct vmms_event *e)
 {
 	hv__mgmt__event__init(ev);
-	ev->name = (char *)e->name;
+	ev->name = mgmt_pb_str(e->name);
 	ev->old_state = (Hv__Mgmt__VmState)e->old_state;
 	ev->new_state = (Hv__Mgmt__VmState)e->new_state;
-	ev->reason = (char *)e->reason;
+	ev->reason = mgmt_pb_str(e->reason);
 	ev->time_ms = e->time_ms;
-	ev->kind = (char *)e->kind;
-	ev->how = (char *)e->how;
+	ev->kind = mgmt_pb_str(e->kind);
+	ev->how = mgmt_pb_str(e->how);
 	ev->signal = e->signal;
 }
 

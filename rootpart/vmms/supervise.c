@@ -423,13 +423,13 @@ static int start_process(struct vmms *d, struct vm *vm, struct worker *w, char *
 		return -1;
 	}
 	char *args[] = {
-		(char *)d->opt.worker_path,
+		mgmt_pb_str(d->opt.worker_path),
 		(char *)"--name",
 		vm->name,
 		(char *)"--config",
 		cfg,
 		(char *)"--log-dir",
-		(char *)d->opt.log_dir,
+		mgmt_pb_str(d->opt.log_dir),
 		(char *)"--control-socket",
 		sock,
 		(char *)"--channel-fd",

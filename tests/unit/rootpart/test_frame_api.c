@@ -205,7 +205,7 @@ static void test_request_checks(void **state)
 		"0123456789012345678901234567890123456789012345678901234567890123"
 	};
 	for (size_t i = 0; i < sizeof(bad_names) / sizeof(bad_names[0]); i++) {
-		nr.name = (char *)bad_names[i];
+		nr.name = mgmt_pb_str(bad_names[i]);
 		assert_false(valid(&req, "invalid VM name"));
 	}
 	nr.name = (char *)"ok-1.2_3";
