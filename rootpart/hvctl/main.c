@@ -194,8 +194,10 @@ static int run_config_op(struct hvctl *h, const char *file, bool create)
 		return rc;
 	Hv__Mgmt__Request req;
 	new_request(&req);
-	Hv__Mgmt__CreateRequest cr = HV__MGMT__CREATE_REQUEST__INIT;
-	Hv__Mgmt__ValidateRequest vr = HV__MGMT__VALIDATE_REQUEST__INIT;
+	Hv__Mgmt__CreateRequest cr;
+	hv__mgmt__create_request__init(&cr);
+	Hv__Mgmt__ValidateRequest vr;
+	hv__mgmt__validate_request__init(&vr);
 	ProtobufCBinaryData data = { .len = len, .data = (uint8_t *)text };
 	if (create) {
 		cr.config_path = abs;
@@ -228,7 +230,8 @@ static int run_name_op(struct hvctl *h, const char *name, Hv__Mgmt__Request__OpC
 {
 	Hv__Mgmt__Request req;
 	new_request(&req);
-	Hv__Mgmt__NameRequest nr = HV__MGMT__NAME_REQUEST__INIT;
+	Hv__Mgmt__NameRequest nr;
+	hv__mgmt__name_request__init(&nr);
 	nr.name = mgmt_pb_str(name);
 	req.op_case = op;
 	switch (op) {
@@ -272,7 +275,8 @@ static int run_stop(struct hvctl *h, struct args *a)
 {
 	Hv__Mgmt__Request req;
 	new_request(&req);
-	Hv__Mgmt__StopRequest sr = HV__MGMT__STOP_REQUEST__INIT;
+	Hv__Mgmt__StopRequest sr;
+	hv__mgmt__stop_request__init(&sr);
 	sr.name = mgmt_pb_str(a->pos[0]);
 	sr.force = a->force;
 	sr.timeout_s = a->timeout_s >= 0 ? (uint32_t)a->timeout_s : 0;
@@ -289,7 +293,8 @@ static int run_list(struct hvctl *h, struct args *a)
 	(void)a;
 	Hv__Mgmt__Request req;
 	new_request(&req);
-	Hv__Mgmt__ListRequest lr = HV__MGMT__LIST_REQUEST__INIT;
+	Hv__Mgmt__ListRequest lr;
+	hv__mgmt__list_request__init(&lr);
 	req.op_case = HV__MGMT__REQUEST__OP_LIST;
 	req.list = &lr;
 	return hvctl_call(h, &req);
@@ -326,7 +331,8 @@ static int run_logs(struct hvctl *h, struct args *a)
 {
 	Hv__Mgmt__Request req;
 	new_request(&req);
-	Hv__Mgmt__LogsRequest lr = HV__MGMT__LOGS_REQUEST__INIT;
+	Hv__Mgmt__LogsRequest lr;
+	hv__mgmt__logs_request__init(&lr);
 	lr.name = mgmt_pb_str(a->pos[0]);
 	lr.follow = a->follow;
 	lr.lines = a->lines >= 0 ? (uint32_t)a->lines : a->since_ms ? 100000 : 50;
@@ -341,7 +347,8 @@ static int run_events(struct hvctl *h, struct args *a)
 {
 	Hv__Mgmt__Request req;
 	new_request(&req);
-	Hv__Mgmt__EventsRequest er = HV__MGMT__EVENTS_REQUEST__INIT;
+	Hv__Mgmt__EventsRequest er;
+	hv__mgmt__events_request__init(&er);
 	er.vm = mgmt_pb_str(a->vm ? a->vm : "");
 	er.since_ms = a->since_ms;
 	req.op_case = HV__MGMT__REQUEST__OP_EVENTS;
@@ -364,7 +371,8 @@ static int run_metrics(struct hvctl *h, struct args *a)
 	(void)a;
 	Hv__Mgmt__Request req;
 	new_request(&req);
-	Hv__Mgmt__MetricsRequest mr = HV__MGMT__METRICS_REQUEST__INIT;
+	Hv__Mgmt__MetricsRequest mr;
+	hv__mgmt__metrics_request__init(&mr);
 	req.op_case = HV__MGMT__REQUEST__OP_METRICS;
 	req.metrics = &mr;
 	return hvctl_call(h, &req);

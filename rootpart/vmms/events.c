@@ -51,7 +51,8 @@ static void send_event(struct client *c, const struct vmms_event *e)
 {
 	Hv__Mgmt__Event ev;
 	fill_event(&ev, e);
-	Hv__Mgmt__Reply r = HV__MGMT__REPLY__INIT;
+	Hv__Mgmt__Reply r;
+	hv__mgmt__reply__init(&r);
 	r.id = c->events_id;
 	r.result_case = HV__MGMT__REPLY__RESULT_EVENT;
 	r.event = &ev;

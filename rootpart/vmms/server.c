@@ -27,10 +27,12 @@ void vmms_reply_error(struct client *c, uint64_t id, Hv__Mgmt__ErrorCode code, c
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	Hv__Mgmt__Error err = HV__MGMT__ERROR__INIT;
+	Hv__Mgmt__Error err;
+	hv__mgmt__error__init(&err);
 	err.code = code;
 	err.message = msg;
-	Hv__Mgmt__Reply r = HV__MGMT__REPLY__INIT;
+	Hv__Mgmt__Reply r;
+	hv__mgmt__reply__init(&r);
 	r.id = id;
 	r.result_case = HV__MGMT__REPLY__RESULT_ERROR;
 	r.error = &err;
@@ -44,9 +46,11 @@ void vmms_reply_done(struct client *c, uint64_t id, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	Hv__Mgmt__Done done = HV__MGMT__DONE__INIT;
+	Hv__Mgmt__Done done;
+	hv__mgmt__done__init(&done);
 	done.message = msg;
-	Hv__Mgmt__Reply r = HV__MGMT__REPLY__INIT;
+	Hv__Mgmt__Reply r;
+	hv__mgmt__reply__init(&r);
 	r.id = id;
 	r.result_case = HV__MGMT__REPLY__RESULT_DONE;
 	r.done = &done;

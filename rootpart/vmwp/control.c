@@ -165,7 +165,8 @@ void vmwp_report(struct vmwp *w, uint64_t id, bool refused, const char *reason)
 		ds[i].status = w->devices[i].status;
 		dp[i] = &ds[i];
 	}
-	Hv__Worker__WorkerReport r = HV__WORKER__WORKER_REPORT__INIT;
+	Hv__Worker__WorkerReport r;
+	hv__worker__worker_report__init(&r);
 	r.id = id;
 	r.vm_name = mgmt_pb_str(w->name);
 	r.pid = getpid();
