@@ -133,8 +133,10 @@ static int ask_vmms(struct hvctl *probe)
 		dup2(null, 2);
 	int rc = hvctl_connect(probe);
 	if (rc == HVCTL_OK) {
-		Hv__Mgmt__Request req = HV__MGMT__REQUEST__INIT;
-		Hv__Mgmt__ListRequest lr = HV__MGMT__LIST_REQUEST__INIT;
+		Hv__Mgmt__Request req;
+		hv__mgmt__request__init(&req);
+		Hv__Mgmt__ListRequest lr;
+		hv__mgmt__list_request__init(&lr);
 		req.id = 1;
 		req.op_case = HV__MGMT__REQUEST__OP_LIST;
 		req.list = &lr;

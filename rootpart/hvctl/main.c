@@ -14,7 +14,7 @@
 #include "hvctl.h"
 #include "mgmt/names.h"
 #include "mgmt/vm_config.h"
-#include "mgmt/unconst.h"
+#include "mgmt/names.h"
 
 struct args {
 	const char *pos[4];
@@ -60,7 +60,7 @@ static const struct verb verbs[] = {
 	  false, "", run_create },
 	{ "validate", "validate FILE",
 	  "Check the VM config FILE without creating anything; "
-	  "every problem is printed as FILE: key: problem.",
+	  "every problem is printed as FILE:LINE:COL: key: problem.",
 	  1, 1, false, "", run_validate },
 	{ "start", "start NAME", "Start the VM; waits until it runs or its start fails.", 1, 1,
 	  true, "", run_start },
@@ -195,8 +195,10 @@ static int run_config_op(struct hvctl *h, const char *file, bool create)
 		return rc;
 	Hv__Mgmt__Request req;
 	new_request(&req);
-	Hv__Mgmt__CreateRequest cr = HV__MGMT__CREATE_REQUEST__INIT;
-	Hv__Mgmt__ValidateRequest vr = HV__MGMT__VALIDATE_REQUEST__INIT;
+	Hv__Mgmt__CreateRequest cr;
+	hv__mgmt__create_request__init(&cr);
+	Hv__Mgmt__ValidateRequest vr;
+	hv__mgmt__validate_request__init(&vr);
 	ProtobufCBinaryData data = { .len = len, .data = (uint8_t *)text };
 	if (create) {
 		cr.config_path = abs;
@@ -229,8 +231,9 @@ static int run_name_op(struct hvctl *h, const char *name, Hv__Mgmt__Request__OpC
 {
 	Hv__Mgmt__Request req;
 	new_request(&req);
-	Hv__Mgmt__NameRequest nr = HV__MGMT__NAME_REQUEST__INIT;
-	nr.name = mgmt_unconst(name);
+	Hv__Mgmt__NameRequest nr;
+	hv__mgmt__name_request__init(&nr);
+	nr.name = mgmt_pb_str(name);
 	req.op_case = op;
 	switch (op) {
 	case HV__MGMT__REQUEST__OP_START:
@@ -279,8 +282,9 @@ static int run_stop(struct hvctl *h, struct args *a)
 	h->vm = a->pos[0];
 	Hv__Mgmt__Request req;
 	new_request(&req);
-	Hv__Mgmt__StopRequest sr = HV__MGMT__STOP_REQUEST__INIT;
-	sr.name = mgmt_unconst(a->pos[0]);
+	Hv__Mgmt__StopRequest sr;
+	hv__mgmt__stop_request__init(&sr);
+	sr.name = mgmt_pb_str(a->pos[0]);
 	sr.force = a->force;
 	sr.timeout_s = a->timeout_s >= 0 ? (uint32_t)a->timeout_s : 0;
 	req.op_case = HV__MGMT__REQUEST__OP_STOP;
@@ -296,7 +300,8 @@ static int run_list(struct hvctl *h, struct args *a)
 	(void)a;
 	Hv__Mgmt__Request req;
 	new_request(&req);
-	Hv__Mgmt__ListRequest lr = HV__MGMT__LIST_REQUEST__INIT;
+	Hv__Mgmt__ListRequest lr;
+	hv__mgmt__list_request__init(&lr);
 	req.op_case = HV__MGMT__REQUEST__OP_LIST;
 	req.list = &lr;
 	return hvctl_call(h, &req);
@@ -333,8 +338,9 @@ static int run_logs(struct hvctl *h, struct args *a)
 {
 	Hv__Mgmt__Request req;
 	new_request(&req);
-	Hv__Mgmt__LogsRequest lr = HV__MGMT__LOGS_REQUEST__INIT;
-	lr.name = mgmt_unconst(a->pos[0]);
+	Hv__Mgmt__LogsRequest lr;
+	hv__mgmt__logs_request__init(&lr);
+	lr.name = mgmt_pb_str(a->pos[0]);
 	lr.follow = a->follow;
 	lr.lines = a->lines >= 0 ? (uint32_t)a->lines : a->since_ms ? 100000 : 50;
 	if (a->since_ms)
@@ -348,8 +354,9 @@ static int run_events(struct hvctl *h, struct args *a)
 {
 	Hv__Mgmt__Request req;
 	new_request(&req);
-	Hv__Mgmt__EventsRequest er = HV__MGMT__EVENTS_REQUEST__INIT;
-	er.vm = mgmt_unconst(a->vm ? a->vm : "");
+	Hv__Mgmt__EventsRequest er;
+	hv__mgmt__events_request__init(&er);
+	er.vm = mgmt_pb_str(a->vm ? a->vm : "");
 	er.since_ms = a->since_ms;
 	req.op_case = HV__MGMT__REQUEST__OP_EVENTS;
 	req.events = &er;
@@ -371,7 +378,8 @@ static int run_metrics(struct hvctl *h, struct args *a)
 	(void)a;
 	Hv__Mgmt__Request req;
 	new_request(&req);
-	Hv__Mgmt__MetricsRequest mr = HV__MGMT__METRICS_REQUEST__INIT;
+	Hv__Mgmt__MetricsRequest mr;
+	hv__mgmt__metrics_request__init(&mr);
 	req.op_case = HV__MGMT__REQUEST__OP_METRICS;
 	req.metrics = &mr;
 	return hvctl_call(h, &req);

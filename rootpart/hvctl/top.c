@@ -57,8 +57,10 @@ static void read_proc(struct sample *s)
 
 static Hv__Mgmt__VmList *fetch(struct hvctl *h, Hv__Mgmt__Reply **keep, int *rc)
 {
-	Hv__Mgmt__Request req = HV__MGMT__REQUEST__INIT;
-	Hv__Mgmt__ListRequest lr = HV__MGMT__LIST_REQUEST__INIT;
+	Hv__Mgmt__Request req;
+	hv__mgmt__request__init(&req);
+	Hv__Mgmt__ListRequest lr;
+	hv__mgmt__list_request__init(&lr);
 	req.id = 1;
 	req.op_case = HV__MGMT__REQUEST__OP_LIST;
 	req.list = &lr;

@@ -12,7 +12,7 @@
 
 #include "hvctl.h"
 #include "mgmt/log.h"
-#include "mgmt/unconst.h"
+#include "mgmt/names.h"
 
 #define WAIT_POLL_MS   200
 #define WAIT_DEFAULT_S 60
@@ -71,9 +71,11 @@ static void say(struct hvctl *h, const char *name, const char *state, const char
  * status with the message printed. */
 static int look(struct hvctl *h, const char *name, char *state, char *reason, size_t n)
 {
-	Hv__Mgmt__Request req = HV__MGMT__REQUEST__INIT;
-	Hv__Mgmt__NameRequest nr = HV__MGMT__NAME_REQUEST__INIT;
-	nr.name = mgmt_unconst(name);
+	Hv__Mgmt__Request req;
+	hv__mgmt__request__init(&req);
+	Hv__Mgmt__NameRequest nr;
+	hv__mgmt__name_request__init(&nr);
+	nr.name = mgmt_pb_str(name);
 	req.id = 1;
 	req.op_case = HV__MGMT__REQUEST__OP_SHOW;
 	req.show = &nr;

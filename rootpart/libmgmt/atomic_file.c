@@ -58,12 +58,15 @@ int mgmt_atomic_write(const char *path, const void *data, size_t len, unsigned m
 
 int mgmt_read_file(const char *path, size_t max, char **data, size_t *len)
 {
-	/* O_NONBLOCK: opening a FIFO for reading would wait for a writer, forever. The type is
-	 * checked on the opened file, so it cannot change between the check and the read. */
+	/* Refused before it is opened: opening a FIFO for reading waits for a writer, and
+	 * opening a device may act on it. Checked again on the opened file (O_NONBLOCK, so a
+	 * FIFO swapped in meanwhile cannot block either), so it cannot change in between. */
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return MGMT_READ_NOT_REGULAR;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
-	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return MGMT_READ_NOT_REGULAR;

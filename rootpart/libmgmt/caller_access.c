@@ -37,16 +37,24 @@ static size_t list_files(const struct vm_config *cfg, struct file_need *f, char 
 	return n;
 }
 
-/* In the child: become the caller, try each file, report one int per file, exit. */
-static void child_check(int out, uid_t uid, gid_t gid, const struct file_need *f, size_t n)
+/* The caller's groups: looked up in the parent (NSS may take locks and allocate, which a
+ * child of a multi-threaded process must not). */
+static int caller_groups(uid_t uid, gid_t gid, gid_t *groups)
 {
-	gid_t groups[MAX_GROUPS];
-	int ngroups = MAX_GROUPS;
+	int n = MAX_GROUPS;
 	struct passwd *pw = getpwuid(uid);
-	if (!pw || getgrouplist(pw->pw_name, gid, groups, &ngroups) < 0) {
+	if (!pw || getgrouplist(pw->pw_name, gid, groups, &n) < 0) {
 		groups[0] = gid;
-		ngroups = 1;
+		n = 1;
 	}
+	return n;
+}
+
+/* In the child: become the caller, try each file, report one int per file, exit. Only
+ * system calls here. */
+static void child_check(int out, uid_t uid, gid_t gid, const gid_t *groups, int ngroups,
+			const struct file_need *f, size_t n)
+{
 	if (setgroups((size_t)ngroups, groups) != 0 || setgid(gid) != 0 || setuid(uid) != 0)
 		_exit(2);
 	for (size_t i = 0; i < n; i++) {
@@ -88,13 +96,15 @@ int mgmt_caller_may_open(const struct vm_config *cfg, const char *file, uid_t ui
 	why[0] = '\0';
 	if (uid == 0 || n == 0)
 		return 0;
+	gid_t groups[MAX_GROUPS];
+	int ngroups = caller_groups(uid, gid, groups);
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) != 0)
 		goto err_check;
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(p[0]);
-		child_check(p[1], uid, gid, f, n);
+		child_check(p[1], uid, gid, groups, ngroups, f, n);
 	}
 	close(p[1]);
 	int rc = pid > 0 ? collect(p[0], pid, errs, n) : -1;

@@ -67,6 +67,17 @@ static int deliver(void *ctx, const uint8_t *msg, size_t len)
 	return c->closing ? 1 : 0;
 }
 
+/* Closes a peer that holds too much at once: its unsent writes are dropped (a graceful close
+ * would wait for a peer that does not read, holding them). */
+static int overflow(struct mgmt_conn *c)
+{
+	c->overflowed = true;
+	c->closing = true;
+	uv_read_stop((uv_stream_t *)&c->pipe);
+	close_now(c);
+	return UV_ENOBUFS;
+}
+
 static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 {
 	struct mgmt_conn *c = s->data;
@@ -94,8 +105,10 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 				c->on_refused(c, c->reader.refused_len);
 			mgmt_conn_close(c);
 		} else if (rc == -ENOMEM || rc == -ENOBUFS) {
-			c->overflowed = rc == -ENOBUFS;
-			mgmt_conn_close(c);
+			if (rc == -ENOBUFS)
+				overflow(c);
+			else
+				mgmt_conn_close(c);
 		}
 	}
 	free(buf->base);
@@ -122,13 +135,6 @@ static void on_written(uv_write_t *req, int status)
 }
 
 /* Closes a peer that holds too much; the owner sees overflowed in on_closed. */
-static int overflow(struct mgmt_conn *c)
-{
-	c->overflowed = true;
-	mgmt_conn_close(c);
-	return UV_ENOBUFS;
-}
-
 int mgmt_conn_send(struct mgmt_conn *c, const ProtobufCMessage *msg)
 {
 	if (c->closing)

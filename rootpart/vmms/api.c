@@ -184,10 +184,12 @@ static void on_create(struct client *c, const Hv__Mgmt__Request *req)
 	char msg[128], warning[4096];
 	snprintf(msg, sizeof(msg), "created %s", vm->name);
 	vmms_image_warnings(d, &vm->cfg, warning, sizeof(warning));
-	Hv__Mgmt__Done done = HV__MGMT__DONE__INIT;
+	Hv__Mgmt__Done done;
+	hv__mgmt__done__init(&done);
 	done.message = msg;
 	done.warning = warning;
-	Hv__Mgmt__Reply r = HV__MGMT__REPLY__INIT;
+	Hv__Mgmt__Reply r;
+	hv__mgmt__reply__init(&r);
 	r.id = req->id;
 	r.result_case = HV__MGMT__REPLY__RESULT_DONE;
 	r.done = &done;
@@ -375,10 +377,12 @@ static void on_list(struct client *c, const Hv__Mgmt__Request *req)
 		infos[i].config_json = (char *)""; /* list stays small; show has the config */
 		ptrs[i] = &infos[i];
 	}
-	Hv__Mgmt__VmList list = HV__MGMT__VM_LIST__INIT;
+	Hv__Mgmt__VmList list;
+	hv__mgmt__vm_list__init(&list);
 	list.n_vms = n;
 	list.vms = ptrs;
-	Hv__Mgmt__Reply r = HV__MGMT__REPLY__INIT;
+	Hv__Mgmt__Reply r;
+	hv__mgmt__reply__init(&r);
 	r.id = req->id;
 	r.result_case = HV__MGMT__REPLY__RESULT_LIST;
 	r.list = &list;
@@ -401,7 +405,8 @@ static void on_show(struct client *c, const Hv__Mgmt__Request *req)
 	char log_path[4200];
 	vmms_vm_log_path(c->d, vm->name, log_path, sizeof(log_path));
 	info.log_path = log_path;
-	Hv__Mgmt__Reply r = HV__MGMT__REPLY__INIT;
+	Hv__Mgmt__Reply r;
+	hv__mgmt__reply__init(&r);
 	r.id = req->id;
 	r.result_case = HV__MGMT__REPLY__RESULT_VM;
 	r.vm = &info;
@@ -434,7 +439,8 @@ static void on_metrics(struct client *c, const Hv__Mgmt__Request *req)
 		vmms_reply_error(c, req->id, HV__MGMT__ERROR_CODE__ERROR_INTERNAL, "out of memory");
 		return;
 	}
-	Hv__Mgmt__Reply r = HV__MGMT__REPLY__INIT;
+	Hv__Mgmt__Reply r;
+	hv__mgmt__reply__init(&r);
 	r.id = req->id;
 	r.result_case = HV__MGMT__REPLY__RESULT_METRICS;
 	r.metrics = text;

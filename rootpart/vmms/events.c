@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "vmms.h"
-#include "mgmt/unconst.h"
+#include "mgmt/names.h"
 
 /* The kind of an event, from the transition (and how/signal already known to the caller). */
 static const char *event_kind(enum vm_state from, enum vm_state to, const char *how)
@@ -38,13 +38,13 @@ static const char *event_kind(enum vm_state from, enum vm_state to, const char *
 static void fill_event(Hv__Mgmt__Event *ev, const struct vmms_event *e)
 {
 	hv__mgmt__event__init(ev);
-	ev->name = mgmt_unconst(e->name);
+	ev->name = mgmt_pb_str(e->name);
 	ev->old_state = (Hv__Mgmt__VmState)e->old_state;
 	ev->new_state = (Hv__Mgmt__VmState)e->new_state;
-	ev->reason = mgmt_unconst(e->reason);
+	ev->reason = mgmt_pb_str(e->reason);
 	ev->time_ms = e->time_ms;
-	ev->kind = mgmt_unconst(e->kind);
-	ev->how = mgmt_unconst(e->how);
+	ev->kind = mgmt_pb_str(e->kind);
+	ev->how = mgmt_pb_str(e->how);
 	ev->signal = e->signal;
 }
 
@@ -52,7 +52,8 @@ static void send_event(struct client *c, const struct vmms_event *e)
 {
 	Hv__Mgmt__Event ev;
 	fill_event(&ev, e);
-	Hv__Mgmt__Reply r = HV__MGMT__REPLY__INIT;
+	Hv__Mgmt__Reply r;
+	hv__mgmt__reply__init(&r);
 	r.id = c->events_id;
 	r.result_case = HV__MGMT__REPLY__RESULT_EVENT;
 	r.event = &ev;

@@ -41,11 +41,13 @@ void vmms_vm_log_path(struct vmms *d, const char *name, char *buf, size_t size)
 
 static void send_lines(struct client *c, uint64_t id, char **lines, size_t n, bool end)
 {
-	Hv__Mgmt__LogLines ll = HV__MGMT__LOG_LINES__INIT;
+	Hv__Mgmt__LogLines ll;
+	hv__mgmt__log_lines__init(&ll);
 	ll.n_lines = n;
 	ll.lines = lines;
 	ll.end = end;
-	Hv__Mgmt__Reply r = HV__MGMT__REPLY__INIT;
+	Hv__Mgmt__Reply r;
+	hv__mgmt__reply__init(&r);
 	r.id = id;
 	r.result_case = HV__MGMT__REPLY__RESULT_LOGS;
 	r.logs = &ll;

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "vmms.h"
-#include "mgmt/unconst.h"
+#include "mgmt/names.h"
 
 void vmms_reply(struct client *c, Hv__Mgmt__Reply *r)
 {
@@ -28,10 +28,12 @@ void vmms_reply_error(struct client *c, uint64_t id, Hv__Mgmt__ErrorCode code, c
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	Hv__Mgmt__Error err = HV__MGMT__ERROR__INIT;
+	Hv__Mgmt__Error err;
+	hv__mgmt__error__init(&err);
 	err.code = code;
 	err.message = msg;
-	Hv__Mgmt__Reply r = HV__MGMT__REPLY__INIT;
+	Hv__Mgmt__Reply r;
+	hv__mgmt__reply__init(&r);
 	r.id = id;
 	r.result_case = HV__MGMT__REPLY__RESULT_ERROR;
 	r.error = &err;
@@ -42,7 +44,7 @@ void vmms_reply_bad_state(struct client *c, uint64_t id, enum vm_state state, co
 {
 	Hv__Mgmt__Error err = HV__MGMT__ERROR__INIT;
 	err.code = HV__MGMT__ERROR_CODE__ERROR_BAD_STATE;
-	err.message = mgmt_unconst(why);
+	err.message = mgmt_pb_str(why);
 	err.state = (Hv__Mgmt__VmState)state;
 	Hv__Mgmt__Reply r = HV__MGMT__REPLY__INIT;
 	r.id = id;
@@ -58,9 +60,11 @@ void vmms_reply_done(struct client *c, uint64_t id, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	Hv__Mgmt__Done done = HV__MGMT__DONE__INIT;
+	Hv__Mgmt__Done done;
+	hv__mgmt__done__init(&done);
 	done.message = msg;
-	Hv__Mgmt__Reply r = HV__MGMT__REPLY__INIT;
+	Hv__Mgmt__Reply r;
+	hv__mgmt__reply__init(&r);
 	r.id = id;
 	r.result_case = HV__MGMT__REPLY__RESULT_DONE;
 	r.done = &done;
@@ -75,10 +79,9 @@ static void on_client_frame(struct mgmt_conn *conn, const uint8_t *msg, size_t l
 	vmms_handle_frame(c, msg, len);
 }
 
-bool vmms_client_busy(struct client *c)
+/* A start or stop answer this client still waits for. */
+static bool has_waiter(struct client *c)
 {
-	if (c->events || vmms_logs_has_client(c->d, c))
-		return true;
 	struct vm *vm;
 	LIST_FOREACH(vm, &c->d->vms, link)
 	{
@@ -88,14 +91,21 @@ bool vmms_client_busy(struct client *c)
 	return false;
 }
 
+bool vmms_client_busy(struct client *c)
+{
+	return c->events || vmms_logs_has_client(c->d, c) || has_waiter(c);
+}
+
 void vmms_client_answered(struct client *c)
 {
-	if (c->conn.eof && !vmms_client_busy(c))
+	if (c->conn.eof && !has_waiter(c))
 		mgmt_conn_close(&c->conn); /* after the queued answers are written */
 }
 
-/* The client shut its sending side down after its requests (printf ... | nc -N): it still
- * gets every answer it is owed, then the connection closes. */
+/* The client will send nothing more: it shut its sending side down after its requests
+ * (printf ... | nc -N) or it is gone (both read as end of file). It still gets the start or
+ * stop answer it waits for; a stream (events, logs -f) ends, since a client that is gone
+ * cannot be told from one that only stopped sending. */
 static void on_client_eof(struct mgmt_conn *conn)
 {
 	vmms_client_answered(conn->owner);

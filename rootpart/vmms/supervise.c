@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "vmms.h"
-#include "mgmt/unconst.h"
+#include "mgmt/names.h"
 
 #define FORCE_STOP_GRACE_MS   5000 /* a forced stop is a SIGKILL after this */
 #define GRACEFUL_SLACK_MS     5000 /* the worker's own timeout, plus this, then give up */
@@ -76,8 +76,10 @@ static void send_command(struct worker *w, Hv__Worker__WorkerCommand *cmd)
 
 static void send_start(struct worker *w)
 {
-	Hv__Worker__StartCommand start = HV__WORKER__START_COMMAND__INIT;
-	Hv__Worker__WorkerCommand cmd = HV__WORKER__WORKER_COMMAND__INIT;
+	Hv__Worker__StartCommand start;
+	hv__worker__start_command__init(&start);
+	Hv__Worker__WorkerCommand cmd;
+	hv__worker__worker_command__init(&cmd);
 	cmd.id = 1;
 	cmd.cmd_case = HV__WORKER__WORKER_COMMAND__CMD_START;
 	cmd.start = &start;
@@ -435,16 +437,16 @@ static int start_process(struct vmms *d, struct vm *vm, struct worker *w, char *
 		return -1;
 	}
 	char *args[] = {
-		mgmt_unconst(d->opt.worker_path),
-		mgmt_unconst("--name"),
+		mgmt_pb_str(d->opt.worker_path),
+		(char *)"--name",
 		vm->name,
-		mgmt_unconst("--config"),
+		mgmt_pb_str("--config"),
 		cfg,
-		mgmt_unconst("--log-dir"),
-		mgmt_unconst(d->opt.log_dir),
-		mgmt_unconst("--control-socket"),
+		(char *)"--log-dir",
+		mgmt_pb_str(d->opt.log_dir),
+		(char *)"--control-socket",
 		sock,
-		mgmt_unconst("--channel-fd"),
+		mgmt_pb_str("--channel-fd"),
 		(char *)"3",
 		run_as[0] ? (char *)"--run-as" : NULL,
 		run_as,
@@ -546,10 +548,12 @@ int vmms_worker_stop(struct vmms *d, struct vm *vm, bool force, uint32_t timeout
 	if (!w->conn_open && !force)
 		return -1;
 	w->force_stop = w->force_stop || force;
-	Hv__Worker__StopCommand stop = HV__WORKER__STOP_COMMAND__INIT;
+	Hv__Worker__StopCommand stop;
+	hv__worker__stop_command__init(&stop);
 	stop.force = force;
 	stop.timeout_s = timeout_s;
-	Hv__Worker__WorkerCommand cmd = HV__WORKER__WORKER_COMMAND__INIT;
+	Hv__Worker__WorkerCommand cmd;
+	hv__worker__worker_command__init(&cmd);
 	cmd.id = 2;
 	cmd.cmd_case = HV__WORKER__WORKER_COMMAND__CMD_STOP;
 	cmd.stop = &stop;
@@ -562,8 +566,10 @@ int vmms_worker_stop(struct vmms *d, struct vm *vm, bool force, uint32_t timeout
 static void send_status(struct worker *w)
 {
 	mgmt_conn_start(&w->conn);
-	Hv__Worker__StatusCommand st = HV__WORKER__STATUS_COMMAND__INIT;
-	Hv__Worker__WorkerCommand cmd = HV__WORKER__WORKER_COMMAND__INIT;
+	Hv__Worker__StatusCommand st;
+	hv__worker__status_command__init(&st);
+	Hv__Worker__WorkerCommand cmd;
+	hv__worker__worker_command__init(&cmd);
 	cmd.id = 3;
 	cmd.cmd_case = HV__WORKER__WORKER_COMMAND__CMD_STATUS;
 	cmd.status = &st;
@@ -692,9 +698,11 @@ static void adopt_unknown(struct vmms *d, const char *name, int fd, pid_t pid)
 		close(pidfd);
 	}
 	/* Not ours to keep: a forced stop over its control socket (it then exits). */
-	Hv__Worker__StopCommand stop = HV__WORKER__STOP_COMMAND__INIT;
+	Hv__Worker__StopCommand stop;
+	hv__worker__stop_command__init(&stop);
 	stop.force = true;
-	Hv__Worker__WorkerCommand cmd = HV__WORKER__WORKER_COMMAND__INIT;
+	Hv__Worker__WorkerCommand cmd;
+	hv__worker__worker_command__init(&cmd);
 	cmd.id = 4;
 	cmd.cmd_case = HV__WORKER__WORKER_COMMAND__CMD_STOP;
 	cmd.stop = &stop;

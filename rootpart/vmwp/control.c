@@ -11,7 +11,7 @@
 #include "mgmt/names.h"
 #include "partition.h"
 #include "mgmt/peer_access.h"
-#include "mgmt/unconst.h"
+#include "mgmt/names.h"
 #include "vmwp.h"
 
 #define HEARTBEAT_MS 2000
@@ -161,17 +161,18 @@ void vmwp_report(struct vmwp *w, uint64_t id, bool refused, const char *reason)
 	for (size_t i = 0; i < w->ndevices; i++) {
 		vmwp_vmbus_device_status(w, &w->devices[i]);
 		hv__worker__device_status__init(&ds[i]);
-		ds[i].kind = mgmt_unconst(w->devices[i].kind);
+		ds[i].kind = mgmt_pb_str(w->devices[i].kind);
 		ds[i].detail = w->devices[i].detail;
 		ds[i].status = w->devices[i].status;
 		dp[i] = &ds[i];
 	}
-	Hv__Worker__WorkerReport r = HV__WORKER__WORKER_REPORT__INIT;
+	Hv__Worker__WorkerReport r;
+	hv__worker__worker_report__init(&r);
 	r.id = id;
-	r.vm_name = mgmt_unconst(w->name);
+	r.vm_name = mgmt_pb_str(w->name);
 	r.pid = getpid();
 	r.phase = w->phase;
-	r.reason = mgmt_unconst(reason ? reason : w->reason);
+	r.reason = mgmt_pb_str(reason ? reason : w->reason);
 	r.refused = refused;
 	r.heartbeat_ms = w->heartbeat_ms;
 	r.started_ms = w->started_ms;

@@ -50,6 +50,10 @@ P2=$!
 EXTRA_PIDS="$P1 $P2"
 sleep 1
 kill $P1 $P2 2>/dev/null || true
+# Subscribers that went away are gone from vmms too (only this metrics request is left).
+sleep 0.3
+expect_rc 0 hvctl metrics
+expect_in "$OUT" "hv_vmms_clients 1" "connections after the subscribers left"
 ALL=$(cat "$T/all")
 expect_in "$ALL" '"name":"a","from":"stopping","to":"running","reason":"cannot stop a: the guest did not shut down within 1 s; it is still running: use --force","kind":"stop-failed","how":"timeout"' "stop-failed{timeout}"
 expect_in "$ALL" '"name":"a","from":"running","to":"off","reason":"shut down after the stop timed out' "late shutdown"

@@ -193,16 +193,17 @@ except OSError:
     pass
 time.sleep(1.0)
 grown = rss_kib() - base
-s.close()
+# vmms has cut it off: what it held is freed while the client is still connected.
 time.sleep(1.5)
 after = rss_kib() - base
-print("unread answers: vmms grew %d KiB, %d KiB after the client closed" % (grown, after))
+s.close()
+print("unread answers: vmms grew %d KiB, %d KiB after cutting the client off" % (grown, after))
 if SANITIZED:
     pass
 elif grown > 10 * 1024:
     fail("a client reading nothing made vmms grow by %d KiB (bound: 4 MiB of answers)" % grown)
-elif after > 6 * 1024:
-    fail("vmms kept %d KiB after the client that read nothing closed" % after)
+elif after > 2 * 1024:
+    fail("vmms kept %d KiB after cutting off the client that read nothing" % after)
 if not log_has("disconnected: it made vmms hold more than"):
     fail("the disconnection of a client that reads nothing is not in vmms.log")
 root_still_served("a client that reads nothing")

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "mgmt/frame.h"
-#include "mgmt/unconst.h"
+#include "mgmt/names.h"
 #include "vmms.h"
 
 struct collected {
@@ -122,11 +122,13 @@ static void test_body_grows_within_budget(void **state)
 static void test_request_roundtrip(void **state)
 {
 	(void)state;
-	Hv__Mgmt__StopRequest sr = HV__MGMT__STOP_REQUEST__INIT;
+	Hv__Mgmt__StopRequest sr;
+	hv__mgmt__stop_request__init(&sr);
 	sr.name = (char *)"demo";
 	sr.force = true;
 	sr.timeout_s = 12;
-	Hv__Mgmt__Request req = HV__MGMT__REQUEST__INIT;
+	Hv__Mgmt__Request req;
+	hv__mgmt__request__init(&req);
 	req.id = 77;
 	req.op_case = HV__MGMT__REQUEST__OP_STOP;
 	req.stop = &sr;
@@ -147,10 +149,12 @@ static void test_request_roundtrip(void **state)
 static void test_reply_roundtrip(void **state)
 {
 	(void)state;
-	Hv__Mgmt__Error err = HV__MGMT__ERROR__INIT;
+	Hv__Mgmt__Error err;
+	hv__mgmt__error__init(&err);
 	err.code = HV__MGMT__ERROR_CODE__ERROR_BAD_STATE;
 	err.message = (char *)"cannot delete demo: it is running; stop it first";
-	Hv__Mgmt__Reply r = HV__MGMT__REPLY__INIT;
+	Hv__Mgmt__Reply r;
+	hv__mgmt__reply__init(&r);
 	r.id = 5;
 	r.result_case = HV__MGMT__REPLY__RESULT_ERROR;
 	r.error = &err;
@@ -163,7 +167,9 @@ static void test_reply_roundtrip(void **state)
 	assert_string_equal(back->error->message, err.message);
 	hv__mgmt__reply__free_unpacked(back, NULL);
 
-	Hv__Worker__WorkerReport wr = HV__WORKER__WORKER_REPORT__INIT;
+	Hv__Worker__WorkerReport wr;
+
+	hv__worker__worker_report__init(&wr);
 	wr.vm_name = (char *)"demo";
 	wr.pid = 1234;
 	wr.phase = HV__WORKER__PHASE__PHASE_FAILED;
@@ -190,10 +196,13 @@ static bool valid(Hv__Mgmt__Request *req, const char *expect_substr)
 static void test_request_checks(void **state)
 {
 	(void)state;
-	Hv__Mgmt__Request req = HV__MGMT__REQUEST__INIT;
+	Hv__Mgmt__Request req;
+	hv__mgmt__request__init(&req);
 	assert_false(valid(&req, "request names no operation"));
 
-	Hv__Mgmt__NameRequest nr = HV__MGMT__NAME_REQUEST__INIT;
+	Hv__Mgmt__NameRequest nr;
+
+	hv__mgmt__name_request__init(&nr);
 	req.op_case = HV__MGMT__REQUEST__OP_START;
 	req.start = &nr;
 	const char *bad_names[] = {
@@ -206,13 +215,15 @@ static void test_request_checks(void **state)
 		"0123456789012345678901234567890123456789012345678901234567890123"
 	};
 	for (size_t i = 0; i < sizeof(bad_names) / sizeof(bad_names[0]); i++) {
-		nr.name = mgmt_unconst(bad_names[i]);
+		nr.name = mgmt_pb_str(bad_names[i]);
 		assert_false(valid(&req, "invalid VM name"));
 	}
 	nr.name = (char *)"ok-1.2_3";
 	assert_true(valid(&req, NULL));
 
-	Hv__Mgmt__StopRequest sr = HV__MGMT__STOP_REQUEST__INIT;
+	Hv__Mgmt__StopRequest sr;
+
+	hv__mgmt__stop_request__init(&sr);
 	sr.name = (char *)"vm";
 	sr.timeout_s = 3601;
 	req.op_case = HV__MGMT__REQUEST__OP_STOP;
@@ -221,14 +232,18 @@ static void test_request_checks(void **state)
 	sr.timeout_s = 3600;
 	assert_true(valid(&req, NULL));
 
-	Hv__Mgmt__LogsRequest lr = HV__MGMT__LOGS_REQUEST__INIT;
+	Hv__Mgmt__LogsRequest lr;
+
+	hv__mgmt__logs_request__init(&lr);
 	lr.name = (char *)"vm";
 	lr.lines = 100001;
 	req.op_case = HV__MGMT__REQUEST__OP_LOGS;
 	req.logs = &lr;
 	assert_false(valid(&req, "100001 lines is too many"));
 
-	Hv__Mgmt__CreateRequest cr = HV__MGMT__CREATE_REQUEST__INIT;
+	Hv__Mgmt__CreateRequest cr;
+
+	hv__mgmt__create_request__init(&cr);
 	cr.config_path = (char *)"relative.json";
 	req.op_case = HV__MGMT__REQUEST__OP_CREATE;
 	req.create = &cr;
