@@ -255,7 +255,8 @@ int vmbus_chmsg_decode(const void *buf, uint32_t len, union vmbus_chmsg *out, co
 	}
 	/* Read once: everything below looks only at the private copy. */
 	memcpy(out->raw, buf, len);
-	memset(out->raw + len, 0, VMBUS_CHMSG_MAX_SIZE - len);
+	if (len < VMBUS_CHMSG_MAX_SIZE) /* no zero-length memset one past the end */
+		memset(out->raw + len, 0, VMBUS_CHMSG_MAX_SIZE - len);
 	return chmsg_check(out, len, false, why);
 }
 
