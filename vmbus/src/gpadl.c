@@ -85,7 +85,7 @@ static int asm_refuse_state(struct vmbus_gpadl_asm *a, const char *why)
 int vmbus_gpadl_asm_header(struct vmbus_gpadl_asm *a, const struct vmbus_chmsg_gpadl_header *m,
 			   uint32_t len)
 {
-	uint32_t words;
+	uint32_t words, total;
 
 	if (!a || !m)
 		return VMBUS_E_INVAL;
@@ -100,16 +100,19 @@ int vmbus_gpadl_asm_header(struct vmbus_gpadl_asm *a, const struct vmbus_chmsg_g
 	    (uint32_t)m->range_buflen < 16u * m->range_count)
 		return asm_fail(a, "GPADL_HEADER fields invalid", VMBUS_E_PROTO);
 	words = (len - VMBUS_GPADL_HEADER_FIXED) / 8;
+	total = m->range_buflen / 8;
 	a->child_relid = m->child_relid;
 	a->gpadl = m->gpadl;
-	a->range_count = m->range_count;
-	a->total_words = m->range_buflen / 8;
-	if (words > a->total_words)
+	/* Checked before anything is stored: a refused header leaves the assembler's counts
+	 * within its storage (total_words <= cap_words holds in every state). */
+	if (words > total)
 		return asm_fail(a, "GPADL_HEADER carries more than range_buflen", VMBUS_E_PROTO);
-	if (a->range_count > a->max_ranges)
+	if (m->range_count > a->max_ranges)
 		return asm_fail(a, "GPADL range_count over the limit", VMBUS_E_NOSPC);
-	if (a->total_words > a->cap_words)
+	if (total > a->cap_words)
 		return asm_fail(a, "GPADL larger than the PFN limit", VMBUS_E_NOSPC);
+	a->range_count = m->range_count;
+	a->total_words = total;
 	memcpy(a->words, (const uint8_t *)m + VMBUS_GPADL_HEADER_FIXED, (size_t)words * 8);
 	a->have_words = words;
 	if (a->have_words == a->total_words)
@@ -135,7 +138,9 @@ int vmbus_gpadl_asm_body(struct vmbus_gpadl_asm *a, const struct vmbus_chmsg_gpa
 	if (m->gpadl != a->gpadl)
 		return asm_fail(a, "GPADL_BODY for another gpadl handle", VMBUS_E_PROTO);
 	words = (len - VMBUS_GPADL_BODY_FIXED) / 8;
-	if (words > a->total_words - a->have_words)
+	/* have_words <= total_words; written as a sum so that the bound needs no relation
+	 * between the two (tests/proof). */
+	if ((uint64_t)a->have_words + words > a->total_words)
 		return asm_fail(a, "GPADL_BODY past range_buflen", VMBUS_E_PROTO);
 	memcpy(a->words + a->have_words, (const uint8_t *)m + VMBUS_GPADL_BODY_FIXED,
 	       (size_t)words * 8);
