@@ -57,8 +57,11 @@ static int asm_finish(struct vmbus_gpadl_asm *a)
 		pages = vmbus_gpa_range_pages(word_byte_offset(w), word_byte_count(w));
 		if (pages > a->total_words - cursor)
 			return asm_fail(a, "GPADL range PFNs past range_buflen", VMBUS_E_PROTO);
-		for (uint64_t k = 0; k < pages; k++)
-			if (a->words[cursor + k] >= VMBUS_PFN_LIMIT)
+		/* j < total_words is implied by the check above; stated so that the bound of
+		 * every index is visible on its own (tests/proof: EVA keeps no relation between
+		 * cursor, k and pages). */
+		for (uint32_t j = cursor; j < a->total_words && j - cursor < pages; j++)
+			if (a->words[j] >= VMBUS_PFN_LIMIT)
 				return asm_fail(a, "GPADL PFN beyond 52-bit physical space",
 						VMBUS_E_PROTO);
 		bytes += word_byte_count(w);
@@ -159,7 +162,7 @@ int vmbus_gpadl_asm_range(const struct vmbus_gpadl_asm *a, uint32_t i,
 	if (!a || !out || a->state != VMBUS_GPADL_COMPLETE || i >= a->range_count)
 		return VMBUS_E_INVAL;
 	/* asm_finish proved that this walk stays inside total_words. */
-	for (uint32_t k = 0;; k++) {
+	for (uint32_t k = 0; cursor < a->total_words; k++) {
 		uint64_t w = a->words[cursor];
 		uint32_t pages =
 			(uint32_t)vmbus_gpa_range_pages(word_byte_offset(w), word_byte_count(w));
@@ -173,6 +176,7 @@ int vmbus_gpadl_asm_range(const struct vmbus_gpadl_asm *a, uint32_t i,
 		}
 		cursor += 1 + pages;
 	}
+	return VMBUS_E_INVAL; /* not reached: asm_finish proved the walk */
 }
 
 uint32_t vmbus_gpadl_msg_count(uint32_t npfn)
