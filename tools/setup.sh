@@ -15,6 +15,7 @@ PACKAGES=(
   libuv1-dev libprotobuf-c-dev protobuf-c-compiler libjson-c-dev libcmocka-dev libck-dev libssl-dev
   qemu-system-x86 qemu-utils ovmf busybox-static cpio kmod xz-utils
   mtools dosfstools
+  frama-c-base
 )
 
 if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
