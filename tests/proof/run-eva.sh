@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Runs one Frama-C EVA proof target (tests/proof/CMakeLists.txt, hv_proof) and judges it:
-#   run-eva.sh <log> <functions> -- <frama-c arguments>
+#   run-eva.sh <log> <functions> -- <frama-c> <arguments>
 # <functions>: space-separated names that must each be reached by the analysis. Passes only if
 # Frama-C exits 0, EVA reports 0 alarms, every property it evaluated (libc preconditions, ACSL
 # assertions) is valid, neither EVA nor the kernel raised a warning or an error, and every
@@ -10,10 +10,11 @@ set -uo pipefail
 log=$1 funcs=$2
 shift 2
 [ "${1:-}" = "--" ] && shift
-command -v frama-c >/dev/null || { echo "proof: frama-c not found (tools/setup.sh installs frama-c-base)"; exit 1; }
+[ -x "${1:-}" ] || command -v "${1:-frama-c}" >/dev/null ||
+  { echo "proof: frama-c not found (tools/setup.sh installs frama-c-base)"; exit 1; }
 
 start=$(date +%s)
-frama-c "$@" -then -metrics -metrics-eva-cover >"$log" 2>&1
+"$@" -then -metrics -metrics-eva-cover >"$log" 2>&1
 rc=$?
 secs=$(( $(date +%s) - start ))
 bad=()
