@@ -16,6 +16,7 @@ PACKAGES=(
   qemu-system-x86 qemu-utils ovmf busybox-static cpio kmod xz-utils
   mtools dosfstools
   mandoc prometheus
+  frama-c-base
 )
 
 if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi

@@ -255,13 +255,15 @@ int vmbus_chmsg_decode(const void *buf, uint32_t len, union vmbus_chmsg *out, co
 	}
 	/* Read once: everything below looks only at the private copy. */
 	memcpy(out->raw, buf, len);
-	memset(out->raw + len, 0, VMBUS_CHMSG_MAX_SIZE - len);
+	if (len < VMBUS_CHMSG_MAX_SIZE) /* no zero-length memset one past the end */
+		memset(out->raw + len, 0, VMBUS_CHMSG_MAX_SIZE - len);
 	return chmsg_check(out, len, false, why);
 }
 
 int vmbus_chmsg_encode(const union vmbus_chmsg *m, uint32_t len, void *out, uint32_t cap,
 		       const char **why)
 {
+	const struct chmsg_kind *k;
 	int rc;
 
 	if (!m || !out) {
@@ -274,8 +276,8 @@ int vmbus_chmsg_encode(const union vmbus_chmsg *m, uint32_t len, void *out, uint
 			*why = "longer than 240 bytes";
 		return VMBUS_E_MSGSIZE;
 	}
-	if (len >= sizeof(struct vmbus_chmsg_header) && kind_of(m->h.type) &&
-	    !kinds[m->h.type].variable && len != kinds[m->h.type].size) {
+	if (len >= sizeof(struct vmbus_chmsg_header) && (k = kind_of(m->h.type)) != NULL &&
+	    !k->variable && len != k->size) {
 		if (why)
 			*why = "length is not its message type's size";
 		return VMBUS_E_MSGSIZE;

@@ -57,8 +57,11 @@ static int asm_finish(struct vmbus_gpadl_asm *a)
 		pages = vmbus_gpa_range_pages(word_byte_offset(w), word_byte_count(w));
 		if (pages > a->total_words - cursor)
 			return asm_fail(a, "GPADL range PFNs past range_buflen", VMBUS_E_PROTO);
-		for (uint64_t k = 0; k < pages; k++)
-			if (a->words[cursor + k] >= VMBUS_PFN_LIMIT)
+		/* j < total_words is implied by the check above; stated so that the bound of
+		 * every index is visible on its own (tests/proof: EVA keeps no relation between
+		 * cursor, k and pages). */
+		for (uint32_t j = cursor; j < a->total_words && j - cursor < pages; j++)
+			if (a->words[j] >= VMBUS_PFN_LIMIT)
 				return asm_fail(a, "GPADL PFN beyond 52-bit physical space",
 						VMBUS_E_PROTO);
 		bytes += word_byte_count(w);
@@ -85,7 +88,7 @@ static int asm_refuse_state(struct vmbus_gpadl_asm *a, const char *why)
 int vmbus_gpadl_asm_header(struct vmbus_gpadl_asm *a, const struct vmbus_chmsg_gpadl_header *m,
 			   uint32_t len)
 {
-	uint32_t words;
+	uint32_t words, total;
 
 	if (!a || !m)
 		return VMBUS_E_INVAL;
@@ -100,16 +103,19 @@ int vmbus_gpadl_asm_header(struct vmbus_gpadl_asm *a, const struct vmbus_chmsg_g
 	    (uint32_t)m->range_buflen < 16u * m->range_count)
 		return asm_fail(a, "GPADL_HEADER fields invalid", VMBUS_E_PROTO);
 	words = (len - VMBUS_GPADL_HEADER_FIXED) / 8;
+	total = m->range_buflen / 8;
 	a->child_relid = m->child_relid;
 	a->gpadl = m->gpadl;
-	a->range_count = m->range_count;
-	a->total_words = m->range_buflen / 8;
-	if (words > a->total_words)
+	/* Checked before anything is stored: a refused header leaves the assembler's counts
+	 * within its storage (total_words <= cap_words holds in every state). */
+	if (words > total)
 		return asm_fail(a, "GPADL_HEADER carries more than range_buflen", VMBUS_E_PROTO);
-	if (a->range_count > a->max_ranges)
+	if (m->range_count > a->max_ranges)
 		return asm_fail(a, "GPADL range_count over the limit", VMBUS_E_NOSPC);
-	if (a->total_words > a->cap_words)
+	if (total > a->cap_words)
 		return asm_fail(a, "GPADL larger than the PFN limit", VMBUS_E_NOSPC);
+	a->range_count = m->range_count;
+	a->total_words = total;
 	memcpy(a->words, (const uint8_t *)m + VMBUS_GPADL_HEADER_FIXED, (size_t)words * 8);
 	a->have_words = words;
 	if (a->have_words == a->total_words)
@@ -135,7 +141,9 @@ int vmbus_gpadl_asm_body(struct vmbus_gpadl_asm *a, const struct vmbus_chmsg_gpa
 	if (m->gpadl != a->gpadl)
 		return asm_fail(a, "GPADL_BODY for another gpadl handle", VMBUS_E_PROTO);
 	words = (len - VMBUS_GPADL_BODY_FIXED) / 8;
-	if (words > a->total_words - a->have_words)
+	/* have_words <= total_words; written as a sum so that the bound needs no relation
+	 * between the two (tests/proof). */
+	if ((uint64_t)a->have_words + words > a->total_words)
 		return asm_fail(a, "GPADL_BODY past range_buflen", VMBUS_E_PROTO);
 	memcpy(a->words + a->have_words, (const uint8_t *)m + VMBUS_GPADL_BODY_FIXED,
 	       (size_t)words * 8);
@@ -154,7 +162,7 @@ int vmbus_gpadl_asm_range(const struct vmbus_gpadl_asm *a, uint32_t i,
 	if (!a || !out || a->state != VMBUS_GPADL_COMPLETE || i >= a->range_count)
 		return VMBUS_E_INVAL;
 	/* asm_finish proved that this walk stays inside total_words. */
-	for (uint32_t k = 0;; k++) {
+	for (uint32_t k = 0; cursor < a->total_words; k++) {
 		uint64_t w = a->words[cursor];
 		uint32_t pages =
 			(uint32_t)vmbus_gpa_range_pages(word_byte_offset(w), word_byte_count(w));
@@ -168,6 +176,7 @@ int vmbus_gpadl_asm_range(const struct vmbus_gpadl_asm *a, uint32_t i,
 		}
 		cursor += 1 + pages;
 	}
+	return VMBUS_E_INVAL; /* not reached: asm_finish proved the walk */
 }
 
 uint32_t vmbus_gpadl_msg_count(uint32_t npfn)

@@ -15,7 +15,8 @@ int vmbus_pkt_copy(const struct vmbus_pkt *p, uint32_t off, void *dst, uint32_t 
 		if (first > n)
 			first = n;
 		memcpy(dst, p->part[0].p + off, first);
-		memcpy((uint8_t *)dst + first, p->part[1].p, n - first);
+		if (n > first) /* no zero-length memcpy one past the end of dst */
+			memcpy((uint8_t *)dst + first, p->part[1].p, n - first);
 	} else {
 		memcpy(dst, p->part[1].p + (off - p->part[0].len), n);
 	}
@@ -68,7 +69,10 @@ int vmbus_pkt_parse_gpa_direct(const struct vmbus_pkt *p, struct vmbus_gpa_range
 		if (end - off < sizeof(r))
 			return gpa_fail(why, "GPA range header past the header area",
 					VMBUS_E_PROTO);
-		vmbus_pkt_copy(p, off, &r, sizeof(r));
+		/* Inside [off, end) and end <= len, so the copies cannot fail; checked anyway so
+		 * that nothing is ever read from a copy that did not happen (tests/proof). */
+		if (vmbus_pkt_copy(p, off, &r, sizeof(r)))
+			return gpa_fail(why, "GPA range header past the packet", VMBUS_E_PROTO);
 		off += sizeof(r);
 		if (r.byte_count == 0)
 			return gpa_fail(why, "GPA range byte_count is 0", VMBUS_E_PROTO);
@@ -79,7 +83,8 @@ int vmbus_pkt_parse_gpa_direct(const struct vmbus_pkt *p, struct vmbus_gpa_range
 			return gpa_fail(why, "GPA range PFNs past the header area", VMBUS_E_PROTO);
 		if (pages > max_pfns - npfn)
 			return gpa_fail(why, "GPA-direct PFN count over the limit", VMBUS_E_NOSPC);
-		vmbus_pkt_copy(p, off, pfns + npfn, (uint32_t)pages * 8u);
+		if (vmbus_pkt_copy(p, off, pfns + npfn, (uint32_t)pages * 8u))
+			return gpa_fail(why, "GPA range PFNs past the packet", VMBUS_E_PROTO);
 		for (uint32_t k = 0; k < pages; k++)
 			if (pfns[npfn + k] >= VMBUS_PFN_LIMIT)
 				return gpa_fail(why, "GPA range PFN beyond 52-bit physical space",

@@ -94,9 +94,14 @@ int vmbus_ring_peek(struct vmbus_ring_reader *r, struct vmbus_pkt *p)
 	p->ring_off = r->read;
 	first = size - r->read;
 	p->part[0].p = r->mem.data + r->read;
-	p->part[0].len = len <= first ? len : first;
 	p->part[1].p = r->mem.data;
-	p->part[1].len = len - p->part[0].len;
+	if (len <= first) {
+		p->part[0].len = len;
+		p->part[1].len = 0;
+	} else {
+		p->part[0].len = first;
+		p->part[1].len = len - first;
+	}
 	return VMBUS_OK;
 }
 
