@@ -317,6 +317,8 @@ void child_handle_exit(struct hv_cpu *cpu)
 {
 	struct vmcb *v = cpu->arch.vmcb;
 	struct hv_run_vp_exit *o = cpu->run_out;
+	if (svm_refused_insn_exit(cpu, (u32)v->ctl.exit_code))
+		return;
 	switch ((u32)v->ctl.exit_code) {
 	case VMEXIT_CPUID:
 		hv_stats_count(HV_EXIT_CPUID);
@@ -332,19 +334,6 @@ void child_handle_exit(struct hv_cpu *cpu)
 	case VMEXIT_WBINVD:
 		hv_stats_count(HV_EXIT_INVD);
 		svm_cache_flush_exit(cpu);
-		return;
-	case VMEXIT_VMRUN:
-	case VMEXIT_VMLOAD:
-	case VMEXIT_VMSAVE:
-	case VMEXIT_STGI:
-	case VMEXIT_CLGI:
-	case VMEXIT_SKINIT:
-	case VMEXIT_INVLPGA:
-	case VMEXIT_MONITOR:
-	case VMEXIT_MWAIT:
-	case VMEXIT_XSETBV:
-		hv_stats_count(HV_EXIT_SVM_INSN);
-		svm_inject_exception(cpu, VEC_UD, false, 0);
 		return;
 	case VMEXIT_IOIO:
 		hv_stats_count(HV_EXIT_IO);

@@ -129,6 +129,29 @@ void svm_cache_flush_exit(struct hv_cpu *cpu)
 	svm_complete_insn(cpu, next);
 }
 
+/* Instructions no partition may run: SVM's own (no partition sees SVM: EFER.SVME can never be
+ * set, so the CPU would raise #UD), and for children MONITOR/MWAIT and XSETBV (the XCR0 of the
+ * CPU stays the root's). True when the exit was one of them (#UD injected). */
+bool svm_refused_insn_exit(struct hv_cpu *cpu, u32 code)
+{
+	switch (code) {
+	case VMEXIT_VMRUN:
+	case VMEXIT_VMLOAD:
+	case VMEXIT_VMSAVE:
+	case VMEXIT_STGI:
+	case VMEXIT_CLGI:
+	case VMEXIT_SKINIT:
+	case VMEXIT_INVLPGA:
+	case VMEXIT_MONITOR:
+	case VMEXIT_MWAIT:
+	case VMEXIT_XSETBV:
+		hv_stats_count(HV_EXIT_SVM_INSN);
+		svm_inject_exception(cpu, VEC_UD, false, 0);
+		return true;
+	}
+	return false;
+}
+
 void svm_handle_exit(struct hv_cpu *cpu)
 {
 	struct vmcb *v = cpu->arch.vmcb;
@@ -143,6 +166,8 @@ void svm_handle_exit(struct hv_cpu *cpu)
 		return;
 	}
 
+	if (svm_refused_insn_exit(cpu, code))
+		return;
 	switch (code) {
 	case VMEXIT_CPUID:
 		hv_stats_count(HV_EXIT_CPUID);
@@ -161,17 +186,6 @@ void svm_handle_exit(struct hv_cpu *cpu)
 		break;
 	case VMEXIT_IOIO:
 		io_exit(cpu);
-		break;
-	case VMEXIT_VMRUN:
-	case VMEXIT_VMLOAD:
-	case VMEXIT_VMSAVE:
-	case VMEXIT_STGI:
-	case VMEXIT_CLGI:
-	case VMEXIT_SKINIT:
-	case VMEXIT_INVLPGA:
-		/* A CPU without SVM (EFER.SVME can never be set in the root) raises #UD. */
-		hv_stats_count(HV_EXIT_SVM_INSN);
-		svm_inject_exception(cpu, VEC_UD, false, 0);
 		break;
 	case VMEXIT_SHUTDOWN:
 		hv_stats_count(HV_EXIT_SHUTDOWN);

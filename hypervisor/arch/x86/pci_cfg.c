@@ -21,6 +21,21 @@
 
 static u32 root_cf8;
 
+static u32 port_read(u16 port, u8 size)
+{
+	return size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
+}
+
+static void port_write(u16 port, u8 size, u32 val)
+{
+	if (size == 1)
+		outb(port, (u8)val);
+	else if (size == 2)
+		outw(port, (u16)val);
+	else
+		outl(port, val);
+}
+
 static void select_reg(u16 bdf, u16 reg)
 {
 	outl(PCI_CONFIG_ADDRESS, CF8_ENABLE | (u32)bdf << 8 | (reg & 0xfc));
@@ -29,20 +44,13 @@ static void select_reg(u16 bdf, u16 reg)
 u32 pci_cfg_read(u16 bdf, u16 reg, u8 size)
 {
 	select_reg(bdf, reg);
-	u16 port = (u16)(PCI_CONFIG_DATA + (reg & 3));
-	return size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
+	return port_read((u16)(PCI_CONFIG_DATA + (reg & 3)), size);
 }
 
 void pci_cfg_write(u16 bdf, u16 reg, u8 size, u32 val)
 {
 	select_reg(bdf, reg);
-	u16 port = (u16)(PCI_CONFIG_DATA + (reg & 3));
-	if (size == 1)
-		outb(port, (u8)val);
-	else if (size == 2)
-		outw(port, (u16)val);
-	else
-		outl(port, val);
+	port_write((u16)(PCI_CONFIG_DATA + (reg & 3)), size, val);
 }
 
 /* The ECAM window, from the Q35 MCH's PCIEXBAR (held at this value by the filter): base in
@@ -71,21 +79,6 @@ void pci_init(void)
 	root_cf8 = inl(PCI_CONFIG_ADDRESS) & CF8_ADDR_BITS;
 	for (u16 p = PCI_CONFIG_ADDRESS; p < PCI_CONFIG_DATA + 4; p++)
 		iopm_intercept(p);
-}
-
-static u32 port_read(u16 port, u8 size)
-{
-	return size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
-}
-
-static void port_write(u16 port, u8 size, u32 val)
-{
-	if (size == 1)
-		outb(port, (u8)val);
-	else if (size == 2)
-		outw(port, (u16)val);
-	else
-		outl(port, val);
 }
 
 bool pci_port_io(struct io_access *io)
