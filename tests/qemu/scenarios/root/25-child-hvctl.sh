@@ -3,8 +3,9 @@
 # Child partitions through hvctl, as an admin would: the test guest (testguest.elf) boots in a
 # child run by its own vmwp; its console is in hvctl logs with the boot-phase lines; it powers
 # off cleanly (state off); an access to an unmapped GPA and a triple fault are crashes with the
-# reason (hvctl list); a spinning child is stopped by force; two children at once, and kill -9
-# of one worker leaves the other running. Every partition and deposited page comes back.
+# reason (hvctl list); the guest's memscan, hypercalls and cpuid checks pass inside a child; a
+# spinning child is stopped by force; two children at once, and kill -9 of one worker leaves the
+# other running. Every partition and deposited page comes back.
 . /scenarios/lib/vmms.sh
 modprobe vid 2>/dev/null; modprobe hvcheck || { echo "modprobe hvcheck failed"; exit 1; }
 [ -c /dev/vid ] || { echo "/dev/vid missing"; exit 1; }
@@ -36,6 +37,18 @@ for phase in "boot: partition created" "boot: image loaded" "boot: memory mapped
   grep -q "$phase" /tmp/hello.log || { echo "log lacks '$phase'"; exit 1; }
 done
 grep 'testguest' /tmp/hello.log | head -n 3
+# The guest's own checks from inside a child: its RAM is its own and intact, every hostile
+# hypercall gets its error (root-only codes: access denied; CPL 3: #UD), its CPU and MSR view is
+# the documented one (tests/guest/check_cpuid.c, docs/partitions.md).
+for c in memscan hypercalls cpuid; do
+  vm $c "check=$c fresh=1"
+  hvctl start $c >/dev/null || { hvctl logs $c | tail -n 20; echo "start $c failed"; exit 1; }
+  wait_state $c off 120
+  hvctl logs $c > /tmp/$c.log
+  grep -q "testguest: PASS $c" /tmp/$c.log ||
+    { grep -E 'BAD|FAIL' /tmp/$c.log | head -n 20; echo "the test guest's $c check failed"; exit 1; }
+  grep -E "testguest: (hypercalls|memscan): " /tmp/$c.log | tail -n 1
+done
 vm peek "check=peek gpa=0x40000000"
 hvctl start peek >/dev/null; wait_state peek crashed 60
 hvctl list | grep '^peek' | grep -q 'unmapped GPA 40000000' ||
