@@ -63,6 +63,7 @@ void hv_partition_release_page(struct hv_partition *p, u64 pa);
  * rep fields checked by hypercall.c). */
 u32 hv_partition_count(void);
 u64 hv_deposited_pages(void);
+u32 hv_vp_count(void);
 u64 hv_call_create_partition(const struct hv_partition_create_in *in,
 			     struct hv_partition_create_out *out);
 u64 hv_call_delete_partition(const struct hv_partition_ref *in);

@@ -9,6 +9,7 @@
 static struct hv_partition children[HV_MAX_CHILD_PARTITIONS];
 static u64 next_child_id = HV_PARTITION_ID_FIRST_CHILD;
 static u32 child_count;
+static u32 vp_count;
 static u64 deposited_total;
 
 u32 hv_partition_count(void)
@@ -19,6 +20,11 @@ u32 hv_partition_count(void)
 u64 hv_deposited_pages(void)
 {
 	return deposited_total;
+}
+
+u32 hv_vp_count(void)
+{
+	return vp_count;
 }
 
 /* A live child by id, or NULL (the root's id is not a child's). */
@@ -102,6 +108,7 @@ u64 hv_call_delete_partition(const struct hv_partition_ref *in)
 		hv_partition_release_page(p, vp->arch.vmcb_pa);
 		hv_partition_release_page(p, hv_pa(vp));
 		p->vps[i] = NULL;
+		vp_count--;
 	}
 	arch_child_release(p); /* its NPT's tables, and the owner marks of its RAM */
 	while (return_one_page(p))
@@ -237,6 +244,7 @@ u64 hv_call_create_vp(const struct hv_vp_ref *in)
 	vp->index = index;
 	arch_vp_init(vp, vmcb_pa);
 	p->vps[index] = vp;
+	vp_count++;
 	hv_log("partition %lu: VP %u created", p->id, index);
 	return HV_STATUS_SUCCESS;
 }

@@ -40,6 +40,7 @@ void hv_stats_fill(struct hv_stats *s)
 	s->log_bytes = hv_log_total();
 	s->cpus = hv.cpus;
 	s->partitions = hv_partition_count();
+	s->vps = hv_vp_count();
 	s->deposited_pages = hv_deposited_pages();
 	s->npt_split_pages = arch_npt_split_pages();
 	for (int i = 0; i < HV_EXIT_REASON_COUNT; i++)

@@ -141,8 +141,8 @@ struct hv_stats {
 	hv_u32 reserved0;
 	hv_u64 exits[HV_STATS_MAX_EXIT_REASONS]; /* OUT: exits by enum hv_exit_reason */
 	/* ABI 2 */
-	hv_u32 partitions; /* OUT: child partitions that exist */
-	hv_u32 reserved1;
+	hv_u32 partitions;	/* OUT: child partitions that exist */
+	hv_u32 vps;		/* OUT: their VPs */
 	hv_u64 deposited_pages; /* OUT: root pages held for children (all partitions) */
 	hv_u64 npt_split_pages; /* OUT: resident pages used to split the root's NPT */
 };

@@ -269,7 +269,7 @@ static void stats_line(struct seq_file *m, const char *when)
 
 	memset(out_page, 0, PAGE_SIZE);
 	call(HV_CALL_GET_STATS, NULL, out_page);
-	seq_printf(m, "stats_%s partitions %u deposited %llu\n", when, s->partitions,
+	seq_printf(m, "stats_%s partitions %u vps %u deposited %llu\n", when, s->partitions, s->vps,
 		   s->deposited_pages);
 }
 
@@ -561,6 +561,7 @@ static int childrun_show(struct seq_file *m, void *unused)
 	seq_printf(m, "deposit status %llu\n",
 		   rep_call(HV_CALL_DEPOSIT_PAGES, 8, in_page, NULL, &done));
 	child_setup(&c, mem);
+	stats_line(m, "with_vp");
 	child_runs(&c);
 	seq_printf(m, "delete status %llu\n", delete_partition(c.id));
 	stats_line(m, "after");
