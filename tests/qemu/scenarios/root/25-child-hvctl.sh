@@ -68,6 +68,21 @@ wait_state spin1 crashed 30
 [ "$(state spin2)" = running ] || { hvctl list; echo "spin2 did not survive spin1's kill"; exit 1; }
 hvctl stop --force spin2 >/dev/null; wait_state spin2 off 30
 hvctl list
+# The events stream tells the same story, from vmms's journal.
+hvctl events --since 1h --format json > /tmp/events.json 2>&1 &
+ev=$!; sleep 2; kill $ev 2>/dev/null; wait $ev 2>/dev/null
+ev_has() { # name pattern... (each must match the same event line)
+  _n=$1; shift; _l=$(grep "\"name\":\"$_n\"" /tmp/events.json)
+  for _p in "$@"; do _l=$(echo "$_l" | grep -e "$_p"); done
+  [ -n "$_l" ] || { cat /tmp/events.json; echo "no $_n event with $*"; exit 1; }
+}
+ev_has hello '"kind":"started"'
+ev_has hello '"to":"off"' '"how":"guest"'
+ev_has peek '"kind":"crashed"' 'unmapped GPA 40000000'
+ev_has tf '"kind":"crashed"' 'triple fault'
+ev_has spin1 '"kind":"crashed"' '"signal":9'
+ev_has spin2 '"kind":"stopped"' '"how":"forced"'
+echo "events: $(wc -l < /tmp/events.json) lines, the lifecycle of every child in them"
 sleep 1
 after=$(vidtest stats 2>/dev/null | sed 's/ npt_split.*//')
 [ "$after" = "$base" ] || { echo "counters not back at baseline: '$base' -> '$after'"; exit 1; }
