@@ -148,6 +148,9 @@ static json_object *vm_to_json(const Hv__Mgmt__VmInfo *vm, bool full)
 				       : NULL);
 	if (!full)
 		return o;
+	json_object_object_add(o, "vp_exits",
+			       vm->worker_pid ? json_object_new_int64((int64_t)vm->vp_exits)
+					      : NULL);
 	json_object_object_add(o, "boot", json_object_new_string(vm->boot));
 	hvctl_format_time(vm->heartbeat_ms, t, sizeof(t));
 	json_object_object_add(o, "heartbeat", json_object_new_string(t));
@@ -292,6 +295,9 @@ static void print_show(struct hvctl *h, const Hv__Mgmt__VmInfo *vm)
 		printf("worker pid:  %d\n", vm->worker_pid);
 	else
 		printf("worker pid:  -\n");
+	if (vm->worker_pid) /* the ones that reach the worker; CPUID, MSRs stay in hv.efi */
+		printf("vp exits:    %llu (port I/O, HLT, ... handled by its worker)\n",
+		       (unsigned long long)vm->vp_exits);
 	if (vm->heartbeat_ms > 0 && vm->worker_pid)
 		printf("last heard:  %s (%.1f s ago)\n", hb,
 		       (double)(mgmt_now_ms() - vm->heartbeat_ms) / 1000.0);

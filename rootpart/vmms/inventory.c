@@ -107,6 +107,7 @@ void vmms_fill_info(struct vm *vm, Hv__Mgmt__VmInfo *info, Hv__Mgmt__Device **de
 	info->worker_pid = vm->worker ? vm->worker->pid : 0;
 	info->state_since_ms = vm->state_since_ms;
 	info->heartbeat_ms = vm->heartbeat_ms;
+	info->vp_exits = vm->vp_exits;
 	info->log_path = (char *)"";
 	info->config_json = vm->config_json ? vm->config_json : (char *)"";
 	info->log_error = vm->log_error;

@@ -280,6 +280,7 @@ static void handle_report(struct worker *w, const Hv__Worker__WorkerReport *r)
 			send_start(w);
 	}
 	vm->heartbeat_ms = r->heartbeat_ms;
+	vm->vp_exits = r->vp_exits;
 	vm->heartbeat_lost = false;
 	copy_devices(vm, r);
 	if (strcmp(vm->log_error, r->log_error) != 0) {
@@ -520,6 +521,7 @@ int vmms_worker_spawn(struct vmms *d, struct vm *vm, char *why, size_t n)
 	vm->worker = w;
 	vm->ndevices = 0;
 	vm->heartbeat_ms = 0;
+	vm->vp_exits = 0;
 	mgmt_log_write(&d->log, MGMT_LOG_INFO, "vmms", "VM %s: spawned worker pid %d (%s)",
 		       vm->name, (int)w->pid, d->opt.worker_path);
 	/* Recorded (with the worker's pid) before anything is reported or started: a vmms

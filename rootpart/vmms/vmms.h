@@ -100,9 +100,10 @@ struct vm {
 	char reason[512];
 	int64_t state_since_ms;
 	int64_t heartbeat_ms;
-	pid_t worker_pid; /* persisted, for re-adoption */
-	uid_t worker_uid; /* the uid its worker dropped to (0: root), for the slots in use */
-	uid_t owner_uid;  /* who created it: its files are opened only as they could */
+	uint64_t vp_exits; /* its worker's last report */
+	pid_t worker_pid;  /* persisted, for re-adoption */
+	uid_t worker_uid;  /* the uid its worker dropped to (0: root), for the slots in use */
+	uid_t owner_uid;   /* who created it: its files are opened only as they could */
 	gid_t owner_gid;
 	struct worker *worker;
 	struct waiter start_waiter;

@@ -175,6 +175,7 @@ void vmwp_report(struct vmwp *w, uint64_t id, bool refused, const char *reason)
 	r.reason = mgmt_pb_str(reason ? reason : w->reason);
 	r.refused = refused;
 	r.heartbeat_ms = w->heartbeat_ms;
+	r.vp_exits = w->part && partition_backend.exits ? partition_backend.exits(w->part) : 0;
 	r.started_ms = w->started_ms;
 	r.n_devices = w->ndevices;
 	r.devices = dp;

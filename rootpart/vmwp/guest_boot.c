@@ -86,9 +86,10 @@ static int load_segments(uint8_t *ram, uint64_t ram_bytes, const uint8_t *img, s
 		    ph.p_paddr > TG_IMAGE_LIMIT || ph.p_memsz > TG_IMAGE_LIMIT - ph.p_paddr ||
 		    ph.p_paddr + ph.p_memsz > ram_bytes || ph.p_offset > len ||
 		    ph.p_filesz > len - ph.p_offset) {
-			snprintf(why, n, "guest image: segment %u (%#llx, %llu bytes) outside the "
-				 "image window, the RAM or the file", i,
-				 (unsigned long long)ph.p_paddr, (unsigned long long)ph.p_memsz);
+			snprintf(why, n,
+				 "guest image: segment %u (%#llx, %llu bytes) outside the "
+				 "image window, the RAM or the file",
+				 i, (unsigned long long)ph.p_paddr, (unsigned long long)ph.p_memsz);
 			return -1;
 		}
 		memcpy(ram + ph.p_paddr, img + ph.p_offset, ph.p_filesz);

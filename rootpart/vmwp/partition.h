@@ -25,6 +25,8 @@ struct partition_ops {
 	/* The transport the VMBus server reaches the guest through (SynIC messages and
 	 * events), valid from create to destroy; NULL (or no callback): no VMBus. */
 	const struct vmbus_transport *(*transport)(struct partition *p);
+	/* Exits of the VPs the backend handled so far (NULL: none counted). */
+	uint64_t (*exits)(struct partition *p);
 	/* Tears everything down at once (forced stop, or after the guest shut down). */
 	void (*destroy)(struct partition *p);
 };

@@ -27,7 +27,12 @@
 
 #define CONSOLE_BUF 4096
 
-enum vp_end { VP_RUNNING, VP_POWERED_OFF, VP_CRASHED, VP_STOPPED };
+enum vp_end {
+	VP_RUNNING,
+	VP_POWERED_OFF,
+	VP_CRASHED,
+	VP_STOPPED
+};
 
 struct partition {
 	struct vmwp *w;
@@ -38,7 +43,8 @@ struct partition {
 	pthread_t thread;
 	bool thread_started;
 	atomic_bool stop;
-	uv_async_t wake; /* VP thread -> loop: console bytes, first entry, the end */
+	atomic_uint_least64_t exits; /* handled by the VP thread */
+	uv_async_t wake;	     /* VP thread -> loop: console bytes, first entry, the end */
 	pthread_mutex_t lock;
 	uint8_t console[CONSOLE_BUF];
 	size_t console_len;
@@ -69,8 +75,9 @@ static int vid_create(struct vmwp *w, struct partition **out, char *why, size_t 
 	int rc;
 	*out = NULL;
 	if (w->cfg.boot_kind != VM_BOOT_GUEST) {
-		snprintf(why, n, "this worker boots test guest images only (boot.guest); a Linux "
-				 "kernel (boot.kernel) comes with the Linux child work");
+		snprintf(why, n,
+			 "this worker boots test guest images only (boot.guest); a Linux "
+			 "kernel (boot.kernel) comes with the Linux child work");
 		return -1;
 	}
 	struct partition *p = calloc(1, sizeof(*p));
@@ -95,16 +102,16 @@ static int vid_create(struct vmwp *w, struct partition **out, char *why, size_t 
 	}
 	p->part_fd = rc;
 	log_phase(p, "partition created");
-	p->ram = mmap(NULL, p->ram_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-		      -1, 0);
+	p->ram = mmap(NULL, p->ram_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		      0);
 	if (p->ram == MAP_FAILED) {
 		p->ram = NULL;
 		snprintf(why, n, "cannot allocate %u MiB of guest RAM: %s", w->cfg.memory_mib,
 			 strerror(errno));
 		goto err_part;
 	}
-	if (guest_boot_load(p->ram, p->ram_bytes, w->cfg.guest, w->cfg.cmdline, p->id,
-			    w->cfg.vps, &entry, why, n) != 0)
+	if (guest_boot_load(p->ram, p->ram_bytes, w->cfg.guest, w->cfg.cmdline, p->id, w->cfg.vps,
+			    &entry, why, n) != 0)
 		goto err_ram;
 	log_phase(p, "image loaded");
 	if ((rc = vid_map_memory(p->part_fd, p->ram, p->ram_bytes, 0,
@@ -215,7 +222,9 @@ static bool handle_exit(struct partition *p, const struct hv_run_vp_exit *e, uin
 		return port_io(p, e, flags, in_value);
 	case HV_RUN_EXIT_UNMAPPED_GPA:
 		snprintf(what, sizeof(what), "unmapped GPA %llx (%s)", (unsigned long long)e->gpa,
-			 e->access & 0x10 ? "fetch" : e->access & 2 ? "write" : "read");
+			 e->access & 0x10 ? "fetch"
+			 : e->access & 2  ? "write"
+					  : "read");
 		crash(p, what, e);
 		return false;
 	case HV_RUN_EXIT_SHUTDOWN:
@@ -260,6 +269,7 @@ static void *vp_thread(void *arg)
 			post_end(p, VP_CRASHED, why);
 			break;
 		}
+		atomic_fetch_add(&p->exits, 1);
 		if (!handle_exit(p, &e, &flags, &in_value))
 			break;
 	}
@@ -361,11 +371,17 @@ static void vid_destroy(struct partition *p)
 		free(p);
 }
 
+static uint64_t vid_exits(struct partition *p)
+{
+	return atomic_load(&p->exits);
+}
+
 const struct partition_ops partition_backend = {
 	.name = "vid",
 	.create = vid_create,
 	.run = vid_run,
 	.request_shutdown = vid_request_shutdown,
 	.transport = NULL, /* SynIC messages and events: the VMBus-into-children work */
+	.exits = vid_exits,
 	.destroy = vid_destroy,
 };

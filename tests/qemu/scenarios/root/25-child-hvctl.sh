@@ -61,6 +61,8 @@ hvctl start spin1 >/dev/null && hvctl start spin2 >/dev/null || { echo "start sp
 wait_state spin1 running 60; wait_state spin2 running 60
 t0=$(date +%s); sleep 2; t1=$(date +%s)
 echo "the root kept its pace beside two spinning children: 2 s of sleep took $((t1 - t0)) s"
+i=0; while ! hvctl show spin2 | grep -q 'vp exits: *[1-9]' && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+hvctl show spin2 | grep -q 'vp exits: *[1-9]' || { hvctl show spin2; echo "show does not count spin2's exits"; exit 1; }
 pid1=$(hvctl show spin1 | sed -n 's/.*pid[^0-9]*\([0-9][0-9]*\).*/\1/p' | head -n 1)
 [ -n "$pid1" ] || pid1=$(pgrep -f 'vmwp --name spin1' | head -n 1)
 kill -9 "$pid1" || { echo "no worker pid for spin1"; exit 1; }
