@@ -36,6 +36,16 @@ static struct hv_partition *child_by_id(u64 id)
 	return NULL;
 }
 
+/* A live child named by a request whose reserved field must be zero, with the status for
+ * what is wrong. */
+static u64 child_lookup(u64 id, u32 reserved0, struct hv_partition **pp)
+{
+	if (reserved0)
+		return HV_STATUS_INVALID_PARAMETER;
+	*pp = child_by_id(id);
+	return *pp ? HV_STATUS_SUCCESS : HV_STATUS_INVALID_PARTITION_ID;
+}
+
 u64 hv_call_create_partition(const struct hv_partition_create_in *in,
 			     struct hv_partition_create_out *out)
 {
@@ -95,11 +105,10 @@ static u64 return_one_page(struct hv_partition *p)
 u64 hv_call_delete_partition(const struct hv_partition_ref *in)
 {
 	u64 id = in->partition_id;
-	if (in->reserved0)
-		return HV_STATUS_INVALID_PARAMETER;
-	struct hv_partition *p = child_by_id(id);
-	if (!p)
-		return HV_STATUS_INVALID_PARTITION_ID;
+	struct hv_partition *p;
+	u64 st = child_lookup(id, in->reserved0, &p);
+	if (st != HV_STATUS_SUCCESS)
+		return st;
 	u64 pages = p->deposit_count;
 	for (u32 i = 0; i < HV_MAX_VPS_PER_PARTITION; i++) {
 		struct hv_vp *vp = p->vps[i];
@@ -124,11 +133,10 @@ u64 hv_call_deposit_pages(const struct hv_deposit_in *in, u32 rep_start, u32 rep
 			  u32 *reps_done)
 {
 	*reps_done = rep_start;
-	if (in->reserved0)
-		return HV_STATUS_INVALID_PARAMETER;
-	struct hv_partition *p = child_by_id(in->partition_id);
-	if (!p)
-		return HV_STATUS_INVALID_PARTITION_ID;
+	struct hv_partition *p;
+	u64 st = child_lookup(in->partition_id, in->reserved0, &p);
+	if (st != HV_STATUS_SUCCESS)
+		return st;
 	for (u32 i = rep_start; i < rep_count; i++) {
 		u64 pfn = ((const volatile u64 *)in->pfn)[i]; /* read once */
 		if (pfn >= (1ull << 40))
@@ -155,11 +163,10 @@ u64 hv_call_withdraw_pages(const struct hv_partition_ref *in, u64 *pfn_out, u32 
 			   u32 rep_count, u32 *reps_done)
 {
 	*reps_done = rep_start;
-	if (in->reserved0)
-		return HV_STATUS_INVALID_PARAMETER;
-	struct hv_partition *p = child_by_id(in->partition_id);
-	if (!p)
-		return HV_STATUS_INVALID_PARTITION_ID;
+	struct hv_partition *p;
+	u64 st = child_lookup(in->partition_id, in->reserved0, &p);
+	if (st != HV_STATUS_SUCCESS)
+		return st;
 	for (u32 i = rep_start; i < rep_count; i++) {
 		u64 pfn = return_one_page(p);
 		if (!pfn)
@@ -228,11 +235,10 @@ u64 hv_call_unmap_gpa(const struct hv_unmap_gpa_in *in, u32 rep_start, u32 rep_c
 u64 hv_call_create_vp(const struct hv_vp_ref *in)
 {
 	u32 index = in->vp_index;
-	if (in->reserved0)
-		return HV_STATUS_INVALID_PARAMETER;
-	struct hv_partition *p = child_by_id(in->partition_id);
-	if (!p)
-		return HV_STATUS_INVALID_PARTITION_ID;
+	struct hv_partition *p;
+	u64 st = child_lookup(in->partition_id, in->reserved0, &p);
+	if (st != HV_STATUS_SUCCESS)
+		return st;
 	if (index >= p->max_vps || p->vps[index])
 		return HV_STATUS_INVALID_VP_INDEX;
 	if (p->deposit_free < 2)
