@@ -21,8 +21,7 @@ static void unpin_range(struct vid_range *r)
 {
 	struct vid_chunk *c, *next;
 
-	list_for_each_entry_safe(c, next, &r->chunks, node)
-	{
+	list_for_each_entry_safe(c, next, &r->chunks, node) {
 		/* The child may have written any page: mark them dirty. */
 		unpin_user_pages_dirty_lock(c->pages, c->npages, true);
 		atomic64_sub(c->npages, &vid_pinned_pages);
@@ -37,11 +36,9 @@ void vid_memory_release(struct vid_partition *p, bool leak)
 	struct vid_range *r, *next;
 	struct vid_chunk *c, *cn;
 
-	list_for_each_entry_safe(r, next, &p->ranges, node)
-	{
+	list_for_each_entry_safe(r, next, &p->ranges, node) {
 		if (leak) {
-			list_for_each_entry_safe(c, cn, &r->chunks, node)
-			{
+			list_for_each_entry_safe(c, cn, &r->chunks, node) {
 				atomic64_sub(c->npages, &vid_pinned_pages);
 				atomic64_add(c->npages, &vid_leaked_pages);
 				kfree(c);
@@ -117,8 +114,7 @@ static int map_range(struct vid_partition *p, struct vid_range *r)
 	u32 i, done;
 	int err;
 
-	list_for_each_entry(c, &r->chunks, node)
-	{
+	list_for_each_entry(c, &r->chunks, node) {
 		memset(in, 0, PAGE_SIZE);
 		in->partition_id = p->id;
 		in->target_gfn = r->gfn + r->mapped;
@@ -170,8 +166,9 @@ static bool overlaps(struct vid_partition *p, u64 gfn, u64 npages)
 {
 	struct vid_range *r;
 
-	list_for_each_entry(r, &p->ranges, node) if (gfn < r->gfn + r->npages &&
-						     r->gfn < gfn + npages) return true;
+	list_for_each_entry(r, &p->ranges, node)
+		if (gfn < r->gfn + r->npages && r->gfn < gfn + npages)
+			return true;
 	return false;
 }
 

@@ -27,8 +27,7 @@ static void free_deposited(struct vid_partition *p)
 {
 	struct page *page, *next;
 
-	list_for_each_entry_safe(page, next, &p->deposited, lru)
-	{
+	list_for_each_entry_safe(page, next, &p->deposited, lru) {
 		list_del(&page->lru);
 		__free_page(page);
 	}

@@ -360,7 +360,7 @@ static void on_list(struct client *c, const Hv__Mgmt__Request *req)
 	size_t n = 0;
 	struct vm *vm;
 	LIST_FOREACH(vm, &c->d->vms, link)
-	n++;
+		n++;
 	struct vm **vms = calloc(n + 1, sizeof(*vms));
 	Hv__Mgmt__VmInfo *infos = calloc(n + 1, sizeof(*infos));
 	Hv__Mgmt__VmInfo **ptrs = calloc(n + 1, sizeof(*ptrs));
@@ -370,7 +370,7 @@ static void on_list(struct client *c, const Hv__Mgmt__Request *req)
 	}
 	size_t i = 0;
 	LIST_FOREACH(vm, &c->d->vms, link)
-	vms[i++] = vm;
+		vms[i++] = vm;
 	qsort(vms, n, sizeof(*vms), cmp_vm_name);
 	for (i = 0; i < n; i++) {
 		vmms_fill_info(vms[i], &infos[i], NULL, NULL, 0);

@@ -81,8 +81,7 @@ void vmms_events_emit(struct vmms *d, const char *name, enum vm_state old_state,
 		 how && strcmp(how, "heartbeat-lost") != 0 ? how : "");
 	e->signal = signal;
 	struct client *c;
-	LIST_FOREACH(c, &d->clients, link)
-	{
+	LIST_FOREACH(c, &d->clients, link) {
 		if (c->events && !c->conn.closing && wanted(c, e))
 			send_event(c, e);
 	}

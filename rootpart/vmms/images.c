@@ -33,8 +33,7 @@ static int conflicting_disk(const struct vm_config *cfg, size_t i, const struct 
 bool vmms_image_in_use(struct vmms *d, const struct vm *vm, char *why, size_t n)
 {
 	struct vm *o;
-	LIST_FOREACH(o, &d->vms, link)
-	{
+	LIST_FOREACH(o, &d->vms, link) {
 		if (o == vm || (!o->worker && !vm_state_has_worker(o->state)))
 			continue;
 		for (size_t i = 0; i < vm->cfg.ndisks; i++) {
@@ -59,8 +58,7 @@ void vmms_image_warnings(struct vmms *d, const struct vm_config *cfg, char *buf,
 	size_t used = 0;
 	buf[0] = '\0';
 	struct vm *o;
-	LIST_FOREACH(o, &d->vms, link)
-	{
+	LIST_FOREACH(o, &d->vms, link) {
 		if (strcmp(o->name, cfg->name) == 0)
 			continue;
 		for (size_t i = 0; i < cfg->ndisks && used + 1 < n; i++) {

@@ -11,8 +11,7 @@
 struct vm *vmms_find(struct vmms *d, const char *name)
 {
 	struct vm *vm;
-	LIST_FOREACH(vm, &d->vms, link)
-	{
+	LIST_FOREACH(vm, &d->vms, link) {
 		if (strcmp(vm->name, name) == 0)
 			return vm;
 	}
@@ -24,7 +23,7 @@ unsigned vmms_count_live(struct vmms *d)
 	unsigned n = 0;
 	struct vm *vm;
 	LIST_FOREACH(vm, &d->vms, link)
-	n += vm_state_has_worker(vm->state) || vm->worker;
+		n += vm_state_has_worker(vm->state) || vm->worker;
 	return n;
 }
 
@@ -143,8 +142,7 @@ void vmms_waiter_done(struct waiter *w, bool ok, Hv__Mgmt__ErrorCode code, const
 void vmms_forget_client(struct vmms *d, struct client *c)
 {
 	struct vm *vm;
-	LIST_FOREACH(vm, &d->vms, link)
-	{
+	LIST_FOREACH(vm, &d->vms, link) {
 		if (vm->start_waiter.client == c)
 			vm->start_waiter.client = NULL;
 		if (vm->stop_waiter.client == c)

@@ -261,8 +261,7 @@ void vmms_logs_forget_client(struct vmms *d, struct client *c)
 bool vmms_logs_has_client(struct vmms *d, struct client *c)
 {
 	struct log_follower *f;
-	LIST_FOREACH(f, &d->followers, link)
-	{
+	LIST_FOREACH(f, &d->followers, link) {
 		if (f->client == c)
 			return true;
 	}

@@ -287,8 +287,7 @@ int main(int argc, char **argv)
 		mgmt_log_write(&d.log, MGMT_LOG_ERROR, "vmms", "cannot read %s: %s", d.vms_dir,
 			       strerror(-rc));
 	struct vm *vm;
-	LIST_FOREACH(vm, &d.vms, link)
-	{
+	LIST_FOREACH(vm, &d.vms, link) {
 		if (vm_state_has_worker(vm->state))
 			vmms_worker_readopt(&d, vm);
 	}

@@ -53,25 +53,24 @@ static void vm_metrics(struct vmms *d, struct text *t, int64_t now)
 	struct vm *vm;
 	header(t, "hv_vm_state", "gauge", "1 for the state the VM is in, 0 for the others.");
 	LIST_FOREACH(vm, &d->vms, link)
-	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
-		put(t, "hv_vm_state{vm=\"%s\",state=\"%s\"} %d\n", vm->name,
-		    vm_state_name(states[i]), vm->state == states[i]);
+		for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+			put(t, "hv_vm_state{vm=\"%s\",state=\"%s\"} %d\n", vm->name,
+			    vm_state_name(states[i]), vm->state == states[i]);
 	header(t, "hv_vm_memory_bytes", "gauge", "Guest memory of the VM's config.");
 	LIST_FOREACH(vm, &d->vms, link)
-	put(t, "hv_vm_memory_bytes{vm=\"%s\"} %llu\n", vm->name,
-	    (unsigned long long)vm->cfg.memory_mib << 20);
+		put(t, "hv_vm_memory_bytes{vm=\"%s\"} %llu\n", vm->name,
+		    (unsigned long long)vm->cfg.memory_mib << 20);
 	header(t, "hv_vm_vps", "gauge", "Virtual processors of the VM's config.");
 	LIST_FOREACH(vm, &d->vms, link)
-	put(t, "hv_vm_vps{vm=\"%s\"} %u\n", vm->name, vm->cfg.vps);
+		put(t, "hv_vm_vps{vm=\"%s\"} %u\n", vm->name, vm->cfg.vps);
 	header(t, "hv_vm_state_since_seconds", "gauge",
 	       "Unix time of the VM's last state change (uptime while running).");
 	LIST_FOREACH(vm, &d->vms, link)
-	put(t, "hv_vm_state_since_seconds{vm=\"%s\"} %.3f\n", vm->name,
-	    (double)vm->state_since_ms / 1000.0);
+		put(t, "hv_vm_state_since_seconds{vm=\"%s\"} %.3f\n", vm->name,
+		    (double)vm->state_since_ms / 1000.0);
 	header(t, "hv_vm_heartbeat_age_seconds", "gauge",
 	       "Seconds since the VM's worker last reported (only VMs with a worker).");
-	LIST_FOREACH(vm, &d->vms, link)
-	{
+	LIST_FOREACH(vm, &d->vms, link) {
 		if (vm->worker && vm->heartbeat_ms > 0)
 			put(t, "hv_vm_heartbeat_age_seconds{vm=\"%s\"} %.3f\n", vm->name,
 			    (double)(now - vm->heartbeat_ms) / 1000.0);
@@ -79,7 +78,7 @@ static void vm_metrics(struct vmms *d, struct text *t, int64_t now)
 	header(t, "hv_vm_log_failing", "gauge",
 	       "1 while the VM's worker cannot write its log (full log folder), else 0.");
 	LIST_FOREACH(vm, &d->vms, link)
-	put(t, "hv_vm_log_failing{vm=\"%s\"} %d\n", vm->name, vm->log_error[0] != '\0');
+		put(t, "hv_vm_log_failing{vm=\"%s\"} %d\n", vm->name, vm->log_error[0] != '\0');
 }
 
 char *vmms_metrics_text(struct vmms *d)

@@ -29,8 +29,7 @@ int vmms_privsep_dirs(struct vmms *d)
 static bool slot_used(struct vmms *d, uid_t uid)
 {
 	struct vm *vm;
-	LIST_FOREACH(vm, &d->vms, link)
-	{
+	LIST_FOREACH(vm, &d->vms, link) {
 		if (vm->worker_uid == uid && (vm->worker || vm_state_has_worker(vm->state)))
 			return true;
 	}

@@ -83,8 +83,7 @@ static void on_client_frame(struct mgmt_conn *conn, const uint8_t *msg, size_t l
 static bool has_waiter(struct client *c)
 {
 	struct vm *vm;
-	LIST_FOREACH(vm, &c->d->vms, link)
-	{
+	LIST_FOREACH(vm, &c->d->vms, link) {
 		if (vm->start_waiter.client == c || vm->stop_waiter.client == c)
 			return true;
 	}
@@ -149,7 +148,7 @@ static unsigned clients_of_uid(struct vmms *d, uid_t uid)
 	unsigned n = 0;
 	struct client *c;
 	LIST_FOREACH(c, &d->clients, link)
-	n += c->uid == uid;
+		n += c->uid == uid;
 	return n;
 }
 
@@ -231,8 +230,7 @@ static void on_sweep(uv_timer_t *t)
 	int64_t now = mgmt_now_ms();
 	struct client *c;
 	vmms_check_heartbeats(d);
-	LIST_FOREACH(c, &d->clients, link)
-	{
+	LIST_FOREACH(c, &d->clients, link) {
 		if (c->conn.closing || c->conn.eof)
 			continue;
 		bool partial = mgmt_frame_partial(&c->conn.reader);

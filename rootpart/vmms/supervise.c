@@ -759,8 +759,7 @@ void vmms_check_heartbeats(struct vmms *d)
 {
 	int64_t now = mgmt_now_ms();
 	struct vm *vm;
-	LIST_FOREACH(vm, &d->vms, link)
-	{
+	LIST_FOREACH(vm, &d->vms, link) {
 		if (vm->state != VM_RUNNING || !vm->worker || vm->heartbeat_lost ||
 		    vm->heartbeat_ms <= 0 || now - vm->heartbeat_ms < HEARTBEAT_LOST_MS)
 			continue;
