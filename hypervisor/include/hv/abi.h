@@ -37,7 +37,7 @@ typedef uint64_t hv_u64;
  *   for; the hypervisor serves exactly one version (there is no compatibility layer for older
  *   callers: the root's tools and modules are built from the same tree as hv.efi). A call code
  *   the hypervisor does not know returns HV_STATUS_INVALID_HYPERCALL_CODE, never a crash. */
-#define HV_ABI_VERSION 2u /* 2: partition management calls; hv_stats grew */
+#define HV_ABI_VERSION 3u /* 2: partition management calls; hv_stats grew. 3: SynIC for children */
 
 /* ---- CPUID: what the root is told (Hyper-V leaves + this hypervisor's own identity) ---- */
 #define HV_CPUID_VENDOR_MAX  0x40000000u /* EAX = highest leaf, EBX:ECX:EDX "Microsoft Hv" */
@@ -81,6 +81,8 @@ typedef uint64_t hv_u64;
 #define HV_STATUS_INVALID_PORT_ID	  17
 #define HV_STATUS_INVALID_CONNECTION_ID	  18
 #define HV_STATUS_INSUFFICIENT_BUFFERS	  19
+#define HV_STATUS_INVALID_VP_STATE	  21
+#define HV_STATUS_NO_RESOURCES		  29
 
 /*
  * Call codes. Guest-facing calls keep the TLFS numbers (HvPostMessage 0x5C, HvSignalEvent
@@ -91,6 +93,9 @@ typedef uint64_t hv_u64;
  */
 #define HV_CALL_POST_MESSAGE	 0x005c
 #define HV_CALL_SIGNAL_EVENT	 0x005d
+/* The root's way into a child's SynIC (TLFS numbers; root only, as on Hyper-V). */
+#define HV_CALL_SIGNAL_EVENT_DIRECT 0x00c0 /* in: hv_signal_event_direct_in, out: _out */
+#define HV_CALL_POST_MESSAGE_DIRECT 0x00c1 /* in: hv_post_message_direct_in */
 #define HV_CALL_PRIVATE_BASE	 0x8100
 #define HV_CALL_GET_STATS	 0x8100 /* root only; output page: struct hv_stats */
 #define HV_CALL_READ_LOG	 0x8101 /* root only; input: hv_read_log_in, output page */
@@ -106,6 +111,7 @@ typedef uint64_t hv_u64;
 #define HV_CALL_GET_VP_REGISTERS 0x8117 /* rep; in: hv_vp_registers_in, out: u64 value[] */
 #define HV_CALL_SET_VP_REGISTERS 0x8118 /* rep; in: hv_vp_registers_in */
 #define HV_CALL_RUN_VP		 0x8119 /* in: hv_run_vp_in, out: hv_run_vp_exit */
+#define HV_CALL_SET_CONNECTION	 0x811a /* in: hv_connection_in */
 
 /* ---- HV_CALL_GET_STATS: output page (R8 = 4 KiB aligned GPA) ---- */
 #define HV_STATS_MAX_EXIT_REASONS 32
@@ -325,8 +331,11 @@ _Static_assert(sizeof(struct hv_vp_registers_in) == 16, "hv_vp_registers_in head
 /* HV_CALL_RUN_VP: runs the VP on the calling CPU until an exit the hypervisor cannot finish
  * itself, and describes that exit. A host interrupt always ends the run (reason INTERRUPTED):
  * the root takes it, then calls again. HV_RUN_COMPLETE_IN: the previous exit was an IN; its
- * value (io_in_value, the exit's size) lands in the VP's RAX before it resumes. */
-#define HV_RUN_COMPLETE_IN 0x1u
+ * value (io_in_value, the exit's size) lands in the VP's RAX before it resumes.
+ * HV_RUN_COMPLETE_HYPERCALL: the previous exit was POST_MESSAGE or SIGNAL_EVENT; io_in_value
+ * is the status the child's hypercall returns (without the flag it returns SUCCESS). */
+#define HV_RUN_COMPLETE_IN	  0x1u
+#define HV_RUN_COMPLETE_HYPERCALL 0x2u
 struct hv_run_vp_in {
 	hv_u64 partition_id; /* IN */
 	hv_u32 vp_index;     /* IN */
@@ -342,7 +351,15 @@ enum hv_run_exit_reason {
 	HV_RUN_EXIT_HALT = 4,	      /* HLT; RIP past it */
 	HV_RUN_EXIT_SHUTDOWN = 5,     /* triple fault: the VP cannot continue */
 	HV_RUN_EXIT_UNSUPPORTED = 6,  /* an exit the hypervisor does not handle: arch_code */
+	/* The child's HvPostMessage to a message connection the root registered, checked (type,
+	 * size <= 240): connection_id, and the message itself (struct hv_post_message_in) at
+	 * HV_RUN_MESSAGE_OFFSET in the output page. RIP past the call. */
+	HV_RUN_EXIT_POST_MESSAGE = 7,
+	/* The child's HvSignalEvent on an event connection the root registered: connection_id,
+	 * flag_number. RIP past the call. */
+	HV_RUN_EXIT_SIGNAL_EVENT = 8,
 };
+#define HV_RUN_MESSAGE_OFFSET 128u
 
 struct hv_run_vp_exit {
 	hv_u32 reason; /* OUT: enum hv_run_exit_reason */
@@ -356,8 +373,106 @@ struct hv_run_vp_exit {
 	hv_u8 io_size;	  /* OUT: IO: 1, 2 or 4 */
 	hv_u8 io_in;	  /* OUT: IO: 1 for IN (complete it on the next run), 0 for OUT */
 	hv_u32 io_value;  /* OUT: IO: the value an OUT wrote */
-	hv_u64 reserved1[2];
+	hv_u32 connection_id; /* OUT: POST_MESSAGE, SIGNAL_EVENT */
+	hv_u16 flag_number;   /* OUT: SIGNAL_EVENT */
+	hv_u16 reserved2;
+	hv_u64 reserved1;
 };
 _Static_assert(sizeof(struct hv_run_vp_exit) == 72, "hv_run_vp_exit is 72 bytes");
+
+/* ---- SynIC (TLFS): what the root and the children share ----
+ * A message slot of a SynIC message page (16 slots, one per SINT) and the message a root posts
+ * into one. message_type 0 = the slot is free; the hypervisor sets HV_MESSAGE_PENDING in a
+ * busy slot when more wait behind it, and the guest then writes the EOM MSR. */
+#define HV_SYNIC_SINT_COUNT    16u
+#define HV_MESSAGE_PAYLOAD_MAX 240u
+#define HV_MESSAGE_PENDING     0x1u
+#define HV_EVENT_FLAGS_PER_SINT 2048u /* bits of one SINT's event-flags bitmap (256 bytes) */
+struct hv_message {
+	hv_u32 message_type; /* 0: none; 0x80000000 and up: the hypervisor's own types */
+	hv_u8 payload_size;  /* bytes, <= HV_MESSAGE_PAYLOAD_MAX */
+	hv_u8 flags;	     /* HV_MESSAGE_PENDING */
+	hv_u16 reserved0;
+	hv_u64 sender; /* 0 */
+	hv_u8 payload[HV_MESSAGE_PAYLOAD_MAX];
+};
+_Static_assert(sizeof(struct hv_message) == 256, "hv_message is 256 bytes");
+
+/* HvPostMessage (0x5C, memory form): a child's input, 8-byte aligned, not crossing a page. */
+struct hv_post_message_in {
+	hv_u32 connection_id;
+	hv_u32 reserved0;
+	hv_u32 message_type; /* 1..0x7fffffff */
+	hv_u32 payload_size; /* <= HV_MESSAGE_PAYLOAD_MAX */
+	hv_u8 payload[HV_MESSAGE_PAYLOAD_MAX];
+};
+_Static_assert(sizeof(struct hv_post_message_in) == 256, "hv_post_message_in is 256 bytes");
+/* HvSignalEvent (0x5D, fast): RDX = connection id (bits 23:0) | flag number << 32 (47:32). */
+
+/* HV_CALL_POST_MESSAGE_DIRECT (root): the message goes into slot `sint` of the VP's message
+ * page, or waits in the VP's queue (HV_SYNIC_QUEUE_DEPTH messages, all SINTs) while that slot
+ * is busy; the guest's EOM moves the next one in. HV_STATUS_INSUFFICIENT_BUFFERS: the queue
+ * is full (the root retries later); HV_STATUS_INVALID_VP_STATE: the VP's SynIC, message page
+ * or that SINT is not enabled. The SINT's interrupt is raised when the message lands. */
+#define HV_SYNIC_QUEUE_DEPTH 8u
+struct hv_post_message_direct_in {
+	hv_u64 partition_id; /* IN: a child */
+	hv_u32 vp_index;     /* IN */
+	hv_u8 vtl;	     /* IN: 0 */
+	hv_u8 reserved0[3];  /* IN: 0 */
+	hv_u32 sint;	     /* IN: 0..15 */
+	struct hv_message message; /* IN: type 1..0x7fffffff, payload_size <= 240, flags 0 */
+} __attribute__((packed));
+_Static_assert(sizeof(struct hv_post_message_direct_in) == 276,
+	       "hv_post_message_direct_in is TLFS's 276 bytes");
+
+/* HV_CALL_SIGNAL_EVENT_DIRECT (root): sets bit flag_number of SINT sint's event flags in the
+ * VP's event-flags page and, if it was clear, raises the SINT's interrupt.
+ * HV_STATUS_INVALID_VP_STATE: the VP's SynIC, event-flags page or that SINT is not enabled. */
+struct hv_signal_event_direct_in {
+	hv_u64 partition_id; /* IN: a child */
+	hv_u32 vp_index;     /* IN */
+	hv_u8 vtl;	     /* IN: 0 */
+	hv_u8 sint;	     /* IN: 0..15 */
+	hv_u16 flag_number;  /* IN: 0..HV_EVENT_FLAGS_PER_SINT-1 */
+};
+_Static_assert(sizeof(struct hv_signal_event_direct_in) == 16,
+	       "hv_signal_event_direct_in is 16 bytes");
+struct hv_signal_event_direct_out {
+	hv_u8 newly_signaled; /* OUT: 1 if the bit was clear */
+	hv_u8 reserved0[7];
+};
+_Static_assert(sizeof(struct hv_signal_event_direct_out) == 8,
+	       "hv_signal_event_direct_out is 8 bytes");
+
+/* HV_CALL_SET_CONNECTION (root): connection ids [connection_id, connection_id + count) of a
+ * child become a message or an event connection: the child's HvPostMessage / HvSignalEvent on
+ * them end its run (HV_RUN_EXIT_POST_MESSAGE / _SIGNAL_EVENT); on any other id the child gets
+ * HV_STATUS_INVALID_CONNECTION_ID without an exit. type NONE removes the range registered with
+ * exactly this start. Ids are 24 bits, not 0; ranges may not overlap; HV_CONNECTIONS_MAX per
+ * partition (HV_STATUS_NO_RESOURCES beyond). */
+#define HV_CONNECTION_NONE    0u
+#define HV_CONNECTION_MESSAGE 1u
+#define HV_CONNECTION_EVENT   2u
+#define HV_CONNECTION_ID_MAX  0xffffffu
+#define HV_CONNECTIONS_MAX    16u
+struct hv_connection_in {
+	hv_u64 partition_id;  /* IN: a child */
+	hv_u32 connection_id; /* IN: first id, 1..HV_CONNECTION_ID_MAX */
+	hv_u32 count;	      /* IN: 1.. (the range stays <= HV_CONNECTION_ID_MAX); NONE: 0 */
+	hv_u32 type;	      /* IN: HV_CONNECTION_* */
+	hv_u32 reserved0;     /* IN: 0 */
+};
+_Static_assert(sizeof(struct hv_connection_in) == 24, "hv_connection_in is 24 bytes");
+
+/* A child's synthetic MSRs beyond the root's (TLFS): SynIC. Reset: SINTs masked, the rest 0. */
+#define HV_MSR_SCONTROL	  0x40000080u /* bit 0: SynIC enabled */
+#define HV_MSR_SVERSION	  0x40000081u /* read only: 1 */
+#define HV_MSR_SIEFP	  0x40000082u /* bit 0 enable, bits 63:12 GPA of the event-flags page */
+#define HV_MSR_SIMP	  0x40000083u /* bit 0 enable, bits 63:12 GPA of the message page */
+#define HV_MSR_EOM	  0x40000084u /* write only: end of message */
+#define HV_MSR_SINT0	  0x40000090u /* ..0x4000009F: vector 7:0, masked 16, auto-EOI 17 */
+#define HV_SINT_MASKED	  (1ull << 16)
+#define HV_SINT_AUTO_EOI  (1ull << 17)
 
 #endif /* HV_ABI_H */
