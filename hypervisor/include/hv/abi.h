@@ -91,27 +91,27 @@ typedef uint64_t hv_u64;
  * after the guest queries them with 0x8001 itself, which needs CPUID privilege bit 20 that
  * no partition here is given), so the private range 0x8100.. never meets a TLFS call.
  */
-#define HV_CALL_POST_MESSAGE	 0x005c
-#define HV_CALL_SIGNAL_EVENT	 0x005d
+#define HV_CALL_POST_MESSAGE	    0x005c
+#define HV_CALL_SIGNAL_EVENT	    0x005d
 /* The root's way into a child's SynIC (TLFS numbers; root only, as on Hyper-V). */
 #define HV_CALL_SIGNAL_EVENT_DIRECT 0x00c0 /* in: hv_signal_event_direct_in, out: _out */
 #define HV_CALL_POST_MESSAGE_DIRECT 0x00c1 /* in: hv_post_message_direct_in */
-#define HV_CALL_PRIVATE_BASE	 0x8100
-#define HV_CALL_GET_STATS	 0x8100 /* root only; output page: struct hv_stats */
-#define HV_CALL_READ_LOG	 0x8101 /* root only; input: hv_read_log_in, output page */
-#define HV_CALL_SELF_CHECK	 0x8102 /* root only; output page: struct hv_self_check */
+#define HV_CALL_PRIVATE_BASE	    0x8100
+#define HV_CALL_GET_STATS	    0x8100 /* root only; output page: struct hv_stats */
+#define HV_CALL_READ_LOG	    0x8101 /* root only; input: hv_read_log_in, output page */
+#define HV_CALL_SELF_CHECK	    0x8102 /* root only; output page: struct hv_self_check */
 /* Partition management (root only; docs/partitions.md). */
-#define HV_CALL_CREATE_PARTITION 0x8110 /* in: hv_partition_create_in, out: _create_out */
-#define HV_CALL_DELETE_PARTITION 0x8111 /* in: hv_partition_ref */
-#define HV_CALL_DEPOSIT_PAGES	 0x8112 /* rep; in: hv_deposit_in (pfn[] of root RAM) */
-#define HV_CALL_WITHDRAW_PAGES	 0x8113 /* rep; in: hv_partition_ref, out: pfn[] */
-#define HV_CALL_MAP_GPA_PAGES	 0x8114 /* rep; in: hv_map_gpa_in (pfn[] of root RAM) */
-#define HV_CALL_UNMAP_GPA_PAGES	 0x8115 /* rep; in: hv_unmap_gpa_in */
-#define HV_CALL_CREATE_VP	 0x8116 /* in: hv_vp_ref */
-#define HV_CALL_GET_VP_REGISTERS 0x8117 /* rep; in: hv_vp_registers_in, out: u64 value[] */
-#define HV_CALL_SET_VP_REGISTERS 0x8118 /* rep; in: hv_vp_registers_in */
-#define HV_CALL_RUN_VP		 0x8119 /* in: hv_run_vp_in, out: hv_run_vp_exit */
-#define HV_CALL_SET_CONNECTION	 0x811a /* in: hv_connection_in */
+#define HV_CALL_CREATE_PARTITION    0x8110 /* in: hv_partition_create_in, out: _create_out */
+#define HV_CALL_DELETE_PARTITION    0x8111 /* in: hv_partition_ref */
+#define HV_CALL_DEPOSIT_PAGES	    0x8112 /* rep; in: hv_deposit_in (pfn[] of root RAM) */
+#define HV_CALL_WITHDRAW_PAGES	    0x8113 /* rep; in: hv_partition_ref, out: pfn[] */
+#define HV_CALL_MAP_GPA_PAGES	    0x8114 /* rep; in: hv_map_gpa_in (pfn[] of root RAM) */
+#define HV_CALL_UNMAP_GPA_PAGES	    0x8115 /* rep; in: hv_unmap_gpa_in */
+#define HV_CALL_CREATE_VP	    0x8116 /* in: hv_vp_ref */
+#define HV_CALL_GET_VP_REGISTERS    0x8117 /* rep; in: hv_vp_registers_in, out: u64 value[] */
+#define HV_CALL_SET_VP_REGISTERS    0x8118 /* rep; in: hv_vp_registers_in */
+#define HV_CALL_RUN_VP		    0x8119 /* in: hv_run_vp_in, out: hv_run_vp_exit */
+#define HV_CALL_SET_CONNECTION	    0x811a /* in: hv_connection_in */
 
 /* ---- HV_CALL_GET_STATS: output page (R8 = 4 KiB aligned GPA) ---- */
 #define HV_STATS_MAX_EXIT_REASONS 32
@@ -364,15 +364,15 @@ enum hv_run_exit_reason {
 struct hv_run_vp_exit {
 	hv_u32 reason; /* OUT: enum hv_run_exit_reason */
 	hv_u32 reserved0;
-	hv_u64 rip;	  /* OUT: after the exit (past the instruction for IO and HALT) */
-	hv_u64 rflags;	  /* OUT */
-	hv_u64 arch_code; /* OUT: the CPU's own exit code (SVM: VMEXIT_*) */
-	hv_u64 gpa;	  /* OUT: UNMAPPED_GPA: the address */
-	hv_u64 access;	  /* OUT: UNMAPPED_GPA: bit 1 write, bit 4 instruction fetch */
-	hv_u16 io_port;	  /* OUT: IO */
-	hv_u8 io_size;	  /* OUT: IO: 1, 2 or 4 */
-	hv_u8 io_in;	  /* OUT: IO: 1 for IN (complete it on the next run), 0 for OUT */
-	hv_u32 io_value;  /* OUT: IO: the value an OUT wrote */
+	hv_u64 rip;	      /* OUT: after the exit (past the instruction for IO and HALT) */
+	hv_u64 rflags;	      /* OUT */
+	hv_u64 arch_code;     /* OUT: the CPU's own exit code (SVM: VMEXIT_*) */
+	hv_u64 gpa;	      /* OUT: UNMAPPED_GPA: the address */
+	hv_u64 access;	      /* OUT: UNMAPPED_GPA: bit 1 write, bit 4 instruction fetch */
+	hv_u16 io_port;	      /* OUT: IO */
+	hv_u8 io_size;	      /* OUT: IO: 1, 2 or 4 */
+	hv_u8 io_in;	      /* OUT: IO: 1 for IN (complete it on the next run), 0 for OUT */
+	hv_u32 io_value;      /* OUT: IO: the value an OUT wrote */
 	hv_u32 connection_id; /* OUT: POST_MESSAGE, SIGNAL_EVENT */
 	hv_u16 flag_number;   /* OUT: SIGNAL_EVENT */
 	hv_u16 reserved2;
@@ -384,11 +384,11 @@ _Static_assert(sizeof(struct hv_run_vp_exit) == 72, "hv_run_vp_exit is 72 bytes"
  * A message slot of a SynIC message page (16 slots, one per SINT) and the message a root posts
  * into one. message_type 0 = the slot is free; the hypervisor sets HV_MESSAGE_PENDING in a
  * busy slot when more wait behind it, and the guest then writes the EOM MSR. */
-#define HV_SYNIC_SINT_COUNT    16u
-#define HV_MESSAGE_PAYLOAD_MAX 240u
-#define HV_MESSAGE_PENDING     0x1u
+#define HV_SINT_COUNT		16u
+#define HV_MESSAGE_PAYLOAD_MAX	240u
+#define HV_MESSAGE_PENDING	0x1u
 #define HV_EVENT_FLAGS_PER_SINT 2048u /* bits of one SINT's event-flags bitmap (256 bytes) */
-struct hv_message {
+struct hv_synic_message {
 	hv_u32 message_type; /* 0: none; 0x80000000 and up: the hypervisor's own types */
 	hv_u8 payload_size;  /* bytes, <= HV_MESSAGE_PAYLOAD_MAX */
 	hv_u8 flags;	     /* HV_MESSAGE_PENDING */
@@ -396,7 +396,7 @@ struct hv_message {
 	hv_u64 sender; /* 0 */
 	hv_u8 payload[HV_MESSAGE_PAYLOAD_MAX];
 };
-_Static_assert(sizeof(struct hv_message) == 256, "hv_message is 256 bytes");
+_Static_assert(sizeof(struct hv_synic_message) == 256, "hv_synic_message is 256 bytes");
 
 /* HvPostMessage (0x5C, memory form): a child's input, 8-byte aligned, not crossing a page. */
 struct hv_post_message_in {
@@ -416,12 +416,12 @@ _Static_assert(sizeof(struct hv_post_message_in) == 256, "hv_post_message_in is 
  * or that SINT is not enabled. The SINT's interrupt is raised when the message lands. */
 #define HV_SYNIC_QUEUE_DEPTH 8u
 struct hv_post_message_direct_in {
-	hv_u64 partition_id; /* IN: a child */
-	hv_u32 vp_index;     /* IN */
-	hv_u8 vtl;	     /* IN: 0 */
-	hv_u8 reserved0[3];  /* IN: 0 */
-	hv_u32 sint;	     /* IN: 0..15 */
-	struct hv_message message; /* IN: type 1..0x7fffffff, payload_size <= 240, flags 0 */
+	hv_u64 partition_id;		 /* IN: a child */
+	hv_u32 vp_index;		 /* IN */
+	hv_u8 vtl;			 /* IN: 0 */
+	hv_u8 reserved0[3];		 /* IN: 0 */
+	hv_u32 sint;			 /* IN: 0..15 */
+	struct hv_synic_message message; /* IN: type 1..0x7fffffff, payload_size <= 240, flags 0 */
 } __attribute__((packed));
 _Static_assert(sizeof(struct hv_post_message_direct_in) == 276,
 	       "hv_post_message_direct_in is TLFS's 276 bytes");
@@ -466,13 +466,13 @@ struct hv_connection_in {
 _Static_assert(sizeof(struct hv_connection_in) == 24, "hv_connection_in is 24 bytes");
 
 /* A child's synthetic MSRs beyond the root's (TLFS): SynIC. Reset: SINTs masked, the rest 0. */
-#define HV_MSR_SCONTROL	  0x40000080u /* bit 0: SynIC enabled */
-#define HV_MSR_SVERSION	  0x40000081u /* read only: 1 */
-#define HV_MSR_SIEFP	  0x40000082u /* bit 0 enable, bits 63:12 GPA of the event-flags page */
-#define HV_MSR_SIMP	  0x40000083u /* bit 0 enable, bits 63:12 GPA of the message page */
-#define HV_MSR_EOM	  0x40000084u /* write only: end of message */
-#define HV_MSR_SINT0	  0x40000090u /* ..0x4000009F: vector 7:0, masked 16, auto-EOI 17 */
-#define HV_SINT_MASKED	  (1ull << 16)
-#define HV_SINT_AUTO_EOI  (1ull << 17)
+#define HV_SYNIC_MSR_SCONTROL 0x40000080u /* bit 0: SynIC enabled */
+#define HV_SYNIC_MSR_SVERSION 0x40000081u /* read only: 1 */
+#define HV_SYNIC_MSR_SIEFP    0x40000082u /* bit 0 enable, bits 63:12 GPA of the event-flags page */
+#define HV_SYNIC_MSR_SIMP     0x40000083u /* bit 0 enable, bits 63:12 GPA of the message page */
+#define HV_SYNIC_MSR_EOM      0x40000084u /* write only: end of message */
+#define HV_SYNIC_MSR_SINT0    0x40000090u /* ..0x4000009F: vector 7:0, masked 16, auto-EOI 17 */
+#define HV_SINT_MASKED	      (1ull << 16)
+#define HV_SINT_AUTO_EOI      (1ull << 17)
 
 #endif /* HV_ABI_H */
