@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * vmbus-disk [blocks=N] [seed=S] [mode=write|verify|both] [lun=L]: the disk round trip over
+ * vmbus-disk [blocks=N] [seed=S] [mode=write|verify|both] [lun=L] [hold=1]: the disk round trip over
  * VMBus. Connects, opens the storage VSC on the SCSI offer, reads the capacity, then
  *   write:  writes N self-describing pattern blocks (diskpat.h) spread evenly over the disk
  *           (default: every block, at most 1024), then SYNCHRONIZE CACHE;
@@ -8,10 +8,13 @@
  *   both:   (the default) one then the other.
  * A restart round trip writes in one boot and verifies in the next; meanwhile the root checks
  * the image file against the `disk sample` lines (cksum of the block at that LBA). Figures:
- * blocks, bytes and time of each phase from the reference counter.
+ * blocks, bytes and time of each phase from the reference counter. hold=1: afterwards the
+ * guest keeps the channel open and sleeps until stopped (a forced stop or a killed worker
+ * must not lose what was flushed; `hvctl show` meanwhile lists the channel open).
  */
 #include "cmdline.h"
 #include "diskpat.h"
+#include "synic.h"
 #include "testguest.h"
 #include "vmbus_env.h"
 #include "vsc/storvsc.h"
@@ -211,8 +214,11 @@ const char *check_vmbus_disk(const char *cmdline)
 {
 	struct disk_run *d = &run;
 	enum disk_mode mode;
+	uint64_t hold = 0;
 	const char *why;
 	int r;
+
+	tg_cmdline_u64(cmdline, "hold", &hold);
 
 	if ((why = parse(cmdline, d, &mode)) || (why = open_disk(d)))
 		return why;
@@ -240,6 +246,11 @@ const char *check_vmbus_disk(const char *cmdline)
 		return why;
 	if ((mode & MODE_VERIFY) && (why = verify_pattern(d)))
 		return why;
+	if (hold) {
+		con_puts("testguest: disk done; holding the SCSI channel open (stop me)\n");
+		for (;;)
+			synic_wait();
+	}
 	r = storvsc_close(&d->sv);
 	if (r)
 		return tg_whyf("closing the SCSI channel: %s", tg_vsc_error(r));
