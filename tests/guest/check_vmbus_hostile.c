@@ -399,6 +399,11 @@ static const char *gpadl_huge(struct hostile *h, struct vsc_channel *ch)
 		return why;
 	report_gpadl(a, "the 1M-page GPADL");
 	report_gpadl(b, "the 65535-range GPADL");
+	/* a held one goes with its teardown, answered for any handle */
+	if (vmbus_client_teardown_gpadl(&tg_vmbus, h->scsi, a) ||
+	    vmbus_client_teardown_gpadl(&tg_vmbus, h->scsi, b))
+		return "GPADL_TEARDOWN of the huge GPADLs failed";
+	say("both torn down (GPADL_TORNDOWN answered)");
 	return NULL;
 }
 
