@@ -23,6 +23,10 @@ static const struct {
 	{ "triplefault", check_triplefault },
 	{ "fault", check_fault },
 	{ "poweroff", check_poweroff },
+	{ "vmbus-disk", check_vmbus_disk },
+	{ "vmbus-ic", check_vmbus_ic },
+	{ "vmbus-hostile", check_vmbus_hostile },
+	{ "vmbus-bench", check_vmbus_bench },
 };
 
 void power_off(void)

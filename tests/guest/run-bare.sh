@@ -4,7 +4,8 @@
 # that plays the worker's part of testguest/boot.h) once per case below, and checks each run's
 # COM1 output and how QEMU ended. Until child partitions run it, this is what shows that the
 # guest boots on the contract and that its checks report as documented; without a hypervisor
-# cpuid must fail and hypercalls runs against the guest's own stand-in stub (fakepage=1).
+# cpuid and the VMBus checks must fail (cleanly, at once) and hypercalls runs against the
+# guest's own stand-in stub (fakepage=1).
 # The power-off port is QEMU's isa-debug-exit at 0x604 (exit status (0x34 << 1) | 1 = 105);
 # acpi=off keeps the PIIX4 power-management block, which SeaBIOS puts at 0x600, off that port.
 # usage: run-bare.sh <bareload.elf> <testguest.elf> <work dir>
@@ -65,5 +66,13 @@ run fault 30 $off "check=fault" \
 	'^testguest: FAIL fault: unexpected exception 6 \(#UD\) error 0x0 at rip 0x2' 'PASS'
 run spin 5 $killed "check=spin" '^testguest: spinning' 'PASS|FAIL'
 run unknown 30 $off "check=nope" '^testguest: FAIL nope: unknown check$'
+# The VMBus checks need the hypervisor's SynIC: without it each fails at once, clearly.
+nosynic='FAIL [a-z-]+: no SynIC: CPUID 0x40000003 EAX bit 2 clear'
+run vmbus-disk 30 $off "check=vmbus-disk blocks=8" "^testguest: $nosynic" 'PASS'
+run vmbus-ic 30 $off "check=vmbus-ic" "^testguest: $nosynic" 'PASS'
+run vmbus-hostile 30 $off "check=vmbus-hostile case=msg-flood" "^testguest: $nosynic" 'PASS'
+run vmbus-bench 30 $off "check=vmbus-bench qd=32 seconds=1" "^testguest: $nosynic" 'PASS'
+run vmbus-hostile-nocase 30 $off "check=vmbus-hostile" \
+	'^testguest: hostile cases: gpadl-outside-ram .* msg-flood$' 'PASS'
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

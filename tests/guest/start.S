@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The guest's entry and its assembly: _start (the worker has set RSP and RDI = boot info, see
- * testguest/boot.h), the 32 exception stubs whose common path hands a frame to tg_trap()
- * (traps.c), and the fault-catching primitives the checks use. A primitive "arms" a fixup:
+ * testguest/boot.h), the 32 exception stubs and the interrupt stub of the VMBus vector, whose
+ * common path hands a frame to tg_trap() (traps.c), and the fault-catching primitives the
+ * checks use. A primitive "arms" a fixup:
  * tg_fixup_rip/rsp say where to resume; tg_trap() sends a fault there (CS/SS back to ring 0)
  * and records it in tg_last_fault, so a check can expect a #GP or #UD and carry on.
  */
@@ -46,7 +47,22 @@ stub_\vec:
 	STUB	\v
 	.endr
 
+/* ---- interrupt stubs: the vectors a device of the guest raises (testguest.h TG_IRQ_*) ---- */
+.macro IRQSTUB vec
+	.align 16
+irq_\vec:
+	pushq	$0
+	pushq	$\vec
+	jmp	trap_common
+.endm
+	IRQSTUB	0xf3
+
 	.section .rodata
+	.globl tg_irq_stub_vmbus
+	.align 8
+tg_irq_stub_vmbus:
+	.quad	irq_0xf3
+
 	.globl tg_trap_stubs
 	.align 8
 tg_trap_stubs:

@@ -72,6 +72,11 @@ extern struct tg_fault tg_last_fault;
 
 void traps_init(void);			/* own GDT (with ring 3 and a TSS), TR and IDT */
 void traps_set_check(const char *name); /* named in the report of an unexpected fault */
+/* The vector of the VMBus SINT (Linux's HYPERVISOR_CALLBACK_VECTOR). */
+#define TG_IRQ_VMBUS 0xf3
+/* Installs an interrupt gate for vector (TG_IRQ_VMBUS only: start.S has its stub) that calls
+ * handler with interrupts off; false for another vector. */
+bool traps_set_irq(uint8_t vector, void (*handler)(void));
 
 /* #GP-safe primitives (start.S): each returns TG_NO_FAULT or the vector that hit it; the
  * details are in tg_last_fault. */
@@ -115,5 +120,9 @@ const char *check_idle(const char *cmdline);
 const char *check_triplefault(const char *cmdline);
 const char *check_fault(const char *cmdline);
 const char *check_poweroff(const char *cmdline);
+const char *check_vmbus_disk(const char *cmdline);
+const char *check_vmbus_ic(const char *cmdline);
+const char *check_vmbus_hostile(const char *cmdline);
+const char *check_vmbus_bench(const char *cmdline);
 
 #endif /* TESTGUEST_H */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The guest's own GDT (ring 0 and ring 3 segments, a TSS for the ring-3 check), its IDT, and
- * tg_trap(): a fault that a primitive of start.S armed a fixup for is recorded and resumed
- * there; any other one is reported as the running check's failure and powers off. */
+ * tg_trap(): an interrupt goes to the handler its vector was given (traps_set_irq); a fault
+ * that a primitive of start.S armed a fixup for is recorded and resumed there; any other one
+ * is reported as the running check's failure and powers off. */
 #include "testguest.h"
 
 #define SEL_KCODE 0x08
@@ -39,12 +40,14 @@ struct __attribute__((packed)) desc_ptr {
 
 void tg_trap(struct tg_frame *f);
 extern const uint64_t tg_trap_stubs[32];
+extern const uint64_t tg_irq_stub_vmbus;
 
 uint64_t tg_fixup_rip, tg_fixup_rsp; /* armed by start.S's primitives */
 struct tg_fault tg_last_fault = { .vector = TG_NO_FAULT };
 
 static uint64_t gdt[7] __attribute__((aligned(16)));
-static struct idt_gate idt[32] __attribute__((aligned(16)));
+static struct idt_gate idt[256] __attribute__((aligned(16)));
+static void (*irq_handlers[256])(void);
 static struct tss64 tss __attribute__((aligned(16)));
 static uint8_t trap_stack[16384] __attribute__((aligned(16))); /* RSP0: faults from ring 3 */
 static const char *check_name = "boot";
@@ -89,19 +92,32 @@ static void load_gdt(void)
 			 : "rax", "memory");
 }
 
+static void set_gate(int v, uint64_t a)
+{
+	idt[v] = (struct idt_gate){ .off0 = (uint16_t)a,
+				    .sel = SEL_KCODE,
+				    .attr = 0x8e, /* present, DPL 0, interrupt gate (IF cleared) */
+				    .off1 = (uint16_t)(a >> 16),
+				    .off2 = (uint32_t)(a >> 32) };
+}
+
+bool traps_set_irq(uint8_t vector, void (*handler)(void))
+{
+	if (vector != TG_IRQ_VMBUS)
+		return false; /* start.S has a stub for this vector only */
+	irq_handlers[vector] = handler;
+	set_gate(vector, tg_irq_stub_vmbus);
+	return true;
+}
+
 void traps_init(void)
 {
 	tss.rsp[0] = (uint64_t)(trap_stack + sizeof(trap_stack));
 	tss.iomap_base = sizeof(tss); /* no I/O bitmap: ring 3 gets #GP for any port */
 	load_gdt();
-	for (int v = 0; v < 32; v++) {
-		uint64_t a = tg_trap_stubs[v];
-		idt[v] = (struct idt_gate){ .off0 = (uint16_t)a,
-					    .sel = SEL_KCODE,
-					    .attr = 0x8e, /* present, DPL 0, interrupt gate */
-					    .off1 = (uint16_t)(a >> 16),
-					    .off2 = (uint32_t)(a >> 32) };
-	}
+	for (int v = 0; v < 32; v++)
+		set_gate(v, tg_trap_stubs[v]);
+	/* Vectors 32-255 stay not present until a handler is set: a stray one is #NP, reported. */
 	struct desc_ptr p = { sizeof(idt) - 1, (uint64_t)idt };
 	__asm__ volatile("lidt %0" : : "m"(p) : "memory");
 }
@@ -113,7 +129,8 @@ static void report(const struct tg_frame *f)
 	__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
 	con_printf("testguest: FAIL %s: unexpected exception %lu (%s) error 0x%lx at rip 0x%lx "
 		   "cr2 0x%lx\n",
-		   check_name, f->vector, vector_names[f->vector & 31], f->error, f->rip, cr2);
+		   check_name, f->vector, f->vector < 32 ? vector_names[f->vector] : "interrupt",
+		   f->error, f->rip, cr2);
 	con_printf("testguest: regs rax 0x%lx rbx 0x%lx rcx 0x%lx rdx 0x%lx rsi 0x%lx rdi 0x%lx "
 		   "rsp 0x%lx cs 0x%lx rflags 0x%lx\n",
 		   f->rax, f->rbx, f->rcx, f->rdx, f->rsi, f->rdi, f->rsp, f->cs, f->rflags);
@@ -121,6 +138,11 @@ static void report(const struct tg_frame *f)
 
 void tg_trap(struct tg_frame *f)
 {
+	/* First: an interrupt is no fault, whatever a primitive has armed. */
+	if (f->vector >= 32 && f->vector < 256 && irq_handlers[f->vector]) {
+		irq_handlers[f->vector]();
+		return;
+	}
 	if (tg_fixup_rip) {
 		tg_last_fault = (struct tg_fault){ .vector = (uint32_t)f->vector,
 						   .error = f->error,
