@@ -102,6 +102,7 @@ u64 hv_call_post_message_direct(const struct hv_post_message_direct_in *in);
 u64 hv_call_signal_event_direct(const struct hv_signal_event_direct_in *in,
 				struct hv_signal_event_direct_out *out);
 u64 hv_call_set_connection(const struct hv_connection_in *in);
+u64 hv_call_assert_interrupt(const struct hv_assert_interrupt_in *in);
 u64 synic_post_message(struct hv_cpu *cpu, u64 control, u64 in_gpa);
 u64 synic_signal_event(struct hv_cpu *cpu, u64 control, u64 arg);
 

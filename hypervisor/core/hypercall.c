@@ -60,7 +60,8 @@ static u64 call_self_check(u64 control, u64 out_gpa)
 static bool root_only(u16 code)
 {
 	return (code >= HV_CALL_PRIVATE_BASE && code <= HV_CALL_PRIVATE_BASE + 0xff) ||
-	       code == HV_CALL_SIGNAL_EVENT_DIRECT || code == HV_CALL_POST_MESSAGE_DIRECT;
+	       code == HV_CALL_SIGNAL_EVENT_DIRECT || code == HV_CALL_POST_MESSAGE_DIRECT ||
+	       code == HV_CALL_ASSERT_INTERRUPT;
 }
 
 static bool is_rep_call(u16 code)
@@ -92,7 +93,8 @@ static bool known_call(u16 code)
 {
 	return (code >= HV_CALL_GET_STATS && code <= HV_CALL_SELF_CHECK) ||
 	       (code >= HV_CALL_CREATE_PARTITION && code <= HV_CALL_SET_CONNECTION) ||
-	       code == HV_CALL_SIGNAL_EVENT_DIRECT || code == HV_CALL_POST_MESSAGE_DIRECT;
+	       code == HV_CALL_SIGNAL_EVENT_DIRECT || code == HV_CALL_POST_MESSAGE_DIRECT ||
+	       code == HV_CALL_ASSERT_INTERRUPT;
 }
 
 static bool has_output(u16 code)
@@ -176,6 +178,8 @@ static u64 call_partition(struct hv_cpu *cpu, u16 code, u64 control, u64 in_gpa,
 		return hv_call_post_message_direct(in);
 	case HV_CALL_SIGNAL_EVENT_DIRECT:
 		return hv_call_signal_event_direct(in, out);
+	case HV_CALL_ASSERT_INTERRUPT:
+		return hv_call_assert_interrupt(in);
 	default: /* HV_CALL_RUN_VP */
 		return hv_call_run_vp(cpu, in, out);
 	}
@@ -215,6 +219,7 @@ u64 hv_hypercall(struct hv_cpu *cpu, u64 control, u64 in_gpa, u64 out_gpa)
 	case HV_CALL_SET_CONNECTION:
 	case HV_CALL_POST_MESSAGE_DIRECT:
 	case HV_CALL_SIGNAL_EVENT_DIRECT:
+	case HV_CALL_ASSERT_INTERRUPT:
 		if (control & HV_HC_FAST)
 			return is_rep_call(code) ? rep_result(HV_STATUS_INVALID_HYPERCALL_INPUT, 0)
 						 : HV_STATUS_INVALID_HYPERCALL_INPUT;

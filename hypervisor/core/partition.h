@@ -27,6 +27,7 @@ struct hv_synic {
 	u64 scontrol, siefp, simp;
 	u64 sint[HV_SINT_COUNT];
 	u32 raised; /* bit n: SINT n's interrupt waits to be injected */
+	u64 asserted[4]; /* bit v: vector v asserted by the root (HvAssertVirtualInterrupt) */
 	u32 queued_count;
 	struct hv_synic_queued queue[HV_SYNIC_QUEUE_DEPTH];
 };

@@ -158,10 +158,11 @@ void synic_deliver(struct hv_vp *vp)
 int synic_take_vector(struct hv_vp *vp)
 {
 	struct hv_synic *s = &vp->synic;
-	int best = -1, best_sint = -1;
-	if (!(s->scontrol & 1))
-		return -1;
-	for (u32 i = 0; i < HV_SINT_COUNT; i++) {
+	int best = -1, best_sint = -1, asserted = -1;
+	for (int w = 3; w >= 0 && asserted < 0; w--)
+		if (s->asserted[w])
+			asserted = w * 64 + 63 - __builtin_clzll(s->asserted[w]);
+	for (u32 i = 0; i < HV_SINT_COUNT && (s->scontrol & 1); i++) {
 		if (!(s->raised & (1u << i)) || (s->sint[i] & HV_SINT_MASKED))
 			continue;
 		int vec = (int)(s->sint[i] & 0xff);
@@ -170,6 +171,10 @@ int synic_take_vector(struct hv_vp *vp)
 			best_sint = (int)i;
 		}
 	}
+	if (asserted > best) { /* the root's interrupt comes first (or the same vector: once) */
+		s->asserted[asserted / 64] &= ~(1ull << (asserted % 64));
+		return asserted;
+	}
 	if (best_sint >= 0)
 		s->raised &= ~(1u << best_sint);
 	return best;
@@ -177,7 +182,25 @@ int synic_take_vector(struct hv_vp *vp)
 
 bool synic_work_pending(const struct hv_vp *vp)
 {
-	return vp->synic.queued_count || vp->synic.raised;
+	const struct hv_synic *s = &vp->synic;
+	return s->queued_count || s->raised || s->asserted[0] || s->asserted[1] || s->asserted[2] ||
+	       s->asserted[3];
+}
+
+u64 hv_call_assert_interrupt(const struct hv_assert_interrupt_in *in)
+{
+	u64 id = in->partition_id, dest = in->dest;
+	u32 type = in->interrupt_type, flags = in->control_flags, vector = in->vector;
+	bool reserved = in->vtl | in->reserved0[0] | in->reserved0[1] | in->reserved0[2];
+	struct hv_partition *p;
+	struct hv_vp *vp;
+	u64 st = hv_vp_lookup(id, dest > 0xffffffffu ? 0xffffffffu : (u32)dest, &p, &vp);
+	if (st != HV_STATUS_SUCCESS)
+		return st;
+	if (type != HV_INTERRUPT_TYPE_FIXED || flags || reserved || vector < 16 || vector > 255)
+		return HV_STATUS_INVALID_PARAMETER;
+	vp->synic.asserted[vector / 64] |= 1ull << (vector % 64);
+	return HV_STATUS_SUCCESS;
 }
 
 /* ---- The root's calls ---- */

@@ -94,6 +94,7 @@ typedef uint64_t hv_u64;
 #define HV_CALL_POST_MESSAGE	    0x005c
 #define HV_CALL_SIGNAL_EVENT	    0x005d
 /* The root's way into a child's SynIC (TLFS numbers; root only, as on Hyper-V). */
+#define HV_CALL_ASSERT_INTERRUPT    0x0094 /* in: hv_assert_interrupt_in */
 #define HV_CALL_SIGNAL_EVENT_DIRECT 0x00c0 /* in: hv_signal_event_direct_in, out: _out */
 #define HV_CALL_POST_MESSAGE_DIRECT 0x00c1 /* in: hv_post_message_direct_in */
 #define HV_CALL_PRIVATE_BASE	    0x8100
@@ -469,6 +470,21 @@ struct hv_connection_in {
 	hv_u32 reserved0;     /* IN: 0 */
 };
 _Static_assert(sizeof(struct hv_connection_in) == 24, "hv_connection_in is 24 bytes");
+
+/* HvAssertVirtualInterrupt (root, TLFS 0x94): a fixed, edge-triggered interrupt with vector
+ * 16..255 for VP dest (its index: no APIC ids yet), taken when the VP's IF allows (before a
+ * SINT of a lower vector). Asserting a vector already pending changes nothing. */
+#define HV_INTERRUPT_TYPE_FIXED 0u
+struct hv_assert_interrupt_in {
+	hv_u64 partition_id;   /* IN: a child */
+	hv_u32 interrupt_type; /* IN: HV_INTERRUPT_TYPE_FIXED */
+	hv_u32 control_flags;  /* IN: 0 (level-triggered and logical destination refused) */
+	hv_u64 dest;	       /* IN: VP index */
+	hv_u32 vector;	       /* IN: 16..255 */
+	hv_u8 vtl;	       /* IN: 0 */
+	hv_u8 reserved0[3];    /* IN: 0 */
+};
+_Static_assert(sizeof(struct hv_assert_interrupt_in) == 32, "hv_assert_interrupt_in is 32 bytes");
 
 /* A child's synthetic MSRs beyond the root's (TLFS): SynIC. Reset: SINTs masked, the rest 0. */
 #define HV_SYNIC_MSR_SCONTROL 0x40000080u /* bit 0: SynIC enabled */

@@ -76,7 +76,7 @@ static void one_op(struct input *in)
 {
 	u8 op;
 	take(in, &op, 1);
-	switch (op % 10) {
+	switch (op % 11) {
 	case 0: {
 		u32 msr = msrs[take32(in) % (sizeof(msrs) / sizeof(msrs[0]))];
 		/* Mostly GPAs of the child's RAM (or just past it), sometimes anything. */
@@ -145,6 +145,14 @@ static void one_op(struct input *in)
 	case 8:
 		synic_deliver(sh.vp);
 		break;
+	case 10: {
+		struct hv_assert_interrupt_in a;
+		take(in, &a, sizeof(a));
+		if (op & 0x80)
+			a.partition_id = SH_CHILD_ID;
+		hv_call_assert_interrupt(&a);
+		break;
+	}
 	case 9: { /* the guest frees a slot of its message page (wherever SIMP points) */
 		u64 gpa = (sh.vp->synic.simp & ~0xfffull) + (take32(in) % HV_SINT_COUNT) * 256;
 		if (gpa + 4 <= (SH_PAGES - 1ull) * PAGE_SIZE)

@@ -190,6 +190,39 @@ static void test_signal(void **state)
 	assert_int_equal(synic_take_vector(sh.vp), -1); /* not raised again by a set bit */
 }
 
+static u64 assert_vector(u64 dest, u32 vector)
+{
+	struct hv_assert_interrupt_in in = { .partition_id = SH_CHILD_ID,
+					     .dest = dest,
+					     .vector = vector };
+	return hv_call_assert_interrupt(&in);
+}
+
+static void test_assert_interrupt(void **state)
+{
+	(void)state;
+	assert_int_equal(assert_vector(0, 15), HV_STATUS_INVALID_PARAMETER);
+	assert_int_equal(assert_vector(0, 256), HV_STATUS_INVALID_PARAMETER);
+	assert_int_equal(assert_vector(1, 0x30), HV_STATUS_INVALID_VP_INDEX);
+	assert_int_equal(assert_vector(1ull << 32, 0x30), HV_STATUS_INVALID_VP_INDEX);
+	struct hv_assert_interrupt_in bad = { .partition_id = SH_CHILD_ID,
+					      .vector = 0x30,
+					      .control_flags = 1 };
+	assert_int_equal(hv_call_assert_interrupt(&bad), HV_STATUS_INVALID_PARAMETER);
+	/* Asserted interrupts need no SynIC; they and SINTs go highest vector first. */
+	assert_int_equal(assert_vector(0, 0x30), HV_STATUS_SUCCESS);
+	assert_int_equal(assert_vector(0, 0x30), HV_STATUS_SUCCESS);
+	assert_int_equal(assert_vector(0, 0xff), HV_STATUS_SUCCESS);
+	assert_true(synic_work_pending(sh.vp));
+	enable();
+	assert_int_equal(post(2, 1, 1, "x"), HV_STATUS_SUCCESS); /* raises 0xf3 */
+	assert_int_equal(synic_take_vector(sh.vp), 0xff);
+	assert_int_equal(synic_take_vector(sh.vp), 0xf3);
+	assert_int_equal(synic_take_vector(sh.vp), 0x30);
+	assert_int_equal(synic_take_vector(sh.vp), -1);
+	assert_false(synic_work_pending(sh.vp));
+}
+
 static void test_connections(void **state)
 {
 	(void)state;
@@ -310,6 +343,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_post_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_signal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connections, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_assert_interrupt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_child_post, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_child_signal, setup, teardown),
 	};

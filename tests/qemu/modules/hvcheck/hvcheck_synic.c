@@ -56,6 +56,27 @@ static const u8 synic_handler[] = {
 };
 #define HANDLER_OFF 0x100
 
+/* Vector 0x30, asserted by the root: an OUT of 'A'. */
+static const u8 assert_handler[] = {
+	0xba, 0xf8, 0x03, /* mov dx, 0x3f8 */
+	0xb0, 0x41,	  /* mov al, 'A' */
+	0xee,		  /* out dx, al */
+	0xcf,		  /* iret */
+};
+#define ASSERT_HANDLER_OFF 0x180
+
+static u64 assert_irq(u64 id, u64 dest, u32 vector, u32 type)
+{
+	struct hv_assert_interrupt_in *in = hvc_in;
+
+	memset(hvc_in, 0, PAGE_SIZE);
+	in->partition_id = id;
+	in->interrupt_type = type;
+	in->dest = dest;
+	in->vector = vector;
+	return hvc_call(HV_CALL_ASSERT_INTERRUPT, hvc_in, NULL);
+}
+
 static u64 post(u64 id, u32 vp, u32 sint, u32 type, u32 size, const char *text, u8 vtl, u8 flags)
 {
 	struct hv_post_message_direct_in *in = hvc_in;
@@ -185,10 +206,14 @@ static void child_prepare(struct hvc_child *c, u8 *mem)
 			       (CHILD_GFN << 12) + IVT_OFF,
 			       0x3ff };
 	u16 *vec = (u16 *)(mem + IVT_OFF + 0xf3 * 4);
+	u16 *vec30 = (u16 *)(mem + IVT_OFF + 0x30 * 4);
 
 	memcpy(mem + HANDLER_OFF, synic_handler, sizeof(synic_handler));
+	memcpy(mem + ASSERT_HANDLER_OFF, assert_handler, sizeof(assert_handler));
 	vec[0] = HANDLER_OFF; /* offset */
 	vec[1] = 0x1000;      /* segment: CS base 0x10000 */
+	vec30[0] = ASSERT_HANDLER_OFF;
+	vec30[1] = 0x1000;
 	seq_printf(c->m, "set_synic_regs status %llu\n",
 		   hvc_child_set(c, names, values, ARRAY_SIZE(names)));
 }
@@ -223,6 +248,13 @@ static void synic_runs(struct hvc_child *c, u8 *mem)
 	seq_printf(m, "event_byte %x\n", events[0]);
 	run(c, "irq3");
 	run(c, "idle3");
+	seq_printf(m, "assert_bad_vector status %llu\n", assert_irq(c->id, 0, 15, 0));
+	seq_printf(m, "assert_bad_type status %llu\n", assert_irq(c->id, 0, 0x30, 1));
+	seq_printf(m, "assert_bad_dest status %llu\n", assert_irq(c->id, 1, 0x30, 0));
+	seq_printf(m, "assert status %llu\n", assert_irq(c->id, 0, 0x30, 0));
+	seq_printf(m, "assert_again status %llu\n", assert_irq(c->id, 0, 0x30, 0));
+	run(c, "assert_irq");
+	run(c, "idle4"); /* asserted twice before it was taken: one interrupt */
 	for (i = 0; i < HV_SYNIC_QUEUE_DEPTH + 2; i++) {
 		st = post(c->id, 0, 2, 1, 1, "q", 0, 0);
 		if (st)

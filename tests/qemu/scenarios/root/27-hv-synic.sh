@@ -7,7 +7,8 @@
 # an event sets its flag once (newly signalled, then not); a full queue says
 # INSUFFICIENT_BUFFERS; bad arguments, a masked SINT and a SynIC not yet enabled are refused
 # with their status; the connection table refuses overlaps, bad ids and a 17th range; the
-# root's own HvPostMessage/HvSignalEvent find no connection; deleting returns every page.
+# root's own HvPostMessage/HvSignalEvent find no connection; an interrupt the root asserts
+# (HvAssertVirtualInterrupt) is taken once, bad ones are refused; deleting returns every page.
 modprobe hvcheck || { echo "modprobe hvcheck failed"; exit 1; }
 S=/sys/kernel/debug/hvcheck
 cat $S/synic | tee /tmp/synic
@@ -40,6 +41,13 @@ want "^signal_again status 0 newly 0$"
 want "^event_byte 20$"
 want "^irq3 reason 2 value 49 "
 want "^idle3 reason 4 value 0 if 1$"
+want "^assert_bad_vector status 5$"
+want "^assert_bad_type status 5$"
+want "^assert_bad_dest status 14$"
+want "^assert status 0$"
+want "^assert_again status 0$"
+want "^assert_irq reason 2 value 41 "
+want "^idle4 reason 4 value 0 if 1$"
 want "^queue_full after 9 status 19$"
 want "^conn_msg status 0$"
 want "^conn_overlap status 5$"
