@@ -52,6 +52,7 @@ void hv_reftime_init(void);
 bool hv_reftime_available(void);
 u64 hv_reftime_now(void);
 void hv_reftime_fill_page(void *page);
+void hv_reftime_fill_page_for(void *page, u64 tsc_offset);
 
 /* The child GPA space: below 1 TiB. */
 #define HV_CHILD_GFN_LIMIT (1ull << 28)
@@ -103,8 +104,17 @@ u64 hv_call_signal_event_direct(const struct hv_signal_event_direct_in *in,
 				struct hv_signal_event_direct_out *out);
 u64 hv_call_set_connection(const struct hv_connection_in *in);
 u64 hv_call_assert_interrupt(const struct hv_assert_interrupt_in *in);
+void synic_queue_message(struct hv_vp *vp, u32 sint, u32 type, const void *payload, u32 len);
 u64 synic_post_message(struct hv_cpu *cpu, u64 control, u64 in_gpa);
 u64 synic_signal_event(struct hv_cpu *cpu, u64 control, u64 arg);
+
+/* stimer.c: a child VP's synthetic timers. check: raise the ones expired by now (before each
+ * entry); next_deadline: the reference time the next one expires at, 0 if none is armed. */
+bool stimer_is_msr(u32 msr);
+bool stimer_msr_read(struct hv_vp *vp, u32 msr, u64 *val);
+bool stimer_msr_write(struct hv_vp *vp, u32 msr, u64 val);
+void stimer_check(struct hv_vp *vp);
+u64 stimer_next_deadline(const struct hv_vp *vp);
 
 /* selfcheck.c: the hash of the core's code and read-only data, taken once at take-over
  * (hv_self_check_init) and compared on request. */

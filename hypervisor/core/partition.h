@@ -26,10 +26,17 @@ struct hv_synic_queued {
 struct hv_synic {
 	u64 scontrol, siefp, simp;
 	u64 sint[HV_SINT_COUNT];
-	u32 raised; /* bit n: SINT n's interrupt waits to be injected */
+	u32 raised;	 /* bit n: SINT n's interrupt waits to be injected */
 	u64 asserted[4]; /* bit v: vector v asserted by the root (HvAssertVirtualInterrupt) */
 	u32 queued_count;
 	struct hv_synic_queued queue[HV_SYNIC_QUEUE_DEPTH];
+};
+
+/* A synthetic timer (stimer.c): its MSRs, and when it next expires (reference time; 0: not
+ * armed). */
+#define HV_STIMER_COUNT 4
+struct hv_stimer {
+	u64 config, count, deadline;
 };
 
 /* A child's virtual processor: lives in a page the root deposited. */
@@ -39,6 +46,7 @@ struct hv_vp {
 	u64 vp_assist_msr;
 	struct arch_vp arch;
 	struct hv_synic synic;
+	struct hv_stimer stimer[HV_STIMER_COUNT];
 };
 
 /* A range of connection ids the root registered for a child (HV_CALL_SET_CONNECTION). */

@@ -56,11 +56,21 @@ struct ref_tsc_page {
 
 void hv_reftime_fill_page(void *page)
 {
+	hv_reftime_fill_page_for(page, 0);
+}
+
+/* For a reader whose TSC is the host's + tsc_offset: the same time from its own TSC. */
+void hv_reftime_fill_page_for(void *page, u64 tsc_offset)
+{
 	struct ref_tsc_page *p = page;
 	p->sequence = 0;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	p->scale = ref_scale;
-	p->offset = ref_offset;
+	/* The offset is two's complement: a child that set its TSC back reads a smaller one. */
+	int64_t o = (int64_t)tsc_offset;
+	u64 mag = o < 0 ? -(u64)o : (u64)o;
+	int64_t shift = (int64_t)(((unsigned __int128)mag * ref_scale) >> 64);
+	p->offset = o < 0 ? ref_offset + shift : ref_offset - shift;
 	p->reserved = 0;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	p->sequence = ref_scale ? 1 : 0;

@@ -105,8 +105,9 @@ bool synic_msr_write(struct hv_vp *vp, u32 msr, u64 val)
 		return true;
 	}
 	if (msr >= HV_SYNIC_MSR_SINT0 && msr < HV_SYNIC_MSR_SINT0 + HV_SINT_COUNT) {
-		/* Vectors 0-15 are the CPU's exceptions (TLFS: #GP). */
-		if ((val & ~SINT_BITS) || (val & 0xff) < 16)
+		/* Vectors 0-15 are the CPU's exceptions (TLFS: #GP), unless the SINT stays masked
+		 * (its reset value, vector 0, can be written back). */
+		if ((val & ~SINT_BITS) || ((val & 0xff) < 16 && !(val & HV_SINT_MASKED)))
 			return false;
 		s->sint[msr - HV_SYNIC_MSR_SINT0] = val;
 		synic_deliver(vp);
@@ -201,6 +202,23 @@ u64 hv_call_assert_interrupt(const struct hv_assert_interrupt_in *in)
 		return HV_STATUS_INVALID_PARAMETER;
 	vp->synic.asserted[vector / 64] |= 1ull << (vector % 64);
 	return HV_STATUS_SUCCESS;
+}
+
+/* A message of the hypervisor's own (a timer's), dropped when the SINT is not enabled or the
+ * queue is full (a guest that does not read its messages loses its timer messages). */
+void synic_queue_message(struct hv_vp *vp, u32 sint, u32 type, const void *payload, u32 len)
+{
+	struct hv_synic *s = &vp->synic;
+	if (sint >= HV_SINT_COUNT || len > HV_MESSAGE_PAYLOAD_MAX || !sint_enabled(s, sint) ||
+	    s->queued_count == HV_SYNIC_QUEUE_DEPTH)
+		return;
+	struct hv_synic_queued *q = &s->queue[s->queued_count++];
+	memset(q, 0, sizeof(*q));
+	q->sint = sint;
+	q->msg.message_type = type;
+	q->msg.payload_size = (u8)len;
+	memcpy(q->msg.payload, payload, len);
+	synic_deliver(vp);
 }
 
 /* ---- The root's calls ---- */

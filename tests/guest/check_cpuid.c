@@ -38,6 +38,15 @@ static const struct {
 	{ 0x40000000, "HV_GUEST_OS_ID", MSR_READ },
 	{ 0x40000001, "HV_HYPERCALL", MSR_READ },
 	{ 0x40000002, "HV_VP_INDEX", MSR_READ },
+	{ 0x0000001b, "APIC_BASE (x2APIC, enabled)", MSR_READ | MSR_WRITE_BACK },
+	{ 0x00000802, "X2APIC_ID", MSR_READ },
+	{ 0x00000803, "X2APIC_VERSION", MSR_READ },
+	{ 0x00000808, "X2APIC_TPR", MSR_READ | MSR_WRITE_BACK },
+	{ 0x00000832, "X2APIC_LVT_TIMER", MSR_READ | MSR_WRITE_BACK },
+	{ 0x40000073, "HV_VP_ASSIST_PAGE", MSR_READ | MSR_WRITE_BACK },
+	{ 0x40000080, "HV_SCONTROL", MSR_READ | MSR_WRITE_BACK },
+	{ 0x40000081, "HV_SVERSION", MSR_READ },
+	{ 0x40000090, "HV_SINT0", MSR_READ | MSR_WRITE_BACK },
 };
 
 /* These raise #GP in a child: reads where GP_READ, writes of `value` (OR-ed into the value
@@ -54,7 +63,10 @@ static const struct {
 	uint64_t value;
 } msr_gp[] = {
 	{ 0xc0000080, "EFER.SVME", GP_WRITE | GP_WRITE_SET, 1ull << 12 },
-	{ 0x0000001b, "APIC_BASE (no local APIC for children yet)", GP_READ | GP_WRITE, 0 },
+	{ 0x0000001b, "APIC_BASE with another base", GP_WRITE | GP_WRITE_SET, 1ull << 32 },
+	{ 0x00000801, "X2APIC_reserved_801", GP_READ | GP_WRITE, 0 },
+	{ 0x0000080b, "X2APIC_EOI (write only; non-zero #GP)", GP_READ | GP_WRITE, 1 },
+	{ 0x00000802, "X2APIC_ID (read only)", GP_WRITE, 5 },
 	{ 0xc0000104, "TSC_RATIO", GP_READ | GP_WRITE, 1ull << 32 },
 	{ 0xc0010010, "SYSCFG", GP_READ | GP_WRITE, 0 },
 	{ 0xc0010016, "IORR_BASE0", GP_READ | GP_WRITE, 0 },

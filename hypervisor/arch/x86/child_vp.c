@@ -73,6 +73,7 @@ void arch_vp_init(struct hv_vp *vp, u64 vmcb_pa)
 	s->dr6 = 0xffff0ff0;
 	s->dr7 = 0x400;
 	s->g_pat = DEFAULT_PAT;
+	vapic_init(vp);
 }
 
 static struct hv_seg *seg_at(struct vmcb *v, u32 off)
@@ -260,7 +261,8 @@ u64 arch_vp_run(struct hv_cpu *cpu, struct hv_vp *vp, u32 flags, u64 io_in_value
 	cpu->index = vp->index;
 	cpu->child = vp;
 	cpu->run_out = out;
-	return HV_STATUS_SUCCESS; /* completed when the run ends (child_end_run) */
+	memset(out, 0, sizeof(*out)); /* fields an exit does not name read 0 */
+	return HV_STATUS_SUCCESS;     /* completed when the run ends (child_end_run) */
 }
 
 /* The run ends: the record for the root, the child's state saved, the root back on the CPU
@@ -321,32 +323,26 @@ static void child_hlt_exit(struct hv_cpu *cpu)
 		return; /* unreadable: run it again */
 	svm_complete_insn(cpu, next);
 	child_prepare_entry(cpu);
-	if ((v->save.rflags & RFLAGS_IF) && (v->ctl.int_ctl & V_IRQ))
+	if ((v->save.rflags & RFLAGS_IF) && vapic_interrupt_waiting(cpu->child))
 		return;
+	cpu->run_out->timer_deadline = stimer_next_deadline(cpu->child);
 	child_end_run(cpu, HV_RUN_EXIT_HALT);
 }
 
 void child_prepare_entry(struct hv_cpu *cpu)
 {
 	struct hv_vp *vp = cpu->child;
-	struct vmcb *v = cpu->arch.vmcb;
-	if (!synic_work_pending(vp))
-		return;
-	synic_deliver(vp); /* a slot the guest freed without EOM */
-	if (v->ctl.int_ctl & V_IRQ)
-		return; /* one virtual interrupt at a time: the next after it is taken */
-	int vec = synic_take_vector(vp);
-	if (vec < 0)
-		return;
-	hv_child_counts.interrupts++;
-	v->ctl.int_ctl = (v->ctl.int_ctl & ~(0xffull << V_INTR_VECTOR_SHIFT)) | V_IRQ | V_IGN_TPR |
-			 0xfull << V_INTR_PRIO_SHIFT | (u64)vec << V_INTR_VECTOR_SHIFT;
+	stimer_check(vp);
+	if (synic_work_pending(vp))
+		synic_deliver(vp); /* a slot the guest freed without EOM */
+	vapic_prepare_entry(vp);
 }
 
 void child_handle_exit(struct hv_cpu *cpu)
 {
 	struct vmcb *v = cpu->arch.vmcb;
 	struct hv_run_vp_exit *o = cpu->run_out;
+	vapic_sync(cpu->child); /* an interrupt the child took is in service from now on */
 	if (svm_refused_insn_exit(cpu, (u32)v->ctl.exit_code))
 		return;
 	switch ((u32)v->ctl.exit_code) {

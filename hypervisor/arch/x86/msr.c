@@ -12,6 +12,8 @@
 #define MSR_HV_VP_INDEX		 0x40000002u
 #define MSR_HV_TIME_REF_COUNT	 0x40000020u
 #define MSR_HV_REFERENCE_TSC	 0x40000021u
+#define MSR_HV_TSC_FREQUENCY	 0x40000022u
+#define MSR_HV_APIC_FREQUENCY	 0x40000023u
 #define MSR_HV_VP_ASSIST_PAGE	 0x40000073u
 #define MSR_HV_TSC_INVARIANT_CTL 0x40000118u
 
@@ -271,6 +273,76 @@ static u64 *child_state_msr(struct vmcb *v, u32 msr)
 	return (u64 *)((u8 *)v + off);
 }
 
+/* A child's reference TSC page: a writable page of its RAM, filled for the child's TSC (the
+ * host's plus its offset). */
+static bool child_set_reference_tsc(struct hv_cpu *cpu, u64 val)
+{
+	if (!hv_reftime_available() || (val & 0xffeull))
+		return false;
+	if (val & 1) {
+		void *page = arch_child_gpa_ptr(cpu->part, val & ~0xfffull, true);
+		if (!page)
+			return false;
+		hv_reftime_fill_page_for(page, cpu->arch.vmcb->ctl.tsc_offset);
+	}
+	cpu->part->reference_tsc_msr = val;
+	return true;
+}
+
+/* The synthetic MSRs a child has beyond the root's (the Linux child's set). */
+static bool child_synthetic_read(struct hv_cpu *cpu, u32 msr, u64 *val)
+{
+	switch (msr) {
+	case MSR_HV_REFERENCE_TSC:
+		if (!hv_reftime_available())
+			return false;
+		*val = cpu->part->reference_tsc_msr;
+		return true;
+	case MSR_HV_TSC_FREQUENCY:
+	case MSR_HV_APIC_FREQUENCY: /* the APIC timer never counts; say the TSC's rate */
+		if (!hv_reftime_available())
+			return false;
+		*val = hv.tsc_khz * 1000;
+		return true;
+	case MSR_HV_VP_ASSIST_PAGE:
+		*val = cpu->vp_assist_msr; /* the VP's, while it is on this CPU */
+		return true;
+	case MSR_HV_TSC_INVARIANT_CTL:
+		return msr_read(cpu, msr, val);
+	}
+	if (synic_is_msr(msr))
+		return synic_msr_read(cpu->child, msr, val);
+	if (stimer_is_msr(msr) && hv_reftime_available())
+		return stimer_msr_read(cpu->child, msr, val);
+	if (vapic_is_msr(msr))
+		return vapic_msr_read(cpu->child, msr, val);
+	return false;
+}
+
+static bool child_synthetic_write(struct hv_cpu *cpu, u32 msr, u64 val)
+{
+	switch (msr) {
+	case MSR_HV_REFERENCE_TSC:
+		return child_set_reference_tsc(cpu, val);
+	case MSR_HV_VP_ASSIST_PAGE:
+		/* Remembered, never written by the hypervisor; a page of the child's own RAM. */
+		if ((val & 0xffeull) ||
+		    ((val & 1) && !arch_child_gpa_ptr(cpu->part, val & ~0xfffull, true)))
+			return false;
+		cpu->vp_assist_msr = val;
+		return true;
+	case MSR_HV_TSC_INVARIANT_CTL:
+		return msr_write(cpu, msr, val);
+	}
+	if (synic_is_msr(msr))
+		return synic_msr_write(cpu->child, msr, val);
+	if (stimer_is_msr(msr) && hv_reftime_available())
+		return stimer_msr_write(cpu->child, msr, val);
+	if (vapic_is_msr(msr))
+		return vapic_msr_write(cpu->child, msr, val);
+	return false;
+}
+
 static bool child_msr_read(struct hv_cpu *cpu, u32 msr, u64 *val)
 {
 	struct vmcb *v = cpu->arch.vmcb;
@@ -292,9 +364,7 @@ static bool child_msr_read(struct hv_cpu *cpu, u32 msr, u64 *val)
 	case MSR_HV_TIME_REF_COUNT:
 		return msr_read(cpu, msr, val);
 	}
-	if (synic_is_msr(msr))
-		return synic_msr_read(cpu->child, msr, val);
-	return false;
+	return child_synthetic_read(cpu, msr, val);
 }
 
 static bool child_msr_write(struct hv_cpu *cpu, u32 msr, u64 val)
@@ -317,14 +387,14 @@ static bool child_msr_write(struct hv_cpu *cpu, u32 msr, u64 val)
 		return true;
 	case MSR_TSC:
 		v->ctl.tsc_offset = val - rdtsc();
+		if (cpu->part->reference_tsc_msr & 1) /* the page follows the child's TSC */
+			child_set_reference_tsc(cpu, cpu->part->reference_tsc_msr);
 		return true;
 	case MSR_HV_GUEST_OS_ID:
 	case MSR_HV_HYPERCALL:
 		return msr_write(cpu, msr, val);
 	}
-	if (synic_is_msr(msr))
-		return synic_msr_write(cpu->child, msr, val);
-	return false;
+	return child_synthetic_write(cpu, msr, val);
 }
 
 void child_msr_exit(struct hv_cpu *cpu)

@@ -37,6 +37,16 @@ void child_handle_exit(struct hv_cpu *cpu);
  * child is entered (again): its raised SINT becomes the pending virtual interrupt. */
 void child_end_run(struct hv_cpu *cpu, u32 reason);
 void child_prepare_entry(struct hv_cpu *cpu);
+/* vapic.c: a child VP's x2APIC. sync: note an interrupt the CPU took (at every exit);
+ * prepare_entry: pending vectors into IRR, the highest deliverable into V_IRQ; waiting: one is
+ * in the VMCB for the child to take. */
+void vapic_init(struct hv_vp *vp);
+void vapic_sync(struct hv_vp *vp);
+void vapic_prepare_entry(struct hv_vp *vp);
+bool vapic_interrupt_waiting(const struct hv_vp *vp);
+bool vapic_is_msr(u32 msr);
+bool vapic_msr_read(struct hv_vp *vp, u32 msr, u64 *val);
+bool vapic_msr_write(struct hv_vp *vp, u32 msr, u64 val);
 /* msr.c: a child's MSR access (its own, smaller view). */
 void child_msr_exit(struct hv_cpu *cpu);
 void host_tables_init(struct hv_cpu *cpu, const struct hv_boot_info *bi);

@@ -382,7 +382,8 @@ struct hv_run_vp_exit {
 	hv_u32 connection_id; /* OUT: POST_MESSAGE, SIGNAL_EVENT */
 	hv_u16 flag_number;   /* OUT: SIGNAL_EVENT */
 	hv_u16 reserved2;
-	hv_u64 reserved1;
+	hv_u64 timer_deadline; /* OUT: HALT: reference time its next synthetic timer expires
+				* (resume the VP by then); 0: none armed */
 };
 _Static_assert(sizeof(struct hv_run_vp_exit) == 72, "hv_run_vp_exit is 72 bytes");
 

@@ -76,7 +76,7 @@ static void one_op(struct input *in)
 {
 	u8 op;
 	take(in, &op, 1);
-	switch (op % 11) {
+	switch (op % 13) {
 	case 0: {
 		u32 msr = msrs[take32(in) % (sizeof(msrs) / sizeof(msrs[0]))];
 		/* Mostly GPAs of the child's RAM (or just past it), sometimes anything. */
@@ -153,6 +153,16 @@ static void one_op(struct input *in)
 		hv_call_assert_interrupt(&a);
 		break;
 	}
+	case 11: { /* a synthetic timer MSR, any value */
+		u32 msr = 0x400000b0u + take32(in) % 8;
+		u64 v = take64(in);
+		stimer_msr_write(sh.vp, msr, v);
+		break;
+	}
+	case 12: /* time passes */
+		sh_now += take32(in);
+		stimer_check(sh.vp);
+		break;
 	case 9: { /* the guest frees a slot of its message page (wherever SIMP points) */
 		u64 gpa = (sh.vp->synic.simp & ~0xfffull) + (take32(in) % HV_SINT_COUNT) * 256;
 		if (gpa + 4 <= (SH_PAGES - 1ull) * PAGE_SIZE)

@@ -7,6 +7,12 @@
 #include "synic_host.h"
 
 struct synic_host sh;
+u64 sh_now;
+
+u64 hv_reftime_now(void)
+{
+	return sh_now;
+}
 struct hv_child_counts hv_child_counts; /* stats.c's, counted by synic.c */
 
 void synic_host_free(void)
@@ -26,6 +32,7 @@ void synic_host_reset(void)
 	if (!sh.ram || !sh.out || !sh.vp)
 		abort();
 	memset(sh.ram, 0, SH_PAGES * PAGE_SIZE);
+	sh_now = 1000;
 	memset(sh.out, 0, PAGE_SIZE);
 	sh.part.in_use = true;
 	sh.part.id = SH_CHILD_ID;

@@ -19,6 +19,8 @@ struct synic_host {
 	u8 *out;	   /* the root's output page of HV_CALL_RUN_VP */
 };
 extern struct synic_host sh;
+/* What hv_reftime_now() returns (the partition reference time, 100 ns units). */
+extern u64 sh_now;
 
 /* A fresh child (MSRs at reset, no connections, RAM zeroed). */
 void synic_host_reset(void);

@@ -85,6 +85,7 @@ static void test_msrs(void **state)
 	assert_int_equal(v, 1);
 	assert_false(synic_msr_write(sh.vp, HV_SYNIC_MSR_SVERSION, 1));
 	assert_false(synic_msr_write(sh.vp, HV_SYNIC_MSR_SINT0, 0x0f)); /* an exception vector */
+	assert_true(synic_msr_write(sh.vp, HV_SYNIC_MSR_SINT0, HV_SINT_MASKED)); /* reset value */
 	assert_false(synic_msr_write(sh.vp, HV_SYNIC_MSR_SINT0, 0xf3 | 1ull << 18)); /* reserved */
 	assert_false(synic_msr_write(sh.vp, HV_SYNIC_MSR_SCONTROL, 2));
 	/* Pages: the child's RAM, writable; not past it, not its read-only page. */
@@ -223,6 +224,54 @@ static void test_assert_interrupt(void **state)
 	assert_false(synic_work_pending(sh.vp));
 }
 
+#define STIMER0_CONFIG 0x400000b0u
+#define STIMER0_COUNT  0x400000b1u
+#define STIMER1_CONFIG 0x400000b2u
+#define STIMER1_COUNT  0x400000b3u
+
+static void test_stimer(void **state)
+{
+	(void)state;
+	/* Direct mode, one-shot, armed by the count (auto-enable): Linux's stimer0. */
+	u64 cfg = 1 | 1 << 3 | 0xedull << 4 | 1 << 12;
+	assert_false(stimer_msr_write(sh.vp, STIMER0_CONFIG, 1 | 1 << 12 | 0x0full << 4));
+	assert_false(stimer_msr_write(sh.vp, STIMER0_CONFIG, 1ull << 13)); /* reserved */
+	assert_true(stimer_msr_write(sh.vp, STIMER0_CONFIG, cfg));
+	assert_int_equal(stimer_next_deadline(sh.vp), 0); /* no count yet */
+	assert_true(stimer_msr_write(sh.vp, STIMER0_COUNT, 5000));
+	assert_int_equal(stimer_next_deadline(sh.vp), 5000);
+	sh_now = 4999;
+	stimer_check(sh.vp);
+	assert_int_equal(synic_take_vector(sh.vp), -1);
+	sh_now = 5000;
+	stimer_check(sh.vp);
+	assert_int_equal(synic_take_vector(sh.vp), 0xed);
+	assert_int_equal(stimer_next_deadline(sh.vp), 0); /* one-shot: done */
+	u64 v;
+	assert_true(stimer_msr_read(sh.vp, STIMER0_CONFIG, &v));
+	assert_int_equal(v & 1, 0);
+	assert_true(stimer_msr_write(sh.vp, STIMER0_COUNT, 9000)); /* auto-enable again */
+	assert_int_equal(stimer_next_deadline(sh.vp), 9000);
+	assert_true(stimer_msr_write(sh.vp, STIMER0_COUNT, 0)); /* a count of 0 stops it */
+	assert_int_equal(stimer_next_deadline(sh.vp), 0);
+	/* Periodic, message mode on SINT 2: HVMSG_TIMER_EXPIRED each period. */
+	enable();
+	sh_now = 10000;
+	assert_true(stimer_msr_write(sh.vp, STIMER1_COUNT, 300));
+	assert_true(stimer_msr_write(sh.vp, STIMER1_CONFIG, 1 | 1 << 1 | 2ull << 16));
+	assert_int_equal(stimer_next_deadline(sh.vp), 10300);
+	sh_now = 10300;
+	stimer_check(sh.vp);
+	assert_int_equal(slot(2)->message_type, 0x80000010u);
+	assert_int_equal(slot(2)->payload[0], 1); /* timer index */
+	assert_int_equal(stimer_next_deadline(sh.vp), 10600);
+	sh_now = 20000; /* periods missed whole are skipped, not replayed */
+	stimer_check(sh.vp);
+	assert_int_equal(stimer_next_deadline(sh.vp), 20300);
+	assert_true(stimer_is_msr(0x400000b7));
+	assert_false(stimer_is_msr(0x400000b8));
+}
+
 static void test_connections(void **state)
 {
 	(void)state;
@@ -344,6 +393,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_signal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connections, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_assert_interrupt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stimer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_child_post, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_child_signal, setup, teardown),
 	};

@@ -8,6 +8,7 @@
  * in the child's pages, when the interrupt comes, and every refusal, one "key value" line each.
  */
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/seq_file.h>
@@ -64,6 +65,41 @@ static const u8 assert_handler[] = {
 	0xcf,		  /* iret */
 };
 #define ASSERT_HANDLER_OFF 0x180
+
+/* The APIC part (after the SynIC part): code that software-enables the x2APIC, code that arms
+ * synthetic timer 0 (direct mode, vector 0x50) 500 ms ahead (a busy TCG host stays well within
+ * it), and handlers: 0x31 'N' without
+ * EOI, 0x41 'F' with two EOIs (its own and 0x31's), 0x50 'T' with one. */
+#define EOI_BYTES 0x66, 0xb9, 0x0b, 0x08, 0x00, 0x00, 0x66, 0x31, 0xc0, 0x66, 0x31, 0xd2, 0x0f, 0x30
+static const u8 h31[] = { 0xba, 0xf8, 0x03, 0xb0, 0x4e, 0xee, 0xcf };
+static const u8 h41[] = { 0xba, 0xf8, 0x03, 0xb0, 0x46, 0xee, EOI_BYTES, 0x0f, 0x30, 0xcf };
+static const u8 h50[] = { 0xba, 0xf8, 0x03, 0xb0, 0x54, 0xee, EOI_BYTES, 0xcf };
+static const u8 svr_code[] = {
+	0x66, 0xb9, 0x0f, 0x08, 0x00, 0x00, /* mov ecx, SVR */
+	0x66, 0xb8, 0xff, 0x01, 0x00, 0x00, /* mov eax, 0x1ff (enabled) */
+	0x66, 0x31, 0xd2,		    /* xor edx, edx */
+	0x0f, 0x30,			    /* wrmsr */
+	0xf4,				    /* hlt */
+};
+static const u8 stimer_code[] = {
+	0x66, 0xb9, 0xb0, 0x00, 0x00, 0x40, /* mov ecx, STIMER0_CONFIG */
+	0x66, 0xb8, 0x09, 0x15, 0x00, 0x00, /* mov eax, enable|auto-enable|direct|0x50 << 4 */
+	0x66, 0x31, 0xd2,		    /* xor edx, edx */
+	0x0f, 0x30,			    /* wrmsr */
+	0x66, 0xb9, 0x20, 0x00, 0x00, 0x40, /* mov ecx, TIME_REF_COUNT */
+	0x0f, 0x32,			    /* rdmsr */
+	0x66, 0x05, 0x40, 0x4b, 0x4c, 0x00, /* add eax, 5000000 (500 ms) */
+	0x66, 0x83, 0xd2, 0x00,		    /* adc edx, 0 */
+	0x66, 0xb9, 0xb1, 0x00, 0x00, 0x40, /* mov ecx, STIMER0_COUNT */
+	0x0f, 0x30,			    /* wrmsr */
+	0xf4,				    /* hlt */
+};
+#define H31_OFF	   0x200
+#define H41_OFF	   0x220
+#define H50_OFF	   0x260
+#define SVR_OFF	   0x400
+#define STIMER_OFF 0x500
+#define IDLE_RIP   0x3c
 
 static u64 assert_irq(u64 id, u64 dest, u32 vector, u32 type)
 {
@@ -214,6 +250,16 @@ static void child_prepare(struct hvc_child *c, u8 *mem)
 	vec[1] = 0x1000;      /* segment: CS base 0x10000 */
 	vec30[0] = ASSERT_HANDLER_OFF;
 	vec30[1] = 0x1000;
+	memcpy(mem + H31_OFF, h31, sizeof(h31));
+	memcpy(mem + H41_OFF, h41, sizeof(h41));
+	memcpy(mem + H50_OFF, h50, sizeof(h50));
+	memcpy(mem + SVR_OFF, svr_code, sizeof(svr_code));
+	memcpy(mem + STIMER_OFF, stimer_code, sizeof(stimer_code));
+	vec = (u16 *)(mem + IVT_OFF);
+	vec[0x31 * 2] = H31_OFF;
+	vec[0x41 * 2] = H41_OFF;
+	vec[0x50 * 2] = H50_OFF;
+	vec[0x31 * 2 + 1] = vec[0x41 * 2 + 1] = vec[0x50 * 2 + 1] = 0x1000;
 	seq_printf(c->m, "set_synic_regs status %llu\n",
 		   hvc_child_set(c, names, values, ARRAY_SIZE(names)));
 }
@@ -263,6 +309,55 @@ static void synic_runs(struct hvc_child *c, u8 *mem)
 	seq_printf(m, "queue_full after %u status %llu\n", i, st);
 }
 
+static void set_rip(struct hvc_child *c, u64 rip)
+{
+	static const u32 name[] = { HV_REG_RIP };
+
+	hvc_child_set(c, name, &rip, 1);
+}
+
+/* The x2APIC once the child enables it: an interrupt in service blocks its class until EOI,
+ * a higher class nests, EOI lets the blocked one in; then synthetic timer 0 in direct mode. */
+static void apic_runs(struct hvc_child *c)
+{
+	struct seq_file *m = c->m;
+	const struct hv_run_vp_exit *e = hvc_out;
+	u64 deadline, now;
+	int waited = 0, i;
+
+	/* The SynIC part left messages queued: let the child take them all first (each of its
+	 * interrupts frees the slot and ends in an OUT), so that none is in service later. */
+	for (i = 0; i < 40 && hvc_child_run(c, "drain", 0, 0) != HV_RUN_EXIT_HALT; i++)
+		;
+	seq_printf(m, "drained %d\n", i < 40);
+	set_rip(c, SVR_OFF);
+	run(c, "apic_enable");
+	set_rip(c, IDLE_RIP);
+	assert_irq(c->id, 0, 0x31, 0);
+	run(c, "apic_n1");
+	assert_irq(c->id, 0, 0x31, 0);
+	run(c, "apic_blocked"); /* 0x31 in service, no EOI: the second waits */
+	assert_irq(c->id, 0, 0x41, 0);
+	run(c, "apic_f");  /* a higher class nests; its handler EOIs itself and 0x31 */
+	run(c, "apic_n2"); /* the waiting 0x31 comes in after the IRET */
+	run(c, "apic_idle");
+	set_rip(c, STIMER_OFF);
+	run(c, "stimer_armed");
+	deadline = e->timer_deadline;
+	rdmsrl(0x40000020, now);
+	seq_printf(m, "stimer_deadline ahead %u\n", deadline > now && deadline - now <= 5000000);
+	set_rip(c, IDLE_RIP);
+	run(c, "stimer_wait"); /* halts: the deadline is the root's to wait for */
+	seq_printf(m, "stimer_wait_deadline same %u\n", e->timer_deadline == deadline);
+	do {
+		usleep_range(1000, 2000);
+		rdmsrl(0x40000020, now);
+	} while (now < deadline && ++waited < 1000);
+	run(c, "stimer_fired");
+	run(c, "stimer_idle");
+	seq_printf(m, "stimer_after deadline %llu\n", e->timer_deadline);
+}
+
 static int synic_show(struct seq_file *m, void *unused)
 {
 	struct page *mem = alloc_pages(GFP_KERNEL, 4);
@@ -298,6 +393,7 @@ static int synic_show(struct seq_file *m, void *unused)
 	seq_printf(m, "run_complete_without_call status %llu\n",
 		   hvc_call(HV_CALL_RUN_VP, hvc_in, hvc_out));
 	synic_runs(&c, page_address(mem));
+	apic_runs(&c);
 	bad_connections(m, c.id);
 	seq_printf(m, "delete status %llu\n", hvc_delete_partition(c.id));
 	hvc_stats_line(m, "after");

@@ -8,7 +8,10 @@
 # INSUFFICIENT_BUFFERS; bad arguments, a masked SINT and a SynIC not yet enabled are refused
 # with their status; the connection table refuses overlaps, bad ids and a 17th range; the
 # root's own HvPostMessage/HvSignalEvent find no connection; an interrupt the root asserts
-# (HvAssertVirtualInterrupt) is taken once, bad ones are refused; deleting returns every page.
+# (HvAssertVirtualInterrupt) is taken once, bad ones are refused. Once the child enables its
+# x2APIC, an interrupt in service blocks its priority class until EOI while a higher class
+# nests; synthetic timer 0 in direct mode reports its deadline on HLT and fires once it passed.
+# Deleting returns every page.
 modprobe hvcheck || { echo "modprobe hvcheck failed"; exit 1; }
 S=/sys/kernel/debug/hvcheck
 cat $S/synic | tee /tmp/synic
@@ -49,6 +52,20 @@ want "^assert_again status 0$"
 want "^assert_irq reason 2 value 41 "
 want "^idle4 reason 4 value 0 if 1$"
 want "^queue_full after 9 status 19$"
+want "^drained 1$"
+want "^apic_enable reason 4 value 0 if 1$"
+want "^apic_n1 reason 2 value 4e "
+want "^apic_blocked reason 4 value 0 if 1$"
+want "^apic_f reason 2 value 46 "
+want "^apic_n2 reason 2 value 4e "
+want "^apic_idle reason 4 value 0 if 1$"
+want "^stimer_armed reason 4 value 0 if 1$"
+want "^stimer_deadline ahead 1$"
+want "^stimer_wait reason 4 value 0 if 1$"
+want "^stimer_wait_deadline same 1$"
+want "^stimer_fired reason 2 value 54 "
+want "^stimer_idle reason 4 value 0 if 1$"
+want "^stimer_after deadline 0$"
 want "^conn_msg status 0$"
 want "^conn_overlap status 5$"
 want "^conn_event status 0$"

@@ -17,12 +17,24 @@ struct arch_partition {
 	bool tlb_flush; /* the child's NPT lost a mapping: flush its ASID before it runs again */
 };
 
+/* A child VP's x2APIC (vapic.c). */
+struct arch_vapic {
+	uint32_t irr[8], isr[8]; /* 256 vectors each */
+	uint32_t svr;
+	uint32_t lvt[6]; /* timer, thermal, perf, LINT0, LINT1, error */
+	uint32_t lvt_cmci;
+	uint32_t timer_initial, timer_divide;
+	uint32_t virq_vec; /* the vector put into the VMCB's V_IRQ, not yet taken (0: none) */
+	uint64_t icr;
+};
+
 struct arch_vp {
 	struct guest_regs regs; /* the registers the VMCB does not hold, while not on a CPU */
 	struct vmcb *vmcb;	/* a deposited page */
 	uint64_t vmcb_pa;
 	uint8_t pending_in_size; /* the last exit was an IN of this size (0: none) */
 	bool pending_hypercall;	 /* the last exit was the child's call (post/signal) */
+	struct arch_vapic apic;
 };
 
 #endif
