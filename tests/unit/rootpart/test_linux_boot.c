@@ -389,9 +389,10 @@ static void test_bad_arguments(void **state)
 	unlink(kpath);
 	assert_int_equal(load(256 * MIB, NULL, NULL, &l, NULL), -1);
 	assert_non_null(strstr(why, "No such file or directory"));
-	assert_int_equal(linux_boot_load(ram_new(256 * MIB), 256 * MIB, dir, NULL, NULL, 1, &l, why,
-					 sizeof(why)),
+	uint8_t *ram = ram_new(256 * MIB);
+	assert_int_equal(linux_boot_load(ram, 256 * MIB, dir, NULL, NULL, 1, &l, why, sizeof(why)),
 			 -1);
+	munmap(ram, 256 * MIB);
 	assert_non_null(strstr(why, "not a regular file"));
 	write_image(img, len);
 	assert_int_equal(load(256 * MIB, "/nonexistent/initrd", NULL, &l, NULL), -1);
