@@ -44,15 +44,21 @@ static int open_file(const char *what, const char *path, uint64_t max, uint64_t 
 		snprintf(why, n, "%s %s: %s", what, path, strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
-	    (uint64_t)st.st_size > max) {
-		snprintf(why, n, "%s %s: not a regular file of 1 byte to %llu MiB", what, path,
-			 (unsigned long long)(max >> 20));
-		close(fd);
-		return -1;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(why, n, "%s %s: not a regular file", what, path);
+		goto err_close;
+	}
+	if (st.st_size <= 0 || (uint64_t)st.st_size > max) {
+		snprintf(why, n, "%s %s: %lld bytes: it must have 1 byte to %llu MiB here", what,
+			 path, (long long)st.st_size, (unsigned long long)(max >> 20));
+		goto err_close;
 	}
 	*len = (uint64_t)st.st_size;
 	return fd;
+
+err_close:
+	close(fd);
+	return -1;
 }
 
 /* Exactly len bytes from offset off; -1 with why on an error or a short file. */

@@ -394,12 +394,17 @@ static void test_bad_arguments(void **state)
 			 -1);
 	munmap(ram, 256 * MIB);
 	assert_non_null(strstr(why, "not a regular file"));
+	/* A kernel file larger than the RAM (sparse: nothing is written). */
+	write_image(img, len);
+	assert_int_equal(truncate(kpath, 256 * MIB + 1), 0);
+	assert_int_equal(load(256 * MIB, NULL, NULL, &l, NULL), -1);
+	assert_non_null(strstr(why, "268435457 bytes: it must have 1 byte to 256 MiB here"));
 	write_image(img, len);
 	assert_int_equal(load(256 * MIB, "/nonexistent/initrd", NULL, &l, NULL), -1);
 	assert_non_null(strstr(why, "initrd /nonexistent/initrd: No such file"));
 	write_file(ipath, img, 0);
 	assert_int_equal(load(256 * MIB, ipath, NULL, &l, NULL), -1);
-	assert_non_null(strstr(why, "not a regular file of 1 byte"));
+	assert_non_null(strstr(why, "0 bytes: it must have 1 byte to 4095 MiB here"));
 	setup(NULL); /* the initrd back */
 	free(img);
 }
