@@ -17,6 +17,7 @@ PACKAGES=(
   mtools dosfstools
   mandoc prometheus
   frama-c-base
+  acpica-tools
 )
 
 if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
