@@ -127,6 +127,8 @@ void synic_deliver(struct hv_vp *vp)
 	if (!page || !(s->scontrol & 1))
 		return;
 	u32 blocked = 0, kept = 0;
+	/* (Unrolled for the proof: kept <= i < queued_count <= the depth, 8, one value each.) */
+	/*@ loop unroll 8; */
 	for (u32 i = 0; i < s->queued_count; i++) {
 		struct hv_synic_queued *q = &s->queue[i];
 		/* The slot is the guest's memory: its type is read and written atomically (the
@@ -181,6 +183,13 @@ int synic_take_vector(struct hv_vp *vp)
 	return best;
 }
 
+/* Bytes past a message's payload never travel: the guest never sees the sender's leftovers. */
+static void zero_tail(u8 *payload, u32 size)
+{
+	for (u32 i = size; i < HV_MESSAGE_PAYLOAD_MAX; i++)
+		payload[i] = 0;
+}
+
 bool synic_work_pending(const struct hv_vp *vp)
 {
 	const struct hv_synic *s = &vp->synic;
@@ -193,8 +202,8 @@ u64 hv_call_assert_interrupt(const struct hv_assert_interrupt_in *in)
 	u64 id = in->partition_id, dest = in->dest;
 	u32 type = in->interrupt_type, flags = in->control_flags, vector = in->vector;
 	bool reserved = in->vtl | in->reserved0[0] | in->reserved0[1] | in->reserved0[2];
-	struct hv_partition *p;
-	struct hv_vp *vp;
+	struct hv_partition *p = NULL;
+	struct hv_vp *vp = NULL;
 	u64 st = hv_vp_lookup(id, dest > 0xffffffffu ? 0xffffffffu : (u32)dest, &p, &vp);
 	if (st != HV_STATUS_SUCCESS)
 		return st;
@@ -212,12 +221,11 @@ void synic_queue_message(struct hv_vp *vp, u32 sint, u32 type, const void *paylo
 	if (sint >= HV_SINT_COUNT || len > HV_MESSAGE_PAYLOAD_MAX || !sint_enabled(s, sint) ||
 	    s->queued_count == HV_SYNIC_QUEUE_DEPTH)
 		return;
-	struct hv_synic_queued *q = &s->queue[s->queued_count++];
-	memset(q, 0, sizeof(*q));
-	q->sint = sint;
-	q->msg.message_type = type;
-	q->msg.payload_size = (u8)len;
-	memcpy(q->msg.payload, payload, len);
+	struct hv_synic_queued q = { .sint = sint };
+	q.msg.message_type = type;
+	q.msg.payload_size = (u8)len;
+	memcpy(q.msg.payload, payload, len);
+	s->queue[s->queued_count++] = q;
 	synic_deliver(vp);
 }
 
@@ -231,10 +239,8 @@ u64 hv_call_post_message_direct(const struct hv_post_message_direct_in *in)
 	u8 vtl = in->vtl;
 	bool reserved = in->reserved0[0] | in->reserved0[1] | in->reserved0[2];
 	memcpy(&q.msg, (const void *)&in->message, sizeof(q.msg)); /* read once */
-	q.sint = sint;
-	q.reserved0 = 0;
-	struct hv_partition *p;
-	struct hv_vp *vp;
+	struct hv_partition *p = NULL;
+	struct hv_vp *vp = NULL;
 	u64 st = hv_vp_lookup(id, vp_index, &p, &vp);
 	if (st != HV_STATUS_SUCCESS)
 		return st;
@@ -247,9 +253,10 @@ u64 hv_call_post_message_direct(const struct hv_post_message_direct_in *in)
 		return HV_STATUS_INVALID_VP_STATE;
 	if (s->queued_count == HV_SYNIC_QUEUE_DEPTH)
 		return HV_STATUS_INSUFFICIENT_BUFFERS;
+	q.sint = sint;
+	q.reserved0 = 0;
 	q.msg.sender = 0;
-	/* Bytes past the payload do not travel: the guest never sees the root's leftovers. */
-	memset(q.msg.payload + q.msg.payload_size, 0, HV_MESSAGE_PAYLOAD_MAX - q.msg.payload_size);
+	zero_tail(q.msg.payload, q.msg.payload_size);
 	s->queue[s->queued_count++] = q;
 	synic_deliver(vp);
 	return HV_STATUS_SUCCESS;
@@ -261,8 +268,8 @@ u64 hv_call_signal_event_direct(const struct hv_signal_event_direct_in *in,
 	u64 id = in->partition_id;
 	u32 vp_index = in->vp_index, flag = in->flag_number;
 	u8 vtl = in->vtl, sint = in->sint;
-	struct hv_partition *p;
-	struct hv_vp *vp;
+	struct hv_partition *p = NULL;
+	struct hv_vp *vp = NULL;
 	u64 st = hv_vp_lookup(id, vp_index, &p, &vp);
 	if (st != HV_STATUS_SUCCESS)
 		return st;
@@ -293,7 +300,7 @@ u64 hv_call_set_connection(const struct hv_connection_in *in)
 {
 	u64 id = in->partition_id;
 	u32 first = in->connection_id, count = in->count, type = in->type;
-	struct hv_partition *p;
+	struct hv_partition *p = NULL;
 	u64 st = hv_child_lookup(id, in->reserved0, &p);
 	if (st != HV_STATUS_SUCCESS)
 		return st;
@@ -338,32 +345,33 @@ static bool connection_is(const struct hv_partition *p, u32 id, u32 type)
 	return false;
 }
 
-/* The partition's memory that holds a hypercall's input (the root's RAM or the child's). */
-static const void *caller_input(struct hv_cpu *cpu, u64 gpa, u32 len)
+/* The partition's page that holds a hypercall's input (the root's RAM or the child's). */
+static const u8 *caller_page(struct hv_cpu *cpu, u64 gpa)
 {
+	u64 base = gpa & ~(PAGE_SIZE - 1);
 	if (cpu->part->is_root)
-		return hv_root_gpa(gpa, len);
-	return arch_child_gpa_ptr(cpu->part, gpa, false);
+		return hv_root_gpa(base, PAGE_SIZE);
+	return arch_child_gpa_ptr(cpu->part, base, false);
 }
 
 u64 synic_post_message(struct hv_cpu *cpu, u64 control, u64 in_gpa)
 {
 	if (control & ~HV_HC_CODE_MASK) /* memory form only, no reps, no variable header */
 		return HV_STATUS_INVALID_HYPERCALL_INPUT;
-	if ((in_gpa & 7) ||
-	    (in_gpa & (PAGE_SIZE - 1)) + sizeof(struct hv_post_message_in) > PAGE_SIZE)
+	u64 off = in_gpa & (PAGE_SIZE - 1);
+	if ((in_gpa & 7) || off > PAGE_SIZE - sizeof(struct hv_post_message_in))
 		return HV_STATUS_INVALID_ALIGNMENT;
-	const void *src = caller_input(cpu, in_gpa, sizeof(struct hv_post_message_in));
-	if (!src)
+	const u8 *page = caller_page(cpu, in_gpa);
+	if (!page)
 		return HV_STATUS_INVALID_PARAMETER;
 	struct hv_post_message_in m;
-	memcpy(&m, src, sizeof(m)); /* read once: the guest may change it meanwhile */
+	memcpy(&m, page + off, sizeof(m)); /* read once: the guest may change it meanwhile */
 	if (m.reserved0 || !m.message_type || m.message_type >= 0x80000000u ||
 	    m.payload_size > HV_MESSAGE_PAYLOAD_MAX)
 		return HV_STATUS_INVALID_PARAMETER;
 	if (!cpu->child || !connection_is(cpu->part, m.connection_id, HV_CONNECTION_MESSAGE))
 		return HV_STATUS_INVALID_CONNECTION_ID;
-	memset(m.payload + m.payload_size, 0, HV_MESSAGE_PAYLOAD_MAX - m.payload_size);
+	zero_tail(m.payload, m.payload_size);
 	struct hv_run_vp_exit *o = cpu->run_out;
 	memcpy((u8 *)o + HV_RUN_MESSAGE_OFFSET, &m, sizeof(m));
 	o->connection_id = m.connection_id;
@@ -380,10 +388,10 @@ u64 synic_signal_event(struct hv_cpu *cpu, u64 control, u64 arg)
 	if (!(control & HV_HC_FAST)) { /* memory form: the same 8 bytes in the input page */
 		if (arg & 7)
 			return HV_STATUS_INVALID_ALIGNMENT;
-		const void *src = caller_input(cpu, arg, 8);
-		if (!src)
+		const u8 *page = caller_page(cpu, arg);
+		if (!page)
 			return HV_STATUS_INVALID_PARAMETER;
-		memcpy(&param, src, 8);
+		memcpy(&param, page + (arg & (PAGE_SIZE - 8)), 8);
 	}
 	u32 id = (u32)param;
 	u32 flag = (u32)(param >> 32) & 0xffff;
