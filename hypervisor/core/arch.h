@@ -64,6 +64,9 @@ u64 arch_npt_split_pages(void);
 u64 arch_child_map(struct hv_partition *p, u64 gfn, u64 pfn, u32 flags);
 void arch_child_unmap(struct hv_partition *p, u64 gfn);
 void arch_child_release(struct hv_partition *p);
+/* A child GPA as a hypervisor pointer (mapped in the child, and writable there when asked),
+ * or NULL. */
+void *arch_child_gpa_ptr(struct hv_partition *p, u64 gpa, bool write);
 /* A new VP's control block (vmcb_pa: a page from the deposit) set to a state VMRUN accepts;
  * registers by name (abi.h); run: enter the child on this CPU (the run ends in an exit record
  * written to out, and the root's hypercall completes then). */

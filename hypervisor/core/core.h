@@ -39,6 +39,10 @@ u64 hv_log_total(void);
 
 /* stats.c */
 extern u64 hv_hypercall_count;
+struct hv_child_counts {
+	u64 exits, posts, signals, interrupts;
+};
+extern struct hv_child_counts hv_child_counts;
 void hv_stats_fill(struct hv_stats *s);
 void hv_stats_log_summary(const char *why);
 u64 hv_uptime_ns(void);
@@ -78,6 +82,28 @@ u64 hv_call_create_vp(const struct hv_vp_ref *in);
 u64 hv_call_vp_registers(const struct hv_vp_registers_in *in, u64 *values_out, bool set,
 			 u32 rep_start, u32 rep_count, u32 *reps_done);
 u64 hv_call_run_vp(struct hv_cpu *cpu, const struct hv_run_vp_in *in, struct hv_run_vp_exit *out);
+/* A live child by id (reserved0 must be 0), or one of its VPs: the status for what is wrong. */
+u64 hv_child_lookup(u64 id, u32 reserved0, struct hv_partition **pp);
+u64 hv_vp_lookup(u64 id, u32 index, struct hv_partition **pp, struct hv_vp **vpp);
+
+/* synic.c: a child VP's SynIC, the root's calls into it and the connections (docs/vmbus.md).
+ * synic_msr_read/write: false = refuse (#GP). synic_deliver: queued messages into free slots.
+ * synic_take_vector: the vector of the highest raised, enabled SINT (no longer raised), or
+ * -1. synic_post_message / synic_signal_event: a partition's HvPostMessage / HvSignalEvent,
+ * checked; on a registered connection of a child the call sets cpu->run_exit. */
+void synic_vp_init(struct hv_vp *vp);
+bool synic_is_msr(u32 msr);
+bool synic_msr_read(struct hv_vp *vp, u32 msr, u64 *val);
+bool synic_msr_write(struct hv_vp *vp, u32 msr, u64 val);
+void synic_deliver(struct hv_vp *vp);
+int synic_take_vector(struct hv_vp *vp);
+bool synic_work_pending(const struct hv_vp *vp);
+u64 hv_call_post_message_direct(const struct hv_post_message_direct_in *in);
+u64 hv_call_signal_event_direct(const struct hv_signal_event_direct_in *in,
+				struct hv_signal_event_direct_out *out);
+u64 hv_call_set_connection(const struct hv_connection_in *in);
+u64 synic_post_message(struct hv_cpu *cpu, u64 control, u64 in_gpa);
+u64 synic_signal_event(struct hv_cpu *cpu, u64 control, u64 arg);
 
 /* selfcheck.c: the hash of the core's code and read-only data, taken once at take-over
  * (hv_self_check_init) and compared on request. */

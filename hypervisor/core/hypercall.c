@@ -55,10 +55,12 @@ static u64 call_self_check(u64 control, u64 out_gpa)
 	return HV_STATUS_SUCCESS;
 }
 
-/* The private range is the root's, known codes or not: a child learns nothing from it. */
+/* The private range is the root's, known codes or not: a child learns nothing from it. So are
+ * the TLFS's direct calls into another partition's SynIC. */
 static bool root_only(u16 code)
 {
-	return code >= HV_CALL_PRIVATE_BASE && code <= HV_CALL_PRIVATE_BASE + 0xff;
+	return (code >= HV_CALL_PRIVATE_BASE && code <= HV_CALL_PRIVATE_BASE + 0xff) ||
+	       code == HV_CALL_SIGNAL_EVENT_DIRECT || code == HV_CALL_POST_MESSAGE_DIRECT;
 }
 
 static bool is_rep_call(u16 code)
@@ -89,13 +91,15 @@ static u32 rep_max(u16 code)
 static bool known_call(u16 code)
 {
 	return (code >= HV_CALL_GET_STATS && code <= HV_CALL_SELF_CHECK) ||
-	       (code >= HV_CALL_CREATE_PARTITION && code <= HV_CALL_RUN_VP);
+	       (code >= HV_CALL_CREATE_PARTITION && code <= HV_CALL_SET_CONNECTION) ||
+	       code == HV_CALL_SIGNAL_EVENT_DIRECT || code == HV_CALL_POST_MESSAGE_DIRECT;
 }
 
 static bool has_output(u16 code)
 {
 	return code == HV_CALL_CREATE_PARTITION || code == HV_CALL_WITHDRAW_PAGES ||
-	       code == HV_CALL_GET_VP_REGISTERS || code == HV_CALL_RUN_VP;
+	       code == HV_CALL_GET_VP_REGISTERS || code == HV_CALL_RUN_VP ||
+	       code == HV_CALL_SIGNAL_EVENT_DIRECT;
 }
 
 #define REP_MASK 0xfffull
@@ -166,6 +170,12 @@ static u64 call_partition(struct hv_cpu *cpu, u16 code, u64 control, u64 in_gpa,
 		return rep_result(st, done);
 	case HV_CALL_CREATE_VP:
 		return hv_call_create_vp(in);
+	case HV_CALL_SET_CONNECTION:
+		return hv_call_set_connection(in);
+	case HV_CALL_POST_MESSAGE_DIRECT:
+		return hv_call_post_message_direct(in);
+	case HV_CALL_SIGNAL_EVENT_DIRECT:
+		return hv_call_signal_event_direct(in, out);
 	default: /* HV_CALL_RUN_VP */
 		return hv_call_run_vp(cpu, in, out);
 	}
@@ -202,10 +212,17 @@ u64 hv_hypercall(struct hv_cpu *cpu, u64 control, u64 in_gpa, u64 out_gpa)
 	case HV_CALL_GET_VP_REGISTERS:
 	case HV_CALL_SET_VP_REGISTERS:
 	case HV_CALL_RUN_VP:
+	case HV_CALL_SET_CONNECTION:
+	case HV_CALL_POST_MESSAGE_DIRECT:
+	case HV_CALL_SIGNAL_EVENT_DIRECT:
 		if (control & HV_HC_FAST)
 			return is_rep_call(code) ? rep_result(HV_STATUS_INVALID_HYPERCALL_INPUT, 0)
 						 : HV_STATUS_INVALID_HYPERCALL_INPUT;
 		return call_partition(cpu, code, control, in_gpa, out_gpa);
+	case HV_CALL_POST_MESSAGE:
+		return synic_post_message(cpu, control, in_gpa);
+	case HV_CALL_SIGNAL_EVENT:
+		return synic_signal_event(cpu, control, in_gpa);
 	default:
 		return HV_STATUS_INVALID_HYPERCALL_CODE;
 	}

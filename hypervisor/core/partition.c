@@ -38,7 +38,7 @@ static struct hv_partition *child_by_id(u64 id)
 
 /* A live child named by a request whose reserved field must be zero, with the status for
  * what is wrong. */
-static u64 child_lookup(u64 id, u32 reserved0, struct hv_partition **pp)
+u64 hv_child_lookup(u64 id, u32 reserved0, struct hv_partition **pp)
 {
 	if (reserved0)
 		return HV_STATUS_INVALID_PARAMETER;
@@ -106,7 +106,7 @@ u64 hv_call_delete_partition(const struct hv_partition_ref *in)
 {
 	u64 id = in->partition_id;
 	struct hv_partition *p;
-	u64 st = child_lookup(id, in->reserved0, &p);
+	u64 st = hv_child_lookup(id, in->reserved0, &p);
 	if (st != HV_STATUS_SUCCESS)
 		return st;
 	u64 pages = p->deposit_count;
@@ -134,7 +134,7 @@ u64 hv_call_deposit_pages(const struct hv_deposit_in *in, u32 rep_start, u32 rep
 {
 	*reps_done = rep_start;
 	struct hv_partition *p;
-	u64 st = child_lookup(in->partition_id, in->reserved0, &p);
+	u64 st = hv_child_lookup(in->partition_id, in->reserved0, &p);
 	if (st != HV_STATUS_SUCCESS)
 		return st;
 	for (u32 i = rep_start; i < rep_count; i++) {
@@ -164,7 +164,7 @@ u64 hv_call_withdraw_pages(const struct hv_partition_ref *in, u64 *pfn_out, u32 
 {
 	*reps_done = rep_start;
 	struct hv_partition *p;
-	u64 st = child_lookup(in->partition_id, in->reserved0, &p);
+	u64 st = hv_child_lookup(in->partition_id, in->reserved0, &p);
 	if (st != HV_STATUS_SUCCESS)
 		return st;
 	for (u32 i = rep_start; i < rep_count; i++) {
@@ -178,7 +178,7 @@ u64 hv_call_withdraw_pages(const struct hv_partition_ref *in, u64 *pfn_out, u32 
 }
 
 /* A live child and one of its VPs by index, with the status for what is wrong. */
-static u64 vp_lookup(u64 id, u32 index, struct hv_partition **pp, struct hv_vp **vpp)
+u64 hv_vp_lookup(u64 id, u32 index, struct hv_partition **pp, struct hv_vp **vpp)
 {
 	struct hv_partition *p = child_by_id(id);
 	if (!p)
@@ -236,7 +236,7 @@ u64 hv_call_create_vp(const struct hv_vp_ref *in)
 {
 	u32 index = in->vp_index;
 	struct hv_partition *p;
-	u64 st = child_lookup(in->partition_id, in->reserved0, &p);
+	u64 st = hv_child_lookup(in->partition_id, in->reserved0, &p);
 	if (st != HV_STATUS_SUCCESS)
 		return st;
 	if (index >= p->max_vps || p->vps[index])
@@ -249,6 +249,7 @@ u64 hv_call_create_vp(const struct hv_vp_ref *in)
 	vp->part = p;
 	vp->index = index;
 	arch_vp_init(vp, vmcb_pa);
+	synic_vp_init(vp);
 	p->vps[index] = vp;
 	vp_count++;
 	hv_log("partition %lu: VP %u created", p->id, index);
@@ -263,7 +264,7 @@ u64 hv_call_vp_registers(const struct hv_vp_registers_in *in, u64 *values_out, b
 	struct hv_vp *vp;
 	if (in->reserved0)
 		return HV_STATUS_INVALID_PARAMETER;
-	u64 st = vp_lookup(in->partition_id, in->vp_index, &p, &vp);
+	u64 st = hv_vp_lookup(in->partition_id, in->vp_index, &p, &vp);
 	if (st != HV_STATUS_SUCCESS)
 		return st;
 	for (u32 i = rep_start; i < rep_count; i++) {
@@ -287,9 +288,11 @@ u64 hv_call_run_vp(struct hv_cpu *cpu, const struct hv_run_vp_in *in, struct hv_
 	struct hv_vp *vp;
 	u32 flags = in->flags;
 	u64 io_in_value = in->io_in_value;
-	if (flags & ~HV_RUN_COMPLETE_IN)
+	if ((flags & ~(HV_RUN_COMPLETE_IN | HV_RUN_COMPLETE_HYPERCALL)) ||
+	    (flags & HV_RUN_COMPLETE_IN && flags & HV_RUN_COMPLETE_HYPERCALL) ||
+	    (!flags && io_in_value))
 		return HV_STATUS_INVALID_PARAMETER;
-	u64 st = vp_lookup(in->partition_id, in->vp_index, &p, &vp);
+	u64 st = hv_vp_lookup(in->partition_id, in->vp_index, &p, &vp);
 	if (st != HV_STATUS_SUCCESS)
 		return st;
 	return arch_vp_run(cpu, vp, flags, io_in_value, out);

@@ -12,12 +12,38 @@
 
 struct hv_partition;
 
+/* A message the root posted that waits for its SINT's slot in the child's message page. */
+struct hv_synic_queued {
+	u32 sint;
+	u32 reserved0;
+	struct hv_synic_message msg;
+};
+
+/* A child VP's synthetic interrupt controller (synic.c): the MSRs, the SINTs raised and not
+ * yet injected, and the root's messages waiting for a free slot (oldest first). The message
+ * and event-flags pages are the child's own RAM, looked up at each use (the root may unmap
+ * them meanwhile). */
+struct hv_synic {
+	u64 scontrol, siefp, simp;
+	u64 sint[HV_SINT_COUNT];
+	u32 raised; /* bit n: SINT n's interrupt waits to be injected */
+	u32 queued_count;
+	struct hv_synic_queued queue[HV_SYNIC_QUEUE_DEPTH];
+};
+
 /* A child's virtual processor: lives in a page the root deposited. */
 struct hv_vp {
 	struct hv_partition *part;
 	u32 index;
 	u64 vp_assist_msr;
 	struct arch_vp arch;
+	struct hv_synic synic;
+};
+
+/* A range of connection ids the root registered for a child (HV_CALL_SET_CONNECTION). */
+struct hv_connection {
+	u32 first, count; /* count 0: the entry is free */
+	u32 type;	  /* HV_CONNECTION_MESSAGE or _EVENT */
 };
 
 struct hv_partition {
@@ -37,6 +63,7 @@ struct hv_partition {
 	u64 hypercall_msr;
 	u64 reference_tsc_msr;
 	u64 tsc_invariant_ctl;
+	struct hv_connection connections[HV_CONNECTIONS_MAX];
 };
 
 #endif

@@ -24,6 +24,9 @@ struct hv_cpu {
 	u64 root_vp_assist;
 	struct hv_run_vp_exit *run_out; /* the root's output page */
 	u64 root_next_rip;
+	/* Set by a child's hypercall that the root must see (HV_RUN_EXIT_POST_MESSAGE or
+	 * _SIGNAL_EVENT): the run ends with it once the call completes. 0: none. */
+	u32 run_exit;
 };
 
 #endif

@@ -7,6 +7,7 @@
 static u64 exit_counts[HV_EXIT_REASON_COUNT];
 static u64 total_exits;
 u64 hv_hypercall_count;
+struct hv_child_counts hv_child_counts;
 
 void hv_stats_count(enum hv_exit_reason r)
 {
@@ -43,6 +44,10 @@ void hv_stats_fill(struct hv_stats *s)
 	s->vps = hv_vp_count();
 	s->deposited_pages = hv_deposited_pages();
 	s->npt_split_pages = arch_npt_split_pages();
+	s->child_exits = hv_child_counts.exits;
+	s->child_posts = hv_child_counts.posts;
+	s->child_signals = hv_child_counts.signals;
+	s->child_interrupts = hv_child_counts.interrupts;
 	for (int i = 0; i < HV_EXIT_REASON_COUNT; i++)
 		s->exits[i] = exit_counts[i];
 }

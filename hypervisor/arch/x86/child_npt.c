@@ -98,7 +98,7 @@ void arch_child_release(struct hv_partition *p)
 	p->arch.npt_root = 0;
 }
 
-void *child_gpa_ptr(struct hv_partition *p, u64 gpa, bool write)
+void *arch_child_gpa_ptr(struct hv_partition *p, u64 gpa, bool write)
 {
 	u64 st;
 	if (gpa >> 12 >= HV_CHILD_GFN_LIMIT || !p->arch.npt_root)

@@ -6,7 +6,9 @@
  * with an exit record in the root's output page, the CPU back on the root, and the root's
  * hypercall completed. A host interrupt always ends the run (the child intercepts INTR, and
  * the host's IF is set, GIF keeping the hypervisor itself uninterrupted), so a spinning child
- * never starves the root. */
+ * never starves the root. Before each entry the VP's raised SINT goes into the VMCB as a
+ * virtual interrupt (V_IRQ), which the CPU delivers when the child's IF and interrupt shadow
+ * allow: no exit is needed to wait for an interrupt window. */
 #include "svm.h"
 #include "x86.h"
 
@@ -14,7 +16,7 @@
 #define EFER_LME       (1ull << 8)
 #define EFER_LMA       (1ull << 10)
 #define EFER_NXE       (1ull << 11)
-#define V_INTR_MASKING (1ull << 24)
+#define RFLAGS_IF      (1ull << 9)
 #define DEFAULT_PAT    0x0007040600070406ull
 /* CR4 bits a child may set: VME PVI TSD DE PSE PAE MCE PGE PCE OSFXSR OSXMMEXCPT UMIP,
  * FSGSBASE, PCIDE, SMEP, SMAP (not VMXE, SMXE, OSXSAVE: XSETBV is refused, XCR0 stays the
@@ -231,13 +233,17 @@ u64 arch_vp_run(struct hv_cpu *cpu, struct hv_vp *vp, u32 flags, u64 io_in_value
 		struct hv_run_vp_exit *out)
 {
 	struct hv_partition *p = vp->part;
-	if (cpu->child || ((flags & HV_RUN_COMPLETE_IN) && !vp->arch.pending_in_size))
+	if (cpu->child || ((flags & HV_RUN_COMPLETE_IN) && !vp->arch.pending_in_size) ||
+	    ((flags & HV_RUN_COMPLETE_HYPERCALL) && !vp->arch.pending_hypercall))
 		return HV_STATUS_INVALID_PARAMETER;
 	if (!p->arch.npt_root && !(p->arch.npt_root = hv_partition_take_page(p)))
 		return HV_STATUS_INSUFFICIENT_MEMORY; /* an empty NPT: every access exits */
 	if (flags & HV_RUN_COMPLETE_IN)
 		complete_in(vp, io_in_value);
+	if (flags & HV_RUN_COMPLETE_HYPERCALL) /* the status the root chose for the child's call */
+		*vmcb_u64(vp->arch.vmcb, SAVE_FIELD(rax)) = io_in_value & HV_STATUS_MASK;
 	vp->arch.pending_in_size = 0;
+	vp->arch.pending_hypercall = false;
 	struct vmcb *v = vp->arch.vmcb;
 	v->ctl.n_cr3 = p->arch.npt_root;
 	if (p->arch.tlb_flush || p->arch.asid == arch.asids - 1) { /* mappings gone, or shared */
@@ -259,7 +265,7 @@ u64 arch_vp_run(struct hv_cpu *cpu, struct hv_vp *vp, u32 flags, u64 io_in_value
 
 /* The run ends: the record for the root, the child's state saved, the root back on the CPU
  * with its RUN_VP hypercall completed. */
-static void child_end_run(struct hv_cpu *cpu, u32 reason)
+void child_end_run(struct hv_cpu *cpu, u32 reason)
 {
 	struct hv_vp *vp = cpu->child;
 	struct vmcb *v = cpu->arch.vmcb;
@@ -304,13 +310,37 @@ static void child_io_exit(struct hv_cpu *cpu)
 	child_end_run(cpu, HV_RUN_EXIT_IO);
 }
 
+/* HLT ends the run only when no interrupt can wake the VP at once: with IF set and a SINT
+ * raised (or a virtual interrupt still waiting) the HLT completes and the interrupt is taken
+ * on entry. */
 static void child_hlt_exit(struct hv_cpu *cpu)
 {
+	struct vmcb *v = cpu->arch.vmcb;
 	u64 next;
 	if (!svm_next_rip(cpu, INSN_HLT, &next))
 		return; /* unreadable: run it again */
 	svm_complete_insn(cpu, next);
+	child_prepare_entry(cpu);
+	if ((v->save.rflags & RFLAGS_IF) && (v->ctl.int_ctl & V_IRQ))
+		return;
 	child_end_run(cpu, HV_RUN_EXIT_HALT);
+}
+
+void child_prepare_entry(struct hv_cpu *cpu)
+{
+	struct hv_vp *vp = cpu->child;
+	struct vmcb *v = cpu->arch.vmcb;
+	if (!synic_work_pending(vp))
+		return;
+	synic_deliver(vp); /* a slot the guest freed without EOM */
+	if (v->ctl.int_ctl & V_IRQ)
+		return; /* one virtual interrupt at a time: the next after it is taken */
+	int vec = synic_take_vector(vp);
+	if (vec < 0)
+		return;
+	hv_child_counts.interrupts++;
+	v->ctl.int_ctl = (v->ctl.int_ctl & ~(0xffull << V_INTR_VECTOR_SHIFT)) | V_IRQ | V_IGN_TPR |
+			 0xfull << V_INTR_PRIO_SHIFT | (u64)vec << V_INTR_VECTOR_SHIFT;
 }
 
 void child_handle_exit(struct hv_cpu *cpu)

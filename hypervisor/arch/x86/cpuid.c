@@ -6,6 +6,7 @@
 #include "x86.h"
 
 #define HV_FEAT_TIME_REF_COUNT (1u << 1)
+#define HV_FEAT_SYNIC	       (1u << 2)
 #define HV_FEAT_HYPERCALL_MSRS (1u << 5)
 #define HV_FEAT_VP_INDEX_MSR   (1u << 6)
 #define HV_FEAT_REFERENCE_TSC  (1u << 9)
@@ -33,6 +34,7 @@ static void synthetic_leaf(const struct hv_partition *part, u32 leaf, u32 r[4])
 		 * Linux 6.1 would act as Hyper-V's root and make calls this hypervisor does
 		 * not offer. */
 		r[0] = HV_FEAT_HYPERCALL_MSRS | HV_FEAT_VP_INDEX_MSR |
+		       (part->is_root ? 0 : HV_FEAT_SYNIC) | /* the root has no SynIC */
 		       (hv_reftime_available() ? HV_FEAT_TIME_REF_COUNT | HV_FEAT_REFERENCE_TSC
 					       : 0) |
 		       (arch.inv_tsc ? HV_FEAT_TSC_INVARIANT : 0);

@@ -53,7 +53,7 @@ static const void *child_map_gpa(void *ctx, uint64_t gpa, unsigned len)
 {
 	if ((gpa & (PAGE_SIZE - 1)) + len > PAGE_SIZE)
 		return NULL;
-	return child_gpa_ptr(ctx, gpa, false);
+	return arch_child_gpa_ptr(ctx, gpa, false);
 }
 
 int svm_fetch_insn(struct hv_cpu *cpu, u8 *buf, unsigned *got)

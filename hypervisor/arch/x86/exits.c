@@ -28,6 +28,17 @@ void svm_hypercall_exit(struct hv_cpu *cpu)
 	if (!svm_next_rip(cpu, INSN_VMMCALL, &next))
 		return;
 	u64 result = hv_hypercall(cpu, cpu->arch.regs.rcx, cpu->arch.regs.rdx, cpu->arch.regs.r8);
+	if (cpu->child && cpu->run_exit) {
+		/* A child's message or event for the root: the call is done (SUCCESS unless the
+		 * root's next run says otherwise) and the run ends with it. */
+		u32 reason = cpu->run_exit;
+		cpu->run_exit = 0;
+		v->save.rax = result;
+		svm_complete_insn(cpu, next);
+		cpu->child->arch.pending_hypercall = true;
+		child_end_run(cpu, reason);
+		return;
+	}
 	if (cpu->arch.vmcb != v) {
 		/* HV_CALL_RUN_VP switched this CPU to a child: the root's call completes when the
 		 * run ends (child_vp.c). */
@@ -162,7 +173,10 @@ void svm_handle_exit(struct hv_cpu *cpu)
 	if (v->ctl.exit_int_info & EVENT_VALID)
 		v->ctl.event_inj = v->ctl.exit_int_info;
 	if (cpu->child) {
+		hv_child_counts.exits++;
 		child_handle_exit(cpu);
+		if (cpu->child) /* still the child's CPU: enter it again */
+			child_prepare_entry(cpu);
 		return;
 	}
 
@@ -206,4 +220,6 @@ void svm_handle_exit(struct hv_cpu *cpu)
 		cpu->arch.root_vmcb->ctl.tlb_control = 1;
 		arch.root_tlb_flush = false;
 	}
+	if (cpu->child) /* HV_CALL_RUN_VP switched the CPU to a child */
+		child_prepare_entry(cpu);
 }

@@ -38,7 +38,7 @@ static void *partition_page(struct hv_cpu *cpu, u64 gpa)
 {
 	if (cpu->part->is_root)
 		return hv_root_gpa(gpa, PAGE_SIZE);
-	return child_gpa_ptr(cpu->part, gpa, true);
+	return arch_child_gpa_ptr(cpu->part, gpa, true);
 }
 
 /* Writes the hypercall stub (ENDBR64; VMMCALL; RET) into the partition's page. */
@@ -292,6 +292,8 @@ static bool child_msr_read(struct hv_cpu *cpu, u32 msr, u64 *val)
 	case MSR_HV_TIME_REF_COUNT:
 		return msr_read(cpu, msr, val);
 	}
+	if (synic_is_msr(msr))
+		return synic_msr_read(cpu->child, msr, val);
 	return false;
 }
 
@@ -320,6 +322,8 @@ static bool child_msr_write(struct hv_cpu *cpu, u32 msr, u64 val)
 	case MSR_HV_HYPERCALL:
 		return msr_write(cpu, msr, val);
 	}
+	if (synic_is_msr(msr))
+		return synic_msr_write(cpu->child, msr, val);
 	return false;
 }
 

@@ -31,10 +31,12 @@ u64 npt_build_root(void);
 #define NPT_OWNER_SHIFT 52
 #define NPT_OWNER_MASK	(0x7full << NPT_OWNER_SHIFT)
 u64 *npt_root_leaf4k(u64 pa);
-/* child_npt.c: a child GPA as a host pointer (mapped, and writable when asked), or NULL. */
-void *child_gpa_ptr(struct hv_partition *p, u64 gpa, bool write);
 /* child_vp.c: an exit of a child's VP (svm_handle_exit while cpu->child is set). */
 void child_handle_exit(struct hv_cpu *cpu);
+/* child_vp.c: the run ends with this exit reason (the root's call completes); before the
+ * child is entered (again): its raised SINT becomes the pending virtual interrupt. */
+void child_end_run(struct hv_cpu *cpu, u32 reason);
+void child_prepare_entry(struct hv_cpu *cpu);
 /* msr.c: a child's MSR access (its own, smaller view). */
 void child_msr_exit(struct hv_cpu *cpu);
 void host_tables_init(struct hv_cpu *cpu, const struct hv_boot_info *bi);

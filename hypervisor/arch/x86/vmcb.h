@@ -116,12 +116,18 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define VMEXIT_NPF	 0x400
 #define VMEXIT_INVALID	 0xffffffffu /* compare the low 32 bits (TCG) */
 
-#define EVENT_VALID	(1ull << 31)
-#define EVENT_ERR_VALID (1ull << 11)
-#define EVENT_TYPE_EXCP (3ull << 8)
-#define VEC_DB		1
-#define VEC_UD		6
-#define VEC_GP		13
+/* int_ctl (with the interrupt vector in bits 39:32: the VMCB's V_INTR_VECTOR at 0x64). */
+#define V_IRQ		    (1ull << 8)
+#define V_INTR_PRIO_SHIFT   16
+#define V_IGN_TPR	    (1ull << 20)
+#define V_INTR_MASKING	    (1ull << 24)
+#define V_INTR_VECTOR_SHIFT 32
+#define EVENT_VALID	    (1ull << 31)
+#define EVENT_ERR_VALID	    (1ull << 11)
+#define EVENT_TYPE_EXCP	    (3ull << 8)
+#define VEC_DB		    1
+#define VEC_UD		    6
+#define VEC_GP		    13
 
 #define IOIO_IN	 (1ull << 0)
 #define IOIO_STR (1ull << 2)

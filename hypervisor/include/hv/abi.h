@@ -151,8 +151,13 @@ struct hv_stats {
 	hv_u32 vps;		/* OUT: their VPs */
 	hv_u64 deposited_pages; /* OUT: root pages held for children (all partitions) */
 	hv_u64 npt_split_pages; /* OUT: resident pages used to split the root's NPT */
+	/* ABI 3: what children cost, all of them together (a benchmark runs one child) */
+	hv_u64 child_exits;	 /* OUT: exits of child VPs (handled inside or not) */
+	hv_u64 child_posts;	 /* OUT: HvPostMessage calls handed to the root */
+	hv_u64 child_signals;	 /* OUT: HvSignalEvent calls handed to the root */
+	hv_u64 child_interrupts; /* OUT: SINT interrupts put into a child VP */
 };
-_Static_assert(sizeof(struct hv_stats) == 104 + 8 * HV_STATS_MAX_EXIT_REASONS,
+_Static_assert(sizeof(struct hv_stats) == 136 + 8 * HV_STATS_MAX_EXIT_REASONS,
 	       "hv_stats layout is ABI");
 
 /* ---- HV_CALL_READ_LOG ----

@@ -22,6 +22,7 @@ struct arch_vp {
 	struct vmcb *vmcb;	/* a deposited page */
 	uint64_t vmcb_pa;
 	uint8_t pending_in_size; /* the last exit was an IN of this size (0: none) */
+	bool pending_hypercall;	 /* the last exit was the child's call (post/signal) */
 };
 
 #endif

@@ -16,6 +16,9 @@
  *   childrun  a real-mode child partition run from the kernel through the partition calls:
  *             port I/O exits (OUT, then an IN completed by the root), HLT, CPUID inside the
  *             child, an unmapped GPA, a spinning child (interrupted runs), a triple fault
+ *   synic     a real-mode child's SynIC driven by the root: messages into its slot and queue,
+ *             the pending flag and EOM, event flags, interrupts taken when the child can,
+ *             the connection table, and every bad argument (hvcheck_synic.c)
  *   mmio      (write "ADDR" or "ADDR VALUE", then read) one 32-bit MMIO read, optionally a
  *             write and a second read, at a physical address (ECAM, above the NPT's top)
  * Hypercalls go through Linux's own hypercall page (hv_do_hypercall), so the page the
@@ -33,29 +36,31 @@
 #include <asm/asm.h>
 #include <hv/abi.h>
 
+#include "hvcheck.h"
+
 static struct dentry *dir;
-static void *in_page, *out_page;
-static DEFINE_MUTEX(lock);
+void *hvc_in, *hvc_out;
+DEFINE_MUTEX(hvc_lock);
 
 static const char *const exit_names[HV_EXIT_REASON_COUNT] = {
 	"other",    "cpuid", "msr_read", "msr_write", "hypercall", "io",
-	"svm_insn", "npf",   "shutdown", "intr",      "nmi",       "invd",
+	"svm_insn", "npf",   "shutdown", "intr",      "nmi",	   "invd",
 };
 
-static u64 call(u64 control, void *in, void *out)
+u64 hvc_call(u64 control, void *in, void *out)
 {
 	return hv_do_hypercall(control, in, out) & HV_STATUS_MASK;
 }
 
 static int stats_show(struct seq_file *m, void *unused)
 {
-	struct hv_stats *s = out_page;
+	struct hv_stats *s = hvc_out;
 	u64 st;
 	int i;
 
-	mutex_lock(&lock);
-	memset(out_page, 0, PAGE_SIZE);
-	st = call(HV_CALL_GET_STATS, NULL, out_page);
+	mutex_lock(&hvc_lock);
+	memset(hvc_out, 0, PAGE_SIZE);
+	st = hvc_call(HV_CALL_GET_STATS, NULL, hvc_out);
 	seq_printf(m, "status %llu\n", st);
 	if (st == HV_STATUS_SUCCESS) {
 		seq_printf(m,
@@ -67,22 +72,22 @@ static int stats_show(struct seq_file *m, void *unused)
 		for (i = 0; i < HV_EXIT_REASON_COUNT && i < s->exit_reason_count; i++)
 			seq_printf(m, "exit.%s %llu\n", exit_names[i], s->exits[i]);
 	}
-	mutex_unlock(&lock);
+	mutex_unlock(&hvc_lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
 
 static int log_show(struct seq_file *m, void *unused)
 {
-	struct hv_read_log_in *in = in_page;
-	struct hv_read_log_out *out = out_page;
+	struct hv_read_log_in *in = hvc_in;
+	struct hv_read_log_out *out = hvc_out;
 	u64 pos = 0, st;
 	int rounds = 0;
 
-	mutex_lock(&lock);
+	mutex_lock(&hvc_lock);
 	do {
 		in->offset = pos;
-		st = call(HV_CALL_READ_LOG, in_page, out_page);
+		st = hvc_call(HV_CALL_READ_LOG, hvc_in, hvc_out);
 		if (st != HV_STATUS_SUCCESS) {
 			seq_printf(m, "hvcheck: read-log status %llu\n", st);
 			break;
@@ -94,7 +99,7 @@ static int log_show(struct seq_file *m, void *unused)
 		seq_write(m, out + 1, out->length);
 		pos = out->start + out->length;
 	} while (out->length && pos < out->end && ++rounds < 64);
-	mutex_unlock(&lock);
+	mutex_unlock(&hvc_lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(log);
@@ -104,36 +109,37 @@ static int calls_show(struct seq_file *m, void *unused)
 	static const u16 codes[] = { 0x0000, 0x0001, 0x8103, 0x80ff, 0xffff };
 	int i;
 
-	mutex_lock(&lock);
+	mutex_lock(&hvc_lock);
 	for (i = 0; i < ARRAY_SIZE(codes); i++)
 		seq_printf(m, "code 0x%04x status %llu\n", codes[i],
-			   call(codes[i], in_page, out_page));
+			   hvc_call(codes[i], hvc_in, hvc_out));
 	/* Root-only calls with bad arguments. */
-	seq_printf(m, "stats_fast status %llu\n", call(HV_CALL_GET_STATS | HV_HC_FAST, NULL, NULL));
+	seq_printf(m, "stats_fast status %llu\n",
+		   hvc_call(HV_CALL_GET_STATS | HV_HC_FAST, NULL, NULL));
 	seq_printf(m, "stats_unaligned status %llu\n",
-		   hv_do_hypercall(HV_CALL_GET_STATS, NULL, (char *)out_page + 8) & HV_STATUS_MASK);
+		   hv_do_hypercall(HV_CALL_GET_STATS, NULL, (char *)hvc_out + 8) & HV_STATUS_MASK);
 	seq_printf(m, "stats_rep status %llu\n",
-		   call(HV_CALL_GET_STATS | (1ull << HV_HC_REP_COUNT_SHIFT), NULL, out_page));
-	/* A variable header size (bits 17-26) and a reserved bit (63) on a simple call. */
+		   hvc_call(HV_CALL_GET_STATS | (1ull << HV_HC_REP_COUNT_SHIFT), NULL, hvc_out));
+	/* A variable header size (bits 17-26) and a reserved bit (63) on a simple hvc_call. */
 	seq_printf(m, "stats_varhdr status %llu\n",
-		   call(HV_CALL_GET_STATS | (1ull << 17), NULL, out_page));
+		   hvc_call(HV_CALL_GET_STATS | (1ull << 17), NULL, hvc_out));
 	seq_printf(m, "stats_rsvd status %llu\n",
-		   call(HV_CALL_GET_STATS | (1ull << 63), NULL, out_page));
+		   hvc_call(HV_CALL_GET_STATS | (1ull << 63), NULL, hvc_out));
 	/* Output pages the root does not own: the hypervisor's resident block (from the
 	 * statistics) and the local APIC's MMIO page. phys_to_virt() only does the arithmetic
 	 * that hv_do_hypercall()'s virt_to_phys() undoes; nothing here touches those pages. */
-	memset(out_page, 0, PAGE_SIZE);
-	if (call(HV_CALL_GET_STATS, NULL, out_page) == HV_STATUS_SUCCESS) {
-		u64 base = ((struct hv_stats *)out_page)->mem_base;
+	memset(hvc_out, 0, PAGE_SIZE);
+	if (hvc_call(HV_CALL_GET_STATS, NULL, hvc_out) == HV_STATUS_SUCCESS) {
+		u64 base = ((struct hv_stats *)hvc_out)->mem_base;
 
 		seq_printf(m, "stats_hvmem status %llu\n",
-			   call(HV_CALL_GET_STATS, NULL, phys_to_virt(base)));
+			   hvc_call(HV_CALL_GET_STATS, NULL, phys_to_virt(base)));
 		seq_printf(m, "log_hvmem status %llu\n",
-			   call(HV_CALL_READ_LOG, phys_to_virt(base), out_page));
+			   hvc_call(HV_CALL_READ_LOG, phys_to_virt(base), hvc_out));
 	}
 	seq_printf(m, "stats_mmio status %llu\n",
-		   call(HV_CALL_GET_STATS, NULL, phys_to_virt(0xfee00000)));
-	mutex_unlock(&lock);
+		   hvc_call(HV_CALL_GET_STATS, NULL, phys_to_virt(0xfee00000)));
+	mutex_unlock(&hvc_lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(calls);
@@ -168,15 +174,15 @@ DEFINE_SHOW_ATTRIBUTE(svm_insn);
 
 static int selfcheck_show(struct seq_file *m, void *unused)
 {
-	struct hv_self_check *r = out_page;
+	struct hv_self_check *r = hvc_out;
 	u64 st;
 
-	mutex_lock(&lock);
-	memset(out_page, 0, PAGE_SIZE);
-	st = call(HV_CALL_SELF_CHECK, NULL, out_page);
+	mutex_lock(&hvc_lock);
+	memset(hvc_out, 0, PAGE_SIZE);
+	st = hvc_call(HV_CALL_SELF_CHECK, NULL, hvc_out);
 	seq_printf(m, "status %llu\nintact %u\nbytes %llu\nhash_at_boot %llx\nhash_now %llx\n", st,
 		   r->intact, r->bytes, r->hash_at_boot, r->hash_now);
-	mutex_unlock(&lock);
+	mutex_unlock(&hvc_lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(selfcheck);
@@ -255,7 +261,7 @@ static const struct file_operations mmio_fops = {
 
 #define DEPOSIT_PAGES 8
 
-static u64 rep_call(u64 code, u32 count, void *in, void *out, u32 *done)
+u64 hvc_rep_call(u64 code, u32 count, void *in, void *out, u32 *done)
 {
 	u64 r = hv_do_hypercall(code | (u64)count << HV_HC_REP_COUNT_SHIFT, in, out);
 
@@ -263,47 +269,47 @@ static u64 rep_call(u64 code, u32 count, void *in, void *out, u32 *done)
 	return r & HV_STATUS_MASK;
 }
 
-static void stats_line(struct seq_file *m, const char *when)
+void hvc_stats_line(struct seq_file *m, const char *when)
 {
-	struct hv_stats *s = out_page;
+	struct hv_stats *s = hvc_out;
 
-	memset(out_page, 0, PAGE_SIZE);
-	call(HV_CALL_GET_STATS, NULL, out_page);
+	memset(hvc_out, 0, PAGE_SIZE);
+	hvc_call(HV_CALL_GET_STATS, NULL, hvc_out);
 	seq_printf(m, "stats_%s partitions %u vps %u deposited %llu\n", when, s->partitions, s->vps,
 		   s->deposited_pages);
 }
 
-static u64 create_partition(struct seq_file *m, const char *what, u32 max_vps, u32 flags)
+u64 hvc_create_partition(struct seq_file *m, const char *what, u32 max_vps, u32 flags)
 {
-	struct hv_partition_create_in *ci = in_page;
+	struct hv_partition_create_in *ci = hvc_in;
 	u64 st;
 
-	memset(in_page, 0, PAGE_SIZE);
+	memset(hvc_in, 0, PAGE_SIZE);
 	ci->max_vps = max_vps;
 	ci->flags = flags;
-	st = call(HV_CALL_CREATE_PARTITION, in_page, out_page);
+	st = hvc_call(HV_CALL_CREATE_PARTITION, hvc_in, hvc_out);
 	seq_printf(m, "%s status %llu\n", what, st);
-	return st == HV_STATUS_SUCCESS ? ((struct hv_partition_create_out *)out_page)->partition_id
+	return st == HV_STATUS_SUCCESS ? ((struct hv_partition_create_out *)hvc_out)->partition_id
 				       : 0;
 }
 
 static u64 deposit(u64 id, u64 pfn, u32 *done)
 {
-	struct hv_deposit_in *di = in_page;
+	struct hv_deposit_in *di = hvc_in;
 
-	memset(in_page, 0, PAGE_SIZE);
+	memset(hvc_in, 0, PAGE_SIZE);
 	di->partition_id = id;
 	di->pfn[0] = pfn;
-	return rep_call(HV_CALL_DEPOSIT_PAGES, 1, in_page, NULL, done);
+	return hvc_rep_call(HV_CALL_DEPOSIT_PAGES, 1, hvc_in, NULL, done);
 }
 
-static u64 delete_partition(u64 id)
+u64 hvc_delete_partition(u64 id)
 {
-	struct hv_partition_ref *r = in_page;
+	struct hv_partition_ref *r = hvc_in;
 
-	memset(in_page, 0, PAGE_SIZE);
+	memset(hvc_in, 0, PAGE_SIZE);
 	r->partition_id = id;
-	return call(HV_CALL_DELETE_PARTITION, in_page, NULL);
+	return hvc_call(HV_CALL_DELETE_PARTITION, hvc_in, NULL);
 }
 
 /* Zeroed and back in the root: each of the pages reads 0 everywhere. */
@@ -320,18 +326,18 @@ static bool pages_zero(struct page *pages)
 
 static void deposit_checks(struct seq_file *m, u64 id, struct page *pages, u64 hv_base)
 {
-	struct hv_deposit_in *di = in_page;
-	struct hv_partition_ref *r = in_page;
-	u64 *pfns = out_page;
+	struct hv_deposit_in *di = hvc_in;
+	struct hv_partition_ref *r = hvc_in;
+	u64 *pfns = hvc_out;
 	u64 st, first = page_to_pfn(pages);
 	u32 done, i, ours = 0;
 
 	memset(page_address(pages), 0x5a, DEPOSIT_PAGES * PAGE_SIZE);
-	memset(in_page, 0, PAGE_SIZE);
+	memset(hvc_in, 0, PAGE_SIZE);
 	di->partition_id = id;
 	for (i = 0; i < DEPOSIT_PAGES; i++)
 		di->pfn[i] = first + i;
-	st = rep_call(HV_CALL_DEPOSIT_PAGES, DEPOSIT_PAGES, in_page, NULL, &done);
+	st = hvc_rep_call(HV_CALL_DEPOSIT_PAGES, DEPOSIT_PAGES, hvc_in, NULL, &done);
 	seq_printf(m, "deposit status %llu reps %u\n", st, done);
 	seq_printf(m, "deposited_reads %08x\n", READ_ONCE(*(u32 *)page_address(pages)));
 	st = deposit(id, first, &done);
@@ -340,15 +346,15 @@ static void deposit_checks(struct seq_file *m, u64 id, struct page *pages, u64 h
 	seq_printf(m, "deposit_hvmem status %llu reps %u\n", st, done);
 	st = deposit(id, 0xfee00, &done);
 	seq_printf(m, "deposit_mmio status %llu reps %u\n", st, done);
-	st = deposit(id + 1000, page_to_pfn(virt_to_page(out_page)), &done);
+	st = deposit(id + 1000, page_to_pfn(virt_to_page(hvc_out)), &done);
 	seq_printf(m, "deposit_badid status %llu reps %u\n", st, done);
-	st = deposit(HV_PARTITION_ID_ROOT, page_to_pfn(virt_to_page(out_page)), &done);
+	st = deposit(HV_PARTITION_ID_ROOT, page_to_pfn(virt_to_page(hvc_out)), &done);
 	seq_printf(m, "deposit_root status %llu reps %u\n", st, done);
-	stats_line(m, "deposited");
-	memset(in_page, 0, PAGE_SIZE);
+	hvc_stats_line(m, "deposited");
+	memset(hvc_in, 0, PAGE_SIZE);
 	r->partition_id = id;
-	memset(out_page, 0, PAGE_SIZE);
-	st = rep_call(HV_CALL_WITHDRAW_PAGES, 3, in_page, out_page, &done);
+	memset(hvc_out, 0, PAGE_SIZE);
+	st = hvc_rep_call(HV_CALL_WITHDRAW_PAGES, 3, hvc_in, hvc_out, &done);
 	for (i = 0; i < done && i < 3; i++)
 		ours += pfns[i] >= first && pfns[i] < first + DEPOSIT_PAGES;
 	seq_printf(m, "withdraw status %llu reps %u ours %u\n", st, done, ours);
@@ -361,26 +367,27 @@ static int partitions_show(struct seq_file *m, void *unused)
 
 	if (!pages)
 		return -ENOMEM;
-	mutex_lock(&lock);
-	memset(out_page, 0, PAGE_SIZE);
-	call(HV_CALL_GET_STATS, NULL, out_page);
-	hv_base = ((struct hv_stats *)out_page)->mem_base;
-	stats_line(m, "before");
-	create_partition(m, "create_maxvps0", 0, 0);
-	create_partition(m, "create_flags", 1, 1);
-	create_partition(m, "create_maxvps_over", HV_MAX_VPS_PER_PARTITION + 1, 0);
-	id = create_partition(m, "create", 2, 0);
+	mutex_lock(&hvc_lock);
+	memset(hvc_out, 0, PAGE_SIZE);
+	hvc_call(HV_CALL_GET_STATS, NULL, hvc_out);
+	hv_base = ((struct hv_stats *)hvc_out)->mem_base;
+	hvc_stats_line(m, "before");
+	hvc_create_partition(m, "create_maxvps0", 0, 0);
+	hvc_create_partition(m, "create_flags", 1, 1);
+	hvc_create_partition(m, "create_maxvps_over", HV_MAX_VPS_PER_PARTITION + 1, 0);
+	id = hvc_create_partition(m, "create", 2, 0);
 	seq_printf(m, "partition_id %llu\n", id);
 	if (id) {
 		deposit_checks(m, id, pages, hv_base);
-		st = delete_partition(id);
+		st = hvc_delete_partition(id);
 		seq_printf(m, "delete status %llu\n", st);
 		seq_printf(m, "pages_back_zeroed %d\n", pages_zero(pages));
-		seq_printf(m, "delete_again status %llu\n", delete_partition(id));
-		seq_printf(m, "delete_root status %llu\n", delete_partition(HV_PARTITION_ID_ROOT));
+		seq_printf(m, "delete_again status %llu\n", hvc_delete_partition(id));
+		seq_printf(m, "delete_root status %llu\n",
+			   hvc_delete_partition(HV_PARTITION_ID_ROOT));
 	}
-	stats_line(m, "after");
-	mutex_unlock(&lock);
+	hvc_stats_line(m, "after");
+	mutex_unlock(&hvc_lock);
 	__free_pages(pages, 3);
 	return 0;
 }
@@ -402,69 +409,62 @@ static const u8 child_code[] = {
 	0xcc,				    /* 0x18 int3 with an empty IDT: triple fault */
 };
 
-#define CHILD_PAGES 16
-#define CHILD_GFN   0x10
-
-struct child_ctx {
-	struct seq_file *m;
-	u64 id;
-};
-
-static u64 child_set(struct child_ctx *c, const u32 *names, const u64 *values, u32 n)
+u64 hvc_child_set(struct hvc_child *c, const u32 *names, const u64 *values, u32 n)
 {
-	struct hv_vp_registers_in *r = in_page;
+	struct hv_vp_registers_in *r = hvc_in;
 	u32 done, i;
 
-	memset(in_page, 0, PAGE_SIZE);
+	memset(hvc_in, 0, PAGE_SIZE);
 	r->partition_id = c->id;
 	for (i = 0; i < n; i++) {
 		r->reg[i].name = names[i];
 		r->reg[i].value = values[i];
 	}
-	return rep_call(HV_CALL_SET_VP_REGISTERS, n, in_page, NULL, &done);
+	return hvc_rep_call(HV_CALL_SET_VP_REGISTERS, n, hvc_in, NULL, &done);
 }
 
-static u64 child_get(struct child_ctx *c, u32 name)
+u64 hvc_child_get(struct hvc_child *c, u32 name)
 {
-	struct hv_vp_registers_in *r = in_page;
+	struct hv_vp_registers_in *r = hvc_in;
 	u32 done;
 
-	memset(in_page, 0, PAGE_SIZE);
+	memset(hvc_in, 0, PAGE_SIZE);
 	r->partition_id = c->id;
 	r->reg[0].name = name;
-	if (rep_call(HV_CALL_GET_VP_REGISTERS, 1, in_page, out_page, &done) != HV_STATUS_SUCCESS)
+	if (hvc_rep_call(HV_CALL_GET_VP_REGISTERS, 1, hvc_in, hvc_out, &done) != HV_STATUS_SUCCESS)
 		return ~0ull;
-	return *(u64 *)out_page;
+	return *(u64 *)hvc_out;
 }
 
 /* One run up to an exit other than a host interrupt (those can end any run: it is entered
  * again, as vid.ko does); prints the exit as "run <what> status S reason R rip X ..." and
  * returns the reason. */
-static u32 child_run(struct child_ctx *c, const char *what, u32 flags, u64 in_value)
+u32 hvc_child_run(struct hvc_child *c, const char *what, u32 flags, u64 in_value)
 {
-	struct hv_run_vp_in *r = in_page;
-	struct hv_run_vp_exit *e = out_page;
+	struct hv_run_vp_in *r = hvc_in;
+	struct hv_run_vp_exit *e = hvc_out;
 	u64 st;
 	int tries = 0;
 
 	do {
-		memset(in_page, 0, PAGE_SIZE);
-		memset(out_page, 0, PAGE_SIZE);
+		memset(hvc_in, 0, PAGE_SIZE);
+		memset(hvc_out, 0, PAGE_SIZE);
 		r->partition_id = c->id;
 		r->flags = tries ? 0 : flags; /* an IN is completed by the first entry */
 		r->io_in_value = in_value;
-		st = call(HV_CALL_RUN_VP, in_page, out_page);
+		st = hvc_call(HV_CALL_RUN_VP, hvc_in, hvc_out);
 	} while (st == HV_STATUS_SUCCESS && e->reason == HV_RUN_EXIT_INTERRUPTED && ++tries < 1000);
-	seq_printf(c->m, "run_%s status %llu reason %u rip %llx port %x size %u in %u value %x gpa %llx\n",
-		   what, st, e->reason, e->rip, e->io_port, e->io_size, e->io_in, e->io_value,
-		   e->gpa);
+	seq_printf(
+		c->m,
+		"run_%s status %llu reason %u rip %llx port %x size %u in %u value %x gpa %llx\n",
+		what, st, e->reason, e->rip, e->io_port, e->io_size, e->io_in, e->io_value, e->gpa);
 	return st == HV_STATUS_SUCCESS ? e->reason : 0;
 }
 
-static void child_setup(struct child_ctx *c, struct page *mem)
+void hvc_child_setup(struct hvc_child *c, struct page *mem, const u8 *code, size_t len)
 {
-	struct hv_map_gpa_in *mi = in_page;
-	struct hv_vp_ref *vr = in_page;
+	struct hv_map_gpa_in *mi = hvc_in;
+	struct hv_vp_ref *vr = hvc_in;
 	u64 first = page_to_pfn(mem), st;
 	u32 done, i;
 	static const u32 names[] = { HV_REG_CS, HV_REG_CS_BASE, HV_REG_DS, HV_REG_DS_BASE,
@@ -473,30 +473,32 @@ static void child_setup(struct child_ctx *c, struct page *mem)
 			       0x8000 | 0x93ull << 16 | 0xffffull << 32, 0x80000, 0 };
 
 	memset(page_address(mem), 0, CHILD_PAGES * PAGE_SIZE);
-	memcpy(page_address(mem), child_code, sizeof(child_code));
-	memset(in_page, 0, PAGE_SIZE);
+	memcpy(page_address(mem), code, len);
+	memset(hvc_in, 0, PAGE_SIZE);
 	mi->partition_id = c->id;
 	mi->target_gfn = CHILD_GFN;
 	mi->flags = HV_MAP_READ | HV_MAP_WRITE | HV_MAP_EXEC;
 	for (i = 0; i < CHILD_PAGES; i++)
 		mi->pfn[i] = first + i;
-	st = rep_call(HV_CALL_MAP_GPA_PAGES, CHILD_PAGES, in_page, NULL, &done);
+	st = hvc_rep_call(HV_CALL_MAP_GPA_PAGES, CHILD_PAGES, hvc_in, NULL, &done);
 	seq_printf(c->m, "map status %llu reps %u\n", st, done);
-	memset(in_page, 0, PAGE_SIZE);
+	memset(hvc_in, 0, PAGE_SIZE);
 	mi->partition_id = c->id;
 	mi->target_gfn = 0x100;
 	mi->flags = HV_MAP_READ;
 	mi->pfn[0] = first; /* already the child's */
 	seq_printf(c->m, "map_twice status %llu\n",
-		   rep_call(HV_CALL_MAP_GPA_PAGES, 1, in_page, NULL, &done));
-	memset(in_page, 0, PAGE_SIZE);
+		   hvc_rep_call(HV_CALL_MAP_GPA_PAGES, 1, hvc_in, NULL, &done));
+	memset(hvc_in, 0, PAGE_SIZE);
 	vr->partition_id = c->id;
-	seq_printf(c->m, "create_vp status %llu\n", call(HV_CALL_CREATE_VP, in_page, NULL));
-	seq_printf(c->m, "create_vp_again status %llu\n", call(HV_CALL_CREATE_VP, in_page, NULL));
-	seq_printf(c->m, "set_regs status %llu\n", child_set(c, names, values, ARRAY_SIZE(names)));
+	seq_printf(c->m, "create_vp status %llu\n", hvc_call(HV_CALL_CREATE_VP, hvc_in, NULL));
+	seq_printf(c->m, "create_vp_again status %llu\n",
+		   hvc_call(HV_CALL_CREATE_VP, hvc_in, NULL));
+	seq_printf(c->m, "set_regs status %llu\n",
+		   hvc_child_set(c, names, values, ARRAY_SIZE(names)));
 }
 
-static void child_runs(struct child_ctx *c)
+static void child_runs(struct hvc_child *c)
 {
 	static const u32 rip_name[] = { HV_REG_RIP };
 	static const u32 idt_names[] = { HV_REG_IDTR_LIMIT, HV_REG_RIP };
@@ -504,25 +506,25 @@ static void child_runs(struct child_ctx *c)
 	u64 v;
 	u32 interrupted = 0, reason;
 
-	child_run(c, "out", 0, 0);
-	child_run(c, "in", 0, 0);
-	child_run(c, "hlt", HV_RUN_COMPLETE_IN, 0x5a);
-	seq_printf(c->m, "child_bl %llx\n", child_get(c, 3) & 0xff);
-	child_run(c, "cpuid", 0, 0);
-	seq_printf(c->m, "child_cpuid ebx %llx ecx %llx\n", child_get(c, 3) & 0xffffffff,
-		   child_get(c, 1) & 0xffffffff);
-	child_run(c, "unmapped", 0, 0);
+	hvc_child_run(c, "out", 0, 0);
+	hvc_child_run(c, "in", 0, 0);
+	hvc_child_run(c, "hlt", HV_RUN_COMPLETE_IN, 0x5a);
+	seq_printf(c->m, "child_bl %llx\n", hvc_child_get(c, 3) & 0xff);
+	hvc_child_run(c, "cpuid", 0, 0);
+	seq_printf(c->m, "child_cpuid ebx %llx ecx %llx\n", hvc_child_get(c, 3) & 0xffffffff,
+		   hvc_child_get(c, 1) & 0xffffffff);
+	hvc_child_run(c, "unmapped", 0, 0);
 	v = 0x16;
-	child_set(c, rip_name, &v, 1);
+	hvc_child_set(c, rip_name, &v, 1);
 	end = jiffies + HZ; /* a spinning child: 50 runs, each ended by a host interrupt */
 	do {
-		struct hv_run_vp_in *r = in_page;
+		struct hv_run_vp_in *r = hvc_in;
 
-		memset(in_page, 0, PAGE_SIZE);
+		memset(hvc_in, 0, PAGE_SIZE);
 		r->partition_id = c->id;
-		if (call(HV_CALL_RUN_VP, in_page, out_page) != HV_STATUS_SUCCESS)
+		if (hvc_call(HV_CALL_RUN_VP, hvc_in, hvc_out) != HV_STATUS_SUCCESS)
 			break;
-		reason = ((struct hv_run_vp_exit *)out_page)->reason;
+		reason = ((struct hv_run_vp_exit *)hvc_out)->reason;
 		interrupted += reason == HV_RUN_EXIT_INTERRUPTED;
 		cond_resched();
 	} while (time_before(jiffies, end) && reason == HV_RUN_EXIT_INTERRUPTED &&
@@ -531,17 +533,17 @@ static void child_runs(struct child_ctx *c)
 	{
 		const u64 vals[] = { 0, 0x18 };
 
-		child_set(c, idt_names, vals, 2);
+		hvc_child_set(c, idt_names, vals, 2);
 	}
-	child_run(c, "triple", 0, 0);
+	hvc_child_run(c, "triple", 0, 0);
 }
 
 static int childrun_show(struct seq_file *m, void *unused)
 {
 	struct page *mem = alloc_pages(GFP_KERNEL, 4);
-	struct child_ctx c = { .m = m };
+	struct hvc_child c = { .m = m };
 	struct page *dep = alloc_pages(GFP_KERNEL, 3);
-	struct hv_deposit_in *di = in_page;
+	struct hv_deposit_in *di = hvc_in;
 	u32 done, i;
 
 	if (!mem || !dep) {
@@ -551,21 +553,21 @@ static int childrun_show(struct seq_file *m, void *unused)
 			__free_pages(dep, 3);
 		return -ENOMEM;
 	}
-	mutex_lock(&lock);
-	stats_line(m, "before");
-	c.id = create_partition(m, "create", 1, 0);
-	memset(in_page, 0, PAGE_SIZE);
+	mutex_lock(&hvc_lock);
+	hvc_stats_line(m, "before");
+	c.id = hvc_create_partition(m, "create", 1, 0);
+	memset(hvc_in, 0, PAGE_SIZE);
 	di->partition_id = c.id;
 	for (i = 0; i < 8; i++)
 		di->pfn[i] = page_to_pfn(dep) + i;
 	seq_printf(m, "deposit status %llu\n",
-		   rep_call(HV_CALL_DEPOSIT_PAGES, 8, in_page, NULL, &done));
-	child_setup(&c, mem);
-	stats_line(m, "with_vp");
+		   hvc_rep_call(HV_CALL_DEPOSIT_PAGES, 8, hvc_in, NULL, &done));
+	hvc_child_setup(&c, mem, child_code, sizeof(child_code));
+	hvc_stats_line(m, "with_vp");
 	child_runs(&c);
-	seq_printf(m, "delete status %llu\n", delete_partition(c.id));
-	stats_line(m, "after");
-	mutex_unlock(&lock);
+	seq_printf(m, "delete status %llu\n", hvc_delete_partition(c.id));
+	hvc_stats_line(m, "after");
+	mutex_unlock(&hvc_lock);
 	__free_pages(mem, 4);
 	__free_pages(dep, 3);
 	return 0;
@@ -606,11 +608,11 @@ static int __init hvcheck_init(void)
 		       HV_IDENT_SIGNATURE);
 		return -ENODEV;
 	}
-	in_page = (void *)__get_free_page(GFP_KERNEL | __GFP_ZERO);
-	out_page = (void *)__get_free_page(GFP_KERNEL | __GFP_ZERO);
-	if (!in_page || !out_page) {
-		free_page((unsigned long)in_page);
-		free_page((unsigned long)out_page);
+	hvc_in = (void *)__get_free_page(GFP_KERNEL | __GFP_ZERO);
+	hvc_out = (void *)__get_free_page(GFP_KERNEL | __GFP_ZERO);
+	if (!hvc_in || !hvc_out) {
+		free_page((unsigned long)hvc_in);
+		free_page((unsigned long)hvc_out);
 		return -ENOMEM;
 	}
 	dir = debugfs_create_dir("hvcheck", NULL);
@@ -624,6 +626,7 @@ static int __init hvcheck_init(void)
 	debugfs_create_file("mmio", 0600, dir, NULL, &mmio_fops);
 	debugfs_create_file("partitions", 0400, dir, NULL, &partitions_fops);
 	debugfs_create_file("childrun", 0400, dir, NULL, &childrun_fops);
+	debugfs_create_file("synic", 0400, dir, NULL, &hvc_synic_fops);
 	pr_info("hvcheck: hv.efi found (ABI %u)\n", HV_ABI_VERSION);
 	return 0;
 }
@@ -631,8 +634,8 @@ static int __init hvcheck_init(void)
 static void __exit hvcheck_exit(void)
 {
 	debugfs_remove_recursive(dir);
-	free_page((unsigned long)in_page);
-	free_page((unsigned long)out_page);
+	free_page((unsigned long)hvc_in);
+	free_page((unsigned long)hvc_out);
 }
 
 module_init(hvcheck_init);
