@@ -8,6 +8,10 @@
  *   vidtest guest               a tiny 64-bit guest: OUT, IN (completed), OUT, HLT, then a
  *                               spin that a signal ends (EINTR); then STI; HLT sleeps in the
  *                               kernel until a signal (EINTR), and still after it
+ *   vidtest synic               a child using its SynIC through vid.ko: 70 posts (64 queued
+ *                               in order, 6 refused with 19), signals coalesced into the
+ *                               eventfd and collected, HLT sleeping until a post wakes it
+ *                               and its SINT handler runs, the message in its slot
  *   vidtest hold MIB FILE       a partition with MIB MiB mapped and VP 0; writes FILE, sleeps
  *   vidtest fuzz SEED N         N ioctls with random numbers, sizes and pointers
  * A call the hypervisor does not implement yet (status 2, EOPNOTSUPP) is skipped, not failed;
@@ -18,6 +22,9 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,6 +37,7 @@
 #include <unistd.h>
 
 #include "vid/libvid.h"
+#include "vmbus_server/transport.h" /* VMBUS_MESSAGE_CONNECTION_ID, _SINT */
 
 #define MIB (1024ull * 1024)
 
@@ -455,6 +463,257 @@ static inline uint64_t tsc(void)
 	uint32_t lo, hi;
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return (uint64_t)hi << 32 | lo;
+}
+
+/* ---- synic: the SynIC transport end to end with a child ---- */
+
+/* Long mode, interrupts off: a guest OS id, hypercall page at 0x9000, SIMP 0xa000, SIEFP 0xb000, SINT 2 ->
+ * vector 0xf3, SynIC on; 70 HvPostMessage of the message at 0xc000 (connection 1, its first
+ * payload word counting up), refusals counted at 0xd000 (last status at 0xd004); HvSignalEvent
+ * (fast) on 0x10005 twice, 0x10007, and the unregistered 0x20000 (status at 0xd00c); then
+ * `sti; hlt` in a loop. The handler of 0xf3 (at +0x100) writes 'I' to COM1, then `cli; hlt`. */
+static const uint8_t synic_guest[] = {
+	0xb9, 0x00, 0x00, 0x00, 0x40, 0xb8, 0x01, 0x00, 0x00, 0x00, 0x31, 0xd2, 0x0f, 0x30,
+	0xb9, 0x01, 0x00, 0x00, 0x40, 0xb8, 0x01, 0x90, 0x00, 0x00, 0x31, 0xd2, 0x0f, 0x30,
+	0xb9, 0x83, 0x00, 0x00, 0x40, 0xb8, 0x01, 0xa0, 0x00, 0x00, 0x0f, 0x30, 0xb9, 0x82,
+	0x00, 0x00, 0x40, 0xb8, 0x01, 0xb0, 0x00, 0x00, 0x0f, 0x30, 0xb9, 0x92, 0x00, 0x00,
+	0x40, 0xb8, 0xf3, 0x00, 0x00, 0x00, 0x0f, 0x30, 0xb9, 0x80, 0x00, 0x00, 0x40, 0xb8,
+	0x01, 0x00, 0x00, 0x00, 0x0f, 0x30, 0xbb, 0x46, 0x00, 0x00, 0x00, 0xb9, 0x5c, 0x00,
+	0x00, 0x00, 0xba, 0x00, 0xc0, 0x00, 0x00, 0x45, 0x31, 0xc0, 0x0f, 0x01, 0xd9, 0x85,
+	0xc0, 0x74, 0x0e, 0xff, 0x04, 0x25, 0x00, 0xd0, 0x00, 0x00, 0x89, 0x04, 0x25, 0x04,
+	0xd0, 0x00, 0x00, 0xff, 0x04, 0x25, 0x10, 0xc0, 0x00, 0x00, 0xff, 0xcb, 0x75, 0xd3,
+	0xb9, 0x5d, 0x00, 0x01, 0x00, 0xba, 0x05, 0x00, 0x01, 0x00, 0x0f, 0x01, 0xd9, 0x89,
+	0x04, 0x25, 0x08, 0xd0, 0x00, 0x00, 0xb9, 0x5d, 0x00, 0x01, 0x00, 0xba, 0x05, 0x00,
+	0x01, 0x00, 0x0f, 0x01, 0xd9, 0xb9, 0x5d, 0x00, 0x01, 0x00, 0xba, 0x07, 0x00, 0x01,
+	0x00, 0x0f, 0x01, 0xd9, 0xb9, 0x5d, 0x00, 0x01, 0x00, 0xba, 0x00, 0x00, 0x02, 0x00,
+	0x0f, 0x01, 0xd9, 0x89, 0x04, 0x25, 0x0c, 0xd0, 0x00, 0x00, 0xfb, 0xf4, 0xeb, 0xfc,
+};
+static const uint8_t synic_handler[] = {
+	0x66, 0xba, 0xf8, 0x03, /* mov dx, 0x3f8 */
+	0xb0, 0x49,		/* mov al, 'I' */
+	0xee,			/* out dx, al      -> exit IO, rip +0x107 */
+	0xfa,			/* cli */
+	0xf4,			/* hlt             -> exit HALT (IF = 0), rip +0x109 */
+};
+#define SYNIC_POSTS   70
+#define SYNIC_SIMP    0xa000
+#define SYNIC_SIEFP   0xb000
+#define SYNIC_RESULTS 0xd000
+#define SYNIC_GDT     0x6000
+#define SYNIC_IDT     0x5000
+#define SYNIC_VECTOR  0xf3
+#define SYNIC_HANDLER (GUEST_CODE + 0x100)
+
+/* The guest's code, its message, a GDT (interrupt delivery loads CS from it) and an IDT with
+ * the SINT's vector. */
+static void build_synic_guest(uint8_t *mem)
+{
+	uint64_t *gdt = (uint64_t *)(mem + SYNIC_GDT);
+	uint32_t *idt = (uint32_t *)(mem + SYNIC_IDT + 16 * SYNIC_VECTOR);
+	struct hv_post_message_in *m = (struct hv_post_message_in *)(mem + 0xc000);
+
+	build_guest(mem);
+	memcpy(mem + GUEST_CODE, synic_guest, sizeof(synic_guest));
+	memcpy(mem + SYNIC_HANDLER, synic_handler, sizeof(synic_handler));
+	gdt[1] = 0x00af9b000000ffffull; /* 0x08: code, 64-bit */
+	gdt[2] = 0x00cf93000000ffffull; /* 0x10: data */
+	idt[0] = (uint32_t)(SYNIC_HANDLER & 0xffff) | 0x08u << 16;
+	idt[1] = 0x8e00u | (uint32_t)(SYNIC_HANDLER & 0xffff0000u); /* interrupt gate, P */
+	m->connection_id = VMBUS_MESSAGE_CONNECTION_ID;
+	m->message_type = 1;
+	m->payload_size = 8;
+	memcpy(m->payload + 4, "ping", 4);
+}
+
+struct synic_vp {
+	int vp, err;
+	struct hv_run_vp_exit e;
+	atomic_int done;
+};
+
+static void *synic_vp_run(void *arg)
+{
+	struct synic_vp *r = arg;
+
+	r->err = vid_vp_run(r->vp, 0, 0, &r->e);
+	atomic_store(&r->done, 1);
+	return NULL;
+}
+
+/* Waits up to ms for the VP thread's run to return. */
+static bool synic_wait_run(struct synic_vp *r, int ms)
+{
+	for (int i = 0; i < ms && !atomic_load(&r->done); i++)
+		usleep(1000);
+	return atomic_load(&r->done);
+}
+
+/* The child's signals: the eventfd counted once per id newly pending, the ids collected. Read
+ * once the child is done (its last status written): the VP thread re-enters the child at once
+ * and this thread must not collect half-way. */
+static void synic_check_signals(int part, int efd, const uint8_t *mem)
+{
+	const volatile uint32_t *done = (const volatile uint32_t *)(mem + SYNIC_RESULTS + 12);
+	struct vid_signals sig;
+	uint64_t v = 0;
+
+	for (int i = 0; i < 20000 && !*done; i++)
+		usleep(1000);
+	if (!*done || read(efd, &v, sizeof(v)) != sizeof(v)) {
+		fail("synic: the child did not finish its posts and signals within 20 s");
+		return;
+	}
+	int n = vid_get_signals(part, &sig);
+
+	printf("synic: eventfd %" PRIu64 ", %d ids pending: 0x%x 0x%x, more %u\n", v, n,
+	       n > 0 ? sig.connection_id[0] : 0, n > 1 ? sig.connection_id[1] : 0, sig.more);
+	if (v != 2 || n != 2 || sig.more || sig.connection_id[0] != 0x10005 ||
+	    sig.connection_id[1] != 0x10007)
+		fail("synic: signals 0x10005 (twice) and 0x10007: want eventfd 2, ids 0x10005 0x10007");
+	const uint32_t *res = (const uint32_t *)(mem + SYNIC_RESULTS);
+
+	if (res[2] != 0 || res[3] != HV_STATUS_INVALID_CONNECTION_ID)
+		fail("synic: the child's signal statuses %u and (unregistered) %u, want 0 and 18",
+		     res[2], res[3]);
+}
+
+/* The child's messages: the queue's 64, in order; the 6 beyond were refused with 19 (the
+ * partition fd is non-blocking: a read never waits). */
+static void synic_check_messages(int part, const uint8_t *mem)
+{
+	struct vid_message m[VID_MESSAGE_QUEUE + 1];
+	int got = vid_read_messages(part, m, VID_MESSAGE_QUEUE + 1), bad = 0;
+	const uint32_t *res = (const uint32_t *)(mem + SYNIC_RESULTS);
+
+	for (int i = 0; i < got; i++) {
+		uint32_t seq;
+
+		memcpy(&seq, m[i].payload, 4);
+		bad += m[i].connection_id != 1 || m[i].vp_index != 0 || m[i].message_type != 1 ||
+		       m[i].payload_size != 8 || seq != (uint32_t)i ||
+		       memcmp(m[i].payload + 4, "ping", 4);
+	}
+	printf("synic: %d messages read (%d malformed); the child saw %u of %d refused, status %u\n",
+	       got, bad, res[0], SYNIC_POSTS, res[1]);
+	if (got != (int)VID_MESSAGE_QUEUE || bad)
+		fail("synic: want %u messages in order, got %d (%d malformed)", VID_MESSAGE_QUEUE,
+		     got, bad);
+	if (res[0] != SYNIC_POSTS - VID_MESSAGE_QUEUE || res[1] != HV_STATUS_INSUFFICIENT_BUFFERS)
+		fail("synic: want %u posts refused with status 19",
+		     SYNIC_POSTS - VID_MESSAGE_QUEUE);
+	if (vid_read_messages(part, m, 1) != -EAGAIN)
+		fail("synic: a read of the empty queue is not EAGAIN");
+}
+
+/* The halted child is woken by a post: the SINT's handler runs (its OUT). */
+static void synic_wake(int part, struct synic_vp *r, const uint8_t *mem)
+{
+	struct timeval t0, t1;
+	const struct hv_synic_message *slot =
+		(const struct hv_synic_message *)(mem + SYNIC_SIMP + 256 * VMBUS_MESSAGE_SINT);
+
+	usleep(300000);
+	if (atomic_load(&r->done)) {
+		fail("synic: the halted child's run returned (exit %u) instead of sleeping",
+		     r->e.reason);
+		return;
+	}
+	gettimeofday(&t0, NULL);
+	int err = vid_post_message(part, 0, VMBUS_MESSAGE_SINT, 1, "pong", 4);
+
+	if (err) {
+		fail("synic: post into the child: %s", strerror(-err));
+		return;
+	}
+	if (!synic_wait_run(r, 5000)) {
+		fail("synic: the post did not wake the halted child within 5 s");
+		return;
+	}
+	gettimeofday(&t1, NULL);
+	printf("synic: a post woke the halted child: its SINT handler ran %ld us later; slot: "
+	       "type %u size %u \"%.4s\"\n",
+	       (long)((t1.tv_sec - t0.tv_sec) * 1000000 + t1.tv_usec - t0.tv_usec),
+	       slot->message_type, slot->payload_size, (const char *)slot->payload);
+	if (r->err || r->e.reason != HV_RUN_EXIT_IO || r->e.rip != SYNIC_HANDLER + 7 ||
+	    (r->e.io_value & 0xff) != 'I')
+		fail("synic: after the post, want the handler's OUT 'I' (err %d, exit %u at 0x%" PRIx64
+		     ")",
+		     r->err, r->e.reason, r->e.rip);
+	if (slot->message_type != 1 || slot->payload_size != 4 || memcmp(slot->payload, "pong", 4))
+		fail("synic: the message is not in SINT 2's slot of the child's message page");
+}
+
+static int synic_setup(int part, int vp, uint8_t *mem, int efd)
+{
+	static const uint32_t names[] = { HV_REG_GDTR_BASE, HV_REG_GDTR_LIMIT, HV_REG_IDTR_BASE,
+					  HV_REG_IDTR_LIMIT };
+	static const uint64_t values[] = { SYNIC_GDT, 0x17, SYNIC_IDT, 0xfff };
+
+	build_synic_guest(mem);
+	if (regs_roundtrip(vp) <= 0 || vid_vp_set_regs(vp, names, values, 4, NULL) < 0)
+		return -1;
+	if (outcome(C_SET_CONNECTION, vid_set_connection(part, VMBUS_MESSAGE_CONNECTION_ID, 1,
+							 VID_CONNECTION_MESSAGE)) <= 0)
+		return -1;
+	if (vid_set_connection(part, 0x10001, 2047, VID_CONNECTION_EVENT) < 0 ||
+	    vid_set_signal_eventfd(part, efd) < 0 || fcntl(part, F_SETFL, O_NONBLOCK) < 0) {
+		fail("synic: event connections, the eventfd or O_NONBLOCK refused");
+		return -1;
+	}
+	return 0;
+}
+
+static void synic_flags(int part, const uint8_t *mem)
+{
+	bool fresh = false, again = true;
+
+	if (vid_signal_event(part, 0, VMBUS_MESSAGE_SINT, 5, &fresh) ||
+	    vid_signal_event(part, 0, VMBUS_MESSAGE_SINT, 5, &again) || !fresh || again ||
+	    !(mem[SYNIC_SIEFP + 256 * VMBUS_MESSAGE_SINT] & (1u << 5)))
+		fail("synic: signal flag 5 of SINT 2: want newly 1 then 0, the bit in the page");
+}
+
+static int cmd_synic(void)
+{
+	int vid = open_vid(), efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	struct vid_stats base = get_stats(vid);
+	int part = vid_partition_create(vid, 1, 0, NULL), vp = -1;
+	uint8_t *mem = anon(4 * MIB);
+	struct synic_vp r = { 0 };
+	pthread_t t;
+
+	if (part < 0 || outcome(C_MAP, vid_map_memory(part, mem, 4 * MIB, 0, VID_MAP_FLAGS)) <= 0 ||
+	    outcome(C_CREATE_VP, vp = vid_vp_create(part, 0)) <= 0 ||
+	    synic_setup(part, vp, mem, efd) != 0)
+		goto out;
+	r.vp = vp;
+	sigaction(SIGALRM, &(struct sigaction){ .sa_handler = on_alarm }, NULL);
+	pthread_create(&t, NULL, synic_vp_run, &r);
+	synic_check_signals(part, efd, mem);
+	synic_check_messages(part, mem);
+	synic_wake(part, &r, mem);
+	for (int i = 0; i < 500 && !atomic_load(&r.done);
+	     i++) { /* it never woke: a signal ends it */
+		pthread_kill(t, SIGALRM);
+		usleep(10000);
+	}
+	pthread_join(t, NULL);
+	synic_flags(part, mem);
+	if (!r.err && r.e.reason == HV_RUN_EXIT_IO) /* the handler's cli; hlt comes back */
+		run_expect(vp, 0, 0, HV_RUN_EXIT_HALT, 0x109, 2, 0);
+out:
+	if (vp >= 0)
+		vid_close(vp);
+	if (part >= 0)
+		vid_close(part);
+	close(efd);
+	munmap(mem, 4 * MIB);
+	struct vid_stats end = get_stats(vid);
+
+	if (!at_baseline(&end, &base))
+		fail("synic: counters not back at baseline");
+	vid_close(vid);
+	return report("synic");
 }
 
 /* iocost: a child's port-I/O round trip to this process (a guest looping on OUT: each run is
@@ -1188,7 +1447,8 @@ static int cmd_fuzz(uint64_t seed, long n)
 }
 
 static const char usage[] =
-	"usage: vidtest stats | cycle N MIB | checks | guest | iocost | hold MIB FILE | fuzz SEED N\n";
+	"usage: vidtest stats | cycle N MIB | checks | guest | synic | iocost | hold MIB FILE | "
+	"fuzz SEED N\n";
 
 int main(int argc, char **argv)
 {
@@ -1207,6 +1467,8 @@ int main(int argc, char **argv)
 		return cmd_checks();
 	if (!strcmp(c, "guest") && argc == 2)
 		return cmd_guest();
+	if (!strcmp(c, "synic") && argc == 2)
+		return cmd_synic();
 	if (!strcmp(c, "iocost") && argc == 2)
 		return cmd_iocost();
 	if (!strcmp(c, "hold") && argc == 4)
