@@ -3,6 +3,7 @@
  * entries), its arguments packed into vid.h's structs, errors returned as -errno. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -112,6 +113,87 @@ int vid_vp_run(int vp_fd, uint32_t flags, uint64_t io_in_value, struct hv_run_vp
 	if (!err)
 		*exit = r.exit;
 	return err;
+}
+
+int vid_set_connection(int partition_fd, uint32_t connection_id, uint32_t count, uint32_t type)
+{
+	struct vid_connection c = { .connection_id = connection_id, .count = count, .type = type };
+
+	return vid_ioctl(partition_fd, VID_SET_CONNECTION, &c);
+}
+
+int vid_post_message(int partition_fd, uint32_t vp_index, uint32_t sint, uint32_t message_type,
+		     const void *payload, uint32_t payload_size)
+{
+	struct vid_post_message m = {
+		.vp_index = vp_index,
+		.sint = sint,
+		.message_type = message_type,
+		.payload_size = payload_size,
+	};
+
+	if (payload_size > VID_MESSAGE_PAYLOAD_MAX)
+		return -EINVAL; /* it could not even be copied */
+	if (payload_size)
+		memcpy(m.payload, payload, payload_size);
+	return vid_ioctl(partition_fd, VID_POST_MESSAGE, &m);
+}
+
+int vid_signal_event(int partition_fd, uint32_t vp_index, uint32_t sint, uint32_t flag_number,
+		     bool *newly_signaled)
+{
+	struct vid_signal_event e = { .vp_index = vp_index,
+				      .sint = sint,
+				      .flag_number = flag_number };
+	int err = vid_ioctl(partition_fd, VID_SIGNAL_EVENT, &e);
+
+	if (!err && newly_signaled)
+		*newly_signaled = e.newly_signaled != 0;
+	return err;
+}
+
+int vid_set_signal_eventfd(int partition_fd, int eventfd)
+{
+	struct vid_signal_eventfd e = { .eventfd = eventfd };
+
+	return vid_ioctl(partition_fd, VID_SET_SIGNAL_EVENTFD, &e);
+}
+
+int vid_get_signals(int partition_fd, struct vid_signals *out)
+{
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = vid_ioctl(partition_fd, VID_GET_SIGNALS, out);
+	if (err)
+		return err;
+	if (out->count > VID_SIGNALS_MAX)
+		return -EIO; /* never trust a count past the array */
+	return (int)out->count;
+}
+
+int vid_get_reference_time(int partition_fd, uint64_t *time)
+{
+	struct vid_reference_time t = { 0 };
+	int err = vid_ioctl(partition_fd, VID_GET_REFERENCE_TIME, &t);
+
+	if (!err)
+		*time = t.time;
+	return err;
+}
+
+int vid_read_messages(int partition_fd, struct vid_message *out, uint32_t max)
+{
+	ssize_t n;
+
+	if (!max || max > INT_MAX / sizeof(*out))
+		return -EINVAL;
+	n = read(partition_fd, out, (size_t)max * sizeof(*out));
+	if (n < 0)
+		return -errno;
+	if (n == 0 || n % (ssize_t)sizeof(*out) || (size_t)n > (size_t)max * sizeof(*out))
+		return -EIO; /* vid.ko returns whole records only */
+	return (int)(n / (ssize_t)sizeof(*out));
 }
 
 int vid_close(int fd)

@@ -2,7 +2,9 @@
 /*
  * vid.h: the user-space interface of vid.ko (/dev/vid), the root's driver for child
  * partitions: every ioctl, its argument struct (fields marked IN/OUT, explicit sizes and
- * padding) and its limits. /dev/vid gives a partition fd, a partition fd gives VP fds.
+ * padding) and its limits. /dev/vid gives a partition fd, a partition fd gives VP fds. The
+ * partition fd also carries the child's SynIC traffic (the VMBus transport): read(2) gives
+ * the messages it posted, an eventfd tells of its signals, ioctls post and signal into it.
  * Includable by the kernel module and by user space (libvid). docs/vid.md describes each
  * ioctl's checks and errors. MIT, so that user space may include it.
  *
@@ -17,10 +19,11 @@
 #define HV_VID_H
 
 #include <linux/ioctl.h>
-#include <hv/abi.h> /* hv_u32/hv_u64, hv_run_vp_exit, hv_register_name, HV_MAP_*, limits */
+#include <linux/types.h> /* __s32 */
+#include <hv/abi.h>	 /* hv_u32/hv_u64, hv_run_vp_exit, hv_register_name, HV_MAP_*, limits */
 
 /* Bumped by any change a caller could notice (as HV_ABI_VERSION is); VID_GET_STATS says it. */
-#define VID_API_VERSION 1u
+#define VID_API_VERSION 2u /* 2: SynIC (the VMBus transport): connections, messages, events */
 #define VID_DEVICE	"/dev/vid"
 #define VID_IOCTL_MAGIC 0xb9
 
@@ -93,6 +96,103 @@ _Static_assert(sizeof(struct vid_vp_create) == 8, "vid_vp_create is 8 bytes");
 #define VID_MAP_MEMORY _IOW(VID_IOCTL_MAGIC, 0x10, struct vid_map_memory)
 #define VID_CREATE_VP  _IOW(VID_IOCTL_MAGIC, 0x11, struct vid_vp_create)
 
+/* ---- partition fd: SynIC, the VMBus transport (docs/vid.md, docs/vmbus.md) ---- */
+
+/* VID_SET_CONNECTION: connection ids [connection_id, connection_id + count) of the child
+ * become message or event connections (HV_CALL_SET_CONNECTION): the child's HvPostMessage /
+ * HvSignalEvent on them reach this partition fd (read(2) / VID_SET_SIGNAL_EVENTFD). Type
+ * VID_CONNECTION_NONE with count 0 removes the range registered with exactly this start.
+ * Ids 1..HV_CONNECTION_ID_MAX, ranges do not overlap, at most HV_CONNECTIONS_MAX of them; an
+ * event range holds at most VID_EVENT_RANGE_MAX ids (vid.ko keeps a pending bit per id). */
+#define VID_CONNECTION_NONE    HV_CONNECTION_NONE
+#define VID_CONNECTION_MESSAGE HV_CONNECTION_MESSAGE
+#define VID_CONNECTION_EVENT   HV_CONNECTION_EVENT
+#define VID_CONNECTIONS_MAX    HV_CONNECTIONS_MAX
+#define VID_EVENT_RANGE_MAX    4096u
+struct vid_connection {
+	hv_u32 connection_id; /* IN: first id */
+	hv_u32 count;	      /* IN: 1..(VID_EVENT_RANGE_MAX for events); NONE: 0 */
+	hv_u32 type;	      /* IN: VID_CONNECTION_* */
+	hv_u32 reserved0;     /* IN: 0 */
+};
+_Static_assert(sizeof(struct vid_connection) == 16, "vid_connection is 16 bytes");
+
+/* VID_POST_MESSAGE: a message into SINT `sint` of VP vp_index (HV_CALL_POST_MESSAGE_DIRECT),
+ * then the VP is woken if it sleeps in HLT. EAGAIN: the VP's message queue is full (the
+ * guest has not taken its messages yet: retry later); ENOTCONN: the guest has not enabled its
+ * SynIC, message page or that SINT. */
+#define VID_MESSAGE_PAYLOAD_MAX HV_MESSAGE_PAYLOAD_MAX /* 240 */
+#define VID_MESSAGE_TYPE_MAX	0x7fffffffu	       /* above: the hypervisor's own types */
+struct vid_post_message {
+	hv_u32 vp_index;			/* IN: below the partition's max_vps */
+	hv_u32 sint;				/* IN: 0..HV_SINT_COUNT-1 */
+	hv_u32 message_type;			/* IN: 1..VID_MESSAGE_TYPE_MAX */
+	hv_u32 payload_size;			/* IN: 0..VID_MESSAGE_PAYLOAD_MAX */
+	hv_u8 payload[VID_MESSAGE_PAYLOAD_MAX]; /* IN: payload_size bytes used */
+};
+_Static_assert(sizeof(struct vid_post_message) == 256, "vid_post_message is 256 bytes");
+
+/* VID_SIGNAL_EVENT: sets bit flag_number of SINT `sint`'s event flags of VP vp_index
+ * (HV_CALL_SIGNAL_EVENT_DIRECT), which raises the SINT if the bit was clear, then wakes the
+ * VP if it sleeps in HLT. ENOTCONN as for VID_POST_MESSAGE. */
+struct vid_signal_event {
+	hv_u32 vp_index;       /* IN: below the partition's max_vps */
+	hv_u32 sint;	       /* IN: 0..HV_SINT_COUNT-1 */
+	hv_u32 flag_number;    /* IN: 0..HV_EVENT_FLAGS_PER_SINT-1 */
+	hv_u32 newly_signaled; /* OUT: 1 if the bit was clear (IN: ignored) */
+};
+_Static_assert(sizeof(struct vid_signal_event) == 16, "vid_signal_event is 16 bytes");
+
+/* VID_SET_SIGNAL_EVENTFD: the eventfd (eventfd(2)) that vid.ko signals when the child's
+ * HvSignalEvent marks an event connection pending (KVM's ioeventfd model: the VP re-enters the
+ * child at once, without returning to user space). -1 detaches it. The pending ids are read
+ * with VID_GET_SIGNALS; the eventfd is signalled once per id going from clear to pending. */
+struct vid_signal_eventfd {
+	__s32 eventfd;	  /* IN: an eventfd, or -1 */
+	hv_u32 reserved0; /* IN: 0 */
+};
+_Static_assert(sizeof(struct vid_signal_eventfd) == 8, "vid_signal_eventfd is 8 bytes");
+
+/* VID_GET_SIGNALS: returns and clears the pending event connection ids (lowest first), at most
+ * VID_SIGNALS_MAX; `more` is 1 when others stay pending (call again). */
+#define VID_SIGNALS_MAX 62u
+struct vid_signals {
+	hv_u32 count;			       /* OUT: ids in connection_id[] */
+	hv_u32 more;			       /* OUT: 1: more ids stay pending */
+	hv_u32 connection_id[VID_SIGNALS_MAX]; /* OUT */
+};
+_Static_assert(sizeof(struct vid_signals) == 256, "vid_signals is 256 bytes");
+
+/* VID_GET_REFERENCE_TIME: the partition reference time in 100 ns units (the reference counter
+ * MSR the hypervisor answers, HV_X64_MSR_TIME_REF_COUNT). EOPNOTSUPP: it does not. */
+struct vid_reference_time {
+	hv_u64 time;	  /* OUT: 100 ns units */
+	hv_u64 reserved0; /* OUT: 0 */
+};
+_Static_assert(sizeof(struct vid_reference_time) == 16, "vid_reference_time is 16 bytes");
+
+/* read(2) on the partition fd: whole records of the child's HvPostMessage on a message
+ * connection, oldest first, as many as fit in the buffer (at least one record: a shorter
+ * buffer is EINVAL). Blocks until one arrives (EAGAIN with O_NONBLOCK); poll(2) says POLLIN
+ * while any waits. vid.ko queues VID_MESSAGE_QUEUE of them: while the queue is full the
+ * child's HvPostMessage fails with HV_STATUS_INSUFFICIENT_BUFFERS (Linux retries it). */
+#define VID_MESSAGE_QUEUE 64u
+struct vid_message {
+	hv_u32 connection_id; /* the message connection the child posted to */
+	hv_u32 vp_index;      /* the VP that posted it */
+	hv_u32 message_type;  /* 1..VID_MESSAGE_TYPE_MAX (checked by the hypervisor) */
+	hv_u32 payload_size;  /* 0..VID_MESSAGE_PAYLOAD_MAX */
+	hv_u8 payload[VID_MESSAGE_PAYLOAD_MAX];
+};
+_Static_assert(sizeof(struct vid_message) == 256, "vid_message is 256 bytes");
+
+#define VID_SET_CONNECTION     _IOW(VID_IOCTL_MAGIC, 0x12, struct vid_connection)
+#define VID_POST_MESSAGE       _IOW(VID_IOCTL_MAGIC, 0x13, struct vid_post_message)
+#define VID_SIGNAL_EVENT       _IOWR(VID_IOCTL_MAGIC, 0x14, struct vid_signal_event)
+#define VID_SET_SIGNAL_EVENTFD _IOW(VID_IOCTL_MAGIC, 0x15, struct vid_signal_eventfd)
+#define VID_GET_SIGNALS	       _IOR(VID_IOCTL_MAGIC, 0x16, struct vid_signals)
+#define VID_GET_REFERENCE_TIME _IOR(VID_IOCTL_MAGIC, 0x17, struct vid_reference_time)
+
 /* ---- VP fd ---- */
 
 /* VID_GET_REGS / VID_SET_REGS: count entries (1..VID_REGS_MAX) by name (enum
@@ -114,7 +214,10 @@ _Static_assert(sizeof(struct vid_reg) == sizeof(struct hv_register_entry), "vid_
 _Static_assert(sizeof(struct vid_regs) == 8 + 16 * VID_REGS_MAX, "vid_regs layout");
 
 /* VID_RUN: runs the VP (HV_CALL_RUN_VP) until an exit the root must handle, re-entering by
- * itself after host interrupts, and returns that exit. Blocks; returns EINTR when a signal is
+ * itself after host interrupts, and returns that exit. The child's SynIC traffic never comes
+ * back as an exit: vid.ko queues a posted message (or refuses it with INSUFFICIENT_BUFFERS),
+ * marks a signal pending, and re-enters; HLT with interrupts enabled sleeps in the kernel until
+ * VID_POST_MESSAGE / VID_SIGNAL_EVENT wakes the VP (HALT comes back only with IF=0). Blocks; returns EINTR when a signal is
  * pending (the exit record is then not written). Only one run of a VP at a time; get/set
  * registers wait for it. VID_RUN_COMPLETE_IN: the previous exit was an IN (io_in = 1);
  * io_in_value (within its io_size) is what it reads. Pass it again after an EINTR: vid.ko

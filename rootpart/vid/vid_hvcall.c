@@ -71,6 +71,14 @@ static const char *status_name(u64 st)
 		return "invalid partition id";
 	case HV_STATUS_INVALID_VP_INDEX:
 		return "invalid VP index";
+	case HV_STATUS_INVALID_CONNECTION_ID:
+		return "invalid connection id";
+	case HV_STATUS_INSUFFICIENT_BUFFERS:
+		return "insufficient buffers";
+	case HV_STATUS_INVALID_VP_STATE:
+		return "invalid VP state: the child has not enabled its SynIC, that page or SINT";
+	case HV_STATUS_NO_RESOURCES:
+		return "no resources: the hypervisor's limit";
 	default:
 		return "unexpected status";
 	}
@@ -107,6 +115,12 @@ int vid_status_errno(u64 status, const char *what, u64 partition_id)
 		break;
 	case HV_STATUS_INSUFFICIENT_MEMORY:
 		err = -ENOMEM;
+		break;
+	case HV_STATUS_INVALID_VP_STATE: /* SynIC calls: the guest has not enabled its side */
+		err = -ENOTCONN;
+		break;
+	case HV_STATUS_NO_RESOURCES: /* a per-partition limit (connections) */
+		err = -ENOSPC;
 		break;
 	default: /* a partition id of ours refused, an unknown status, no hypercall page */
 		err = -EIO;

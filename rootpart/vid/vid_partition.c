@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * vid.ko's partitions: VID_CREATE_PARTITION (the child in the hypervisor, its first deposit,
- * the partition fd), the partition fd's ioctls, and the end of a partition when its last fd is
- * closed (also when the worker is killed): delete the child, which hands back every deposited
- * page zeroed, free those pages, unpin the child's memory.
+ * the partition fd), the partition fd's operations (ioctls; read and poll give the child's
+ * SynIC messages, vid_inbox.c), and the end of a partition when its last fd is closed (also
+ * when the worker is killed): delete the child, which hands back every deposited page zeroed,
+ * free those pages, unpin the child's memory, drop its SynIC state (the eventfd included).
  */
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
@@ -17,6 +18,7 @@
 
 static void free_hypercall_pages(struct vid_partition *p)
 {
+	vid_synic_fini(&p->synic);
 	free_page((unsigned long)p->deposit_page);
 	free_page((unsigned long)p->out_page);
 	free_page((unsigned long)p->in_page);
@@ -91,13 +93,15 @@ static long vid_partition_ioctl(struct file *file, unsigned int cmd, unsigned lo
 	case VID_CREATE_VP:
 		return vid_vp_create(p, uarg);
 	default:
-		return -ENOTTY;
+		return vid_synic_ioctl(p, cmd, uarg);
 	}
 }
 
 static const struct file_operations vid_partition_fops = {
 	.owner = THIS_MODULE,
 	.release = vid_partition_release,
+	.read = vid_inbox_read,
+	.poll = vid_inbox_poll,
 	.unlocked_ioctl = vid_partition_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
@@ -117,7 +121,7 @@ static struct vid_partition *vid_partition_alloc(u32 max_vps)
 	p->in_page = (void *)__get_free_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	p->out_page = (void *)__get_free_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	p->deposit_page = (void *)__get_free_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
-	if (!p->in_page || !p->out_page || !p->deposit_page) {
+	if (vid_synic_init(&p->synic) || !p->in_page || !p->out_page || !p->deposit_page) {
 		free_hypercall_pages(p);
 		kfree(p);
 		return NULL;

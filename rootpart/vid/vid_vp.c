@@ -2,7 +2,9 @@
 /*
  * vid.ko's VPs: VID_CREATE_VP (HV_CALL_CREATE_VP, the VP fd) and the VP fd's ioctls: get and
  * set registers by name (HV_CALL_GET/SET_VP_REGISTERS) and the run loop (HV_CALL_RUN_VP,
- * re-entered after host interrupts, -EINTR on a pending signal, the exit record to user space).
+ * re-entered after host interrupts and the child's SynIC calls, which vid_inbox.c takes; HLT
+ * with interrupts enabled sleeps here until the root posts or signals; -EINTR on a pending
+ * signal; the exit record to user space).
  * A VP's mutex is held across a run, so a VP runs in one thread at a time and its registers are
  * read or written only while it is out of the hypervisor.
  */
@@ -13,6 +15,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/fpu/api.h>
+#include <asm/processor-flags.h>
 
 #include "vid_priv.h"
 
@@ -141,11 +144,58 @@ static u64 vid_run_with_guest_fpu(struct vid_vp *vp, void *in)
 	return st;
 }
 
-/* Enters the VP until an exit that is not a host interrupt (VP lock held); 0 or -errno. */
+/*
+ * Sleeps while the VP is halted with interrupts enabled, until VID_POST_MESSAGE or
+ * VID_SIGNAL_EVENT kicks it (VP lock held). The kick count was read before the entry that
+ * halted, so a kick that raced with the halt (the hypervisor found nothing to deliver, then the
+ * root posted) makes the count differ and the VP re-enters at once: no lost wake-up.
+ */
+static int vp_halt_wait(struct vid_vp *vp)
+{
+	struct vid_vp_wake *w = &vp->part->synic.wake[vp->index];
+
+	if (wait_event_interruptible(w->wq, atomic_read(&w->kicks) != vp->halt_kicks))
+		return -EINTR; /* still halted: the next run waits again */
+	vp->halted = false;
+	return 0;
+}
+
+/* An exit the kernel finishes itself (VP lock held; kicks: the count read before the entry):
+ * true to re-enter, false to return it to user space. */
+static bool vp_exit_in_kernel(struct vid_vp *vp, const struct hv_run_vp_exit *exit, int kicks)
+{
+	u16 st;
+
+	switch (exit->reason) {
+	case HV_RUN_EXIT_INTERRUPTED:
+		return true;
+	case HV_RUN_EXIT_POST_MESSAGE:
+	case HV_RUN_EXIT_SIGNAL_EVENT:
+		st = exit->reason == HV_RUN_EXIT_POST_MESSAGE
+			     ? vid_inbox_post(vp->part, vp->index, exit, vp->out_page)
+			     : vid_inbox_signal(vp->part, exit);
+		/* Without the completion flag the child's call returns SUCCESS. */
+		vp->hc_pending = st != HV_STATUS_SUCCESS;
+		vp->hc_status = st;
+		return true;
+	case HV_RUN_EXIT_HALT:
+		if (!(exit->rflags & X86_EFLAGS_IF))
+			return false; /* nothing can wake it: the worker's business */
+		vp->halted = true;
+		vp->halt_kicks = kicks;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Enters the VP until an exit for user space (VP lock held); 0 or -errno. */
 static int vp_run_loop(struct vid_vp *vp, const struct vid_run *a, struct hv_run_vp_exit *exit)
 {
 	struct hv_run_vp_in *in = vp->in_page;
+	atomic_t *kicks = &vp->part->synic.wake[vp->index].kicks;
 	u32 flags = a->flags;
+	int seen;
 	u64 st;
 
 	if (vp->in_taken)
@@ -153,19 +203,29 @@ static int vp_run_loop(struct vid_vp *vp, const struct vid_run *a, struct hv_run
 	for (;;) {
 		if (signal_pending(current))
 			return -EINTR;
+		if (vp->halted && vp_halt_wait(vp))
+			return -EINTR;
+		seen = atomic_read(kicks);
 		memset(in, 0, sizeof(*in));
 		in->partition_id = vp->part->id;
 		in->vp_index = vp->index;
-		in->flags = flags;
-		in->io_in_value = flags & VID_RUN_COMPLETE_IN ? a->io_in_value : 0;
+		if (flags & VID_RUN_COMPLETE_IN) {
+			in->flags = HV_RUN_COMPLETE_IN;
+			in->io_in_value = a->io_in_value;
+		} else if (vp->hc_pending) { /* never both: an IN exit went to user space */
+			in->flags = HV_RUN_COMPLETE_HYPERCALL;
+			in->io_in_value = vp->hc_status;
+		}
 		st = vid_run_with_guest_fpu(vp, in) & HV_STATUS_MASK;
 		if (st != HV_STATUS_SUCCESS)
 			return vid_status_errno(st, "run VP", vp->part->id);
 		if (flags & VID_RUN_COMPLETE_IN)
 			vp->in_taken = true;
+		else
+			vp->hc_pending = false;
 		flags = 0;
 		memcpy(exit, vp->out_page, sizeof(*exit)); /* read once */
-		if (exit->reason != HV_RUN_EXIT_INTERRUPTED)
+		if (!vp_exit_in_kernel(vp, exit, seen))
 			return 0;
 		cond_resched();
 	}

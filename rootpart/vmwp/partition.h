@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 struct vmwp;
+struct vmbus_server;
 struct vmbus_transport;
 struct partition;
 
@@ -25,6 +26,9 @@ struct partition_ops {
 	/* The transport the VMBus server reaches the guest through (SynIC messages and
 	 * events), valid from create to destroy; NULL (or no callback): no VMBus. */
 	const struct vmbus_transport *(*transport)(struct partition *p);
+	/* Optional: the VMBus server now on that transport (NULL: it is about to go). From
+	 * attach to detach the backend hands it the guest's messages and signals. */
+	void (*vmbus_attach)(struct partition *p, struct vmbus_server *server);
 	/* Exits of the VPs the backend handled so far (NULL: none counted). */
 	uint64_t (*exits)(struct partition *p);
 	/* Tears everything down at once (forced stop, or after the guest shut down). */

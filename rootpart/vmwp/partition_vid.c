@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The real partition backend: a child partition through /dev/vid (libvid). create: the
- * partition, its RAM (the worker's anonymous memory, pinned and mapped by vid.ko at GPA 0),
- * the test guest's image and tables (guest_boot.c), VP 0 and its starting registers. run: one
+ * partition, its RAM (a memfd mapped shared, pinned and mapped by vid.ko at GPA 0; the memfd
+ * lets the VMBus transport map scattered guest pages into one window), the test guest's image
+ * and tables (guest_boot.c), VP 0 and its starting registers, and the VMBus transport over
+ * vid.ko's SynIC calls (synic_transport.c; none when the hypervisor has no SynIC). run: one
  * thread per VP loops on the run ioctl and emulates what the guest reaches of a PC: COM1 (a
  * 16550 enough for a polled driver: bytes to the VM log as console lines) and the power-off
  * register (the sleep control port the Linux child's FADT will name). Everything the VP thread
@@ -21,6 +23,7 @@
 
 #include "guest_boot.h"
 #include "partition.h"
+#include "synic_transport.h"
 #include "testguest/boot.h"
 #include "vid/libvid.h"
 #include "vmwp.h"
@@ -38,8 +41,10 @@ struct partition {
 	struct vmwp *w;
 	int vid_fd, part_fd, vp_fd;
 	uint64_t id;
+	int ram_fd; /* memfd of the guest's RAM */
 	uint8_t *ram;
 	uint64_t ram_bytes;
+	struct synic_transport *synic; /* NULL: no VMBus */
 	pthread_t thread;
 	bool thread_started;
 	atomic_bool stop;
@@ -67,6 +72,60 @@ static int fail_errno(int err, const char *what, char *why, size_t n)
 	return -1;
 }
 
+/* The guest's RAM: a memfd (zeroed, as guest_boot_load wants it), mapped shared. */
+static int alloc_ram(struct partition *p, char *why, size_t n)
+{
+	p->ram_fd = memfd_create("guest-ram", MFD_CLOEXEC);
+	if (p->ram_fd < 0 || ftruncate(p->ram_fd, (off_t)p->ram_bytes) != 0) {
+		snprintf(why, n, "cannot allocate %u MiB of guest RAM (memfd): %s",
+			 p->w->cfg.memory_mib, strerror(errno));
+		return -1;
+	}
+	p->ram = mmap(NULL, p->ram_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, p->ram_fd, 0);
+	if (p->ram == MAP_FAILED) {
+		p->ram = NULL;
+		snprintf(why, n, "cannot map %u MiB of guest RAM: %s", p->w->cfg.memory_mib,
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void free_ram(struct partition *p)
+{
+	if (p->ram)
+		munmap(p->ram, p->ram_bytes);
+	if (p->ram_fd >= 0)
+		close(p->ram_fd);
+}
+
+/* The VMBus transport; without SynIC in the hypervisor the VM runs without VMBus. */
+static int open_vmbus(struct partition *p, char *why, size_t n)
+{
+	struct synic_transport_config c = {
+		.loop = p->w->loop,
+		.log = &p->w->log,
+		.part_fd = p->part_fd,
+		.ram_fd = p->ram_fd,
+		.ram = p->ram,
+		.ram_bytes = p->ram_bytes,
+		.vps = p->w->cfg.vps,
+	};
+	bool no_synic;
+	char one[256];
+	p->synic = synic_transport_create(&c, &no_synic, one, sizeof(one));
+	if (p->synic) {
+		log_phase(p, "VMBus connections registered");
+		return 0;
+	}
+	if (no_synic) {
+		mgmt_log_write(&p->w->log, MGMT_LOG_INFO, "vmwp", "no VMBus: %s", one);
+		return 0;
+	}
+	snprintf(why, n, "%s", one);
+	return -1;
+}
+
 static int vid_create(struct vmwp *w, struct partition **out, char *why, size_t n)
 {
 	uint64_t entry;
@@ -86,7 +145,7 @@ static int vid_create(struct vmwp *w, struct partition **out, char *why, size_t 
 		return -1;
 	}
 	p->w = w;
-	p->vid_fd = p->part_fd = p->vp_fd = -1;
+	p->vid_fd = p->part_fd = p->vp_fd = p->ram_fd = -1;
 	p->ram_bytes = (uint64_t)w->cfg.memory_mib << 20;
 	if ((rc = vid_open()) < 0) {
 		if (rc == -ENOENT)
@@ -102,14 +161,8 @@ static int vid_create(struct vmwp *w, struct partition **out, char *why, size_t 
 	}
 	p->part_fd = rc;
 	log_phase(p, "partition created");
-	p->ram = mmap(NULL, p->ram_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
-		      0);
-	if (p->ram == MAP_FAILED) {
-		p->ram = NULL;
-		snprintf(why, n, "cannot allocate %u MiB of guest RAM: %s", w->cfg.memory_mib,
-			 strerror(errno));
-		goto err_part;
-	}
+	if (alloc_ram(p, why, n) != 0)
+		goto err_ram;
 	if (guest_boot_load(p->ram, p->ram_bytes, w->cfg.guest, w->cfg.cmdline, p->id, w->cfg.vps,
 			    &entry, why, n) != 0)
 		goto err_ram;
@@ -130,6 +183,8 @@ static int vid_create(struct vmwp *w, struct partition **out, char *why, size_t 
 		fail_errno(rc, "setting VP 0's registers", why, n);
 		goto err_vp;
 	}
+	if (open_vmbus(p, why, n) != 0)
+		goto err_vp;
 	pthread_mutex_init(&p->lock, NULL);
 	*out = p;
 	return 0;
@@ -137,8 +192,7 @@ static int vid_create(struct vmwp *w, struct partition **out, char *why, size_t 
 err_vp:
 	vid_close(p->vp_fd);
 err_ram:
-	munmap(p->ram, p->ram_bytes);
-err_part:
+	free_ram(p);
 	vid_close(p->part_fd);
 err_vid:
 	vid_close(p->vid_fd);
@@ -231,13 +285,12 @@ static bool handle_exit(struct partition *p, const struct hv_run_vp_exit *e, uin
 		crash(p, "triple fault", e);
 		return false;
 	case HV_RUN_EXIT_HALT:
+		/* With interrupts enabled vid.ko sleeps in the kernel until a message or signal
+		 * for the VP (or a stop's signal); only IF=0 comes back here. */
 		if (!(e->rflags & 0x200)) {
 			crash(p, "halted with interrupts off (nothing can wake it)", e);
 			return false;
 		}
-		/* Children have no interrupt source yet (no timer, no SynIC): nothing can wake it
-		 * but a stop, which interrupts this sleep's thread with a signal. */
-		usleep(100 * 1000);
 		return true;
 	default:
 		snprintf(what, sizeof(what), "exit %u (arch code %#llx) the worker does not handle",
@@ -329,11 +382,27 @@ static int vid_run(struct partition *p, char *why, size_t n)
 	return 0;
 }
 
+/* The worker asks the guest's shutdown integration service first (lifecycle.c); this is
+ * reached only when that did not work: the backend has no other way to ask. */
 static int vid_request_shutdown(struct partition *p, char *why, size_t n)
 {
-	(void)p;
-	snprintf(why, n, "the test guest has no shutdown integration service: use --force");
+	snprintf(why, n,
+		 p->synic ? "the guest has not opened the shutdown integration service (yet): "
+			    "use --force"
+			  : "no VMBus (the hypervisor has no SynIC), so no shutdown integration "
+			    "service: use --force");
 	return -1;
+}
+
+static const struct vmbus_transport *vid_transport(struct partition *p)
+{
+	return p->synic ? synic_transport_get(p->synic) : NULL;
+}
+
+static void vid_vmbus_attach(struct partition *p, struct vmbus_server *server)
+{
+	if (p->synic)
+		synic_transport_attach(p->synic, server);
 }
 
 static void free_partition(uv_handle_t *h)
@@ -360,10 +429,11 @@ static void vid_destroy(struct partition *p)
 				break;
 		}
 	}
+	synic_transport_destroy(p->synic); /* before the partition fd it watches */
 	vid_close(p->vp_fd);
 	vid_close(p->part_fd); /* the partition goes: every page back, zeroed */
 	vid_close(p->vid_fd);
-	munmap(p->ram, p->ram_bytes);
+	free_ram(p);
 	pthread_mutex_destroy(&p->lock);
 	if (p->thread_started)
 		uv_close((uv_handle_t *)&p->wake, free_partition);
@@ -381,7 +451,8 @@ const struct partition_ops partition_backend = {
 	.create = vid_create,
 	.run = vid_run,
 	.request_shutdown = vid_request_shutdown,
-	.transport = NULL, /* SynIC messages and events: the VMBus-into-children work */
+	.transport = vid_transport,
+	.vmbus_attach = vid_vmbus_attach,
 	.exits = vid_exits,
 	.destroy = vid_destroy,
 };

@@ -106,6 +106,8 @@ int vmwp_vmbus_start(struct vmwp *w, char *why, size_t n)
 		return -1;
 	}
 	w->vmbus = vb;
+	if (partition_backend.vmbus_attach)
+		partition_backend.vmbus_attach(w->part, vb->server);
 	mgmt_log_write(&w->log, MGMT_LOG_INFO, "vmwp",
 		       "VMBus server up: %zu disk%s on the SCSI "
 		       "controller, shutdown/heartbeat/time-sync offered",
@@ -117,6 +119,8 @@ void vmwp_vmbus_stop(struct vmwp *w)
 {
 	if (!w->vmbus)
 		return;
+	if (partition_backend.vmbus_attach && w->part)
+		partition_backend.vmbus_attach(w->part, NULL);
 	vmbus_server_destroy(w->vmbus->server); /* closes channels, frees the VSPs */
 	free(w->vmbus);
 	w->vmbus = NULL;

@@ -16,6 +16,8 @@ foreach(tool hvmsr hvmemscan hvio hvstep hvpcicfg vidtest)
   set_property(GLOBAL APPEND PROPERTY HV_ROOT_PROGRAMS ${tool})
 endforeach()
 target_link_libraries(vidtest PRIVATE vid) # vid.ko's scenario 30, through libvid
+# the SynIC scenario uses VMBus's connection ids and SINT (headers only)
+target_include_directories(vidtest PRIVATE ${CMAKE_SOURCE_DIR}/vmbus/server/include)
 
 # A CPU without nested paging: hv.efi refuses, the loader says why on the console and, with
 # on_failure=boot, starts Linux without the hypervisor (checked inside by scenarios/hvmissing,

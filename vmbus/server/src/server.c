@@ -407,10 +407,10 @@ int vmbus_server_post_message(struct vmbus_server *s, uint32_t connection_id, co
 
 int vmbus_server_signal(struct vmbus_server *s, uint32_t connection_id)
 {
-	uint32_t relid = connection_id - SERVER_CHANNEL_CONNID_BASE;
+	uint32_t relid = connection_id - VMBUS_CHANNEL_CONNECTION_BASE;
 	struct vmbus_channel *ch;
 
-	if (connection_id <= SERVER_CHANNEL_CONNID_BASE || relid > VMBUS_RELID_MAX)
+	if (connection_id <= VMBUS_CHANNEL_CONNECTION_BASE || relid > VMBUS_RELID_MAX)
 		return HV_STATUS_INVALID_CONNECTION_ID;
 	ch = server_find_relid(s, relid);
 	if (!ch)
@@ -455,7 +455,7 @@ struct vmbus_channel *vmbus_server_add_channel(struct vmbus_server *s,
 				     ? d->max_ring_bytes
 				     : s->lim.max_ring_bytes;
 	ch->relid = relid;
-	ch->connection_id = SERVER_CHANNEL_CONNID_BASE + relid;
+	ch->connection_id = VMBUS_CHANNEL_CONNECTION_BASE + relid;
 	ch->state = VMBUS_CHANNEL_OFFERED;
 	for (pp = &s->channels; *pp && (*pp)->relid < relid; pp = &(*pp)->next)
 		;

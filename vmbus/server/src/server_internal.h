@@ -9,9 +9,8 @@
 #include "vmbus/gpadl.h"
 #include "vmbus_server/server.h"
 
-#define SERVER_CHANNEL_CONNID_BASE 0x10000u    /* connection id = base + relid */
-#define SERVER_OPEN_FAILED	   0xC0000001u /* STATUS_UNSUCCESSFUL */
-#define SERVER_GPADL_REFUSED	   0xC0000001u
+#define SERVER_OPEN_FAILED   0xC0000001u /* STATUS_UNSUCCESSFUL */
+#define SERVER_GPADL_REFUSED 0xC0000001u
 
 struct server_gpadl {
 	struct server_gpadl *next;

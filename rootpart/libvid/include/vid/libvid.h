@@ -35,6 +35,28 @@ int vid_vp_set_regs(int vp_fd, const uint32_t *names, const uint64_t *values, ui
 /* Runs the VP until an exit for the root (-EINTR on a signal). flags: VID_RUN_COMPLETE_IN with
  * the value of the previous exit's IN in io_in_value, else 0. */
 int vid_vp_run(int vp_fd, uint32_t flags, uint64_t io_in_value, struct hv_run_vp_exit *exit);
+/* ---- SynIC, the VMBus transport (partition fd; docs/vid.md) ---- */
+/* Connection ids [connection_id, +count) become VID_CONNECTION_MESSAGE or _EVENT connections;
+ * type VID_CONNECTION_NONE with count 0 removes the range that starts at connection_id. */
+int vid_set_connection(int partition_fd, uint32_t connection_id, uint32_t count, uint32_t type);
+/* A message into SINT sint of VP vp_index; -EAGAIN: its queue is full (retry later). */
+int vid_post_message(int partition_fd, uint32_t vp_index, uint32_t sint, uint32_t message_type,
+		     const void *payload, uint32_t payload_size);
+/* Event flag flag_number of SINT sint of VP vp_index; *newly_signaled (may be NULL): the bit
+ * was clear. */
+int vid_signal_event(int partition_fd, uint32_t vp_index, uint32_t sint, uint32_t flag_number,
+		     bool *newly_signaled);
+/* The eventfd signalled when the child signals an event connection (-1: none). */
+int vid_set_signal_eventfd(int partition_fd, int eventfd);
+/* Takes the pending event connection ids: returns how many are in out->connection_id[]
+ * (out->more: call again). */
+int vid_get_signals(int partition_fd, struct vid_signals *out);
+/* The partition reference time (100 ns units). */
+int vid_get_reference_time(int partition_fd, uint64_t *time);
+/* Reads up to max (>= 1) of the child's posted messages: returns how many (>= 1), or -EAGAIN
+ * on a non-blocking fd with none waiting. */
+int vid_read_messages(int partition_fd, struct vid_message *out, uint32_t max);
+
 /* Closes any vid fd (the partition goes when its fd and all its VP fds are closed). */
 int vid_close(int fd);
 

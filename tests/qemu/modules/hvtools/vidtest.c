@@ -6,7 +6,12 @@
  *                               registers set and read back, close; counters back each time
  *   vidtest checks              every bad argument refused with its errno
  *   vidtest guest               a tiny 64-bit guest: OUT, IN (completed), OUT, HLT, then a
- *                               spin that a signal ends (EINTR)
+ *                               spin that a signal ends (EINTR); then STI; HLT sleeps in the
+ *                               kernel until a signal (EINTR), and still after it
+ *   vidtest synic               a child using its SynIC through vid.ko: 70 posts (64 queued
+ *                               in order, 6 refused with 19), signals coalesced into the
+ *                               eventfd and collected, HLT sleeping until a post wakes it
+ *                               and its SINT handler runs, the message in its slot
  *   vidtest hold MIB FILE       a partition with MIB MiB mapped and VP 0; writes FILE, sleeps
  *   vidtest fuzz SEED N         N ioctls with random numbers, sizes and pointers
  * A call the hypervisor does not implement yet (status 2, EOPNOTSUPP) is skipped, not failed;
@@ -16,17 +21,23 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/time.h>
 #include <unistd.h>
 
 #include "vid/libvid.h"
+#include "vmbus_server/transport.h" /* VMBUS_MESSAGE_CONNECTION_ID, _SINT */
 
 #define MIB (1024ull * 1024)
 
@@ -36,10 +47,15 @@ enum call {
 	C_SET_REGS,
 	C_GET_REGS,
 	C_RUN,
+	C_SET_CONNECTION,
+	C_POST_MESSAGE,
+	C_SIGNAL_EVENT,
+	C_REFERENCE_TIME,
 	C_COUNT,
 };
-static const char *const call_names[C_COUNT] = { "map_memory", "create_vp", "set_regs", "get_regs",
-						 "run" };
+static const char *const call_names[C_COUNT] = { "map_memory",	 "create_vp",	 "set_regs",
+						 "get_regs",	 "run",		 "set_connection",
+						 "post_message", "signal_event", "reference_time" };
 static unsigned skipped;      /* bit per enum call */
 static unsigned skipped_form; /* ...of which the hypervisor refused the form (EPROTO) */
 static int failures;
@@ -355,7 +371,49 @@ static void run_until_signal(int vp)
 		fail("spinning guest: rip 0x%" PRIx64 ", not at its jmp", rip);
 }
 
-static void guest_run(int vp)
+/* STI; HLT at GUEST_CODE + 12 (after the spin): nothing can wake the VP (no SynIC use), so
+ * VID_RUN sleeps in the kernel instead of returning HALT, a signal ends it with EINTR, and the
+ * next run sleeps again (the VP stays halted) instead of running on. */
+static void run_halted(int vp, uint8_t *mem)
+{
+	static const uint8_t sti_hlt[] = { 0xfb, 0xf4, 0xeb, 0xfe }; /* sti; hlt; jmp $ */
+	uint32_t name = HV_REG_RIP;
+	uint64_t rip = GUEST_CODE + 12;
+	struct timeval t0, t1;
+
+	memcpy(mem + GUEST_CODE + 12, sti_hlt, sizeof(sti_hlt));
+	if (outcome(C_SET_REGS, vid_vp_set_regs(vp, &name, &rip, 1, NULL)) <= 0)
+		return;
+	for (int round = 0; round < 2; round++) {
+		struct itimerval it = { .it_value = { .tv_usec = 300000 } };
+		struct hv_run_vp_exit e;
+
+		gettimeofday(&t0, NULL);
+		setitimer(ITIMER_REAL, &it, NULL);
+		int err = vid_vp_run(vp, 0, 0, &e);
+
+		gettimeofday(&t1, NULL);
+		long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_usec - t0.tv_usec) / 1000;
+
+		if (err == -EINTR && ms >= 250)
+			printf("halted guest (IF=1), run %d: slept in the kernel %ld ms, EINTR on a "
+			       "signal\n",
+			       round, ms);
+		else if (!err)
+			fail("halted guest: run %d returned exit %u (rip 0x%" PRIx64
+			     ") instead of sleeping",
+			     round, e.reason, e.rip);
+		else if (err == -EINTR)
+			fail("halted guest: run %d returned EINTR after %ld ms only", round, ms);
+		else
+			outcome(C_RUN, err);
+	}
+	if (outcome(C_GET_REGS, vid_vp_get_regs(vp, &name, &rip, 1, NULL)) > 0 &&
+	    rip != GUEST_CODE + 14)
+		fail("halted guest: rip 0x%" PRIx64 ", not past its hlt", rip);
+}
+
+static void guest_run(int vp, uint8_t *mem)
 {
 	if (regs_roundtrip(vp) <= 0)
 		return;
@@ -365,6 +423,7 @@ static void guest_run(int vp)
 	    run_expect(vp, 0, 0, HV_RUN_EXIT_HALT, 10, 2, 0) <= 0)
 		return;
 	run_until_signal(vp);
+	run_halted(vp, mem);
 }
 
 static int cmd_guest(void)
@@ -385,7 +444,7 @@ static int cmd_guest(void)
 		int vp = vid_vp_create(part, 0);
 
 		if (outcome(C_CREATE_VP, vp) > 0) {
-			guest_run(vp);
+			guest_run(vp, mem);
 			vid_close(vp);
 		}
 	}
@@ -404,6 +463,257 @@ static inline uint64_t tsc(void)
 	uint32_t lo, hi;
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return (uint64_t)hi << 32 | lo;
+}
+
+/* ---- synic: the SynIC transport end to end with a child ---- */
+
+/* Long mode, interrupts off: a guest OS id, hypercall page at 0x9000, SIMP 0xa000, SIEFP 0xb000, SINT 2 ->
+ * vector 0xf3, SynIC on; 70 HvPostMessage of the message at 0xc000 (connection 1, its first
+ * payload word counting up), refusals counted at 0xd000 (last status at 0xd004); HvSignalEvent
+ * (fast) on 0x10005 twice, 0x10007, and the unregistered 0x20000 (status at 0xd00c); then
+ * `sti; hlt` in a loop. The handler of 0xf3 (at +0x100) writes 'I' to COM1, then `cli; hlt`. */
+static const uint8_t synic_guest[] = {
+	0xb9, 0x00, 0x00, 0x00, 0x40, 0xb8, 0x01, 0x00, 0x00, 0x00, 0x31, 0xd2, 0x0f, 0x30,
+	0xb9, 0x01, 0x00, 0x00, 0x40, 0xb8, 0x01, 0x90, 0x00, 0x00, 0x31, 0xd2, 0x0f, 0x30,
+	0xb9, 0x83, 0x00, 0x00, 0x40, 0xb8, 0x01, 0xa0, 0x00, 0x00, 0x0f, 0x30, 0xb9, 0x82,
+	0x00, 0x00, 0x40, 0xb8, 0x01, 0xb0, 0x00, 0x00, 0x0f, 0x30, 0xb9, 0x92, 0x00, 0x00,
+	0x40, 0xb8, 0xf3, 0x00, 0x00, 0x00, 0x0f, 0x30, 0xb9, 0x80, 0x00, 0x00, 0x40, 0xb8,
+	0x01, 0x00, 0x00, 0x00, 0x0f, 0x30, 0xbb, 0x46, 0x00, 0x00, 0x00, 0xb9, 0x5c, 0x00,
+	0x00, 0x00, 0xba, 0x00, 0xc0, 0x00, 0x00, 0x45, 0x31, 0xc0, 0x0f, 0x01, 0xd9, 0x85,
+	0xc0, 0x74, 0x0e, 0xff, 0x04, 0x25, 0x00, 0xd0, 0x00, 0x00, 0x89, 0x04, 0x25, 0x04,
+	0xd0, 0x00, 0x00, 0xff, 0x04, 0x25, 0x10, 0xc0, 0x00, 0x00, 0xff, 0xcb, 0x75, 0xd3,
+	0xb9, 0x5d, 0x00, 0x01, 0x00, 0xba, 0x05, 0x00, 0x01, 0x00, 0x0f, 0x01, 0xd9, 0x89,
+	0x04, 0x25, 0x08, 0xd0, 0x00, 0x00, 0xb9, 0x5d, 0x00, 0x01, 0x00, 0xba, 0x05, 0x00,
+	0x01, 0x00, 0x0f, 0x01, 0xd9, 0xb9, 0x5d, 0x00, 0x01, 0x00, 0xba, 0x07, 0x00, 0x01,
+	0x00, 0x0f, 0x01, 0xd9, 0xb9, 0x5d, 0x00, 0x01, 0x00, 0xba, 0x00, 0x00, 0x02, 0x00,
+	0x0f, 0x01, 0xd9, 0x89, 0x04, 0x25, 0x0c, 0xd0, 0x00, 0x00, 0xfb, 0xf4, 0xeb, 0xfc,
+};
+static const uint8_t synic_handler[] = {
+	0x66, 0xba, 0xf8, 0x03, /* mov dx, 0x3f8 */
+	0xb0, 0x49,		/* mov al, 'I' */
+	0xee,			/* out dx, al      -> exit IO, rip +0x107 */
+	0xfa,			/* cli */
+	0xf4,			/* hlt             -> exit HALT (IF = 0), rip +0x109 */
+};
+#define SYNIC_POSTS   70
+#define SYNIC_SIMP    0xa000
+#define SYNIC_SIEFP   0xb000
+#define SYNIC_RESULTS 0xd000
+#define SYNIC_GDT     0x6000
+#define SYNIC_IDT     0x5000
+#define SYNIC_VECTOR  0xf3
+#define SYNIC_HANDLER (GUEST_CODE + 0x100)
+
+/* The guest's code, its message, a GDT (interrupt delivery loads CS from it) and an IDT with
+ * the SINT's vector. */
+static void build_synic_guest(uint8_t *mem)
+{
+	uint64_t *gdt = (uint64_t *)(mem + SYNIC_GDT);
+	uint32_t *idt = (uint32_t *)(mem + SYNIC_IDT + 16 * SYNIC_VECTOR);
+	struct hv_post_message_in *m = (struct hv_post_message_in *)(mem + 0xc000);
+
+	build_guest(mem);
+	memcpy(mem + GUEST_CODE, synic_guest, sizeof(synic_guest));
+	memcpy(mem + SYNIC_HANDLER, synic_handler, sizeof(synic_handler));
+	gdt[1] = 0x00af9b000000ffffull; /* 0x08: code, 64-bit */
+	gdt[2] = 0x00cf93000000ffffull; /* 0x10: data */
+	idt[0] = (uint32_t)(SYNIC_HANDLER & 0xffff) | 0x08u << 16;
+	idt[1] = 0x8e00u | (uint32_t)(SYNIC_HANDLER & 0xffff0000u); /* interrupt gate, P */
+	m->connection_id = VMBUS_MESSAGE_CONNECTION_ID;
+	m->message_type = 1;
+	m->payload_size = 8;
+	memcpy(m->payload + 4, "ping", 4);
+}
+
+struct synic_vp {
+	int vp, err;
+	struct hv_run_vp_exit e;
+	atomic_int done;
+};
+
+static void *synic_vp_run(void *arg)
+{
+	struct synic_vp *r = arg;
+
+	r->err = vid_vp_run(r->vp, 0, 0, &r->e);
+	atomic_store(&r->done, 1);
+	return NULL;
+}
+
+/* Waits up to ms for the VP thread's run to return. */
+static bool synic_wait_run(struct synic_vp *r, int ms)
+{
+	for (int i = 0; i < ms && !atomic_load(&r->done); i++)
+		usleep(1000);
+	return atomic_load(&r->done);
+}
+
+/* The child's signals: the eventfd counted once per id newly pending, the ids collected. Read
+ * once the child is done (its last status written): the VP thread re-enters the child at once
+ * and this thread must not collect half-way. */
+static void synic_check_signals(int part, int efd, const uint8_t *mem)
+{
+	const volatile uint32_t *done = (const volatile uint32_t *)(mem + SYNIC_RESULTS + 12);
+	struct vid_signals sig;
+	uint64_t v = 0;
+
+	for (int i = 0; i < 20000 && !*done; i++)
+		usleep(1000);
+	if (!*done || read(efd, &v, sizeof(v)) != sizeof(v)) {
+		fail("synic: the child did not finish its posts and signals within 20 s");
+		return;
+	}
+	int n = vid_get_signals(part, &sig);
+
+	printf("synic: eventfd %" PRIu64 ", %d ids pending: 0x%x 0x%x, more %u\n", v, n,
+	       n > 0 ? sig.connection_id[0] : 0, n > 1 ? sig.connection_id[1] : 0, sig.more);
+	if (v != 2 || n != 2 || sig.more || sig.connection_id[0] != 0x10005 ||
+	    sig.connection_id[1] != 0x10007)
+		fail("synic: signals 0x10005 (twice) and 0x10007: want eventfd 2, ids 0x10005 0x10007");
+	const uint32_t *res = (const uint32_t *)(mem + SYNIC_RESULTS);
+
+	if (res[2] != 0 || res[3] != HV_STATUS_INVALID_CONNECTION_ID)
+		fail("synic: the child's signal statuses %u and (unregistered) %u, want 0 and 18",
+		     res[2], res[3]);
+}
+
+/* The child's messages: the queue's 64, in order; the 6 beyond were refused with 19 (the
+ * partition fd is non-blocking: a read never waits). */
+static void synic_check_messages(int part, const uint8_t *mem)
+{
+	struct vid_message m[VID_MESSAGE_QUEUE + 1];
+	int got = vid_read_messages(part, m, VID_MESSAGE_QUEUE + 1), bad = 0;
+	const uint32_t *res = (const uint32_t *)(mem + SYNIC_RESULTS);
+
+	for (int i = 0; i < got; i++) {
+		uint32_t seq;
+
+		memcpy(&seq, m[i].payload, 4);
+		bad += m[i].connection_id != 1 || m[i].vp_index != 0 || m[i].message_type != 1 ||
+		       m[i].payload_size != 8 || seq != (uint32_t)i ||
+		       memcmp(m[i].payload + 4, "ping", 4);
+	}
+	printf("synic: %d messages read (%d malformed); the child saw %u of %d refused, status %u\n",
+	       got, bad, res[0], SYNIC_POSTS, res[1]);
+	if (got != (int)VID_MESSAGE_QUEUE || bad)
+		fail("synic: want %u messages in order, got %d (%d malformed)", VID_MESSAGE_QUEUE,
+		     got, bad);
+	if (res[0] != SYNIC_POSTS - VID_MESSAGE_QUEUE || res[1] != HV_STATUS_INSUFFICIENT_BUFFERS)
+		fail("synic: want %u posts refused with status 19",
+		     SYNIC_POSTS - VID_MESSAGE_QUEUE);
+	if (vid_read_messages(part, m, 1) != -EAGAIN)
+		fail("synic: a read of the empty queue is not EAGAIN");
+}
+
+/* The halted child is woken by a post: the SINT's handler runs (its OUT). */
+static void synic_wake(int part, struct synic_vp *r, const uint8_t *mem)
+{
+	struct timeval t0, t1;
+	const struct hv_synic_message *slot =
+		(const struct hv_synic_message *)(mem + SYNIC_SIMP + 256 * VMBUS_MESSAGE_SINT);
+
+	usleep(300000);
+	if (atomic_load(&r->done)) {
+		fail("synic: the halted child's run returned (exit %u) instead of sleeping",
+		     r->e.reason);
+		return;
+	}
+	gettimeofday(&t0, NULL);
+	int err = vid_post_message(part, 0, VMBUS_MESSAGE_SINT, 1, "pong", 4);
+
+	if (err) {
+		fail("synic: post into the child: %s", strerror(-err));
+		return;
+	}
+	if (!synic_wait_run(r, 5000)) {
+		fail("synic: the post did not wake the halted child within 5 s");
+		return;
+	}
+	gettimeofday(&t1, NULL);
+	printf("synic: a post woke the halted child: its SINT handler ran %ld us later; slot: "
+	       "type %u size %u \"%.4s\"\n",
+	       (long)((t1.tv_sec - t0.tv_sec) * 1000000 + t1.tv_usec - t0.tv_usec),
+	       slot->message_type, slot->payload_size, (const char *)slot->payload);
+	if (r->err || r->e.reason != HV_RUN_EXIT_IO || r->e.rip != SYNIC_HANDLER + 7 ||
+	    (r->e.io_value & 0xff) != 'I')
+		fail("synic: after the post, want the handler's OUT 'I' (err %d, exit %u at 0x%" PRIx64
+		     ")",
+		     r->err, r->e.reason, r->e.rip);
+	if (slot->message_type != 1 || slot->payload_size != 4 || memcmp(slot->payload, "pong", 4))
+		fail("synic: the message is not in SINT 2's slot of the child's message page");
+}
+
+static int synic_setup(int part, int vp, uint8_t *mem, int efd)
+{
+	static const uint32_t names[] = { HV_REG_GDTR_BASE, HV_REG_GDTR_LIMIT, HV_REG_IDTR_BASE,
+					  HV_REG_IDTR_LIMIT };
+	static const uint64_t values[] = { SYNIC_GDT, 0x17, SYNIC_IDT, 0xfff };
+
+	build_synic_guest(mem);
+	if (regs_roundtrip(vp) <= 0 || vid_vp_set_regs(vp, names, values, 4, NULL) < 0)
+		return -1;
+	if (outcome(C_SET_CONNECTION, vid_set_connection(part, VMBUS_MESSAGE_CONNECTION_ID, 1,
+							 VID_CONNECTION_MESSAGE)) <= 0)
+		return -1;
+	if (vid_set_connection(part, 0x10001, 2047, VID_CONNECTION_EVENT) < 0 ||
+	    vid_set_signal_eventfd(part, efd) < 0 || fcntl(part, F_SETFL, O_NONBLOCK) < 0) {
+		fail("synic: event connections, the eventfd or O_NONBLOCK refused");
+		return -1;
+	}
+	return 0;
+}
+
+static void synic_flags(int part, const uint8_t *mem)
+{
+	bool fresh = false, again = true;
+
+	if (vid_signal_event(part, 0, VMBUS_MESSAGE_SINT, 5, &fresh) ||
+	    vid_signal_event(part, 0, VMBUS_MESSAGE_SINT, 5, &again) || !fresh || again ||
+	    !(mem[SYNIC_SIEFP + 256 * VMBUS_MESSAGE_SINT] & (1u << 5)))
+		fail("synic: signal flag 5 of SINT 2: want newly 1 then 0, the bit in the page");
+}
+
+static int cmd_synic(void)
+{
+	int vid = open_vid(), efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	struct vid_stats base = get_stats(vid);
+	int part = vid_partition_create(vid, 1, 0, NULL), vp = -1;
+	uint8_t *mem = anon(4 * MIB);
+	struct synic_vp r = { 0 };
+	pthread_t t;
+
+	if (part < 0 || outcome(C_MAP, vid_map_memory(part, mem, 4 * MIB, 0, VID_MAP_FLAGS)) <= 0 ||
+	    outcome(C_CREATE_VP, vp = vid_vp_create(part, 0)) <= 0 ||
+	    synic_setup(part, vp, mem, efd) != 0)
+		goto out;
+	r.vp = vp;
+	sigaction(SIGALRM, &(struct sigaction){ .sa_handler = on_alarm }, NULL);
+	pthread_create(&t, NULL, synic_vp_run, &r);
+	synic_check_signals(part, efd, mem);
+	synic_check_messages(part, mem);
+	synic_wake(part, &r, mem);
+	for (int i = 0; i < 500 && !atomic_load(&r.done);
+	     i++) { /* it never woke: a signal ends it */
+		pthread_kill(t, SIGALRM);
+		usleep(10000);
+	}
+	pthread_join(t, NULL);
+	synic_flags(part, mem);
+	if (!r.err && r.e.reason == HV_RUN_EXIT_IO) /* the handler's cli; hlt comes back */
+		run_expect(vp, 0, 0, HV_RUN_EXIT_HALT, 0x109, 2, 0);
+out:
+	if (vp >= 0)
+		vid_close(vp);
+	if (part >= 0)
+		vid_close(part);
+	close(efd);
+	munmap(mem, 4 * MIB);
+	struct vid_stats end = get_stats(vid);
+
+	if (!at_baseline(&end, &base))
+		fail("synic: counters not back at baseline");
+	vid_close(vid);
+	return report("synic");
 }
 
 /* iocost: a child's port-I/O round trip to this process (a guest looping on OUT: each run is
@@ -456,7 +766,8 @@ static int cmd_iocost(void)
 		cpuid[r] = (t2 - t1) / IOCOST_OPS;
 	}
 	uint64_t mi = median(io, IOCOST_ROUNDS), mc = median(cpuid, IOCOST_ROUNDS);
-	printf("child port-I/O round trip to its worker: %" PRIu64 " cycles; root CPUID exit: %" PRIu64
+	printf("child port-I/O round trip to its worker: %" PRIu64
+	       " cycles; root CPUID exit: %" PRIu64
 	       " cycles; ratio %.1f (%d rounds of %d, medians)\n",
 	       mi, mc, mc ? (double)mi / (double)mc : 0.0, IOCOST_ROUNDS, IOCOST_OPS);
 	vid_close(vp);
@@ -617,6 +928,152 @@ static void checks_regs_run(int vp)
 	free(r);
 }
 
+/* ---- SynIC checks (partition fd) ---- */
+
+static void check_conn(const char *name, int part, struct vid_connection c, int want)
+{
+	check(name, part, VID_SET_CONNECTION, &c, want);
+}
+
+static void check_post(const char *name, int part, struct vid_post_message m, int want)
+{
+	check(name, part, VID_POST_MESSAGE, &m, want);
+}
+
+/* Bad arguments of the SynIC ioctls: every one refused before any hypercall. */
+static void checks_synic_args(int part)
+{
+	const struct vid_connection cok = { 1, 1, VID_CONNECTION_MESSAGE, 0 };
+	const struct vid_post_message mok = { .sint = 2, .message_type = 1, .payload_size = 8 };
+	struct vid_connection c = cok;
+	struct vid_post_message m = mok;
+	struct vid_signal_event e = { .sint = 2 };
+
+	c.reserved0 = 1, check_conn("connection reserved", part, c, EINVAL);
+	c = cok, c.type = 3, check_conn("connection type unknown", part, c, EINVAL);
+	c = cok, c.connection_id = 0, check_conn("connection id 0", part, c, EINVAL);
+	c = cok, c.count = 0, check_conn("connection count 0", part, c, EINVAL);
+	c = cok, c.connection_id = HV_CONNECTION_ID_MAX + 1;
+	check_conn("connection id over 24 bits", part, c, EINVAL);
+	c = cok, c.connection_id = HV_CONNECTION_ID_MAX, c.count = 2;
+	check_conn("connection range past 24 bits", part, c, EINVAL);
+	c = cok, c.count = 0xffffffff, check_conn("connection count huge", part, c, EINVAL);
+	c = cok, c.type = VID_CONNECTION_EVENT, c.count = VID_EVENT_RANGE_MAX + 1;
+	check_conn("event range over the limit", part, c, EINVAL);
+	c = cok, c.type = VID_CONNECTION_NONE;
+	check_conn("connection removal with a count", part, c, EINVAL);
+	c.count = 0, check_conn("connection removal of nothing", part, c, ENOENT);
+	check("connection NULL", part, VID_SET_CONNECTION, NULL, EFAULT);
+
+	m.vp_index = 1, check_post("post vp over max_vps", part, m, EINVAL);
+	m = mok, m.sint = HV_SINT_COUNT, check_post("post sint 16", part, m, EINVAL);
+	m = mok, m.message_type = 0, check_post("post type 0", part, m, EINVAL);
+	m = mok, m.message_type = 0x80000000u;
+	check_post("post hypervisor type", part, m, EINVAL);
+	m = mok, m.payload_size = VID_MESSAGE_PAYLOAD_MAX + 1;
+	check_post("post payload over 240", part, m, EINVAL);
+	check("post NULL", part, VID_POST_MESSAGE, NULL, EFAULT);
+	check("post kernel pointer", part, VID_POST_MESSAGE, KERNEL_PTR, EFAULT);
+
+	e.vp_index = 1, check("signal vp over max_vps", part, VID_SIGNAL_EVENT, &e, EINVAL);
+	e.vp_index = 0, e.sint = 16, check("signal sint 16", part, VID_SIGNAL_EVENT, &e, EINVAL);
+	e.sint = 2, e.flag_number = HV_EVENT_FLAGS_PER_SINT;
+	check("signal flag 2048", part, VID_SIGNAL_EVENT, &e, EINVAL);
+	check("signal NULL", part, VID_SIGNAL_EVENT, NULL, EFAULT);
+}
+
+/* The eventfd, signals, reading and the reference time: all without the hypervisor's SynIC. */
+static void checks_synic_inbox(int part)
+{
+	struct vid_signal_eventfd f = { .eventfd = -1, .reserved0 = 1 };
+	struct vid_signals sig;
+	int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), pipefd[2] = { -1, -1 };
+	uint8_t buf[2 * sizeof(struct vid_message)];
+
+	check("eventfd reserved", part, VID_SET_SIGNAL_EVENTFD, &f, EINVAL);
+	f.reserved0 = 0, f.eventfd = -2;
+	check("eventfd -2", part, VID_SET_SIGNAL_EVENTFD, &f, EINVAL);
+	f.eventfd = 1000, check("eventfd not open", part, VID_SET_SIGNAL_EVENTFD, &f, EBADF);
+	if (pipe(pipefd) == 0) {
+		f.eventfd = pipefd[0];
+		check("eventfd a pipe", part, VID_SET_SIGNAL_EVENTFD, &f, EINVAL);
+	}
+	check("eventfd NULL", part, VID_SET_SIGNAL_EVENTFD, NULL, EFAULT);
+	f.eventfd = efd, check("eventfd set", part, VID_SET_SIGNAL_EVENTFD, &f, 0);
+	f.eventfd = efd, check("eventfd set again", part, VID_SET_SIGNAL_EVENTFD, &f, 0);
+	close(efd); /* vid.ko holds its own reference */
+	int n = vid_get_signals(part, &sig);
+
+	checks_done++;
+	if (n != 0 || sig.more)
+		fail("check signals without connections: %d ids, more %u", n, sig.more);
+	check("signals NULL", part, VID_GET_SIGNALS, NULL, EFAULT);
+	f.eventfd = -1, check("eventfd detached", part, VID_SET_SIGNAL_EVENTFD, &f, 0);
+
+	checks_done += 4;
+	errno = 0;
+	if (read(part, buf, sizeof(struct vid_message) - 1) != -1 || errno != EINVAL)
+		fail("check read under one record: %s, want EINVAL", strerror(errno));
+	fcntl(part, F_SETFL, O_NONBLOCK);
+	errno = 0;
+	if (read(part, buf, sizeof(buf)) != -1 || errno != EAGAIN)
+		fail("check non-blocking read of nothing: %s, want EAGAIN", strerror(errno));
+	errno = 0; /* the VFS refuses a buffer outside user space before vid.ko sees it */
+	if (read(part, KERNEL_PTR, sizeof(buf)) != -1 || errno != EFAULT)
+		fail("check read into kernel memory: %s, want EFAULT", strerror(errno));
+	fcntl(part, F_SETFL, 0);
+	struct pollfd pfd = { .fd = part, .events = POLLIN };
+
+	if (poll(&pfd, 1, 0) != 0)
+		fail("check poll of an empty queue: revents 0x%x", pfd.revents);
+
+	uint64_t t0 = 0, t1 = 0;
+
+	if (outcome(C_REFERENCE_TIME, vid_get_reference_time(part, &t0)) > 0) {
+		usleep(20000);
+		vid_get_reference_time(part, &t1);
+		if (t1 <= t0)
+			fail("reference time does not advance: %" PRIu64 " then %" PRIu64, t0, t1);
+		else
+			printf("reference time: %" PRIu64 " (100 ns), +%" PRIu64 " over 20 ms\n",
+			       t0, t1 - t0);
+	}
+	check("reference time NULL", part, VID_GET_REFERENCE_TIME, NULL, EFAULT);
+	if (pipefd[0] >= 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+	}
+}
+
+/* The checks that need the hypervisor's SynIC: a registered range refuses an overlap (vid.ko's
+ * copy), 16 ranges are the limit, removal; a guest that has not enabled its SynIC refuses
+ * messages and signals (ENOTCONN). Skipped while the hypervisor has no SET_CONNECTION. */
+static void checks_synic_live(int part)
+{
+	struct vid_connection c = { 1, 1, VID_CONNECTION_MESSAGE, 0 };
+
+	if (outcome(C_SET_CONNECTION, vid_set_connection(part, 1, 1, VID_CONNECTION_MESSAGE)) <= 0)
+		return;
+	c.connection_id = 1, c.count = 4;
+	check_conn("connection overlapping", part, c, EEXIST);
+	for (uint32_t i = 1; i < VID_CONNECTIONS_MAX; i++)
+		if (vid_set_connection(part, 0x100 * i, 1, VID_CONNECTION_EVENT) != 0)
+			fail("event connection %u of %u refused", i + 1, VID_CONNECTIONS_MAX);
+	c.connection_id = 0x10000, c.count = 1;
+	check_conn("connection 17th", part, c, ENOSPC);
+	c.connection_id = 1, c.count = 0, c.type = VID_CONNECTION_NONE;
+	check_conn("connection removed", part, c, 0);
+	check_conn("connection removed twice", part, c, ENOENT);
+	int err = vid_post_message(part, 0, 2, 1, "hi", 2);
+
+	checks_done += 2;
+	if (err != -ENOTCONN && outcome(C_POST_MESSAGE, err) > 0)
+		fail("post to a guest without SynIC: success, want ENOTCONN");
+	err = vid_signal_event(part, 0, 2, 1, NULL);
+	if (err != -ENOTCONN && outcome(C_SIGNAL_EVENT, err) > 0)
+		fail("signal to a guest without SynIC: success, want ENOTCONN");
+}
+
 /* The checks that need the hypervisor's calls: overlap, a second VP 0, the VP fd's own. */
 static void checks_live(int part, uint8_t *mem)
 {
@@ -637,6 +1094,7 @@ static void checks_live(int part, uint8_t *mem)
 		v.reserved0 = 0;
 		check("vp created twice", part, VID_CREATE_VP, &v, EEXIST);
 		checks_regs_run(vp);
+		checks_synic_live(part);
 		vid_close(vp);
 	}
 }
@@ -655,6 +1113,8 @@ static int cmd_checks(void)
 		return report("checks");
 	}
 	checks_map(part, mem);
+	checks_synic_args(part);
+	checks_synic_inbox(part);
 	checks_live(part, mem);
 	vid_close(part);
 	struct vid_stats end = get_stats(vid);
@@ -674,7 +1134,8 @@ struct fuzz {
 	uint8_t *buf; /* 2 pages of arguments, then a page the process may not touch */
 	uint8_t *mem; /* 4 MiB that may be mapped into children */
 	uint8_t *ro;  /* a read-only page */
-	unsigned long ok, fds, calls[3], errs[160];
+	int efd;      /* an eventfd the SynIC ioctls may be given */
+	unsigned long ok, fds, calls[3], reads, errs[160];
 };
 static uint64_t rng;
 
@@ -691,10 +1152,19 @@ static uint64_t pick(uint64_t n)
 	return rnd() % n;
 }
 
-static const unsigned long known_cmds[] = {
-	VID_CREATE_PARTITION, VID_GET_STATS, VID_MAP_MEMORY, VID_CREATE_VP,
-	VID_GET_REGS,	      VID_SET_REGS,  VID_RUN
-};
+static const unsigned long known_cmds[] = { VID_CREATE_PARTITION,
+					    VID_GET_STATS,
+					    VID_MAP_MEMORY,
+					    VID_CREATE_VP,
+					    VID_SET_CONNECTION,
+					    VID_POST_MESSAGE,
+					    VID_SIGNAL_EVENT,
+					    VID_SET_SIGNAL_EVENTFD,
+					    VID_GET_SIGNALS,
+					    VID_GET_REFERENCE_TIME,
+					    VID_GET_REGS,
+					    VID_SET_REGS,
+					    VID_RUN };
 #define KNOWN_CMDS (sizeof(known_cmds) / sizeof(known_cmds[0]))
 
 /* ioctl types the VFS answers itself before any driver (FIOCLEX, FIFREEZE, FICLONE, FIBMAP,
@@ -710,7 +1180,7 @@ enum fd_kind {
 	K_VP,
 };
 /* Per fd kind, the commands it knows (first, count) in known_cmds[]. */
-static const unsigned kind_cmds[3][2] = { { 0, 2 }, { 2, 2 }, { 4, 3 } };
+static const unsigned kind_cmds[3][2] = { { 0, 2 }, { 2, 8 }, { 10, 3 } };
 
 /* Mostly a command the fd knows, also others, variants of them, and random numbers. */
 static unsigned long random_cmd(enum fd_kind kind)
@@ -760,6 +1230,37 @@ static void fill_map(struct fuzz *f, struct vid_map_memory *m)
 	m->reserved0 = pick(8) ? 0 : rnd();
 }
 
+/* The SynIC ioctls' structs: mostly within the limits, VMBus's connection ids among them. */
+static void fill_synic(struct fuzz *f, unsigned long cmd, void *arg)
+{
+	if (cmd == VID_SET_CONNECTION) {
+		struct vid_connection *c = arg;
+
+		c->connection_id = pick(2) ? 1 + pick(8) : pick(2) ? 0x10001 : (uint32_t)rnd();
+		c->count = pick(2) ? pick(4) : pick(2) ? 2047 : (uint32_t)rnd();
+		c->type = pick(5);
+		c->reserved0 = pick(8) ? 0 : (uint32_t)rnd();
+	} else if (cmd == VID_POST_MESSAGE) {
+		struct vid_post_message *m = arg;
+
+		m->vp_index = pick(3);
+		m->sint = pick(18);
+		m->message_type = pick(4) ? 1 : (uint32_t)rnd();
+		m->payload_size = pick(250);
+	} else if (cmd == VID_SIGNAL_EVENT) {
+		struct vid_signal_event *e = arg;
+
+		e->vp_index = pick(3);
+		e->sint = pick(18);
+		e->flag_number = pick(2100);
+	} else if (cmd == VID_SET_SIGNAL_EVENTFD) {
+		struct vid_signal_eventfd *e = arg;
+
+		e->eventfd = pick(2) ? f->efd : pick(2) ? -1 : (int32_t)pick(64) - 2;
+		e->reserved0 = pick(8) ? 0 : (uint32_t)rnd();
+	}
+}
+
 /* Plausible values in the struct the command names (random bytes are already there). */
 static void fill_struct(struct fuzz *f, unsigned long cmd, void *arg)
 {
@@ -790,6 +1291,8 @@ static void fill_struct(struct fuzz *f, unsigned long cmd, void *arg)
 		r->flags = pick(4);
 		r->reserved0 = pick(8) ? 0 : rnd();
 		r->io_in_value = pick(2) ? 0 : rnd();
+	} else {
+		fill_synic(f, cmd, arg);
 	}
 }
 
@@ -846,12 +1349,28 @@ static int random_fd(struct fuzz *f, int **slot, enum fd_kind *kind)
 	return **slot;
 }
 
+/* A read(2) of the child's messages with a random length and buffer (none are posted: it
+ * blocks until the interval timer's signal ends it, or fails at once). */
+static void fuzz_read(struct fuzz *f, int fd)
+{
+	uint64_t lens[] = { 0, 1, 255, 256, 257, 4096, rnd() & 0xffffff };
+
+	f->reads++;
+	if (read(fd, random_arg(f, VID_GET_SIGNALS), lens[pick(7)]) < 0)
+		f->errs[errno < 160 ? errno : 0]++;
+}
+
 static void fuzz_one(struct fuzz *f)
 {
 	int *slot;
 	enum fd_kind kind;
 	int fd = random_fd(f, &slot, &kind);
 	unsigned long cmd = random_cmd(kind);
+
+	if (kind == K_PART && !pick(30)) {
+		fuzz_read(f, fd);
+		return;
+	}
 	int r = ioctl(fd, cmd, random_arg(f, cmd));
 
 	f->calls[kind]++;
@@ -879,9 +1398,9 @@ static void fuzz_one(struct fuzz *f)
 
 static void fuzz_report(const struct fuzz *f, uint64_t seed, long n)
 {
-	printf("fuzz: seed %" PRIu64 ", %ld ioctls (/dev/vid %lu, partition fds %lu, VP fds %lu): "
-	       "%lu succeeded (%lu new fds), errors:",
-	       seed, n, f->calls[K_DEV], f->calls[K_PART], f->calls[K_VP], f->ok, f->fds);
+	printf("fuzz: seed %" PRIu64 ", %ld calls (/dev/vid %lu, partition fds %lu, VP fds %lu, "
+	       "reads %lu): %lu ioctls succeeded (%lu new fds), errors:",
+	       seed, n, f->calls[K_DEV], f->calls[K_PART], f->calls[K_VP], f->reads, f->ok, f->fds);
 	for (int e = 0; e < 160; e++)
 		if (f->errs[e])
 			printf(" %s %lu", e ? strerrorname_np(e) : "other", f->errs[e]);
@@ -890,7 +1409,7 @@ static void fuzz_report(const struct fuzz *f, uint64_t seed, long n)
 
 static int cmd_fuzz(uint64_t seed, long n)
 {
-	struct fuzz f = { .vid = open_vid() };
+	struct fuzz f = { .vid = open_vid(), .efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK) };
 	struct sigaction sa = { .sa_handler = on_alarm };
 	struct itimerval t = { .it_interval = { .tv_usec = 20000 },
 			       .it_value = { .tv_usec = 20000 } };
@@ -928,7 +1447,8 @@ static int cmd_fuzz(uint64_t seed, long n)
 }
 
 static const char usage[] =
-	"usage: vidtest stats | cycle N MIB | checks | guest | iocost | hold MIB FILE | fuzz SEED N\n";
+	"usage: vidtest stats | cycle N MIB | checks | guest | synic | iocost | hold MIB FILE | "
+	"fuzz SEED N\n";
 
 int main(int argc, char **argv)
 {
@@ -947,6 +1467,8 @@ int main(int argc, char **argv)
 		return cmd_checks();
 	if (!strcmp(c, "guest") && argc == 2)
 		return cmd_guest();
+	if (!strcmp(c, "synic") && argc == 2)
+		return cmd_synic();
 	if (!strcmp(c, "iocost") && argc == 2)
 		return cmd_iocost();
 	if (!strcmp(c, "hold") && argc == 4)

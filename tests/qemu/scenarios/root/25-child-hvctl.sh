@@ -37,6 +37,9 @@ for phase in "boot: partition created" "boot: image loaded" "boot: memory mapped
   grep -q "$phase" /tmp/hello.log || { echo "log lacks '$phase'"; exit 1; }
 done
 grep 'testguest' /tmp/hello.log | head -n 3
+# VMBus: the worker registered its connections with the child, or says why there is none.
+grep -E 'boot: VMBus connections registered|no VMBus: the hypervisor has no SynIC' /tmp/hello.log ||
+  { grep -i vmbus /tmp/hello.log; echo "the log says nothing of VMBus's transport"; exit 1; }
 # The guest's own checks from inside a child: its RAM is its own and intact, every hostile
 # hypercall gets its error (root-only codes: access denied; CPL 3: #UD), its CPU and MSR view is
 # the documented one (tests/guest/check_cpuid.c, docs/partitions.md).

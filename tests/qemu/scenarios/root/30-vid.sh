@@ -4,8 +4,11 @@
 # makes /dev/vid (0600); every bad ioctl argument is refused with its errno; 50 partitions
 # with 4 MiB of anonymous memory mapped are created and closed, the counters (the hypervisor's
 # partitions and deposited pages, vid.ko's pinned pages) back at their baseline after each; a
-# tiny guest runs (IO out, IN completed, HLT, a spin that a signal ends with EINTR); kill -9 of
-# a process holding a partition (and, once the calls exist, blocked in VID_RUN) releases it;
+# tiny guest runs (IO out, IN completed, HLT, a spin that a signal ends with EINTR; STI; HLT
+# sleeps in the kernel); a child uses its SynIC through vid.ko (posts queued in order and
+# refused past the queue, signals coalesced into the eventfd, a post waking it from HLT into
+# its SINT handler); kill -9 of a process holding a partition (and, once the calls exist,
+# blocked in VID_RUN) releases it;
 # 10,000 random ioctls leave no oops, an intact hypervisor and the baseline. Calls the
 # hypervisor does not implement yet are reported as skipped (vidtest's "skipped" lines).
 oopses() { dmesg | grep -c 'BUG\|Oops\|WARNING'; }
@@ -43,6 +46,7 @@ step() { # step NAME vidtest-args...: runs it, shows its output, fails on its fa
 step checks checks
 step cycle cycle 50 4
 step guest guest
+step synic synic
 
 # kill -9 of a process holding a partition fd (with memory and VP 0; blocked in VID_RUN once
 # the hypervisor runs VPs): the partition goes, its pages come back.

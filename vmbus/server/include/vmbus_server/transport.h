@@ -64,5 +64,8 @@ struct vmbus_transport {
 #define VMBUS_MESSAGE_CONNECTION_ID   1u
 #define VMBUS_MESSAGE_CONNECTION_ID_4 4u
 #define VMBUS_MESSAGE_SINT	      2u
+/* A channel's signalling connection id (OFFERCHANNEL's connection_id): this base + its relid
+ * (1..VMBUS_RELID_MAX). The transport registers the range with the hypervisor. */
+#define VMBUS_CHANNEL_CONNECTION_BASE 0x10000u
 
 #endif
