@@ -110,6 +110,7 @@ struct vid_vp {
 	 * asleep, the next run waits for a kick again before it enters. */
 	bool halted;
 	int halt_kicks;
+	u64 halt_deadline; /* ...and its next synthetic timer (reference time; 0: none) */
 	/* The child's x87/SSE state between runs (FXSAVE format; children cannot enable XSAVE
 	 * features: XSETBV is refused and CR4.OSXSAVE is outside their view). */
 	u8 fpu[512] __aligned(16);

@@ -14,7 +14,10 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/hrtimer.h>
+#include <linux/wait.h>
 #include <asm/fpu/api.h>
+#include <asm/hyperv-tlfs.h>
 #include <asm/processor-flags.h>
 
 #include "vid_priv.h"
@@ -146,16 +149,33 @@ static u64 vid_run_with_guest_fpu(struct vid_vp *vp, void *in)
 
 /*
  * Sleeps while the VP is halted with interrupts enabled, until VID_POST_MESSAGE or
- * VID_SIGNAL_EVENT kicks it (VP lock held). The kick count was read before the entry that
- * halted, so a kick that raced with the halt (the hypervisor found nothing to deliver, then the
- * root posted) makes the count differ and the VP re-enters at once: no lost wake-up.
+ * VID_SIGNAL_EVENT kicks it or its next synthetic timer is due (VP lock held). The kick count
+ * was read before the entry that halted, so a kick that raced with the halt (the hypervisor
+ * found nothing to deliver, then the root posted) makes the count differ and the VP re-enters
+ * at once: no lost wake-up. The deadline is partition reference time (100 ns), the same clock
+ * as the root's reference counter; the hypervisor raises the timer at the entry after it.
  */
 static int vp_halt_wait(struct vid_vp *vp)
 {
 	struct vid_vp_wake *w = &vp->part->synic.wake[vp->index];
+	long r;
+	u64 now;
 
-	if (wait_event_interruptible(w->wq, atomic_read(&w->kicks) != vp->halt_kicks))
-		return -EINTR; /* still halted: the next run waits again */
+	if (vp->halt_deadline) {
+		rdmsrl(HV_X64_MSR_TIME_REF_COUNT, now);
+		if (now >= vp->halt_deadline) {
+			vp->halted = false;
+			return 0;
+		}
+		/* At most a day at a time: a far deadline must not overflow the nanoseconds. */
+		r = wait_event_interruptible_hrtimeout(
+			w->wq, atomic_read(&w->kicks) != vp->halt_kicks,
+			ns_to_ktime(min_t(u64, vp->halt_deadline - now, 864000000000ull) * 100));
+		if (r == -ERESTARTSYS)
+			return -EINTR; /* still halted: the next run waits again */
+	} else if (wait_event_interruptible(w->wq, atomic_read(&w->kicks) != vp->halt_kicks)) {
+		return -EINTR;
+	}
 	vp->halted = false;
 	return 0;
 }
@@ -183,6 +203,7 @@ static bool vp_exit_in_kernel(struct vid_vp *vp, const struct hv_run_vp_exit *ex
 			return false; /* nothing can wake it: the worker's business */
 		vp->halted = true;
 		vp->halt_kicks = kicks;
+		vp->halt_deadline = exit->timer_deadline;
 		return true;
 	default:
 		return false;
