@@ -14,7 +14,7 @@ PACKAGES=(
   gnu-efi
   libuv1-dev libprotobuf-c-dev protobuf-c-compiler libjson-c-dev libcmocka-dev libck-dev libssl-dev
   qemu-system-x86 qemu-utils ovmf busybox-static cpio kmod xz-utils
-  mtools dosfstools
+  mtools dosfstools e2fsprogs
   mandoc prometheus
   frama-c-base
   acpica-tools
