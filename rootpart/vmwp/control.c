@@ -23,7 +23,8 @@ static void on_command(struct vmwp *w, const Hv__Worker__WorkerCommand *cmd)
 		vmwp_on_start(w, cmd->id);
 		break;
 	case HV__WORKER__WORKER_COMMAND__CMD_STOP:
-		vmwp_on_stop(w, cmd->id, cmd->stop->force, cmd->stop->timeout_s);
+		vmwp_on_stop(w, cmd->id, cmd->stop->force, cmd->stop->timeout_s,
+			     cmd->stop->no_force);
 		break;
 	case HV__WORKER__WORKER_COMMAND__CMD_STATUS:
 		vmwp_report(w, cmd->id, false, NULL);
@@ -181,6 +182,7 @@ void vmwp_report(struct vmwp *w, uint64_t id, bool refused, const char *reason)
 	r.devices = dp;
 	r.version = (char *)MGMT_VERSION_STRING;
 	r.timed_out = w->stop_timed_out;
+	r.forced_after_timeout_s = w->forced_after_timeout_s;
 	w->stop_timed_out = false;
 	char log_error[600] = "";
 	mgmt_log_error(&w->log, log_error, sizeof(log_error));

@@ -51,6 +51,8 @@ struct vmwp {
 	uv_timer_t shutdown_timer;
 	uint32_t shutdown_timeout_s;
 	bool stop_timed_out; /* the next report is a graceful stop that ran out of time */
+	bool stop_no_force;  /* --no-force: a graceful stop that times out leaves the VM up */
+	uint32_t forced_after_timeout_s; /* turned off after a graceful stop's timeout */
 	uv_signal_t sigterm;
 	int exit_code;
 	bool exiting;
@@ -73,7 +75,7 @@ void vmwp_exit(struct vmwp *w, int code, uint64_t report_id);
 
 /* lifecycle.c: what the worker does on each command, and partition callbacks. */
 void vmwp_on_start(struct vmwp *w, uint64_t id);
-void vmwp_on_stop(struct vmwp *w, uint64_t id, bool force, uint32_t timeout_s);
+void vmwp_on_stop(struct vmwp *w, uint64_t id, bool force, uint32_t timeout_s, bool no_force);
 void vmwp_partition_running(struct vmwp *w);
 void vmwp_partition_stopped(struct vmwp *w, const char *how);
 /* The guest crashed (why: the reason and its registers): logged, torn down, the worker exits
