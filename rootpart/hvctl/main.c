@@ -20,6 +20,7 @@ struct args {
 	const char *pos[4];
 	int npos;
 	bool force;
+	bool no_force; /* stop --no-force */
 	bool follow;
 	long timeout_s;	   /* -1 unset */
 	long lines;	   /* -1 unset */
@@ -35,8 +36,8 @@ struct verb {
 	const char *help;
 	int min_pos, max_pos;
 	bool takes_name; /* the positional argument is a VM name, checked here */
-	/* which verb options it takes: f=--force t=--timeout F=-f n=-n V=--vm s=--since
-	 * S=--state b=-b */
+	/* which verb options it takes: f=--force N=--no-force t=--timeout F=-f n=-n V=--vm
+	 * s=--since S=--state b=-b */
 	const char *opts;
 	int (*run)(struct hvctl *h, struct args *a);
 };
@@ -64,10 +65,11 @@ static const struct verb verbs[] = {
 	  1, 1, false, "", run_validate },
 	{ "start", "start NAME", "Start the VM; waits until it runs or its start fails.", 1, 1,
 	  true, "", run_start },
-	{ "stop", "stop NAME [--force] [--timeout S]",
-	  "Stop the VM: gracefully (the guest "
-	  "shuts down, within S seconds, default 30) or with --force (turned off at once).",
-	  1, 1, true, "ft", run_stop },
+	{ "stop", "stop NAME [--force] [--timeout S] [--no-force]",
+	  "Stop the VM: gracefully (the guest shuts down within S seconds, default 30; if it "
+	  "has not, the VM is turned off, or with --no-force left running and exit 8) or with "
+	  "--force (turned off at once).",
+	  1, 1, true, "fNt", run_stop },
 	{ "delete", "delete NAME", "Remove a VM that is not running (its log files stay).", 1, 1,
 	  true, "", run_delete },
 	{ "list", "list",
@@ -286,11 +288,13 @@ static int run_stop(struct hvctl *h, struct args *a)
 	hv__mgmt__stop_request__init(&sr);
 	sr.name = mgmt_pb_str(a->pos[0]);
 	sr.force = a->force;
+	sr.no_force = a->no_force;
 	sr.timeout_s = a->timeout_s >= 0 ? (uint32_t)a->timeout_s : 0;
 	req.op_case = HV__MGMT__REQUEST__OP_STOP;
 	req.stop = &sr;
-	/* vmms answers by the guest's timeout plus its own slack (5 s), or 5 s after a forced
-	 * stop (then the worker is killed). */
+	/* vmms answers by the guest's timeout plus its own slack (5 s, then 5 s more for a
+	 * worker that must be turned off by force), or 5 s after a forced stop (then the worker
+	 * is killed). */
 	set_wait(h, a->force ? 20 : (unsigned)(a->timeout_s > 0 ? a->timeout_s : 30) + 20);
 	return hvctl_call(h, &req);
 }
@@ -436,6 +440,8 @@ static int verb_option(struct args *a, const struct verb *v, int argc, char **ar
 	const char *opts = v ? v->opts : "";
 	if (strcmp(s, "--force") == 0 && strchr(opts, 'f')) {
 		a->force = true;
+	} else if (strcmp(s, "--no-force") == 0 && strchr(opts, 'N')) {
+		a->no_force = true;
 	} else if (strcmp(s, "--timeout") == 0 && strchr(opts, 't')) {
 		if (++*i == argc || !parse_num(argv[*i], 86400, &a->timeout_s) ||
 		    (a->timeout_s > 3600 && strcmp(v->name, "stop") == 0))
@@ -481,6 +487,11 @@ static int check_args(const struct verb *v, const struct args *a)
 	if (v->takes_name && !mgmt_vm_name_ok(a->pos[0]))
 		return usage_error(v, "'%s' is not a VM name (letters, digits, '.', '_', '-')",
 				   a->pos[0]);
+	if (a->force && a->no_force)
+		return usage_error(v,
+				   "--force and --no-force contradict each other (--no-force: "
+				   "a graceful stop that times out leaves the VM running)%s",
+				   "");
 	if (strchr(v->opts, 'S') && !a->state)
 		return usage_error(v, "%s: --state is required", v->name);
 	return HVCTL_OK;

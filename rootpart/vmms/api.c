@@ -74,6 +74,11 @@ bool vmms_request_valid(const Hv__Mgmt__Request *req, char *why, size_t n)
 				 req->stop->timeout_s, STOP_TIMEOUT_MAX_S);
 			return false;
 		}
+		if (req->op_case == HV__MGMT__REQUEST__OP_STOP && req->stop->force &&
+		    req->stop->no_force) {
+			snprintf(why, n, "stop: force and no_force contradict each other");
+			return false;
+		}
 		if (req->op_case == HV__MGMT__REQUEST__OP_LOGS &&
 		    req->logs->lines > LOG_LINES_MAX) {
 			snprintf(why, n, "%u lines is too many: at most %d", req->logs->lines,
@@ -309,7 +314,7 @@ static void on_stop(struct client *c, const Hv__Mgmt__Request *req)
 		return;
 	}
 	uint32_t timeout = sr->timeout_s ? sr->timeout_s : STOP_TIMEOUT_DEFAULT_S;
-	vmms_worker_stop(d, vm, sr->force, timeout);
+	vmms_worker_stop(d, vm, sr->force, timeout, sr->no_force);
 	/* A forced stop overtaking a graceful one answers both when the worker is gone. */
 	if (vm->stop_waiter.client)
 		vmms_waiter_done(&vm->stop_waiter, false, HV__MGMT__ERROR_CODE__ERROR_STOP_FAILED,

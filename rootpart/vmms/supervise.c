@@ -109,11 +109,16 @@ static void worker_gone(struct worker *w, const char *how, bool clean_exit)
 					!w->stop_timed_out;
 			if (next == VM_OFF)
 				snprintf(vm->event_how, sizeof(vm->event_how), "%s",
-					 w->force_stop		   ? "forced"
+					 w->forced_after_timeout_s ? "forced-after-timeout"
+					 : w->force_stop	   ? "forced"
 					 : by_guest		   ? "guest"
 					 : vm->state == VM_RUNNING ? "timeout"
 								   : "graceful");
-			if (by_guest)
+			if (next == VM_OFF && w->forced_after_timeout_s)
+				snprintf(reason, sizeof(reason),
+					 "forced off: the guest did not shut down within %u s",
+					 w->forced_after_timeout_s);
+			else if (by_guest)
 				snprintf(reason, sizeof(reason), "%s",
 					 w->stop_reason[0] ? w->stop_reason
 							   : "the guest shut down");
@@ -254,6 +259,34 @@ static void worker_running(struct worker *w, enum vm_state next)
 	vmms_waiter_done(&vm->start_waiter, true, 0, msg);
 }
 
+static void send_stop(struct worker *w, bool force, uint32_t timeout_s, bool no_force)
+{
+	Hv__Worker__StopCommand stop;
+	hv__worker__stop_command__init(&stop);
+	stop.force = force;
+	stop.timeout_s = timeout_s;
+	stop.no_force = no_force;
+	Hv__Worker__WorkerCommand cmd;
+	hv__worker__worker_command__init(&cmd);
+	cmd.id = 2;
+	cmd.cmd_case = HV__WORKER__WORKER_COMMAND__CMD_STOP;
+	cmd.stop = &stop;
+	send_command(w, &cmd);
+}
+
+/* A graceful stop's time ran out and the caller did not ask to keep the VM up, yet the
+ * worker has not turned it off (a worker older than StopCommand.no_force refuses instead;
+ * or it did not act on its own timeout): vmms turns it off as a forced stop does. */
+static void force_after_timeout(struct worker *w, const char *why)
+{
+	mgmt_log_write(&w->d->log, MGMT_LOG_WARN, "vmms", "VM %s: %s; turning it off", w->vm->name,
+		       why);
+	w->forced_after_timeout_s = w->stop_timeout_s;
+	w->force_stop = true;
+	send_stop(w, true, 0, false);
+	uv_timer_start(&w->stop_timer, on_stop_timer, FORCE_STOP_GRACE_MS, 0);
+}
+
 static void handle_report(struct worker *w, const Hv__Worker__WorkerReport *r)
 {
 	struct vmms *d = w->d;
@@ -289,6 +322,12 @@ static void handle_report(struct worker *w, const Hv__Worker__WorkerReport *r)
 			mgmt_log_write(&d->log, MGMT_LOG_ERROR, "vmms", "VM %s: its log: %s",
 				       vm->name, r->log_error);
 	}
+	if (r->refused && r->timed_out && vm->state == VM_STOPPING && !w->force_stop &&
+	    !w->stop_no_force) {
+		force_after_timeout(w, "the worker left the VM running after the graceful stop "
+				       "timed out");
+		return;
+	}
 	if (r->refused) {
 		if (vm_transition(vm->state, VM_ACT_STOP_REFUSED, vm->name, &next, why,
 				  sizeof(why)) &&
@@ -315,6 +354,8 @@ static void handle_report(struct worker *w, const Hv__Worker__WorkerReport *r)
 		break;
 	case HV__WORKER__PHASE__PHASE_STOPPED:
 		w->reported_stopped = true;
+		if (r->forced_after_timeout_s)
+			w->forced_after_timeout_s = r->forced_after_timeout_s;
 		snprintf(w->stop_reason, sizeof(w->stop_reason), "%s", r->reason);
 		break;
 	case HV__WORKER__PHASE__PHASE_FAILED:
@@ -389,6 +430,10 @@ static void on_stop_timer(uv_timer_t *t)
 			       "forced stop for %d ms; killing it",
 			       vm->name, (int)w->pid, FORCE_STOP_GRACE_MS);
 		worker_signal(w, SIGKILL);
+		return;
+	}
+	if (!w->stop_no_force) {
+		force_after_timeout(w, "the worker did not finish the graceful stop in time");
 		return;
 	}
 	char msg[512];
@@ -541,7 +586,7 @@ int vmms_worker_spawn(struct vmms *d, struct vm *vm, char *why, size_t n)
 	return 0;
 }
 
-int vmms_worker_stop(struct vmms *d, struct vm *vm, bool force, uint32_t timeout_s)
+int vmms_worker_stop(struct vmms *d, struct vm *vm, bool force, uint32_t timeout_s, bool no_force)
 {
 	(void)d;
 	struct worker *w = vm->worker;
@@ -550,16 +595,11 @@ int vmms_worker_stop(struct vmms *d, struct vm *vm, bool force, uint32_t timeout
 	if (!w->conn_open && !force)
 		return -1;
 	w->force_stop = w->force_stop || force;
-	Hv__Worker__StopCommand stop;
-	hv__worker__stop_command__init(&stop);
-	stop.force = force;
-	stop.timeout_s = timeout_s;
-	Hv__Worker__WorkerCommand cmd;
-	hv__worker__worker_command__init(&cmd);
-	cmd.id = 2;
-	cmd.cmd_case = HV__WORKER__WORKER_COMMAND__CMD_STOP;
-	cmd.stop = &stop;
-	send_command(w, &cmd);
+	if (!force) {
+		w->stop_timeout_s = timeout_s;
+		w->stop_no_force = no_force;
+	}
+	send_stop(w, force, timeout_s, no_force);
 	uint64_t ms = force ? FORCE_STOP_GRACE_MS : (uint64_t)timeout_s * 1000 + GRACEFUL_SLACK_MS;
 	uv_timer_start(&w->stop_timer, on_stop_timer, ms, 0);
 	return 0;

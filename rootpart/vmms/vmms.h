@@ -74,9 +74,12 @@ struct worker {
 	int connect_tries;
 	uv_timer_t stop_timer;
 	bool force_stop;
-	bool aborting;	       /* being stopped by vmms itself (SIGTERM, then SIGKILL) */
-	bool reported_stopped; /* said PHASE_STOPPED: an exit 0 after it is a shutdown */
-	bool stop_timed_out;   /* a graceful stop timed out (the VM stayed running) */
+	bool aborting;		 /* being stopped by vmms itself (SIGTERM, then SIGKILL) */
+	bool reported_stopped;	 /* said PHASE_STOPPED: an exit 0 after it is a shutdown */
+	bool stop_timed_out;	 /* a graceful stop timed out (the VM stayed running) */
+	bool stop_no_force;	 /* the graceful stop in progress leaves the VM up at its timeout */
+	uint32_t stop_timeout_s; /* the graceful stop in progress: the guest's time */
+	uint32_t forced_after_timeout_s; /* turned off because that time ran out (0: not) */
 	char stop_reason[256];
 	bool exited;
 	int open_handles;
@@ -111,7 +114,7 @@ struct vm {
 	struct vm_device devices[VM_MAX_DEVICES];
 	size_t ndevices;
 	char log_error[600]; /* the worker cannot write the VM log: why ("" when fine) */
-	char event_how[16];  /* for the next event: graceful|forced|timeout|refused */
+	char event_how[24];  /* for the next event: see how in management.proto's Event */
 	int event_signal;    /* for the next event: the signal that killed the worker */
 	bool heartbeat_lost; /* said once per silence */
 	LIST_ENTRY(vm) link;
@@ -125,7 +128,7 @@ struct vmms_event {
 	enum vm_state old_state, new_state;
 	char reason[512];
 	char kind[16];
-	char how[16];
+	char how[24];
 	int signal;
 	int64_t time_ms;
 };
@@ -207,7 +210,8 @@ int vmms_load_all(struct vmms *d);
  * not be recorded, so it was stopped again and the VM's state is unchanged); why says which. */
 #define VMMS_SPAWN_NOT_RECORDED (-2)
 int vmms_worker_spawn(struct vmms *d, struct vm *vm, char *why, size_t why_size);
-int vmms_worker_stop(struct vmms *d, struct vm *vm, bool force, uint32_t timeout_s);
+/* force: at once; else gracefully within timeout_s, then turned off (no_force: left up). */
+int vmms_worker_stop(struct vmms *d, struct vm *vm, bool force, uint32_t timeout_s, bool no_force);
 void vmms_worker_readopt(struct vmms *d, struct vm *vm);
 /* Called every second: one heartbeat-lost event per silent running worker. */
 void vmms_check_heartbeats(struct vmms *d);
@@ -235,8 +239,8 @@ void vmms_metrics_start(struct vmms *d);
 /* events.c */
 void vmms_events_broadcast(struct vmms *d, const char *name, enum vm_state old_state,
 			   enum vm_state new_state, const char *reason);
-/* With how (graceful, forced, timeout, refused, or "heartbeat-lost" for that event) and the
- * signal that killed a worker. Also journalled. */
+/* With how (graceful, forced, forced-after-timeout, timeout, guest, refused, or
+ * "heartbeat-lost" for that event) and the signal that killed a worker. Also journalled. */
 void vmms_events_emit(struct vmms *d, const char *name, enum vm_state old_state,
 		      enum vm_state new_state, const char *reason, const char *how, int signal);
 /* Sends c the journal's events from since_ms on (its VM only, when it chose one). */

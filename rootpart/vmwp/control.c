@@ -23,7 +23,8 @@ static void on_command(struct vmwp *w, const Hv__Worker__WorkerCommand *cmd)
 		vmwp_on_start(w, cmd->id);
 		break;
 	case HV__WORKER__WORKER_COMMAND__CMD_STOP:
-		vmwp_on_stop(w, cmd->id, cmd->stop->force, cmd->stop->timeout_s);
+		vmwp_on_stop(w, cmd->id, cmd->stop->force, cmd->stop->timeout_s,
+			     cmd->stop->no_force);
 		break;
 	case HV__WORKER__WORKER_COMMAND__CMD_STATUS:
 		vmwp_report(w, cmd->id, false, NULL);
@@ -132,6 +133,37 @@ static void on_heartbeat(uv_timer_t *t)
 	vmwp_report(w, 0, false, NULL);
 }
 
+/* A device's state changed since the last report (the guest opened a channel, negotiated an
+ * integration service, broke one): vmms hears it now, or once REPORT_PACER_MIN_MS have passed
+ * since the last report, so that `hvctl show` lags by at most that. */
+static void on_device_timer(uv_timer_t *t);
+
+static void check_devices(struct vmwp *w)
+{
+	if (!w->controller || w->exiting)
+		return;
+	uint8_t key[REPORT_PACER_MAX_KEY];
+	size_t n = vmwp_vmbus_device_states(w, key, sizeof(key));
+	int64_t wait_ms = report_pacer_due(&w->pacer, key, n, uv_now(w->loop));
+	if (wait_ms == 0)
+		vmwp_report(w, 0, false, NULL);
+	else if (wait_ms > 0 && !uv_is_active((uv_handle_t *)&w->device_timer))
+		uv_timer_start(&w->device_timer, on_device_timer, (uint64_t)wait_ms, 0);
+}
+
+static void on_device_timer(uv_timer_t *t)
+{
+	check_devices(t->data);
+}
+
+/* Runs after every turn of the loop, so right after the VMBus server handled what the guest
+ * sent (messages and signals arrive as loop events): a handful of loads and a compare, and
+ * nothing at all while the loop sleeps. */
+static void on_loop_turn(uv_check_t *c)
+{
+	check_devices(c->data);
+}
+
 int vmwp_control_listen(struct vmwp *w)
 {
 	int rc = uv_pipe_init(w->loop, &w->listener, 0);
@@ -148,6 +180,11 @@ int vmwp_control_listen(struct vmwp *w)
 	uv_timer_init(w->loop, &w->heartbeat);
 	w->heartbeat.data = w;
 	uv_timer_start(&w->heartbeat, on_heartbeat, HEARTBEAT_MS, HEARTBEAT_MS);
+	uv_timer_init(w->loop, &w->device_timer);
+	w->device_timer.data = w;
+	uv_check_init(w->loop, &w->device_check);
+	w->device_check.data = w;
+	uv_check_start(&w->device_check, on_loop_turn);
 	return rc;
 }
 
@@ -181,11 +218,15 @@ void vmwp_report(struct vmwp *w, uint64_t id, bool refused, const char *reason)
 	r.devices = dp;
 	r.version = (char *)MGMT_VERSION_STRING;
 	r.timed_out = w->stop_timed_out;
+	r.forced_after_timeout_s = w->forced_after_timeout_s;
 	w->stop_timed_out = false;
 	char log_error[600] = "";
 	mgmt_log_error(&w->log, log_error, sizeof(log_error));
 	r.log_error = log_error;
 	mgmt_conn_send(w->controller, &r.base);
+	uint8_t key[REPORT_PACER_MAX_KEY];
+	report_pacer_sent(&w->pacer, key, vmwp_vmbus_device_states(w, key, sizeof(key)),
+			  uv_now(w->loop));
 }
 
 static void close_if_open(uv_handle_t *h)
@@ -213,6 +254,8 @@ void vmwp_exit(struct vmwp *w, int code, uint64_t report_id)
 		close_if_open((uv_handle_t *)&w->listener);
 	}
 	close_if_open((uv_handle_t *)&w->heartbeat);
+	close_if_open((uv_handle_t *)&w->device_timer);
+	close_if_open((uv_handle_t *)&w->device_check);
 	close_if_open((uv_handle_t *)&w->shutdown_timer);
 	close_if_open((uv_handle_t *)&w->sigterm);
 	/* The controller is closed after its queued report is flushed; then the loop ends. */

@@ -139,21 +139,35 @@ void vmwp_partition_stopped(struct vmwp *w, const char *how)
 	vmwp_exit(w, 0, 0);
 }
 
+/* The guest had its time. By default the VM is turned off now, as `hvctl stop --force` would
+ * (what LXD and incus do after `stop --timeout`), so that a stop ends with the VM off; with
+ * --no-force it keeps running and the stop is refused, for a caller that decides itself. */
 static void on_shutdown_timeout(uv_timer_t *t)
 {
 	struct vmwp *w = t->data;
 	char why[256];
+	if (!w->stop_no_force) {
+		mgmt_log_write(&w->log, MGMT_LOG_WARN, "vmwp",
+			       "graceful stop timed out after %u s: turning the VM off",
+			       w->shutdown_timeout_s);
+		snprintf(why, sizeof(why), "forced off: the guest did not shut down within %u s",
+			 w->shutdown_timeout_s);
+		/* 0 in the report means "not forced" (vmms never asks for 0 s: 0 is its 30). */
+		w->forced_after_timeout_s = w->shutdown_timeout_s ? w->shutdown_timeout_s : 1;
+		vmwp_partition_stopped(w, why);
+		return;
+	}
 	snprintf(why, sizeof(why),
-		 "the guest did not shut down within %llu s; it is still "
+		 "the guest did not shut down within %u s; it is still "
 		 "running: use --force",
-		 (unsigned long long)w->shutdown_timeout_s);
+		 w->shutdown_timeout_s);
 	mgmt_log_write(&w->log, MGMT_LOG_WARN, "vmwp", "graceful stop timed out: %s", why);
 	w->phase = HV__WORKER__PHASE__PHASE_RUNNING;
 	w->stop_timed_out = true;
 	vmwp_report(w, 0, true, why);
 }
 
-void vmwp_on_stop(struct vmwp *w, uint64_t id, bool force, uint32_t timeout_s)
+void vmwp_on_stop(struct vmwp *w, uint64_t id, bool force, uint32_t timeout_s, bool no_force)
 {
 	char why[512];
 	if (force) {
@@ -165,8 +179,11 @@ void vmwp_on_stop(struct vmwp *w, uint64_t id, bool force, uint32_t timeout_s)
 		vmwp_report(w, id, true, "not running: nothing to stop gracefully; use --force");
 		return;
 	}
-	mgmt_log_write(&w->log, MGMT_LOG_INFO, "vmwp", "graceful stop requested (timeout %u s)",
-		       timeout_s);
+	mgmt_log_write(&w->log, MGMT_LOG_INFO, "vmwp", "graceful stop requested (timeout %u s%s)",
+		       timeout_s,
+		       no_force ? "; --no-force: the VM keeps running if the guest does not "
+				  "shut down"
+				: "");
 	/* The guest's shutdown integration service first, as Hyper-V does; the backend's own
 	 * way (if any) when the guest has not negotiated it. */
 	if (vmwp_vmbus_request_shutdown(w) == 0) {
@@ -177,9 +194,15 @@ void vmwp_on_stop(struct vmwp *w, uint64_t id, bool force, uint32_t timeout_s)
 		mgmt_log_write(&w->log, MGMT_LOG_WARN, "vmwp", "graceful stop refused: %s", why);
 		vmwp_report(w, id, true, why);
 		return;
+	} else {
+		mgmt_log_write(&w->log, MGMT_LOG_INFO, "vmwp",
+			       "shutdown request sent to the guest through the %s backend (the "
+			       "guest has not opened its shutdown integration service)",
+			       partition_backend.name);
 	}
 	w->phase = HV__WORKER__PHASE__PHASE_STOPPING;
 	w->shutdown_timeout_s = timeout_s;
+	w->stop_no_force = no_force;
 	uv_timer_start(&w->shutdown_timer, on_shutdown_timeout, (uint64_t)timeout_s * 1000, 0);
 	vmwp_report(w, id, false, NULL);
 }

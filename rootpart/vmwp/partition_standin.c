@@ -2,7 +2,9 @@
 /* TEST ONLY: a pretend partition for vmwp-standin, so that vmms's supervision (crash
  * detection, re-adoption, events, the running limit, graceful and forced stop) is tested on a
  * machine without a hypervisor. It "boots" at once, prints a console line, and shuts down
- * when asked. HV_STANDIN_SHUTDOWN=ignore makes the guest ignore shutdown requests;
+ * when asked. HV_STANDIN_SHUTDOWN=ignore makes the guest ignore shutdown requests (the
+ * worker's own timeout then turns it off, or leaves it up with --no-force, as for a real
+ * guest: the stop logic is the worker's, not the backend's);
  * HV_STANDIN_CONSOLE_LINES=N makes it print N numbered console lines at boot (log rotation).
  * Its VMBus transport reaches no guest (messages are dropped, no RAM is mapped): the worker's
  * VMBus server and devices are really created from the config, and offers wait for a guest

@@ -140,35 +140,61 @@ int vmwp_vmbus_request_shutdown(struct vmwp *w)
 		       : -1;
 }
 
+/* An integration service's state without its live figures: what `hvctl show` words, and what
+ * a change of (vmwp_vmbus_device_states) is reported for at once. */
+enum ic_phase {
+	IC_PHASE_OFFERED = 1,
+	IC_PHASE_NEGOTIATING,
+	IC_PHASE_RUNNING,
+	IC_PHASE_HEARD
+};
+
+static enum ic_phase ic_phase(struct vmwp *w, enum ic_service svc, struct ic_vsp_status *st)
+{
+	ic_vsp_get_status(w->vmbus->devs.ic[svc], st);
+	if (!st->open)
+		return IC_PHASE_OFFERED;
+	if (!st->negotiated)
+		return IC_PHASE_NEGOTIATING;
+	if (svc == IC_SERVICE_HEARTBEAT && st->last_heard_ms)
+		return IC_PHASE_HEARD;
+	return IC_PHASE_RUNNING;
+}
+
 static void ic_status(struct vmwp *w, enum ic_service svc, char *out, size_t n)
 {
 	struct ic_vsp_status st;
-	ic_vsp_get_status(w->vmbus->devs.ic[svc], &st);
-	if (!st.open) {
+	switch (ic_phase(w, svc, &st)) {
+	case IC_PHASE_OFFERED:
 		snprintf(out, n, "offered");
-	} else if (!st.negotiated) {
+		break;
+	case IC_PHASE_NEGOTIATING:
 		snprintf(out, n, "open, negotiating");
-	} else if (svc == IC_SERVICE_HEARTBEAT && st.last_heard_ms) {
+		break;
+	case IC_PHASE_HEARD:
 		snprintf(out, n, "running, guest last heard %llu ms ago (sequence %llu)",
 			 (unsigned long long)(uv_now(w->loop) - st.last_heard_ms),
 			 (unsigned long long)st.heartbeat_seq);
-	} else {
+		break;
+	case IC_PHASE_RUNNING:
 		snprintf(out, n, "running");
+		break;
 	}
 }
+
+static const struct {
+	const char *kind;
+	enum ic_service svc;
+} ics[] = {
+	{ "ic-shutdown", IC_SERVICE_SHUTDOWN },
+	{ "ic-heartbeat", IC_SERVICE_HEARTBEAT },
+	{ "ic-timesync", IC_SERVICE_TIMESYNC },
+};
 
 void vmwp_vmbus_device_status(struct vmwp *w, struct vmwp_device *d)
 {
 	if (!w->vmbus)
 		return;
-	static const struct {
-		const char *kind;
-		enum ic_service svc;
-	} ics[] = {
-		{ "ic-shutdown", IC_SERVICE_SHUTDOWN },
-		{ "ic-heartbeat", IC_SERVICE_HEARTBEAT },
-		{ "ic-timesync", IC_SERVICE_TIMESYNC },
-	};
 	if (!strcmp(d->kind, "disk") && w->vmbus->devs.storage) {
 		enum vmbus_channel_state s =
 			vmbus_channel_state(storvsp_channel(w->vmbus->devs.storage));
@@ -179,4 +205,24 @@ void vmwp_vmbus_device_status(struct vmwp *w, struct vmwp_device *d)
 	for (size_t i = 0; i < sizeof(ics) / sizeof(ics[0]); i++)
 		if (!strcmp(d->kind, ics[i].kind) && w->vmbus->devs.ic[ics[i].svc])
 			ic_status(w, ics[i].svc, d->status, sizeof(d->status));
+}
+
+size_t vmwp_vmbus_device_states(struct vmwp *w, uint8_t *key, size_t n)
+{
+	if (!w->vmbus)
+		return 0;
+	size_t len = 0;
+	for (size_t i = 0; i < w->ndevices && len < n; i++) {
+		const struct vmwp_device *d = &w->devices[i];
+		uint8_t state = 0; /* not a VMBus device: its status changes with the phase */
+		struct ic_vsp_status st;
+		if (!strcmp(d->kind, "disk") && w->vmbus->devs.storage)
+			state = (uint8_t)vmbus_channel_state(
+				storvsp_channel(w->vmbus->devs.storage));
+		for (size_t j = 0; j < sizeof(ics) / sizeof(ics[0]); j++)
+			if (!strcmp(d->kind, ics[j].kind) && w->vmbus->devs.ic[ics[j].svc])
+				state = (uint8_t)(0x80 | ic_phase(w, ics[j].svc, &st));
+		key[len++] = state;
+	}
+	return len;
 }

@@ -14,6 +14,7 @@
 #include "mgmt/log.h"
 #include "proto/worker.pb-c.h"
 #include "mgmt/vm_config.h"
+#include "report_pacer.h"
 
 #define VMWP_MAX_DEVICES 24
 
@@ -48,9 +49,15 @@ struct vmwp {
 	uv_pipe_t listener;
 	bool listening;
 	uv_timer_t heartbeat;
+	/* A device state change is reported at once (not with the next heartbeat), paced: */
+	uv_check_t device_check; /* after every loop turn: did a device's state change? */
+	uv_timer_t device_timer; /* a change within REPORT_PACER_MIN_MS of the last report */
+	struct report_pacer pacer;
 	uv_timer_t shutdown_timer;
 	uint32_t shutdown_timeout_s;
 	bool stop_timed_out; /* the next report is a graceful stop that ran out of time */
+	bool stop_no_force;  /* --no-force: a graceful stop that times out leaves the VM up */
+	uint32_t forced_after_timeout_s; /* turned off after a graceful stop's timeout */
 	uv_signal_t sigterm;
 	int exit_code;
 	bool exiting;
@@ -73,7 +80,7 @@ void vmwp_exit(struct vmwp *w, int code, uint64_t report_id);
 
 /* lifecycle.c: what the worker does on each command, and partition callbacks. */
 void vmwp_on_start(struct vmwp *w, uint64_t id);
-void vmwp_on_stop(struct vmwp *w, uint64_t id, bool force, uint32_t timeout_s);
+void vmwp_on_stop(struct vmwp *w, uint64_t id, bool force, uint32_t timeout_s, bool no_force);
 void vmwp_partition_running(struct vmwp *w);
 void vmwp_partition_stopped(struct vmwp *w, const char *how);
 /* The guest crashed (why: the reason and its registers): logged, torn down, the worker exits
@@ -89,6 +96,9 @@ int vmwp_vmbus_start(struct vmwp *w, char *why, size_t n);
 void vmwp_vmbus_stop(struct vmwp *w);
 int vmwp_vmbus_request_shutdown(struct vmwp *w);
 void vmwp_vmbus_device_status(struct vmwp *w, struct vmwp_device *d);
+/* One byte per device (at most n): its state without live figures (a heartbeat's age), so that
+ * a change is noticed cheaply. 0 without a VMBus server. */
+size_t vmwp_vmbus_device_states(struct vmwp *w, uint8_t *key, size_t n);
 
 /* console.c: the guest's COM1 output, one log line per guest line (component "console"). */
 void vmwp_console_feed(struct vmwp *w, const uint8_t *bytes, size_t len);

@@ -16,4 +16,5 @@ complete_line() {  # complete_line WORD...: what bash would offer for the last w
 [ "$(complete_line hvctl list --format y)" = "yaml" ] || fail "formats"
 [ "$(complete_line hvctl wait alpha --state r)" = "running" ] || fail "states"
 [ "$(complete_line hvctl stop alpha --f)" = "--format --force" ] || fail "stop options: $(complete_line hvctl stop alpha --f)"
+[ "$(complete_line hvctl stop alpha --no)" = "--no-headers --no-force" ] || fail "stop options: $(complete_line hvctl stop alpha --no)"
 finish "mgmt bash completion"

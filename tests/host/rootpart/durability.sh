@@ -4,7 +4,8 @@
 # a start fails, says why, and leaves no worker running; a live worker that the state file
 # does not know is adopted by a restarted vmms; a worker that exits 0 after its partition
 # stopped is a shutdown even when the graceful stop had timed out before (not a crash); a
-# running report that cannot be recorded fails the start and stops the worker.
+# running report that cannot be recorded fails the start and stops the worker; a worker that
+# does not turn its VM off after a graceful stop's timeout is turned off by vmms.
 . "$(dirname "$0")/lib.sh"
 [ -n "$STANDIN" ] || fail "usage: $0 BIN_DIR STANDIN_WORKER"
 WORKER=$STANDIN
@@ -41,10 +42,10 @@ grep -q "VM b: worker pid $pid_b found running after a vmms restart although the
 # ... and a second start cannot run a second worker on the same disk.
 expect_rc 5 hvctl start b
 
-# 3. A graceful stop that timed out (exit 8), then the guest shuts down after all and the
-#    worker exits 0: off, not crashed.
+# 3. A graceful stop that timed out and was asked to leave the VM up (--no-force, exit 8),
+#    then the guest shuts down after all and the worker exits 0: off, not crashed.
 expect_rc 0 hvctl start c
-expect_rc 8 hvctl stop c --timeout 1
+expect_rc 8 hvctl stop c --timeout 1 --no-force
 expect_in "$ERR" "the guest did not shut down within 1 s" "timed-out stop"
 [ "$(state_of c)" = running ] || fail "c after a timed-out stop: $(state_of c)"
 pid_c=$(hvctl show c | sed -n 's/^worker pid: *//p')
@@ -74,4 +75,14 @@ wait_state d failed 50
 sleep 0.5
 pid_alive_for "fakeworker.py --name d" && fail "d's worker still runs after its running state could not be recorded"
 rm -f "$T/state/filler"
+
+# 5. Nothing half-done: a worker that does not turn the VM off when its graceful stop times
+#    out (one older than StopCommand.no_force, or stuck; this one ignores every command) is
+#    turned off by vmms, as a forced stop (SIGKILL once that is ignored too).
+expect_rc 0 hvctl start d
+expect_rc 0 hvctl stop d --timeout 1
+[ "$OUT" = "stopped d (forced off: the guest did not shut down within 1 s)" ] || fail "stop of a worker that ignores it: $OUT"
+grep -q "WARN vmms: VM d: the worker did not finish the graceful stop in time; turning it off" "$T/log/vmms.log" \
+  || fail "vmms.log lacks why vmms turned d off"
+pid_alive_for "fakeworker.py --name d" && fail "d's worker still runs after it was turned off"
 finish "mgmt durability"

@@ -90,7 +90,7 @@ done
 expect_rc 0 hvctl --help
 expect_in "$OUT" "logs NAME [-f] [-n N]" "help"
 expect_rc 0 hvctl stop --help
-expect_in "$OUT" "usage: hvctl [--socket PATH] [--format F] stop NAME [--force] [--timeout S]" "verb help"
+expect_in "$OUT" "usage: hvctl [--socket PATH] [--format F] stop NAME [--force] [--timeout S] [--no-force]" "verb help"
 
 # Persistence: a restarted vmms has the same inventory and states.
 write_config "$C/second.json" second

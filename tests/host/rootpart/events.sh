@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Events with what happened (kind, how, signal) from the bounded journal: replay with --since,
-# one VM with --vm, crashed{signal}, stop-failed{timeout}, stopped{timeout|forced},
-# heartbeat-lost; and hvctl wait NAME --state STATE --timeout S.
+# one VM with --vm, crashed{signal}, stop-failed{timeout} (--no-force),
+# stopped{forced-after-timeout|timeout|forced}, heartbeat-lost; and hvctl wait NAME --state STATE --timeout S.
 . "$(dirname "$0")/lib.sh"
 [ -n "$STANDIN" ] || fail "usage: $0 BIN_DIR STANDIN_WORKER"
 WORKER=$STANDIN
@@ -21,11 +21,14 @@ expect_rc 8 hvctl wait a --state off --timeout 1
 expect_rc 4 hvctl wait nosuch --state running --timeout 1
 expect_rc 2 hvctl wait a
 
-# stop-failed{timeout}, then a late shutdown: stopped{timeout}.
-expect_rc 8 hvctl stop a --timeout 1
+# stop-failed{timeout} (--no-force), then a late shutdown: stopped{timeout}.
+expect_rc 8 hvctl stop a --timeout 1 --no-force
 pid=$(hvctl show a | sed -n 's/^worker pid: *//p')
 kill -TERM "$pid"
 expect_rc 0 hvctl wait a --state off --timeout 10
+# The default: turned off when the time runs out, stopped{forced-after-timeout}.
+expect_rc 0 hvctl start a
+expect_rc 0 hvctl stop a --timeout 1
 # crashed{signal 9}
 expect_rc 0 hvctl start a
 pid=$(hvctl show a | sed -n 's/^worker pid: *//p')
@@ -58,6 +61,7 @@ ALL=$(cat "$T/all")
 expect_in "$ALL" '"name":"a","from":"stopping","to":"running","reason":"cannot stop a: the guest did not shut down within 1 s; it is still running: use --force","kind":"stop-failed","how":"timeout"' "stop-failed{timeout}"
 expect_in "$ALL" '"name":"a","from":"running","to":"off","reason":"shut down after the stop timed out' "late shutdown"
 expect_in "$ALL" '"kind":"stopped","how":"timeout"' "stopped{timeout}"
+expect_in "$ALL" '"name":"a","from":"stopping","to":"off","reason":"forced off: the guest did not shut down within 1 s","kind":"stopped","how":"forced-after-timeout"' "stopped{forced-after-timeout}"
 expect_in "$ALL" '"name":"a","from":"running","to":"crashed","reason":"worker was killed by signal 9 (Killed); see hvctl logs a","kind":"crashed","how":null,"signal":9' "crashed{9}"
 expect_in "$ALL" '"name":"b","from":"running","to":"running","reason":"no report from worker pid' "heartbeat lost"
 expect_in "$ALL" '"kind":"heartbeat-lost"' "heartbeat lost"
@@ -68,7 +72,7 @@ grep -q '"name":"a"' "$T/a" || fail "events --vm a printed nothing of a"
 grep -q "WARN vmms: VM b: heartbeat lost" "$T/log/vmms.log" || fail "heartbeat loss not in vmms.log"
 # logs --since: every line from T on (here: all of a's, then none).
 expect_rc 0 hvctl logs a --since 1h
-[ "$(echo "$OUT" | grep -c 'start marker')" -eq 2 ] || fail "logs --since 1h: $OUT"
+[ "$(echo "$OUT" | grep -c 'start marker')" -eq 3 ] || fail "logs --since 1h: $OUT"
 expect_rc 0 hvctl logs a --since 2099-01-01T00:00:00Z
 [ -z "$OUT" ] || fail "logs --since the future printed: $OUT"
 expect_rc 2 hvctl logs a --since yesterday

@@ -3,8 +3,9 @@
 # Worker supervision with the test-only stand-in worker (vmwp-standin, a vmwp whose partition
 # backend pretends to boot): start/running with devices, heartbeat and console lines in the
 # log; kill -9 noticed at once (crashed, with the signal); the event stream; re-adoption of a
-# running worker by a restarted vmms and crashed marking of one that died meanwhile; graceful,
-# timed-out and forced stops; the running-children limit; other VMs untouched throughout.
+# running worker by a restarted vmms and crashed marking of one that died meanwhile; graceful
+# stops, timed-out ones (turned off by default, left running with --no-force) and forced
+# ones; the running-children limit; other VMs untouched throughout.
 . "$(dirname "$0")/lib.sh"
 [ -n "$STANDIN" ] || fail "usage: $0 BIN_DIR STANDIN_WORKER"
 WORKER=$STANDIN
@@ -92,16 +93,36 @@ wait_state a crashed 20
 expect_rc 0 hvctl show a
 expect_in "$OUT" "exit status is unknown" "re-adopted crash"
 
-# A graceful stop the guest ignores times out and leaves the VM running; --force ends it.
+# A graceful stop the guest ignores times out; by default the VM is then turned off (exit 0),
+# each step in the VM log in order.
 stop_vmms
 HV_STANDIN_SHUTDOWN=ignore start_vmms --max-running 2
+expect_rc 0 hvctl start b
+expect_rc 0 hvctl stop b --timeout 1
+[ "$OUT" = "stopped b (forced off: the guest did not shut down within 1 s)" ] || fail "stop after timeout: $OUT"
+[ "$(state_of b)" = off ] || fail "b after a stop that timed out: $(state_of b)"
+expect_rc 0 hvctl show b
+expect_in "$OUT" "reason:      forced off: the guest did not shut down within 1 s" "reason after timeout"
+expect_rc 0 hvctl logs b
+L=$(echo "$OUT" | sed -n 's/^[^ ]* [A-Z]* vmwp: //p')
+WANT='graceful stop requested (timeout 1 s)
+shutdown request sent to the guest through the standin backend (the guest has not opened its shutdown integration service)
+graceful stop timed out after 1 s: turning the VM off
+VM b stopped: forced off: the guest did not shut down within 1 s
+worker exiting (status 0)'
+[ "$(echo "$L" | tail -n 5)" = "$WANT" ] || fail "log of a stop that timed out: $L"
+expect_in "$OUT" "WARN vmwp: graceful stop timed out after 1 s: turning the VM off" "level of the timeout line"
+grep -q "VM b: stopping -> off: forced off: the guest did not shut down within 1 s" "$T/log/vmms.log" \
+  || fail "vmms.log lacks the forced-off-after-timeout change"
+
+# With --no-force it times out and leaves the VM running (exit 8); --force ends it.
 expect_rc 0 hvctl start a
 # Follow a's log from here on, in the background.
 hvctl logs a -f -n 1 > "$T/follow" 2>&1 &
 FOLLOW=$!
 EXTRA_PIDS="$EXTRA_PIDS $FOLLOW"
 # Conflicting requests while a graceful stop is in progress: refused, state intact.
-hvctl stop a --timeout 2 > "$T/stop-out" 2>&1 &
+hvctl stop a --timeout 2 --no-force > "$T/stop-out" 2>&1 &
 STOPPER=$!
 wait_state a stopping 20
 expect_rc 5 hvctl start a
@@ -110,17 +131,21 @@ expect_rc 5 hvctl delete a
 [ "$ERR" = "hvctl: cannot delete a: it is stopping; wait until it is off, or turn it off (hvctl stop a --force), then delete it" ] || fail "delete while stopping: $ERR"
 expect_rc 5 hvctl stop a
 [ "$ERR" = "hvctl: cannot stop a gracefully: it is stopping; wait, or use hvctl stop a --force" ] || fail "stop while stopping: $ERR"
-wait "$STOPPER" || true
+rc=0; wait "$STOPPER" || rc=$?
+[ "$rc" = 8 ] || fail "stop --no-force that timed out: exit $rc: $(cat "$T/stop-out")"
 expect_in "$(cat "$T/stop-out")" "the guest did not shut down within 2 s" "first stop"
-expect_rc 8 hvctl stop a --timeout 1
+expect_rc 8 hvctl stop a --timeout 1 --no-force
 [ "$ERR" = "hvctl: cannot stop a: the guest did not shut down within 1 s; it is still running: use --force" ] || fail "timeout: $ERR"
 [ "$(state_of a)" = running ] || fail "a after timed-out stop: $(state_of a)"
+expect_rc 2 hvctl stop a --force --no-force
+expect_in "$ERR" "hvctl: --force and --no-force contradict each other" "--force --no-force"
 expect_rc 0 hvctl stop a --force
 [ "$OUT" = "stopped a (forced off)" ] || fail "force: $OUT"
 # logs -f delivered what the worker wrote after it was started.
 sleep 0.5
 kill "$FOLLOW" 2>/dev/null || true
 F=$(cat "$T/follow")
+expect_in "$F" "INFO vmwp: graceful stop requested (timeout 2 s; --no-force: the VM keeps running if the guest does not shut down)" "logs -f"
 expect_in "$F" "WARN vmwp: graceful stop timed out: the guest did not shut down within 2 s" "logs -f"
 expect_in "$F" "INFO vmwp: VM a stopped: forced off" "logs -f"
 expect_in "$F" "INFO vmwp: worker exiting (status 0)" "logs -f"

@@ -127,6 +127,7 @@ static void test_request_roundtrip(void **state)
 	sr.name = (char *)"demo";
 	sr.force = true;
 	sr.timeout_s = 12;
+	sr.no_force = true; /* field 4, appended */
 	Hv__Mgmt__Request req;
 	hv__mgmt__request__init(&req);
 	req.id = 77;
@@ -141,6 +142,7 @@ static void test_request_roundtrip(void **state)
 	assert_string_equal(back->stop->name, "demo");
 	assert_true(back->stop->force);
 	assert_int_equal(back->stop->timeout_s, 12);
+	assert_true(back->stop->no_force);
 	hv__mgmt__request__free_unpacked(back, NULL);
 	/* A truncated message does not decode. */
 	assert_null(hv__mgmt__request__unpack(NULL, len - 1, buf));
@@ -230,6 +232,13 @@ static void test_request_checks(void **state)
 	req.stop = &sr;
 	assert_false(valid(&req, "stop timeout 3601 s is too long"));
 	sr.timeout_s = 3600;
+	assert_true(valid(&req, NULL));
+	/* --no-force only means something for a graceful stop. */
+	sr.no_force = true;
+	assert_true(valid(&req, NULL));
+	sr.force = true;
+	assert_false(valid(&req, "stop: force and no_force contradict each other"));
+	sr.no_force = false;
 	assert_true(valid(&req, NULL));
 
 	Hv__Mgmt__LogsRequest lr;
