@@ -312,8 +312,8 @@ static void trim_iov(struct storvsp_req *r, uint64_t len)
 static int64_t map_buffer(struct storvsp *sp, const struct vmbus_pkt *p, struct storvsp_req *r)
 {
 	const char *why = NULL;
-	int64_t len = storvsp_map_buffer(vmbus_server_transport(sp->server), p, r->iov, &r->niov,
-					 &why);
+	int64_t len =
+		storvsp_map_buffer(vmbus_server_transport(sp->server), p, r->iov, &r->niov, &why);
 
 	if (len == -2)
 		vmbus_server_log(sp->server, VMBUS_LOG_WARN, "storvsp", "bad GPA-direct packet: %s",

@@ -38,8 +38,8 @@ int64_t storvsp_map_buffer(const struct vmbus_transport *tp, const struct vmbus_
 
 		if (!page)
 			return -1;
-		if (*niov && (uint8_t *)iov[*niov - 1].iov_base + iov[*niov - 1].iov_len ==
-				     page + off) {
+		if (*niov &&
+		    (uint8_t *)iov[*niov - 1].iov_base + iov[*niov - 1].iov_len == page + off) {
 			iov[*niov - 1].iov_len += n; /* contiguous in the host too */
 		} else {
 			iov[*niov].iov_base = page + off;

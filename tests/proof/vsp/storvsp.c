@@ -75,7 +75,7 @@ static void execute(const struct vstor_packet *vp, int64_t buflen)
 	struct scsi_lun_set l;
 	struct scsi_result res;
 	uint32_t xfer = vp->srb.data_transfer_length < buflen ? vp->srb.data_transfer_length
-							       : (uint32_t)buflen;
+							      : (uint32_t)buflen;
 
 	scsi_target_execute(any_disk(&d), any_luns(&l), vp->srb.cdb, vp->srb.cdb_length, xfer,
 			    response, &res);
@@ -105,7 +105,8 @@ static void prove_packet(void)
 	p.part[0].len = first;
 	p.part[1].p = (const uint8_t *)ring;
 	p.part[1].len = len - first;
-	if (storvsp_parse_packet(&p, &vp) != STORVSP_PARSE_OK || vp.operation != VSTOR_OP_EXECUTE_SRB)
+	if (storvsp_parse_packet(&p, &vp) != STORVSP_PARSE_OK ||
+	    vp.operation != VSTOR_OP_EXECUTE_SRB)
 		return;
 	if (p.desc.type == VMBUS_PKT_DATA_GPA_DIRECT) {
 		buflen = storvsp_map_buffer(&tp, &p, iov, &niov, &why);
@@ -115,13 +116,12 @@ static void prove_packet(void)
 	execute(&vp, buflen);
 }
 
-/* One buffer of exactly n bytes per CDB length n (c0 stands for the empty one: no byte). */
-#define CDB(n) static uint8_t c##n[n];
-CDB(1) CDB(2) CDB(3) CDB(4) CDB(5) CDB(6) CDB(7) CDB(8) CDB(9) CDB(10) CDB(11) CDB(12)
-CDB(13) CDB(14) CDB(15) CDB(16) CDB(17)
-#undef CDB
-static uint8_t *const cdbs[VSTOR_CDB_MAX + 2] = { NULL, c1, c2, c3, c4, c5, c6, c7, c8, c9,
-						  c10, c11, c12, c13, c14, c15, c16, c17 };
+/* One buffer of exactly n bytes per CDB length n (none for the empty one). */
+static uint8_t c1[1], c2[2], c3[3], c4[4], c5[5], c6[6], c7[7], c8[8], c9[9], c10[10], c11[11],
+	c12[12], c13[13], c14[14], c15[15], c16[16], c17[17];
+static uint8_t *const cdbs[VSTOR_CDB_MAX + 2] = {
+	NULL, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17,
+};
 
 static void prove_cdb(void)
 {
