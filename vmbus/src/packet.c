@@ -83,12 +83,17 @@ int vmbus_pkt_parse_gpa_direct(const struct vmbus_pkt *p, struct vmbus_gpa_range
 			return gpa_fail(why, "GPA range PFNs past the header area", VMBUS_E_PROTO);
 		if (pages > max_pfns - npfn)
 			return gpa_fail(why, "GPA-direct PFN count over the limit", VMBUS_E_NOSPC);
-		if (vmbus_pkt_copy(p, off, pfns + npfn, (uint32_t)pages * 8u))
-			return gpa_fail(why, "GPA range PFNs past the packet", VMBUS_E_PROTO);
-		for (uint32_t k = 0; k < pages; k++)
-			if (pfns[npfn + k] >= VMBUS_PFN_LIMIT)
+		/* One PFN per copy, j indexing pfns: every copy has an exact length and every
+		 * index its own bound (tests/proof: EVA keeps no relation between a copy's
+		 * length and where the packet wraps, nor between npfn, j and pages). */
+		for (uint32_t j = npfn; j < max_pfns && j - npfn < pages; j++) {
+			if (vmbus_pkt_copy(p, off + (j - npfn) * 8u, &pfns[j], sizeof(pfns[j])))
+				return gpa_fail(why, "GPA range PFNs past the packet",
+						VMBUS_E_PROTO);
+			if (pfns[j] >= VMBUS_PFN_LIMIT)
 				return gpa_fail(why, "GPA range PFN beyond 52-bit physical space",
 						VMBUS_E_PROTO);
+		}
 		ranges[i].byte_count = r.byte_count;
 		ranges[i].byte_offset = r.byte_offset;
 		ranges[i].pfn_first = npfn;

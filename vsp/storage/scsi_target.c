@@ -348,14 +348,19 @@ static bool do_read_capacity(const struct scsi_disk_info *disk, const uint8_t *c
 }
 
 bool scsi_target_execute(const struct scsi_disk_info *disk, const struct scsi_lun_set *luns,
-			 const uint8_t *cdb, uint32_t cdb_len, uint32_t xfer_len, uint8_t *r,
+			 const uint8_t *guest_cdb, uint32_t cdb_len, uint32_t xfer_len, uint8_t *r,
 			 struct scsi_result *res)
 {
+	/* The decoders below read the CDB at fixed offsets of their opcode's size: they read a
+	 * zero-padded 16-byte copy, so that none can read past the caller's cdb_len bytes
+	 * whatever the opcode (the size check below refuses short CDBs all the same). */
+	uint8_t cdb[16] = { 0 };
 	uint8_t op;
 
 	memset(res, 0, sizeof(*res));
-	if (cdb_len == 0 || cdb_len > 16)
+	if (cdb_len == 0 || cdb_len > sizeof(cdb))
 		return invalid_field(res);
+	memcpy(cdb, guest_cdb, cdb_len);
 	op = cdb[0];
 	if (cdb_size(op) == 0 || cdb_len < cdb_size(op)) {
 		scsi_result_check_condition(res, SCSI_SENSE_ILLEGAL_REQUEST,

@@ -17,10 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "storvsp_parse.h"
 #include "vsp/disk_image.h"
 #include "vmbus_wire/vstor.h"
 
-#define STORVSP_MAX_PFNS    (STORVSP_MAX_TRANSFER / VMBUS_PAGE_SIZE + 1)
 #define STORVSP_MAX_THREADS 16
 
 struct storvsp_req {
@@ -307,43 +307,18 @@ static void trim_iov(struct storvsp_req *r, uint64_t len)
 	r->niov = i;
 }
 
-/* Build the iovec list from a GPA-direct packet's range. Returns the buffer length, or -1 if a
- * page is outside guest RAM, -2 if the packet is malformed. */
+/* Build the iovec list from a GPA-direct packet's range (storvsp_parse.c). Returns the buffer
+ * length, or -1 if a page is outside guest RAM, -2 if the packet is malformed. */
 static int64_t map_buffer(struct storvsp *sp, const struct vmbus_pkt *p, struct storvsp_req *r)
 {
-	const struct vmbus_transport *tp = vmbus_server_transport(sp->server);
-	struct vmbus_gpa_range_info range;
-	uint64_t pfns[STORVSP_MAX_PFNS];
-	uint32_t off, left;
 	const char *why = NULL;
+	int64_t len =
+		storvsp_map_buffer(vmbus_server_transport(sp->server), p, r->iov, &r->niov, &why);
 
-	if (vmbus_pkt_parse_gpa_direct(p, &range, 1, pfns, STORVSP_MAX_PFNS, &why) != 1) {
+	if (len == -2)
 		vmbus_server_log(sp->server, VMBUS_LOG_WARN, "storvsp", "bad GPA-direct packet: %s",
 				 why ? why : "?");
-		return -2;
-	}
-	off = range.byte_offset;
-	left = range.byte_count;
-	r->niov = 0;
-	for (uint32_t i = 0; i < range.pfn_count && left; i++) {
-		uint8_t *page = tp->ops->page_ptr(tp->ctx, pfns[range.pfn_first + i]);
-		uint32_t n = VMBUS_PAGE_SIZE - off < left ? VMBUS_PAGE_SIZE - off : left;
-
-		if (!page)
-			return -1;
-		if (r->niov &&
-		    (uint8_t *)r->iov[r->niov - 1].iov_base + r->iov[r->niov - 1].iov_len ==
-			    page + off) {
-			r->iov[r->niov - 1].iov_len += n; /* contiguous in the host too */
-		} else {
-			r->iov[r->niov].iov_base = page + off;
-			r->iov[r->niov].iov_len = n;
-			r->niov++;
-		}
-		left -= n;
-		off = 0;
-	}
-	return range.byte_count;
+	return len;
 }
 
 static enum vmbus_vsp_verdict execute_srb(struct storvsp *sp, const struct vmbus_pkt *p,
@@ -463,22 +438,22 @@ static enum vmbus_vsp_verdict on_packet(struct vmbus_channel *ch, const struct v
 {
 	struct storvsp *sp = vmbus_channel_ctx(ch);
 	struct vstor_packet vp;
-	uint32_t len = vmbus_pkt_payload_len(p);
 
-	if (p->desc.type != VMBUS_PKT_DATA_INBAND && p->desc.type != VMBUS_PKT_DATA_GPA_DIRECT) {
+	/* Read once into a private copy (storvsp_parse.c). */
+	switch (storvsp_parse_packet(p, &vp)) {
+	case STORVSP_PARSE_OK:
+		break;
+	case STORVSP_PARSE_BAD_TYPE:
 		vmbus_server_log(sp->server, VMBUS_LOG_WARN, "storvsp", "packet type %u refused",
 				 p->desc.type);
 		return VMBUS_VSP_BAD;
-	}
-	if (len < VSTOR_PACKET_MIN_SIZE) {
+	case STORVSP_PARSE_SHORT:
 		vmbus_server_log(sp->server, VMBUS_LOG_WARN, "storvsp",
-				 "vstor packet of %u bytes refused", len);
+				 "vstor packet of %u bytes refused", vmbus_pkt_payload_len(p));
+		return VMBUS_VSP_BAD;
+	default:
 		return VMBUS_VSP_BAD;
 	}
-	/* Read once into a private copy; the 48-byte pre-negotiation form has a zero tail. */
-	memset(&vp, 0, sizeof(vp));
-	if (vmbus_pkt_copy(p, p->data_off, &vp, len < sizeof(vp) ? len : sizeof(vp)) != VMBUS_OK)
-		return VMBUS_VSP_BAD;
 	switch (vp.operation) {
 	case VSTOR_OP_BEGIN_INITIALIZATION:
 		sp->protocol = 0;

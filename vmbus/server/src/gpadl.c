@@ -67,27 +67,38 @@ static void refuse(struct vmbus_server *s, struct server_gpadl *g, const char *w
 	send_created(s, relid, handle, SERVER_GPADL_REFUSED);
 }
 
-/* The assembler finished: check the pages are guest RAM and count them against the VM. */
-static void complete(struct vmbus_server *s, struct server_gpadl *g)
+/* The assembler finished: NULL if every page is guest RAM and the GPADL fits the per-GPADL
+ * and per-VM page limits, else why not. */
+static const char *check_pages(struct vmbus_server *s, const struct server_gpadl *g)
 {
 	struct vmbus_gpadl_range r;
 
 	for (uint32_t i = 0; i < g->as.range_count; i++) {
 		if (vmbus_gpadl_asm_range(&g->as, i, &r) != VMBUS_OK)
-			return refuse(s, g, "range unreadable");
+			return "range unreadable";
 		for (uint32_t j = 0; j < r.pfn_count; j++)
 			if (!s->tp.ops->page_ptr(s->tp.ctx, r.pfns[j]))
-				return refuse(s, g, "a page is outside guest RAM");
+				return "a page is outside guest RAM";
 	}
 	/* The assembler bounds the bytes; ranges that start or end inside a page span one more
 	 * page than their bytes need, so the page count is checked itself. */
 	if (g->as.pfn_count > s->lim.max_gpadl_pages)
-		return refuse(s, g, "more pages than the per-GPADL limit");
-	g->pfn_count = g->as.pfn_count;
-	if (s->gpadl_pages + g->pfn_count > s->lim.max_total_pages) {
-		g->pfn_count = 0;
-		return refuse(s, g, "the VM's GPADL page limit is reached");
+		return "more pages than the per-GPADL limit";
+	if (s->gpadl_pages + g->as.pfn_count > s->lim.max_total_pages)
+		return "the VM's GPADL page limit is reached";
+	return NULL;
+}
+
+/* The assembler finished: count the pages against the VM and answer, or refuse. */
+static void complete(struct vmbus_server *s, struct server_gpadl *g)
+{
+	const char *why = check_pages(s, g);
+
+	if (why) {
+		refuse(s, g, why); /* pfn_count is still 0: nothing was counted */
+		return;
 	}
+	g->pfn_count = g->as.pfn_count;
 	s->gpadl_pages += g->pfn_count;
 	g->complete = true;
 	send_created(s, g->child_relid, g->handle, 0);
