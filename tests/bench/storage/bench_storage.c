@@ -174,8 +174,9 @@ int main(int argc, char **argv)
 	if (sim_init(&sim, 64, NULL))
 		return 1;
 	disk = (struct storvsp_disk_config){ path, true };
-	sc = (struct storvsp_config){ .disks = &disk, .ndisks = 1, .io_threads = threads,
-				      .no_inline_io = no_inline };
+	sc = (struct storvsp_config){
+		.disks = &disk, .ndisks = 1, .io_threads = threads, .no_inline_io = no_inline
+	};
 	sp = storvsp_create(sim.server, &sc, err, sizeof(err));
 	if (!sp) {
 		fprintf(stderr, "%s\n", err);
@@ -208,9 +209,10 @@ int main(int argc, char **argv)
 	{
 		struct storvsp_stats st;
 		storvsp_get_stats(sp, &st);
-		printf("storvsp path: %llu requests, %llu inline (page cache), %llu on I/O threads\n",
+		printf("storvsp path: %llu requests, %llu inline (page cache), %llu on I/O threads "
+		       "(%llu completed by the thread itself)\n",
 		       (unsigned long long)st.requests, (unsigned long long)st.inline_io,
-		       (unsigned long long)st.thread_io);
+		       (unsigned long long)st.thread_io, (unsigned long long)st.direct_completions);
 	}
 	printf("anchor pread 4k random: %.0f IOPS\n", am);
 	printf("storvsp QD1: %.0f IOPS, ratio %.2f of anchor, %.3f signals per I/O\n", q1m, r1m,
