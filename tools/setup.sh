@@ -13,6 +13,8 @@ PACKAGES=(
   gcc-12 clang lld llvm libclang-rt-14-dev
   gnu-efi
   libuv1-dev libprotobuf-c-dev protobuf-c-compiler libjson-c-dev libcmocka-dev libck-dev libssl-dev
+  # the ring bench's anchors (the build works without them; the bench then says so)
+  libdpdk-dev
   qemu-system-x86 qemu-utils ovmf busybox-static cpio kmod xz-utils
   mtools dosfstools e2fsprogs
   mandoc prometheus

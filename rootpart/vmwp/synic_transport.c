@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +48,8 @@ struct synic_transport {
 	struct vid_post_message outbox[OUTBOX_SIZE];
 	uint32_t out_head, out_count;
 	uint32_t retry_ms;
-	bool warned_vp, warned_signal, warned_time;
+	bool warned_time;
+	atomic_bool warned_vp, warned_signal; /* signal_guest runs on storvsp's I/O threads too */
 };
 
 static void tlog(struct synic_transport *t, enum mgmt_log_level level, const char *fmt, ...)
@@ -68,8 +70,7 @@ static uint32_t checked_vp(struct synic_transport *t, uint32_t vp)
 {
 	if (vp < t->c.vps)
 		return vp;
-	if (!t->warned_vp) {
-		t->warned_vp = true;
+	if (!atomic_exchange(&t->warned_vp, true)) {
 		tlog(t, MGMT_LOG_WARN, "the guest named VP %u (the VM has %u): using VP 0", vp,
 		     t->c.vps);
 	}
@@ -134,6 +135,8 @@ static int tp_post_message(void *ctx, uint32_t vp, uint32_t sint, const void *ms
 
 /* ---- outbound: signals ---- */
 
+/* Thread-safe (transport.h): the loop and storvsp's I/O threads signal, each with its own
+ * ioctl; the warnings are once-only flags, taken atomically. */
 static void tp_signal_guest(void *ctx, uint32_t vp, uint32_t relid)
 {
 	struct synic_transport *t = ctx;
@@ -141,8 +144,7 @@ static void tp_signal_guest(void *ctx, uint32_t vp, uint32_t relid)
 		vid_signal_event(t->c.part_fd, checked_vp(t, vp), VMBUS_MESSAGE_SINT, relid, NULL);
 	/* The guest disabled its SINT, or the relid is out of range: a signal cannot fail for the
 	 * server (transport.h); say it once. */
-	if (err < 0 && !t->warned_signal) {
-		t->warned_signal = true;
+	if (err < 0 && !atomic_exchange(&t->warned_signal, true)) {
 		tlog(t, MGMT_LOG_WARN, "signal to the guest (VP %u, relid %u) failed: %s", vp,
 		     relid, strerror(-err));
 	}

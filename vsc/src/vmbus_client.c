@@ -415,12 +415,33 @@ int vsc_channel_send_gpa(struct vsc_channel *ch, uint64_t trans_id, uint32_t byt
 	return r;
 }
 
+/* Give the host the space of every packet consumed so far (read_index, one store and one fence
+ * for the whole drain, as Linux's hv_pkt_iter_close), signalling it if it waits for space. */
+static int commit_read(struct vsc_channel *ch)
+{
+	bool sig = false;
+
+	if (vmbus_ring_commit(&ch->in, &sig) != VMBUS_OK)
+		return VSC_E_PROTO;
+	if (sig)
+		signal_host(ch);
+	return VSC_OK;
+}
+
+/* Bytes consumed but not yet committed: committed once they reach half the ring even in a long
+ * drain, so that a host that fills the ring faster than we drain it is not held up. */
+static bool commit_due(const struct vsc_channel *ch)
+{
+	uint32_t size = ch->in.mem.data_size, c = ch->in.committed, rd = ch->in.read;
+
+	return (rd >= c ? rd - c : size - c + rd) >= size / 2;
+}
+
 int vsc_channel_recv(struct vsc_channel *ch, void *buf, uint32_t cap, uint64_t *trans_id,
 		     uint16_t *type)
 {
 	struct vmbus_pkt p;
 	uint32_t plen;
-	bool sig = false;
 	int r;
 
 	for (;;) {
@@ -429,8 +450,10 @@ int vsc_channel_recv(struct vsc_channel *ch, void *buf, uint32_t cap, uint64_t *
 			break;
 		if (r != VMBUS_E_AGAIN)
 			return VSC_E_PROTO;
-		/* Empty: make sure the host will signal the next packet (unmask; if something
-		 * slipped in meanwhile, read it now). */
+		/* Empty: the drain ends; return its space, then make sure the host will signal
+		 * the next packet (unmask; if something slipped in meanwhile, read it now). */
+		if (commit_read(ch) != VSC_OK)
+			return VSC_E_PROTO;
 		r = vmbus_ring_reader_unmask(&ch->in);
 		if (r < 0)
 			return VSC_E_PROTO;
@@ -444,11 +467,10 @@ int vsc_channel_recv(struct vsc_channel *ch, void *buf, uint32_t cap, uint64_t *
 		return VSC_E_PROTO;
 	*trans_id = p.desc.trans_id;
 	*type = p.desc.type;
-	if (vmbus_ring_consume(&ch->in, &p) != VMBUS_OK ||
-	    vmbus_ring_commit(&ch->in, &sig) != VMBUS_OK)
+	if (vmbus_ring_consume(&ch->in, &p) != VMBUS_OK)
 		return VSC_E_PROTO;
-	if (sig)
-		signal_host(ch);
+	if (commit_due(ch) && commit_read(ch) != VSC_OK)
+		return VSC_E_PROTO;
 	return (int)plen;
 }
 

@@ -6,6 +6,14 @@
  * inline on the loop when a buffered read/write completes from the page cache without blocking
  * (RWF_NOWAIT). Guest data buffers (GPA-direct page lists) are read and written in place.
  *
+ * Completions: an I/O thread writes a successful request's completion into the host->guest ring
+ * itself (vmbus_channel_send_from_thread, under the channel's ring lock) and signals the guest
+ * as the ring rules say: no hop through the loop. Everything else goes to the loop through the
+ * done list: failed I/O (logged there), a full ring or one the loop already waits on (the loop
+ * keeps the back-pressure: pending list, pending_send_sz, the writable callback), a corrupt
+ * ring (the loop's send breaks the channel). The request itself goes back to the loop through
+ * the recycled list, which the loop reclaims when it needs a slot; a stalled loop is woken.
+ *
  * Bounds: at most max_inflight requests are held (then the VSP stops reading the ring until
  * one completes); a completion that finds the host->guest ring full waits in a list bounded by
  * the same number, and the VSP asks the guest for space (pending_send_sz). */
@@ -26,13 +34,15 @@
 struct storvsp_req {
 	struct storvsp_req *next;
 	uint64_t trans_id;
-	uint64_t gen;		/* channel generation when received */
+	uint64_t gen;		/* sp->gen when received */
+	uint64_t chan_gen;	/* the channel's ring generation when received (I/O threads) */
 	struct vstor_packet vp; /* private copy of the request */
 	struct scsi_result res;
 	enum scsi_action action;
 	uint32_t lun;
 	uint64_t offset; /* bytes */
 	int io_result;	 /* 0 or -errno */
+	bool filled;	 /* I/O thread: the answer is in vp; the loop only sends it */
 	int niov;
 	struct iovec iov[STORVSP_MAX_PFNS];
 };
@@ -62,6 +72,10 @@ struct storvsp {
 	struct storvsp_req *work, *work_tail;
 	struct storvsp_req *batch, *batch_tail; /* loop thread: not yet handed over */
 	struct storvsp_req *done;
+	struct storvsp_req *recycled; /* completed by a thread: the loop reclaims their slots */
+	uint32_t nrecycled;
+	bool want_slots; /* the loop stalled at max_inflight: wake it when one is recycled */
+	uint64_t direct_completions;
 	bool stopping;
 	uint32_t nthreads;
 	pthread_t threads[STORVSP_MAX_THREADS];
@@ -88,6 +102,64 @@ static int run_io(struct storvsp *sp, struct storvsp_req *r)
 	return ret;
 }
 
+static void fill_completion(struct storvsp_req *r, uint8_t srb_status);
+
+/* An I/O thread completes r itself when the I/O succeeded (called under sp->lock, so that the
+ * slot goes back before anyone who saw the completion can look at the counts): true if the
+ * ring took the packet (*signal: the guest must be signalled) or the channel closed since
+ * (dropped); r is then only a slot for the loop to reclaim. False: the loop finishes r
+ * (r->filled says whether the answer is already in r->vp, the ring being full or the loop
+ * waiting for space; else the I/O failed, and the loop logs it). */
+static bool complete_from_thread(struct storvsp *sp, struct storvsp_req *r, bool *signal)
+{
+	struct vmbus_iov iov = { &r->vp, sizeof(r->vp) };
+	int ret;
+
+	*signal = false;
+	r->filled = false;
+	if (r->io_result != 0 || r->res.status == SCSI_STATUS_CHECK_CONDITION)
+		return false;
+	if (r->action == SCSI_ACTION_READ || r->action == SCSI_ACTION_WRITE)
+		r->vp.srb.data_transfer_length = r->res.io_blocks * sp->info[r->lun].block_size;
+	fill_completion(r, SRB_STATUS_SUCCESS);
+	r->filled = true;
+	ret = vmbus_channel_send_from_thread(sp->ch, r->chan_gen, VMBUS_PKT_COMPLETION, 0,
+					     r->trans_id, &iov, 1, signal);
+	return ret == VMBUS_OK || ret == VMBUS_E_BROKEN;
+}
+
+/* Run a grabbed list. Each request goes back as soon as it is through: its slot to the
+ * recycled list in the same critical section that wrote its completion to the ring, or to the
+ * loop's done list. The guest is signalled after the lock is dropped. */
+static void io_run_grab(struct storvsp *sp, struct storvsp_req *grab)
+{
+	struct storvsp_req *r, *next;
+	bool given, signal;
+
+	for (r = grab; r; r = next) {
+		next = r->next;
+		r->io_result = run_io(sp, r);
+		pthread_mutex_lock(&sp->lock);
+		given = complete_from_thread(sp, r, &signal);
+		if (given) {
+			r->next = sp->recycled;
+			sp->recycled = r;
+			sp->nrecycled++;
+			sp->direct_completions++;
+		} else {
+			r->next = sp->done;
+			sp->done = r;
+		}
+		if (!given || sp->want_slots) {
+			sp->want_slots = false;
+			uv_async_send(&sp->done_async); /* coalesced by libuv */
+		}
+		pthread_mutex_unlock(&sp->lock);
+		if (signal)
+			vmbus_channel_signal_guest(sp->ch);
+	}
+}
+
 /* Each thread takes up to this many requests per visit to the queue: few lock round trips,
  * yet several threads share a deep queue. */
 #define STORVSP_GRAB 8
@@ -95,7 +167,7 @@ static int run_io(struct storvsp *sp, struct storvsp_req *r)
 static void *io_thread(void *arg)
 {
 	struct storvsp *sp = arg;
-	struct storvsp_req *grab, *last, *r;
+	struct storvsp_req *grab, *last;
 
 	pthread_mutex_lock(&sp->lock);
 	for (;;) {
@@ -113,12 +185,8 @@ static void *io_thread(void *arg)
 			pthread_cond_signal(&sp->cond); /* more left: wake a sibling */
 		last->next = NULL;
 		pthread_mutex_unlock(&sp->lock);
-		for (r = grab; r; r = r->next)
-			r->io_result = run_io(sp, r);
+		io_run_grab(sp, grab);
 		pthread_mutex_lock(&sp->lock);
-		last->next = sp->done;
-		sp->done = grab;
-		uv_async_send(&sp->done_async); /* coalesced by libuv */
 	}
 	pthread_mutex_unlock(&sp->lock);
 	return NULL;
@@ -169,6 +237,48 @@ static void release(struct storvsp *sp, struct storvsp_req *r)
 	}
 }
 
+/* Take back the slots of requests the I/O threads completed themselves. */
+static void reclaim(struct storvsp *sp)
+{
+	struct storvsp_req *list, *last;
+	uint32_t n;
+
+	pthread_mutex_lock(&sp->lock);
+	list = sp->recycled;
+	n = sp->nrecycled;
+	sp->recycled = NULL;
+	sp->nrecycled = 0;
+	pthread_mutex_unlock(&sp->lock);
+	if (!list)
+		return;
+	for (last = list; last->next; last = last->next)
+		;
+	last->next = sp->spare;
+	sp->spare = list;
+	sp->inflight -= n;
+}
+
+/* At max_inflight: true if a thread recycled a slot meanwhile (reclaimed now), else stall until
+ * one does. want_slots is set under the lock the threads recycle under, so a thread that
+ * recycles after our look wakes us (done_cb kicks). */
+static bool slot_or_stall(struct storvsp *sp)
+{
+	bool got;
+
+	pthread_mutex_lock(&sp->lock);
+	got = sp->recycled != NULL;
+	if (!got)
+		sp->want_slots = true;
+	pthread_mutex_unlock(&sp->lock);
+	if (got) {
+		reclaim(sp);
+		return true;
+	}
+	sp->stalled = true;
+	sp->stats.stalls++;
+	return false;
+}
+
 /* Write the 64-byte completion; false if the ring is full (the caller keeps r). */
 static bool send_completion(struct storvsp *sp, struct storvsp_req *r)
 {
@@ -203,8 +313,8 @@ static void flush_pending(struct storvsp *sp)
 	}
 }
 
-/* Fill the SRB's answer into r->vp and complete it (now, or after ring space frees up). */
-static void complete_srb(struct storvsp *sp, struct storvsp_req *r, uint8_t srb_status)
+/* Fill the SRB's answer into r->vp (any thread: touches only r). */
+static void fill_completion(struct storvsp_req *r, uint8_t srb_status)
 {
 	struct vmscsi_request *srb = &r->vp.srb;
 	uint8_t want_sense = srb->sense_info_length;
@@ -224,11 +334,14 @@ static void complete_srb(struct storvsp *sp, struct storvsp_req *r, uint8_t srb_
 		srb->sense_info_length = n;
 		srb->srb_status = SRB_STATUS_ERROR | (n ? SRB_STATUS_AUTOSENSE_VALID : 0);
 		srb->data_transfer_length = 0;
-		sp->stats.errors++;
 	} else if (srb_status != SRB_STATUS_SUCCESS) {
 		srb->data_transfer_length = 0;
-		sp->stats.errors++;
 	}
+}
+
+/* Send r's filled completion from the loop (or queue it behind those waiting for space). */
+static void send_filled(struct storvsp *sp, struct storvsp_req *r)
+{
 	if (!sp->open || r->gen != sp->gen) {
 		release(sp, r); /* the channel closed meanwhile: nobody to tell */
 		return;
@@ -244,6 +357,15 @@ static void complete_srb(struct storvsp *sp, struct storvsp_req *r, uint8_t srb_
 		return;
 	}
 	release(sp, r);
+}
+
+/* Complete r on the loop: fill its answer and send it now, or after ring space frees up. */
+static void complete_srb(struct storvsp *sp, struct storvsp_req *r, uint8_t srb_status)
+{
+	fill_completion(r, srb_status);
+	if (r->res.status == SCSI_STATUS_CHECK_CONDITION || srb_status != SRB_STATUS_SUCCESS)
+		sp->stats.errors++;
+	send_filled(sp, r);
 }
 
 /* An I/O finished (inline or on a thread). */
@@ -277,7 +399,15 @@ static void done_cb(uv_async_t *h)
 	pthread_mutex_unlock(&sp->lock);
 	for (; list; list = next) {
 		next = list->next;
-		finish_io(sp, list);
+		if (list->filled)
+			send_filled(sp, list); /* the thread found the ring busy */
+		else
+			finish_io(sp, list);
+	}
+	reclaim(sp);
+	if (sp->stalled && sp->open && sp->inflight < sp->max_inflight) { /* as release() */
+		sp->stalled = false;
+		vmbus_channel_kick(sp->ch);
 	}
 }
 
@@ -330,11 +460,10 @@ static enum vmbus_vsp_verdict execute_srb(struct storvsp *sp, const struct vmbus
 	int64_t buflen = 0;
 	uint32_t xfer;
 
-	if (sp->inflight >= sp->max_inflight) {
-		sp->stalled = true;
-		sp->stats.stalls++;
+	if (sp->inflight >= sp->max_inflight || !sp->spare)
+		reclaim(sp);
+	if (sp->inflight >= sp->max_inflight && !slot_or_stall(sp))
 		return VMBUS_VSP_STALL;
-	}
 	r = sp->spare;
 	if (r) {
 		sp->spare = r->next;
@@ -353,6 +482,7 @@ static enum vmbus_vsp_verdict execute_srb(struct storvsp *sp, const struct vmbus
 	sp->stats.requests++;
 	r->trans_id = p->desc.trans_id;
 	r->gen = sp->gen;
+	r->chan_gen = vmbus_channel_generation(sp->ch);
 	r->vp = *vp;
 	if (p->desc.type == VMBUS_PKT_DATA_GPA_DIRECT) {
 		buflen = map_buffer(sp, p, r);
@@ -567,6 +697,12 @@ static void stop_threads(struct storvsp *sp)
 		free(r);
 	}
 	sp->done = NULL;
+	for (r = sp->recycled; r; r = next) {
+		next = r->next;
+		free(r);
+	}
+	sp->recycled = NULL;
+	sp->nrecycled = 0;
 }
 
 static void on_destroy(struct vmbus_channel *ch)
@@ -717,8 +853,11 @@ struct vmbus_channel *storvsp_channel(struct storvsp *sp)
 	return sp->ch;
 }
 
-void storvsp_get_stats(const struct storvsp *sp, struct storvsp_stats *st)
+void storvsp_get_stats(struct storvsp *sp, struct storvsp_stats *st)
 {
 	*st = sp->stats;
-	st->inflight = sp->inflight;
+	pthread_mutex_lock(&sp->lock);
+	st->inflight = sp->inflight - sp->nrecycled;
+	st->direct_completions = sp->direct_completions;
+	pthread_mutex_unlock(&sp->lock);
 }

@@ -1,15 +1,27 @@
 /* SPDX-License-Identifier: MIT */
 /* Benchmark of the VMBus ring: a producer thread streams a fixed count of packets (64 B,
  * 1500 B, 4 KiB payloads) to a consumer thread that reads each payload in place. The same work
- * goes through three anchors in the same run: memcpy (one copy of every payload, one thread:
- * the physical limit), pipe(2), and Concurrency Kit's SPSC ring (ck_ring) carrying pointers to
- * payload slots. Subjects and anchors are interleaved round by round; medians are printed, then
- * the ratios. "vmbus" publishes every packet (write_index store + fence + signal decision, as
- * Linux does); "vmbus_batch16" publishes every 16 packets with the batch API. Prints figures
- * only; judges nothing.
- * usage: vmbus_bench [-p] [packets per size (default 300000)] [rounds (default 3)]
- *   -p: pin the producer to CPU 0 and the consumer to CPU 1 */
+ * goes through the anchors in the same run: memcpy (one copy of every payload, one thread: the
+ * physical limit), pipe(2), and the best SPSC rings there are, each used as its authors
+ * intend for the fastest transfer: Concurrency Kit's ck_ring with the payload copied into
+ * typed slots (ck_ring) and carrying pointers to payload slots (ck_ring_ptr), and DPDK's
+ * rte_ring in single-producer/single-consumer mode with the payload copied into its elements
+ * (rte_ring; in caller memory, no EAL). ck and DPDK are optional at build time: a missing one
+ * is reported as missing. Subjects and anchors are interleaved round by round (order rotated);
+ * medians are printed, then the ratios, against the best spinning-ring anchor of each size.
+ * "vmbus" publishes every packet (write_index store + fence + signal decision, as Linux does);
+ * "vmbus_batch16" publishes every 16 packets with the batch API. Prints figures only; judges
+ * nothing.
+ * usage: vmbus_bench [-p] [-s size] [packets per size (default 300000)] [rounds (default 3)]
+ *   -p: pin the producer to CPU 0 and the consumer to CPU 1
+ *   -s: only this payload size (64, 1500 or 4096) */
+#ifdef HAVE_CK
 #include <ck_ring.h>
+#endif
+#ifdef HAVE_DPDK
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
+#endif
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -35,10 +47,24 @@ enum subject {
 	S_VMBUS_BATCH,
 	S_MEMCPY,
 	S_PIPE,
-	S_CK,
+	S_CK, /* first of the spinning-ring anchors */
+	S_CK_PTR,
+	S_RTE,
 	NSUBJ
 };
-static const char *subj_name[NSUBJ] = { "vmbus", "vmbus_batch16", "memcpy", "pipe", "ck_ring" };
+static const char *subj_name[NSUBJ] = { "vmbus",   "vmbus_batch16", "memcpy",  "pipe",
+					"ck_ring", "ck_ring_ptr",   "rte_ring" };
+#ifdef HAVE_CK
+#define CK_OK true
+#else
+#define CK_OK false
+#endif
+#ifdef HAVE_DPDK
+#define RTE_OK true
+#else
+#define RTE_OK false
+#endif
+static const bool subj_built[NSUBJ] = { true, true, true, true, CK_OK, CK_OK, RTE_OK };
 #define BATCH 16 /* vmbus_batch16: packets published per write_index update */
 static const uint32_t sizes[] = { 64, 1500, 4096 };
 #define NSIZES 3
@@ -46,6 +72,7 @@ static const uint32_t sizes[] = { 64, 1500, 4096 };
 static uint64_t n_packets = 300000;
 static bool pin; /* -p: producer on CPU 0, consumer on CPU 1 (always cross-core) */
 static unsigned rounds = 3;
+static uint32_t only_size; /* -s: 0 = every size */
 static uint8_t src_payload[4096] __attribute__((aligned(64)));
 
 static double now(void)
@@ -360,8 +387,97 @@ static double run_pipe(uint32_t size)
 	return t1 - t0;
 }
 
-/* ---------------- ck_ring SPSC ---------------- */
+/* ---------------- spinning-ring anchors ---------------- */
 
+/* The number of ring entries of an anchor: the largest power of two whose payload bytes fit in
+ * the VMBus ring's RING_DATA (no anchor gets a larger working set than the subject). */
+static __attribute__((unused)) uint32_t anchor_entries(uint32_t payload_bytes)
+{
+	uint32_t n = 64;
+
+	while ((uint64_t)n * 2 * payload_bytes <= RING_DATA)
+		n *= 2;
+	return n;
+}
+
+#ifdef HAVE_CK
+/* ck_ring with the payload in the ring: a typed ring per payload size (CK_RING_PROTOTYPE), so
+ * every copy has a constant size, as a user of ck with fixed-size messages would write it. */
+struct slot64 {
+	uint8_t b[64];
+};
+struct slot1500 {
+	uint8_t b[1500];
+};
+struct slot4096 {
+	uint8_t b[4096];
+};
+CK_RING_PROTOTYPE(s64, slot64)
+CK_RING_PROTOTYPE(s1500, slot1500)
+CK_RING_PROTOTYPE(s4096, slot4096)
+
+struct ckc_ctx {
+	struct ck_ring ring;
+	void *buf;
+	volatile uint64_t sink;
+};
+
+/* One producer/consumer pair per slot type; T is the struct, N its ck name. */
+#define CK_COPY_RUN(T, N)                                                                  \
+	static void *ckc_consumer_##N(void *arg)                                           \
+	{                                                                                  \
+		struct ckc_ctx *c = arg;                                                   \
+		struct T tmp __attribute__((aligned(64)));                                 \
+		uint64_t seq = 0, acc = 0;                                                 \
+		int spins = 0;                                                             \
+                                                                                           \
+		while (seq < n_packets) {                                                  \
+			if (!ck_ring_dequeue_spsc_##N(&c->ring, c->buf, &tmp)) {           \
+				backoff(spins++);                                          \
+				continue;                                                  \
+			}                                                                  \
+			spins = 0;                                                         \
+			acc += consume_payload(tmp.b, sizeof(tmp), seq++);                 \
+		}                                                                          \
+		c->sink = acc;                                                             \
+		return NULL;                                                               \
+	}                                                                                  \
+	static double ckc_run_##N(void)                                                    \
+	{                                                                                  \
+		struct ckc_ctx *c = calloc(1, sizeof(*c));                                 \
+		uint32_t entries = anchor_entries(sizeof(struct T));                       \
+		struct T *src = (struct T *)src_payload;                                   \
+		pthread_t t;                                                               \
+		double t0, t1;                                                             \
+                                                                                           \
+		c->buf = aligned_alloc(4096, ((size_t)entries * sizeof(struct T) + 4095) & \
+						     ~(size_t)4095);                       \
+		ck_ring_init(&c->ring, entries);                                           \
+		t0 = now();                                                                \
+		start_consumer(&t, ckc_consumer_##N, c);                                   \
+		for (uint64_t seq = 0; seq < n_packets; seq++) {                           \
+			int spins = 0;                                                     \
+                                                                                           \
+			memcpy(src_payload, &seq, 8);                                      \
+			while (!ck_ring_enqueue_spsc_##N(&c->ring, c->buf, src))           \
+				backoff(spins++);                                          \
+		}                                                                          \
+		pthread_join(t, NULL);                                                     \
+		t1 = now();                                                                \
+		free(c->buf);                                                              \
+		free(c);                                                                   \
+		return t1 - t0;                                                            \
+	}
+CK_COPY_RUN(slot64, s64)
+CK_COPY_RUN(slot1500, s1500)
+CK_COPY_RUN(slot4096, s4096)
+
+static double run_ck(uint32_t size)
+{
+	return size == 64 ? ckc_run_s64() : size == 1500 ? ckc_run_s1500() : ckc_run_s4096();
+}
+
+/* ck_ring of pointers to payload slots (the payload copied into a slot pool once). */
 struct ck_ctx {
 	struct ck_ring ring;
 	struct ck_ring_buffer *buf;
@@ -374,7 +490,6 @@ static void *ck_consumer(void *arg)
 {
 	struct ck_ctx *c = arg;
 	uint64_t seq = 0, acc = 0;
-
 	int spins = 0;
 
 	while (seq < n_packets) {
@@ -391,17 +506,15 @@ static void *ck_consumer(void *arg)
 	return NULL;
 }
 
-static double run_ck(uint32_t size)
+static double run_ck_ptr(uint32_t size)
 {
 	struct ck_ctx *c = calloc(1, sizeof(*c));
-	uint32_t entries = 64;
+	uint32_t entries = anchor_entries(2 * size); /* two payload slots per entry */
 	pthread_t t;
 	double t0, t1;
 
-	/* same footprint as the VMBus ring: RING_DATA bytes of entries; twice as many payload
-	 * slots so a slot is never rewritten while the consumer may still read it */
-	while (entries * 2 * size <= RING_DATA)
-		entries *= 2;
+	/* twice as many payload slots as entries, so a slot is never rewritten while the
+	 * consumer may still read it */
 	c->size = size;
 	c->nslots = entries * 2;
 	c->buf = calloc(entries, sizeof(*c->buf));
@@ -411,11 +524,10 @@ static double run_ck(uint32_t size)
 	start_consumer(&t, ck_consumer, c);
 	for (uint64_t seq = 0; seq < n_packets; seq++) {
 		uint8_t *slot = c->pool + (size_t)(seq % c->nslots) * size;
+		int spins = 0;
 
 		memcpy(src_payload, &seq, 8);
 		memcpy(slot, src_payload, size);
-		int spins = 0;
-
 		while (!ck_ring_enqueue_spsc(&c->ring, c->buf, slot))
 			backoff(spins++);
 	}
@@ -426,6 +538,108 @@ static double run_ck(uint32_t size)
 	free(c);
 	return t1 - t0;
 }
+#else
+static double run_ck(uint32_t size)
+{
+	(void)size;
+	return 0;
+}
+static double run_ck_ptr(uint32_t size)
+{
+	(void)size;
+	return 0;
+}
+#endif
+
+#ifdef HAVE_DPDK
+/* DPDK rte_ring, single producer / single consumer, the payload copied into the ring's
+ * elements (esize = payload size), one element per call as the VMBus subject does. The ring
+ * lives in our memory (rte_ring_init), so no EAL is needed. */
+struct rte_ctx {
+	struct rte_ring *r;
+	uint32_t size;
+	volatile uint64_t sink;
+};
+
+static inline __attribute__((always_inline)) void *rte_consume(struct rte_ctx *c, uint32_t size)
+{
+	static uint8_t tmp[4096] __attribute__((aligned(64)));
+	uint64_t seq = 0, acc = 0;
+	int spins = 0;
+
+	while (seq < n_packets) {
+		if (rte_ring_sc_dequeue_elem(c->r, tmp, size) != 0) {
+			backoff(spins++);
+			continue;
+		}
+		spins = 0;
+		acc += consume_payload(tmp, size, seq++);
+	}
+	c->sink = acc;
+	return NULL;
+}
+
+static void *rte_consumer_64(void *arg)
+{
+	return rte_consume(arg, 64);
+}
+static void *rte_consumer_1500(void *arg)
+{
+	return rte_consume(arg, 1500);
+}
+static void *rte_consumer_4096(void *arg)
+{
+	return rte_consume(arg, 4096);
+}
+
+static inline __attribute__((always_inline)) void rte_produce(struct rte_ctx *c, uint32_t size)
+{
+	for (uint64_t seq = 0; seq < n_packets; seq++) {
+		int spins = 0;
+
+		memcpy(src_payload, &seq, 8);
+		while (rte_ring_sp_enqueue_elem(c->r, src_payload, size) != 0)
+			backoff(spins++);
+	}
+}
+
+static double run_rte(uint32_t size)
+{
+	struct rte_ctx c = { .size = size };
+	uint32_t entries = anchor_entries(size);
+	ssize_t bytes = rte_ring_get_memsize_elem(size, entries);
+	pthread_t t;
+	double t0, t1;
+
+	if (bytes < 0)
+		abort();
+	c.r = aligned_alloc(4096, ((size_t)bytes + 4095) & ~(size_t)4095);
+	if (!c.r || rte_ring_init(c.r, "bench", entries, RING_F_SP_ENQ | RING_F_SC_DEQ) != 0)
+		abort();
+	t0 = now();
+	start_consumer(&t,
+		       size == 64     ? rte_consumer_64
+		       : size == 1500 ? rte_consumer_1500
+				      : rte_consumer_4096,
+		       &c);
+	if (size == 64)
+		rte_produce(&c, 64);
+	else if (size == 1500)
+		rte_produce(&c, 1500);
+	else
+		rte_produce(&c, 4096);
+	pthread_join(t, NULL);
+	t1 = now();
+	free(c.r);
+	return t1 - t0;
+}
+#else
+static double run_rte(uint32_t size)
+{
+	(void)size;
+	return 0;
+}
+#endif
 
 /* ---------------- driver ---------------- */
 
@@ -442,6 +656,27 @@ static double median(double *v, unsigned n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* One run of subject j at size index s in round r; seconds. */
+static double run_subject(unsigned j, unsigned s, unsigned r, double sigs[][2][MAX_ROUNDS])
+{
+	switch (j) {
+	case S_VMBUS:
+		return run_vmbus(sizes[s], 1, &sigs[s][0][r]);
+	case S_VMBUS_BATCH:
+		return run_vmbus(sizes[s], BATCH, &sigs[s][1][r]);
+	case S_MEMCPY:
+		return run_memcpy(sizes[s]);
+	case S_PIPE:
+		return run_pipe(sizes[s]);
+	case S_CK:
+		return run_ck(sizes[s]);
+	case S_CK_PTR:
+		return run_ck_ptr(sizes[s]);
+	default:
+		return run_rte(sizes[s]);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static double secs[NSIZES][NSUBJ][MAX_ROUNDS], sigs[NSIZES][2][MAX_ROUNDS];
@@ -452,12 +687,18 @@ int main(int argc, char **argv)
 		argc--;
 		argv++;
 	}
+	if (argc > 2 && strcmp(argv[1], "-s") == 0) {
+		only_size = (uint32_t)strtoul(argv[2], NULL, 0);
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc > 1)
 		n_packets = strtoull(argv[1], NULL, 0);
 	if (argc > 2)
 		rounds = (unsigned)strtoul(argv[2], NULL, 0);
 	if (n_packets < 1000 || rounds < 1 || rounds > MAX_ROUNDS) {
-		fprintf(stderr, "usage: vmbus_bench [-p] [packets >= 1000] [rounds 1..%d]\n",
+		fprintf(stderr,
+			"usage: vmbus_bench [-p] [-s size] [packets >= 1000] [rounds 1..%d]\n",
 			MAX_ROUNDS);
 		return 2;
 	}
@@ -477,39 +718,34 @@ int main(int argc, char **argv)
 	       pin ? "pinned cross-core" : "unpinned");
 	fflush(stdout);
 
+	for (unsigned j = 0; j < NSUBJ; j++)
+		if (!subj_built[j])
+			printf("anchor %s missing: built without %s (tools/setup.sh installs it)\n",
+			       subj_name[j], j == S_RTE ? "DPDK (libdpdk-dev)" : "ck (libck-dev)");
+	fflush(stdout);
+
 	for (unsigned r = 0; r < rounds; r++) {
 		for (unsigned s = 0; s < NSIZES; s++) {
+			if (only_size && sizes[s] != only_size)
+				continue;
 			/* rotate the order each round so no subject always runs first */
 			for (unsigned k = 0; k < NSUBJ; k++) {
 				unsigned j = (k + r) % NSUBJ;
 
-				switch (j) {
-				case S_VMBUS:
-					secs[s][j][r] = run_vmbus(sizes[s], 1, &sigs[s][0][r]);
-					break;
-				case S_VMBUS_BATCH:
-					secs[s][j][r] = run_vmbus(sizes[s], BATCH, &sigs[s][1][r]);
-					break;
-				case S_MEMCPY:
-					secs[s][j][r] = run_memcpy(sizes[s]);
-					break;
-				case S_PIPE:
-					secs[s][j][r] = run_pipe(sizes[s]);
-					break;
-				case S_CK:
-					secs[s][j][r] = run_ck(sizes[s]);
-					break;
-				}
+				if (subj_built[j])
+					secs[s][j][r] = run_subject(j, s, r, sigs);
 			}
 		}
 	}
 
 	for (unsigned s = 0; s < NSIZES; s++) {
+		if (only_size && sizes[s] != only_size)
+			continue;
 		for (unsigned j = 0; j < NSUBJ; j++) {
-			double t = median(secs[s][j], rounds);
+			double t = subj_built[j] ? median(secs[s][j], rounds) : 0;
 
-			pps[s][j] = n_packets / t;
-			gbs[s][j] = n_packets * (double)sizes[s] / t / 1e9;
+			pps[s][j] = t > 0 ? n_packets / t : 0;
+			gbs[s][j] = t > 0 ? n_packets * (double)sizes[s] / t / 1e9 : 0;
 		}
 		for (unsigned v = 0; v < 2; v++) {
 			spp[s][v] = median(sigs[s][v], rounds);
@@ -518,17 +754,29 @@ int main(int argc, char **argv)
 			       sizes[s], subj_name[v], pps[s][v], gbs[s][v], spp[s][v]);
 		}
 		for (unsigned j = S_MEMCPY; j < NSUBJ; j++)
-			printf("result size=%u subject=%s pkts_per_s=%.0f gb_per_s=%.3f\n",
-			       sizes[s], subj_name[j], pps[s][j], gbs[s][j]);
+			if (subj_built[j])
+				printf("result size=%u subject=%s pkts_per_s=%.0f gb_per_s=%.3f\n",
+				       sizes[s], subj_name[j], pps[s][j], gbs[s][j]);
 	}
-	for (unsigned s = 0; s < NSIZES; s++)
-		for (unsigned v = 0; v < 2; v++)
-			printf("ratio size=%u %s/ck_ring_pkts=%.2f %s/pipe_pkts=%.2f "
-			       "%s/memcpy_bw=%.2f\n",
-			       sizes[s], subj_name[v], pps[s][v] / pps[s][S_CK], subj_name[v],
-			       pps[s][v] / pps[s][S_PIPE], subj_name[v],
+	for (unsigned s = 0; s < NSIZES; s++) {
+		unsigned best = NSUBJ;
+
+		if (only_size && sizes[s] != only_size)
+			continue;
+		for (unsigned j = S_CK; j < NSUBJ; j++)
+			if (subj_built[j] && (best == NSUBJ || pps[s][j] > pps[s][best]))
+				best = j;
+		for (unsigned v = 0; v < 2; v++) {
+			printf("ratio size=%u %s/pipe_pkts=%.2f %s/memcpy_bw=%.2f", sizes[s],
+			       subj_name[v], pps[s][v] / pps[s][S_PIPE], subj_name[v],
 			       gbs[s][v] / gbs[s][S_MEMCPY]);
-	printf("goals: 64 B vmbus/ck_ring_pkts >= 1.0 and vmbus/pipe_pkts >= 15; "
-	       "4096 B vmbus/memcpy_bw >= 0.4; signals_per_pkt <= 0.01\n");
+			if (best < NSUBJ)
+				printf(" %s/best_anchor_pkts=%.2f best_anchor=%s", subj_name[v],
+				       pps[s][v] / pps[s][best], subj_name[best]);
+			printf("\n");
+		}
+	}
+	printf("goals: 64 B vmbus/best_anchor_pkts >= 1.0 and vmbus/pipe_pkts >= 15; "
+	       "4096 B vmbus/memcpy_bw >= 0.5; signals_per_pkt <= 0.01\n");
 	return 0;
 }

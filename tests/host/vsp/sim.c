@@ -34,15 +34,18 @@ static int tp_post_message(void *ctx, uint32_t vp, uint32_t sint, const void *ms
 	return 0;
 }
 
+/* Called on the loop thread and on the storage VSP's I/O threads (transport.h): the event
+ * flags and the counter are atomics, as the event-flags page is in a real guest. */
 static void tp_signal_guest(void *ctx, uint32_t vp, uint32_t relid)
 {
 	struct sim *s = ctx;
 	uint64_t one = 1;
 
 	(void)vp;
-	s->signals_to_guest++;
-	s->guest_events[relid / 8] |= (uint8_t)(1u << (relid % 8));
-	s->guest_events_any = true;
+	__atomic_fetch_add(&s->signals_to_guest, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_or(&s->guest_events[relid / 8], (uint8_t)(1u << (relid % 8)),
+			  __ATOMIC_RELEASE);
+	__atomic_store_n(&s->guest_events_any, true, __ATOMIC_RELEASE);
 	if (write(s->guest_efd, &one, sizeof(one)) < 0)
 		abort();
 }
@@ -175,16 +178,19 @@ static bool deliver(struct sim *s)
 		vmbus_client_on_message(&s->client, s->msgs[slot], s->msg_len[slot]);
 		any = true;
 	}
-	for (uint32_t i = 0; s->guest_events_any && i < sizeof(s->guest_events); i++) {
-		if (!s->guest_events[i])
+	/* Clear the summary first: a bit set after this sets it again (and writes the eventfd). */
+	if (!__atomic_exchange_n(&s->guest_events_any, false, __ATOMIC_ACQUIRE))
+		return any;
+	for (uint32_t i = 0; i < sizeof(s->guest_events); i++) {
+		uint8_t bits = __atomic_exchange_n(&s->guest_events[i], 0, __ATOMIC_ACQUIRE);
+
+		if (!bits)
 			continue;
 		for (uint32_t b = 0; b < 8; b++)
-			if (s->guest_events[i] & (1u << b))
+			if (bits & (1u << b))
 				vmbus_client_on_event(&s->client, i * 8 + b);
-		s->guest_events[i] = 0;
 		any = true;
 	}
-	s->guest_events_any = false;
 	return any;
 }
 

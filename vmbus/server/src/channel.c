@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Channels: OPENCHANNEL (ring GPADL checks, mapping, ring attach, the VSP's open), CLOSECHANNEL,
- * MODIFYCHANNEL, RELID_RELEASED after a rescind, breaking a channel, and the data path the VSPs
- * use: draining the guest->host ring with interrupt mitigation and writing packets back.
+ * MODIFYCHANNEL, RELID_RELEASED after a rescind, breaking a channel, and the half of the data
+ * path that stays on the loop: draining the guest->host ring with interrupt mitigation (the
+ * host->guest ring, which VSP threads write too, is channel_send.c's).
  *
  * States: OFFERED --OPENCHANNEL--> OPEN --CLOSECHANNEL/UNLOAD--> OFFERED
  *                                   OPEN --guest breaks the protocol--> BROKEN --CLOSE--> OFFERED
@@ -34,6 +35,7 @@ static uint32_t attach_rings(struct vmbus_channel *ch, const struct vmbus_chmsg_
 	struct server_gpadl *g = gpadl_find(s, m->ring_gpadl);
 	struct vmbus_gpadl_range r;
 	struct vmbus_ring_mem in, out;
+	struct vmbus_ring_writer writer;
 	uint8_t *w;
 	uint32_t off = m->downstream_page_offset;
 
@@ -60,10 +62,12 @@ static uint32_t attach_rings(struct vmbus_channel *ch, const struct vmbus_chmsg_
 	out.data = w + (size_t)(off + 1) * VMBUS_PAGE_SIZE;
 	out.data_size = (r.pfn_count - off - 1) * VMBUS_PAGE_SIZE;
 	if (vmbus_ring_reader_attach(&ch->in, &in) != VMBUS_OK ||
-	    vmbus_ring_writer_attach(&ch->out, &out) != VMBUS_OK) {
+	    vmbus_ring_writer_attach(&writer, &out) != VMBUS_OK) {
 		s->tp.ops->unmap_pages(s->tp.ctx, w, r.pfn_count);
+		memset(&ch->in, 0, sizeof(ch->in));
 		return open_refused(ch, "ring indices invalid");
 	}
+	channel_out_attach(ch, &writer);
 	g->in_use = true;
 	ch->ring_gpadl = g;
 	ch->ring_window = w;
@@ -77,13 +81,13 @@ static void detach_rings(struct vmbus_channel *ch)
 
 	if (!ch->rings_mapped)
 		return;
+	channel_out_detach(ch); /* first: a VSP thread may be writing until it returns */
 	s->tp.ops->unmap_pages(s->tp.ctx, ch->ring_window, ch->ring_gpadl->pfn_count);
 	ch->ring_gpadl->in_use = false;
 	ch->ring_gpadl = NULL;
 	ch->ring_window = NULL;
 	ch->rings_mapped = false;
 	memset(&ch->in, 0, sizeof(ch->in));
-	memset(&ch->out, 0, sizeof(ch->out));
 }
 
 void channel_on_open(struct vmbus_server *s, const struct vmbus_chmsg_open_channel *m)
@@ -107,9 +111,9 @@ void channel_on_open(struct vmbus_server *s, const struct vmbus_chmsg_open_chann
 	}
 	status = attach_rings(ch, m);
 	if (status == 0) {
-		ch->target_vp = m->target_vp;
+		channel_set_target_vp(ch, m->target_vp);
 		ch->state = VMBUS_CHANNEL_OPEN;
-		ch->stalled = ch->want_space = ch->kick_queued = false;
+		ch->stalled = ch->kick_queued = false; /* want_space: cleared by the attach */
 		ch->broken_reason = NULL;
 		if (ch->ops->open && ch->ops->open(ch, m->user_data) != 0) {
 			ch->state = VMBUS_CHANNEL_OFFERED;
@@ -168,7 +172,7 @@ void channel_on_modify(struct vmbus_server *s, const struct vmbus_chmsg_modify_c
 				 m->child_relid);
 		status = SERVER_OPEN_FAILED;
 	} else {
-		ch->target_vp = m->target_vp;
+		channel_set_target_vp(ch, m->target_vp);
 		chan_log(ch, VMBUS_LOG_INFO, "signals now go to VP %u", m->target_vp);
 	}
 	/* Only 5.3 guests wait for (and understand) the response. */
@@ -186,7 +190,8 @@ void channel_free(struct vmbus_channel *ch)
 {
 	gpadl_free_all(ch->server, ch->relid);
 	if (ch->ops->destroy)
-		ch->ops->destroy(ch);
+		ch->ops->destroy(ch); /* joins the VSP's threads: nobody holds out_lock now */
+	pthread_mutex_destroy(&ch->out_lock);
 	free(ch);
 }
 
@@ -215,14 +220,6 @@ void vmbus_channel_break(struct vmbus_channel *ch, const char *why)
 	channel_stop(ch);
 	ch->state = VMBUS_CHANNEL_BROKEN;
 	ch->broken_reason = why;
-}
-
-static void signal_guest(struct vmbus_channel *ch)
-{
-	struct vmbus_server *s = ch->server;
-
-	ch->stats.signals_out++;
-	s->tp.ops->signal_guest(s->tp.ctx, ch->target_vp, ch->relid);
 }
 
 /* Drain budget. A guest that writes from another VP can put a packet into the ring between
@@ -366,7 +363,7 @@ static bool drain_commit(struct vmbus_channel *ch)
 		return false;
 	}
 	if (sig)
-		signal_guest(ch); /* the guest waits for this space */
+		vmbus_channel_signal_guest(ch); /* the guest waits for this space */
 	return true;
 }
 
@@ -419,43 +416,6 @@ void vmbus_channel_kick(struct vmbus_channel *ch)
 		channel_drain(ch);
 }
 
-int vmbus_channel_send(struct vmbus_channel *ch, uint16_t type, uint16_t flags, uint64_t trans_id,
-		       const struct vmbus_iov *iov, unsigned n)
-{
-	bool sig = false;
-	int r;
-
-	if (ch->state != VMBUS_CHANNEL_OPEN)
-		return VMBUS_E_BROKEN;
-	r = vmbus_ring_write_raw(&ch->out, type, flags, trans_id, NULL, 0, iov, n, &sig);
-	if (r == VMBUS_OK) {
-		ch->stats.packets_out++;
-		if (sig)
-			signal_guest(ch);
-	} else if (r == VMBUS_E_PROTO || r == VMBUS_E_BROKEN) {
-		vmbus_channel_break(ch,
-				    ch->out.broken ? ch->out.broken : "host->guest ring corrupt");
-	}
-	return r;
-}
-
-int vmbus_channel_request_space(struct vmbus_channel *ch, uint32_t ring_bytes)
-{
-	int r;
-
-	if (ch->state != VMBUS_CHANNEL_OPEN)
-		return VMBUS_E_BROKEN;
-	r = vmbus_ring_writer_request_space(&ch->out, ring_bytes);
-	if (r == VMBUS_E_AGAIN)
-		ch->want_space = true;
-	else if (r == VMBUS_E_PROTO || r == VMBUS_E_BROKEN)
-		/* the guest corrupted read_index: break as a send does (the VSP's close runs
-		 * inside this call; callers check the state, see storvsp) */
-		vmbus_channel_break(ch,
-				    ch->out.broken ? ch->out.broken : "host->guest ring corrupt");
-	return r;
-}
-
 void *vmbus_channel_ctx(const struct vmbus_channel *ch)
 {
 	return ch->ctx;
@@ -475,11 +435,4 @@ uint32_t vmbus_channel_relid(const struct vmbus_channel *ch)
 const char *vmbus_channel_name(const struct vmbus_channel *ch)
 {
 	return ch->name;
-}
-
-void vmbus_channel_get_stats(const struct vmbus_channel *ch, struct vmbus_channel_stats *st)
-{
-	*st = ch->stats;
-	st->target_vp = ch->target_vp;
-	st->broken_reason = ch->broken_reason;
 }

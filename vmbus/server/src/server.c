@@ -418,8 +418,7 @@ int vmbus_server_signal(struct vmbus_server *s, uint32_t connection_id)
 	ch->stats.signals_in++;
 	if (ch->state != VMBUS_CHANNEL_OPEN)
 		return HV_STATUS_SUCCESS; /* late signal after close: harmless */
-	if (ch->want_space) {
-		ch->want_space = false;
+	if (channel_take_want_space(ch)) {
 		if (ch->ops->writable)
 			ch->ops->writable(ch);
 	}
@@ -445,6 +444,10 @@ struct vmbus_channel *vmbus_server_add_channel(struct vmbus_server *s,
 	ch = calloc(1, sizeof(*ch));
 	if (!ch)
 		return NULL;
+	if (pthread_mutex_init(&ch->out_lock, NULL) != 0) {
+		free(ch);
+		return NULL;
+	}
 	ch->server = s;
 	snprintf(ch->name, sizeof(ch->name), "%s", d->name ? d->name : "vsp");
 	ch->if_type = d->if_type;

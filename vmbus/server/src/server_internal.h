@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* Private state of the VMBus server, shared by its source files: server.c (lifecycle, message
  * dispatch, contact, offers, unload), gpadl.c (GPADL table), channel.c (open/close, rescind,
- * modify, the ring data path for VSPs). */
+ * modify, draining the guest->host ring), channel_send.c (the host->guest ring: sends from the
+ * loop and from VSP threads). */
 #ifndef VMBUS_SERVER_INTERNAL_H
 #define VMBUS_SERVER_INTERNAL_H
+
+#include <pthread.h>
 
 #include "vmbus/channel_msg.h"
 #include "vmbus/gpadl.h"
@@ -36,18 +39,28 @@ struct vmbus_channel {
 	enum vmbus_channel_state state;
 	bool offered; /* the guest has seen the offer (since the last unload) */
 	bool rings_mapped;
-	bool draining; /* inside drain(): kick is deferred */
-	bool stalled;  /* VSP returned STALL */
-	bool want_space;
+	bool draining;	 /* inside drain(): kick is deferred */
+	bool stalled;	 /* VSP returned STALL */
+	bool want_space; /* also read by VSP threads: written under out_lock */
 	bool kick_queued;
 	bool drain_deferred; /* budget spent: the server's resume handle continues */
 	struct server_gpadl *ring_gpadl;
 	void *ring_window;
-	uint32_t target_vp;
-	struct vmbus_ring_reader in;  /* guest -> host */
-	struct vmbus_ring_writer out; /* host -> guest */
-	struct vmbus_channel_stats stats;
+	struct vmbus_ring_reader in;	  /* guest -> host (loop thread only) */
+	struct vmbus_channel_stats stats; /* packets_out, signals_out: under out_lock */
 	const char *broken_reason;
+
+	/* The host->guest ring has one writer at a time: the loop thread or a VSP's thread,
+	 * whoever holds out_lock. It also guards what a thread needs to decide whether it may
+	 * write at all: out_ready (rings attached, channel OPEN), out_gen (bumped at every
+	 * attach and detach, so that work from an earlier open is never written to a later
+	 * one), want_space (the loop waits for space: threads leave the ring to it) and
+	 * target_vp (MODIFYCHANNEL moves it). */
+	pthread_mutex_t out_lock;
+	struct vmbus_ring_writer out;
+	bool out_ready;
+	uint64_t out_gen;
+	uint32_t target_vp;
 };
 
 /* The idle handle that continues drains whose budget ran out. Allocated apart from the
@@ -108,5 +121,11 @@ void channel_stop(struct vmbus_channel *ch); /* close rings + VSP; state back to
 void channel_free(struct vmbus_channel *ch);
 void channel_drain(struct vmbus_channel *ch);
 void channel_resume_close(struct vmbus_server *s); /* server destroy */
+
+/* channel_send.c */
+void channel_out_attach(struct vmbus_channel *ch, const struct vmbus_ring_writer *w);
+void channel_out_detach(struct vmbus_channel *ch);
+void channel_set_target_vp(struct vmbus_channel *ch, uint32_t vp);
+bool channel_take_want_space(struct vmbus_channel *ch);
 
 #endif

@@ -99,7 +99,9 @@ int vsc_channel_send_gpa(struct vsc_channel *ch, uint64_t trans_id, uint32_t byt
 			 uint32_t byte_count, const uint64_t *pfns, uint32_t npfn,
 			 const void *payload, uint32_t payload_len);
 /* Copy out the next packet (payload only, into buf). Returns the payload length, 0 if the ring
- * is empty, or a negative status. *trans_id and *type are set. */
+ * is empty, or a negative status. *trans_id and *type are set. The space of the packets read
+ * goes back to the host once per drain (when a call finds the ring empty, or every half ring),
+ * not per packet: read until 0 before waiting, as the ring rules require anyway. */
 int vsc_channel_recv(struct vsc_channel *ch, void *buf, uint32_t cap, uint64_t *trans_id,
 		     uint16_t *type);
 /* Sleep until the host signals this channel (or something else arrives). */

@@ -44,11 +44,13 @@ struct storvsp_stats {
 	uint64_t requests;  /* EXECUTE_SRB */
 	uint64_t inline_io; /* completed on the loop without a thread */
 	uint64_t thread_io;
-	uint64_t errors; /* CHECK CONDITION and SRB errors */
-	uint64_t stalls; /* reads from the ring paused at max_inflight */
+	uint64_t direct_completions; /* written to the ring by an I/O thread itself */
+	uint64_t errors;	     /* CHECK CONDITION and SRB errors */
+	uint64_t stalls;	     /* reads from the ring paused at max_inflight */
 	uint32_t inflight;
 	uint16_t protocol; /* negotiated vstor version, 0 before */
 };
-void storvsp_get_stats(const struct storvsp *sp, struct storvsp_stats *st);
+/* Takes the VSP's lock (the I/O threads count their completions): not const. */
+void storvsp_get_stats(struct storvsp *sp, struct storvsp_stats *st);
 
 #endif

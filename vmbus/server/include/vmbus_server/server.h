@@ -5,8 +5,10 @@
  * an interface GUID and callbacks, reads the guest's packets in place from the ring and writes
  * completions.
  *
- * Everything runs on one libuv loop thread (the worker's). A hostile guest can break at most a
- * channel (state "broken", the reason in the log), never the server.
+ * Everything runs on one libuv loop thread (the worker's), with one exception: a VSP's own
+ * threads may write to a channel's host->guest ring with vmbus_channel_send_from_thread (the
+ * ring has a lock; the loop's sends take it too). A hostile guest can break at most a channel
+ * (state "broken", the reason in the log), never the server.
  *
  * Wiring in the worker:
  *     struct vmbus_server_config c = { .loop = loop, .transport = { &my_ops, my_ctx },
@@ -168,6 +170,24 @@ int vmbus_channel_send(struct vmbus_channel *ch, uint16_t type, uint16_t flags, 
  * VMBUS_E_MSGSIZE, or VMBUS_E_PROTO / BROKEN: like a send, a corrupted ring breaks the
  * channel inside the call (the close callback has run). */
 int vmbus_channel_request_space(struct vmbus_channel *ch, uint32_t ring_bytes);
+/* Sending from a VSP's own threads (storvsp's I/O threads post completions without a hop
+ * through the loop). vmbus_channel_generation (loop thread) names the channel's current open:
+ * it changes whenever the rings are attached or detached; store it with the work handed to the
+ * thread. vmbus_channel_send_from_thread (any thread) writes the packet if the channel is still
+ * open in generation gen. Returns VMBUS_OK; VMBUS_E_BROKEN if the channel closed (or closed and
+ * reopened) since: drop the packet; VMBUS_E_AGAIN if the thread must not write now (ring full,
+ * the loop already waits for space, or the guest corrupted the ring): hand the packet to the
+ * loop, which sends it with vmbus_channel_send and, if full, request_space (back-pressure stays
+ * the loop's); or VMBUS_E_MSGSIZE / VMBUS_E_INVAL as vmbus_ring_write_raw. Never breaks the
+ * channel and never calls a VSP callback. *signal (always set): the ring rules say the guest
+ * must be signalled; call vmbus_channel_signal_guest once the caller's own locks are dropped
+ * (the transport's call may take a system call's time). vmbus_channel_signal_guest is callable
+ * from any thread. */
+uint64_t vmbus_channel_generation(struct vmbus_channel *ch);
+int vmbus_channel_send_from_thread(struct vmbus_channel *ch, uint64_t gen, uint16_t type,
+				   uint16_t flags, uint64_t trans_id, const struct vmbus_iov *iov,
+				   unsigned n, bool *signal);
+void vmbus_channel_signal_guest(struct vmbus_channel *ch);
 /* Resume reading after VMBUS_VSP_STALL (deferred to the loop; safe from any callback). */
 void vmbus_channel_kick(struct vmbus_channel *ch);
 /* The VSP found the guest misbehaving outside a packet callback: break the channel. */
@@ -182,7 +202,8 @@ struct vmbus_channel_stats {
 	uint32_t target_vp;
 	const char *broken_reason; /* NULL unless BROKEN */
 };
-void vmbus_channel_get_stats(const struct vmbus_channel *ch, struct vmbus_channel_stats *st);
+/* Takes the channel's ring lock (VSP threads count packets and signals too): not const. */
+void vmbus_channel_get_stats(struct vmbus_channel *ch, struct vmbus_channel_stats *st);
 
 /* Visit every registered channel in relid order (hvctl show: name, relid, state, stats). The
  * callback must not add or remove channels. */

@@ -5,8 +5,12 @@
  * child-partition work lands); the host tests implement it in process (guest RAM = a memory
  * region, signals = eventfds on the libuv loop: sim_transport_ops in tests/host/vsp/sim.c).
  *
- * Threading: every call is made on the worker's event-loop thread, except page_ptr, which the
- * storage VSP's I/O threads also call (it must be thread-safe and must not block). The inbound
+ * Threading: every call is made on the worker's event-loop thread, except two that the storage
+ * VSP's I/O threads also call, concurrently with the loop and with each other: page_ptr, and
+ * signal_guest (the I/O threads write their completions into the host->guest ring themselves
+ * and signal the guest when the ring rules say so; vmbus_channel_send_from_thread in
+ * vmbus_server/server.h). Both must be thread-safe and must not block for long (an ioctl is
+ * fine, a wait for the guest is not); no server lock is held during either. The inbound
  * direction (the guest posted a message / signalled a connection) goes the other way, through
  * vmbus_server_post_message() and vmbus_server_signal() in vmbus_server/server.h, which the
  * transport calls on the loop thread.
@@ -32,7 +36,8 @@ struct vmbus_transport_ops {
 
 	/* Signal channel `relid` to the guest: set bit relid in the event-flags page of VP `vp`
 	 * for VMBus's SINT and raise that SINT. Never fails; coalescing is fine (a set bit stays
-	 * set until the guest clears it). */
+	 * set until the guest clears it). Thread-safe: called from the loop and from the storage
+	 * VSP's I/O threads, possibly at the same time for the same relid. */
 	void (*signal_guest)(void *ctx, uint32_t vp, uint32_t relid);
 
 	/* Map the guest pages pfns[0..n) into one virtually contiguous host window (ring buffers
