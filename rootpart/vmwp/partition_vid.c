@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* The real partition backend: a child partition through /dev/vid (libvid). create: the
  * partition, its RAM (a memfd mapped shared, pinned and mapped by vid.ko at GPA 0; the memfd
- * lets the VMBus transport map scattered guest pages into one window), the test guest's image
- * and tables (guest_boot.c), VP 0 and its starting registers, and the VMBus transport over
+ * lets the VMBus transport map scattered guest pages into one window), the boot (the test
+ * guest's image and tables, guest_boot.c, or a Linux kernel, initrd, zero page and ACPI
+ * tables, linux_boot.c), VP 0 and its starting registers, and the VMBus transport over
  * vid.ko's SynIC calls (synic_transport.c; none when the hypervisor has no SynIC). run: one
  * thread per VP loops on the run ioctl and emulates what the guest reaches of a PC: COM1 (a
- * 16550 enough for a polled driver: bytes to the VM log as console lines) and the power-off
- * register (the sleep control port the Linux child's FADT will name). Everything the VP thread
+ * 16450, com1.c: bytes to the VM log as console lines), the power-off register (the sleep
+ * control port the Linux child's FADT names) and nothing else (other ports read all ones). Everything the VP thread
  * reports goes to the worker's loop through an async handle. An access to unmapped memory, a
  * triple fault or an exit the worker does not know is a crash: the reason and the VP's
  * registers go to the VM log. A forced stop interrupts the run with a signal. */
@@ -21,7 +22,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "com1.h"
 #include "guest_boot.h"
+#include "linux_boot.h"
 #include "partition.h"
 #include "synic_transport.h"
 #include "testguest/boot.h"
@@ -45,6 +48,7 @@ struct partition {
 	uint8_t *ram;
 	uint64_t ram_bytes;
 	struct synic_transport *synic; /* NULL: no VMBus */
+	struct com1 com1;		/* the VP thread's */
 	pthread_t thread;
 	bool thread_started;
 	atomic_bool stop;
@@ -126,19 +130,45 @@ static int open_vmbus(struct partition *p, char *why, size_t n)
 	return -1;
 }
 
+/* The config's boot: the test guest's image or a Linux kernel, loaded into the (zeroed) RAM;
+ * VP 0's starting registers. 0, or -1 with why. */
+static int load_boot(struct partition *p, uint32_t *names, uint64_t *values, uint32_t *count,
+		     char *why, size_t n)
+{
+	struct vmwp *w = p->w;
+	_Static_assert(LB_MAX_REGS <= GUEST_BOOT_MAX_REGS, "one register array for both boots");
+	if (w->cfg.boot_kind == VM_BOOT_KERNEL) {
+		struct linux_boot_layout l;
+		char line[320];
+		if (linux_boot_load(p->ram, p->ram_bytes, w->cfg.kernel, w->cfg.initrd,
+				    w->cfg.cmdline, w->cfg.vps, &l, why, n) != 0)
+			return -1;
+		snprintf(line, sizeof(line),
+			 "Linux kernel loaded: boot protocol %u.%02u, %llu KiB at 1 MiB, "
+			 "initrd %llu KiB at %#llx, entry %#llx",
+			 l.protocol >> 8, l.protocol & 0xff,
+			 (unsigned long long)l.kernel_bytes >> 10,
+			 (unsigned long long)l.initrd_bytes >> 10,
+			 (unsigned long long)l.initrd_gpa, (unsigned long long)l.entry);
+		log_phase(p, line);
+		*count = linux_boot_regs(&l, names, values);
+		return 0;
+	}
+	uint64_t entry;
+	if (guest_boot_load(p->ram, p->ram_bytes, w->cfg.guest, w->cfg.cmdline, p->id, w->cfg.vps,
+			    &entry, why, n) != 0)
+		return -1;
+	log_phase(p, "image loaded");
+	*count = guest_boot_regs(entry, names, values);
+	return 0;
+}
+
 static int vid_create(struct vmwp *w, struct partition **out, char *why, size_t n)
 {
-	uint64_t entry;
-	uint32_t names[GUEST_BOOT_MAX_REGS];
+	uint32_t names[GUEST_BOOT_MAX_REGS], count = 0;
 	uint64_t values[GUEST_BOOT_MAX_REGS];
 	int rc;
 	*out = NULL;
-	if (w->cfg.boot_kind != VM_BOOT_GUEST) {
-		snprintf(why, n,
-			 "this worker boots test guest images only (boot.guest); a Linux "
-			 "kernel (boot.kernel) comes with the Linux child work");
-		return -1;
-	}
 	struct partition *p = calloc(1, sizeof(*p));
 	if (!p) {
 		snprintf(why, n, "out of memory");
@@ -163,10 +193,8 @@ static int vid_create(struct vmwp *w, struct partition **out, char *why, size_t 
 	log_phase(p, "partition created");
 	if (alloc_ram(p, why, n) != 0)
 		goto err_ram;
-	if (guest_boot_load(p->ram, p->ram_bytes, w->cfg.guest, w->cfg.cmdline, p->id, w->cfg.vps,
-			    &entry, why, n) != 0)
+	if (load_boot(p, names, values, &count, why, n) != 0)
 		goto err_ram;
-	log_phase(p, "image loaded");
 	if ((rc = vid_map_memory(p->part_fd, p->ram, p->ram_bytes, 0,
 				 VID_MAP_READ | VID_MAP_WRITE | VID_MAP_EXEC)) < 0) {
 		fail_errno(rc, "mapping the guest RAM", why, n);
@@ -178,13 +206,13 @@ static int vid_create(struct vmwp *w, struct partition **out, char *why, size_t 
 		goto err_ram;
 	}
 	p->vp_fd = rc;
-	uint32_t count = guest_boot_regs(entry, names, values);
 	if ((rc = vid_vp_set_regs(p->vp_fd, names, values, count, NULL)) < 0) {
 		fail_errno(rc, "setting VP 0's registers", why, n);
 		goto err_vp;
 	}
 	if (open_vmbus(p, why, n) != 0)
 		goto err_vp;
+	com1_init(&p->com1);
 	pthread_mutex_init(&p->lock, NULL);
 	*out = p;
 	return 0;
@@ -227,18 +255,18 @@ static void post_end(struct partition *p, enum vp_end end, const char *why)
 static bool port_io(struct partition *p, const struct hv_run_vp_exit *e, uint32_t *flags,
 		    uint64_t *in_value)
 {
+	bool com1 = e->io_port >= COM1_BASE && e->io_port < COM1_BASE + COM1_PORTS &&
+		    e->io_size == 1;
+	uint8_t tx;
 	if (e->io_in) {
 		uint64_t all = e->io_size == 4 ? 0xffffffffu : (1u << (8 * e->io_size)) - 1;
 		*flags = VID_RUN_COMPLETE_IN;
-		*in_value = e->io_port == TG_COM1_BASE + TG_COM1_LSR ? TG_COM1_LSR_THRE | 0x40
-			    : e->io_port >= TG_COM1_BASE && e->io_port < TG_COM1_BASE + 8
-				    ? 0
-				    : all; /* nothing there: the bus floats high */
-		*in_value &= all;
+		/* Anything but COM1 is nothing: the bus floats high. */
+		*in_value = com1 ? com1_read(&p->com1, e->io_port - COM1_BASE) : all;
 		return true;
 	}
-	if (e->io_port == TG_COM1_BASE + TG_COM1_THR)
-		post_console(p, (uint8_t)e->io_value);
+	if (com1 && com1_write(&p->com1, e->io_port - COM1_BASE, (uint8_t)e->io_value, &tx))
+		post_console(p, tx);
 	else if (e->io_port == TG_POWEROFF_PORT && e->io_size == 1 &&
 		 (e->io_value & 0x3c) == TG_POWEROFF_VALUE) {
 		post_end(p, VP_POWERED_OFF, "the guest powered off");

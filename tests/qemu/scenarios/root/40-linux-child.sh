@@ -10,12 +10,19 @@ linux_vm_files /tmp/linux linux1 idle 64 || exit 1
 fail() { echo "$*"; hvctl logs linux1 2>&1 | tail -n 60; exit 1; }
 hvctl create linux1.json || fail "create failed"
 hvctl start linux1 || fail "start failed"
-i=0
-while [ $i -lt 6000 ] && ! hvctl logs linux1 2>/dev/null | grep -q 'child: init reached'; do
+start=$(date +%s) last=0
+while ! hvctl logs linux1 2>/dev/null | grep -q 'child: init reached'; do
+  now=$(date +%s)
   st=$(hvctl list | awk '$1 == "linux1" { print $2 }')
   case "$st" in crashed*|off*|failed*) fail "linux1 is $st";; esac
-  sleep 0.1; i=$((i + 1))
+  [ $((now - start)) -ge 600 ] && fail "no 'child: init reached' in 600 s"
+  if [ $((now - last)) -ge 60 ]; then # progress, for whoever debugs a slow or stuck boot
+    last=$now
+    echo "after $((now - start)) s: $(hvctl show linux1 | grep 'vp exits'), log:"
+    hvctl logs linux1 2>/dev/null | tail -n 3
+  fi
+  sleep 1
 done
-hvctl logs linux1 | grep -q 'child: init reached' || fail "no 'child: init reached' in 600 s"
+i=$(( ($(date +%s) - start) * 10 ))
 echo "linux1 reached /init after $((i / 10)) s"
 hvctl logs linux1 | tail -n 40
