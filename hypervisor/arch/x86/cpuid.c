@@ -86,7 +86,7 @@ static void child_cpuid(const struct hv_vp *vp, u32 leaf, u32 sub, u32 r[4])
 		r[1] = (r[1] & 0x00ffffffu) | vp->index << 24; /* initial APIC id */
 		r[2] |= 1u << 21;			       /* x2APIC */
 		r[3] |= 1u << 9;			       /* APIC */
-		r[3] &= ~(1u << 12);			       /* no MTRRs (no MSRs for them) */
+		r[3] &= ~(1u << 12 | 1u << 7 | 1u << 14);      /* no MTRRs, MCE, MCA (no MSRs) */
 		break;
 	case 6:
 		r[0] |= 1u << 2; /* ARAT: the (synthetic) timer runs in every C-state */

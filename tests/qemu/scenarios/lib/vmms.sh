@@ -53,7 +53,7 @@ linux_vm_files() {
   "memory_mib": 256,
   "vps": 1,
   "boot": { "kernel": "/guests/linux/vmlinuz", "initrd": "/guests/linux/initrd.img",
-            "cmdline": "console=ttyS0 rdinit=/init earlycon=uart8250,io,0x3f8 pci=off no5lvl nokaslr child.run=$_run$_args" },
+            "cmdline": "console=ttyS0 rdinit=/init earlycon=uart8250,io,0x3f8 pci=off no5lvl nokaslr panic=-1 child.run=$_run$_args" },
   "disks": [ { "path": "$_name-disk0.img", "readonly": false } ],
   "console": "log"
 }

@@ -7,7 +7,14 @@
 modprobe vid || { echo "modprobe vid failed"; exit 1; }
 vmms_start || exit 1
 linux_vm_files /tmp/linux linux1 idle 64 || exit 1
-fail() { echo "$*"; hvctl logs linux1 2>&1 | tail -n 60; exit 1; }
+fail() {
+  echo "$*"
+  echo "-- what the child's kernel found missing:"
+  hvctl logs linux1 2>&1 | grep -iE 'unchecked MSR|WARNING|BUG|panic|error|fail' | head -n 40
+  echo "-- the end of its log:"
+  hvctl logs linux1 2>&1 | tail -n 60
+  exit 1
+}
 hvctl create linux1.json || fail "create failed"
 hvctl start linux1 || fail "start failed"
 start=$(date +%s) last=0
