@@ -10,4 +10,4 @@ cmake -S "$here" -B "$here/build" -G Ninja >/dev/null
 cmake --build "$here/build" -j"$(nproc)"
 boot=$(sed -n 's/^HV_QEMU_BOOT:STRING=//p' "$here/build/CMakeCache.txt")
 exec "$here/tests/qemu/run-qemu.sh" --build "$here/build" --name demo --set demo \
-     --boot "${boot:-direct}" --interactive --timeout 900
+     --boot "${boot:-direct}" --interactive --timeout 1800

@@ -71,6 +71,10 @@ static int stats_show(struct seq_file *m, void *unused)
 			   s->mem_base, s->mem_size, s->mem_used, s->log_bytes, s->cpus);
 		for (i = 0; i < HV_EXIT_REASON_COUNT && i < s->exit_reason_count; i++)
 			seq_printf(m, "exit.%s %llu\n", exit_names[i], s->exits[i]);
+		seq_printf(m,
+			   "child_exits %llu\nchild_posts %llu\nchild_signals %llu\n"
+			   "child_interrupts %llu\n",
+			   s->child_exits, s->child_posts, s->child_signals, s->child_interrupts);
 	}
 	mutex_unlock(&hvc_lock);
 	return 0;

@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: MIT
+# timeout: 1200
+# Benchmark (figures only): an unmodified Linux child. Its kernel's time to /init against the
+# root's own (both from their kernels' timestamps of "Run /init", in the same QEMU), the wall
+# time from hvctl start to the child's /init, its O_DIRECT sequential read of /dev/sda (1 MiB
+# blocks) against the root reading the same image the same way (ioread, queue depth 1), and
+# the exits per second of the child once idle (its timer, not polling). Lines "childbench: ...".
+. /scenarios/lib/vmms.sh
+modprobe vid || exit 1
+modprobe hvcheck || exit 1
+vmms_start || exit 1
+linux_vm_files /tmp/lb lbench dd-read 128 || exit 1
+dd if=/dev/urandom of=lbench-disk0.img bs=1M count=128 2>/dev/null
+stat() { sed -n "s/^$1 //p" /sys/kernel/debug/hvcheck/stats; }
+hvctl create lbench.json >/dev/null || exit 1
+t0=$(date +%s)
+hvctl start lbench >/dev/null || exit 1
+wait_for() { # regex seconds
+  i=0; while ! hvctl logs lbench 2>/dev/null | grep -Eq "$1" && [ $i -lt $2 ]; do sleep 1; i=$((i + 1)); done
+  hvctl logs lbench | grep -Eq "$1" || { hvctl logs lbench | tail -n 30; exit 1; }
+}
+wait_for 'child: init reached' 900
+t1=$(date +%s)
+wait_for 'child: dd-read [0-9]+ bytes' 600
+root_init=$(dmesg | sed -n 's/^\[ *\([0-9.]*\)\] Run \/init as init process.*/\1/p' | head -n 1)
+child_init=$(hvctl logs lbench | sed -n 's/.*\[ *\([0-9.]*\)\] Run \/init as init process.*/\1/p' | head -n 1)
+echo "childbench: Linux kernel to /init: child ${child_init} s, root ${root_init} s," \
+  "child/root $(awk -v a="$child_init" -v b="$root_init" 'BEGIN { printf "%.2f", a / b }');" \
+  "hvctl start to the child's /init: $((t1 - t0)) s"
+child_mbs=$(hvctl logs lbench | sed -n 's/.*child: dd-read [0-9]* bytes in [0-9]* us, \([0-9.]*\) MB\/s.*/\1/p' | tail -n 1)
+root=$(ioread lbench-disk0.img 1 5 1048576 sequential)
+root_mbs=$(echo "$root" | sed -n 's/.* IOPS, \([0-9]*\) MB\/s.*/\1/p')
+echo "childbench: Linux dd O_DIRECT 1 MiB sequential read: child $child_mbs MB/s, root $root_mbs MB/s," \
+  "child/root $(awk -v a="$child_mbs" -v b="$root_mbs" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }') ($root)"
+sleep 5 # settled: nothing runs in the child but its idle loop
+e0=$(stat child_exits) i0=$(stat child_interrupts) s=10
+sleep $s
+echo "childbench: idle Linux child: $((($(stat child_exits) - e0) / s)) exits/s," \
+  "$((($(stat child_interrupts) - i0) / s)) interrupts/s"
+hvctl stop lbench --timeout 60 >/dev/null
+hvctl delete lbench >/dev/null

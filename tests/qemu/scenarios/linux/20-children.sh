@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: MIT
+# timeout: 1500
+# Two Linux children and a test-guest child at once (issue 16): one Linux child syncs its clock
+# through hv_utils' time sync (within 1 s of the root's), the other idles, the test guest answers
+# its integration services; kill -9 of one Linux child's worker crashes that VM only — the other
+# two keep running and answering — and every partition and deposited page comes back.
+. /scenarios/lib/vmms.sh
+modprobe vid || exit 1
+vmms_start || exit 1
+base=$(vidtest stats 2>/dev/null | sed 's/ npt_split.*//')
+fail() { echo "$*"; for v in lclock lidle tg; do echo "-- $v:"; hvctl logs $v 2>&1 | tail -n 15; done; exit 1; }
+state() { hvctl list | awk -v n="$1" '$1 == n { sub(":$", "", $2); print $2 }'; }
+wait_log() { # vm regex seconds
+  _s=$(date +%s)
+  while ! hvctl logs $1 2>/dev/null | grep -Eq "$2"; do
+    [ $(($(date +%s) - _s)) -ge $3 ] && fail "$1: no '$2' after $3 s"
+    case "$(state $1)" in crashed|off|failed) fail "$1 is $(state $1) waiting for '$2'";; esac
+    sleep 1
+  done
+}
+linux_vm_files /tmp/lc lclock clock 16 "child.clock_every=2" || exit 1
+linux_vm_files /tmp/lc lidle idle 16 || exit 1
+cat > tg.json <<'JSON'
+{ "name": "tg", "memory_mib": 32, "vps": 1, "console": "log",
+  "boot": { "guest": "/usr/share/hv/testguest.elf", "cmdline": "check=vmbus-ic" } }
+JSON
+for v in lclock lidle tg; do hvctl create $v.json >/dev/null || fail "create $v"; done
+for v in lclock lidle tg; do hvctl start $v >/dev/null || fail "start $v"; done
+wait_log tg 'testguest: heartbeat answered seq' 300
+wait_log lidle 'child: up, waiting for shutdown' 900
+wait_log lclock 'child: clock synced after' 900
+sleep 5
+# The child's realtime against the root's: each "clock S.U" line carries the root's time of its
+# arrival in the log line's timestamp (milliseconds; the line is printed, then read at once).
+hvctl logs lclock | grep 'child: clock [0-9]' | tail -n 3 > clock.txt
+cat clock.txt
+awk '{ split($1, t, /[-T:Z]/); sub(/.*child: clock /, "");
+       # t: year month day hour minute second.ms (UTC)
+       cmd = "date -u -d \"" t[1] "-" t[2] "-" t[3] " " t[4] ":" t[5] ":" int(t[6]) "\" +%s";
+       cmd | getline root; close(cmd); root += t[6] - int(t[6]);
+       d = $0 - root; if (d < 0) d = -d; if (d > worst) worst = d }
+     END { printf "child clock vs root: worst %.3f s\n", worst; exit worst >= 1 }' clock.txt ||
+  fail "lclock's clock is not within 1 s of the root's"
+# kill -9 of lidle's worker: only lidle goes down.
+pid=$(hvctl show lidle | sed -n 's/^worker pid: *\([0-9]*\).*/\1/p')
+[ -n "$pid" ] || fail "no worker pid for lidle"
+kill -9 "$pid"
+i=0; while [ "$(state lidle)" != crashed ] && [ $i -lt 300 ]; do sleep 0.2; i=$((i + 1)); done
+[ "$(state lidle)" = crashed ] || fail "lidle not crashed after kill -9 of its worker: $(state lidle)"
+n0=$(hvctl logs lclock | grep -c 'child: clock [0-9]') h0=$(hvctl logs tg | grep -c 'heartbeat answered')
+sleep 12
+n1=$(hvctl logs lclock | grep -c 'child: clock [0-9]') h1=$(hvctl logs tg | grep -c 'heartbeat answered')
+[ "$(state lclock)" = running ] && [ "$n1" -gt "$n0" ] || fail "lclock stopped after lidle's worker was killed"
+[ "$(state tg)" = running ] || fail "tg stopped after lidle's worker was killed"
+echo "after kill -9 of lidle's worker: lidle $(state lidle), lclock $(state lclock) (+$((n1 - n0)) clock lines), tg $(state tg) (+$((h1 - h0)) heartbeat lines)"
+hvctl stop lclock --timeout 120 >/dev/null || fail "graceful stop of lclock"
+hvctl stop tg --timeout 60 >/dev/null || fail "graceful stop of tg"
+for v in lclock lidle tg; do hvctl delete $v >/dev/null; done
+sleep 1
+after=$(vidtest stats 2>/dev/null | sed 's/ npt_split.*//')
+[ "$after" = "$base" ] || fail "counters not back at baseline: '$base' -> '$after'"
+echo "two Linux children and a test guest ran side by side; kill -9 of one worker hurt only its VM"
