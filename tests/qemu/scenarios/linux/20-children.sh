@@ -10,13 +10,20 @@ vmms_start || exit 1
 base=$(vidtest stats 2>/dev/null | sed 's/ npt_split.*//')
 fail() { echo "$*"; for v in lclock lidle tg; do echo "-- $v:"; hvctl logs $v 2>&1 | tail -n 15; done; exit 1; }
 state() { hvctl list | awk -v n="$1" '$1 == n { sub(":$", "", $2); print $2 }'; }
-wait_log() { # vm regex seconds
-  _s=$(date +%s)
+wait_log() { # vm regex seconds, with progress every 60 s
+  _s=$(date +%s) _l=$(date +%s)
   while ! hvctl logs $1 2>/dev/null | grep -Eq "$2"; do
-    [ $(($(date +%s) - _s)) -ge $3 ] && fail "$1: no '$2' after $3 s"
+    _n=$(date +%s)
+    [ $((_n - _s)) -ge $3 ] && fail "$1: no '$2' after $3 s"
     case "$(state $1)" in crashed|off|failed) fail "$1 is $(state $1) waiting for '$2'";; esac
+    hvctl logs $1 2>/dev/null | grep -q 'child: .*FAILED' &&
+      fail "$1: $(hvctl logs $1 | grep 'child: .*FAILED' | head -n 1)"
+    if [ $((_n - _l)) -ge 60 ]; then
+      _l=$_n; echo "waiting for $1: '$2' ($((_n - _s)) s):"; hvctl logs $1 | tail -n 2
+    fi
     sleep 1
   done
+  echo "$1: '$2' after $(($(date +%s) - _s)) s"
 }
 linux_vm_files /tmp/lc lclock clock 16 "child.clock_every=2" || exit 1
 linux_vm_files /tmp/lc lidle idle 16 || exit 1
