@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "boot_regs.h"
 #include "hv/abi.h"
 #include "testguest/boot.h"
 
@@ -152,33 +153,28 @@ int guest_boot_load(uint8_t *ram, uint64_t ram_bytes, const char *path, const ch
 	return rc;
 }
 
-static uint64_t seg(uint16_t sel, uint16_t attr, uint32_t limit)
-{
-	return sel | (uint64_t)attr << 16 | (uint64_t)limit << 32;
-}
+_Static_assert(BOOT_FLAT64_REGS <= GUEST_BOOT_MAX_REGS,
+	       "VP 0's start state fits the caller's arrays");
 
 uint32_t guest_boot_regs(uint64_t entry, uint32_t *names, uint64_t *values)
 {
-	uint32_t k = 0;
-#define SET(name, value) (names[k] = (name), values[k++] = (value))
-	SET(HV_REG_CR0, TG_BOOT_CR0);
-	SET(HV_REG_CR3, TG_PML4_GPA);
-	SET(HV_REG_CR4, TG_BOOT_CR4);
-	SET(HV_REG_EFER, TG_BOOT_EFER);
-	SET(HV_REG_RFLAGS, TG_BOOT_RFLAGS);
-	SET(HV_REG_CS, seg(TG_SEL_CODE, TG_SEG_ATTR_CODE64, 0xffffffff));
-	for (uint32_t s = HV_REG_DS; s <= HV_REG_SS; s++)
-		SET(s, seg(TG_SEL_DATA, TG_SEG_ATTR_DATA, 0xffffffff));
-	for (uint32_t s = HV_REG_CS_BASE; s <= HV_REG_SS_BASE; s++)
-		SET(s, 0);
-	SET(HV_REG_TR, seg(0, TG_SEG_ATTR_TR, 0xffff));
-	SET(HV_REG_GDTR_BASE, TG_GDT_GPA);
-	SET(HV_REG_GDTR_LIMIT, TG_GDT_LIMIT);
-	SET(HV_REG_IDTR_BASE, 0);
-	SET(HV_REG_IDTR_LIMIT, 0);
-	SET(HV_REG_RSP, TG_STACK_TOP);
-	SET(HV_REG_RDI, TG_BOOT_INFO_GPA);
-	SET(HV_REG_RIP, entry);
-#undef SET
-	return k;
+	const struct boot_flat64 start = {
+		.cr0 = TG_BOOT_CR0,
+		.cr3 = TG_PML4_GPA,
+		.cr4 = TG_BOOT_CR4,
+		.efer = TG_BOOT_EFER,
+		.rflags = TG_BOOT_RFLAGS,
+		.sel_code = TG_SEL_CODE,
+		.sel_data = TG_SEL_DATA,
+		.attr_code = TG_SEG_ATTR_CODE64,
+		.attr_data = TG_SEG_ATTR_DATA,
+		.attr_tr = TG_SEG_ATTR_TR,
+		.gdt_base = TG_GDT_GPA,
+		.gdt_limit = TG_GDT_LIMIT,
+		.rsp = TG_STACK_TOP,
+		.rip = entry,
+		.arg_reg = HV_REG_RDI,
+		.arg = TG_BOOT_INFO_GPA, /* the boot-info page */
+	};
+	return boot_flat64_regs(&start, names, values);
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "bzimage.h"
+#include "boot_regs.h"
 #include "hv/abi.h"
 #include "linux_zero_page.h"
 
@@ -237,33 +238,27 @@ int linux_boot_load(uint8_t *ram, uint64_t ram_bytes, const char *kernel, const 
 	return rc;
 }
 
-static uint64_t seg(uint16_t sel, uint16_t attr, uint32_t limit)
-{
-	return sel | (uint64_t)attr << 16 | (uint64_t)limit << 32;
-}
+_Static_assert(BOOT_FLAT64_REGS <= LB_MAX_REGS, "VP 0's start state fits the caller's arrays");
 
 uint32_t linux_boot_regs(const struct linux_boot_layout *l, uint32_t *names, uint64_t *values)
 {
-	uint32_t k = 0;
-#define SET(name, value) (names[k] = (name), values[k++] = (value))
-	SET(HV_REG_CR0, BOOT_CR0);
-	SET(HV_REG_CR3, LB_PML4_GPA);
-	SET(HV_REG_CR4, BOOT_CR4);
-	SET(HV_REG_EFER, BOOT_EFER);
-	SET(HV_REG_RFLAGS, BOOT_RFLAGS);
-	SET(HV_REG_CS, seg(SEL_CODE, SEG_ATTR_CODE, 0xffffffff));
-	for (uint32_t s = HV_REG_DS; s <= HV_REG_SS; s++)
-		SET(s, seg(SEL_DATA, SEG_ATTR_DATA, 0xffffffff));
-	for (uint32_t s = HV_REG_CS_BASE; s <= HV_REG_SS_BASE; s++)
-		SET(s, 0);
-	SET(HV_REG_TR, seg(0, SEG_ATTR_TR, 0xffff));
-	SET(HV_REG_GDTR_BASE, LB_GDT_GPA);
-	SET(HV_REG_GDTR_LIMIT, GDT_LIMIT);
-	SET(HV_REG_IDTR_BASE, 0);
-	SET(HV_REG_IDTR_LIMIT, 0);
-	SET(HV_REG_RSP, LB_STACK_TOP);
-	SET(HV_REG_RSI, l->zero_page);
-	SET(HV_REG_RIP, l->entry);
-#undef SET
-	return k;
+	const struct boot_flat64 start = {
+		.cr0 = BOOT_CR0,
+		.cr3 = LB_PML4_GPA,
+		.cr4 = BOOT_CR4,
+		.efer = BOOT_EFER,
+		.rflags = BOOT_RFLAGS,
+		.sel_code = SEL_CODE,
+		.sel_data = SEL_DATA,
+		.attr_code = SEG_ATTR_CODE,
+		.attr_data = SEG_ATTR_DATA,
+		.attr_tr = SEG_ATTR_TR,
+		.gdt_base = LB_GDT_GPA,
+		.gdt_limit = GDT_LIMIT,
+		.rsp = LB_STACK_TOP,
+		.rip = l->entry,
+		.arg_reg = HV_REG_RSI,
+		.arg = l->zero_page, /* the zero page */
+	};
+	return boot_flat64_regs(&start, names, values);
 }

@@ -15,6 +15,7 @@
 struct hvc_child {
 	struct seq_file *m;
 	u64 id;
+	struct page *mem, *dep; /* its RAM (CHILD_PAGES) and the 8 pages deposited for it */
 };
 
 extern void *hvc_in, *hvc_out; /* one page each; hvc_lock held while in use */
@@ -25,6 +26,11 @@ u64 hvc_rep_call(u64 code, u32 count, void *in, void *out, u32 *done);
 void hvc_stats_line(struct seq_file *m, const char *when);
 u64 hvc_create_partition(struct seq_file *m, const char *what, u32 max_vps, u32 flags);
 u64 hvc_delete_partition(u64 id);
+/* A child for a check: its pages allocated, hvc_lock taken, the statistics before, the
+ * partition created with 8 pages deposited (lines printed); end deletes it, prints the
+ * statistics after, unlocks and frees. begin: 0 or -ENOMEM (nothing held). */
+int hvc_child_begin(struct seq_file *m, struct hvc_child *c);
+void hvc_child_end(struct hvc_child *c);
 /* Maps mem (CHILD_PAGES pages holding code at offset 0) into the child, creates VP 0 and sets
  * its real-mode segments; prints map, create_vp and set_regs statuses. */
 void hvc_child_setup(struct hvc_child *c, struct page *mem, const u8 *code, size_t len);

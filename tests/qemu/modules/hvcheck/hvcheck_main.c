@@ -542,38 +542,52 @@ static void child_runs(struct hvc_child *c)
 	hvc_child_run(c, "triple", 0, 0);
 }
 
-static int childrun_show(struct seq_file *m, void *unused)
+int hvc_child_begin(struct seq_file *m, struct hvc_child *c)
 {
-	struct page *mem = alloc_pages(GFP_KERNEL, 4);
-	struct hvc_child c = { .m = m };
-	struct page *dep = alloc_pages(GFP_KERNEL, 3);
 	struct hv_deposit_in *di = hvc_in;
 	u32 done, i;
 
-	if (!mem || !dep) {
-		if (mem)
-			__free_pages(mem, 4);
-		if (dep)
-			__free_pages(dep, 3);
+	c->m = m;
+	c->mem = alloc_pages(GFP_KERNEL, 4);
+	c->dep = alloc_pages(GFP_KERNEL, 3);
+	if (!c->mem || !c->dep) {
+		if (c->mem)
+			__free_pages(c->mem, 4);
+		if (c->dep)
+			__free_pages(c->dep, 3);
 		return -ENOMEM;
 	}
 	mutex_lock(&hvc_lock);
 	hvc_stats_line(m, "before");
-	c.id = hvc_create_partition(m, "create", 1, 0);
+	c->id = hvc_create_partition(m, "create", 1, 0);
 	memset(hvc_in, 0, PAGE_SIZE);
-	di->partition_id = c.id;
+	di->partition_id = c->id;
 	for (i = 0; i < 8; i++)
-		di->pfn[i] = page_to_pfn(dep) + i;
+		di->pfn[i] = page_to_pfn(c->dep) + i;
 	seq_printf(m, "deposit status %llu\n",
 		   hvc_rep_call(HV_CALL_DEPOSIT_PAGES, 8, hvc_in, NULL, &done));
-	hvc_child_setup(&c, mem, child_code, sizeof(child_code));
+	return 0;
+}
+
+void hvc_child_end(struct hvc_child *c)
+{
+	seq_printf(c->m, "delete status %llu\n", hvc_delete_partition(c->id));
+	hvc_stats_line(c->m, "after");
+	mutex_unlock(&hvc_lock);
+	__free_pages(c->mem, 4);
+	__free_pages(c->dep, 3);
+}
+
+static int childrun_show(struct seq_file *m, void *unused)
+{
+	struct hvc_child c;
+
+	if (hvc_child_begin(m, &c))
+		return -ENOMEM;
+	hvc_child_setup(&c, c.mem, child_code, sizeof(child_code));
 	hvc_stats_line(m, "with_vp");
 	child_runs(&c);
-	seq_printf(m, "delete status %llu\n", hvc_delete_partition(c.id));
-	hvc_stats_line(m, "after");
-	mutex_unlock(&hvc_lock);
-	__free_pages(mem, 4);
-	__free_pages(dep, 3);
+	hvc_child_end(&c);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(childrun);

@@ -360,48 +360,27 @@ static void apic_runs(struct hvc_child *c)
 
 static int synic_show(struct seq_file *m, void *unused)
 {
-	struct page *mem = alloc_pages(GFP_KERNEL, 4);
-	struct page *dep = alloc_pages(GFP_KERNEL, 3);
-	struct hvc_child c = { .m = m };
-	struct hv_deposit_in *di = hvc_in;
 	struct hv_run_vp_in *r = hvc_in;
-	u32 done, i;
+	struct hvc_child c;
 
-	if (!mem || !dep) {
-		if (mem)
-			__free_pages(mem, 4);
-		if (dep)
-			__free_pages(dep, 3);
+	if (hvc_child_begin(m, &c))
 		return -ENOMEM;
-	}
-	mutex_lock(&hvc_lock);
-	hvc_stats_line(m, "before");
 	root_calls(m);
-	c.id = hvc_create_partition(m, "create", 1, 0);
-	memset(hvc_in, 0, PAGE_SIZE);
-	di->partition_id = c.id;
-	for (i = 0; i < 8; i++)
-		di->pfn[i] = page_to_pfn(dep) + i;
-	seq_printf(m, "deposit status %llu\n",
-		   hvc_rep_call(HV_CALL_DEPOSIT_PAGES, 8, hvc_in, NULL, &done));
-	hvc_child_setup(&c, mem, synic_code, sizeof(synic_code));
-	child_prepare(&c, page_address(mem));
+	hvc_child_setup(&c, c.mem, synic_code, sizeof(synic_code));
+	child_prepare(&c, page_address(c.mem));
 	seq_printf(m, "post_before_synic status %llu\n", post(c.id, 0, 2, 1, 1, "x", 0, 0));
 	memset(hvc_in, 0, PAGE_SIZE);
 	r->partition_id = c.id;
 	r->flags = HV_RUN_COMPLETE_HYPERCALL;
 	seq_printf(m, "run_complete_without_call status %llu\n",
 		   hvc_call(HV_CALL_RUN_VP, hvc_in, hvc_out));
-	synic_runs(&c, page_address(mem));
+	synic_runs(&c, page_address(c.mem));
 	apic_runs(&c);
 	bad_connections(m, c.id);
-	seq_printf(m, "delete status %llu\n", hvc_delete_partition(c.id));
-	hvc_stats_line(m, "after");
-	mutex_unlock(&hvc_lock);
-	__free_pages(mem, 4);
-	__free_pages(dep, 3);
+	hvc_child_end(&c);
 	return 0;
 }
+
 static int synic_open(struct inode *inode, struct file *file)
 {
 	return single_open(file, synic_show, inode->i_private);
