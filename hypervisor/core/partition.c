@@ -56,8 +56,8 @@ u64 hv_call_create_partition(const struct hv_partition_create_in *in,
 	for (u32 i = 0; i < HV_MAX_CHILD_PARTITIONS && !p; i++)
 		if (!children[i].in_use)
 			p = &children[i];
-	if (!p)
-		return HV_STATUS_INSUFFICIENT_MEMORY;
+	if (!p) /* the table's limit, not memory: depositing more would not help */
+		return HV_STATUS_NO_RESOURCES;
 	memset(p, 0, sizeof(*p));
 	p->in_use = true;
 	p->slot = (u32)(p - children);

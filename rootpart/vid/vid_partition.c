@@ -144,7 +144,7 @@ static int vid_partition_hv_create(struct vid_partition *p)
 	st = vid_hc(HV_CALL_CREATE_PARTITION, in, out) & HV_STATUS_MASK;
 	if (st == HV_STATUS_SUCCESS)
 		p->id = READ_ONCE(out->partition_id);
-	if (st == HV_STATUS_INSUFFICIENT_MEMORY) {
+	if (st == HV_STATUS_NO_RESOURCES) {
 		pr_warn_ratelimited(
 			"vid: create partition: the hypervisor holds %u partitions, its limit\n",
 			HV_MAX_CHILD_PARTITIONS);
