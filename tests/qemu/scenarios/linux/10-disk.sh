@@ -57,11 +57,12 @@ hvctl logs linux2 | grep -q 'hv_utils: Shutdown request received' ||
 hvctl logs linux2 | grep -q 'reboot: Power down' || fail "the child did not run its power-off path"
 hvctl show linux2 | grep -E '^reason' | grep -q 'shut down' || fail "not shut down: $(hvctl show linux2 | grep '^reason')"
 e2fsck -n linux2-disk0.img || fail "e2fsck -n found problems in the child's filesystem"
-# Restart the same disk with the verifying action.
-hvctl delete linux2 >/dev/null || fail "delete failed"
+# Restart the same disk with the verifying action (each step said, each bounded).
+echo "restarting linux2 to verify"
+timeout 60 hvctl delete linux2 || fail "delete failed"
 sed -i 's/child.run=disk-write/child.run=disk-verify/' linux2.json
-hvctl create linux2.json >/dev/null || fail "create (verify) failed"
-hvctl start linux2 || fail "restart failed"
+timeout 60 hvctl create linux2.json || fail "create (verify) failed"
+timeout 200 hvctl start linux2 || fail "restart failed"
 wait_log 'child: disk-verify (ok|FAILED)' 600
 hvctl logs linux2 | grep -q "child: disk-verify ok" || fail "the files did not read back intact"
 hvctl logs linux2 | grep -q "child: disk-verify sums $sums" || fail "SHA256SUMS changed"
