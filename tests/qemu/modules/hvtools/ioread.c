@@ -61,6 +61,11 @@ static void *reader(void *arg)
 
 int main(int argc, char **argv)
 {
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		printf("usage: ioread FILE QD SECONDS BS random|sequential\n"
+		       "reads FILE at queue depth QD for SECONDS, BS bytes per read\n");
+		return 0;
+	}
 	if (argc != 6) {
 		fprintf(stderr, "usage: ioread FILE QD SECONDS BS random|sequential\n");
 		return 2;

@@ -23,7 +23,7 @@ hvctl create bench.json >/dev/null || exit 1
 hvctl start bench >/dev/null || exit 1
 i=0; while [ "$(hvctl list | awk '$1 == "bench" { print $2 }')" != off ] && [ $i -lt 1200 ]; do
   sleep 0.5; i=$((i + 1)); done
-hvctl logs bench > bench.log
+hvctl logs bench -n 100000 > bench.log
 grep -q 'testguest: PASS vmbus-bench' bench.log || { tail -n 20 bench.log; exit 1; }
 echo "childbench: hypervisor, whole run: $(($(stat child_exits) - e0)) child exits," \
   "$(($(stat child_posts) - p0)) posts, $(($(stat child_signals) - s0)) signals," \

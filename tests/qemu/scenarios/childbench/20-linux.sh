@@ -15,19 +15,27 @@ stat() { sed -n "s/^$1 //p" /sys/kernel/debug/hvcheck/stats; }
 hvctl create lbench.json >/dev/null || exit 1
 t0=$(date +%s)
 hvctl start lbench >/dev/null || exit 1
-wait_for() { # regex seconds
-  i=0; while ! hvctl logs lbench 2>/dev/null | grep -Eq "$1" && [ $i -lt $2 ]; do sleep 1; i=$((i + 1)); done
-  hvctl logs lbench | grep -Eq "$1" || { hvctl logs lbench | tail -n 30; exit 1; }
+wait_for() { # regex seconds, with progress every 60 s
+  _s=$(date +%s) _l=$_s
+  while ! hvctl logs lbench -n 100000 2>/dev/null | grep -Eq "$1"; do
+    _n=$(date +%s)
+    [ $((_n - _s)) -ge $2 ] && { hvctl logs lbench -n 100000 | tail -n 30; echo "no '$1' after $2 s"; exit 1; }
+    if [ $((_n - _l)) -ge 60 ]; then
+      _l=$_n; echo "waiting for '$1' ($((_n - _s)) s): $(hvctl show lbench | grep 'vp exits')"
+      hvctl logs lbench -n 100000 | tail -n 2
+    fi
+    sleep 1
+  done
 }
 wait_for 'child: init reached' 900
 t1=$(date +%s)
 wait_for 'child: dd-read [0-9]+ bytes' 600
 root_init=$(dmesg | sed -n 's/^\[ *\([0-9.]*\)\] Run \/init as init process.*/\1/p' | head -n 1)
-child_init=$(hvctl logs lbench | sed -n 's/.*\[ *\([0-9.]*\)\] Run \/init as init process.*/\1/p' | head -n 1)
+child_init=$(hvctl logs lbench -n 100000 | sed -n 's/.*\[ *\([0-9.]*\)\] Run \/init as init process.*/\1/p' | head -n 1)
 echo "childbench: Linux kernel to /init: child ${child_init} s, root ${root_init} s," \
   "child/root $(awk -v a="$child_init" -v b="$root_init" 'BEGIN { printf "%.2f", a / b }');" \
   "hvctl start to the child's /init: $((t1 - t0)) s"
-child_mbs=$(hvctl logs lbench | sed -n 's/.*child: dd-read [0-9]* bytes in [0-9]* us, \([0-9.]*\) MB\/s.*/\1/p' | tail -n 1)
+child_mbs=$(hvctl logs lbench -n 100000 | sed -n 's/.*child: dd-read [0-9]* bytes in [0-9]* us, \([0-9.]*\) MB\/s.*/\1/p' | tail -n 1)
 root=$(ioread lbench-disk0.img 1 5 1048576 sequential)
 root_mbs=$(echo "$root" | sed -n 's/.* IOPS, \([0-9]*\) MB\/s.*/\1/p')
 echo "childbench: Linux dd O_DIRECT 1 MiB sequential read: child $child_mbs MB/s, root $root_mbs MB/s," \

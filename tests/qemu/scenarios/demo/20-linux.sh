@@ -12,11 +12,11 @@ echo; echo "== an unmodified Linux child: hv_vmbus, hv_storvsc, hv_utils against
 show hvctl create linux.json || exit 1
 show hvctl start linux || exit 1
 echo "(booting Linux in a child partition under QEMU's emulation takes a few minutes)"
-i=0; while ! hvctl logs linux 2>/dev/null | grep -q 'child: disk-write done' && [ $i -lt 800 ]; do
+i=0; while ! hvctl logs linux -n 100000 2>/dev/null | grep -q 'child: disk-write done' && [ $i -lt 800 ]; do
   sleep 1; i=$((i + 1)); done
-echo; echo "# hvctl logs linux   (boot console, excerpts)"
-hvctl logs linux | grep -E 'Linux version|Hyper-V|hv_vmbus|x2apic|clocksource: Switched|Run /init|sd 0:0:0:0|EXT4-fs' | head -n 14
-hvctl logs linux | grep -E 'child: ' | sed 's/.*child:/child:/' | head -n 30
+echo; echo "# hvctl logs linux -n 100000   (boot console, excerpts)"
+hvctl logs linux -n 100000 | grep -E 'Linux version|Hyper-V|hv_vmbus|x2apic|clocksource: Switched|Run /init|sd 0:0:0:0|EXT4-fs' | head -n 14
+hvctl logs linux -n 100000 | grep -E 'child: ' | sed 's/.*child:/child:/' | head -n 30
 show hvctl show linux
 show hvctl stop linux --timeout 120
 show hvctl logs linux -n 4

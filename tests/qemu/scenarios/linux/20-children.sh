@@ -8,18 +8,18 @@
 modprobe vid || exit 1
 vmms_start || exit 1
 base=$(vidtest stats 2>/dev/null | sed 's/ npt_split.*//')
-fail() { echo "$*"; for v in lclock lidle tg; do echo "-- $v:"; hvctl logs $v 2>&1 | tail -n 15; done; exit 1; }
+fail() { echo "$*"; for v in lclock lidle tg; do echo "-- $v:"; hvctl logs $v -n 100000 2>&1 | tail -n 15; done; exit 1; }
 state() { hvctl list | awk -v n="$1" '$1 == n { sub(":$", "", $2); print $2 }'; }
 wait_log() { # vm regex seconds, with progress every 60 s
   _s=$(date +%s) _l=$(date +%s)
-  while ! hvctl logs $1 2>/dev/null | grep -Eq "$2"; do
+  while ! hvctl logs $1 -n 100000 2>/dev/null | grep -Eq "$2"; do
     _n=$(date +%s)
     [ $((_n - _s)) -ge $3 ] && fail "$1: no '$2' after $3 s"
     case "$(state $1)" in crashed|off|failed) fail "$1 is $(state $1) waiting for '$2'";; esac
-    hvctl logs $1 2>/dev/null | grep -q 'child: .*FAILED' &&
-      fail "$1: $(hvctl logs $1 | grep 'child: .*FAILED' | head -n 1)"
+    hvctl logs $1 -n 100000 2>/dev/null | grep -q 'child: .*FAILED' &&
+      fail "$1: $(hvctl logs $1 -n 100000 | grep 'child: .*FAILED' | head -n 1)"
     if [ $((_n - _l)) -ge 60 ]; then
-      _l=$_n; echo "waiting for $1: '$2' ($((_n - _s)) s):"; hvctl logs $1 | tail -n 2
+      _l=$_n; echo "waiting for $1: '$2' ($((_n - _s)) s):"; hvctl logs $1 -n 100000 | tail -n 2
     fi
     sleep 1
   done
@@ -39,7 +39,7 @@ wait_log lclock 'child: clock synced after' 900
 sleep 5
 # The child's realtime against the root's: each "clock S.U" line carries the root's time of its
 # arrival in the log line's timestamp (milliseconds; the line is printed, then read at once).
-hvctl logs lclock | grep 'child: clock [0-9]' | tail -n 3 > clock.txt
+hvctl logs lclock -n 100000 | grep 'child: clock [0-9]' | tail -n 3 > clock.txt
 cat clock.txt
 awk '{ split($1, t, /[-T:Z]/); sub(/.*child: clock /, "");
        # t: year month day hour minute second.ms (UTC)
@@ -54,9 +54,9 @@ pid=$(hvctl show lidle | sed -n 's/^worker pid: *\([0-9]*\).*/\1/p')
 kill -9 "$pid"
 i=0; while [ "$(state lidle)" != crashed ] && [ $i -lt 300 ]; do sleep 0.2; i=$((i + 1)); done
 [ "$(state lidle)" = crashed ] || fail "lidle not crashed after kill -9 of its worker: $(state lidle)"
-n0=$(hvctl logs lclock | grep -c 'child: clock [0-9]') h0=$(hvctl logs tg | grep -c 'heartbeat answered')
+n0=$(hvctl logs lclock -n 100000 | grep -c 'child: clock [0-9]') h0=$(hvctl logs tg -n 100000 | grep -c 'heartbeat answered')
 sleep 12
-n1=$(hvctl logs lclock | grep -c 'child: clock [0-9]') h1=$(hvctl logs tg | grep -c 'heartbeat answered')
+n1=$(hvctl logs lclock -n 100000 | grep -c 'child: clock [0-9]') h1=$(hvctl logs tg -n 100000 | grep -c 'heartbeat answered')
 [ "$(state lclock)" = running ] && [ "$n1" -gt "$n0" ] || fail "lclock stopped after lidle's worker was killed"
 [ "$(state tg)" = running ] || fail "tg stopped after lidle's worker was killed"
 echo "after kill -9 of lidle's worker: lidle $(state lidle), lclock $(state lclock) (+$((n1 - n0)) clock lines), tg $(state tg) (+$((h1 - h0)) heartbeat lines)"

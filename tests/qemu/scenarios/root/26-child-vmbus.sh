@@ -31,17 +31,17 @@ revm() { hvctl delete $1 >/dev/null; vm "$@"; } # same image, new command line
 state() { hvctl list | awk -v n="$1" '$1 == n { sub(":$", "", $2); print $2 }'; }
 wait_state() { # name state seconds
   i=0; while [ "$(state $1)" != "$2" ] && [ $i -lt $(($3 * 10)) ]; do sleep 0.1; i=$((i + 1)); done
-  [ "$(state $1)" = "$2" ] || { hvctl list; hvctl logs $1 | tail -n 30; fail "$1 not $2"; }
+  [ "$(state $1)" = "$2" ] || { hvctl list; hvctl logs $1 -n 100000 | tail -n 30; fail "$1 not $2"; }
 }
 wait_log() { # name regex seconds
-  i=0; while ! hvctl logs $1 2>/dev/null | grep -Eq "$2" && [ $i -lt $(($3 * 10)) ]; do
+  i=0; while ! hvctl logs $1 -n 100000 2>/dev/null | grep -Eq "$2" && [ $i -lt $(($3 * 10)) ]; do
     sleep 0.1; i=$((i + 1)); done
-  hvctl logs $1 | grep -Eq "$2" || { hvctl logs $1 | tail -n 30; fail "$1: no '$2' in its log"; }
+  hvctl logs $1 -n 100000 | grep -Eq "$2" || { hvctl logs $1 -n 100000 | tail -n 30; fail "$1: no '$2' in its log"; }
 }
-start() { hvctl start $1 >/dev/null || { hvctl logs $1 | tail -n 20; fail "hvctl start $1 failed"; }; }
+start() { hvctl start $1 >/dev/null || { hvctl logs $1 -n 100000 | tail -n 20; fail "hvctl start $1 failed"; }; }
 passes() { # name check seconds: run to the end, PASS
   start $1; wait_state $1 off $3
-  hvctl logs $1 > /tmp/vmbus/$1.log
+  hvctl logs $1 -n 100000 > /tmp/vmbus/$1.log
   grep -q "testguest: PASS $2" /tmp/vmbus/$1.log ||
     { grep -E 'testguest' /tmp/vmbus/$1.log | tail -n 30; fail "$1: no PASS $2"; }
 }
@@ -52,7 +52,7 @@ cksum_awk='function s(c, x,  b) { c = xor(c, lshift(x, 24)); for (b = 0; b < 8; 
 { for (i = 1; i <= NF; i++) { c = s(c, $i); n++ } }
 END { for (l = n; l > 0; l = rshift(l, 8)) c = s(c, and(l, 255)); print xor(c, 4294967295) }'
 image_matches() { # name: every "disk sample" block of its log is in its image, byte for byte
-  hvctl logs $1 | sed -n 's/.*testguest: disk sample lba \([0-9]*\) cksum \([0-9]*\) size \([0-9]*\).*/\1 \2 \3/p' |
+  hvctl logs $1 -n 100000 | sed -n 's/.*testguest: disk sample lba \([0-9]*\) cksum \([0-9]*\) size \([0-9]*\).*/\1 \2 \3/p' |
     sort -u > /tmp/vmbus/$1.samples
   [ -s /tmp/vmbus/$1.samples ] || fail "$1: no disk sample lines"
   while read lba sum size; do
@@ -75,7 +75,7 @@ grep -q 'testguest: disk verified 64 blocks' /tmp/vmbus/disk1.log || fail "disk1
 # a block of another run is named as such
 revm disk1 "check=vmbus-disk blocks=64 seed=4243 mode=verify"
 start disk1; wait_state disk1 off 300
-hvctl logs disk1 | grep -q 'FAIL vmbus-disk: LBA 0 .*another run' || fail "disk1: a wrong seed was not caught"
+hvctl logs disk1 -n 100000 | grep -q 'FAIL vmbus-disk: LBA 0 .*another run' || fail "disk1: a wrong seed was not caught"
 
 # 2. Forced stop while the guest holds the channel open, then kill -9 of the worker: every
 # flushed block survives both. hvctl show lists the SCSI channel open meanwhile.
@@ -114,7 +114,7 @@ grep -Eq 'ic-shutdown.*(running|open)' /tmp/vmbus/ic1.show || fail "ic1: shutdow
 grep -Eq 'disk .*open' /tmp/vmbus/ic1.show || fail "ic1: SCSI channel not open in hvctl show"
 hvctl stop ic1 --timeout 60 || fail "graceful stop of ic1 failed"
 wait_state ic1 off 30
-hvctl logs ic1 > /tmp/vmbus/ic1.log
+hvctl logs ic1 -n 100000 > /tmp/vmbus/ic1.log
 grep -q 'testguest: shutdown requested (flags' /tmp/vmbus/ic1.log && grep -q 'testguest: PASS vmbus-ic' /tmp/vmbus/ic1.log ||
   { tail -n 20 /tmp/vmbus/ic1.log; fail "ic1 did not shut down through the shutdown IC"; }
 grep -E 'testguest: (heartbeat|timesync|shutdown)' /tmp/vmbus/ic1.log | tail -n 4
@@ -141,12 +141,12 @@ for c in gpadl-outside-ram gpadl-huge gpadl-body-only $breaks packet-oversize ms
   case " $breaks " in *" ${c%% *} "*)
     grep -qi 'broken' /tmp/vmbus/$n.log || fail "$n: the worker did not log the broken channel";;
   esac
-  [ "$(state bystander)" = running ] || { hvctl logs bystander | tail; fail "bystander died during $c"; }
+  [ "$(state bystander)" = running ] || { hvctl logs bystander -n 100000 | tail; fail "bystander died during $c"; }
   hvctl delete $n >/dev/null
 done
 hvctl stop bystander --timeout 60 || fail "graceful stop of the bystander failed after the hostile cases"
 wait_state bystander off 30
-hvctl logs bystander | grep -q 'testguest: PASS vmbus-ic' || fail "bystander did not shut down cleanly"
+hvctl logs bystander -n 100000 | grep -q 'testguest: PASS vmbus-ic' || fail "bystander did not shut down cleanly"
 
 for v in disk1 disk2 disk3 ic1 ic2 bystander; do hvctl delete $v >/dev/null; done
 sleep 1
