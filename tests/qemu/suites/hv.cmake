@@ -87,8 +87,10 @@ endif()
 
 # Unmodified Linux children (issue 16): the test child image's disk over VMBus, graceful stops
 # through hv_utils, time sync, several children beside a test guest. A 2 GiB root (two Linux
-# children of 256 MiB at once), scenario set linux.
-hv_qemu_test(linux SET linux BOOT hvloader MEM 2G TIMEOUT 2700)
+# children of 256 MiB at once), scenario set linux. The hard timeout is about twice a normal run:
+# a root that stops taking its timer (seen now and then right after a Linux child's VP is
+# created; issue 16's note) fails within it instead of holding the suite.
+hv_qemu_test(linux SET linux BOOT hvloader MEM 2G TIMEOUT 1000)
 
 # Density and start cost of child partitions (a benchmark, label bench: its figures go to
 # bench-results/density.txt, which tools/test.sh prints). A 4 GiB root, scenario set density.
@@ -105,9 +107,9 @@ set_tests_properties(bench.density PROPERTIES LABELS bench TIMEOUT 1800 RUN_SERI
 # I/O, boot to /init, idle exits per second. A 2 GiB root, scenario set childbench.
 add_test(NAME bench.children
     COMMAND sh -c "${CMAKE_SOURCE_DIR}/tests/qemu/run-qemu.sh --build $0 --name childbench \
---set childbench --boot hvloader --mem 2G --timeout 2100 > $0/qemu/childbench.out 2>&1; rc=$?; \
+--set childbench --boot hvloader --mem 2G --timeout 800 > $0/qemu/childbench.out 2>&1; rc=$?; \
 mkdir -p $0/bench-results; \
 grep -h 'childbench: ' $0/qemu/artifacts/childbench/serial-root.log | \
 sed 's/^.*childbench: /childbench: /' > $0/bench-results/children.txt; \
 cat $0/bench-results/children.txt; exit $rc" ${CMAKE_BINARY_DIR})
-set_tests_properties(bench.children PROPERTIES LABELS bench TIMEOUT 2400 RUN_SERIAL TRUE)
+set_tests_properties(bench.children PROPERTIES LABELS bench TIMEOUT 900 RUN_SERIAL TRUE)
