@@ -4,14 +4,17 @@
 # scripts, the project's programs with the shared libraries they need, Debian kernel modules
 # (with their dependencies) and the project's own modules.
 # usage: mkinitramfs.sh --out F --kernel-env F --init F --scenarios DIR [--modules-dir DIR]
-#                       [--kmods "a b"] [--programs "p1 p2"] [--files "src=dst ..."]
+#                       [--kmods "a b"] [--programs "p1 p2"] [--sysprogs "p1 p2"]
+#                       [--files "src=dst ..."]
+# --programs: the tree's own (listed in /etc/hvtest/programs: scenario 01 runs each --help);
+# --sysprogs: the build host's tools a scenario needs (e2fsck), installed the same way, unlisted.
 set -euo pipefail
 
-out= kenv= init= scen= moddir= kmods= programs= files=
+out= kenv= init= scen= moddir= kmods= programs= sysprogs= files=
 while [ $# -gt 0 ]; do
   case $1 in
     --out) out=$2;; --kernel-env) kenv=$2;; --init) init=$2;; --scenarios) scen=$2;;
-    --modules-dir) moddir=$2;; --kmods) kmods=$2;; --programs) programs=$2;; --files) files=$2;;
+    --modules-dir) moddir=$2;; --kmods) kmods=$2;; --programs) programs=$2;; --sysprogs) sysprogs=$2;; --files) files=$2;;
     *) echo "mkinitramfs: unknown option $1" >&2; exit 2;;
   esac
   shift 2
@@ -50,6 +53,10 @@ for p in $programs; do
   install -m 0755 "$p" "$root/usr/bin/"
   copy_with_libs "$p"
   basename "$p" >> "$root/etc/hvtest/programs"
+done
+for p in $sysprogs; do
+  install -m 0755 "$p" "$root/usr/bin/"
+  copy_with_libs "$p"
 done
 
 # Kernel modules: Debian's, resolved with their dependencies against the unpacked kernel tree.
