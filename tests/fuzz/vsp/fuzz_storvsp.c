@@ -169,13 +169,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		i += len;
 	}
 	vmbus_server_signal(srv, tp.connid[relid]);
-	/* let the I/O thread finish; answers are read like a guest would */
-	for (int k = 0; k < 1000; k++) {
+	/* Let the I/O thread finish; answers are read like a guest would. Never block in the
+	 * loop: a completion the thread writes into the ring itself wakes only the guest (a no-op
+	 * here), not the loop, so UV_RUN_ONCE could wait forever. Bounded at about 2 s. */
+	for (int k = 0; k < 20000; k++) {
 		drain_answers();
 		storvsp_get_stats(sp, &st);
 		if (st.inflight == 0)
 			break;
-		uv_run(&loop, UV_RUN_ONCE);
+		uv_run(&loop, UV_RUN_NOWAIT);
+		usleep(100);
 	}
 	drain_answers();
 	vmbus_server_signal(srv, tp.connid[relid]); /* the host may wait for space */

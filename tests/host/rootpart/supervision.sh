@@ -121,6 +121,12 @@ expect_rc 0 hvctl start a
 hvctl logs a -f -n 1 > "$T/follow" 2>&1 &
 FOLLOW=$!
 EXTRA_PIDS="$EXTRA_PIDS $FOLLOW"
+# The follower is attached once it has printed its one line of history: only then may the
+# stop below write what it must see (else -n 1 shows only the last of those lines).
+i=0
+while [ ! -s "$T/follow" ]; do
+  i=$((i + 1)); [ $i -lt 200 ] || fail "hvctl logs -f printed nothing within 10 s"; sleep 0.05
+done
 # Conflicting requests while a graceful stop is in progress: refused, state intact.
 hvctl stop a --timeout 2 --no-force > "$T/stop-out" 2>&1 &
 STOPPER=$!
