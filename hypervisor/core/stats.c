@@ -58,6 +58,7 @@ void hv_stats_log_summary(const char *why)
 	static const char *const names[HV_EXIT_REASON_COUNT] = {
 		"other",    "cpuid", "msr_read", "msr_write", "hypercall", "io",
 		"svm_insn", "npf",   "shutdown", "intr",      "nmi",	   "invd",
+		"hlt",
 	};
 	char line[200];
 	int n = hv_snprintf(line, sizeof(line), "%lu exits", total_exits);

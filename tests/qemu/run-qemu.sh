@@ -8,7 +8,8 @@
 # usage: run-qemu.sh --build DIR --name NAME [--set SET] [--boot direct|hvloader]
 #          [--cpu CPU] [--hvcfg key=value]... [--append ARGS] [--timeout S]
 #          [--expect-fail SCENARIO] [--interactive] [--smp N] [--mem M]
-# Environment: HV_QEMU_ACCEL=tcg|kvm overrides the accelerator probe.
+# Environment: HV_QEMU_ACCEL=tcg|kvm overrides the accelerator probe; HV_QEMU_EXTRA adds
+# QEMU arguments (debugging by hand).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -53,8 +54,11 @@ cmdline="console=ttyS0,115200 panic=-1 hvtest.set=$set"
 [ $interactive -eq 1 ] && [ -t 0 ] && cmdline="$cmdline hvtest.after=shell"
 [ -n "$append" ] && cmdline="$cmdline $append"
 
+# A monitor socket in the artifacts: at a hang, the CPU state is dumped before the kill.
+mon=$art/monitor.sock
+[ ${#mon} -lt 100 ] || mon=$(mktemp -u /tmp/hv-qemu-mon.XXXXXX) # sun_path holds 108 bytes
 args=(-accel "$accel" -machine q35 -cpu "$cpu" -smp "$smp" -m "$mem"
-      -display none -no-reboot -monitor none -net none
+      -display none -no-reboot -monitor "unix:$mon,server=on,wait=off" -net none
       -drive "if=pflash,format=raw,readonly=on,file=$code"
       -drive "if=pflash,format=raw,file=$art/OVMF_VARS.fd")
 if [ $interactive -eq 1 ]; then
@@ -63,6 +67,9 @@ else
   args+=(-chardev "file,id=com1,path=$art/serial-root.log")
 fi
 args+=(-serial chardev:com1 -serial "file:$art/serial-hv.log")
+# For debugging by hand, e.g. HV_QEMU_EXTRA="-d int,cpu_reset,guest_errors -D /tmp/q.log"
+# shellcheck disable=SC2206
+[ -n "${HV_QEMU_EXTRA:-}" ] && args+=(${HV_QEMU_EXTRA})
 
 if [ "$boot" = direct ]; then
   # OVMF loads the kernel from fw_cfg and starts it through its EFI stub.
@@ -100,8 +107,21 @@ elif [ $interactive -eq 1 ]; then
   timeout --foreground -k 10 "$timeout" qemu-system-x86_64 "${args[@]}" 2>"$art/qemu.log" </dev/null
   qrc=$?
 else
-  timeout -k 10 "$timeout" qemu-system-x86_64 "${args[@]}" >"$art/qemu.log" 2>&1 </dev/null
-  qrc=$?
+  # Our own deadline instead of timeout(1): at a hang, what each CPU was doing goes into
+  # hang-state.txt (registers, LAPIC) before QEMU is killed, so that a hang seen once in CI
+  # can be read afterwards.
+  qemu-system-x86_64 "${args[@]}" >"$art/qemu.log" 2>&1 </dev/null &
+  qpid=$!
+  deadline=$(( $(date +%s) + timeout ))
+  while kill -0 "$qpid" 2>/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do sleep 1; done
+  if kill -0 "$qpid" 2>/dev/null; then
+    python3 "$here/monitor-dump.py" "$mon" > "$art/hang-state.txt" 2>&1
+    kill "$qpid"; sleep 2; kill -9 "$qpid" 2>/dev/null
+    wait "$qpid" 2>/dev/null
+    qrc=124
+  else
+    wait "$qpid"; qrc=$?
+  fi
 fi
 end=$(date +%s.%N)
 secs=$(awk -v a="$start" -v b="$end" 'BEGIN{printf "%.1f", b-a}')
@@ -139,6 +159,10 @@ if [ $ok -eq 0 ]; then
   echo "---- last lines of $log ----"; tail -n 40 "$log"; echo "----"
   if [ -s "$art/serial-hv.log" ]; then
     echo "---- last lines of $art/serial-hv.log ----"; tail -n 20 "$art/serial-hv.log"; echo "----"
+  fi
+  if [ -s "$art/hang-state.txt" ]; then
+    echo "---- CPU state at the hang ($art/hang-state.txt) ----"
+    head -n 60 "$art/hang-state.txt"; echo "----"
   fi
 fi
 echo "$pass passed, $fail failed"

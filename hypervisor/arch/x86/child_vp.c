@@ -338,10 +338,29 @@ void child_prepare_entry(struct hv_cpu *cpu)
 	vapic_prepare_entry(vp);
 }
 
+/*
+ * QEMU's TCG (7.2, the suite's) sets CPU_INTERRUPT_VIRQ during VMRUN with a plain
+ * read-modify-write of the vCPU's interrupt_request, outside the lock under which its APIC
+ * timer (another thread) sets CPU_INTERRUPT_POLL there. An entry that carries V_IRQ can so
+ * erase the root's timer interrupt: the vector waits in IRR and nothing asks the CPU to look
+ * at it; the root's one-shot LAPIC timer is re-armed only by that interrupt, so the root never
+ * ticks again and freezes at its next idle HLT (seen: HLT, IF set, IRR 0xEC, ISR empty). A
+ * TPR write makes QEMU's APIC look at IRR again; writing the TPR's own value back changes
+ * nothing on hardware (a few cycles per exit that followed a V_IRQ entry).
+ */
+static void host_apic_recheck(void)
+{
+	u64 tpr;
+	__asm__ volatile("mov %%cr8, %0" : "=r"(tpr));
+	__asm__ volatile("mov %0, %%cr8" ::"r"(tpr) : "memory");
+}
+
 void child_handle_exit(struct hv_cpu *cpu)
 {
 	struct vmcb *v = cpu->arch.vmcb;
 	struct hv_run_vp_exit *o = cpu->run_out;
+	if (cpu->child->arch.apic.virq_vec) /* the entry carried V_IRQ */
+		host_apic_recheck();
 	vapic_sync(cpu->child); /* an interrupt the child took is in service from now on */
 	if (svm_refused_insn_exit(cpu, (u32)v->ctl.exit_code))
 		return;
@@ -366,6 +385,7 @@ void child_handle_exit(struct hv_cpu *cpu)
 		child_io_exit(cpu);
 		return;
 	case VMEXIT_HLT:
+		hv_stats_count(HV_EXIT_HLT);
 		child_hlt_exit(cpu);
 		return;
 	case VMEXIT_NPF:

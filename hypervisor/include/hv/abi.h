@@ -130,7 +130,8 @@ enum hv_exit_reason {
 	HV_EXIT_INTR = 9,
 	HV_EXIT_NMI = 10,
 	HV_EXIT_INVD = 11, /* INVD (carried out as WBINVD) or WBINVD */
-	HV_EXIT_REASON_COUNT = 12,
+	HV_EXIT_HLT = 12,  /* a child's HLT (the root's is not intercepted) */
+	HV_EXIT_REASON_COUNT = 13,
 };
 
 struct hv_stats {

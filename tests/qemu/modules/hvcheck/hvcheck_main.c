@@ -45,6 +45,7 @@ DEFINE_MUTEX(hvc_lock);
 static const char *const exit_names[HV_EXIT_REASON_COUNT] = {
 	"other",    "cpuid", "msr_read", "msr_write", "hypercall", "io",
 	"svm_insn", "npf",   "shutdown", "intr",      "nmi",	   "invd",
+	"hlt",
 };
 
 u64 hvc_call(u64 control, void *in, void *out)
