@@ -15,6 +15,8 @@
 #define HV_EDX_FREQUENCY_MSRS  (1u << 8)
 #define HV_EDX_STIMER_DIRECT   (1u << 19)
 #define HV_HINT_NO_AUTO_EOI    (1u << 9)
+#define HV_HINT_APIC_MSRS      (1u << 3) /* EOI/ICR/TPR MSRs, EOI assist */
+#define HV_FEAT_APIC_MSRS      (1u << 4)
 #define HV_FEAT_HYPERCALL_MSRS (1u << 5)
 #define HV_FEAT_VP_INDEX_MSR   (1u << 6)
 #define HV_FEAT_REFERENCE_TSC  (1u << 9)
@@ -45,6 +47,8 @@ static void synthetic_leaf(const struct hv_partition *part, u32 leaf, u32 r[4])
 		       (hv_reftime_available() ? HV_FEAT_TIME_REF_COUNT | HV_FEAT_REFERENCE_TSC
 					       : 0) |
 		       (arch.inv_tsc ? HV_FEAT_TSC_INVARIANT : 0);
+		if (!part->is_root)
+			r[0] |= HV_FEAT_APIC_MSRS;
 		if (!part->is_root && hv_reftime_available()) { /* the root has no SynIC */
 			r[0] |= HV_FEAT_SYNIC | HV_FEAT_STIMER | HV_FEAT_FREQUENCY_MSRS;
 			r[3] = HV_EDX_FREQUENCY_MSRS | HV_EDX_STIMER_DIRECT;
@@ -53,8 +57,9 @@ static void synthetic_leaf(const struct hv_partition *part, u32 leaf, u32 r[4])
 		}
 		break;
 	case HV_CPUID_HINTS:
-		/* A child EOIs its APIC itself (no auto-EOI: the SINT vector goes through ISR). */
-		r[0] = part->is_root ? 0 : HV_HINT_NO_AUTO_EOI;
+		/* A child EOIs its APIC itself (no auto-EOI: the SINT vector goes through ISR),
+		 * through the EOI MSR, which the VP assist page lets it skip (vapic.c). */
+		r[0] = part->is_root ? 0 : HV_HINT_NO_AUTO_EOI | HV_HINT_APIC_MSRS;
 		r[1] = 0xffffffff; /* never notify long spinlock waits */
 		break;
 	case HV_CPUID_LIMITS:

@@ -325,11 +325,13 @@ static bool child_synthetic_write(struct hv_cpu *cpu, u32 msr, u64 val)
 	case MSR_HV_REFERENCE_TSC:
 		return child_set_reference_tsc(cpu, val);
 	case MSR_HV_VP_ASSIST_PAGE:
-		/* Remembered, never written by the hypervisor; a page of the child's own RAM. */
+		/* A page of the child's own RAM; the hypervisor writes only its apic_assist word
+		 * (EOI assist, vapic.c), which a move ends first. */
 		if ((val & 0xffeull) ||
 		    ((val & 1) && !arch_child_gpa_ptr(cpu->part, val & ~0xfffull, true)))
 			return false;
-		cpu->vp_assist_msr = val;
+		vapic_assist_page_changing(cpu->child);
+		cpu->vp_assist_msr = cpu->child->vp_assist_msr = val;
 		return true;
 	case MSR_HV_TSC_INVARIANT_CTL:
 		return msr_write(cpu, msr, val);

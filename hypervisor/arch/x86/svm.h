@@ -42,6 +42,7 @@ void child_prepare_entry(struct hv_cpu *cpu);
  * in the VMCB for the child to take. */
 void vapic_init(struct hv_vp *vp);
 void vapic_sync(struct hv_vp *vp);
+void vapic_assist_page_changing(struct hv_vp *vp);
 void vapic_prepare_entry(struct hv_vp *vp);
 bool vapic_interrupt_waiting(const struct hv_vp *vp);
 bool vapic_is_msr(u32 msr);

@@ -8,7 +8,14 @@
  * the child's V_TPR, so a CR8 write needs no exit); when the CPU has taken it (V_IRQ cleared
  * by the CPU) it moves to ISR until the child's EOI.
  * Until the child software-enables its APIC (SVR bit 8) interrupts are delivered without
- * ISR/EOI, the way the test guest (which has no APIC driver) takes its SINTs. */
+ * ISR/EOI, the way the test guest (which has no APIC driver) takes its SINTs.
+ * EOI assist (TLFS; hint bit 3, the VP assist page): when the interrupt put into V_IRQ will be
+ * the only one in service and nothing else waits, bit 0 of the page's apic_assist word says
+ * that no EOI is needed. Linux then clears the bit instead of writing the EOI MSR (one exit
+ * less per interrupt), and the hypervisor carries the EOI out at the VP's next exit. A new
+ * interrupt before that takes the bit back (exchange): still set, the guest will write its
+ * EOI after all; already clear, the EOI is done there and then. The Hyper-V aliases of EOI,
+ * ICR and TPR (0x40000070-72) are the x2APIC registers. */
 #include "svm.h"
 #include "x86.h"
 
@@ -35,6 +42,9 @@
 #define X2APIC_TMCCT	 0x839u
 #define X2APIC_TDCR	 0x83eu
 #define X2APIC_SELF_IPI	 0x83fu
+#define HV_MSR_EOI	 0x40000070u
+#define HV_MSR_ICR	 0x40000071u
+#define HV_MSR_TPR	 0x40000072u
 #define SVR_ENABLE	 (1u << 8)
 #define LVT_MASKED	 (1u << 16)
 /* Version 0x14 (integrated), 6 LVT entries (max LVT 6), no EOI-broadcast suppression. */
@@ -85,18 +95,72 @@ static u32 ppr(const struct vmcb *v, const struct arch_vapic *a)
 	return t >= isrv ? t : isrv;
 }
 
+/* The apic_assist word of the VP's assist page (its first 32 bits), or NULL. */
+static u32 *apic_assist_word(struct hv_vp *vp)
+{
+	if (!(vp->vp_assist_msr & 1))
+		return NULL;
+	return arch_child_gpa_ptr(vp->part, vp->vp_assist_msr & ~0xfffull, true);
+}
+
+/* The waived EOI happened if the guest cleared the bit; take: also end the waiver now. */
+static void eoi_assist_settle(struct hv_vp *vp, bool take)
+{
+	struct arch_vapic *a = &vp->arch.apic;
+	u32 *word = apic_assist_word(vp), was;
+	if (!a->eoi_assisted)
+		return;
+	if (!word) { /* the page went away: the guest EOIs through the MSR */
+		a->eoi_assisted = 0;
+		return;
+	}
+	if (a->virq_vec == a->eoi_assisted && !take)
+		return; /* not taken yet */
+	was = take ? __atomic_exchange_n(word, 0, __ATOMIC_SEQ_CST)
+		   : __atomic_load_n(word, __ATOMIC_SEQ_CST);
+	if (was & 1) {
+		if (take)
+			a->eoi_assisted = 0; /* the guest sees 0 and writes its EOI */
+		return;
+	}
+	vec_clear(a->isr, a->eoi_assisted); /* the guest skipped its EOI: ours */
+	a->eoi_assisted = 0;
+}
+
 /* The virtual interrupt put in the VMCB was taken by the CPU: it is in service now. Called
  * at every exit of the VP, before anything reads ISR. */
 void vapic_sync(struct hv_vp *vp)
 {
 	struct arch_vapic *a = &vp->arch.apic;
 	struct vmcb *v = vp->arch.vmcb;
-	if (!a->virq_vec || (v->ctl.int_ctl & V_IRQ))
+	if (a->virq_vec && !(v->ctl.int_ctl & V_IRQ)) {
+		vec_clear(a->irr, a->virq_vec);
+		if (sw_enabled(a))
+			vec_set(a->isr, a->virq_vec);
+		a->virq_vec = 0;
+	}
+	eoi_assist_settle(vp, false);
+}
+
+void vapic_assist_page_changing(struct hv_vp *vp)
+{
+	eoi_assist_settle(vp, true);
+}
+
+/* Waive the EOI of vec when it will be the only interrupt in service and none waits. */
+static void eoi_assist_offer(struct hv_vp *vp, u32 vec)
+{
+	struct arch_vapic *a = &vp->arch.apic;
+	u32 *word;
+	if (a->eoi_assisted || vec_highest(a->isr))
 		return;
-	vec_clear(a->irr, a->virq_vec);
-	if (sw_enabled(a))
-		vec_set(a->isr, a->virq_vec);
-	a->virq_vec = 0;
+	for (u32 i = 0; i < 8; i++)
+		if (a->irr[i] & ~(i == vec / 32 ? 1u << (vec % 32) : 0))
+			return;
+	if (!(word = apic_assist_word(vp)))
+		return;
+	__atomic_store_n(word, 1, __ATOMIC_SEQ_CST);
+	a->eoi_assisted = vec;
 }
 
 static void set_virq(struct vmcb *v, u32 vec, u64 prio_bits)
@@ -116,6 +180,8 @@ void vapic_prepare_entry(struct hv_vp *vp)
 		vec_set(a->irr, (u32)vec);
 		hv_child_counts.interrupts++;
 	}
+	if (a->eoi_assisted && vec_highest(a->irr) != a->eoi_assisted)
+		eoi_assist_settle(vp, true); /* another interrupt: the waiver ends */
 	u32 hi = vec_highest(a->irr);
 	if (!sw_enabled(a)) {
 		/* No APIC driver: one interrupt at a time, taken without EOI. */
@@ -130,6 +196,7 @@ void vapic_prepare_entry(struct hv_vp *vp)
 		 * class against V_TPR, which the child may raise with CR8 without an exit. */
 		set_virq(v, hi, (u64)(hi >> 4) << V_INTR_PRIO_SHIFT);
 		a->virq_vec = hi;
+		eoi_assist_offer(vp, hi);
 	} else if (a->virq_vec) {
 		v->ctl.int_ctl &= ~V_IRQ;
 		a->virq_vec = 0;
@@ -157,18 +224,38 @@ static u64 apic_base(const struct hv_vp *vp)
 	return APIC_BASE_VALUE | APIC_BASE_EN | APIC_BASE_EXTD | (vp->index ? 0 : APIC_BASE_BSP);
 }
 
+/* The Hyper-V alias of an x2APIC register (children are x2APIC only). */
+static u32 x2apic_alias(u32 msr)
+{
+	switch (msr) {
+	case HV_MSR_EOI:
+		return X2APIC_EOI;
+	case HV_MSR_ICR:
+		return X2APIC_ICR;
+	case HV_MSR_TPR:
+		return X2APIC_TPR;
+	}
+	return msr;
+}
+
 bool vapic_is_msr(u32 msr)
 {
-	return msr == MSR_APIC_BASE || (msr >= 0x800 && msr <= 0x8ff);
+	return msr == MSR_APIC_BASE || (msr >= 0x800 && msr <= 0x8ff) ||
+	       (msr >= HV_MSR_EOI && msr <= HV_MSR_TPR);
 }
 
 bool vapic_msr_read(struct hv_vp *vp, u32 msr, u64 *val)
 {
 	struct arch_vapic *a = &vp->arch.apic;
 	struct vmcb *v = vp->arch.vmcb;
-	u32 *lvt = lvt_reg(a, msr);
+	u32 *lvt;
 	vapic_sync(vp);
-	if (lvt) {
+	if (msr == HV_MSR_ICR) { /* xAPIC layout: destination in bits 63:56 */
+		*val = (a->icr & 0xffffffffull) | (a->icr >> 32) << 56;
+		return true;
+	}
+	msr = x2apic_alias(msr);
+	if ((lvt = lvt_reg(a, msr))) {
 		*val = *lvt;
 		return true;
 	}
@@ -238,9 +325,12 @@ bool vapic_msr_write(struct hv_vp *vp, u32 msr, u64 val)
 {
 	struct arch_vapic *a = &vp->arch.apic;
 	struct vmcb *v = vp->arch.vmcb;
-	u32 *lvt = lvt_reg(a, msr);
+	u32 *lvt;
 	vapic_sync(vp);
-	if (lvt) {
+	if (msr == HV_MSR_ICR) /* xAPIC layout: destination in bits 63:56 */
+		val = (val & 0xffffffffull) | (val >> 56) << 32;
+	msr = x2apic_alias(msr);
+	if ((lvt = lvt_reg(a, msr))) {
 		if (val >> 32)
 			return false;
 		*lvt = (u32)val & 0x371ffu; /* vector, mode, mask, timer mode, trigger */
@@ -260,6 +350,8 @@ bool vapic_msr_write(struct hv_vp *vp, u32 msr, u64 val)
 		u32 vec = vec_highest(a->isr);
 		if (vec)
 			vec_clear(a->isr, vec);
+		if (vec && vec == a->eoi_assisted) /* it wrote its EOI anyway */
+			eoi_assist_settle(vp, true);
 		return true;
 	}
 	case X2APIC_SVR:

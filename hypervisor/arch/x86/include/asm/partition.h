@@ -25,6 +25,7 @@ struct arch_vapic {
 	uint32_t lvt_cmci;
 	uint32_t timer_initial, timer_divide;
 	uint32_t virq_vec; /* the vector put into the VMCB's V_IRQ, not yet taken (0: none) */
+	uint32_t eoi_assisted; /* the vector whose EOI the VP assist page waives (0: none) */
 	uint64_t icr;
 };
 
