@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmos_rtc.h"
 #include "com1.h"
 #include "guest_boot.h"
 #include "linux_boot.h"
@@ -49,6 +50,7 @@ struct partition {
 	uint64_t ram_bytes;
 	struct synic_transport *synic; /* NULL: no VMBus */
 	struct com1 com1;		/* the VP thread's */
+	struct cmos_rtc rtc;		/* the VP thread's */
 	pthread_t thread;
 	bool thread_started;
 	atomic_bool stop;
@@ -213,6 +215,7 @@ static int vid_create(struct vmwp *w, struct partition **out, char *why, size_t 
 	if (open_vmbus(p, why, n) != 0)
 		goto err_vp;
 	com1_init(&p->com1);
+	cmos_rtc_init(&p->rtc);
 	pthread_mutex_init(&p->lock, NULL);
 	*out = p;
 	return 0;
@@ -251,21 +254,26 @@ static void post_end(struct partition *p, enum vp_end end, const char *why)
 	uv_async_send(&p->wake);
 }
 
-/* The guest's COM1 and power-off port; returns false when the guest powered off. */
+/* The guest's COM1, CMOS clock and power-off port; returns false when the guest powered off. */
 static bool port_io(struct partition *p, const struct hv_run_vp_exit *e, uint32_t *flags,
 		    uint64_t *in_value)
 {
 	bool com1 = e->io_port >= COM1_BASE && e->io_port < COM1_BASE + COM1_PORTS &&
 		    e->io_size == 1;
+	bool rtc = cmos_rtc_port(e->io_port) && e->io_size == 1;
 	uint8_t tx;
 	if (e->io_in) {
 		uint64_t all = e->io_size == 4 ? 0xffffffffu : (1u << (8 * e->io_size)) - 1;
 		*flags = VID_RUN_COMPLETE_IN;
-		/* Anything but COM1 is nothing: the bus floats high. */
-		*in_value = com1 ? com1_read(&p->com1, e->io_port - COM1_BASE) : all;
+		/* Anything but COM1 and the clock is nothing: the bus floats high. */
+		*in_value = com1  ? com1_read(&p->com1, e->io_port - COM1_BASE)
+			    : rtc ? cmos_rtc_read(&p->rtc, e->io_port, time(NULL))
+				  : all;
 		return true;
 	}
-	if (com1 && com1_write(&p->com1, e->io_port - COM1_BASE, (uint8_t)e->io_value, &tx))
+	if (rtc)
+		cmos_rtc_write(&p->rtc, e->io_port, (uint8_t)e->io_value);
+	else if (com1 && com1_write(&p->com1, e->io_port - COM1_BASE, (uint8_t)e->io_value, &tx))
 		post_console(p, tx);
 	else if (e->io_port == TG_POWEROFF_PORT && e->io_size == 1 &&
 		 (e->io_value & 0x3c) == TG_POWEROFF_VALUE) {
