@@ -9,7 +9,7 @@
 modprobe vid || exit 1
 modprobe hvcheck || exit 1
 vmms_start || exit 1
-linux_vm_files /tmp/lb lbench dd-read 128 || exit 1
+linux_vm_files /tmp/lb lbench dd-read 128 child.hold=30 || exit 1
 dd if=/dev/urandom of=lbench-disk0.img bs=1M count=128 2>/dev/null
 stat() { sed -n "s/^$1 //p" /sys/kernel/debug/hvcheck/stats; }
 hvctl create lbench.json >/dev/null || exit 1
@@ -40,10 +40,24 @@ root=$(ioread lbench-disk0.img 1 5 1048576 sequential)
 root_mbs=$(echo "$root" | sed -n 's/.* IOPS, \([0-9]*\) MB\/s.*/\1/p')
 echo "childbench: Linux dd O_DIRECT 1 MiB sequential read: child $child_mbs MB/s, root $root_mbs MB/s," \
   "child/root $(awk -v a="$child_mbs" -v b="$root_mbs" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }') ($root)"
-sleep 5 # settled: nothing runs in the child but its idle loop
-e0=$(stat child_exits) i0=$(stat child_interrupts) s=10
-sleep $s
-echo "childbench: idle Linux child: $((($(stat child_exits) - e0) / s)) exits/s," \
-  "$((($(stat child_interrupts) - i0) / s)) interrupts/s"
+# Idle, measured twice: while the child's init still holds its console open (Linux polls the
+# interrupt-less UART), then after it let go (child.hold: 30 s after dd-read).
+reasons="hlt msr_read msr_write intr hypercall cpuid io npf"
+snap() { for r in $reasons; do printf '%s ' "$(stat exit.$r)"; done; }
+idle_window() { # label: 10 s of an idle child; by reason, the counts of every VP (the root,
+  # idle too, adds its RUN_VP calls to "hypercall" and little else)
+  _e0=$(stat child_exits) _i0=$(stat child_interrupts) _s=10 _r0=$(snap)
+  sleep $_s
+  _r1=$(snap)
+  _by=$(awk -v a="$_r0" -v b="$_r1" -v n="$reasons" -v s=$_s 'BEGIN { split(a, x, " ");
+    split(b, y, " "); k = split(n, r, " "); for (i = 1; i <= k; i++) printf " %s %d", r[i], (y[i] - x[i]) / s }')
+  echo "childbench: idle Linux child, $1: $((($(stat child_exits) - _e0) / _s)) exits/s," \
+    "$((($(stat child_interrupts) - _i0) / _s)) interrupts/s; per second by reason (all VPs):$_by"
+}
+sleep 2 # settled: nothing runs in the child but its idle loop
+idle_window "console held open"
+wait_for 'child: idle: console released' 120
+sleep 2
+idle_window "console released"
 hvctl stop lbench --timeout 60 >/dev/null
 hvctl delete lbench >/dev/null
