@@ -147,6 +147,19 @@ void vapic_assist_page_changing(struct hv_vp *vp)
 	eoi_assist_settle(vp, true);
 }
 
+/* An interrupt in IRR besides the one in V_IRQ that the CPU has not taken yet. */
+static bool others_waiting(const struct arch_vapic *a)
+{
+	for (u32 i = 0; i < 8; i++) {
+		u32 bits = a->irr[i];
+		if (a->virq_vec && i == a->virq_vec / 32)
+			bits &= ~(1u << (a->virq_vec % 32));
+		if (bits)
+			return true;
+	}
+	return false;
+}
+
 /* Waive the EOI of vec when it will be the only interrupt in service and none waits. */
 static void eoi_assist_offer(struct hv_vp *vp, u32 vec)
 {
@@ -180,7 +193,7 @@ void vapic_prepare_entry(struct hv_vp *vp)
 		vec_set(a->irr, (u32)vec);
 		hv_child_counts.interrupts++;
 	}
-	if (a->eoi_assisted && vec_highest(a->irr) != a->eoi_assisted)
+	if (a->eoi_assisted && others_waiting(a))
 		eoi_assist_settle(vp, true); /* another interrupt: the waiver ends */
 	u32 hi = vec_highest(a->irr);
 	if (!sw_enabled(a)) {

@@ -36,6 +36,12 @@ for v in lclock lidle tg; do hvctl start $v >/dev/null || fail "start $v"; done
 wait_log tg 'testguest: heartbeat answered seq' 300
 wait_log lidle 'child: up, waiting for shutdown' 900
 wait_log lclock 'child: clock synced after' 900
+# The CMOS clock sets the time at boot to the second; hv_utils' time-sync service must be what
+# runs the clock from then on: its channel negotiated and its PTP clock registered.
+hvctl logs lclock -n 100000 | grep -q 'hv_utils: TimeSync IC version' ||
+  fail "lclock: hv_utils' time sync never negotiated"
+hvctl logs lclock -n 100000 | grep -q 'child: ptp ptp[0-9]* hyperv' ||
+  fail "lclock: no Hyper-V PTP clock (hv_utils' time sync)"
 sleep 5
 # The child's realtime against the root's: each "clock S.U" line carries the root's time of its
 # arrival in the log line's timestamp (milliseconds; the line is printed, then read at once).
