@@ -51,6 +51,11 @@ static uint8_t hours(const struct cmos_rtc *c, unsigned h)
 	return (uint8_t)(encode(c, h % 12 ? h % 12 : 12) | (h >= 12 ? 0x80 : 0));
 }
 
+static bool is_time_register(uint8_t reg)
+{
+	return reg <= RTC_YEAR ? reg % 2 == 0 || reg >= RTC_WEEKDAY : reg == RTC_CENTURY;
+}
+
 static uint8_t time_register(const struct cmos_rtc *c, uint8_t reg, time_t now)
 {
 	struct tm tm;
@@ -81,16 +86,9 @@ uint8_t cmos_rtc_read(struct cmos_rtc *c, uint16_t port, time_t now)
 {
 	if (port == CMOS_INDEX_PORT)
 		return 0xff; /* write-only on a PC */
-	switch (c->index) {
-	case RTC_SECONDS:
-	case RTC_MINUTES:
-	case RTC_HOURS:
-	case RTC_WEEKDAY:
-	case RTC_DAY:
-	case RTC_MONTH:
-	case RTC_YEAR:
-	case RTC_CENTURY:
+	if (is_time_register(c->index))
 		return time_register(c, c->index, now);
+	switch (c->index) {
 	case RTC_REG_A:
 		return REG_A_DIVIDER;
 	case RTC_REG_B:
@@ -109,19 +107,13 @@ void cmos_rtc_write(struct cmos_rtc *c, uint16_t port, uint8_t value)
 		c->index = value & 0x7f; /* bit 7 masks NMIs on a PC: there are none here */
 		return;
 	}
+	if (is_time_register(c->index))
+		return; /* the time follows the root's clock */
 	switch (c->index) {
-	case RTC_SECONDS:
-	case RTC_MINUTES:
-	case RTC_HOURS:
-	case RTC_WEEKDAY:
-	case RTC_DAY:
-	case RTC_MONTH:
-	case RTC_YEAR:
-	case RTC_CENTURY:
 	case RTC_REG_A:
 	case RTC_REG_C:
 	case RTC_REG_D:
-		return; /* the time follows the root's clock; A, C and D are fixed */
+		return; /* fixed */
 	case RTC_REG_B:
 		c->reg_b = value & REG_B_WRITABLE; /* no interrupt enables: none are raised */
 		return;

@@ -74,6 +74,8 @@ static void test_ram_and_writes(void **state)
 	assert_int_equal(reg(&c, 0x00), 0x21);
 	assert_int_equal(reg(&c, 0x0a), 0x26);
 	assert_int_equal(reg(&c, 0x0d), 0x80);
+	put(&c, 0x01, 0x33); /* the alarm registers are plain storage (no alarm fires) */
+	assert_int_equal(reg(&c, 0x01), 0x33);
 	put(&c, 0x10, 0x5a);
 	put(&c, 0x7f, 0xa5);
 	assert_int_equal(reg(&c, 0x10), 0x5a);
