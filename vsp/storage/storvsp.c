@@ -75,6 +75,7 @@ struct storvsp {
 	struct storvsp_req *recycled; /* completed by a thread: the loop reclaims their slots */
 	uint32_t nrecycled;
 	bool want_slots; /* the loop stalled at max_inflight: wake it when one is recycled */
+	bool thread_handed_back; /* a thread put requests on done (under lock, per grab) */
 	uint64_t direct_completions;
 	bool stopping;
 	uint32_t nthreads;
@@ -104,65 +105,87 @@ static int run_io(struct storvsp *sp, struct storvsp_req *r)
 
 static void fill_completion(struct storvsp_req *r, uint8_t srb_status);
 
-/* An I/O thread completes r itself when the I/O succeeded (called under sp->lock, so that the
- * slot goes back before anyone who saw the completion can look at the counts): true if the
- * ring took the packet (*signal: the guest must be signalled) or the channel closed since
- * (dropped); r is then only a slot for the loop to reclaim. False: the loop finishes r
- * (r->filled says whether the answer is already in r->vp, the ring being full or the loop
- * waiting for space; else the I/O failed, and the loop logs it). */
-static bool complete_from_thread(struct storvsp *sp, struct storvsp_req *r, bool *signal)
+/* Each thread takes up to this many requests per visit to the queue: few lock round trips,
+ * yet several threads share a deep queue; and their completions go out together. */
+#define STORVSP_GRAB 8
+
+/* Under sp->lock: r's slot back to the loop, as a slot to reclaim (given: its completion went
+ * out, or the channel closed since) or as a request to finish (r->filled says whether its
+ * answer is already in r->vp: the ring was full or the loop waits for space; else its I/O
+ * failed, and the loop logs it). */
+static void hand_back(struct storvsp *sp, struct storvsp_req *r, bool given)
 {
-	struct vmbus_iov iov = { &r->vp, sizeof(r->vp) };
-	int ret;
-
-	*signal = false;
-	r->filled = false;
-	if (r->io_result != 0 || r->res.status == SCSI_STATUS_CHECK_CONDITION)
-		return false;
-	if (r->action == SCSI_ACTION_READ || r->action == SCSI_ACTION_WRITE)
-		r->vp.srb.data_transfer_length = r->res.io_blocks * sp->info[r->lun].block_size;
-	fill_completion(r, SRB_STATUS_SUCCESS);
-	r->filled = true;
-	ret = vmbus_channel_send_from_thread(sp->ch, r->chan_gen, VMBUS_PKT_COMPLETION, 0,
-					     r->trans_id, &iov, 1, signal);
-	return ret == VMBUS_OK || ret == VMBUS_E_BROKEN;
-}
-
-/* Run a grabbed list. Each request goes back as soon as it is through: its slot to the
- * recycled list in the same critical section that wrote its completion to the ring, or to the
- * loop's done list. The guest is signalled after the lock is dropped. */
-static void io_run_grab(struct storvsp *sp, struct storvsp_req *grab)
-{
-	struct storvsp_req *r, *next;
-	bool given, signal;
-
-	for (r = grab; r; r = next) {
-		next = r->next;
-		r->io_result = run_io(sp, r);
-		pthread_mutex_lock(&sp->lock);
-		given = complete_from_thread(sp, r, &signal);
-		if (given) {
-			r->next = sp->recycled;
-			sp->recycled = r;
-			sp->nrecycled++;
-			sp->direct_completions++;
-		} else {
-			r->next = sp->done;
-			sp->done = r;
-		}
-		if (!given || sp->want_slots) {
-			sp->want_slots = false;
-			uv_async_send(&sp->done_async); /* coalesced by libuv */
-		}
-		pthread_mutex_unlock(&sp->lock);
-		if (signal)
-			vmbus_channel_signal_guest(sp->ch);
+	if (given) {
+		r->next = sp->recycled;
+		sp->recycled = r;
+		sp->nrecycled++;
+		sp->direct_completions++;
+	} else {
+		r->next = sp->done;
+		sp->done = r;
+		sp->thread_handed_back = true;
 	}
 }
 
-/* Each thread takes up to this many requests per visit to the queue: few lock round trips,
- * yet several threads share a deep queue. */
-#define STORVSP_GRAB 8
+/*
+ * Run a grabbed list: every I/O first, then the completions of those that succeeded written
+ * into the ring in one publish per channel generation (at most one signal for the lot, where
+ * one each made the guest drain, unmask and take an interrupt per I/O), all under sp->lock so
+ * that a slot goes back before anyone who saw its completion can look at the counts. The guest
+ * is signalled after the lock is dropped.
+ */
+static void io_run_grab(struct storvsp *sp, struct storvsp_req *grab)
+{
+	struct storvsp_req *r, *next, *ok[STORVSP_GRAB];
+	struct vmbus_iov iov[STORVSP_GRAB];
+	uint64_t ids[STORVSP_GRAB];
+	unsigned n = 0, first, end, sent;
+	bool signal = false, sig;
+	int st;
+
+	for (r = grab; r; r = r->next)
+		r->io_result = run_io(sp, r);
+	pthread_mutex_lock(&sp->lock);
+	sp->thread_handed_back = false;
+	for (r = grab; r; r = next) {
+		next = r->next;
+		r->filled = false;
+		if (r->io_result != 0 || r->res.status == SCSI_STATUS_CHECK_CONDITION) {
+			hand_back(sp, r, false);
+			continue;
+		}
+		if (r->action == SCSI_ACTION_READ || r->action == SCSI_ACTION_WRITE)
+			r->vp.srb.data_transfer_length =
+				r->res.io_blocks * sp->info[r->lun].block_size;
+		fill_completion(r, SRB_STATUS_SUCCESS);
+		r->filled = true;
+		if (n == STORVSP_GRAB) { /* a grab is never longer; the loop would send it */
+			hand_back(sp, r, false);
+			continue;
+		}
+		ok[n] = r;
+		iov[n] = (struct vmbus_iov){ &r->vp, sizeof(r->vp) };
+		ids[n] = r->trans_id;
+		n++;
+	}
+	for (first = 0; first < n; first = end) {
+		for (end = first + 1; end < n && ok[end]->chan_gen == ok[first]->chan_gen; end++)
+			;
+		sent = vmbus_channel_send_batch_from_thread(sp->ch, ok[first]->chan_gen,
+							    VMBUS_PKT_COMPLETION, 0, ids + first,
+							    iov + first, end - first, &st, &sig);
+		signal |= sig;
+		for (unsigned i = first; i < end; i++)
+			hand_back(sp, ok[i], i < first + sent || st == VMBUS_E_BROKEN);
+	}
+	if (sp->thread_handed_back || sp->want_slots) {
+		sp->want_slots = false;
+		uv_async_send(&sp->done_async); /* coalesced by libuv */
+	}
+	pthread_mutex_unlock(&sp->lock);
+	if (signal)
+		vmbus_channel_signal_guest(sp->ch);
+}
 
 static void *io_thread(void *arg)
 {

@@ -9,7 +9,8 @@
  * read to the end later. Continuations pending when the channel closes, is rescinded, the guest
  * unloads or the server is destroyed must not touch freed memory (ASan flavour).
  *
- * request_space on a corrupted host->guest ring breaks the channel, like a send does. */
+ * request_space on a corrupted host->guest ring breaks the channel, like a send does. A VSP
+ * thread's batch send writes in order, publishes once, stops at a full ring. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -356,6 +357,70 @@ static void test_request_space_inside_drain(void **st)
 	stop();
 }
 
+/* A VSP thread's batch of completions (storvsp's I/O threads): written in order, published
+ * at once with one signal decision; a full ring stops the batch where it stops; a stale
+ * generation, or a loop that waits for space, writes nothing. */
+static void test_batch_send_from_thread(void **st)
+{
+	(void)st;
+	uint8_t payload[32][1024], buf[1200];
+	struct vmbus_iov iov[32];
+	uint64_t ids[32], gen, id;
+	uint16_t type;
+	unsigned sent, got;
+	bool sig;
+	int status, r;
+
+	start(true); /* the victim channel: 4 pages of ring each way */
+	for (unsigned i = 0; i < 32; i++) {
+		memset(payload[i], (int)i, sizeof(payload[i]));
+		iov[i] = (struct vmbus_iov){ payload[i], 64 };
+		ids[i] = 100 + i;
+	}
+	gen = vmbus_channel_generation(T.victim);
+	sent = vmbus_channel_send_batch_from_thread(T.victim, gen, VMBUS_PKT_COMPLETION, 0, ids,
+						    iov, 8, &status, &sig);
+	assert_int_equal(sent, 8);
+	assert_int_equal(status, VMBUS_OK);
+	assert_true(sig); /* empty ring, guest listening: one signal for the eight */
+	for (got = 0; (r = vsc_channel_recv(&T.gvictim, buf, sizeof(buf), &id, &type)) > 0; got++) {
+		assert_int_equal(r, 64);
+		assert_int_equal(id, 100 + got);
+		assert_int_equal(type, VMBUS_PKT_COMPLETION);
+		assert_int_equal(buf[0], got);
+	}
+	assert_int_equal(r, 0);
+	assert_int_equal(got, 8);
+	/* Larger packets than the ring holds: the batch stops at the first that does not fit. */
+	for (unsigned i = 0; i < 32; i++)
+		iov[i].len = sizeof(payload[i]);
+	sent = vmbus_channel_send_batch_from_thread(T.victim, gen, VMBUS_PKT_COMPLETION, 0, ids,
+						    iov, 32, &status, &sig);
+	assert_true(sent > 0 && sent < 32);
+	assert_int_equal(status, VMBUS_E_AGAIN);
+	assert_true(sig);
+	for (got = 0; vsc_channel_recv(&T.gvictim, buf, sizeof(buf), &id, &type) > 0; got++)
+		assert_int_equal(id, 100 + got);
+	assert_int_equal(got, sent);
+	/* A closed-and-reopened generation: nothing written, the caller drops its packets. */
+	sent = vmbus_channel_send_batch_from_thread(T.victim, gen + 1, VMBUS_PKT_COMPLETION, 0,
+						    ids, iov, 4, &status, &sig);
+	assert_int_equal(sent, 0);
+	assert_int_equal(status, VMBUS_E_BROKEN);
+	assert_false(sig);
+	/* The loop waits for space: threads leave the ring to it. */
+	while (vmbus_channel_send_batch_from_thread(T.victim, gen, VMBUS_PKT_COMPLETION, 0, ids,
+						    iov, 1, &status, &sig) == 1)
+		;
+	assert_int_equal(vmbus_channel_request_space(T.victim, 2048), VMBUS_E_AGAIN);
+	iov[0].len = 8;
+	sent = vmbus_channel_send_batch_from_thread(T.victim, gen, VMBUS_PKT_COMPLETION, 0, ids,
+						    iov, 1, &status, &sig);
+	assert_int_equal(sent, 0);
+	assert_int_equal(status, VMBUS_E_AGAIN);
+	stop();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -366,6 +431,7 @@ int main(void)
 		cmocka_unit_test(test_destroy_while_pending),
 		cmocka_unit_test(test_request_space_on_corrupt_ring),
 		cmocka_unit_test(test_request_space_inside_drain),
+		cmocka_unit_test(test_batch_send_from_thread),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -128,6 +128,42 @@ int vmbus_channel_send_from_thread(struct vmbus_channel *ch, uint64_t gen, uint1
 	return r == VMBUS_E_PROTO ? VMBUS_E_AGAIN : r;
 }
 
+unsigned vmbus_channel_send_batch_from_thread(struct vmbus_channel *ch, uint64_t gen,
+					      uint16_t type, uint16_t flags,
+					      const uint64_t *trans_ids, const struct vmbus_iov *iovs,
+					      unsigned count, int *status, bool *signal)
+{
+	unsigned done = 0;
+	bool unused;
+	int r = VMBUS_OK, f;
+
+	*signal = false;
+	pthread_mutex_lock(&ch->out_lock);
+	if (!ch->out_ready || ch->out_gen != gen)
+		r = VMBUS_E_BROKEN;
+	else if (ch->want_space || ch->out.broken)
+		r = VMBUS_E_AGAIN;
+	if (r == VMBUS_OK) {
+		/* One publish (and one signal decision) for the lot: the guest's reader sees them
+		 * all at once instead of draining, unmasking and being signalled for each. */
+		vmbus_ring_writer_batch_begin(&ch->out);
+		for (; done < count; done++) {
+			r = vmbus_ring_write_raw(&ch->out, type, flags, trans_ids[done], NULL, 0,
+						 &iovs[done], 1, &unused);
+			if (r != VMBUS_OK)
+				break;
+			ch->stats.packets_out++;
+		}
+		f = vmbus_ring_writer_flush(&ch->out, signal);
+		if (r == VMBUS_OK && f != VMBUS_OK)
+			r = f; /* broken under us: what was written is dropped with the channel */
+	}
+	pthread_mutex_unlock(&ch->out_lock);
+	/* A corrupt ring (PROTO) is the loop's to handle: its send sees the writer broken. */
+	*status = r == VMBUS_E_PROTO ? VMBUS_E_AGAIN : r;
+	return done;
+}
+
 uint64_t vmbus_channel_generation(struct vmbus_channel *ch)
 {
 	uint64_t gen;

@@ -187,6 +187,14 @@ uint64_t vmbus_channel_generation(struct vmbus_channel *ch);
 int vmbus_channel_send_from_thread(struct vmbus_channel *ch, uint64_t gen, uint16_t type,
 				   uint16_t flags, uint64_t trans_id, const struct vmbus_iov *iov,
 				   unsigned n, bool *signal);
+/* The same for count packets of one iov each (trans_ids[i], iovs[i]), written in order and
+ * published together, so that the guest gets at most one signal for all of them. Returns how
+ * many were written (those are sent: or dropped, if *status says VMBUS_E_BROKEN); *status is
+ * what the first one not written met (VMBUS_OK when all were written), as for the single send. */
+unsigned vmbus_channel_send_batch_from_thread(struct vmbus_channel *ch, uint64_t gen,
+					      uint16_t type, uint16_t flags,
+					      const uint64_t *trans_ids, const struct vmbus_iov *iovs,
+					      unsigned count, int *status, bool *signal);
 void vmbus_channel_signal_guest(struct vmbus_channel *ch);
 /* Resume reading after VMBUS_VSP_STALL (deferred to the loop; safe from any callback). */
 void vmbus_channel_kick(struct vmbus_channel *ch);
