@@ -15,7 +15,9 @@
 #define PAGES_MAX	  (1u << 18)
 #define POST_RETRIES	  100 /* as Linux's vmbus_post_msg */
 #define MSG_TYPE_CHANNEL  1   /* HvPostMessage type of VMBus channel messages */
-#define BACKOFF_US	  1000
+/* Linux's vmbus_post_msg pause: 1 us, doubled for the first 21 retries (to about 2 s), then
+ * 2 s each: about 160 s in all before it gives up on a worker that does not read. */
+#define BACKOFF_DOUBLINGS 21
 #define SPIN_PER_US_GUESS 100 /* pause loops per microsecond without a reference counter */
 
 struct vmbus_client tg_vmbus;
@@ -42,10 +44,12 @@ static void backoff(uint64_t us)
 }
 
 /* HvPostMessage; INSUFFICIENT_MEMORY / _BUFFERS (the worker has not read its queue yet) are
- * retried with a growing pause, as Linux does, so the client's own retry, which would sleep
- * in wait() with nothing bound to wake it, is left for a worker that stays stuck. */
+ * retried with Linux's growing pause, so the client's own retry, which would sleep in wait()
+ * with nothing bound to wake it, is left for a worker that stays stuck. (A 5 s budget was
+ * too short under TCG: a worker still reading a message flood left the guest asleep.) */
 static uint32_t env_post_message(void *ctx, uint32_t connection_id, const void *msg, uint32_t len)
 {
+	uint64_t us = 1;
 	uint16_t st = 0;
 
 	(void)ctx;
@@ -53,7 +57,9 @@ static uint32_t env_post_message(void *ctx, uint32_t connection_id, const void *
 		st = synic_post(connection_id, MSG_TYPE_CHANNEL, msg, len);
 		if (st != HV_STATUS_INSUFFICIENT_MEMORY && st != HV_STATUS_INSUFFICIENT_BUFFERS)
 			return st;
-		backoff(BACKOFF_US * (i + 1));
+		backoff(us);
+		if (i < BACKOFF_DOUBLINGS)
+			us *= 2;
 	}
 	return st;
 }

@@ -31,7 +31,9 @@ revm() { hvctl delete $1 >/dev/null; vm "$@"; } # same image, new command line
 state() { hvctl list | awk -v n="$1" '$1 == n { sub(":$", "", $2); print $2 }'; }
 wait_state() { # name state seconds
   i=0; while [ "$(state $1)" != "$2" ] && [ $i -lt $(($3 * 10)) ]; do sleep 0.1; i=$((i + 1)); done
-  [ "$(state $1)" = "$2" ] || { hvctl list; hvctl logs $1 -n 100000 | tail -n 30; fail "$1 not $2"; }
+  [ "$(state $1)" = "$2" ] || { hvctl list; hvctl show $1; hvctl logs $1 -n 100000 | tail -n 30
+    grep -E '^child_|^exit\.' /sys/kernel/debug/hvcheck/stats 2>/dev/null | tr '\n' ' '; echo
+    fail "$1 not $2"; }
 }
 wait_log() { # name regex seconds
   i=0; while ! hvctl logs $1 -n 100000 2>/dev/null | grep -Eq "$2" && [ $i -lt $(($3 * 10)) ]; do
