@@ -43,7 +43,7 @@ ln -s /proc/mounts "$root/etc/mtab"     # e2fsck and mkfs.ext4 look for mounted 
 cat > "$root/sbin/poweroff" <<'SH'
 #!/bin/sh
 # The child's /sbin/poweroff (hv_utils' shutdown runs it through orderly_poweroff).
-exec >/dev/console 2>&1
+exec >/dev/kmsg 2>&1 # one record per line, as /init's
 echo "child: poweroff: syncing and unmounting"
 sync
 if grep -q ' /mnt/data ' /proc/mounts; then
