@@ -23,10 +23,18 @@ bool stimer_is_msr(u32 msr)
 	return msr >= STIMER_MSR0 && msr < STIMER_MSR0 + 2 * HV_STIMER_COUNT;
 }
 
-/* The timer starts (again) from now: one-shot at its count, periodic a period from now. */
+static u32 direct_vector(const struct hv_stimer *t)
+{
+	return (u32)(t->config >> CFG_VECTOR_SHIFT) & 0xff;
+}
+
+/* The timer starts (again) from now: one-shot at its count, periodic a period from now. A
+ * direct-mode timer whose vector is no interrupt (0-15) never runs: its configuration was
+ * accepted while disabled, and a count write with auto-enable would otherwise start it. */
 static void arm(struct hv_stimer *t)
 {
-	if (!(t->config & CFG_ENABLE) || !t->count) {
+	if (!(t->config & CFG_ENABLE) || !t->count ||
+	    ((t->config & CFG_DIRECT) && direct_vector(t) < 16)) {
 		t->deadline = 0;
 		return;
 	}
@@ -67,7 +75,7 @@ static void expire(struct hv_vp *vp, u32 index, u64 now)
 {
 	struct hv_stimer *t = &vp->stimer[index];
 	if (t->config & CFG_DIRECT) {
-		u32 vec = (u32)(t->config >> CFG_VECTOR_SHIFT) & 0xff;
+		u32 vec = direct_vector(t);
 		vp->synic.asserted[vec / 64] |= 1ull << (vec % 64);
 	} else {
 		struct {

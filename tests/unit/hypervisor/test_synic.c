@@ -270,6 +270,15 @@ static void test_stimer(void **state)
 	assert_int_equal(stimer_next_deadline(sh.vp), 20300);
 	assert_true(stimer_is_msr(0x400000b7));
 	assert_false(stimer_is_msr(0x400000b8));
+	/* Direct mode with vector 5, written disabled (accepted), then auto-enabled by a count:
+	 * it never runs, so no exception vector is ever injected (found by fuzz.hv_synic). */
+	assert_true(stimer_msr_write(sh.vp, 0x400000b4, (1ull << 12) | (1ull << 3) | (5ull << 4)));
+	assert_true(stimer_msr_write(sh.vp, 0x400000b5, sh_now + 10));
+	sh_now += 100;
+	stimer_check(sh.vp);
+	for (int vec; (vec = synic_take_vector(sh.vp)) >= 0;)
+		assert_true(vec >= 16);
+	assert_false(stimer_msr_write(sh.vp, 0x400000b4, 1 | (1ull << 12) | (5ull << 4)));
 }
 
 static void test_connections(void **state)
