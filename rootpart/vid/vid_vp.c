@@ -147,6 +147,14 @@ static u64 vid_run_with_guest_fpu(struct vid_vp *vp, void *in)
 	return st;
 }
 
+/* A halted VP without a timer is entered again after this long even if nothing kicked it:
+ * the hypervisor then delivers whatever SynIC work it holds, and a guest with nothing to do
+ * halts again (ten exits a second). A liveness guard: scenario 26 showed, about once in ten
+ * to twenty boots under QEMU, a test guest asleep for good right after its SCSI channel
+ * (re)opened, with the root idle; the wake-up lost on the way is not found yet (see the
+ * issue notes), and this bounds what it costs. */
+#define VID_HALT_RECHECK (HZ / 10)
+
 /*
  * Sleeps while the VP is halted with interrupts enabled, until VID_POST_MESSAGE or
  * VID_SIGNAL_EVENT kicks it or its next synthetic timer is due (VP lock held). The kick count
@@ -173,7 +181,9 @@ static int vp_halt_wait(struct vid_vp *vp)
 			ns_to_ktime(min_t(u64, vp->halt_deadline - now, 864000000000ull) * 100));
 		if (r == -ERESTARTSYS)
 			return -EINTR; /* still halted: the next run waits again */
-	} else if (wait_event_interruptible(w->wq, atomic_read(&w->kicks) != vp->halt_kicks)) {
+	} else if (wait_event_interruptible_timeout(w->wq,
+						    atomic_read(&w->kicks) != vp->halt_kicks,
+						    VID_HALT_RECHECK) < 0) {
 		return -EINTR;
 	}
 	vp->halted = false;
