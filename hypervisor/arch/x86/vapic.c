@@ -107,10 +107,10 @@ static u32 *apic_assist_word(struct hv_vp *vp)
 static void eoi_assist_settle(struct hv_vp *vp, bool take)
 {
 	struct arch_vapic *a = &vp->arch.apic;
-	u32 *word = apic_assist_word(vp), was;
+	u32 *word, was;
 	if (!a->eoi_assisted)
-		return;
-	if (!word) { /* the page went away: the guest EOIs through the MSR */
+		return; /* every exit comes here: no page walk unless a waiver is out */
+	if (!(word = apic_assist_word(vp))) { /* the page went away: the guest EOIs through the MSR */
 		a->eoi_assisted = 0;
 		return;
 	}
@@ -165,11 +165,8 @@ static void eoi_assist_offer(struct hv_vp *vp, u32 vec)
 {
 	struct arch_vapic *a = &vp->arch.apic;
 	u32 *word;
-	if (a->eoi_assisted || vec_highest(a->isr))
+	if (a->eoi_assisted || vec_highest(a->isr) || others_waiting(a)) /* vec is virq_vec */
 		return;
-	for (u32 i = 0; i < 8; i++)
-		if (a->irr[i] & ~(i == vec / 32 ? 1u << (vec % 32) : 0))
-			return;
 	if (!(word = apic_assist_word(vp)))
 		return;
 	__atomic_store_n(word, 1, __ATOMIC_SEQ_CST);
