@@ -106,20 +106,22 @@ static void test_layout(void **state)
 	assert_int_equal(VID_CREATE_VP, 0x4008b911u);
 	assert_int_equal(VID_GET_REGS, 0xc408b920u);
 	assert_int_equal(VID_SET_REGS, 0xc408b921u);
-	assert_int_equal(VID_RUN, 0xc058b922u);
+	assert_int_equal(VID_RUN, 0xc060b922u); /* 96 bytes since API 3 (mmio_value) */
 	assert_int_equal(VID_SET_CONNECTION, 0x4010b912u);
 	assert_int_equal(VID_POST_MESSAGE, 0x4100b913u);
 	assert_int_equal(VID_SIGNAL_EVENT, 0xc010b914u);
 	assert_int_equal(VID_SET_SIGNAL_EVENTFD, 0x4008b915u);
 	assert_int_equal(VID_GET_SIGNALS, 0x8100b916u);
 	assert_int_equal(VID_GET_REFERENCE_TIME, 0x8010b917u);
+	assert_int_equal(VID_ASSERT_INTERRUPT, 0x4008b918u);
 	assert_int_equal(offsetof(struct vid_post_message, payload_size), 12);
 	assert_int_equal(offsetof(struct vid_post_message, payload), 16);
 	assert_int_equal(offsetof(struct vid_message, payload_size), 12);
 	assert_int_equal(offsetof(struct vid_message, payload), 16);
 	assert_int_equal(offsetof(struct vid_signal_event, newly_signaled), 12);
 	assert_int_equal(offsetof(struct vid_signals, connection_id), 8);
-	assert_int_equal(VID_API_VERSION, 2);
+	assert_int_equal(VID_API_VERSION, 3);
+	assert_int_equal(offsetof(struct hv_run_vp_exit, mmio_value), 72);
 	assert_int_equal(VID_MAP_READ, HV_MAP_READ);
 	assert_int_equal(VID_RUN_COMPLETE_IN, HV_RUN_COMPLETE_IN);
 }
