@@ -29,6 +29,10 @@ static void on_command(struct vmwp *w, const Hv__Worker__WorkerCommand *cmd)
 	case HV__WORKER__WORKER_COMMAND__CMD_STATUS:
 		vmwp_report(w, cmd->id, false, NULL);
 		break;
+	case HV__WORKER__WORKER_COMMAND__CMD_CONSOLE:
+		/* vmms bounds each to 4096 bytes; the buffer bounds what waits. No answer. */
+		vmwp_console_input(w, cmd->console->input.data, cmd->console->input.len);
+		break;
 	default:
 		vmwp_report(w, cmd->id, true, "unknown command: vmms and vmwp versions differ");
 		break;
@@ -82,6 +86,7 @@ static void set_controller(struct vmwp *w, struct mgmt_conn *c)
 	if (w->controller)
 		mgmt_conn_close(w->controller);
 	w->controller = c;
+	vmwp_console_restart_stream(w);
 	mgmt_conn_start(c);
 }
 
@@ -162,6 +167,7 @@ static void on_device_timer(uv_timer_t *t)
 static void on_loop_turn(uv_check_t *c)
 {
 	check_devices(c->data);
+	vmwp_console_pump(c->data); /* output that waited for the controller's queue to drain */
 }
 
 int vmwp_control_listen(struct vmwp *w)
@@ -258,6 +264,7 @@ void vmwp_exit(struct vmwp *w, int code, uint64_t report_id)
 	close_if_open((uv_handle_t *)&w->device_check);
 	close_if_open((uv_handle_t *)&w->shutdown_timer);
 	close_if_open((uv_handle_t *)&w->sigterm);
+	vmwp_console_close(w);
 	/* The controller is closed after its queued report is flushed; then the loop ends. */
 	if (w->controller)
 		mgmt_conn_close(w->controller);

@@ -482,6 +482,12 @@ static uint64_t vid_exits(struct partition *p)
 	return atomic_load(&p->exits);
 }
 
+static size_t vid_console_input(struct partition *p, const uint8_t *bytes, size_t len)
+{
+	(void)p, (void)bytes, (void)len;
+	return 0; /* TODO(lead): COM1 receiver */
+}
+
 const struct partition_ops partition_backend = {
 	.name = "vid",
 	.create = vid_create,
@@ -490,5 +496,6 @@ const struct partition_ops partition_backend = {
 	.transport = vid_transport,
 	.vmbus_attach = vid_vmbus_attach,
 	.exits = vid_exits,
+	.console_input = vid_console_input,
 	.destroy = vid_destroy,
 };
