@@ -6,8 +6,9 @@
  * returns dropped, other control bytes made visible by the log formatter; a line longer than
  * the buffer is split rather than lost).
  * Streaming is paced by the controller's unsent queue, never by dropping: past
- * CONSOLE_SEND_BACKLOG the rest waits in the ring (a loop-turn check sends it once the queue
- * drains), so a slow vmms costs at most the ring's bytes, never the control channel.
+ * CONSOLE_SEND_BACKLOG the rest waits in the ring and a prepare handle (run after the loop's
+ * write completions, before it sleeps) sends it once the queue drains, so a slow vmms costs
+ * at most the ring's bytes, never the control channel.
  * Input: bytes vmms forwards go to the backend's console_input (COM1's receiver); what it
  * does not take yet waits in a 4 KiB buffer retried on a timer, and what would not fit there
  * is dropped and logged. */
@@ -30,11 +31,10 @@ static void emit(struct vmwp *w)
 	w->console_len = 0;
 }
 
-void vmwp_console_pump(struct vmwp *w)
+static void pump(struct vmwp *w, size_t backlog)
 {
 	uint8_t chunk[CONSOLE_CHUNK];
-	while (w->controller && !w->controller->closing &&
-	       w->controller->queued < CONSOLE_SEND_BACKLOG) {
+	while (w->controller && !w->controller->closing && w->controller->queued < backlog) {
 		uint64_t first;
 		size_t n = mgmt_byte_ring_read(&w->console_ring, w->console_sent, chunk,
 					       sizeof(chunk), &first);
@@ -51,6 +51,11 @@ void vmwp_console_pump(struct vmwp *w)
 			return;
 		w->console_sent = first + n;
 	}
+}
+
+void vmwp_console_pump(struct vmwp *w)
+{
+	pump(w, CONSOLE_SEND_BACKLOG);
 }
 
 void vmwp_console_restart_stream(struct vmwp *w)
@@ -81,6 +86,14 @@ void vmwp_console_flush(struct vmwp *w)
 	if (w->console_len)
 		emit(w);
 	vmwp_console_pump(w);
+}
+
+void vmwp_console_final(struct vmwp *w)
+{
+	vmwp_console_flush(w);
+	/* The worker exits once its channel drained: no later chance, so all of it now (the
+	 * ring's 64 KiB at most, within the channel's own limit). */
+	pump(w, MGMT_CONN_MAX_QUEUED - 2 * VMWP_CONSOLE_RING);
 }
 
 /* Hands the waiting input to the receiver; true when some is still waiting. */
@@ -137,10 +150,18 @@ void vmwp_console_input(struct vmwp *w, const uint8_t *bytes, size_t len)
 	}
 }
 
+static void on_prepare(uv_prepare_t *p)
+{
+	vmwp_console_pump(p->data);
+}
+
 int vmwp_console_init(struct vmwp *w)
 {
 	uv_timer_init(w->loop, &w->console_in_timer);
 	w->console_in_timer.data = w;
+	uv_prepare_init(w->loop, &w->console_prepare);
+	w->console_prepare.data = w;
+	uv_prepare_start(&w->console_prepare, on_prepare);
 	return mgmt_byte_ring_alloc(&w->console_ring, VMWP_CONSOLE_RING);
 }
 
@@ -148,4 +169,6 @@ void vmwp_console_close(struct vmwp *w)
 {
 	if (!uv_is_closing((uv_handle_t *)&w->console_in_timer))
 		uv_close((uv_handle_t *)&w->console_in_timer, NULL);
+	if (!uv_is_closing((uv_handle_t *)&w->console_prepare))
+		uv_close((uv_handle_t *)&w->console_prepare, NULL);
 }

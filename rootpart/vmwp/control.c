@@ -167,7 +167,6 @@ static void on_device_timer(uv_timer_t *t)
 static void on_loop_turn(uv_check_t *c)
 {
 	check_devices(c->data);
-	vmwp_console_pump(c->data); /* output that waited for the controller's queue to drain */
 }
 
 int vmwp_control_listen(struct vmwp *w)
@@ -220,6 +219,14 @@ void vmwp_report(struct vmwp *w, uint64_t id, bool refused, const char *reason)
 	r.heartbeat_ms = w->heartbeat_ms;
 	r.vp_exits = w->part && partition_backend.exits ? partition_backend.exits(w->part) : 0;
 	r.started_ms = w->started_ms;
+	struct vmwp_io_counters io;
+	vmwp_vmbus_counters(w, &io);
+	r.vmbus_signals_in = io.signals_in;
+	r.vmbus_signals_out = io.signals_out;
+	r.storage_reads = io.reads;
+	r.storage_writes = io.writes;
+	r.storage_read_bytes = io.read_bytes;
+	r.storage_write_bytes = io.write_bytes;
 	r.n_devices = w->ndevices;
 	r.devices = dp;
 	r.version = (char *)MGMT_VERSION_STRING;
@@ -247,7 +254,7 @@ void vmwp_exit(struct vmwp *w, int code, uint64_t report_id)
 		return;
 	w->exiting = true;
 	w->exit_code = code;
-	vmwp_console_flush(w);
+	vmwp_console_final(w);
 	/* The log is complete before vmms hears the final phase: whoever reacts to it (hvctl
 	 * start/stop returning, hvctl logs) reads the whole story. */
 	mgmt_log_write(&w->log, code ? MGMT_LOG_ERROR : MGMT_LOG_INFO, "vmwp",

@@ -78,6 +78,7 @@ struct vmwp {
 	bool console_in_dropping;    /* said once per episode */
 	unsigned console_in_delay_ms;
 	uv_timer_t console_in_timer; /* retries the receiver while input waits */
+	uv_prepare_t console_prepare; /* sends output that waited for the channel to drain */
 };
 
 /* control.c */
@@ -109,6 +110,12 @@ void vmwp_vmbus_device_status(struct vmwp *w, struct vmwp_device *d);
 /* One byte per device (at most n): its state without live figures (a heartbeat's age), so that
  * a change is noticed cheaply. 0 without a VMBus server. */
 size_t vmwp_vmbus_device_states(struct vmwp *w, uint8_t *key, size_t n);
+/* The VMBus server's channel signals and the storage VSP's I/O, totals (0 without VMBus). */
+struct vmwp_io_counters {
+	uint64_t signals_in, signals_out;
+	uint64_t reads, writes, read_bytes, write_bytes;
+};
+void vmwp_vmbus_counters(struct vmwp *w, struct vmwp_io_counters *c);
 
 /* console.c: the guest's COM1: output into the ring, the log (one line per guest line,
  * component "console") and the stream to vmms; input from vmms to the receiver. */
@@ -116,6 +123,8 @@ int vmwp_console_init(struct vmwp *w);
 void vmwp_console_close(struct vmwp *w);
 void vmwp_console_feed(struct vmwp *w, const uint8_t *bytes, size_t len);
 void vmwp_console_flush(struct vmwp *w);
+/* At exit: the last line logged, and every byte vmms has not had sent now. */
+void vmwp_console_final(struct vmwp *w);
 /* Sends the controller the output it has not had, as far as its queue allows. */
 void vmwp_console_pump(struct vmwp *w);
 /* A new controller: it gets the output from the oldest byte the ring holds. */
