@@ -102,6 +102,24 @@ expect_in "$W" "esc-789" "watcher: live output (2)"
 case "$W" in *nope-456*) fail "--watch input reached the guest" ;; esac
 case "$W" in *after-escape*) fail "bytes after the detach key reached the guest" ;; esac
 
+# vmms refuses input from a watcher and from a connection not attached, and oversized input.
+if command -v python3 >/dev/null; then
+  python3 "$(dirname "$0")/console_raw.py" input-refused "$HV_VMMS_SOCKET" a || fail "raw input refusal"
+  # On a terminal: raw mode (no local echo), the detach key, the settings restored.
+  PATH="$BIN:$PATH" python3 "$(dirname "$0")/console_raw.py" tty "$BIN/hvctl" a || fail "console on a terminal"
+else
+  echo "SKIP raw protocol and terminal parts: no python3"
+fi
+
+# Not root, not in hvadmin: 6.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null &&
+   setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN/hvctl" --help >/dev/null 2>&1; then
+  chmod 755 "$T"; chmod 666 "$HV_VMMS_SOCKET"
+  expect_rc 6 setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN/hvctl" console a
+else
+  echo "SKIP permission part: needs root and setpriv"
+fi
+
 # The stream ends (exit 0) when the VM stops, with its last output.
 hvctl console a --watch --replay 0 < /dev/null > "$T/end.out" 2> "$T/end.err" &
 ENDW=$!
