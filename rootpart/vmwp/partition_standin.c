@@ -86,7 +86,7 @@ static int standin_request_shutdown(struct partition *p, char *why, size_t n)
 	return 0;
 }
 
-#define STANDIN_RX_BYTES 64
+#define STANDIN_RX_BYTES 1024
 
 static size_t standin_console_input(struct partition *p, const uint8_t *bytes, size_t len)
 {

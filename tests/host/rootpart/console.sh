@@ -107,6 +107,9 @@ if command -v python3 >/dev/null; then
   python3 "$(dirname "$0")/console_raw.py" input-refused "$HV_VMMS_SOCKET" a || fail "raw input refusal"
   # On a terminal: raw mode (no local echo), the detach key, the settings restored.
   PATH="$BIN:$PATH" python3 "$(dirname "$0")/console_raw.py" tty "$BIN/hvctl" a || fail "console on a terminal"
+  # A watcher that does not read costs vmms a bounded amount and is not disconnected.
+  python3 "$(dirname "$0")/console_raw.py" flood "$HV_VMMS_SOCKET" a || fail "console flood"
+  grep -q "disconnected: it made vmms hold" "$T/log/vmms.log" && fail "a lagging console client was disconnected"
 else
   echo "SKIP raw protocol and terminal parts: no python3"
 fi

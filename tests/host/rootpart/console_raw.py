@@ -4,6 +4,9 @@
 them. Modes:
   input-refused SOCKET VM: a watcher's ConsoleInput (and one from a connection not attached)
     is refused by vmms with ERROR_BAD_REQUEST, and the connection stays usable.
+  flood SOCKET VM: a watcher that stops reading while a writer floods the (echoing) guest:
+    vmms holds a bounded amount for it (hv_vmms_client_memory_bytes under 1 MiB), does not
+    disconnect it, and once it reads again it is told how many bytes it lost.
   tty HVCTL VM: hvctl console on a pseudo-terminal: raw mode while attached (no echo of what
     is typed by the terminal), the detach key ends it, and the terminal's settings are the
     same after as before.
@@ -83,6 +86,90 @@ def input_refused(sock, vm):
             break
 
 
+def fields(buf):
+    """(field number, value) pairs of one protobuf message (varint and LEN fields only)."""
+    i = 0
+    while i < len(buf):
+        key, i = varint_at(buf, i)
+        if key & 7 == 0:
+            val, i = varint_at(buf, i)
+        elif key & 7 == 2:
+            n, i = varint_at(buf, i)
+            val, i = buf[i:i + n], i + n
+        else:
+            fail("unexpected wire type in %r" % buf)
+        yield key >> 3, val
+
+
+def varint_at(buf, i):
+    n = shift = 0
+    while True:
+        b = buf[i]
+        i += 1
+        n |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            return n, i
+
+
+def console_lost(reply):
+    """lost of a Reply's ConsoleOutput (field 9), or None when it is not one."""
+    for f, val in fields(reply):
+        if f == 9:
+            return dict(fields(val)).get(2, 0)
+    return None
+
+
+def metric(sock, name):
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(10)
+    s.connect(sock)
+    send(s, vi(1, 1) + ld(19, b""))
+    text = dict(fields(recv_frame(s)))[8].decode()
+    s.close()
+    for line in text.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[1])
+    fail("no metric " + name)
+
+
+def flood(sock, vm):
+    w = socket.socket(socket.AF_UNIX)
+    w.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    w.settimeout(10)
+    w.connect(sock)
+    send(w, vi(1, 1) + ld(20, ld(1, vm.encode()) + vi(4, 1)))  # watch, then read nothing
+    recv_frame(w)
+    x = socket.socket(socket.AF_UNIX)
+    x.settimeout(10)
+    x.connect(sock)
+    send(x, vi(1, 1) + ld(20, ld(1, vm.encode()) + vi(5, 1)))  # writer, taking over
+    recv_frame(x)
+    x.setblocking(False)
+    most = 0
+    for i in range(800):
+        x.setblocking(True)
+        send(x, vi(1, 2) + ld(21, ld(1, b"%06d" % i + b"F" * 4090)))
+        x.setblocking(False)
+        try:
+            while x.recv(1 << 20):
+                pass
+        except BlockingIOError:
+            pass
+        if i % 100 == 0:
+            most = max(most, metric(sock, "hv_vmms_client_memory_bytes"))
+        time.sleep(0.002)
+    if most > (1 << 20):
+        fail("vmms held %d bytes for clients while a watcher did not read" % most)
+    w.settimeout(10)
+    deadline = time.time() + 15
+    while time.time() < deadline:
+        lost = console_lost(recv_frame(w))
+        if lost:
+            return
+    fail("the lagging watcher was never told it lost output")
+
+
 def tty(hvctl, vm):
     pid, fd = pty.fork()
     if pid == 0:
@@ -124,6 +211,8 @@ def tty(hvctl, vm):
 
 if sys.argv[1] == "input-refused":
     input_refused(sys.argv[2], sys.argv[3])
+elif sys.argv[1] == "flood":
+    flood(sys.argv[2], sys.argv[3])
 elif sys.argv[1] == "tty":
     tty(sys.argv[2], sys.argv[3])
 print("ok")
