@@ -139,6 +139,13 @@ int vid_post_message(int partition_fd, uint32_t vp_index, uint32_t sint, uint32_
 	return vid_ioctl(partition_fd, VID_POST_MESSAGE, &m);
 }
 
+int vid_assert_interrupt(int partition_fd, uint32_t vp_index, uint32_t vector)
+{
+	struct vid_assert_interrupt a = { .vp_index = vp_index, .vector = vector };
+
+	return vid_ioctl(partition_fd, VID_ASSERT_INTERRUPT, &a);
+}
+
 int vid_signal_event(int partition_fd, uint32_t vp_index, uint32_t sint, uint32_t flag_number,
 		     bool *newly_signaled)
 {

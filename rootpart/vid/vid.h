@@ -23,7 +23,8 @@
 #include <hv/abi.h>	 /* hv_u32/hv_u64, hv_run_vp_exit, hv_register_name, HV_MAP_*, limits */
 
 /* Bumped by any change a caller could notice (as HV_ABI_VERSION is); VID_GET_STATS says it. */
-#define VID_API_VERSION 2u /* 2: SynIC (the VMBus transport): connections, messages, events */
+#define VID_API_VERSION 3u /* 2: SynIC (the VMBus transport): connections, messages, events.
+			    * 3: MMIO exits (VID_RUN), VID_ASSERT_INTERRUPT */
 #define VID_DEVICE	"/dev/vid"
 #define VID_IOCTL_MAGIC 0xb9
 
@@ -186,12 +187,22 @@ struct vid_message {
 };
 _Static_assert(sizeof(struct vid_message) == 256, "vid_message is 256 bytes");
 
+/* VID_ASSERT_INTERRUPT: a fixed, edge-triggered interrupt with vector 16..255 for VP vp_index
+ * (HvAssertVirtualInterrupt: the worker's interrupt controller delivering a device's line),
+ * taken when the VP's IF allows; then wakes the VP if it sleeps in HLT. */
+struct vid_assert_interrupt {
+	hv_u32 vp_index; /* IN: below the partition's max_vps */
+	hv_u32 vector;	 /* IN: 16..255 */
+};
+_Static_assert(sizeof(struct vid_assert_interrupt) == 8, "vid_assert_interrupt is 8 bytes");
+
 #define VID_SET_CONNECTION     _IOW(VID_IOCTL_MAGIC, 0x12, struct vid_connection)
 #define VID_POST_MESSAGE       _IOW(VID_IOCTL_MAGIC, 0x13, struct vid_post_message)
 #define VID_SIGNAL_EVENT       _IOWR(VID_IOCTL_MAGIC, 0x14, struct vid_signal_event)
 #define VID_SET_SIGNAL_EVENTFD _IOW(VID_IOCTL_MAGIC, 0x15, struct vid_signal_eventfd)
 #define VID_GET_SIGNALS	       _IOR(VID_IOCTL_MAGIC, 0x16, struct vid_signals)
 #define VID_GET_REFERENCE_TIME _IOR(VID_IOCTL_MAGIC, 0x17, struct vid_reference_time)
+#define VID_ASSERT_INTERRUPT   _IOW(VID_IOCTL_MAGIC, 0x18, struct vid_assert_interrupt)
 
 /* ---- VP fd ---- */
 
@@ -219,8 +230,8 @@ _Static_assert(sizeof(struct vid_regs) == 8 + 16 * VID_REGS_MAX, "vid_regs layou
  * marks a signal pending, and re-enters; HLT with interrupts enabled sleeps in the kernel until
  * VID_POST_MESSAGE / VID_SIGNAL_EVENT wakes the VP (HALT comes back only with IF=0). Blocks; returns EINTR when a signal is
  * pending (the exit record is then not written). Only one run of a VP at a time; get/set
- * registers wait for it. VID_RUN_COMPLETE_IN: the previous exit was an IN (io_in = 1);
- * io_in_value (within its io_size) is what it reads. Pass it again after an EINTR: vid.ko
+ * registers wait for it. VID_RUN_COMPLETE_IN: the previous exit was an IN or an MMIO load
+ * (io_in = 1); io_in_value (within its io_size) is what it reads. Pass it again after an EINTR: vid.ko
  * knows whether the hypervisor already took it. Without the flag io_in_value must be 0. */
 #define VID_RUN_COMPLETE_IN HV_RUN_COMPLETE_IN
 #define VID_RUN_FLAGS	    VID_RUN_COMPLETE_IN
@@ -231,7 +242,7 @@ struct vid_run {
 	struct hv_run_vp_exit exit; /* OUT: reason != HV_RUN_EXIT_INTERRUPTED */
 };
 _Static_assert(sizeof(struct vid_run) == 16 + sizeof(struct hv_run_vp_exit), "vid_run layout");
-_Static_assert(sizeof(struct vid_run) == 88, "vid_run is 88 bytes");
+_Static_assert(sizeof(struct vid_run) == 96, "vid_run is 96 bytes");
 
 #define VID_GET_REGS _IOWR(VID_IOCTL_MAGIC, 0x20, struct vid_regs)
 #define VID_SET_REGS _IOWR(VID_IOCTL_MAGIC, 0x21, struct vid_regs)

@@ -265,6 +265,36 @@ static long synic_signal_event(struct vid_partition *p, void __user *uarg)
 	return copy_to_user(uarg, &a, sizeof(a)) ? -EFAULT : 0;
 }
 
+/* VID_ASSERT_INTERRUPT. The hypervisor checks the vector again; the VP's IRR holds it. */
+static long synic_assert_interrupt(struct vid_partition *p, void __user *uarg)
+{
+	struct vid_synic *s = &p->synic;
+	struct hv_assert_interrupt_in *in = s->in_page;
+	struct vid_assert_interrupt a;
+	u64 st;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.vp_index >= p->max_vps || a.vector < 16 || a.vector > 255) {
+		pr_warn_ratelimited("vid: assert interrupt: vp_index %u not below max_vps %u, or vector %u not 16..255\n",
+				    a.vp_index, p->max_vps, a.vector);
+		return -EINVAL;
+	}
+	if (mutex_lock_interruptible(&s->call_lock))
+		return -EINTR;
+	memset(in, 0, sizeof(*in));
+	in->partition_id = p->id;
+	in->interrupt_type = HV_INTERRUPT_TYPE_FIXED;
+	in->dest = a.vp_index;
+	in->vector = a.vector;
+	st = vid_hc(HV_CALL_ASSERT_INTERRUPT, in, NULL) & HV_STATUS_MASK;
+	mutex_unlock(&s->call_lock);
+	if (st != HV_STATUS_SUCCESS)
+		return vid_status_errno(st, "assert interrupt", p->id);
+	vid_synic_kick(s, a.vp_index);
+	return 0;
+}
+
 /* VID_GET_REFERENCE_TIME: the reference counter MSR, which the hypervisor answers for the
  * root as for its children (one partition reference time). */
 static long synic_reference_time(void __user *uarg)
@@ -294,6 +324,8 @@ long vid_synic_ioctl(struct vid_partition *p, unsigned int cmd, void __user *uar
 		return vid_inbox_get_signals(p, uarg);
 	case VID_GET_REFERENCE_TIME:
 		return synic_reference_time(uarg);
+	case VID_ASSERT_INTERRUPT:
+		return synic_assert_interrupt(p, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -117,7 +117,7 @@ static int check_run_in(struct vid_vp *vp, const struct vid_run *a)
 	if (!(a->flags & VID_RUN_COMPLETE_IN))
 		return 0;
 	if (!vp->in_size) {
-		pr_warn_ratelimited("vid: run: COMPLETE_IN but the last exit was no IN\n");
+		pr_warn_ratelimited("vid: run: COMPLETE_IN but the last exit was no IN or MMIO load\n");
 		return -EINVAL;
 	}
 	if (vp->in_size < 8 && (a->io_in_value >> (8 * vp->in_size))) {
@@ -285,8 +285,10 @@ static long vid_vp_run(struct vid_vp *vp, struct vid_run __user *uarg)
 		err = vp_run_loop(vp, &a, &exit);
 	if (!err) {
 		bool in = exit.reason == HV_RUN_EXIT_IO && exit.io_in;
+		bool load = exit.reason == HV_RUN_EXIT_MMIO && exit.io_in;
 
-		vp->in_size = in && (exit.io_size == 1 || exit.io_size == 2 || exit.io_size == 4)
+		vp->in_size = (in || load) && (exit.io_size == 1 || exit.io_size == 2 ||
+					       exit.io_size == 4 || (load && exit.io_size == 8))
 				      ? exit.io_size
 				      : 0;
 		vp->in_taken = false;

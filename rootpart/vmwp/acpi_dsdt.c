@@ -7,10 +7,10 @@
  *       Name (_UID, 0)                // so hv_pci/hyperv_fb find no space)
  *       Name (_CRS, ResourceTemplate () {})
  *     }
- *     Device (COM1) {                 // 8250_pnp re-registers ttyS0 from this; no IRQ: the
- *       Name (_HID, EisaId ("PNP0501"))  // child has no interrupt controller for ISA IRQ 4,
- *       Name (_UID, 0)                // so the port is polled
- *       Name (_CRS, ResourceTemplate () { IO (Decode16, 0x3F8, 0x3F8, 1, 8) })
+ *     Device (COM1) {                 // 8250_pnp re-registers ttyS0 from this, with
+ *       Name (_HID, EisaId ("PNP0501"))  // GSI 4 (edge, active high): the worker's I/O APIC
+ *       Name (_UID, 0)                // pin 4, so the driver takes interrupts, not a poll timer
+ *       Name (_CRS, ResourceTemplate () { IO (Decode16, 0x3F8, 0x3F8, 1, 8) IRQNoFlags () {4} })
  *     }
  *   }
  *   Name (\_S5, Package () { 5, 5, 0, 0 })  // SLP_TYP 5 for the FADT's sleep control register
@@ -23,9 +23,11 @@
 /* Resource descriptors (ACPI 6.x, 6.4): small items, tag byte = type << 3 | length. */
 #define RES_IO_TAG	0x47 /* I/O port descriptor, 7 bytes follow */
 #define RES_IO_DECODE16 0x01
+#define RES_IRQ_TAG	0x22 /* IRQ descriptor, 2 bytes follow: the mask (edge, high) */
 #define RES_END_TAG	0x79 /* end tag, 1 byte follows: checksum, 0 = not checked */
 #define COM1_PORT	0x3f8
 #define COM1_PORTS	8
+#define COM1_GSI	4 /* ISA IRQ 4 = I/O APIC pin 4 (GSI base 0, no override) */
 
 static void vmbus_device(struct aml *a)
 {
@@ -47,7 +49,9 @@ static void com1_device(struct aml *a)
 		COM1_PORT & 0xff,  COM1_PORT >> 8,
 		COM1_PORT & 0xff,  COM1_PORT >> 8,
 		1 /* alignment */, COM1_PORTS,
-		RES_END_TAG,	   0,
+		RES_IRQ_TAG,	   1u << COM1_GSI,
+		0,		   RES_END_TAG,
+		0,
 	};
 	aml_device(a, "COM1");
 	aml_name(a, "_HID");

@@ -102,10 +102,11 @@ static void build_fadt(uint8_t *t, uint64_t dsdt)
 }
 
 /* Flags 0 (no PCAT_COMPAT: there is no 8259); one enabled x2APIC per VP, APIC id and
- * processor UID = VP index, which is how the hypervisor numbers the child's x2APICs. */
+ * processor UID = VP index, which is how the hypervisor numbers the child's x2APICs; then the
+ * I/O APIC, GSIs from 0, without interrupt source overrides (ISA IRQ n is GSI n). */
 static uint32_t build_madt(uint8_t *t, uint32_t vps)
 {
-	uint32_t len = ACPI_MADT_ENTRIES + vps * ACPI_MADT_X2APIC_BYTES;
+	uint32_t len = ACPI_MADT_BYTES(vps);
 	header(t, "APIC", len, MADT_REVISION);
 	wr32(t, ACPI_MADT_LAPIC_ADDR, ACPI_LAPIC_GPA);
 	wr32(t, ACPI_MADT_FLAGS, 0);
@@ -117,6 +118,12 @@ static uint32_t build_madt(uint8_t *t, uint32_t vps)
 		wr32(e, 8, ACPI_MADT_ENABLED);
 		wr32(e, 12, i);
 	}
+	uint8_t *io = t + ACPI_MADT_ENTRIES + vps * ACPI_MADT_X2APIC_BYTES;
+	io[0] = ACPI_MADT_TYPE_IOAPIC;
+	io[1] = ACPI_MADT_IOAPIC_BYTES;
+	io[2] = ACPI_IOAPIC_ID;
+	wr32(io, 4, ACPI_IOAPIC_GPA);
+	wr32(io, 8, 0);
 	seal(t, len);
 	return len;
 }
@@ -163,7 +170,7 @@ int acpi_tables_build(uint8_t *area, size_t area_bytes, uint64_t area_gpa, uint3
 		      struct acpi_tables *out, char *why, size_t n)
 {
 	size_t cur = 0, rsdp, xsdt, fadt, madt, dsdt;
-	size_t madt_len = ACPI_MADT_ENTRIES + (size_t)vps * ACPI_MADT_X2APIC_BYTES;
+	size_t madt_len = ACPI_MADT_BYTES((size_t)vps);
 	if (vps == 0 || vps > ACPI_MAX_VPS || area_gpa % TABLE_ALIGN || area_gpa > (1ull << 32) ||
 	    area_bytes > (1ull << 32) - area_gpa) {
 		snprintf(why, n, "ACPI tables: %u VPs or the area at %#llx out of range", vps,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The ACPI tables a Linux child finds (ACPI 6.x; reference/linux-child.md §2): RSDP -> XSDT ->
- * a hardware-reduced FADT (-> DSDT) and a MADT with one x2APIC entry per VP. The DSDT names
+ * a hardware-reduced FADT (-> DSDT) and a MADT with one x2APIC entry per VP and the worker's
+ * I/O APIC. The DSDT names
  * the VMBus (\_SB.VMBS, what hv_vmbus binds to), COM1 (\_SB.COM1, PNP0501) and \_S5 (so that
  * Linux's power-off writes the sleep control register the worker treats as power-off). The
  * builder writes into the child's RAM buffer at the area the e820 map types ACPI. */
@@ -39,11 +40,16 @@
 #define ACPI_MADT_FLAGS		40
 #define ACPI_MADT_ENTRIES	44
 #define ACPI_MADT_X2APIC_BYTES	16 /* type 9: type, length, reserved u16, id, flags, uid */
+#define ACPI_MADT_IOAPIC_BYTES	12 /* type 1: type, length, id, reserved, address, GSI base */
+#define ACPI_MADT_BYTES(vps)	(ACPI_MADT_ENTRIES + (vps) * ACPI_MADT_X2APIC_BYTES + ACPI_MADT_IOAPIC_BYTES)
 
 #define ACPI_FADT_HW_REDUCED  (1u << 20)
 #define ACPI_IAPC_NO_VGA      (1u << 2)
 #define ACPI_IAPC_NO_CMOS_RTC (1u << 5)
 #define ACPI_MADT_TYPE_X2APIC 9
+#define ACPI_MADT_TYPE_IOAPIC 1
+#define ACPI_IOAPIC_ID	      0u /* the worker's I/O APIC (ioapic.h), GSIs 0-23 */
+#define ACPI_IOAPIC_GPA	      0xfec00000u
 #define ACPI_MADT_ENABLED     1u
 #define ACPI_LAPIC_GPA	      0xfee00000u
 #define ACPI_GAS_SYSTEM_IO    1

@@ -15,10 +15,14 @@ enum {
 	REG_SCR = 7,
 };
 #define LCR_DLAB      0x80
+#define MCR_OUT2      0x08
 #define MCR_LOOPBACK  0x10
+#define IER_RDI	      0x01
 #define IER_THRI      0x02
 #define IIR_NO_INT    0x01
 #define IIR_THRI      0x02
+#define IIR_RDI	      0x04
+#define LSR_DR	      0x01
 #define LSR_THRE      0x20
 #define LSR_TEMT      0x40
 /* Not in loopback: carrier, data set ready and clear to send, as a connected terminal. */
@@ -36,22 +40,68 @@ static uint8_t loopback_msr(uint8_t mcr)
 			 (mcr & 0x04 ? 0x40 : 0) | (mcr & 0x08 ? 0x80 : 0));
 }
 
+static bool rx_due(const struct com1 *u)
+{
+	return (u->ier & IER_RDI) && u->rx_len;
+}
+
+static bool thre_due(const struct com1 *u)
+{
+	return (u->ier & IER_THRI) && u->thre_pending;
+}
+
+bool com1_irq_line(const struct com1 *u)
+{
+	return (u->mcr & MCR_OUT2) && !(u->mcr & MCR_LOOPBACK) && (rx_due(u) || thre_due(u));
+}
+
+size_t com1_receive(struct com1 *u, const uint8_t *bytes, size_t len)
+{
+	size_t n = 0;
+	for (; n < len && u->rx_len < COM1_RX_SIZE; n++, u->rx_len++)
+		u->rx[(u->rx_head + u->rx_len) % COM1_RX_SIZE] = bytes[n];
+	return n;
+}
+
+static uint8_t rx_take(struct com1 *u)
+{
+	if (!u->rx_len)
+		return 0;
+	uint8_t b = u->rx[u->rx_head];
+	u->rx_head = (uint16_t)((u->rx_head + 1) % COM1_RX_SIZE);
+	u->rx_len--;
+	return b;
+}
+
+/* IIR: the highest cause pending (received data, then transmitter empty); reporting the
+ * transmitter's clears it, as on the 8250. */
+static uint8_t iir_read(struct com1 *u)
+{
+	if (rx_due(u))
+		return IIR_RDI;
+	if (thre_due(u)) {
+		u->thre_pending = false;
+		return IIR_THRI;
+	}
+	return IIR_NO_INT;
+}
+
 uint8_t com1_read(struct com1 *u, unsigned reg)
 {
 	bool dlab = u->lcr & LCR_DLAB;
 	switch (reg) {
 	case REG_DATA:
-		return dlab ? u->dll : 0; /* nothing is ever received */
+		return dlab ? u->dll : rx_take(u);
 	case REG_IER:
 		return dlab ? u->dlm : u->ier;
-	case REG_IIR: /* transmit is always empty: that is the one cause, when enabled */
-		return u->ier & IER_THRI ? IIR_THRI : IIR_NO_INT;
+	case REG_IIR:
+		return iir_read(u);
 	case REG_LCR:
 		return u->lcr;
 	case REG_MCR:
 		return u->mcr;
 	case REG_LSR:
-		return LSR_THRE | LSR_TEMT;
+		return (uint8_t)(LSR_THRE | LSR_TEMT | (u->rx_len ? LSR_DR : 0));
 	case REG_MSR:
 		return u->mcr & MCR_LOOPBACK ? loopback_msr(u->mcr) : MSR_CONNECTED;
 	case REG_SCR:
@@ -69,15 +119,21 @@ bool com1_write(struct com1 *u, unsigned reg, uint8_t value, uint8_t *tx)
 			u->dll = value;
 			return false;
 		}
+		u->thre_pending = true; /* sent at once: the holding register is empty again */
 		if (u->mcr & MCR_LOOPBACK)
 			return false; /* looped back to a receiver that drops it */
 		*tx = value;
 		return true;
 	case REG_IER:
-		if (dlab)
+		if (dlab) {
 			u->dlm = value;
-		else
-			u->ier = value & 0x0f;
+			return false;
+		}
+		/* Enabling the transmitter interrupt with the register empty makes it due (the
+		 * 8250 driver's THRE test relies on it). */
+		if ((value & IER_THRI) && !(u->ier & IER_THRI))
+			u->thre_pending = true;
+		u->ier = value & 0x0f;
 		return false;
 	case REG_LCR:
 		u->lcr = value;

@@ -29,9 +29,8 @@ struct partition_ops {
 	/* Optional: the VMBus server now on that transport (NULL: it is about to go). From
 	 * attach to detach the backend hands it the guest's messages and signals. */
 	void (*vmbus_attach)(struct partition *p, struct vmbus_server *server);
-	/* Bytes typed at the console for COM1's receiver; returns how many were taken (0 when
-	 * the receiver's buffer is full: retry later). Called from the worker's loop thread.
-	 * NULL: the guest gets no input. */
+	/* Bytes typed at the console for COM1's receiver; returns how many were taken (0 when the
+	 * receiver's buffer is full: retry later). Called from the worker's loop thread. */
 	size_t (*console_input)(struct partition *p, const uint8_t *bytes, size_t len);
 	/* Exits of the VPs the backend handled so far (NULL: none counted). */
 	uint64_t (*exits)(struct partition *p);

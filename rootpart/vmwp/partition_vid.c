@@ -22,9 +22,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "acpi_tables.h"
 #include "cmos_rtc.h"
 #include "com1.h"
 #include "guest_boot.h"
+#include "ioapic.h"
 #include "linux_boot.h"
 #include "partition.h"
 #include "synic_transport.h"
@@ -49,8 +51,13 @@ struct partition {
 	uint8_t *ram;
 	uint64_t ram_bytes;
 	struct synic_transport *synic; /* NULL: no VMBus */
-	struct com1 com1;		/* the VP thread's */
-	struct cmos_rtc rtc;		/* the VP thread's */
+	/* COM1 and the I/O APIC its line drives: the VP thread's accesses and the console's input
+	 * (the loop) under dev_lock. */
+	pthread_mutex_t dev_lock;
+	struct com1 com1;
+	struct ioapic ioapic;
+	bool irq_refusal_logged;
+	struct cmos_rtc rtc; /* the VP thread's */
 	pthread_t thread;
 	bool thread_started;
 	atomic_bool stop;
@@ -215,6 +222,8 @@ static int vid_create(struct vmwp *w, struct partition **out, char *why, size_t 
 	if (open_vmbus(p, why, n) != 0)
 		goto err_vp;
 	com1_init(&p->com1);
+	ioapic_init(&p->ioapic, ACPI_IOAPIC_ID);
+	pthread_mutex_init(&p->dev_lock, NULL);
 	cmos_rtc_init(&p->rtc);
 	pthread_mutex_init(&p->lock, NULL);
 	*out = p;
@@ -254,6 +263,70 @@ static void post_end(struct partition *p, enum vp_end end, const char *why)
 	uv_async_send(&p->wake);
 }
 
+/* Interrupts the I/O APIC released (dev_lock not held): each into the VP its entry names (APIC
+ * ID = VP index; only VP 0 exists). One refusal is logged; the guest's own setup is to blame. */
+static void deliver(struct partition *p, const struct ioapic_irq *irq, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		int rc = irq[i].dest == 0 ? vid_assert_interrupt(p->part_fd, 0, irq[i].vector)
+					  : -EINVAL;
+		if (rc < 0 && !p->irq_refusal_logged) {
+			p->irq_refusal_logged = true;
+			mgmt_log_write(&p->w->log, MGMT_LOG_WARN, "vmwp",
+				       "I/O APIC: interrupt vector %u for APIC ID %u not delivered: %s "
+				       "(logged once)",
+				       irq[i].vector, irq[i].dest,
+				       irq[i].dest ? "no such VP" : strerror(-rc));
+		}
+	}
+}
+
+/* After COM1 changed (dev_lock held): its line to I/O APIC pin 4; the interrupt to deliver. */
+static unsigned com1_line_update(struct partition *p, struct ioapic_irq *out)
+{
+	return ioapic_set_level(&p->ioapic, COM1_IRQ, com1_irq_line(&p->com1), out) ? 1 : 0;
+}
+
+/* Bytes typed at the console into COM1's receiver (from the loop). */
+static size_t vid_console_input(struct partition *p, const uint8_t *bytes, size_t len)
+{
+	struct ioapic_irq irq;
+	pthread_mutex_lock(&p->dev_lock);
+	size_t n = com1_receive(&p->com1, bytes, len);
+	unsigned k = com1_line_update(p, &irq);
+	pthread_mutex_unlock(&p->dev_lock);
+	deliver(p, &irq, k);
+	return n;
+}
+
+static void crash(struct partition *p, const char *what, const struct hv_run_vp_exit *e);
+
+/* A load or store where the child has no memory: the I/O APIC's window, or a crash. */
+static bool mmio(struct partition *p, const struct hv_run_vp_exit *e, uint32_t *flags,
+		 uint64_t *in_value)
+{
+	uint64_t off = e->gpa - IOAPIC_BASE;
+	if (e->gpa < IOAPIC_BASE || off + e->io_size > IOAPIC_SIZE) {
+		char what[160];
+		snprintf(what, sizeof(what), "unmapped GPA %llx (%s)", (unsigned long long)e->gpa,
+			 e->io_in ? "read" : "write");
+		crash(p, what, e);
+		return false;
+	}
+	struct ioapic_irq irq[1];
+	unsigned n = 0;
+	pthread_mutex_lock(&p->dev_lock);
+	if (e->io_in) {
+		*flags = VID_RUN_COMPLETE_IN;
+		*in_value = ioapic_mmio_read(&p->ioapic, off, e->io_size);
+	} else {
+		n = ioapic_mmio_write(&p->ioapic, off, e->io_size, e->mmio_value, irq, 1);
+	}
+	pthread_mutex_unlock(&p->dev_lock);
+	deliver(p, irq, n);
+	return true;
+}
+
 /* The guest's COM1, CMOS clock and power-off port; returns false when the guest powered off. */
 static bool port_io(struct partition *p, const struct hv_run_vp_exit *e, uint32_t *flags,
 		    uint64_t *in_value)
@@ -262,19 +335,33 @@ static bool port_io(struct partition *p, const struct hv_run_vp_exit *e, uint32_
 		    e->io_size == 1;
 	bool rtc = cmos_rtc_port(e->io_port) && e->io_size == 1;
 	uint8_t tx;
+	if (com1) {
+		struct ioapic_irq irq;
+		bool sent = false;
+		pthread_mutex_lock(&p->dev_lock);
+		if (e->io_in) {
+			*flags = VID_RUN_COMPLETE_IN;
+			*in_value = com1_read(&p->com1, e->io_port - COM1_BASE);
+		} else {
+			sent = com1_write(&p->com1, e->io_port - COM1_BASE, (uint8_t)e->io_value,
+					  &tx);
+		}
+		unsigned n = com1_line_update(p, &irq);
+		pthread_mutex_unlock(&p->dev_lock);
+		if (sent)
+			post_console(p, tx);
+		deliver(p, &irq, n);
+		return true;
+	}
 	if (e->io_in) {
 		uint64_t all = e->io_size == 4 ? 0xffffffffu : (1u << (8 * e->io_size)) - 1;
 		*flags = VID_RUN_COMPLETE_IN;
 		/* Anything but COM1 and the clock is nothing: the bus floats high. */
-		*in_value = com1  ? com1_read(&p->com1, e->io_port - COM1_BASE)
-			    : rtc ? cmos_rtc_read(&p->rtc, e->io_port, time(NULL))
-				  : all;
+		*in_value = rtc ? cmos_rtc_read(&p->rtc, e->io_port, time(NULL)) : all;
 		return true;
 	}
 	if (rtc)
 		cmos_rtc_write(&p->rtc, e->io_port, (uint8_t)e->io_value);
-	else if (com1 && com1_write(&p->com1, e->io_port - COM1_BASE, (uint8_t)e->io_value, &tx))
-		post_console(p, tx);
 	else if (e->io_port == TG_POWEROFF_PORT && e->io_size == 1 &&
 		 (e->io_value & 0x3c) == TG_POWEROFF_VALUE) {
 		post_end(p, VP_POWERED_OFF, "the guest powered off");
@@ -310,6 +397,8 @@ static bool handle_exit(struct partition *p, const struct hv_run_vp_exit *e, uin
 	switch (e->reason) {
 	case HV_RUN_EXIT_IO:
 		return port_io(p, e, flags, in_value);
+	case HV_RUN_EXIT_MMIO:
+		return mmio(p, e, flags, in_value);
 	case HV_RUN_EXIT_UNMAPPED_GPA:
 		snprintf(what, sizeof(what), "unmapped GPA %llx (%s)", (unsigned long long)e->gpa,
 			 e->access & 0x10 ? "fetch"
@@ -482,12 +571,6 @@ static uint64_t vid_exits(struct partition *p)
 	return atomic_load(&p->exits);
 }
 
-static size_t vid_console_input(struct partition *p, const uint8_t *bytes, size_t len)
-{
-	(void)p, (void)bytes, (void)len;
-	return 0; /* TODO(lead): COM1 receiver */
-}
-
 const struct partition_ops partition_backend = {
 	.name = "vid",
 	.create = vid_create,
@@ -495,7 +578,7 @@ const struct partition_ops partition_backend = {
 	.request_shutdown = vid_request_shutdown,
 	.transport = vid_transport,
 	.vmbus_attach = vid_vmbus_attach,
-	.exits = vid_exits,
 	.console_input = vid_console_input,
+	.exits = vid_exits,
 	.destroy = vid_destroy,
 };

@@ -9,6 +9,7 @@
  * never starves the root. Before each entry the VP's raised SINT goes into the VMCB as a
  * virtual interrupt (V_IRQ), which the CPU delivers when the child's IF and interrupt shadow
  * allow: no exit is needed to wait for an interrupt window. */
+#include "insn.h"
 #include "svm.h"
 #include "x86.h"
 
@@ -17,6 +18,10 @@
 #define EFER_LMA       (1ull << 10)
 #define EFER_NXE       (1ull << 11)
 #define RFLAGS_IF      (1ull << 9)
+#define NPF_PRESENT    (1ull << 0)
+#define NPF_WRITE      (1ull << 1)
+#define NPF_FETCH      (1ull << 4)
+#define CS_ATTR_D      (1u << 10)
 #define DEFAULT_PAT    0x0007040600070406ull
 /* CR4 bits a child may set: VME PVI TSD DE PSE PAE MCE PGE PCE OSFXSR OSXMMEXCPT UMIP,
  * FSGSBASE, PCIDE, SMEP, SMAP (not VMXE, SMXE, OSXSAVE: XSETBV is refused, XCR0 stays the
@@ -230,16 +235,38 @@ static void complete_in(struct hv_vp *vp, u64 value)
 	}
 }
 
+/* The MMIO load the last run ended in gets its value, and RIP moves past it (cpu is on the VP
+ * now: the trap flag and the interrupt shadow are handled as for any completed instruction). */
+static void complete_load(struct hv_cpu *cpu, struct hv_vp *vp, u64 value)
+{
+	const struct arch_mmio_load *l = &vp->arch.pending_load;
+	struct insn_mmio m = { .length = l->length,
+			       .size = l->size,
+			       .reg = l->reg,
+			       .high_byte = l->high_byte,
+			       .dest_size = l->dest_size,
+			       .sign_extend = l->sign_extend };
+	u64 r[16];
+	svm_gprs_load(cpu, r);
+	insn_mmio_complete_read(&m, r, value);
+	svm_gprs_store(cpu, r);
+	struct vmcb *v = vp->arch.vmcb;
+	u64 rip = v->save.rip + l->length;
+	svm_complete_insn(cpu, svm_long_mode(v) ? rip : (u32)rip);
+}
+
 u64 arch_vp_run(struct hv_cpu *cpu, struct hv_vp *vp, u32 flags, u64 io_in_value,
 		struct hv_run_vp_exit *out)
 {
 	struct hv_partition *p = vp->part;
-	if (cpu->child || ((flags & HV_RUN_COMPLETE_IN) && !vp->arch.pending_in_size) ||
+	bool load = vp->arch.pending_load.length != 0;
+	if (cpu->child ||
+	    ((flags & HV_RUN_COMPLETE_IN) && !vp->arch.pending_in_size && !load) ||
 	    ((flags & HV_RUN_COMPLETE_HYPERCALL) && !vp->arch.pending_hypercall))
 		return HV_STATUS_INVALID_PARAMETER;
 	if (!p->arch.npt_root && !(p->arch.npt_root = hv_partition_take_page(p)))
 		return HV_STATUS_INSUFFICIENT_MEMORY; /* an empty NPT: every access exits */
-	if (flags & HV_RUN_COMPLETE_IN)
+	if ((flags & HV_RUN_COMPLETE_IN) && vp->arch.pending_in_size)
 		complete_in(vp, io_in_value);
 	if (flags & HV_RUN_COMPLETE_HYPERCALL) /* the status the root chose for the child's call */
 		*vmcb_u64(vp->arch.vmcb, SAVE_FIELD(rax)) = io_in_value & HV_STATUS_MASK;
@@ -261,6 +288,10 @@ u64 arch_vp_run(struct hv_cpu *cpu, struct hv_vp *vp, u32 flags, u64 io_in_value
 	cpu->index = vp->index;
 	cpu->child = vp;
 	cpu->run_out = out;
+	/* A load not completed runs again (RIP still at it) and exits anew. */
+	if (load && (flags & HV_RUN_COMPLETE_IN))
+		complete_load(cpu, vp, io_in_value);
+	vp->arch.pending_load.length = 0;
 	memset(out, 0, sizeof(*out)); /* fields an exit does not name read 0 */
 	return HV_STATUS_SUCCESS;     /* completed when the run ends (child_end_run) */
 }
@@ -312,6 +343,60 @@ static void child_io_exit(struct hv_cpu *cpu)
 	child_end_run(cpu, HV_RUN_EXIT_IO);
 }
 
+/*
+ * A nested page fault: a child access where it has no memory. A load or store by a MOV form
+ * (insn.c) at a GPA with nothing mapped is device emulation for the root (HV_RUN_EXIT_MMIO),
+ * decoded here so that the root never reads the child's instruction bytes itself; anything
+ * else (a fetch, a protection fault, bytes not decodable as such a move) ends the run as
+ * HV_RUN_EXIT_UNMAPPED_GPA for the root to judge. Bytes that changed since the CPU ran them
+ * are run again.
+ */
+static void child_npf_exit(struct hv_cpu *cpu)
+{
+	struct vmcb *v = cpu->arch.vmcb;
+	struct hv_run_vp_exit *o = cpu->run_out;
+	u64 gpa = v->ctl.exit_info2, err = v->ctl.exit_info1;
+	o->gpa = gpa;
+	o->access = err;
+	if (err & (NPF_PRESENT | NPF_FETCH)) {
+		child_end_run(cpu, HV_RUN_EXIT_UNMAPPED_GPA);
+		return;
+	}
+	u8 buf[INSN_MAX_LEN];
+	unsigned got;
+	svm_fetch_insn(cpu, buf, &got);
+	struct insn_mmio m;
+	bool lm = svm_long_mode(v);
+	int len = insn_decode_mmio(buf, got, lm, v->save.cs.attrib & CS_ATTR_D, &m);
+	if (len == INSN_ERR_MISMATCH) {
+		v->ctl.tlb_control = 1; /* the CPU refetches through fresh mappings */
+		return;
+	}
+	if (len <= 0 || m.write != !!(err & NPF_WRITE)) {
+		child_end_run(cpu, HV_RUN_EXIT_UNMAPPED_GPA);
+		return;
+	}
+	o->io_size = m.size;
+	o->io_in = !m.write;
+	if (m.write) {
+		u64 r[16];
+		svm_gprs_load(cpu, r);
+		o->mmio_value = insn_mmio_write_value(&m, r);
+		u64 rip = v->save.rip + (u64)len;
+		svm_complete_insn(cpu, lm ? rip : (u32)rip);
+	} else {
+		cpu->child->arch.pending_load = (struct arch_mmio_load){
+			.length = (u8)len,
+			.size = m.size,
+			.reg = m.reg,
+			.dest_size = m.dest_size,
+			.high_byte = m.high_byte,
+			.sign_extend = m.sign_extend,
+		};
+	}
+	child_end_run(cpu, HV_RUN_EXIT_MMIO);
+}
+
 /* HLT ends the run only when no interrupt can wake the VP at once: with IF set and a SINT
  * raised (or a virtual interrupt still waiting) the HLT completes and the interrupt is taken
  * on entry. */
@@ -358,7 +443,6 @@ static void host_apic_recheck(void)
 void child_handle_exit(struct hv_cpu *cpu)
 {
 	struct vmcb *v = cpu->arch.vmcb;
-	struct hv_run_vp_exit *o = cpu->run_out;
 	if (cpu->child->arch.apic.virq_vec) /* the entry carried V_IRQ */
 		host_apic_recheck();
 	vapic_sync(cpu->child); /* an interrupt the child took is in service from now on */
@@ -390,9 +474,7 @@ void child_handle_exit(struct hv_cpu *cpu)
 		return;
 	case VMEXIT_NPF:
 		hv_stats_count(HV_EXIT_NPF);
-		o->gpa = v->ctl.exit_info2;
-		o->access = v->ctl.exit_info1;
-		child_end_run(cpu, HV_RUN_EXIT_UNMAPPED_GPA);
+		child_npf_exit(cpu);
 		return;
 	case VMEXIT_SHUTDOWN:
 		hv_stats_count(HV_EXIT_SHUTDOWN);

@@ -17,8 +17,7 @@
 #define NPF_WRITE   (1ull << 1)
 #define NPF_FETCH   (1ull << 4)
 
-/* The VP's general registers in x86 numbering (RAX 0 ... R15 15), as the decoder wants them. */
-static void regs_load(const struct hv_cpu *cpu, uint64_t r[16])
+void svm_gprs_load(const struct hv_cpu *cpu, uint64_t r[16])
 {
 	const struct guest_regs *g = &cpu->arch.regs;
 	r[0] = cpu->arch.vmcb->save.rax, r[1] = g->rcx, r[2] = g->rdx, r[3] = g->rbx;
@@ -27,7 +26,7 @@ static void regs_load(const struct hv_cpu *cpu, uint64_t r[16])
 	r[12] = g->r12, r[13] = g->r13, r[14] = g->r14, r[15] = g->r15;
 }
 
-static void regs_store(struct hv_cpu *cpu, const uint64_t r[16])
+void svm_gprs_store(struct hv_cpu *cpu, const uint64_t r[16])
 {
 	struct guest_regs *g = &cpu->arch.regs;
 	cpu->arch.vmcb->save.rax = r[0], g->rcx = r[1], g->rdx = r[2], g->rbx = r[3];
@@ -90,7 +89,7 @@ bool npf_root_exit(struct hv_cpu *cpu)
 		return true;
 	}
 	uint64_t r[16];
-	regs_load(cpu, r);
+	svm_gprs_load(cpu, r);
 	if (m.write) {
 		u64 val = insn_mmio_write_value(&m, r);
 		if (in_ecam && gpa + m.size <= arch.ecam_base + arch.ecam_size)
@@ -98,7 +97,7 @@ bool npf_root_exit(struct hv_cpu *cpu)
 		/* above the mapped width: dropped */
 	} else {
 		insn_mmio_complete_read(&m, r, ~0ull); /* reads in ECAM never fault */
-		regs_store(cpu, r);
+		svm_gprs_store(cpu, r);
 	}
 	u64 rip = v->save.rip + m.length;
 	svm_complete_insn(cpu, svm_long_mode(v) ? rip : (u32)rip);

@@ -75,6 +75,10 @@ bool svm_next_rip(struct hv_cpu *cpu, enum insn_kind kind, u64 *next);
 bool svm_next_rip_either(struct hv_cpu *cpu, enum insn_kind kind, enum insn_kind other, u64 *next);
 void svm_complete_insn(struct hv_cpu *cpu, u64 next_rip);
 int svm_fetch_insn(struct hv_cpu *cpu, u8 *buf, unsigned *got);
+/* npf.c: the running VP's general registers in x86 numbering (RAX 0 ... R15 15), as the MMIO
+ * decoder (insn.h) wants them, and back. */
+void svm_gprs_load(const struct hv_cpu *cpu, uint64_t r[16]);
+void svm_gprs_store(struct hv_cpu *cpu, const uint64_t r[16]);
 /* One intercepted, non-string port access (value: written, or to be returned). */
 struct io_access {
 	u16 port;

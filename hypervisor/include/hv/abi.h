@@ -37,7 +37,8 @@ typedef uint64_t hv_u64;
  *   for; the hypervisor serves exactly one version (there is no compatibility layer for older
  *   callers: the root's tools and modules are built from the same tree as hv.efi). A call code
  *   the hypervisor does not know returns HV_STATUS_INVALID_HYPERCALL_CODE, never a crash. */
-#define HV_ABI_VERSION 3u /* 2: partition management calls; hv_stats grew. 3: SynIC for children */
+#define HV_ABI_VERSION 4u /* 2: partition management calls; hv_stats grew. 3: SynIC for children.
+			   * 4: MMIO exits (HV_RUN_EXIT_MMIO, hv_run_vp_exit.mmio_value) */
 
 /* ---- CPUID: what the root is told (Hyper-V leaves + this hypervisor's own identity) ---- */
 #define HV_CPUID_VENDOR_MAX  0x40000000u /* EAX = highest leaf, EBX:ECX:EDX "Microsoft Hv" */
@@ -337,8 +338,9 @@ _Static_assert(sizeof(struct hv_vp_registers_in) == 16, "hv_vp_registers_in head
 
 /* HV_CALL_RUN_VP: runs the VP on the calling CPU until an exit the hypervisor cannot finish
  * itself, and describes that exit. A host interrupt always ends the run (reason INTERRUPTED):
- * the root takes it, then calls again. HV_RUN_COMPLETE_IN: the previous exit was an IN; its
- * value (io_in_value, the exit's size) lands in the VP's RAX before it resumes.
+ * the root takes it, then calls again. HV_RUN_COMPLETE_IN: the previous exit was an IN or an
+ * MMIO load; its value (io_in_value, the exit's io_size) lands where the instruction puts it
+ * (RAX for IN) before the VP resumes.
  * HV_RUN_COMPLETE_HYPERCALL: the previous exit was POST_MESSAGE or SIGNAL_EVENT; io_in_value
  * is the status the child's hypercall returns (without the flag it returns SUCCESS). */
 #define HV_RUN_COMPLETE_IN	  0x1u
@@ -365,6 +367,12 @@ enum hv_run_exit_reason {
 	/* The child's HvSignalEvent on an event connection the root registered: connection_id,
 	 * flag_number. RIP past the call. */
 	HV_RUN_EXIT_SIGNAL_EVENT = 8,
+	/* A MOV, MOVZX or MOVSX to or from a GPA where the child has no memory (the root's device
+	 * emulation: MMIO): gpa, access (bit 1: store), io_size (1, 2, 4 or 8), io_in (1: load).
+	 * A store: mmio_value, RIP already past it. A load: complete it with HV_RUN_COMPLETE_IN
+	 * and the value; RIP moves past it then (a run without the flag executes it again).
+	 * Any other access there (a fetch, a form not decoded) is HV_RUN_EXIT_UNMAPPED_GPA. */
+	HV_RUN_EXIT_MMIO = 9,
 };
 #define HV_RUN_MESSAGE_OFFSET 128u
 
@@ -374,19 +382,20 @@ struct hv_run_vp_exit {
 	hv_u64 rip;	      /* OUT: after the exit (past the instruction for IO and HALT) */
 	hv_u64 rflags;	      /* OUT */
 	hv_u64 arch_code;     /* OUT: the CPU's own exit code (SVM: VMEXIT_*) */
-	hv_u64 gpa;	      /* OUT: UNMAPPED_GPA: the address */
-	hv_u64 access;	      /* OUT: UNMAPPED_GPA: bit 1 write, bit 4 instruction fetch */
+	hv_u64 gpa;	      /* OUT: UNMAPPED_GPA, MMIO: the address */
+	hv_u64 access;	      /* OUT: UNMAPPED_GPA, MMIO: bit 1 write, bit 4 instruction fetch */
 	hv_u16 io_port;	      /* OUT: IO */
-	hv_u8 io_size;	      /* OUT: IO: 1, 2 or 4 */
-	hv_u8 io_in;	      /* OUT: IO: 1 for IN (complete it on the next run), 0 for OUT */
+	hv_u8 io_size;	      /* OUT: IO: 1, 2 or 4; MMIO: 1, 2, 4 or 8 */
+	hv_u8 io_in;	      /* OUT: IO, MMIO: 1 for IN / a load (complete it on the next run) */
 	hv_u32 io_value;      /* OUT: IO: the value an OUT wrote */
 	hv_u32 connection_id; /* OUT: POST_MESSAGE, SIGNAL_EVENT */
 	hv_u16 flag_number;   /* OUT: SIGNAL_EVENT */
 	hv_u16 reserved2;
 	hv_u64 timer_deadline; /* OUT: HALT: reference time its next synthetic timer expires
 				* (resume the VP by then); 0: none armed */
+	hv_u64 mmio_value;     /* OUT: MMIO store: the value (its low io_size bytes) */
 };
-_Static_assert(sizeof(struct hv_run_vp_exit) == 72, "hv_run_vp_exit is 72 bytes");
+_Static_assert(sizeof(struct hv_run_vp_exit) == 80, "hv_run_vp_exit is 80 bytes");
 
 /* ---- SynIC (TLFS): what the root and the children share ----
  * A message slot of a SynIC message page (16 slots, one per SINT) and the message a root posts

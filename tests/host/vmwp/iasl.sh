@@ -57,11 +57,15 @@ expect dsdt.dsl 'Name (_HID, "VMBUS")'
 expect dsdt.dsl 'Device (COM1)'
 expect dsdt.dsl 'Name (_HID, EisaId ("PNP0501")'
 expect dsdt.dsl '0x03F8,             // Range Minimum'
+expect dsdt.dsl 'IRQNoFlags ()'
+expect dsdt.dsl '{4}'
 expect dsdt.dsl 'Name (\_S5, Package (0x04)'
 expect facp.dsl 'Hardware Reduced (V5) : 1'
 expect facp.dsl '8042 Present on ports 60/64 (V2) : 0'
 expect facp.dsl 'Address : 0000000000000604'
 expect apic.dsl 'Local Apic Address : FEE00000'
+expect apic.dsl 'Subtable Type : 01 [I/O APIC]'
+expect apic.dsl 'Address : FEC00000'
 [ "$(grep -c 'Subtable Type : 09 \[Processor Local x2APIC\]' "$work/apic.dsl")" = 4 ] ||
 	fail "apic.dsl: not 4 x2APIC entries"
 

@@ -10,7 +10,9 @@
  * unloads or the server is destroyed must not touch freed memory (ASan flavour).
  *
  * request_space on a corrupted host->guest ring breaks the channel, like a send does. A VSP
- * thread's batch send writes in order, publishes once, stops at a full ring. */
+ * thread's batch send writes in order, publishes once, stops at a full ring. The answers a VSP
+ * sends from the loop during one drain pass are published together at its end (one signal
+ * decision), and before any wait for ring space. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -55,6 +57,10 @@ static struct drain_test {
 	int closes, destroys;
 	bool request_space_in_packet; /* test_request_space_inside_drain */
 	int space_ret;
+	bool echo;		   /* test_loop_answers_published_per_pass: victim answers */
+	uint32_t echo_space_at;	   /* request space before answering this packet (0: never) */
+	uint32_t echo_published;   /* host->guest write_index when the pass began */
+	uint32_t echo_seen_early;  /* answers the guest could see before the pass ended */
 } T;
 
 static void guest_send(struct vsc_channel *g, uint64_t id)
@@ -141,11 +147,28 @@ static void flood_destroy(struct vmbus_channel *ch)
 
 static enum vmbus_vsp_verdict victim_packet(struct vmbus_channel *ch, const struct vmbus_pkt *p)
 {
-	(void)ch;
-	(void)p;
 	T.victim_count++;
 	if (!T.victim_at)
 		T.victim_at = T.flood_seen;
+	if (T.echo) {
+		uint32_t w = atomic_load(&T.gvictim.in.mem.ctrl->write_index);
+		if (T.victim_count == 1)
+			T.echo_published = w;
+		else if (w != T.echo_published)
+			T.echo_seen_early++;
+		if ((uint32_t)T.victim_count == T.echo_space_at) {
+			/* storvsp's wait for space: what the pass wrote must be out first (four
+			 * answers); the pass batches on afterwards */
+			assert_int_equal(vmbus_channel_request_space(ch, 64), VMBUS_OK);
+			T.echo_published = atomic_load(&T.gvictim.in.mem.ctrl->write_index);
+			assert_int_equal(T.echo_published, 4 * 32);
+		}
+		uint64_t n = (uint64_t)T.victim_count;
+		struct vmbus_iov iov = { &n, sizeof(n) };
+		assert_int_equal(vmbus_channel_send(ch, VMBUS_PKT_COMPLETION, 0, p->desc.trans_id,
+						    &iov, 1),
+				 VMBUS_OK);
+	}
 	return VMBUS_VSP_CONSUMED;
 }
 
@@ -421,6 +444,41 @@ static void test_batch_send_from_thread(void **st)
 	stop();
 }
 
+/* Eight requests read in one pass, each answered from the loop: the guest sees no answer
+ * before the pass ends, then all eight in order, for one signal. A wait for ring space in the
+ * middle publishes what the pass had written so far. */
+static void test_loop_answers_published_per_pass(void **st)
+{
+	(void)st;
+	struct vmbus_channel_stats before, after;
+	uint8_t buf[64];
+	uint64_t id;
+	uint16_t type;
+	unsigned got;
+
+	for (int round = 0; round < 2; round++) {
+		start(true);
+		T.echo = true;
+		T.echo_space_at = round ? 5 : 0;
+		vmbus_channel_get_stats(T.victim, &before);
+		for (uint64_t i = 1; i <= 8; i++)
+			guest_send(&T.gvictim, i);
+		sim_run_for(&T.sim, 5);
+		assert_int_equal(T.victim_count, 8);
+		assert_int_equal(T.echo_seen_early, 0);
+		vmbus_channel_get_stats(T.victim, &after);
+		assert_int_equal(after.packets_out - before.packets_out, 8);
+		/* One signal: the guest had consumed nothing when the rest was published. */
+		assert_int_equal(after.signals_out - before.signals_out, 1);
+		for (got = 0; vsc_channel_recv(&T.gvictim, buf, sizeof(buf), &id, &type) > 0; got++) {
+			assert_int_equal(id, got + 1);
+			assert_int_equal(type, VMBUS_PKT_COMPLETION);
+		}
+		assert_int_equal(got, 8);
+		stop();
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -432,6 +490,7 @@ int main(void)
 		cmocka_unit_test(test_request_space_on_corrupt_ring),
 		cmocka_unit_test(test_request_space_inside_drain),
 		cmocka_unit_test(test_batch_send_from_thread),
+		cmocka_unit_test(test_loop_answers_published_per_pass),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -127,7 +127,7 @@ static void test_madt(void **state)
 		struct acpi_tables t;
 		build(vps, &t);
 		const uint8_t *m = table(&t.madt, "APIC", 4);
-		assert_int_equal(t.madt.len, 44 + 16 * vps);
+		assert_int_equal(t.madt.len, 44 + 16 * vps + 12);
 		assert_int_equal(rd32(m + 36), 0xfee00000);
 		assert_int_equal(rd32(m + 40), 0); /* no PCAT_COMPAT: no 8259 */
 		for (uint32_t i = 0; i < vps; i++) {
@@ -139,19 +139,25 @@ static void test_madt(void **state)
 			assert_int_equal(rd32(e + 8), 1);  /* enabled */
 			assert_int_equal(rd32(e + 12), i); /* processor UID */
 		}
+		const uint8_t *io = m + 44 + 16 * vps; /* the I/O APIC */
+		assert_int_equal(io[0], 1);
+		assert_int_equal(io[1], 12);
+		assert_int_equal(rd32(io + 4), 0xfec00000);
+		assert_int_equal(rd32(io + 8), 0); /* GSI base */
 	}
 }
 
 /* The DSDT's AML, byte for byte (acpi_dsdt.c's ASL, compiled by hand). */
 static const uint8_t dsdt_aml[] = {
-	0x10, 0x45, 0x05, '\\', '_',  'S',  'B',  '_', /* Scope (\_SB) */
+	0x10, 0x48, 0x05, '\\', '_',  'S',  'B',  '_', /* Scope (\_SB) */
 	0x5b, 0x82, 0x22, 'V',	'M',  'B',  'S',       /* Device (VMBS) */
 	0x08, '_',  'H',  'I',	'D',  0x0d, 'V',  'M',	'B',  'U',  'S',  0x00, 0x08,
 	'_',  'U',  'I',  'D',	0x00, 0x08, '_',  'C',	'R',  'S',  0x11, 0x05, 0x0a,
-	0x02, 0x79, 0x00, 0x5b, 0x82, 0x28, 'C',  'O',	'M',  '1', /* Device (COM1) */
+	0x02, 0x79, 0x00, 0x5b, 0x82, 0x2b, 'C',  'O',	'M',  '1', /* Device (COM1) */
 	0x08, '_',  'H',  'I',	'D',  0x0c, 0x41, 0xd0, 0x05, 0x01, 0x08, '_',	'U',
-	'I',  'D',  0x00, 0x08, '_',  'C',  'R',  'S',	0x11, 0x0d, 0x0a, 0x0a, 0x47,
-	0x01, 0xf8, 0x03, 0xf8, 0x03, 0x01, 0x08, 0x79, 0x00, 0x08, '\\', '_',	'S',
+	'I',  'D',  0x00, 0x08, '_',  'C',  'R',  'S',	0x11, 0x10, 0x0a, 0x0d, 0x47,
+	0x01, 0xf8, 0x03, 0xf8, 0x03, 0x01, 0x08, 0x22, 0x10, 0x00, 0x79, 0x00, 0x08,
+	'\\', '_',	'S',
 	'5',  '_',  0x12, 0x08, 0x04, 0x0a, 0x05, 0x0a, 0x05, 0x00, 0x00,
 };
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of the child's COM1 (rootpart/vmwp/com1.c): the probe sequence of Linux's 8250
  * autoconfig passes (IER read-back, scratch register, loopback MSR, no FIFO: a 16450), the
- * divisor latch, transmit always ready, the test guest's polled console. */
+ * divisor latch, transmit always ready, the test guest's polled console; the interrupt line as
+ * the 8250 driver's THRE test and interrupt handler see it, gated by OUT2; the receiver. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -63,11 +64,95 @@ static void test_divisor_and_tx(void **state)
 	assert_int_equal(com1_read(&u, 8), 0xff);
 }
 
+/* serial8250_do_startup's THRE test: enabling THRI with the transmitter empty reports it in
+ * IIR, reading IIR clears it, and disabling then enabling THRI reports it again. */
+static void test_thre_interrupt(void **state)
+{
+	(void)state;
+	struct com1 u;
+	uint8_t tx = 0;
+	com1_init(&u);
+	com1_write(&u, 1, 0x02, &tx);
+	assert_int_equal(com1_read(&u, 2), 0x02);
+	assert_int_equal(com1_read(&u, 2), 0x01); /* reported once */
+	com1_write(&u, 1, 0x00, &tx);
+	com1_write(&u, 1, 0x02, &tx);
+	assert_int_equal(com1_read(&u, 2), 0x02);
+	/* Each byte sent empties the register again: due anew. */
+	assert_int_equal(com1_read(&u, 2), 0x01);
+	assert_true(com1_write(&u, 0, 'a', &tx));
+	assert_int_equal(com1_read(&u, 2), 0x02);
+	/* Re-writing IER with THRI already set does not make it due. */
+	com1_write(&u, 1, 0x03, &tx);
+	assert_int_equal(com1_read(&u, 2), 0x01);
+}
+
+/* The line: only with OUT2 set (a PC's gate), not in loopback, while a cause is due. */
+static void test_irq_line(void **state)
+{
+	(void)state;
+	struct com1 u;
+	uint8_t tx = 0;
+	com1_init(&u);
+	com1_write(&u, 1, 0x02, &tx);
+	assert_false(com1_irq_line(&u)); /* OUT2 clear */
+	com1_write(&u, 4, 0x0b, &tx);	 /* DTR RTS OUT2 */
+	assert_true(com1_irq_line(&u));
+	com1_write(&u, 4, 0x1b, &tx); /* loopback */
+	assert_false(com1_irq_line(&u));
+	com1_write(&u, 4, 0x0b, &tx);
+	assert_true(com1_irq_line(&u));
+	assert_int_equal(com1_read(&u, 2), 0x02);
+	assert_false(com1_irq_line(&u)); /* the handler read IIR: the line drops */
+	assert_true(com1_write(&u, 0, 'b', &tx));
+	assert_true(com1_irq_line(&u)); /* and rises with the next byte: a new edge */
+	com1_write(&u, 1, 0x00, &tx);	/* __stop_tx */
+	assert_false(com1_irq_line(&u));
+}
+
+static void test_receive(void **state)
+{
+	(void)state;
+	struct com1 u;
+	uint8_t tx = 0;
+	com1_init(&u);
+	com1_write(&u, 4, 0x08, &tx);
+	com1_write(&u, 1, 0x01, &tx); /* received data interrupt */
+	assert_false(com1_irq_line(&u));
+	assert_int_equal(com1_read(&u, 5) & 0x01, 0);
+	assert_int_equal(com1_receive(&u, (const uint8_t *)"hi", 2), 2);
+	assert_true(com1_irq_line(&u));
+	assert_int_equal(com1_read(&u, 2), 0x04);
+	assert_true(com1_irq_line(&u)); /* IIR does not clear received data: RBR does */
+	assert_int_equal(com1_read(&u, 5), 0x61);
+	assert_int_equal(com1_read(&u, 0), 'h');
+	assert_int_equal(com1_read(&u, 0), 'i');
+	assert_int_equal(com1_read(&u, 5), 0x60);
+	assert_false(com1_irq_line(&u));
+	assert_int_equal(com1_read(&u, 2), 0x01);
+	/* Received data outranks the transmitter; the buffer takes what fits, in order. */
+	com1_write(&u, 1, 0x03, &tx);
+	static uint8_t big[COM1_RX_SIZE + 10];
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (uint8_t)i;
+	assert_int_equal(com1_receive(&u, big, sizeof(big)), COM1_RX_SIZE);
+	assert_int_equal(com1_receive(&u, big, 1), 0);
+	assert_int_equal(com1_read(&u, 2), 0x04);
+	for (size_t i = 0; i < COM1_RX_SIZE; i++)
+		assert_int_equal(com1_read(&u, 0), (uint8_t)i);
+	assert_int_equal(com1_read(&u, 2), 0x02);
+	assert_int_equal(com1_receive(&u, big + 7, 1), 1); /* the ring wrapped */
+	assert_int_equal(com1_read(&u, 0), 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_probe),
 		cmocka_unit_test(test_divisor_and_tx),
+		cmocka_unit_test(test_thre_interrupt),
+		cmocka_unit_test(test_irq_line),
+		cmocka_unit_test(test_receive),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -346,24 +346,27 @@ static uint32_t drain_pass(struct vmbus_channel *ch, uint32_t budget)
 	return n;
 }
 
-/* End of a pass: the VSP's batch boundary, then ring space back to the guest (a signal only
- * if it asked for space with pending_send_sz). False if the channel stopped. */
+/* End of a pass: the VSP's batch boundary, the pass's answers published at once, then ring
+ * space back to the guest; one signal for both when the guest needs one (new packets on an
+ * empty, unmasked ring; space it asked for with pending_send_sz). False if the channel
+ * stopped. */
 static bool drain_commit(struct vmbus_channel *ch)
 {
-	bool sig;
+	bool sig, out_sig;
 
 	if (ch->state != VMBUS_CHANNEL_OPEN)
 		return false;
 	if (ch->ops->drained)
 		ch->ops->drained(ch);
+	out_sig = channel_out_batch_end(ch);
 	if (ch->state != VMBUS_CHANNEL_OPEN)
 		return false;
 	if (vmbus_ring_commit(&ch->in, &sig) != VMBUS_OK) {
 		vmbus_channel_break(ch, "guest->host ring corrupt at commit");
 		return false;
 	}
-	if (sig)
-		vmbus_channel_signal_guest(ch); /* the guest waits for this space */
+	if (sig || out_sig)
+		vmbus_channel_signal_guest(ch);
 	return true;
 }
 
@@ -387,6 +390,7 @@ void channel_drain(struct vmbus_channel *ch)
 	for (;;) {
 		ch->kick_queued = false;
 		vmbus_ring_reader_mask(&ch->in);
+		channel_out_batch_begin(ch);
 		n = drain_pass(ch, budget);
 		budget -= n ? n : 1; /* a pass that reads nothing (a kick) costs too */
 		if (!drain_commit(ch))

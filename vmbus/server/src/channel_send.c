@@ -29,6 +29,7 @@ void channel_out_detach(struct vmbus_channel *ch)
 {
 	pthread_mutex_lock(&ch->out_lock);
 	ch->out_ready = false;
+	ch->loop_batch = false;
 	ch->out_gen++; /* work a thread holds for the closed open is dropped, not written later */
 	memset(&ch->out, 0, sizeof(ch->out));
 	pthread_mutex_unlock(&ch->out_lock);
@@ -57,6 +58,40 @@ static uint32_t count_signal(struct vmbus_channel *ch)
 {
 	ch->stats.signals_out++;
 	return ch->target_vp;
+}
+
+void channel_out_batch_begin(struct vmbus_channel *ch)
+{
+	pthread_mutex_lock(&ch->out_lock);
+	if (ch->out_ready && !ch->out.broken) {
+		vmbus_ring_writer_batch_begin(&ch->out);
+		ch->loop_batch = true;
+	}
+	pthread_mutex_unlock(&ch->out_lock);
+}
+
+/* Under out_lock: publish what the loop's batch holds; true if the guest needs a signal. */
+static bool loop_batch_flush(struct vmbus_channel *ch)
+{
+	bool sig = false;
+
+	if (!ch->loop_batch)
+		return false;
+	ch->loop_batch = false;
+	/* A broken writer is the loop's to report: its next send or request_space sees it. */
+	if (vmbus_ring_writer_flush(&ch->out, &sig) != VMBUS_OK)
+		return false;
+	return sig;
+}
+
+bool channel_out_batch_end(struct vmbus_channel *ch)
+{
+	bool sig;
+
+	pthread_mutex_lock(&ch->out_lock);
+	sig = ch->out_ready && loop_batch_flush(ch);
+	pthread_mutex_unlock(&ch->out_lock);
+	return sig;
 }
 
 void vmbus_channel_signal_guest(struct vmbus_channel *ch)
@@ -146,6 +181,7 @@ unsigned vmbus_channel_send_batch_from_thread(struct vmbus_channel *ch, uint64_t
 	if (r == VMBUS_OK) {
 		/* One publish (and one signal decision) for the lot: the guest's reader sees them
 		 * all at once instead of draining, unmasking and being signalled for each. */
+		bool nested = ch->loop_batch; /* the loop's flush, soon, publishes these too */
 		vmbus_ring_writer_batch_begin(&ch->out);
 		for (; done < count; done++) {
 			r = vmbus_ring_write_raw(&ch->out, type, flags, trans_ids[done], NULL, 0,
@@ -154,7 +190,8 @@ unsigned vmbus_channel_send_batch_from_thread(struct vmbus_channel *ch, uint64_t
 				break;
 			ch->stats.packets_out++;
 		}
-		f = vmbus_ring_writer_flush(&ch->out, signal);
+		f = nested ? (ch->out.broken ? VMBUS_E_BROKEN : VMBUS_OK)
+			   : vmbus_ring_writer_flush(&ch->out, signal);
 		if (r == VMBUS_OK && f != VMBUS_OK)
 			r = f; /* broken under us: what was written is dropped with the channel */
 	}
@@ -182,11 +219,21 @@ int vmbus_channel_request_space(struct vmbus_channel *ch, uint32_t ring_bytes)
 	if (ch->state != VMBUS_CHANNEL_OPEN)
 		return VMBUS_E_BROKEN;
 	pthread_mutex_lock(&ch->out_lock);
+	/* The guest must see what it is to make room from: publish the loop's batch first. */
+	bool batching = ch->loop_batch;
+	bool sig = loop_batch_flush(ch);
+	uint32_t vp = sig ? count_signal(ch) : 0;
 	r = vmbus_ring_writer_request_space(&ch->out, ring_bytes);
 	if (r == VMBUS_E_AGAIN)
 		ch->want_space = true; /* threads now leave the ring to the loop */
+	else if (r == VMBUS_OK && batching) { /* the space is there: the pass batches on */
+		vmbus_ring_writer_batch_begin(&ch->out);
+		ch->loop_batch = true;
+	}
 	why = ch->out.broken;
 	pthread_mutex_unlock(&ch->out_lock);
+	if (sig)
+		ch->server->tp.ops->signal_guest(ch->server->tp.ctx, vp, ch->relid);
 	if (r == VMBUS_E_PROTO || r == VMBUS_E_BROKEN)
 		/* the guest corrupted read_index: break as a send does (the VSP's close runs
 		 * inside this call; callers check the state, see storvsp) */

@@ -59,6 +59,7 @@ struct vmbus_channel {
 	pthread_mutex_t out_lock;
 	struct vmbus_ring_writer out;
 	bool out_ready;
+	bool loop_batch; /* a drain pass holds its sends back for one publish (under out_lock) */
 	uint64_t out_gen;
 	uint32_t target_vp;
 };
@@ -127,5 +128,10 @@ void channel_out_attach(struct vmbus_channel *ch, const struct vmbus_ring_writer
 void channel_out_detach(struct vmbus_channel *ch);
 void channel_set_target_vp(struct vmbus_channel *ch, uint32_t vp);
 bool channel_take_want_space(struct vmbus_channel *ch);
+/* A drain pass's sends (the VSP's answers, completions served inline) are written without
+ * being published; batch_end publishes them at once and returns whether the guest needs a
+ * signal for them (a thread's batch or request_space may publish them earlier). */
+void channel_out_batch_begin(struct vmbus_channel *ch);
+bool channel_out_batch_end(struct vmbus_channel *ch);
 
 #endif

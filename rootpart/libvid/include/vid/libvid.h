@@ -46,6 +46,9 @@ int vid_post_message(int partition_fd, uint32_t vp_index, uint32_t sint, uint32_
  * was clear. */
 int vid_signal_event(int partition_fd, uint32_t vp_index, uint32_t sint, uint32_t flag_number,
 		     bool *newly_signaled);
+/* A fixed, edge-triggered interrupt (vector 16..255) for VP vp_index, from the worker's
+ * interrupt controller. */
+int vid_assert_interrupt(int partition_fd, uint32_t vp_index, uint32_t vector);
 /* The eventfd signalled when the child signals an event connection (-1: none). */
 int vid_set_signal_eventfd(int partition_fd, int eventfd);
 /* Takes the pending event connection ids: returns how many are in out->connection_id[]

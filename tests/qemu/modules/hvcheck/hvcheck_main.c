@@ -409,9 +409,11 @@ static const u8 child_code[] = {
 	0x66, 0xb8, 0x01, 0x01, 0x00, 0x40, /* 0x0a mov eax, 0x40000101 */
 	0x0f, 0xa2,			    /* 0x10 cpuid: answered by the hypervisor */
 	0xf4,				    /* 0x12 hlt */
-	0xa0, 0x00, 0x00,		    /* 0x13 mov al, [0]: DS base 0x80000, unmapped */
-	0xeb, 0xfe,			    /* 0x16 jmp $: spins */
-	0xcc,				    /* 0x18 int3 with an empty IDT: triple fault */
+	0xa0, 0x00, 0x00,		    /* 0x13 mov al, [0]: DS base 0x80000, unmapped: MMIO */
+	0xa2, 0x01, 0x00,		    /* 0x16 mov [1], al: MMIO store of the value read */
+	0x00, 0x06, 0x02, 0x00,		    /* 0x19 add [2], al: no MMIO form: unmapped GPA */
+	0xeb, 0xfe,			    /* 0x1d jmp $: spins */
+	0xcc,				    /* 0x1f int3 with an empty IDT: triple fault */
 };
 
 u64 hvc_child_set(struct hvc_child *c, const u32 *names, const u64 *values, u32 n)
@@ -461,8 +463,9 @@ u32 hvc_child_run(struct hvc_child *c, const char *what, u32 flags, u64 in_value
 	} while (st == HV_STATUS_SUCCESS && e->reason == HV_RUN_EXIT_INTERRUPTED && ++tries < 1000);
 	seq_printf(
 		c->m,
-		"run_%s status %llu reason %u rip %llx port %x size %u in %u value %x gpa %llx\n",
-		what, st, e->reason, e->rip, e->io_port, e->io_size, e->io_in, e->io_value, e->gpa);
+		"run_%s status %llu reason %u rip %llx port %x size %u in %u value %x mmio %llx gpa %llx\n",
+		what, st, e->reason, e->rip, e->io_port, e->io_size, e->io_in, e->io_value,
+		e->mmio_value, e->gpa);
 	return st == HV_STATUS_SUCCESS ? e->reason : 0;
 }
 
@@ -518,8 +521,10 @@ static void child_runs(struct hvc_child *c)
 	hvc_child_run(c, "cpuid", 0, 0);
 	seq_printf(c->m, "child_cpuid ebx %llx ecx %llx\n", hvc_child_get(c, 3) & 0xffffffff,
 		   hvc_child_get(c, 1) & 0xffffffff);
+	hvc_child_run(c, "mmio_load", 0, 0);
+	hvc_child_run(c, "mmio_store", HV_RUN_COMPLETE_IN, 0xc3);
 	hvc_child_run(c, "unmapped", 0, 0);
-	v = 0x16;
+	v = 0x1d;
 	hvc_child_set(c, rip_name, &v, 1);
 	end = jiffies + HZ; /* a spinning child: 50 runs, each ended by a host interrupt */
 	do {
@@ -536,7 +541,7 @@ static void child_runs(struct hvc_child *c)
 		 interrupted < 50);
 	seq_printf(c->m, "spin interrupted_runs %u last_reason %u\n", interrupted, reason);
 	{
-		const u64 vals[] = { 0, 0x18 };
+		const u64 vals[] = { 0, 0x1f };
 
 		hvc_child_set(c, idt_names, vals, 2);
 	}

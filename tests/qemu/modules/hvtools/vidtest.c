@@ -318,6 +318,9 @@ static void print_exit(const struct hv_run_vp_exit *e)
 		       e->io_size, e->io_value);
 	if (e->reason == HV_RUN_EXIT_UNMAPPED_GPA)
 		printf(" gpa 0x%" PRIx64 " access 0x%" PRIx64, e->gpa, e->access);
+	if (e->reason == HV_RUN_EXIT_MMIO)
+		printf(" mmio %s gpa 0x%" PRIx64 " size %u value 0x%" PRIx64,
+		       e->io_in ? "load" : "store", e->gpa, e->io_size, e->mmio_value);
 	printf("\n");
 }
 

@@ -36,6 +36,13 @@ hvctl create linux2.json >/dev/null || fail "create failed"
 hvctl start linux2 || fail "start failed"
 wait_log 'child: /dev/sda present' 600
 wait_log 'child: disk-write done [0-9]+ files' 600
+# COM1 interrupts through the worker's I/O APIC (GSI 4 from the DSDT, an edge-triggered entry).
+hvctl logs linux2 -n 100000 | grep -q 'child: tty line sent by the 8250 interrupt handler' ||
+  fail "the line written through /dev/ttyS0 never reached the console"
+irq=$(hvctl logs linux2 -n 100000 | sed -n 's/.*child: serial irq //p' | head -n 1)
+echo "serial irq: $irq"
+echo "$irq" | grep -Eq '^ ?[0-9]+: [1-9][0-9]* (IR-)?IO-APIC 4-edge ttyS0' ||
+  fail "COM1 does not interrupt through the I/O APIC: '$irq'"
 sums=$(hvctl logs linux2 -n 100000 | sed -n 's/.*child: disk-write sums \([0-9a-f]*\).*/\1/p' | tail -n 1)
 [ -n "$sums" ] || fail "no checksum of the written files"
 hvctl logs linux2 -n 100000 | grep -E 'child: (insmod|modules|/dev/sda|mkfs|mounted|disk-write)' | sed 's/.*child:/child:/'

@@ -12,7 +12,7 @@ for k in total_exits hypercalls uptime_ns exit.cpuid exit.hypercall; do
   x=$(get "$a" $k) y=$(get "$b" $k)
   [ -n "$x" ] && [ -n "$y" ] && [ "$y" -gt "$x" ] || { echo "$k did not grow: $x -> $y"; exit 1; }
 done
-[ "$(get "$b" abi_version)" = 3 ] || { echo "abi_version $(get "$b" abi_version)"; exit 1; }
+[ "$(get "$b" abi_version)" = 4 ] || { echo "abi_version $(get "$b" abi_version)"; exit 1; }
 [ "$(get "$b" cpus)" = 1 ] || { echo "cpus $(get "$b" cpus)"; exit 1; }
 [ "$(get "$b" mem_size)" -gt 0 ] || { echo "mem_size 0"; exit 1; }
 echo "$b" | tr '\n' ' '; echo

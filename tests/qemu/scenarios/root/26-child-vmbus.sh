@@ -29,15 +29,19 @@ JSON
 }
 revm() { hvctl delete $1 >/dev/null; vm "$@"; } # same image, new command line
 state() { hvctl list | awk -v n="$1" '$1 == n { sub(":$", "", $2); print $2 }'; }
+# Waits are wall-clock: under load each hvctl call takes long, so counting polls would stretch
+# a bound several times over.
 wait_state() { # name state seconds
-  i=0; while [ "$(state $1)" != "$2" ] && [ $i -lt $(($3 * 10)) ]; do sleep 0.1; i=$((i + 1)); done
+  _end=$(($(date +%s) + $3))
+  while [ "$(state $1)" != "$2" ] && [ "$(date +%s)" -lt $_end ]; do sleep 0.1; done
   [ "$(state $1)" = "$2" ] || { hvctl list; hvctl show $1; hvctl logs $1 -n 100000 | tail -n 30
     grep -E '^child_|^exit\.' /sys/kernel/debug/hvcheck/stats 2>/dev/null | tr '\n' ' '; echo
     fail "$1 not $2"; }
 }
 wait_log() { # name regex seconds
-  i=0; while ! hvctl logs $1 -n 100000 2>/dev/null | grep -Eq "$2" && [ $i -lt $(($3 * 10)) ]; do
-    sleep 0.1; i=$((i + 1)); done
+  _end=$(($(date +%s) + $3))
+  while ! hvctl logs $1 -n 100000 2>/dev/null | grep -Eq "$2" && [ "$(date +%s)" -lt $_end ]; do
+    sleep 0.1; done
   hvctl logs $1 -n 100000 | grep -Eq "$2" || { hvctl logs $1 -n 100000 | tail -n 30; fail "$1: no '$2' in its log"; }
 }
 start() { hvctl start $1 >/dev/null || { hvctl logs $1 -n 100000 | tail -n 20; fail "hvctl start $1 failed"; }; }

@@ -29,12 +29,21 @@ struct arch_vapic {
 	uint64_t icr;
 };
 
+/* A child's MMIO load the root has not completed yet (child_vp.c): where its value goes, as
+ * insn_mmio_complete_read() wants it. length 0: none pending. */
+struct arch_mmio_load {
+	uint8_t length; /* of the instruction: RIP moves past it once the value is in */
+	uint8_t size, reg, dest_size;
+	bool high_byte, sign_extend;
+};
+
 struct arch_vp {
 	struct guest_regs regs; /* the registers the VMCB does not hold, while not on a CPU */
 	struct vmcb *vmcb;	/* a deposited page */
 	uint64_t vmcb_pa;
 	uint8_t pending_in_size; /* the last exit was an IN of this size (0: none) */
 	bool pending_hypercall;	 /* the last exit was the child's call (post/signal) */
+	struct arch_mmio_load pending_load; /* the last exit was an MMIO load */
 	struct arch_vapic apic;
 };
 
