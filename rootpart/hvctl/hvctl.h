@@ -85,6 +85,22 @@ int hvctl_doctor(struct hvctl *h);
  * frames < 0: until interrupted. */
 int hvctl_top(struct hvctl *h, bool batch, long frames);
 
+/* console.c */
+struct hvctl_console_opts {
+	const char *name;
+	int escape; /* the detach key's byte, -1: none */
+	uint32_t replay_bytes;
+	bool from_start; /* start --console: every byte since the worker started */
+	bool watch;
+	bool take_over;
+};
+#define HVCTL_CONSOLE_REPLAY_DEFAULT 4096
+#define HVCTL_CONSOLE_REPLAY_MAX     65536
+/* "^]", "^a", "none", or one character; false if s is none of those. */
+bool hvctl_parse_escape(const char *s, int *key);
+/* Attaches (on h->fd when already connected) until detached; the exit status. */
+int hvctl_console(struct hvctl *h, const struct hvctl_console_opts *o);
+
 /* wait.c */
 bool hvctl_state_from_name(const char *s);
 bool hvctl_parse_since(const char *s, int64_t now_ms, int64_t *out);

@@ -28,6 +28,10 @@ struct args {
 	int64_t since_ms;  /* events --since (0 unset) */
 	const char *state; /* wait --state */
 	bool batch;	   /* top -b */
+	bool watch;	   /* console --watch */
+	bool console;	   /* start --console */
+	long replay;	   /* console --replay (-1 unset) */
+	int escape;	   /* console --escape: the detach key's byte, -1 none */
 };
 
 struct verb {
@@ -37,7 +41,7 @@ struct verb {
 	int min_pos, max_pos;
 	bool takes_name; /* the positional argument is a VM name, checked here */
 	/* which verb options it takes: f=--force N=--no-force t=--timeout F=-f n=-n V=--vm
-	 * s=--since S=--state b=-b */
+	 * s=--since S=--state b=-b w=--watch r=--replay e=--escape c=--console */
 	const char *opts;
 	int (*run)(struct hvctl *h, struct args *a);
 };
@@ -55,6 +59,7 @@ static int run_wait(struct hvctl *h, struct args *a);
 static int run_doctor(struct hvctl *h, struct args *a);
 static int run_metrics(struct hvctl *h, struct args *a);
 static int run_top(struct hvctl *h, struct args *a);
+static int run_console(struct hvctl *h, struct args *a);
 
 static const struct verb verbs[] = {
 	{ "create", "create FILE", "Check the VM config FILE and add the VM (it starts off).", 1, 1,
@@ -63,8 +68,10 @@ static const struct verb verbs[] = {
 	  "Check the VM config FILE without creating anything; "
 	  "every problem is printed as FILE:LINE:COL: key: problem.",
 	  1, 1, false, "", run_validate },
-	{ "start", "start NAME", "Start the VM; waits until it runs or its start fails.", 1, 1,
-	  true, "", run_start },
+	{ "start", "start NAME [--console [--watch] [--escape KEY]]",
+	  "Start the VM; waits until it runs or its start fails. --console then attaches to its "
+	  "console from the first byte the guest wrote (as hvctl console).",
+	  1, 1, true, "cwe", run_start },
 	{ "stop", "stop NAME [--force] [--timeout S] [--no-force]",
 	  "Stop the VM: gracefully (the guest shuts down within S seconds, default 30; if it "
 	  "has not, the VM is turned off, or with --no-force left running and exit 8) or with "
@@ -80,6 +87,12 @@ static const struct verb verbs[] = {
 	  "Everything about one VM: state and why, worker, devices, last "
 	  "heard, log path, config.",
 	  1, 1, true, "", run_show },
+	{ "console", "console NAME [--watch] [--force] [--replay N] [--escape KEY]",
+	  "Attach to the VM's COM1: its output live (first the last N bytes kept, default 4096, "
+	  "at most 65536), typed input to the guest. Ctrl+] (or --escape KEY: ^a, x, none) "
+	  "detaches. --watch: read-only, any number at once; one writer per VM, --force takes "
+	  "over from another.",
+	  1, 1, true, "fwre", run_console },
 	{ "logs", "logs NAME [-f] [-n N] [--since T]",
 	  "The last N lines (default 50; with --since, every line from T on) of the VM's log "
 	  "(across rotations and worker crashes); -f keeps following new lines (Ctrl-C to end).",
@@ -89,7 +102,8 @@ static const struct verb verbs[] = {
 	  "the journal (the last 512 events) from T (2026-12-07T09:15:00Z, or an age: 10m).",
 	  0, 0, false, "Vs", run_events },
 	{ "top", "top [-b] [-n N]",
-	  "Per VM, every second: CPU %, resident memory, disk MB/s of its worker, heartbeat age; "
+	  "Per VM, every second: CPU % and resident memory of its worker, VMBus signals/s, "
+	  "storage IOPS and read/write MB/s, heartbeat age; "
 	  "-b prints frames one after the other, -n N stops after N.",
 	  0, 0, false, "bn", run_top },
 	{ "metrics", "metrics",
@@ -257,13 +271,65 @@ static void set_wait(struct hvctl *h, unsigned dflt)
 	h->wait_s = h->reply_timeout_s >= 0 ? (unsigned)h->reply_timeout_s : dflt;
 }
 
+static void console_opts(const struct args *a, struct hvctl_console_opts *o)
+{
+	*o = (struct hvctl_console_opts){
+		.name = a->pos[0],
+		.escape = a->escape,
+		.replay_bytes = a->replay >= 0 ? (uint32_t)a->replay : HVCTL_CONSOLE_REPLAY_DEFAULT,
+		.watch = a->watch,
+		.take_over = a->force,
+	};
+}
+
+/* start --console: the start's answer goes to stderr (stdout is the guest's), then the
+ * console from the worker's first byte: vmms keeps it from then on, so none is lost. */
+static int start_console(struct hvctl *h, struct args *a)
+{
+	Hv__Mgmt__Request req;
+	new_request(&req);
+	Hv__Mgmt__NameRequest nr = HV__MGMT__NAME_REQUEST__INIT;
+	nr.name = mgmt_pb_str(a->pos[0]);
+	req.op_case = HV__MGMT__REQUEST__OP_START;
+	req.start = &nr;
+	int rc = hvctl_connect(h);
+	if (rc || (rc = hvctl_send(h, &req)))
+		return rc;
+	Hv__Mgmt__Reply *r = hvctl_recv(h, &rc);
+	if (!r)
+		return rc;
+	if (r->result_case != HV__MGMT__REPLY__RESULT_DONE) {
+		rc = hvctl_print_reply(h, r);
+		hv__mgmt__reply__free_unpacked(r, NULL);
+		return rc ? rc : HVCTL_FAILED;
+	}
+	fprintf(stderr, "hvctl: %s\n", r->done->message);
+	hv__mgmt__reply__free_unpacked(r, NULL);
+	struct hvctl_console_opts o;
+	console_opts(a, &o);
+	o.from_start = true;
+	set_wait(h, HVCTL_REPLY_TIMEOUT_S);
+	hvctl_set_wait(h, h->wait_s);
+	return hvctl_console(h, &o);
+}
+
 static int run_start(struct hvctl *h, struct args *a)
 {
 	h->verb = "start";
 	h->vm = a->pos[0];
 	/* vmms gives a worker 120 s by default (vmms --start-timeout) and answers then. */
 	set_wait(h, 150);
+	if (a->console)
+		return start_console(h, a);
 	return run_name_op(h, a->pos[0], HV__MGMT__REQUEST__OP_START);
+}
+
+static int run_console(struct hvctl *h, struct args *a)
+{
+	struct hvctl_console_opts o;
+	console_opts(a, &o);
+	set_wait(h, HVCTL_REPLY_TIMEOUT_S);
+	return hvctl_console(h, &o);
 }
 
 static int run_delete(struct hvctl *h, struct args *a)
@@ -454,6 +520,19 @@ static int verb_option(struct args *a, const struct verb *v, int argc, char **ar
 			return usage_error(v, "-n needs a number of lines, 0 to 100000%s", "");
 	} else if (strcmp(s, "-b") == 0 && strchr(opts, 'b')) {
 		a->batch = true;
+	} else if (strcmp(s, "--watch") == 0 && strchr(opts, 'w')) {
+		a->watch = true;
+	} else if (strcmp(s, "--console") == 0 && strchr(opts, 'c')) {
+		a->console = true;
+	} else if (strcmp(s, "--replay") == 0 && strchr(opts, 'r')) {
+		if (++*i == argc || !parse_num(argv[*i], HVCTL_CONSOLE_REPLAY_MAX, &a->replay))
+			return usage_error(v, "--replay needs a number of bytes, 0 to 65536%s", "");
+	} else if (strcmp(s, "--escape") == 0 && strchr(opts, 'e')) {
+		if (++*i == argc || !hvctl_parse_escape(argv[*i], &a->escape))
+			return usage_error(v,
+					   "--escape needs a key: ^X for Ctrl+X (^] ^a ...), one "
+					   "character, or none%s",
+					   "");
 	} else if (strcmp(s, "--vm") == 0 && strchr(opts, 'V')) {
 		if (++*i == argc || !mgmt_vm_name_ok(argv[*i]))
 			return usage_error(v, "--vm needs a VM name%s", "");
@@ -492,6 +571,13 @@ static int check_args(const struct verb *v, const struct args *a)
 				   "--force and --no-force contradict each other (--no-force: "
 				   "a graceful stop that times out leaves the VM running)%s",
 				   "");
+	if (a->watch && a->force)
+		return usage_error(v,
+				   "--watch and --force contradict each other (--force takes over "
+				   "as the writer; --watch only reads)%s",
+				   "");
+	if (strcmp(v->name, "start") == 0 && !a->console && (a->watch || a->escape != 0x1d))
+		return usage_error(v, "start: --watch and --escape go with --console%s", "");
 	if (strchr(v->opts, 'S') && !a->state)
 		return usage_error(v, "%s: --state is required", v->name);
 	return HVCTL_OK;
@@ -500,7 +586,7 @@ static int check_args(const struct verb *v, const struct args *a)
 int main(int argc, char **argv)
 {
 	struct hvctl h = { .fd = -1, .reply_timeout_s = -1 };
-	struct args a = { .timeout_s = -1, .lines = -1 };
+	struct args a = { .timeout_s = -1, .lines = -1, .replay = -1, .escape = 0x1d };
 	const struct verb *v = NULL;
 	bool help = false;
 	signal(SIGPIPE, SIG_IGN); /* a vmms that hangs up is reported, not fatal */

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* hvctl top: every second, per VM, what its worker process costs: CPU % (utime + stime from
- * /proc/PID/stat), resident memory, disk read and write MB/s (read_bytes/write_bytes from
- * /proc/PID/io: the worker does the VM's storage I/O), and the age of its last report.
+/* hvctl top: every second, per VM: CPU % of its worker (utime + stime from /proc/PID/stat),
+ * resident memory, VMBus channel signals/s (both ways) and storage IOPS and read/write MB/s
+ * (SCSI READs and WRITEs of the storage VSP: the guest's disk traffic), and the age of its
+ * worker's last report. The VMBus and storage figures are rates vmms computes from the
+ * worker's counters between two of its reports at least 1 s apart (list's VmInfo), so they
+ * need no access to the worker's /proc files (workers run as their own uid).
  * Interactive: the screen is redrawn each second until Ctrl-C; -b prints one frame after the
- * other (for logs and scripts); -n N stops after N frames. The hypervisor's exit counters and
- * the VMBus server's counters are not exported to the root yet, so exits/s and signals/s are
- * not shown (docs/hvctl.md). */
+ * other (for logs and scripts); -n N stops after N frames. */
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,14 +21,14 @@
 
 struct sample {
 	int pid;
-	unsigned long long cpu_ticks, rss_pages, read_bytes, write_bytes;
-	bool have_cpu, have_io;
+	unsigned long long cpu_ticks, rss_pages;
+	bool have_cpu;
 };
 
 static void read_proc(struct sample *s)
 {
 	char path[64], buf[4096];
-	s->have_cpu = s->have_io = false;
+	s->have_cpu = false;
 	snprintf(path, sizeof(path), "/proc/%d/stat", s->pid);
 	FILE *f = fopen(path, "r");
 	if (f && fgets(buf, sizeof(buf), f)) {
@@ -42,14 +43,6 @@ static void read_proc(struct sample *s)
 			s->rss_pages = rss;
 			s->have_cpu = true;
 		}
-	}
-	if (f)
-		fclose(f);
-	snprintf(path, sizeof(path), "/proc/%d/io", s->pid);
-	f = fopen(path, "r"); /* root's or the worker owner's only */
-	while (f && fgets(buf, sizeof(buf), f)) {
-		s->have_io |= sscanf(buf, "read_bytes: %llu", &s->read_bytes) == 1;
-		sscanf(buf, "write_bytes: %llu", &s->write_bytes);
 	}
 	if (f)
 		fclose(f);
@@ -76,21 +69,26 @@ static Hv__Mgmt__VmList *fetch(struct hvctl *h, Hv__Mgmt__Reply **keep, int *rc)
 	return NULL;
 }
 
+#define ROW_FMT "%-20s %-9s %6s %8s %9s %7s %9s %10s %9s %8s\n"
+
 static void print_row(struct hvctl *h, const Hv__Mgmt__VmInfo *vm, const struct sample *a,
 		      const struct sample *b, double secs, long tick, long page)
 {
-	char cpu[16] = "-", mem[16] = "-", rd[16] = "-", wr[16] = "-", hb[16] = "-", pid[16] = "-";
-	double cpu_pct = -1, rd_mb = -1, wr_mb = -1, hb_s = -1;
+	char cpu[16] = "-", mem[16] = "-", sig[24] = "-", iops[24] = "-", rd[24] = "-",
+	     wr[24] = "-", hb[16] = "-", pid[16] = "-";
+	double cpu_pct = -1, hb_s = -1;
+	/* The VMBus and storage rates exist while a worker reports. */
+	bool io = vm->worker_pid && vm->heartbeat_ms > 0;
 	if (vm->worker_pid && a->have_cpu && b->have_cpu) {
 		cpu_pct = (double)(b->cpu_ticks - a->cpu_ticks) / (double)tick / secs * 100.0;
 		snprintf(cpu, sizeof(cpu), "%.1f", cpu_pct);
 		snprintf(mem, sizeof(mem), "%llu", b->rss_pages * (unsigned long long)page >> 20);
 	}
-	if (vm->worker_pid && a->have_io && b->have_io) {
-		rd_mb = (double)(b->read_bytes - a->read_bytes) / secs / 1e6;
-		wr_mb = (double)(b->write_bytes - a->write_bytes) / secs / 1e6;
-		snprintf(rd, sizeof(rd), "%.2f", rd_mb);
-		snprintf(wr, sizeof(wr), "%.2f", wr_mb);
+	if (io) {
+		snprintf(sig, sizeof(sig), "%.0f", vm->vmbus_signals_per_s);
+		snprintf(iops, sizeof(iops), "%.0f", vm->storage_iops);
+		snprintf(rd, sizeof(rd), "%.2f", vm->storage_read_mb_s);
+		snprintf(wr, sizeof(wr), "%.2f", vm->storage_write_mb_s);
 	}
 	if (vm->worker_pid && vm->heartbeat_ms > 0) {
 		hb_s = (double)(mgmt_now_ms() - vm->heartbeat_ms) / 1000.0;
@@ -99,8 +97,8 @@ static void print_row(struct hvctl *h, const Hv__Mgmt__VmInfo *vm, const struct 
 	if (vm->worker_pid)
 		snprintf(pid, sizeof(pid), "%d", vm->worker_pid);
 	if (h->format == HVCTL_FORMAT_TABLE) {
-		printf("%-20s %-9s %6s %8s %9s %9s %9s %8s\n", vm->name,
-		       hvctl_state_name(vm->state), cpu, mem, rd, wr, hb, pid);
+		printf(ROW_FMT, vm->name, hvctl_state_name(vm->state), cpu, mem, sig, iops, rd, wr,
+		       hb, pid);
 		return;
 	}
 	json_object *o = json_object_new_object();
@@ -113,8 +111,14 @@ static void print_row(struct hvctl *h, const Hv__Mgmt__VmInfo *vm, const struct 
 		cpu_pct >= 0 ? json_object_new_int64(
 				       (int64_t)(b->rss_pages * (unsigned long long)page >> 20))
 			     : NULL);
-	json_object_object_add(o, "read_mb_s", rd_mb >= 0 ? json_object_new_double(rd_mb) : NULL);
-	json_object_object_add(o, "write_mb_s", wr_mb >= 0 ? json_object_new_double(wr_mb) : NULL);
+	json_object_object_add(o, "vmbus_signals_per_s",
+			       io ? json_object_new_double(vm->vmbus_signals_per_s) : NULL);
+	json_object_object_add(o, "storage_iops",
+			       io ? json_object_new_double(vm->storage_iops) : NULL);
+	json_object_object_add(o, "read_mb_s",
+			       io ? json_object_new_double(vm->storage_read_mb_s) : NULL);
+	json_object_object_add(o, "write_mb_s",
+			       io ? json_object_new_double(vm->storage_write_mb_s) : NULL);
 	json_object_object_add(o, "heartbeat_age_s",
 			       hb_s >= 0 ? json_object_new_double(hb_s) : NULL);
 	json_object_object_add(o, "worker_pid", json_object_new_int(vm->worker_pid));
@@ -149,8 +153,8 @@ static int frame(struct hvctl *h, bool batch, bool first)
 		else if (!first)
 			printf("\n");
 		if (!h->no_headers)
-			printf("%-20s %-9s %6s %8s %9s %9s %9s %8s\n", "NAME", "STATE", "CPU%",
-			       "RSS_MIB", "READ_MB/s", "WRITE_MB/s", "HEARTBEAT", "PID");
+			printf(ROW_FMT, "NAME", "STATE", "CPU%", "RSS_MIB", "SIGNALS/s", "IOPS",
+			       "READ_MB/s", "WRITE_MB/s", "HEARTBEAT", "PID");
 	}
 	for (size_t i = 0; i < n; i++)
 		print_row(h, l->vms[i], &before[i], &after[i], secs, sysconf(_SC_CLK_TCK),

@@ -27,6 +27,8 @@ static const char *request_name(const Hv__Mgmt__Request *req)
 		return req->show->name;
 	case HV__MGMT__REQUEST__OP_LOGS:
 		return req->logs->name;
+	case HV__MGMT__REQUEST__OP_CONSOLE:
+		return req->console->name;
 	default:
 		return NULL;
 	}
@@ -59,6 +61,7 @@ bool vmms_request_valid(const Hv__Mgmt__Request *req, char *why, size_t n)
 	case HV__MGMT__REQUEST__OP_DELETE:
 	case HV__MGMT__REQUEST__OP_SHOW:
 	case HV__MGMT__REQUEST__OP_STOP:
+	case HV__MGMT__REQUEST__OP_CONSOLE:
 	case HV__MGMT__REQUEST__OP_LOGS: {
 		const char *name = request_name(req);
 		if (!name || !mgmt_vm_name_ok(name)) {
@@ -85,8 +88,12 @@ bool vmms_request_valid(const Hv__Mgmt__Request *req, char *why, size_t n)
 				 LOG_LINES_MAX);
 			return false;
 		}
+		if (req->op_case == HV__MGMT__REQUEST__OP_CONSOLE)
+			return vmms_console_request_valid(req, why, n);
 		return true;
 	}
+	case HV__MGMT__REQUEST__OP_CONSOLE_INPUT:
+		return vmms_console_request_valid(req, why, n);
 	case HV__MGMT__REQUEST__OP_EVENTS:
 		if (req->events->vm && req->events->vm[0] && !mgmt_vm_name_ok(req->events->vm)) {
 			snprintf(why, n, "events: invalid VM name to watch");
@@ -349,6 +356,7 @@ static void on_delete(struct client *c, const Hv__Mgmt__Request *req)
 	mgmt_log_write(&d->log, MGMT_LOG_INFO, "vmms", "deleted VM %s (uid %u)", vm->name,
 		       (unsigned)c->uid);
 	vmms_events_broadcast(d, vm->name, vm->state, (enum vm_state)0, "deleted");
+	vmms_console_end(d, vm, "the VM was deleted");
 	LIST_REMOVE(vm, link);
 	vmms_reply_done(c, req->id, "deleted %s", vm->name);
 	vmms_vm_free(vm);
@@ -453,6 +461,18 @@ static void on_metrics(struct client *c, const Hv__Mgmt__Request *req)
 	free(text);
 }
 
+static void on_console(struct client *c, const Hv__Mgmt__Request *req)
+{
+	struct vm *vm = find_or_reply(c, req->id, req->console->name);
+	if (vm)
+		vmms_console_request(c, req->id, vm, req->console);
+}
+
+static void on_console_input(struct client *c, const Hv__Mgmt__Request *req)
+{
+	vmms_console_input(c, req->id, &req->console_input->data);
+}
+
 typedef void (*handler_fn)(struct client *c, const Hv__Mgmt__Request *req);
 
 static const struct {
@@ -469,6 +489,8 @@ static const struct {
 	{ HV__MGMT__REQUEST__OP_LOGS, on_logs },
 	{ HV__MGMT__REQUEST__OP_EVENTS, on_events },
 	{ HV__MGMT__REQUEST__OP_METRICS, on_metrics },
+	{ HV__MGMT__REQUEST__OP_CONSOLE, on_console },
+	{ HV__MGMT__REQUEST__OP_CONSOLE_INPUT, on_console_input },
 };
 
 void vmms_handle_frame(struct client *c, const uint8_t *msg, size_t len)

@@ -107,6 +107,14 @@ void vmms_fill_info(struct vm *vm, Hv__Mgmt__VmInfo *info, Hv__Mgmt__Device **de
 	info->state_since_ms = vm->state_since_ms;
 	info->heartbeat_ms = vm->heartbeat_ms;
 	info->vp_exits = vm->vp_exits;
+	info->vmbus_signals = vm->io.signals_in + vm->io.signals_out;
+	info->storage_ops = vm->io.reads + vm->io.writes;
+	info->storage_read_bytes = vm->io.read_bytes;
+	info->storage_write_bytes = vm->io.write_bytes;
+	info->vmbus_signals_per_s = vm->signals_per_s;
+	info->storage_iops = vm->iops;
+	info->storage_read_mb_s = vm->read_mb_s;
+	info->storage_write_mb_s = vm->write_mb_s;
 	info->log_path = (char *)"";
 	info->config_json = vm->config_json ? vm->config_json : (char *)"";
 	info->log_error = vm->log_error;
@@ -155,6 +163,7 @@ void vmms_vm_free(struct vm *vm)
 	if (vm->worker)
 		vm->worker->vm = NULL;
 	vm_config_free(&vm->cfg);
+	mgmt_byte_ring_free(&vm->console);
 	free(vm->config_json);
 	free(vm);
 }

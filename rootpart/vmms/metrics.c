@@ -75,6 +75,31 @@ static void vm_metrics(struct vmms *d, struct text *t, int64_t now)
 			put(t, "hv_vm_heartbeat_age_seconds{vm=\"%s\"} %.3f\n", vm->name,
 			    (double)(now - vm->heartbeat_ms) / 1000.0);
 	}
+	header(t, "hv_vm_vmbus_signals_total", "counter",
+	       "VMBus channel signals of the VM's worker (direction in: guest to host), since "
+	       "its last start.");
+	LIST_FOREACH(vm, &d->vms, link)
+		put(t,
+		    "hv_vm_vmbus_signals_total{vm=\"%s\",direction=\"in\"} %llu\n"
+		    "hv_vm_vmbus_signals_total{vm=\"%s\",direction=\"out\"} %llu\n",
+		    vm->name, (unsigned long long)vm->io.signals_in, vm->name,
+		    (unsigned long long)vm->io.signals_out);
+	header(t, "hv_vm_storage_requests_total", "counter",
+	       "SCSI reads and writes of the VM's storage VSP since its last start.");
+	LIST_FOREACH(vm, &d->vms, link)
+		put(t,
+		    "hv_vm_storage_requests_total{vm=\"%s\",op=\"read\"} %llu\n"
+		    "hv_vm_storage_requests_total{vm=\"%s\",op=\"write\"} %llu\n",
+		    vm->name, (unsigned long long)vm->io.reads, vm->name,
+		    (unsigned long long)vm->io.writes);
+	header(t, "hv_vm_storage_bytes_total", "counter",
+	       "Bytes the VM's storage VSP read and wrote for the guest since its last start.");
+	LIST_FOREACH(vm, &d->vms, link)
+		put(t,
+		    "hv_vm_storage_bytes_total{vm=\"%s\",op=\"read\"} %llu\n"
+		    "hv_vm_storage_bytes_total{vm=\"%s\",op=\"write\"} %llu\n",
+		    vm->name, (unsigned long long)vm->io.read_bytes, vm->name,
+		    (unsigned long long)vm->io.write_bytes);
 	header(t, "hv_vm_log_failing", "gauge",
 	       "1 while the VM's worker cannot write its log (full log folder), else 0.");
 	LIST_FOREACH(vm, &d->vms, link)

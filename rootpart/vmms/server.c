@@ -92,7 +92,7 @@ static bool has_waiter(struct client *c)
 
 bool vmms_client_busy(struct client *c)
 {
-	return c->events || vmms_logs_has_client(c->d, c) || has_waiter(c);
+	return c->events || c->console_vm || vmms_logs_has_client(c->d, c) || has_waiter(c);
 }
 
 void vmms_client_answered(struct client *c)
@@ -136,6 +136,7 @@ static void on_client_closed(struct mgmt_conn *conn)
 			       d->client_mem.used);
 	vmms_forget_client(d, c);
 	vmms_logs_forget_client(d, c);
+	vmms_console_forget_client(d, c);
 	LIST_REMOVE(c, link);
 	d->nclients--;
 	free(c);
@@ -230,6 +231,7 @@ static void on_sweep(uv_timer_t *t)
 	int64_t now = mgmt_now_ms();
 	struct client *c;
 	vmms_check_heartbeats(d);
+	vmms_console_catch_up(d);
 	LIST_FOREACH(c, &d->clients, link) {
 		if (c->conn.closing || c->conn.eof)
 			continue;

@@ -160,6 +160,13 @@ static void worker_gone(struct worker *w, const char *how, bool clean_exit)
 					 HV__MGMT__ERROR_CODE__ERROR_STOP_FAILED, msg);
 		}
 	}
+	/* Its output is complete now (the worker sends the last bytes before it exits). */
+	if (vm && !vm->worker && !vm_state_has_worker(vm->state)) {
+		char why[700];
+		snprintf(why, sizeof(why), "%s is %s: %s", vm->name, vm_state_name(vm->state),
+			 vm->reason);
+		vmms_console_end(d, vm, why);
+	}
 	w->vm = NULL;
 	worker_close_handles(w);
 }
@@ -287,6 +294,40 @@ static void force_after_timeout(struct worker *w, const char *why)
 	uv_timer_start(&w->stop_timer, on_stop_timer, FORCE_STOP_GRACE_MS, 0);
 }
 
+/* The worker's VMBus and storage totals, and their rates against the last sample at least
+ * RATE_MIN_MS older (reports come every 2 s, and sooner when a device changes). */
+#define RATE_MIN_MS 1000
+static void take_io_counters(struct vm *vm, const Hv__Worker__WorkerReport *r)
+{
+	struct vm_io_counters now = {
+		.signals_in = r->vmbus_signals_in,
+		.signals_out = r->vmbus_signals_out,
+		.reads = r->storage_reads,
+		.writes = r->storage_writes,
+		.read_bytes = r->storage_read_bytes,
+		.write_bytes = r->storage_write_bytes,
+	};
+	const struct vm_io_counters *p = &vm->io_prev;
+	int64_t ms = r->heartbeat_ms - vm->io_prev_ms;
+	vm->io = now;
+	if (vm->io_prev_ms && ms < RATE_MIN_MS && ms >= 0)
+		return;
+	/* A counter going back is a new worker (or VMBus server): no rate from that pair. */
+	bool sane = vm->io_prev_ms && ms > 0 && now.signals_in >= p->signals_in &&
+		    now.signals_out >= p->signals_out && now.reads >= p->reads &&
+		    now.writes >= p->writes && now.read_bytes >= p->read_bytes &&
+		    now.write_bytes >= p->write_bytes;
+	double s = sane ? (double)ms / 1000.0 : 1.0;
+	vm->signals_per_s = sane ? (double)(now.signals_in - p->signals_in + now.signals_out -
+					    p->signals_out) / s
+				 : 0;
+	vm->iops = sane ? (double)(now.reads - p->reads + now.writes - p->writes) / s : 0;
+	vm->read_mb_s = sane ? (double)(now.read_bytes - p->read_bytes) / s / 1e6 : 0;
+	vm->write_mb_s = sane ? (double)(now.write_bytes - p->write_bytes) / s / 1e6 : 0;
+	vm->io_prev = now;
+	vm->io_prev_ms = r->heartbeat_ms;
+}
+
 static void handle_report(struct worker *w, const Hv__Worker__WorkerReport *r)
 {
 	struct vmms *d = w->d;
@@ -314,6 +355,7 @@ static void handle_report(struct worker *w, const Hv__Worker__WorkerReport *r)
 	}
 	vm->heartbeat_ms = r->heartbeat_ms;
 	vm->vp_exits = r->vp_exits;
+	take_io_counters(vm, r);
 	vm->heartbeat_lost = false;
 	copy_devices(vm, r);
 	if (strcmp(vm->log_error, r->log_error) != 0) {
@@ -384,7 +426,14 @@ static void on_worker_frame(struct mgmt_conn *c, const uint8_t *msg, size_t len)
 			       (int)w->pid, len);
 		return;
 	}
-	handle_report(w, r);
+	if (r->console) {
+		/* Console output only: no state, no heartbeat (see worker.proto). */
+		if (w->vm && w->vm->worker == w)
+			vmms_console_output(w->d, w->vm, r->console->offset,
+					    r->console->data.data, r->console->data.len);
+	} else {
+		handle_report(w, r);
+	}
 	hv__worker__worker_report__free_unpacked(r, NULL);
 }
 
@@ -567,6 +616,10 @@ int vmms_worker_spawn(struct vmms *d, struct vm *vm, char *why, size_t n)
 	vm->ndevices = 0;
 	vm->heartbeat_ms = 0;
 	vm->vp_exits = 0;
+	vm->io_prev_ms = 0;
+	vm->io = vm->io_prev = (struct vm_io_counters){ 0 };
+	vm->signals_per_s = vm->iops = vm->read_mb_s = vm->write_mb_s = 0;
+	vmms_console_reset(d, vm);
 	mgmt_log_write(&d->log, MGMT_LOG_INFO, "vmms", "VM %s: spawned worker pid %d (%s)",
 		       vm->name, (int)w->pid, d->opt.worker_path);
 	/* Recorded (with the worker's pid) before anything is reported or started: a vmms
@@ -602,6 +655,22 @@ int vmms_worker_stop(struct vmms *d, struct vm *vm, bool force, uint32_t timeout
 	send_stop(w, force, timeout_s, no_force);
 	uint64_t ms = force ? FORCE_STOP_GRACE_MS : (uint64_t)timeout_s * 1000 + GRACEFUL_SLACK_MS;
 	uv_timer_start(&w->stop_timer, on_stop_timer, ms, 0);
+	return 0;
+}
+
+int vmms_worker_console_input(struct vm *vm, const uint8_t *bytes, size_t len)
+{
+	struct worker *w = vm->worker;
+	if (!w || !w->conn_open || w->conn.closing || w->conn.queued > CONSOLE_WORKER_BACKLOG)
+		return -1;
+	Hv__Worker__ConsoleCommand cc = HV__WORKER__CONSOLE_COMMAND__INIT;
+	cc.input.data = (uint8_t *)(uintptr_t)bytes; /* protobuf-c fields are not const */
+	cc.input.len = len;
+	Hv__Worker__WorkerCommand cmd = HV__WORKER__WORKER_COMMAND__INIT;
+	cmd.id = 4;
+	cmd.cmd_case = HV__WORKER__WORKER_COMMAND__CMD_CONSOLE;
+	cmd.console = &cc;
+	send_command(w, &cmd);
 	return 0;
 }
 

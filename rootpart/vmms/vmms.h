@@ -11,6 +11,7 @@
 #include <sys/types.h>
 #include <uv.h>
 
+#include "mgmt/byte_ring.h"
 #include "mgmt/conn.h"
 #include "mgmt/log.h"
 #include "mgmt/names.h"
@@ -50,6 +51,12 @@ struct client {
 	char events_vm[MGMT_VM_NAME_MAX + 1]; /* only this VM's events ("" = all) */
 	int64_t last_active_ms;		      /* last whole request (or the connection) */
 	int64_t frame_started_ms;	      /* when the request being received began, 0 if none */
+	struct vm *console_vm;		      /* attached to this VM's console (console.c) */
+	uint64_t console_id;
+	uint64_t console_pos;  /* the next output offset it gets */
+	uint64_t console_lost; /* output it missed, told with the next bytes */
+	bool console_watch;
+	bool console_input_dropped; /* logged once per attach */
 	LIST_ENTRY(client) link;
 };
 
@@ -94,6 +101,12 @@ struct vm_device {
 
 #define VM_MAX_DEVICES 24
 
+/* VMBus and storage totals a worker reports (hvctl top, hvctl metrics). */
+struct vm_io_counters {
+	uint64_t signals_in, signals_out;
+	uint64_t reads, writes, read_bytes, write_bytes;
+};
+
 struct vm {
 	char name[MGMT_VM_NAME_MAX + 1];
 	struct vm_config cfg;
@@ -117,6 +130,12 @@ struct vm {
 	char event_how[24];  /* for the next event: see how in management.proto's Event */
 	int event_signal;    /* for the next event: the signal that killed the worker */
 	bool heartbeat_lost; /* said once per silence */
+	struct mgmt_byte_ring console;	/* COM1 output of its last worker (console.c) */
+	struct client *console_writer;	/* the one client whose typing reaches the guest */
+	struct vm_io_counters io;	/* its worker's last report */
+	struct vm_io_counters io_prev;	/* the sample the rates are taken against */
+	int64_t io_prev_ms;
+	double signals_per_s, iops, read_mb_s, write_mb_s;
 	LIST_ENTRY(vm) link;
 };
 
@@ -213,6 +232,10 @@ int vmms_worker_spawn(struct vmms *d, struct vm *vm, char *why, size_t why_size)
 /* force: at once; else gracefully within timeout_s, then turned off (no_force: left up). */
 int vmms_worker_stop(struct vmms *d, struct vm *vm, bool force, uint32_t timeout_s, bool no_force);
 void vmms_worker_readopt(struct vmms *d, struct vm *vm);
+/* Typed console bytes for vm's worker; -1 when dropped (no worker, or its channel is
+ * backed up past CONSOLE_WORKER_BACKLOG). */
+#define CONSOLE_WORKER_BACKLOG (64u << 10)
+int vmms_worker_console_input(struct vm *vm, const uint8_t *bytes, size_t len);
 /* Called every second: one heartbeat-lost event per silent running worker. */
 void vmms_check_heartbeats(struct vmms *d);
 /* After the re-adoptions: live workers the state files do not know are adopted or stopped. */
@@ -245,6 +268,22 @@ void vmms_events_emit(struct vmms *d, const char *name, enum vm_state old_state,
 		      enum vm_state new_state, const char *reason, const char *how, int signal);
 /* Sends c the journal's events from since_ms on (its VM only, when it chose one). */
 void vmms_events_replay(struct vmms *d, struct client *c, int64_t since_ms);
+
+/* console.c: hvctl console (the rules are in the file's comment). */
+void vmms_console_request(struct client *c, uint64_t id, struct vm *vm,
+			  const Hv__Mgmt__ConsoleRequest *cr);
+void vmms_console_input(struct client *c, uint64_t id, const ProtobufCBinaryData *data);
+bool vmms_console_request_valid(const Hv__Mgmt__Request *req, char *why, size_t n);
+/* Output from vm's worker, its first byte at stream offset `offset`. */
+void vmms_console_output(struct vmms *d, struct vm *vm, uint64_t offset, const uint8_t *data,
+			 size_t len);
+/* A new worker: its output starts at offset 0 (attached clients are told the run ended). */
+void vmms_console_reset(struct vmms *d, struct vm *vm);
+/* The VM's run ended: every attached client is told why and detached. */
+void vmms_console_end(struct vmms *d, struct vm *vm, const char *reason);
+/* Once a second: clients that lagged get what they can take now. */
+void vmms_console_catch_up(struct vmms *d);
+void vmms_console_forget_client(struct vmms *d, struct client *c);
 
 /* logs.c */
 void vmms_logs_request(struct client *c, uint64_t id, struct vm *vm, uint32_t lines, bool follow);

@@ -29,6 +29,10 @@ static void on_command(struct vmwp *w, const Hv__Worker__WorkerCommand *cmd)
 	case HV__WORKER__WORKER_COMMAND__CMD_STATUS:
 		vmwp_report(w, cmd->id, false, NULL);
 		break;
+	case HV__WORKER__WORKER_COMMAND__CMD_CONSOLE:
+		/* vmms bounds each to 4096 bytes; the buffer bounds what waits. No answer. */
+		vmwp_console_input(w, cmd->console->input.data, cmd->console->input.len);
+		break;
 	default:
 		vmwp_report(w, cmd->id, true, "unknown command: vmms and vmwp versions differ");
 		break;
@@ -82,6 +86,7 @@ static void set_controller(struct vmwp *w, struct mgmt_conn *c)
 	if (w->controller)
 		mgmt_conn_close(w->controller);
 	w->controller = c;
+	vmwp_console_restart_stream(w);
 	mgmt_conn_start(c);
 }
 
@@ -214,6 +219,14 @@ void vmwp_report(struct vmwp *w, uint64_t id, bool refused, const char *reason)
 	r.heartbeat_ms = w->heartbeat_ms;
 	r.vp_exits = w->part && partition_backend.exits ? partition_backend.exits(w->part) : 0;
 	r.started_ms = w->started_ms;
+	struct vmwp_io_counters io;
+	vmwp_vmbus_counters(w, &io);
+	r.vmbus_signals_in = io.signals_in;
+	r.vmbus_signals_out = io.signals_out;
+	r.storage_reads = io.reads;
+	r.storage_writes = io.writes;
+	r.storage_read_bytes = io.read_bytes;
+	r.storage_write_bytes = io.write_bytes;
 	r.n_devices = w->ndevices;
 	r.devices = dp;
 	r.version = (char *)MGMT_VERSION_STRING;
@@ -241,7 +254,7 @@ void vmwp_exit(struct vmwp *w, int code, uint64_t report_id)
 		return;
 	w->exiting = true;
 	w->exit_code = code;
-	vmwp_console_flush(w);
+	vmwp_console_final(w);
 	/* The log is complete before vmms hears the final phase: whoever reacts to it (hvctl
 	 * start/stop returning, hvctl logs) reads the whole story. */
 	mgmt_log_write(&w->log, code ? MGMT_LOG_ERROR : MGMT_LOG_INFO, "vmwp",
@@ -258,6 +271,7 @@ void vmwp_exit(struct vmwp *w, int code, uint64_t report_id)
 	close_if_open((uv_handle_t *)&w->device_check);
 	close_if_open((uv_handle_t *)&w->shutdown_timer);
 	close_if_open((uv_handle_t *)&w->sigterm);
+	vmwp_console_close(w);
 	/* The controller is closed after its queued report is flushed; then the loop ends. */
 	if (w->controller)
 		mgmt_conn_close(w->controller);

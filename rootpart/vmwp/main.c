@@ -196,6 +196,9 @@ int main(int argc, char **argv)
 	if (w.cfg_ok)
 		vmwp_devices_from_config(&w);
 
+	if (vmwp_console_init(&w) != 0)
+		mgmt_log_write(&w.log, MGMT_LOG_WARN, "vmwp",
+			       "out of memory for the console ring: hvctl console gets no output");
 	uv_timer_init(w.loop, &w.shutdown_timer);
 	w.shutdown_timer.data = &w;
 	uv_signal_init(w.loop, &w.sigterm);
@@ -212,6 +215,7 @@ int main(int argc, char **argv)
 			       channel_fd);
 
 	uv_run(w.loop, UV_RUN_DEFAULT);
+	mgmt_byte_ring_free(&w.console_ring);
 	mgmt_log_close(&w.log);
 	return w.exit_code;
 }

@@ -6,6 +6,9 @@
  * worker's own timeout then turns it off, or leaves it up with --no-force, as for a real
  * guest: the stop logic is the worker's, not the backend's);
  * HV_STANDIN_CONSOLE_LINES=N makes it print N numbered console lines at boot (log rotation).
+ * Console input is echoed back as console output, as a terminal's line discipline would, so
+ * that a host test sees typed bytes reach the "guest" and come back (hvctl console); its
+ * receiver takes at most STANDIN_RX_BYTES per call, so the worker's retry path runs too.
  * Its VMBus transport reaches no guest (messages are dropped, no RAM is mapped): the worker's
  * VMBus server and devices are really created from the config, and offers wait for a guest
  * that never asks. */
@@ -83,6 +86,15 @@ static int standin_request_shutdown(struct partition *p, char *why, size_t n)
 	return 0;
 }
 
+#define STANDIN_RX_BYTES 1024
+
+static size_t standin_console_input(struct partition *p, const uint8_t *bytes, size_t len)
+{
+	size_t took = len < STANDIN_RX_BYTES ? len : STANDIN_RX_BYTES;
+	vmwp_console_feed(p->w, bytes, took);
+	return took;
+}
+
 static void on_closed(uv_handle_t *h)
 {
 	struct partition *p = h->data;
@@ -153,5 +165,6 @@ const struct partition_ops partition_backend = {
 	.create = standin_create,
 	.run = standin_run,
 	.request_shutdown = standin_request_shutdown,
+	.console_input = standin_console_input,
 	.destroy = standin_destroy,
 };

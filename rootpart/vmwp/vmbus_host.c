@@ -226,3 +226,30 @@ size_t vmwp_vmbus_device_states(struct vmwp *w, uint8_t *key, size_t n)
 	}
 	return len;
 }
+
+static void add_channel_signals(void *ctx, struct vmbus_channel *ch)
+{
+	struct vmwp_io_counters *c = ctx;
+	struct vmbus_channel_stats st;
+	vmbus_channel_get_stats(ch, &st);
+	c->signals_in += st.signals_in;
+	c->signals_out += st.signals_out;
+}
+
+void vmwp_vmbus_counters(struct vmwp *w, struct vmwp_io_counters *c)
+{
+	*c = (struct vmwp_io_counters){ 0 };
+	if (!w->vmbus)
+		return;
+	/* Rescinded channels are gone with their counts: a total may then go back, which
+	 * vmms takes as a new start of the counters (no rate from that report). */
+	vmbus_server_foreach_channel(w->vmbus->server, add_channel_signals, c);
+	if (w->vmbus->devs.storage) {
+		struct storvsp_stats st;
+		storvsp_get_stats(w->vmbus->devs.storage, &st);
+		c->reads = st.reads;
+		c->writes = st.writes;
+		c->read_bytes = st.read_bytes;
+		c->write_bytes = st.write_bytes;
+	}
+}

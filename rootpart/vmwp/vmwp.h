@@ -10,6 +10,7 @@
 #include <sys/types.h>
 #include <uv.h>
 
+#include "mgmt/byte_ring.h"
 #include "mgmt/conn.h"
 #include "mgmt/log.h"
 #include "proto/worker.pb-c.h"
@@ -17,6 +18,7 @@
 #include "report_pacer.h"
 
 #define VMWP_MAX_DEVICES 24
+#define VMWP_CONSOLE_RING (64u << 10) /* COM1 output kept for hvctl console */
 
 struct vmwp_device {
 	const char *kind; /* "disk", "com1", "ic-shutdown", "ic-heartbeat", ... */
@@ -68,6 +70,15 @@ struct vmwp {
 	size_t ndisk_locks;
 	char console_line[512]; /* COM1 bytes until the next newline */
 	size_t console_len;
+	struct mgmt_byte_ring console_ring; /* COM1 output, from the first byte until it wraps */
+	uint64_t console_sent;		    /* next output offset the controller gets */
+	uint8_t console_in[4096];	    /* typed bytes COM1's receiver has not taken yet */
+	size_t console_in_len;
+	uint64_t console_in_dropped; /* typed bytes that did not fit (logged) */
+	bool console_in_dropping;    /* said once per episode */
+	unsigned console_in_delay_ms;
+	uv_timer_t console_in_timer; /* retries the receiver while input waits */
+	uv_prepare_t console_prepare; /* sends output that waited for the channel to drain */
 };
 
 /* control.c */
@@ -99,9 +110,25 @@ void vmwp_vmbus_device_status(struct vmwp *w, struct vmwp_device *d);
 /* One byte per device (at most n): its state without live figures (a heartbeat's age), so that
  * a change is noticed cheaply. 0 without a VMBus server. */
 size_t vmwp_vmbus_device_states(struct vmwp *w, uint8_t *key, size_t n);
+/* The VMBus server's channel signals and the storage VSP's I/O, totals (0 without VMBus). */
+struct vmwp_io_counters {
+	uint64_t signals_in, signals_out;
+	uint64_t reads, writes, read_bytes, write_bytes;
+};
+void vmwp_vmbus_counters(struct vmwp *w, struct vmwp_io_counters *c);
 
-/* console.c: the guest's COM1 output, one log line per guest line (component "console"). */
+/* console.c: the guest's COM1: output into the ring, the log (one line per guest line,
+ * component "console") and the stream to vmms; input from vmms to the receiver. */
+int vmwp_console_init(struct vmwp *w);
+void vmwp_console_close(struct vmwp *w);
 void vmwp_console_feed(struct vmwp *w, const uint8_t *bytes, size_t len);
 void vmwp_console_flush(struct vmwp *w);
+/* At exit: the last line logged, and every byte vmms has not had sent now. */
+void vmwp_console_final(struct vmwp *w);
+/* Sends the controller the output it has not had, as far as its queue allows. */
+void vmwp_console_pump(struct vmwp *w);
+/* A new controller: it gets the output from the oldest byte the ring holds. */
+void vmwp_console_restart_stream(struct vmwp *w);
+void vmwp_console_input(struct vmwp *w, const uint8_t *bytes, size_t len);
 
 #endif

@@ -544,6 +544,13 @@ static enum vmbus_vsp_verdict execute_srb(struct storvsp *sp, const struct vmbus
 	case SCSI_ACTION_WRITE:
 		r->offset = r->res.io_lba * disk->block_size;
 		trim_iov(r, (uint64_t)r->res.io_blocks * disk->block_size);
+		if (r->action == SCSI_ACTION_READ) {
+			sp->stats.reads++;
+			sp->stats.read_bytes += (uint64_t)r->res.io_blocks * disk->block_size;
+		} else {
+			sp->stats.writes++;
+			sp->stats.write_bytes += (uint64_t)r->res.io_blocks * disk->block_size;
+		}
 		if (sp->inline_io && !r->res.io_fua) {
 			int ret = disk_image_rw(&sp->disks[r->lun], r->action == SCSI_ACTION_WRITE,
 						r->iov, r->niov, r->offset, true);

@@ -2,7 +2,8 @@
 /* libFuzzer: whole requests through vmms's real dispatch (vmms_handle_frame and every
  * handler) as an admitted client would send them: create/validate with arbitrary configs,
  * start (the worker program does not exist, so starts fail cleanly), stop, delete, list, show,
- * logs, events. State lives in a private folder under /dev/shm; replies are drained from the
+ * logs, events, console (no VM runs, so attaches are refused; input from a client that is not
+ * a console's writer is refused). State lives in a private folder under /dev/shm; replies are drained from the
  * client's end of a socketpair. Each input starts from an empty inventory. */
 #include <fcntl.h>
 #include <stdio.h>
@@ -99,6 +100,7 @@ static int on_frame(void *ctx, const uint8_t *msg, size_t len)
 static void reset_inventory(void)
 {
 	vmms_logs_forget_client(&d, cl);
+	vmms_console_forget_client(&d, cl);
 	cl->events = false;
 	struct vm *vm;
 	while ((vm = LIST_FIRST(&d.vms)) != NULL) {

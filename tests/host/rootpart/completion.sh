@@ -17,4 +17,8 @@ complete_line() {  # complete_line WORD...: what bash would offer for the last w
 [ "$(complete_line hvctl wait alpha --state r)" = "running" ] || fail "states"
 [ "$(complete_line hvctl stop alpha --f)" = "--format --force" ] || fail "stop options: $(complete_line hvctl stop alpha --f)"
 [ "$(complete_line hvctl stop alpha --no)" = "--no-headers --no-force" ] || fail "stop options: $(complete_line hvctl stop alpha --no)"
+[ "$(complete_line hvctl console a)" = "alpha" ] || fail "console: VM names: $(complete_line hvctl console a)"
+[ "$(complete_line hvctl console alpha --w)" = "--watch" ] || fail "console options: $(complete_line hvctl console alpha --w)"
+[ "$(complete_line hvctl start alpha --c)" = "--console" ] || fail "start --console: $(complete_line hvctl start alpha --c)"
+[ "$(complete_line hvctl console alpha --escape n)" = "none" ] || fail "console --escape values"
 finish "mgmt bash completion"

@@ -36,8 +36,8 @@ fi
 # top: two frames in batch mode; b's worker sampled (CPU %, RSS), a has none.
 expect_rc 0 hvctl top -b -n 2
 [ "$(echo "$OUT" | grep -c '^NAME ')" -eq 2 ] || fail "top frames: $OUT"
-echo "$OUT" | grep -Eq '^b +running +[0-9]+\.[0-9] +[0-9]+ +[0-9.]+ +[0-9.]+ +[0-9.]+s +[0-9]+$' || fail "top row of b: $OUT"
-echo "$OUT" | grep -Eq '^a +off +- +- +- +- +- +-$' || fail "top row of a: $OUT"
+echo "$OUT" | grep -Eq '^b +running +[0-9]+\.[0-9] +[0-9]+ +[0-9]+ +[0-9]+ +[0-9.]+ +[0-9.]+ +[0-9.]+s +[0-9]+$' || fail "top row of b: $OUT"
+echo "$OUT" | grep -Eq '^a +off +- +- +- +- +- +- +- +-$' || fail "top row of a: $OUT"
 expect_rc 0 hvctl top -b -n 1 --format json
 expect_in "$OUT" '"name":"b","state":"running","cpu_percent":' "top json"
 expect_rc 0 hvctl stop b --force

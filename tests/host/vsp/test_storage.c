@@ -216,6 +216,16 @@ static void test_disk_roundtrip(void **st)
 		memcpy(&word, buf + 3800 + 8 * 3, 8);
 		assert_true(word == pattern(1000, 3));
 	}
+	/* hvctl top's storage counters: every READ and WRITE, with its bytes */
+	{
+		struct storvsp_stats ss;
+		uint64_t chunks = (blocks + blocks_per_chunk - 1) / blocks_per_chunk;
+		storvsp_get_stats(e->dev.storage, &ss);
+		assert_int_equal(ss.writes, chunks);
+		assert_int_equal(ss.write_bytes, blocks * bs);
+		assert_int_equal(ss.reads, chunks + 1);
+		assert_int_equal(ss.read_bytes, blocks * bs + 512);
+	}
 	assert_int_equal(storvsc_close(&sv), VSC_OK);
 	stop(e);
 }

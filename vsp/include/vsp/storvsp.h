@@ -50,6 +50,8 @@ struct storvsp_stats {
 	uint64_t direct_completions; /* written to the ring by an I/O thread itself */
 	uint64_t errors;	     /* CHECK CONDITION and SRB errors */
 	uint64_t stalls;	     /* reads from the ring paused at max_inflight */
+	uint64_t reads, writes;	     /* SCSI READ/WRITE requests accepted (hvctl top) */
+	uint64_t read_bytes, write_bytes;
 	uint32_t inflight;
 	uint16_t protocol; /* negotiated vstor version, 0 before */
 };
