@@ -66,6 +66,8 @@ struct partition {
 	pthread_mutex_t lock;
 	uint8_t console[CONSOLE_BUF];
 	size_t console_len;
+	pthread_cond_t console_space; /* the loop took the console bytes */
+	uint64_t console_dropped;     /* bytes lost: the loop did not drain for a second */
 	bool entered, entered_told;
 	enum vp_end end;
 	char end_why[768];
@@ -226,6 +228,7 @@ static int vid_create(struct vmwp *w, struct partition **out, char *why, size_t 
 	pthread_mutex_init(&p->dev_lock, NULL);
 	cmos_rtc_init(&p->rtc);
 	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->console_space, NULL);
 	*out = p;
 	return 0;
 
@@ -243,11 +246,29 @@ err_free:
 
 /* ---- The VP thread ---- */
 
+/* A byte the guest sent through COM1, for the loop. A full buffer makes the VP wait for the
+ * loop to take it, as a slow line makes a UART wait: nothing the guest prints is lost while the
+ * worker runs (hvctl start --console replays from the first byte). A loop that does not drain
+ * within a second (stuck) costs the byte, counted, rather than the VP's progress. */
 static void post_console(struct partition *p, uint8_t byte)
 {
 	pthread_mutex_lock(&p->lock);
+	for (int waits = 0; p->console_len == CONSOLE_BUF && waits < 10 && !atomic_load(&p->stop);
+	     waits++) {
+		struct timespec ts;
+		uv_async_send(&p->wake);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000 * 1000; /* slices: a stop is seen within 100 ms */
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&p->console_space, &p->lock, &ts);
+	}
 	if (p->console_len < CONSOLE_BUF)
 		p->console[p->console_len++] = byte;
+	else
+		p->console_dropped++;
 	pthread_mutex_unlock(&p->lock);
 	uv_async_send(&p->wake);
 }
@@ -468,11 +489,19 @@ static void on_wake(uv_async_t *a)
 	len = p->console_len;
 	memcpy(bytes, p->console, len);
 	p->console_len = 0;
+	pthread_cond_signal(&p->console_space);
+	uint64_t dropped = p->console_dropped;
+	p->console_dropped = 0;
 	entered = p->entered && !p->entered_told;
 	p->entered_told = p->entered;
 	end = p->end;
 	snprintf(why, sizeof(why), "%s", p->end_why);
 	pthread_mutex_unlock(&p->lock);
+	if (dropped)
+		mgmt_log_write(&p->w->log, MGMT_LOG_WARN, "vmwp",
+			       "console: %llu bytes of COM1 output lost (the worker's loop did not "
+			       "take them within a second)",
+			       (unsigned long long)dropped);
 	if (entered)
 		vmwp_partition_running(p->w);
 	if (len)
@@ -560,6 +589,8 @@ static void vid_destroy(struct partition *p)
 	vid_close(p->vid_fd);
 	free_ram(p);
 	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->console_space);
+	pthread_mutex_destroy(&p->dev_lock);
 	if (p->thread_started)
 		uv_close((uv_handle_t *)&p->wake, free_partition);
 	else
