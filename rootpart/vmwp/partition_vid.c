@@ -56,7 +56,7 @@ struct partition {
 	pthread_mutex_t dev_lock;
 	struct com1 com1;
 	struct ioapic ioapic;
-	bool irq_refusal_logged;
+	atomic_bool irq_refusal_logged; /* the VP thread and the loop deliver */
 	struct cmos_rtc rtc; /* the VP thread's */
 	pthread_t thread;
 	bool thread_started;
@@ -291,8 +291,7 @@ static void deliver(struct partition *p, const struct ioapic_irq *irq, unsigned 
 	for (unsigned i = 0; i < n; i++) {
 		int rc = irq[i].dest == 0 ? vid_assert_interrupt(p->part_fd, 0, irq[i].vector)
 					  : -EINVAL;
-		if (rc < 0 && !p->irq_refusal_logged) {
-			p->irq_refusal_logged = true;
+		if (rc < 0 && !atomic_exchange(&p->irq_refusal_logged, true)) {
 			mgmt_log_write(&p->w->log, MGMT_LOG_WARN, "vmwp",
 				       "I/O APIC: interrupt vector %u for APIC ID %u not delivered: %s "
 				       "(logged once)",
