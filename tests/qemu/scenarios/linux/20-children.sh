@@ -54,6 +54,11 @@ awk '{ split($1, t, /[-T:Z]/); sub(/.*child: clock /, "");
        d = $0 - root; if (d < 0) d = -d; if (d > worst) worst = d }
      END { printf "child clock vs root: worst %.3f s\n", worst; exit worst >= 1 }' clock.txt ||
   fail "lclock's clock is not within 1 s of the root's"
+# hvctl console into a Linux child: a typed line reaches its tty through COM1's receiver and
+# the I/O APIC (the child's /init echoes what it reads into its log); the output streams back.
+printf 'ping-from-root\n' | timeout 15 hvctl console lidle --replay 0 > console.out 2>&1
+wait_log lidle 'child: console got: ping-from-root' 60
+grep -q 'ping-from-root' console.out || fail "hvctl console showed nothing of the child's echo: $(head -c 300 console.out)"
 # kill -9 of lidle's worker: only lidle goes down.
 pid=$(hvctl show lidle | sed -n 's/^worker pid: *\([0-9]*\).*/\1/p')
 [ -n "$pid" ] || fail "no worker pid for lidle"
