@@ -83,6 +83,7 @@ u64 hv_call_create_vp(const struct hv_vp_ref *in);
 u64 hv_call_vp_registers(const struct hv_vp_registers_in *in, u64 *values_out, bool set,
 			 u32 rep_start, u32 rep_count, u32 *reps_done);
 u64 hv_call_run_vp(struct hv_cpu *cpu, const struct hv_run_vp_in *in, struct hv_run_vp_exit *out);
+u64 hv_call_get_vp_stats(const struct hv_vp_ref *in, struct hv_vp_stats *out);
 /* A live child by id (reserved0 must be 0), or one of its VPs: the status for what is wrong. */
 u64 hv_child_lookup(u64 id, u32 reserved0, struct hv_partition **pp);
 u64 hv_vp_lookup(u64 id, u32 index, struct hv_partition **pp, struct hv_vp **vpp);

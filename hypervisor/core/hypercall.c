@@ -92,7 +92,7 @@ static u32 rep_max(u16 code)
 static bool known_call(u16 code)
 {
 	return (code >= HV_CALL_GET_STATS && code <= HV_CALL_SELF_CHECK) ||
-	       (code >= HV_CALL_CREATE_PARTITION && code <= HV_CALL_SET_CONNECTION) ||
+	       (code >= HV_CALL_CREATE_PARTITION && code <= HV_CALL_GET_VP_STATS) ||
 	       code == HV_CALL_SIGNAL_EVENT_DIRECT || code == HV_CALL_POST_MESSAGE_DIRECT ||
 	       code == HV_CALL_ASSERT_INTERRUPT;
 }
@@ -101,7 +101,7 @@ static bool has_output(u16 code)
 {
 	return code == HV_CALL_CREATE_PARTITION || code == HV_CALL_WITHDRAW_PAGES ||
 	       code == HV_CALL_GET_VP_REGISTERS || code == HV_CALL_RUN_VP ||
-	       code == HV_CALL_SIGNAL_EVENT_DIRECT;
+	       code == HV_CALL_SIGNAL_EVENT_DIRECT || code == HV_CALL_GET_VP_STATS;
 }
 
 #define REP_MASK 0xfffull
@@ -174,6 +174,8 @@ static u64 call_partition(struct hv_cpu *cpu, u16 code, u64 control, u64 in_gpa,
 		return hv_call_create_vp(in);
 	case HV_CALL_SET_CONNECTION:
 		return hv_call_set_connection(in);
+	case HV_CALL_GET_VP_STATS:
+		return hv_call_get_vp_stats(in, out);
 	case HV_CALL_POST_MESSAGE_DIRECT:
 		return hv_call_post_message_direct(in);
 	case HV_CALL_SIGNAL_EVENT_DIRECT:
@@ -217,6 +219,7 @@ u64 hv_hypercall(struct hv_cpu *cpu, u64 control, u64 in_gpa, u64 out_gpa)
 	case HV_CALL_SET_VP_REGISTERS:
 	case HV_CALL_RUN_VP:
 	case HV_CALL_SET_CONNECTION:
+	case HV_CALL_GET_VP_STATS:
 	case HV_CALL_POST_MESSAGE_DIRECT:
 	case HV_CALL_SIGNAL_EVENT_DIRECT:
 	case HV_CALL_ASSERT_INTERRUPT:

@@ -295,5 +295,30 @@ u64 hv_call_run_vp(struct hv_cpu *cpu, const struct hv_run_vp_in *in, struct hv_
 	u64 st = hv_vp_lookup(in->partition_id, in->vp_index, &p, &vp);
 	if (st != HV_STATUS_SUCCESS)
 		return st;
-	return arch_vp_run(cpu, vp, flags, io_in_value, out);
+	st = arch_vp_run(cpu, vp, flags, io_in_value, out);
+	if (st == HV_STATUS_SUCCESS)
+		vp->counts.runs++;
+	return st;
+}
+
+u64 hv_call_get_vp_stats(const struct hv_vp_ref *in, struct hv_vp_stats *out)
+{
+	struct hv_partition *p;
+	struct hv_vp *vp;
+	if (in->reserved0)
+		return HV_STATUS_INVALID_PARAMETER;
+	u64 st = hv_vp_lookup(in->partition_id, in->vp_index, &p, &vp);
+	if (st != HV_STATUS_SUCCESS)
+		return st;
+	const struct hv_vp_counts *c = &vp->counts;
+	memset(out, 0, sizeof(*out));
+	out->exit_reason_count = HV_EXIT_REASON_COUNT;
+	out->exits_total = c->total;
+	out->interrupts = c->interrupts;
+	out->posts = c->posts;
+	out->signals = c->signals;
+	out->runs = c->runs;
+	for (u32 i = 0; i < HV_EXIT_REASON_COUNT; i++)
+		out->exits[i] = c->exits[i];
+	return HV_STATUS_SUCCESS;
 }

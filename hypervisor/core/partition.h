@@ -40,10 +40,17 @@ struct hv_stimer {
 };
 
 /* A child's virtual processor: lives in a page the root deposited. */
+/* What a child VP cost (HV_CALL_GET_VP_STATS). */
+struct hv_vp_counts {
+	u64 exits[HV_EXIT_REASON_COUNT];
+	u64 total, interrupts, posts, signals, runs;
+};
+
 struct hv_vp {
 	struct hv_partition *part;
 	u32 index;
 	u64 vp_assist_msr;
+	struct hv_vp_counts counts;
 	struct arch_vp arch;
 	struct hv_synic synic;
 	struct hv_stimer stimer[HV_STIMER_COUNT];

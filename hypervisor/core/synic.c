@@ -377,6 +377,7 @@ u64 synic_post_message(struct hv_cpu *cpu, u64 control, u64 in_gpa)
 	o->connection_id = m.connection_id;
 	cpu->run_exit = HV_RUN_EXIT_POST_MESSAGE;
 	hv_child_counts.posts++;
+	cpu->child->counts.posts++;
 	return HV_STATUS_SUCCESS;
 }
 
@@ -404,5 +405,6 @@ u64 synic_signal_event(struct hv_cpu *cpu, u64 control, u64 arg)
 	o->flag_number = (u16)flag;
 	cpu->run_exit = HV_RUN_EXIT_SIGNAL_EVENT;
 	hv_child_counts.signals++;
+	cpu->child->counts.signals++;
 	return HV_STATUS_SUCCESS;
 }

@@ -146,6 +146,16 @@ int vid_assert_interrupt(int partition_fd, uint32_t vp_index, uint32_t vector)
 	return vid_ioctl(partition_fd, VID_ASSERT_INTERRUPT, &a);
 }
 
+int vid_get_vp_stats(int partition_fd, uint32_t vp_index, struct hv_vp_stats *out)
+{
+	struct vid_vp_stats a = { .vp_index = vp_index };
+	int err = vid_ioctl(partition_fd, VID_GET_VP_STATS, &a);
+
+	if (!err)
+		*out = a.stats;
+	return err;
+}
+
 int vid_signal_event(int partition_fd, uint32_t vp_index, uint32_t sint, uint32_t flag_number,
 		     bool *newly_signaled)
 {

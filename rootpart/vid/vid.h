@@ -24,7 +24,7 @@
 
 /* Bumped by any change a caller could notice (as HV_ABI_VERSION is); VID_GET_STATS says it. */
 #define VID_API_VERSION 3u /* 2: SynIC (the VMBus transport): connections, messages, events.
-			    * 3: MMIO exits (VID_RUN), VID_ASSERT_INTERRUPT */
+			    * 3: MMIO exits (VID_RUN), VID_ASSERT_INTERRUPT, VID_GET_VP_STATS */
 #define VID_DEVICE	"/dev/vid"
 #define VID_IOCTL_MAGIC 0xb9
 
@@ -196,6 +196,15 @@ struct vid_assert_interrupt {
 };
 _Static_assert(sizeof(struct vid_assert_interrupt) == 8, "vid_assert_interrupt is 8 bytes");
 
+/* VID_GET_VP_STATS: what VP vp_index has cost so far (HV_CALL_GET_VP_STATS): its exits by
+ * reason, SINT interrupts, calls handed to the root, runs. Does not wait for a run of the VP. */
+struct vid_vp_stats {
+	hv_u32 vp_index;	  /* IN: below the partition's max_vps */
+	hv_u32 reserved0;	  /* IN: 0 */
+	struct hv_vp_stats stats; /* OUT */
+};
+_Static_assert(sizeof(struct vid_vp_stats) == 312, "vid_vp_stats is 312 bytes");
+
 #define VID_SET_CONNECTION     _IOW(VID_IOCTL_MAGIC, 0x12, struct vid_connection)
 #define VID_POST_MESSAGE       _IOW(VID_IOCTL_MAGIC, 0x13, struct vid_post_message)
 #define VID_SIGNAL_EVENT       _IOWR(VID_IOCTL_MAGIC, 0x14, struct vid_signal_event)
@@ -203,6 +212,7 @@ _Static_assert(sizeof(struct vid_assert_interrupt) == 8, "vid_assert_interrupt i
 #define VID_GET_SIGNALS	       _IOR(VID_IOCTL_MAGIC, 0x16, struct vid_signals)
 #define VID_GET_REFERENCE_TIME _IOR(VID_IOCTL_MAGIC, 0x17, struct vid_reference_time)
 #define VID_ASSERT_INTERRUPT   _IOW(VID_IOCTL_MAGIC, 0x18, struct vid_assert_interrupt)
+#define VID_GET_VP_STATS       _IOWR(VID_IOCTL_MAGIC, 0x19, struct vid_vp_stats)
 
 /* ---- VP fd ---- */
 

@@ -295,6 +295,35 @@ static long synic_assert_interrupt(struct vid_partition *p, void __user *uarg)
 	return 0;
 }
 
+/* VID_GET_VP_STATS: through the partition's call pages, so it never waits for a run. */
+static long synic_vp_stats(struct vid_partition *p, void __user *uarg)
+{
+	struct vid_synic *s = &p->synic;
+	struct hv_vp_ref *in = s->in_page;
+	struct vid_vp_stats a;
+	u64 st;
+
+	if (copy_from_user(&a, uarg, offsetof(struct vid_vp_stats, stats)))
+		return -EFAULT;
+	if (a.vp_index >= p->max_vps || a.reserved0) {
+		pr_warn_ratelimited("vid: vp stats: vp_index %u not below max_vps %u, or reserved set\n",
+				    a.vp_index, p->max_vps);
+		return -EINVAL;
+	}
+	if (mutex_lock_interruptible(&s->call_lock))
+		return -EINTR;
+	memset(in, 0, sizeof(*in));
+	in->partition_id = p->id;
+	in->vp_index = a.vp_index;
+	st = vid_hc(HV_CALL_GET_VP_STATS, in, s->out_page) & HV_STATUS_MASK;
+	if (st == HV_STATUS_SUCCESS)
+		memcpy(&a.stats, s->out_page, sizeof(a.stats));
+	mutex_unlock(&s->call_lock);
+	if (st != HV_STATUS_SUCCESS)
+		return vid_status_errno(st, "vp stats", p->id);
+	return copy_to_user(uarg, &a, sizeof(a)) ? -EFAULT : 0;
+}
+
 /* VID_GET_REFERENCE_TIME: the reference counter MSR, which the hypervisor answers for the
  * root as for its children (one partition reference time). */
 static long synic_reference_time(void __user *uarg)
@@ -326,6 +355,8 @@ long vid_synic_ioctl(struct vid_partition *p, unsigned int cmd, void __user *uar
 		return synic_reference_time(uarg);
 	case VID_ASSERT_INTERRUPT:
 		return synic_assert_interrupt(p, uarg);
+	case VID_GET_VP_STATS:
+		return synic_vp_stats(p, uarg);
 	default:
 		return -ENOTTY;
 	}

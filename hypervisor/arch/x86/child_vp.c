@@ -440,6 +440,58 @@ static void host_apic_recheck(void)
 	__asm__ volatile("mov %0, %%cr8" ::"r"(tpr) : "memory");
 }
 
+/* The exit's reason as hv_stats names it, counted for the VP (HV_CALL_GET_VP_STATS). */
+void child_count_exit(struct hv_cpu *cpu)
+{
+	struct vmcb *v = cpu->arch.vmcb;
+	u32 code = (u32)v->ctl.exit_code;
+	enum hv_exit_reason r = HV_EXIT_OTHER;
+	switch (code) {
+	case VMEXIT_CPUID:
+		r = HV_EXIT_CPUID;
+		break;
+	case VMEXIT_MSR:
+		r = v->ctl.exit_info1 ? HV_EXIT_MSR_WRITE : HV_EXIT_MSR_READ;
+		break;
+	case VMEXIT_VMMCALL:
+		r = HV_EXIT_HYPERCALL;
+		break;
+	case VMEXIT_IOIO:
+		r = HV_EXIT_IO;
+		break;
+	case VMEXIT_NPF:
+		r = HV_EXIT_NPF;
+		break;
+	case VMEXIT_SHUTDOWN:
+		r = HV_EXIT_SHUTDOWN;
+		break;
+	case VMEXIT_INTR:
+		r = HV_EXIT_INTR;
+		break;
+	case VMEXIT_NMI:
+		r = HV_EXIT_NMI;
+		break;
+	case VMEXIT_INVD:
+	case VMEXIT_WBINVD:
+		r = HV_EXIT_INVD;
+		break;
+	case VMEXIT_HLT:
+		r = HV_EXIT_HLT;
+		break;
+	case VMEXIT_VMRUN:
+	case VMEXIT_VMLOAD:
+	case VMEXIT_VMSAVE:
+	case VMEXIT_STGI:
+	case VMEXIT_CLGI:
+	case VMEXIT_SKINIT:
+	case VMEXIT_INVLPGA:
+		r = HV_EXIT_SVM_INSN;
+		break;
+	}
+	cpu->child->counts.exits[r]++;
+	cpu->child->counts.total++;
+}
+
 void child_handle_exit(struct hv_cpu *cpu)
 {
 	struct vmcb *v = cpu->arch.vmcb;

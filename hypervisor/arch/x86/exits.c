@@ -174,6 +174,7 @@ void svm_handle_exit(struct hv_cpu *cpu)
 		v->ctl.event_inj = v->ctl.exit_int_info;
 	if (cpu->child) {
 		hv_child_counts.exits++;
+		child_count_exit(cpu);
 		child_handle_exit(cpu);
 		if (cpu->child) /* still the child's CPU: enter it again */
 			child_prepare_entry(cpu);

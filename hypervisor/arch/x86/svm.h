@@ -33,6 +33,7 @@ u64 npt_build_root(void);
 u64 *npt_root_leaf4k(u64 pa);
 /* child_vp.c: an exit of a child's VP (svm_handle_exit while cpu->child is set). */
 void child_handle_exit(struct hv_cpu *cpu);
+void child_count_exit(struct hv_cpu *cpu); /* per-VP counts by reason */
 /* child_vp.c: the run ends with this exit reason (the root's call completes); before the
  * child is entered (again): its raised SINT becomes the pending virtual interrupt. */
 void child_end_run(struct hv_cpu *cpu, u32 reason);

@@ -189,6 +189,7 @@ void vapic_prepare_entry(struct hv_vp *vp)
 	while ((vec = synic_take_vector(vp)) >= 0) {
 		vec_set(a->irr, (u32)vec);
 		hv_child_counts.interrupts++;
+		vp->counts.interrupts++;
 	}
 	if (a->eoi_assisted && others_waiting(a))
 		eoi_assist_settle(vp, true); /* another interrupt: the waiver ends */

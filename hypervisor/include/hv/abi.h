@@ -38,7 +38,8 @@ typedef uint64_t hv_u64;
  *   callers: the root's tools and modules are built from the same tree as hv.efi). A call code
  *   the hypervisor does not know returns HV_STATUS_INVALID_HYPERCALL_CODE, never a crash. */
 #define HV_ABI_VERSION 4u /* 2: partition management calls; hv_stats grew. 3: SynIC for children.
-			   * 4: MMIO exits (HV_RUN_EXIT_MMIO, hv_run_vp_exit.mmio_value) */
+			   * 4: MMIO exits (HV_RUN_EXIT_MMIO, hv_run_vp_exit.mmio_value),
+			   * HV_CALL_GET_VP_STATS */
 
 /* ---- CPUID: what the root is told (Hyper-V leaves + this hypervisor's own identity) ---- */
 #define HV_CPUID_VENDOR_MAX  0x40000000u /* EAX = highest leaf, EBX:ECX:EDX "Microsoft Hv" */
@@ -114,6 +115,7 @@ typedef uint64_t hv_u64;
 #define HV_CALL_SET_VP_REGISTERS    0x8118 /* rep; in: hv_vp_registers_in */
 #define HV_CALL_RUN_VP		    0x8119 /* in: hv_run_vp_in, out: hv_run_vp_exit */
 #define HV_CALL_SET_CONNECTION	    0x811a /* in: hv_connection_in */
+#define HV_CALL_GET_VP_STATS	    0x811b /* in: hv_vp_ref, out: hv_vp_stats (ABI 4) */
 
 /* ---- HV_CALL_GET_STATS: output page (R8 = 4 KiB aligned GPA) ---- */
 #define HV_STATS_MAX_EXIT_REASONS 32
@@ -271,6 +273,23 @@ struct hv_vp_ref {
 	hv_u32 reserved0;    /* IN: 0 */
 };
 _Static_assert(sizeof(struct hv_vp_ref) == 16, "hv_vp_ref is 16 bytes");
+
+/* HV_CALL_GET_VP_STATS (root): what one child VP has cost since it was created, as the
+ * hypervisor counted it: every exit by reason (handled inside or handed to the root), the SINT
+ * vectors put into it, its calls handed to the root. Read while the VP may run: each counter
+ * is read whole, the set is not a snapshot. */
+struct hv_vp_stats {
+	hv_u32 exit_reason_count; /* OUT: entries of exits[] in use (HV_EXIT_REASON_COUNT) */
+	hv_u32 reserved0;
+	hv_u64 exits_total;			 /* OUT: all its exits */
+	hv_u64 interrupts;			 /* OUT: SINT vectors put into its APIC */
+	hv_u64 posts;				 /* OUT: HvPostMessage calls handed to the root */
+	hv_u64 signals;				 /* OUT: HvSignalEvent calls handed to the root */
+	hv_u64 runs;				 /* OUT: HV_CALL_RUN_VP calls that entered it */
+	hv_u64 exits[HV_STATS_MAX_EXIT_REASONS]; /* OUT: by enum hv_exit_reason */
+};
+_Static_assert(sizeof(struct hv_vp_stats) == 48 + 8 * HV_STATS_MAX_EXIT_REASONS,
+	       "hv_vp_stats is 304 bytes");
 
 /* VP registers by name. 0-15 are the general registers in x86 order (RAX RCX RDX RBX RSP RBP
  * RSI RDI R8-R15). A segment register's value packs the selector (bits 15:0), the attributes

@@ -114,6 +114,8 @@ static void test_layout(void **state)
 	assert_int_equal(VID_GET_SIGNALS, 0x8100b916u);
 	assert_int_equal(VID_GET_REFERENCE_TIME, 0x8010b917u);
 	assert_int_equal(VID_ASSERT_INTERRUPT, 0x4008b918u);
+	assert_int_equal(VID_GET_VP_STATS, 0xc138b919u);
+	assert_int_equal(offsetof(struct hv_vp_stats, exits), 48);
 	assert_int_equal(offsetof(struct vid_post_message, payload_size), 12);
 	assert_int_equal(offsetof(struct vid_post_message, payload), 16);
 	assert_int_equal(offsetof(struct vid_message, payload_size), 12);

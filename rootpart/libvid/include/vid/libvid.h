@@ -49,6 +49,8 @@ int vid_signal_event(int partition_fd, uint32_t vp_index, uint32_t sint, uint32_
 /* A fixed, edge-triggered interrupt (vector 16..255) for VP vp_index, from the worker's
  * interrupt controller. */
 int vid_assert_interrupt(int partition_fd, uint32_t vp_index, uint32_t vector);
+/* What VP vp_index has cost so far: its exits by reason and the rest of hv_vp_stats. */
+int vid_get_vp_stats(int partition_fd, uint32_t vp_index, struct hv_vp_stats *out);
 /* The eventfd signalled when the child signals an event connection (-1: none). */
 int vid_set_signal_eventfd(int partition_fd, int eventfd);
 /* Takes the pending event connection ids: returns how many are in out->connection_id[]

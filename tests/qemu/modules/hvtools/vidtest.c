@@ -429,6 +429,32 @@ static void guest_run(int vp, uint8_t *mem)
 	run_halted(vp, mem);
 }
 
+/* The VP's costs after guest_run: its two OUTs and its IN are I/O exits, its HLTs are
+ * counted, every exit is in the total, and a VP that does not exist or a reserved bit is
+ * refused. */
+static void vp_stats_check(int part)
+{
+	struct hv_vp_stats st;
+	int err = vid_get_vp_stats(part, 0, &st);
+
+	if (err) {
+		fail("vp stats: %s", strerror(-err));
+		return;
+	}
+	uint64_t sum = 0;
+	for (uint32_t i = 0; i < st.exit_reason_count && i < HV_STATS_MAX_EXIT_REASONS; i++)
+		sum += st.exits[i];
+	printf("vp stats: exits %" PRIu64 " (io %" PRIu64 ", hlt %" PRIu64 ", intr %" PRIu64
+	       "), runs %" PRIu64 "\n",
+	       st.exits_total, st.exits[HV_EXIT_IO], st.exits[HV_EXIT_HLT], st.exits[HV_EXIT_INTR],
+	       st.runs);
+	if (st.exit_reason_count != HV_EXIT_REASON_COUNT || st.exits[HV_EXIT_IO] < 3 ||
+	    st.exits[HV_EXIT_HLT] < 2 || sum != st.exits_total || st.runs < 4)
+		fail("vp stats: not what guest_run did");
+	if (vid_get_vp_stats(part, 1, &st) != -EINVAL)
+		fail("vp stats: VP 1 of a 1-VP partition was not refused");
+}
+
 static int cmd_guest(void)
 {
 	int vid = open_vid();
@@ -448,6 +474,7 @@ static int cmd_guest(void)
 
 		if (outcome(C_CREATE_VP, vp) > 0) {
 			guest_run(vp, mem);
+			vp_stats_check(part);
 			vid_close(vp);
 		}
 	}
