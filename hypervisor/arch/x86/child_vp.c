@@ -478,15 +478,9 @@ void child_count_exit(struct hv_cpu *cpu)
 	case VMEXIT_HLT:
 		r = HV_EXIT_HLT;
 		break;
-	case VMEXIT_VMRUN:
-	case VMEXIT_VMLOAD:
-	case VMEXIT_VMSAVE:
-	case VMEXIT_STGI:
-	case VMEXIT_CLGI:
-	case VMEXIT_SKINIT:
-	case VMEXIT_INVLPGA:
-		r = HV_EXIT_SVM_INSN;
-		break;
+	default:
+		if (svm_refused_insn(code))
+			r = HV_EXIT_SVM_INSN;
 	}
 	cpu->child->counts.exits[r]++;
 	cpu->child->counts.total++;

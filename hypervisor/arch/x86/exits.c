@@ -142,8 +142,8 @@ void svm_cache_flush_exit(struct hv_cpu *cpu)
 
 /* Instructions no partition may run: SVM's own (no partition sees SVM: EFER.SVME can never be
  * set, so the CPU would raise #UD), and for children MONITOR/MWAIT and XSETBV (the XCR0 of the
- * CPU stays the root's). True when the exit was one of them (#UD injected). */
-bool svm_refused_insn_exit(struct hv_cpu *cpu, u32 code)
+ * CPU stays the root's). */
+bool svm_refused_insn(u32 code)
 {
 	switch (code) {
 	case VMEXIT_VMRUN:
@@ -156,11 +156,19 @@ bool svm_refused_insn_exit(struct hv_cpu *cpu, u32 code)
 	case VMEXIT_MONITOR:
 	case VMEXIT_MWAIT:
 	case VMEXIT_XSETBV:
-		hv_stats_count(HV_EXIT_SVM_INSN);
-		svm_inject_exception(cpu, VEC_UD, false, 0);
 		return true;
 	}
 	return false;
+}
+
+/* True when the exit was a refused instruction (#UD injected). */
+bool svm_refused_insn_exit(struct hv_cpu *cpu, u32 code)
+{
+	if (!svm_refused_insn(code))
+		return false;
+	hv_stats_count(HV_EXIT_SVM_INSN);
+	svm_inject_exception(cpu, VEC_UD, false, 0);
+	return true;
 }
 
 void svm_handle_exit(struct hv_cpu *cpu)

@@ -91,6 +91,7 @@ struct io_access {
 void cpuid_exit(struct hv_cpu *cpu);
 /* exits.c: VMMCALL and INVD/WBINVD, for the root's VP and a child's alike. */
 void svm_hypercall_exit(struct hv_cpu *cpu);
+bool svm_refused_insn(u32 code);
 bool svm_refused_insn_exit(struct hv_cpu *cpu, u32 code);
 void svm_cache_flush_exit(struct hv_cpu *cpu);
 /* svm.c: exit on the VP's reads and/or writes of an MSR (MSRs outside the map always exit). */
