@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* The child's COM1 (com1.h): the registers of a 16450 as the 8250 driver probes and uses them
+/* The child's COM1 (com1.h): the registers of a 16550A as the 8250 driver probes and uses them
  * (Linux drivers/tty/serial/8250: autoconfig reads IER back, tests the scratch register and
- * the loopback mapping of MCR onto MSR, sizes the FIFO from IIR after writing FCR). */
+ * the loopback mapping of MCR onto MSR, finds the FIFO from IIR's top bits after writing FCR;
+ * its 16550A-variant probes (EFR, NS SuperIO, 16750, XScale UUE, FIFO size in loopback) all
+ * fail here and leave a plain 16550A). */
 #include "com1.h"
 
 enum {
@@ -22,6 +24,8 @@ enum {
 #define IIR_NO_INT    0x01
 #define IIR_THRI      0x02
 #define IIR_RDI	      0x04
+#define IIR_FIFO      0xc0 /* FIFOs enabled (FCR bit 0) */
+#define FCR_ENABLE    0x01
 #define LSR_DR	      0x01
 #define LSR_THRE      0x20
 #define LSR_TEMT      0x40
@@ -77,13 +81,14 @@ static uint8_t rx_take(struct com1 *u)
  * transmitter's clears it, as on the 8250. */
 static uint8_t iir_read(struct com1 *u)
 {
+	uint8_t fifo = u->fifo ? IIR_FIFO : 0;
 	if (rx_due(u))
-		return IIR_RDI;
+		return IIR_RDI | fifo;
 	if (thre_due(u)) {
 		u->thre_pending = false;
-		return IIR_THRI;
+		return IIR_THRI | fifo;
 	}
-	return IIR_NO_INT;
+	return IIR_NO_INT | fifo;
 }
 
 uint8_t com1_read(struct com1 *u, unsigned reg)
@@ -144,6 +149,10 @@ bool com1_write(struct com1 *u, unsigned reg, uint8_t value, uint8_t *tx)
 	case REG_SCR:
 		u->scr = value;
 		return false;
+	case REG_IIR: /* FCR. The FIFO clear bits leave the receive buffer alone: what was typed
+		       * waits outside the UART, on the line, not in its 16-byte FIFO. */
+		u->fifo = value & FCR_ENABLE;
+		return false;
 	}
-	return false; /* FCR (no FIFO to enable), LSR and MSR writes are ignored */
+	return false; /* LSR and MSR writes are ignored */
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* The child's COM1: a 16450 UART (no FIFO) at the PC's 0x3F8, enough for Linux's 8250 driver
+/* The child's COM1: a 16550A UART at the PC's 0x3F8, enough for Linux's 8250 driver
  * to find it (IER read-back, scratch register, loopback) and drive it through its interrupt
  * line (ISA IRQ 4, gated by MCR.OUT2 as on a PC; the worker's I/O APIC pin 4), and for the test
  * guest's polled console. Transmit is always ready: every byte written goes to the VM's console
- * at once, so the transmitter-empty interrupt is due again after each one. Bytes typed at the
+ * at once, so the transmitter-empty interrupt is due again after each one; with the FIFO
+ * enabled the driver writes 16 bytes per interrupt instead of one. Bytes typed at the
  * console wait in a receive buffer and reach the guest one RBR read at a time. Pure state: no
  * locking; the caller serialises the VP thread's accesses and the console's input. */
 #ifndef HV_VMWP_COM1_H
@@ -22,6 +23,7 @@
 struct com1 {
 	uint8_t ier, lcr, mcr, scr, dll, dlm;
 	bool thre_pending; /* transmitter-empty interrupt due (cleared by IIR reporting it) */
+	bool fifo;	   /* FCR bit 0: IIR says so in its top bits */
 	uint16_t rx_head, rx_len;
 	uint8_t rx[COM1_RX_SIZE];
 };

@@ -6,11 +6,13 @@
  * tables, linux_boot.c), VP 0 and its starting registers, and the VMBus transport over
  * vid.ko's SynIC calls (synic_transport.c; none when the hypervisor has no SynIC). run: one
  * thread per VP loops on the run ioctl and emulates what the guest reaches of a PC: COM1 (a
- * 16450, com1.c: bytes to the VM log as console lines), the power-off register (the sleep
- * control port the Linux child's FADT names) and nothing else (other ports read all ones). Everything the VP thread
- * reports goes to the worker's loop through an async handle. An access to unmapped memory, a
- * triple fault or an exit the worker does not know is a crash: the reason and the VP's
- * registers go to the VM log. A forced stop interrupts the run with a signal. */
+ * 16550A, com1.c: bytes to the VM log as console lines and to hvctl console, typed bytes
+ * back), its interrupt line through the I/O APIC (ioapic.c, the one MMIO page emulated), the
+ * CMOS clock, the power-off register (the sleep control port the Linux child's FADT names)
+ * and nothing else (other ports read all ones). Everything the VP thread reports goes to the
+ * worker's loop through an async handle. Any other access to unmapped memory, a triple fault
+ * or an exit the worker does not know is a crash: the reason and the VP's registers go to the
+ * VM log. A forced stop interrupts the run with a signal. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>

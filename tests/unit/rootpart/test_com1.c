@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of the child's COM1 (rootpart/vmwp/com1.c): the probe sequence of Linux's 8250
- * autoconfig passes (IER read-back, scratch register, loopback MSR, no FIFO: a 16450), the
+ * autoconfig passes (IER read-back, scratch register, loopback MSR, a FIFO: a 16550A), the
  * divisor latch, transmit always ready, the test guest's polled console; the interrupt line as
  * the 8250 driver's THRE test and interrupt handler see it, gated by OUT2; the receiver. */
 #include <setjmp.h>
@@ -36,12 +36,27 @@ static void test_probe(void **state)
 	assert_int_equal(com1_read(&u, 7), 0xa5);
 	com1_write(&u, 7, 0x5a, &tx);
 	assert_int_equal(com1_read(&u, 7), 0x5a);
-	/* FIFO enable: IIR's FIFO bits stay 0 (a 16450). */
+	/* Before FCR's enable IIR's FIFO bits read 0; after it 11: autoconfig's 16550A. */
+	assert_int_equal(com1_read(&u, 2), 0x01);
 	com1_write(&u, 2, 0xe7, &tx);
-	assert_int_equal(com1_read(&u, 2) & 0xc0, 0);
-	assert_int_equal(com1_read(&u, 2), 0x01); /* no interrupt pending */
+	assert_int_equal(com1_read(&u, 2), 0xc1); /* FIFO on, no interrupt pending */
 	com1_write(&u, 1, 0x02, &tx);		  /* THRI enabled: transmit empty is pending */
-	assert_int_equal(com1_read(&u, 2), 0x02);
+	assert_int_equal(com1_read(&u, 2), 0xc2);
+	/* autoconfig_16550a's variant probes: "EFR" (register 2 with LCR 0x80 or 0xBF) is not 0,
+	 * the NS SuperIO bank switch sees no LOOP bit change, the 16750's 64-byte bit (IIR bit
+	 * 5) never sets, IER's UUE bit (6) does not stick: a plain 16550A. */
+	com1_write(&u, 3, 0x80, &tx);
+	assert_int_not_equal(com1_read(&u, 2), 0);
+	com1_write(&u, 3, 0xbf, &tx);
+	assert_int_not_equal(com1_read(&u, 2), 0);
+	com1_write(&u, 3, 0x00, &tx);
+	com1_write(&u, 2, 0x21, &tx);
+	assert_int_equal(com1_read(&u, 2) >> 5, 6);
+	com1_write(&u, 1, 0x40, &tx);
+	assert_int_equal(com1_read(&u, 1) & 0x40, 0);
+	com1_write(&u, 1, 0x00, &tx);
+	com1_write(&u, 2, 0x00, &tx); /* FIFO off again: a 16450's IIR */
+	assert_int_equal(com1_read(&u, 2), 0x01);
 }
 
 static void test_divisor_and_tx(void **state)

@@ -36,7 +36,11 @@ hvctl create linux2.json >/dev/null || fail "create failed"
 hvctl start linux2 || fail "start failed"
 wait_log 'child: /dev/sda present' 600
 wait_log 'child: disk-write done [0-9]+ files' 600
-# COM1 interrupts through the worker's I/O APIC (GSI 4 from the DSDT, an edge-triggered entry).
+# COM1 is found as a 16550A (its FIFO: 16 bytes per transmit interrupt) and interrupts through the
+# worker's I/O APIC (GSI 4 from the DSDT, an edge-triggered entry).
+uart=$(hvctl logs linux2 -n 100000 | grep -o 'ttyS0 at I/O 0x3f8 .*' | tail -n 1)
+echo "child's COM1: $uart"
+echo "$uart" | grep -q 'is a 16550A' || fail "the child's 8250 driver did not find a 16550A: '$uart'"
 hvctl logs linux2 -n 100000 | grep -q 'child: tty line sent by the 8250 interrupt handler' ||
   fail "the line written through /dev/ttyS0 never reached the console"
 irq=$(hvctl logs linux2 -n 100000 | sed -n 's/.*child: serial irq //p' | head -n 1)
