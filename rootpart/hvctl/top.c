@@ -76,11 +76,12 @@ static Hv__Mgmt__VmList *fetch(struct hvctl *h, Hv__Mgmt__Reply **keep, int *rc)
  * them in batch mode (logs and scripts want everything), the first TOP_REASONS on screen so
  * that a row stays one line. "-" when none. */
 #define TOP_REASONS 3
+#define TOP_MAX_REASONS 64 /* more than vmms keeps (VM_MAX_EXIT_REASONS) */
 static void format_reasons(const Hv__Mgmt__VmInfo *vm, bool all, char *out, size_t n)
 {
-	const Hv__Mgmt__ExitRate *order[64];
+	const Hv__Mgmt__ExitRate *order[TOP_MAX_REASONS];
 	size_t k = 0;
-	for (size_t i = 0; i < vm->n_hv_exits_by_reason && k < 64; i++) {
+	for (size_t i = 0; i < vm->n_hv_exits_by_reason && k < TOP_MAX_REASONS; i++) {
 		const Hv__Mgmt__ExitRate *e = vm->hv_exits_by_reason[i];
 		if (e->per_s < 0.5) /* rounds to 0 */
 			continue;
