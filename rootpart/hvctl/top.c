@@ -75,7 +75,7 @@ static Hv__Mgmt__VmList *fetch(struct hvctl *h, Hv__Mgmt__Reply **keep, int *rc)
 /* The reasons with exits in the last interval, busiest first, as "hlt=300 io=120": all of
  * them in batch mode (logs and scripts want everything), the first TOP_REASONS on screen so
  * that a row stays one line. "-" when none. */
-#define TOP_REASONS 3
+#define TOP_REASONS	3
 #define TOP_MAX_REASONS 64 /* more than vmms keeps (VM_MAX_EXIT_REASONS) */
 static void format_reasons(const Hv__Mgmt__VmInfo *vm, bool all, char *out, size_t n)
 {
