@@ -102,9 +102,10 @@ static const struct verb verbs[] = {
 	  "the journal (the last 512 events) from T (2026-12-07T09:15:00Z, or an age: 10m).",
 	  0, 0, false, "Vs", run_events },
 	{ "top", "top [-b] [-n N]",
-	  "Per VM, every second: CPU % and resident memory of its worker, VMBus signals/s, "
-	  "storage IOPS and read/write MB/s, heartbeat age; "
-	  "-b prints frames one after the other, -n N stops after N.",
+	  "Per VM, every second: CPU % and resident memory of its worker, exits/s of its VPs "
+	  "(all, and by reason), VMBus signals/s, storage IOPS and read/write MB/s, heartbeat "
+	  "age; -b prints frames one after the other (with every exit reason), -n N stops "
+	  "after N.",
 	  0, 0, false, "bn", run_top },
 	{ "metrics", "metrics",
 	  "Every VM's metrics (and vmms's) in the Prometheus text format; vmms --metrics-file "

@@ -151,6 +151,21 @@ static json_object *vm_to_json(const Hv__Mgmt__VmInfo *vm, bool full)
 	json_object_object_add(o, "vp_exits",
 			       vm->worker_pid ? json_object_new_int64((int64_t)vm->vp_exits)
 					      : NULL);
+	json_object *by_reason = NULL;
+	if (vm->worker_pid) {
+		by_reason = json_object_new_object();
+		for (size_t i = 0; i < vm->n_hv_exits_by_reason; i++)
+			json_object_object_add(
+				by_reason, vm->hv_exits_by_reason[i]->reason,
+				json_object_new_int64((int64_t)vm->hv_exits_by_reason[i]->count));
+	}
+	json_object_object_add(o, "hv_exits",
+			       vm->worker_pid ? json_object_new_int64((int64_t)vm->hv_exits)
+					      : NULL);
+	json_object_object_add(o, "hv_exits_by_reason", by_reason);
+	json_object_object_add(o, "hv_interrupts",
+			       vm->worker_pid ? json_object_new_int64((int64_t)vm->hv_interrupts)
+					      : NULL);
 	json_object_object_add(o, "boot", json_object_new_string(vm->boot));
 	hvctl_format_time(vm->heartbeat_ms, t, sizeof(t));
 	json_object_object_add(o, "heartbeat", json_object_new_string(t));
@@ -298,6 +313,13 @@ static void print_show(struct hvctl *h, const Hv__Mgmt__VmInfo *vm)
 	if (vm->worker_pid) /* the ones that reach the worker; CPUID, MSRs stay in hv.efi */
 		printf("vp exits:    %llu (port I/O, HLT, ... handled by its worker)\n",
 		       (unsigned long long)vm->vp_exits);
+	if (vm->worker_pid) { /* all of them, as the hypervisor counted: by reason, its order */
+		printf("hv exits:    %llu", (unsigned long long)vm->hv_exits);
+		for (size_t i = 0; i < vm->n_hv_exits_by_reason; i++)
+			printf("%s%s %llu", i ? ", " : " (", vm->hv_exits_by_reason[i]->reason,
+			       (unsigned long long)vm->hv_exits_by_reason[i]->count);
+		printf("%s\n", vm->n_hv_exits_by_reason ? ")" : "");
+	}
 	if (vm->heartbeat_ms > 0 && vm->worker_pid)
 		printf("last heard:  %s (%.1f s ago)\n", hb,
 		       (double)(mgmt_now_ms() - vm->heartbeat_ms) / 1000.0);

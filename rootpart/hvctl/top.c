@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* hvctl top: every second, per VM: CPU % of its worker (utime + stime from /proc/PID/stat),
- * resident memory, VMBus channel signals/s (both ways) and storage IOPS and read/write MB/s
- * (SCSI READs and WRITEs of the storage VSP: the guest's disk traffic), and the age of its
- * worker's last report. The VMBus and storage figures are rates vmms computes from the
- * worker's counters between two of its reports at least 1 s apart (list's VmInfo), so they
- * need no access to the worker's /proc files (workers run as their own uid).
+ * resident memory, exits/s of its VPs (all of them, by the hypervisor's count, and by reason),
+ * VMBus channel signals/s (both ways) and storage IOPS and read/write MB/s (SCSI READs and
+ * WRITEs of the storage VSP: the guest's disk traffic), and the age of its worker's last
+ * report. The exit, VMBus and storage figures are rates vmms computes from the worker's
+ * counters between two of its reports at least 1 s apart (list's VmInfo), so they need no
+ * access to the worker's /proc files (workers run as their own uid).
  * Interactive: the screen is redrawn each second until Ctrl-C; -b prints one frame after the
  * other (for logs and scripts); -n N stops after N frames. */
 #include <json-c/json.h>
@@ -69,13 +70,49 @@ static Hv__Mgmt__VmList *fetch(struct hvctl *h, Hv__Mgmt__Reply **keep, int *rc)
 	return NULL;
 }
 
-#define ROW_FMT "%-20s %-9s %6s %8s %9s %7s %9s %10s %9s %8s\n"
+#define ROW_FMT "%-20s %-9s %6s %8s %8s %9s %7s %9s %10s %9s %8s %s\n"
+
+/* The reasons with exits in the last interval, busiest first, as "hlt=300 io=120": all of
+ * them in batch mode (logs and scripts want everything), the first TOP_REASONS on screen so
+ * that a row stays one line. "-" when none. */
+#define TOP_REASONS	3
+#define TOP_MAX_REASONS 64 /* more than vmms keeps (VM_MAX_EXIT_REASONS) */
+static void format_reasons(const Hv__Mgmt__VmInfo *vm, bool all, char *out, size_t n)
+{
+	const Hv__Mgmt__ExitRate *order[TOP_MAX_REASONS];
+	size_t k = 0;
+	for (size_t i = 0; i < vm->n_hv_exits_by_reason && k < TOP_MAX_REASONS; i++) {
+		const Hv__Mgmt__ExitRate *e = vm->hv_exits_by_reason[i];
+		if (e->per_s < 0.5) /* rounds to 0 */
+			continue;
+		size_t j = k++; /* insertion sort, stable: ties stay in the hypervisor's order */
+		for (; j > 0 && order[j - 1]->per_s < e->per_s; j--)
+			order[j] = order[j - 1];
+		order[j] = e;
+	}
+	snprintf(out, n, "-");
+	size_t len = 0, shown = all || k <= TOP_REASONS ? k : TOP_REASONS;
+	for (size_t i = 0; i < shown && len < n; i++)
+		len += (size_t)snprintf(out + len, n - len, "%s%s=%.0f", i ? " " : "",
+					order[i]->reason, order[i]->per_s);
+	if (shown < k && len < n)
+		snprintf(out + len, n - len, " +%zu", k - shown);
+}
+
+static json_object *reasons_json(const Hv__Mgmt__VmInfo *vm)
+{
+	json_object *o = json_object_new_object();
+	for (size_t i = 0; i < vm->n_hv_exits_by_reason; i++)
+		json_object_object_add(o, vm->hv_exits_by_reason[i]->reason,
+				       json_object_new_double(vm->hv_exits_by_reason[i]->per_s));
+	return o;
+}
 
 static void print_row(struct hvctl *h, const Hv__Mgmt__VmInfo *vm, const struct sample *a,
-		      const struct sample *b, double secs, long tick, long page)
+		      const struct sample *b, double secs, long tick, long page, bool batch)
 {
-	char cpu[16] = "-", mem[16] = "-", sig[24] = "-", iops[24] = "-", rd[24] = "-",
-	     wr[24] = "-", hb[16] = "-", pid[16] = "-";
+	char cpu[16] = "-", mem[16] = "-", ex[24] = "-", sig[24] = "-", iops[24] = "-",
+	     rd[24] = "-", wr[24] = "-", hb[16] = "-", pid[16] = "-", reasons[512] = "-";
 	double cpu_pct = -1, hb_s = -1;
 	/* The VMBus and storage rates exist while a worker reports. */
 	bool io = vm->worker_pid && vm->heartbeat_ms > 0;
@@ -85,6 +122,8 @@ static void print_row(struct hvctl *h, const Hv__Mgmt__VmInfo *vm, const struct 
 		snprintf(mem, sizeof(mem), "%llu", b->rss_pages * (unsigned long long)page >> 20);
 	}
 	if (io) {
+		snprintf(ex, sizeof(ex), "%.0f", vm->hv_exits_per_s);
+		format_reasons(vm, batch, reasons, sizeof(reasons));
 		snprintf(sig, sizeof(sig), "%.0f", vm->vmbus_signals_per_s);
 		snprintf(iops, sizeof(iops), "%.0f", vm->storage_iops);
 		snprintf(rd, sizeof(rd), "%.2f", vm->storage_read_mb_s);
@@ -97,8 +136,8 @@ static void print_row(struct hvctl *h, const Hv__Mgmt__VmInfo *vm, const struct 
 	if (vm->worker_pid)
 		snprintf(pid, sizeof(pid), "%d", vm->worker_pid);
 	if (h->format == HVCTL_FORMAT_TABLE) {
-		printf(ROW_FMT, vm->name, hvctl_state_name(vm->state), cpu, mem, sig, iops, rd, wr,
-		       hb, pid);
+		printf(ROW_FMT, vm->name, hvctl_state_name(vm->state), cpu, mem, ex, sig, iops, rd,
+		       wr, hb, pid, reasons);
 		return;
 	}
 	json_object *o = json_object_new_object();
@@ -119,6 +158,9 @@ static void print_row(struct hvctl *h, const Hv__Mgmt__VmInfo *vm, const struct 
 			       io ? json_object_new_double(vm->storage_read_mb_s) : NULL);
 	json_object_object_add(o, "write_mb_s",
 			       io ? json_object_new_double(vm->storage_write_mb_s) : NULL);
+	json_object_object_add(o, "exits_per_s",
+			       io ? json_object_new_double(vm->hv_exits_per_s) : NULL);
+	json_object_object_add(o, "exits_per_s_by_reason", io ? reasons_json(vm) : NULL);
 	json_object_object_add(o, "heartbeat_age_s",
 			       hb_s >= 0 ? json_object_new_double(hb_s) : NULL);
 	json_object_object_add(o, "worker_pid", json_object_new_int(vm->worker_pid));
@@ -153,12 +195,13 @@ static int frame(struct hvctl *h, bool batch, bool first)
 		else if (!first)
 			printf("\n");
 		if (!h->no_headers)
-			printf(ROW_FMT, "NAME", "STATE", "CPU%", "RSS_MIB", "SIGNALS/s", "IOPS",
-			       "READ_MB/s", "WRITE_MB/s", "HEARTBEAT", "PID");
+			printf(ROW_FMT, "NAME", "STATE", "CPU%", "RSS_MIB", "EXITS/s", "SIGNALS/s",
+			       "IOPS", "READ_MB/s", "WRITE_MB/s", "HEARTBEAT", "PID",
+			       "EXITS/s_BY_REASON");
 	}
 	for (size_t i = 0; i < n; i++)
 		print_row(h, l->vms[i], &before[i], &after[i], secs, sysconf(_SC_CLK_TCK),
-			  sysconf(_SC_PAGESIZE));
+			  sysconf(_SC_PAGESIZE), batch);
 	fflush(stdout);
 	hv__mgmt__reply__free_unpacked(keep, NULL);
 	return HVCTL_OK;

@@ -115,6 +115,18 @@ void vmms_fill_info(struct vm *vm, Hv__Mgmt__VmInfo *info, Hv__Mgmt__Device **de
 	info->storage_iops = vm->iops;
 	info->storage_read_mb_s = vm->read_mb_s;
 	info->storage_write_mb_s = vm->write_mb_s;
+	info->hv_exits = vm->hv_exits;
+	info->hv_exits_per_s = vm->hv_exits_per_s;
+	info->hv_interrupts = vm->hv_interrupts;
+	for (size_t i = 0; i < vm->nexits; i++) {
+		hv__mgmt__exit_rate__init(&vm->exits_pb[i]);
+		vm->exits_pb[i].reason = vm->exits[i].reason;
+		vm->exits_pb[i].count = vm->exits[i].count;
+		vm->exits_pb[i].per_s = vm->exits[i].per_s;
+		vm->exits_pb_ptrs[i] = &vm->exits_pb[i];
+	}
+	info->n_hv_exits_by_reason = vm->nexits;
+	info->hv_exits_by_reason = vm->exits_pb_ptrs;
 	info->log_path = (char *)"";
 	info->config_json = vm->config_json ? vm->config_json : (char *)"";
 	info->log_error = vm->log_error;

@@ -2,7 +2,8 @@
 /* Metrics in the Prometheus text exposition format, for every VM in every state: what hvctl
  * metrics prints, and what vmms --metrics-file rewrites atomically every few seconds for
  * node_exporter's textfile collector. Labels are VM names (safe characters only, see
- * names.h), so no escaping is needed. */
+ * names.h) and exit reasons (lower-case words, checked when the worker reports them), so no
+ * escaping is needed. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,6 +101,18 @@ static void vm_metrics(struct vmms *d, struct text *t, int64_t now)
 		    "hv_vm_storage_bytes_total{vm=\"%s\",op=\"write\"} %llu\n",
 		    vm->name, (unsigned long long)vm->io.read_bytes, vm->name,
 		    (unsigned long long)vm->io.write_bytes);
+	header(t, "hv_vm_exits_total", "counter",
+	       "Exits of the VM's VPs by reason, as the hypervisor counted them (also those it "
+	       "handles itself), since its worker started; only reasons seen.");
+	LIST_FOREACH(vm, &d->vms, link)
+		for (size_t i = 0; i < vm->nexits; i++)
+			put(t, "hv_vm_exits_total{vm=\"%s\",reason=\"%s\"} %llu\n", vm->name,
+			    vm->exits[i].reason, (unsigned long long)vm->exits[i].count);
+	header(t, "hv_vm_interrupts_total", "counter",
+	       "SINT interrupts the hypervisor put into the VM's VPs since its worker started.");
+	LIST_FOREACH(vm, &d->vms, link)
+		put(t, "hv_vm_interrupts_total{vm=\"%s\"} %llu\n", vm->name,
+		    (unsigned long long)vm->hv_interrupts);
 	header(t, "hv_vm_log_failing", "gauge",
 	       "1 while the VM's worker cannot write its log (full log folder), else 0.");
 	LIST_FOREACH(vm, &d->vms, link)

@@ -294,8 +294,57 @@ static void force_after_timeout(struct worker *w, const char *why)
 	uv_timer_start(&w->stop_timer, on_stop_timer, FORCE_STOP_GRACE_MS, 0);
 }
 
-/* The worker's VMBus and storage totals, and their rates against the last sample at least
- * RATE_MIN_MS older (reports come every 2 s, and sooner when a device changes). */
+static bool exit_reason_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > VM_EXIT_REASON_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return false;
+	return true;
+}
+
+/* The hypervisor's exit counts of the report, each keeping its previous sample (matched by
+ * reason) for the rates. A reason that is not a short lower-case word is dropped. */
+static void take_exit_counts(struct vm *vm, const Hv__Worker__WorkerReport *r)
+{
+	struct vm_exit_count next[VM_MAX_EXIT_REASONS];
+	size_t n = 0;
+	for (size_t i = 0; i < r->n_hv_exits && n < VM_MAX_EXIT_REASONS; i++) {
+		if (!exit_reason_ok(r->hv_exits[i]->reason))
+			continue;
+		struct vm_exit_count *e = &next[n++];
+		*e = (struct vm_exit_count){ .count = r->hv_exits[i]->count };
+		snprintf(e->reason, sizeof(e->reason), "%s", r->hv_exits[i]->reason);
+		for (size_t j = 0; j < vm->nexits; j++)
+			if (strcmp(vm->exits[j].reason, e->reason) == 0) {
+				e->prev = vm->exits[j].prev;
+				e->per_s = vm->exits[j].per_s;
+			}
+	}
+	memcpy(vm->exits, next, n * sizeof(next[0]));
+	vm->nexits = n;
+	vm->hv_exits = r->hv_exits_total;
+	vm->hv_interrupts = r->hv_interrupts;
+}
+
+/* The exit rates against the previous sample, s seconds older (sane: no counter went back). */
+static void exit_rates(struct vm *vm, bool sane, double s)
+{
+	sane = sane && vm->hv_exits >= vm->hv_exits_prev;
+	vm->hv_exits_per_s = sane ? (double)(vm->hv_exits - vm->hv_exits_prev) / s : 0;
+	vm->hv_exits_prev = vm->hv_exits;
+	for (size_t i = 0; i < vm->nexits; i++) {
+		struct vm_exit_count *e = &vm->exits[i];
+		e->per_s = sane && e->count >= e->prev ? (double)(e->count - e->prev) / s : 0;
+		e->prev = e->count;
+	}
+}
+
+/* The worker's VMBus and storage totals and the hypervisor's exit counts, and their rates
+ * against the last sample at least RATE_MIN_MS older (reports come every 2 s, and sooner when
+ * a device changes). */
 #define RATE_MIN_MS 1000
 static void take_io_counters(struct vm *vm, const Hv__Worker__WorkerReport *r)
 {
@@ -310,6 +359,7 @@ static void take_io_counters(struct vm *vm, const Hv__Worker__WorkerReport *r)
 	const struct vm_io_counters *p = &vm->io_prev;
 	int64_t ms = r->heartbeat_ms - vm->io_prev_ms;
 	vm->io = now;
+	take_exit_counts(vm, r);
 	if (vm->io_prev_ms && ms < RATE_MIN_MS && ms >= 0)
 		return;
 	/* A counter going back is a new worker (or VMBus server): no rate from that pair. */
@@ -324,6 +374,7 @@ static void take_io_counters(struct vm *vm, const Hv__Worker__WorkerReport *r)
 	vm->iops = sane ? (double)(now.reads - p->reads + now.writes - p->writes) / s : 0;
 	vm->read_mb_s = sane ? (double)(now.read_bytes - p->read_bytes) / s / 1e6 : 0;
 	vm->write_mb_s = sane ? (double)(now.write_bytes - p->write_bytes) / s / 1e6 : 0;
+	exit_rates(vm, sane, s);
 	vm->io_prev = now;
 	vm->io_prev_ms = r->heartbeat_ms;
 }
@@ -619,6 +670,9 @@ int vmms_worker_spawn(struct vmms *d, struct vm *vm, char *why, size_t n)
 	vm->io_prev_ms = 0;
 	vm->io = vm->io_prev = (struct vm_io_counters){ 0 };
 	vm->signals_per_s = vm->iops = vm->read_mb_s = vm->write_mb_s = 0;
+	vm->hv_exits = vm->hv_exits_prev = vm->hv_interrupts = 0;
+	vm->hv_exits_per_s = 0;
+	vm->nexits = 0;
 	vmms_console_reset(d, vm);
 	mgmt_log_write(&d->log, MGMT_LOG_INFO, "vmms", "VM %s: spawned worker pid %d (%s)",
 		       vm->name, (int)w->pid, d->opt.worker_path);

@@ -107,6 +107,18 @@ struct vm_io_counters {
 	uint64_t reads, writes, read_bytes, write_bytes;
 };
 
+/* The hypervisor's exits of one reason, as the worker reported them (hvctl top, show,
+ * metrics). The name comes from the worker, which parses guest bytes: it is kept only if it
+ * is a short lower-case word (it becomes a metrics label, unescaped). */
+#define VM_MAX_EXIT_REASONS 32
+#define VM_EXIT_REASON_MAX  15
+struct vm_exit_count {
+	char reason[VM_EXIT_REASON_MAX + 1];
+	uint64_t count;
+	uint64_t prev; /* at the sample the rates are taken against (io_prev_ms) */
+	double per_s;
+};
+
 struct vm {
 	char name[MGMT_VM_NAME_MAX + 1];
 	struct vm_config cfg;
@@ -136,6 +148,13 @@ struct vm {
 	struct vm_io_counters io_prev;	/* the sample the rates are taken against */
 	int64_t io_prev_ms;
 	double signals_per_s, iops, read_mb_s, write_mb_s;
+	/* The hypervisor's counts for its VPs (worker.proto hv_exits*), their total's rate. */
+	uint64_t hv_exits, hv_exits_prev, hv_interrupts;
+	double hv_exits_per_s;
+	struct vm_exit_count exits[VM_MAX_EXIT_REASONS];
+	size_t nexits;
+	Hv__Mgmt__ExitRate exits_pb[VM_MAX_EXIT_REASONS]; /* what VmInfo points to */
+	Hv__Mgmt__ExitRate *exits_pb_ptrs[VM_MAX_EXIT_REASONS];
 	LIST_ENTRY(vm) link;
 };
 

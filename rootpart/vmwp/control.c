@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hv/abi.h"
 #include "mgmt/names.h"
 #include "partition.h"
 #include "mgmt/peer_access.h"
@@ -193,6 +194,45 @@ int vmwp_control_listen(struct vmwp *w)
 	return rc;
 }
 
+/* The hypervisor's names of its exit reasons (hv_stats_log_summary's): what vmms, hvctl and
+ * the metrics show, so one grep finds a reason in the hypervisor's log and in hvctl top. */
+static const char *const exit_reason_names[HV_EXIT_REASON_COUNT] = {
+	"other", "cpuid",    "msr_read", "msr_write", "hypercall", "io",  "svm_insn",
+	"npf",	 "shutdown", "intr",	 "nmi",	      "invd",	   "hlt",
+};
+_Static_assert(HV_EXIT_REASON_COUNT == 13, "a new exit reason needs its name here");
+
+struct hv_exit_report {
+	Hv__Worker__ExitCount counts[HV_EXIT_REASON_COUNT];
+	Hv__Worker__ExitCount *ptrs[HV_EXIT_REASON_COUNT];
+};
+
+/* The partition's VP costs as the hypervisor counted them, into r (store holds what r points
+ * to until it is sent). Nothing when the backend has no counts: vmms then shows none. */
+static void report_hv_exits(struct vmwp *w, Hv__Worker__WorkerReport *r,
+			    struct hv_exit_report *store)
+{
+	struct hv_vp_stats st;
+	if (!w->part || !partition_backend.vp_stats || partition_backend.vp_stats(w->part, &st))
+		return;
+	r->hv_exits_total = st.exits_total;
+	r->hv_interrupts = st.interrupts;
+	/* A hypervisor newer than this worker may count more reasons: those are left out of the
+	 * breakdown (they stay in the total). */
+	uint32_t n = st.exit_reason_count < HV_EXIT_REASON_COUNT ? st.exit_reason_count
+								 : HV_EXIT_REASON_COUNT;
+	for (uint32_t i = 0; i < n; i++) {
+		if (!st.exits[i])
+			continue;
+		Hv__Worker__ExitCount *c = &store->counts[r->n_hv_exits];
+		hv__worker__exit_count__init(c);
+		c->reason = mgmt_pb_str(exit_reason_names[i]);
+		c->count = st.exits[i];
+		store->ptrs[r->n_hv_exits++] = c;
+	}
+	r->hv_exits = store->ptrs;
+}
+
 void vmwp_report(struct vmwp *w, uint64_t id, bool refused, const char *reason)
 {
 	if (!w->controller)
@@ -227,6 +267,8 @@ void vmwp_report(struct vmwp *w, uint64_t id, bool refused, const char *reason)
 	r.storage_writes = io.writes;
 	r.storage_read_bytes = io.read_bytes;
 	r.storage_write_bytes = io.write_bytes;
+	struct hv_exit_report hv_exits;
+	report_hv_exits(w, &r, &hv_exits);
 	r.n_devices = w->ndevices;
 	r.devices = dp;
 	r.version = (char *)MGMT_VERSION_STRING;

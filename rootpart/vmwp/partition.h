@@ -13,6 +13,7 @@ struct vmwp;
 struct vmbus_server;
 struct vmbus_transport;
 struct partition;
+struct hv_vp_stats;
 
 struct partition_ops {
 	const char *name;
@@ -34,6 +35,10 @@ struct partition_ops {
 	size_t (*console_input)(struct partition *p, const uint8_t *bytes, size_t len);
 	/* Exits of the VPs the backend handled so far (NULL: none counted). */
 	uint64_t (*exits)(struct partition *p);
+	/* Optional: what the hypervisor counted for the partition's VPs, summed over them (every
+	 * exit by reason, also those it handles itself; interrupts, runs). Must not wait for a VP
+	 * (called from the loop while they run). 0, or -1 when the counts cannot be had. */
+	int (*vp_stats)(struct partition *p, struct hv_vp_stats *sum);
 	/* Tears everything down at once (forced stop, or after the guest shut down). */
 	void (*destroy)(struct partition *p);
 };

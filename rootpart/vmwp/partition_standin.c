@@ -11,11 +11,18 @@
  * receiver takes at most STANDIN_RX_BYTES per call, so the worker's retry path runs too.
  * Its VMBus transport reaches no guest (messages are dropped, no RAM is mapped): the worker's
  * VMBus server and devices are really created from the config, and offers wait for a guest
- * that never asks. */
+ * that never asks.
+ * Its VP costs (vp_stats) are synthetic but follow a fixed rule from its pretend activity, so
+ * tests can predict them exactly: booting costs STANDIN_BOOT_CPUID CPUID exits and
+ * STANDIN_BOOT_MSR_WRITES MSR writes (a kernel probing the CPU and setting up its MSRs); each
+ * byte the pretend guest writes to COM1 is one port I/O exit (an OUT to the transmit
+ * register, as for a real guest), each byte it takes from the receiver one more (the IN).
+ * Nothing else exits; no interrupts. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hv/abi.h"
 #include "partition.h"
 #include "vmbus_server/transport.h"
 #include "vmwp.h"
@@ -25,13 +32,26 @@ struct partition {
 	uv_timer_t boot;
 	uv_timer_t shutdown;
 	int open_handles;
+	uint64_t exits[HV_EXIT_REASON_COUNT]; /* the pretend VP's costs: see the top comment */
 };
+
+#define STANDIN_BOOT_CPUID	16
+#define STANDIN_BOOT_MSR_WRITES 6
+
+/* The pretend guest writes bytes to COM1: one port I/O exit each. */
+static void guest_writes(struct partition *p, const void *bytes, size_t len)
+{
+	p->exits[HV_EXIT_IO] += len;
+	vmwp_console_feed(p->w, bytes, len);
+}
 
 static void on_boot(uv_timer_t *t)
 {
 	struct partition *p = t->data;
 	static const char hello[] = "standin guest: hello from COM1\r\nstandin guest: up\n";
-	vmwp_console_feed(p->w, (const uint8_t *)hello, sizeof(hello) - 1);
+	p->exits[HV_EXIT_CPUID] += STANDIN_BOOT_CPUID;
+	p->exits[HV_EXIT_MSR_WRITE] += STANDIN_BOOT_MSR_WRITES;
+	guest_writes(p, hello, sizeof(hello) - 1);
 	const char *n = getenv("HV_STANDIN_CONSOLE_LINES");
 	for (long i = 0, count = n ? atol(n) : 0; i < count; i++) {
 		char line[96];
@@ -39,7 +59,7 @@ static void on_boot(uv_timer_t *t)
 				   "standin guest: console line %06ld "
 				   "..........................\n",
 				   i);
-		vmwp_console_feed(p->w, (const uint8_t *)line, (size_t)len);
+		guest_writes(p, line, (size_t)len);
 	}
 	vmwp_partition_running(p->w);
 }
@@ -48,7 +68,7 @@ static void on_shutdown(uv_timer_t *t)
 {
 	struct partition *p = t->data;
 	static const char bye[] = "standin guest: shutting down\n";
-	vmwp_console_feed(p->w, (const uint8_t *)bye, sizeof(bye) - 1);
+	guest_writes(p, bye, sizeof(bye) - 1);
 	vmwp_partition_stopped(p->w, "the guest shut down");
 }
 
@@ -91,8 +111,19 @@ static int standin_request_shutdown(struct partition *p, char *why, size_t n)
 static size_t standin_console_input(struct partition *p, const uint8_t *bytes, size_t len)
 {
 	size_t took = len < STANDIN_RX_BYTES ? len : STANDIN_RX_BYTES;
-	vmwp_console_feed(p->w, bytes, took);
+	p->exits[HV_EXIT_IO] += took; /* the guest's IN of each byte; the echo is its OUT */
+	guest_writes(p, bytes, took);
 	return took;
+}
+
+static int standin_vp_stats(struct partition *p, struct hv_vp_stats *sum)
+{
+	*sum = (struct hv_vp_stats){ .exit_reason_count = HV_EXIT_REASON_COUNT };
+	for (int i = 0; i < HV_EXIT_REASON_COUNT; i++) {
+		sum->exits[i] = p->exits[i];
+		sum->exits_total += p->exits[i];
+	}
+	return 0;
 }
 
 static void on_closed(uv_handle_t *h)
@@ -166,5 +197,6 @@ const struct partition_ops partition_backend = {
 	.run = standin_run,
 	.request_shutdown = standin_request_shutdown,
 	.console_input = standin_console_input,
+	.vp_stats = standin_vp_stats,
 	.destroy = standin_destroy,
 };
