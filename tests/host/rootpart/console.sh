@@ -51,7 +51,9 @@ tail -c 100 "$T/boot.expected" | cmp - "$T/r.out" || fail "--replay 100"
 [ ! -s "$T/r.out" ] || fail "--replay 0 printed: $(cat "$T/r.out")"
 
 # A watcher for the rest: it sees live output, including what the writer typed.
-(sleep 6; printf '\035') | hvctl console a --watch --replay 0 > "$T/watch.out" 2> "$T/watch.err" &
+# It stays until told (not for a fixed time: under load the steps below take longer).
+(i=0; while [ ! -e "$T/watch.stop" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+ printf '\035') | hvctl console a --watch --replay 0 > "$T/watch.out" 2> "$T/watch.err" &
 WATCHER=$!
 EXTRA_PIDS="$EXTRA_PIDS $WATCHER"
 sleep 0.5
@@ -95,6 +97,8 @@ set +e; wait $FIRST; rc=$?; set -e
 expect_in "$(cat "$T/first.err")" "taken over" "the writer taken over from is told"
 
 # The watcher saw the live echoes of the writers, not the watcher's nor the escaped bytes.
+i=0; while ! grep -q forced-1 "$T/watch.out" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+touch "$T/watch.stop"
 wait $WATCHER || fail "watcher: exit $?: $(cat "$T/watch.err")"
 W=$(cat "$T/watch.out")
 expect_in "$W" "ping-123" "watcher: live output"

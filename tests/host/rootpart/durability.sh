@@ -73,7 +73,7 @@ set +e; wait "$STARTER"; rc=$?; set -e
 expect_in "$(cat "$T/start-d.out")" "hvctl: start of d failed: cannot record the VM's state under $T/state/vms: No space left on device" "running not recorded"
 wait_state d failed 50
 sleep 0.5
-pid_alive_for "fakeworker.py --name d" && fail "d's worker still runs after its running state could not be recorded"
+pid_alive_for "$T/state/vms/d.json" && fail "d's worker still runs after its running state could not be recorded"
 rm -f "$T/state/filler"
 
 # 5. Nothing half-done: a worker that does not turn the VM off when its graceful stop times
@@ -84,5 +84,5 @@ expect_rc 0 hvctl stop d --timeout 1
 [ "$OUT" = "stopped d (forced off: the guest did not shut down within 1 s)" ] || fail "stop of a worker that ignores it: $OUT"
 grep -q "WARN vmms: VM d: the worker did not finish the graceful stop in time; turning it off" "$T/log/vmms.log" \
   || fail "vmms.log lacks why vmms turned d off"
-pid_alive_for "fakeworker.py --name d" && fail "d's worker still runs after it was turned off"
+pid_alive_for "$T/state/vms/d.json" && fail "d's worker still runs after it was turned off"
 finish "mgmt durability"
