@@ -175,6 +175,17 @@ int vid_check_signal_eventfd(const struct vid_signal_eventfd *a)
 	return 0;
 }
 
+int vid_check_assert_interrupt(const struct vid_assert_interrupt *a, hv_u32 max_vps)
+{
+	if (a->vp_index >= max_vps || a->vector < 16 || a->vector > 255) {
+		VID_WARN(
+			"vid: assert interrupt: vp_index %u not below max_vps %u, or vector %u not 16..255\n",
+			a->vp_index, max_vps, a->vector);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int vid_check_read_len(size_t len)
 {
 	if (len < sizeof(struct vid_message)) {

@@ -48,6 +48,7 @@ int vid_check_connection(const struct vid_conn_range conn[VID_CONNECTIONS_MAX],
 int vid_check_post_message(const struct vid_post_message *a, hv_u32 max_vps);
 int vid_check_signal_event(const struct vid_signal_event *a, hv_u32 max_vps);
 int vid_check_signal_eventfd(const struct vid_signal_eventfd *a);
+int vid_check_assert_interrupt(const struct vid_assert_interrupt *a, hv_u32 max_vps);
 int vid_check_read_len(size_t len);
 /* VP fd. vid_check_run reads only the fields before `exit` (all the run copies in);
  * vid_check_run_in checks COMPLETE_IN against the size of the VP's last IN exit (0: none). */

@@ -191,11 +191,8 @@ static long synic_assert_interrupt(struct vid_partition *p, void __user *uarg)
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
-	if (a.vp_index >= p->max_vps || a.vector < 16 || a.vector > 255) {
-		pr_warn_ratelimited("vid: assert interrupt: vp_index %u not below max_vps %u, or vector %u not 16..255\n",
-				    a.vp_index, p->max_vps, a.vector);
+	if (vid_check_assert_interrupt(&a, p->max_vps))
 		return -EINVAL;
-	}
 	if (mutex_lock_interruptible(&s->call_lock))
 		return -EINTR;
 	memset(in, 0, sizeof(*in));

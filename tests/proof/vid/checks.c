@@ -52,6 +52,7 @@ static void partition_calls(void)
 	struct vid_vp_create v;
 	struct vid_signal_event ev;
 	struct vid_signal_eventfd efd;
+	struct vid_assert_interrupt irq;
 
 	Frama_C_make_unknown((char *)&m, sizeof(m));
 	vid_check_map(&m);
@@ -61,6 +62,8 @@ static void partition_calls(void)
 	vid_check_signal_event(&ev, any_max_vps());
 	Frama_C_make_unknown((char *)&efd, sizeof(efd));
 	vid_check_signal_eventfd(&efd);
+	Frama_C_make_unknown((char *)&irq, sizeof(irq));
+	vid_check_assert_interrupt(&irq, any_max_vps());
 	vid_check_read_len(Frama_C_unsigned_long_interval(0, 0xffffffffffffffffull));
 }
 

@@ -127,6 +127,17 @@ static void vp_create_and_targets(void **state)
 	efd.reserved0 = 1;
 	CHECK(-EINVAL, vid_check_signal_eventfd(&efd));
 
+	struct vid_assert_interrupt irq = { .vp_index = 3, .vector = 16 };
+	CHECK(0, vid_check_assert_interrupt(&irq, 4));
+	irq.vector = 255;
+	CHECK(0, vid_check_assert_interrupt(&irq, 4));
+	irq.vector = 256;
+	CHECK(-EINVAL, vid_check_assert_interrupt(&irq, 4));
+	irq.vector = 15;
+	CHECK(-EINVAL, vid_check_assert_interrupt(&irq, 4));
+	irq.vector = 16;
+	CHECK(-EINVAL, vid_check_assert_interrupt(&irq, 3));
+
 	CHECK(0, vid_check_read_len(sizeof(struct vid_message)));
 	CHECK(-EINVAL, vid_check_read_len(sizeof(struct vid_message) - 1));
 }
