@@ -186,6 +186,16 @@ int vid_check_assert_interrupt(const struct vid_assert_interrupt *a, hv_u32 max_
 	return 0;
 }
 
+int vid_check_vp_stats(const struct vid_vp_stats *a, hv_u32 max_vps)
+{
+	if (a->vp_index >= max_vps || a->reserved0) {
+		VID_WARN("vid: vp stats: vp_index %u not below max_vps %u, or reserved set\n",
+			 a->vp_index, max_vps);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int vid_check_read_len(size_t len)
 {
 	if (len < sizeof(struct vid_message)) {

@@ -49,6 +49,8 @@ int vid_check_post_message(const struct vid_post_message *a, hv_u32 max_vps);
 int vid_check_signal_event(const struct vid_signal_event *a, hv_u32 max_vps);
 int vid_check_signal_eventfd(const struct vid_signal_eventfd *a);
 int vid_check_assert_interrupt(const struct vid_assert_interrupt *a, hv_u32 max_vps);
+/* Reads only the fields before `stats` (all VID_GET_VP_STATS copies in). */
+int vid_check_vp_stats(const struct vid_vp_stats *a, hv_u32 max_vps);
 int vid_check_read_len(size_t len);
 /* VP fd. vid_check_run reads only the fields before `exit` (all the run copies in);
  * vid_check_run_in checks COMPLETE_IN against the size of the VP's last IN exit (0: none). */

@@ -218,11 +218,8 @@ static long synic_vp_stats(struct vid_partition *p, void __user *uarg)
 
 	if (copy_from_user(&a, uarg, offsetof(struct vid_vp_stats, stats)))
 		return -EFAULT;
-	if (a.vp_index >= p->max_vps || a.reserved0) {
-		pr_warn_ratelimited("vid: vp stats: vp_index %u not below max_vps %u, or reserved set\n",
-				    a.vp_index, p->max_vps);
+	if (vid_check_vp_stats(&a, p->max_vps))
 		return -EINVAL;
-	}
 	if (mutex_lock_interruptible(&s->call_lock))
 		return -EINTR;
 	memset(in, 0, sizeof(*in));

@@ -53,6 +53,7 @@ static void partition_calls(void)
 	struct vid_signal_event ev;
 	struct vid_signal_eventfd efd;
 	struct vid_assert_interrupt irq;
+	struct vid_vp_stats stats;
 
 	Frama_C_make_unknown((char *)&m, sizeof(m));
 	vid_check_map(&m);
@@ -64,6 +65,9 @@ static void partition_calls(void)
 	vid_check_signal_eventfd(&efd);
 	Frama_C_make_unknown((char *)&irq, sizeof(irq));
 	vid_check_assert_interrupt(&irq, any_max_vps());
+	/* As synic_vp_stats copies it: the fields before `stats` only. */
+	Frama_C_make_unknown((char *)&stats, offsetof(struct vid_vp_stats, stats));
+	vid_check_vp_stats(&stats, any_max_vps());
 	vid_check_read_len(Frama_C_unsigned_long_interval(0, 0xffffffffffffffffull));
 }
 

@@ -138,6 +138,12 @@ static void vp_create_and_targets(void **state)
 	irq.vector = 16;
 	CHECK(-EINVAL, vid_check_assert_interrupt(&irq, 3));
 
+	struct vid_vp_stats st = { .vp_index = 3 };
+	CHECK(0, vid_check_vp_stats(&st, 4));
+	CHECK(-EINVAL, vid_check_vp_stats(&st, 3));
+	st.reserved0 = 1;
+	CHECK(-EINVAL, vid_check_vp_stats(&st, 4));
+
 	CHECK(0, vid_check_read_len(sizeof(struct vid_message)));
 	CHECK(-EINVAL, vid_check_read_len(sizeof(struct vid_message) - 1));
 }
