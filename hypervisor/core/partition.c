@@ -76,7 +76,9 @@ u64 hv_partition_take_page(struct hv_partition *p)
 	u64 pa = p->deposit_head;
 	if (!pa)
 		return 0;
-	p->deposit_head = *(volatile u64 *)(uintptr_t)pa;
+	/* The hypervisor's own page since the deposit (out of the root's NPT): a relaxed atomic,
+	 * not a volatile access, which EVA would take as any value. */
+	p->deposit_head = __atomic_load_n((u64 *)(uintptr_t)pa, __ATOMIC_RELAXED);
 	p->deposit_free--;
 	memset((void *)(uintptr_t)pa, 0, PAGE_SIZE);
 	return pa;
@@ -142,15 +144,18 @@ u64 hv_call_deposit_pages(const struct hv_deposit_in *in, u32 rep_start, u32 rep
 		if (pfn >= (1ull << 40))
 			return HV_STATUS_INVALID_PARAMETER;
 		u64 pa = pfn << 12;
-		if (!hv_root_gpa(pa, PAGE_SIZE)) /* RAM, the root's, not deposited */
+		u64 *page = hv_root_gpa(pa, PAGE_SIZE); /* RAM, the root's, not deposited */
+		if (!page)
 			return HV_STATUS_INVALID_PARAMETER;
 		int rc = arch_root_take_page(pa);
 		if (rc == -2)
 			return HV_STATUS_INSUFFICIENT_MEMORY;
 		if (rc < 0)
 			return HV_STATUS_INVALID_PARAMETER;
-		*(volatile u64 *)(uintptr_t)pa = p->deposit_head;
-		p->deposit_head = pa;
+		/* Through the pointer the check returned (pa itself: RAM is mapped 1:1), so that
+		 * the list holds only addresses that passed it (what the EVA proof follows). */
+		__atomic_store_n(page, p->deposit_head, __ATOMIC_RELAXED);
+		p->deposit_head = hv_pa(page);
 		p->deposit_free++;
 		p->deposit_count++;
 		deposited_total++;

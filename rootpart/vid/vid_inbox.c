@@ -27,15 +27,9 @@ u16 vid_inbox_post(struct vid_partition *p, u32 vp_index, const struct hv_run_vp
 	u16 st = HV_STATUS_SUCCESS;
 
 	memcpy(&in, (const u8 *)out_page + HV_RUN_MESSAGE_OFFSET, sizeof(in)); /* read once */
-	if (in.connection_id != e->connection_id || !in.message_type ||
-	    in.message_type > VID_MESSAGE_TYPE_MAX || in.payload_size > VID_MESSAGE_PAYLOAD_MAX) {
-		/* The hypervisor checked them: this is a hypervisor built from another abi.h. */
-		pr_warn_ratelimited(
-			"vid: partition %llu: post-message exit with connection %u/%u, type 0x%x, size %u: refused\n",
-			p->id, e->connection_id, in.connection_id, in.message_type,
-			in.payload_size);
-		return HV_STATUS_INVALID_PARAMETER;
-	}
+	st = vid_check_post_exit(&in, e->connection_id, p->id);
+	if (st != HV_STATUS_SUCCESS)
+		return st;
 	spin_lock(&s->lock);
 	if (!vid_synic_find(s, in.connection_id, VID_CONNECTION_MESSAGE)) {
 		st = HV_STATUS_INVALID_CONNECTION_ID; /* removed while the child posted */
@@ -43,12 +37,7 @@ u16 vid_inbox_post(struct vid_partition *p, u32 vp_index, const struct hv_run_vp
 		st = HV_STATUS_INSUFFICIENT_BUFFERS;
 	} else {
 		m = &s->queue[(s->head + s->count) % VID_MESSAGE_QUEUE];
-		m->connection_id = in.connection_id;
-		m->vp_index = vp_index;
-		m->message_type = in.message_type;
-		m->payload_size = in.payload_size;
-		memcpy(m->payload, in.payload, in.payload_size);
-		memset(m->payload + in.payload_size, 0, VID_MESSAGE_PAYLOAD_MAX - in.payload_size);
+		vid_message_from_exit(m, &in, vp_index);
 		s->count++;
 	}
 	spin_unlock(&s->lock);
@@ -85,13 +74,10 @@ ssize_t vid_inbox_read(struct file *file, char __user *buf, size_t len, loff_t *
 	struct vid_synic *s = &p->synic;
 	size_t n = 0, max = len / sizeof(struct vid_message);
 	struct vid_message m;
-	ssize_t err = 0;
+	ssize_t err = vid_check_read_len(len);
 
-	if (!max) {
-		pr_warn_ratelimited("vid: read: %zu bytes, less than one %zu-byte message\n", len,
-				    sizeof(struct vid_message));
-		return -EINVAL;
-	}
+	if (err)
+		return err;
 	if (mutex_lock_interruptible(&s->read_lock))
 		return -ERESTARTSYS;
 	while (n < max) {
@@ -154,12 +140,8 @@ long vid_inbox_set_eventfd(struct vid_partition *p, void __user *uarg)
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
-	if (a.reserved0 || a.eventfd < -1) {
-		pr_warn_ratelimited(
-			"vid: set signal eventfd: fd %d not an fd or -1, or reserved set\n",
-			a.eventfd);
+	if (vid_check_signal_eventfd(&a))
 		return -EINVAL;
-	}
 	if (a.eventfd >= 0) {
 		ctx = eventfd_ctx_fdget(a.eventfd);
 		if (IS_ERR(ctx)) {

@@ -131,37 +131,6 @@ static int map_range(struct vid_partition *p, struct vid_range *r)
 	return 0;
 }
 
-static int check_map(const struct vid_map_memory *m)
-{
-	u64 end;
-
-	if (m->reserved0 || (m->flags & ~VID_MAP_FLAGS) || !(m->flags & VID_MAP_READ)) {
-		pr_warn_ratelimited(
-			"vid: map memory: flags 0x%x (READ required, known 0x%x) or reserved set\n",
-			m->flags, VID_MAP_FLAGS);
-		return -EINVAL;
-	}
-	if ((m->user_addr | m->size | m->guest_phys) & (VID_PAGE_SIZE - 1)) {
-		pr_warn_ratelimited(
-			"vid: map memory: user_addr, size and guest_phys must be 4 KiB multiples\n");
-		return -EINVAL;
-	}
-	if (!m->size || m->size > VID_MAP_MAX_SIZE) {
-		pr_warn_ratelimited("vid: map memory: size 0x%llx not 4 KiB..64 GiB\n", m->size);
-		return -EINVAL;
-	}
-	if (check_add_overflow(m->guest_phys, m->size, &end) || end > VID_GPA_LIMIT) {
-		pr_warn_ratelimited("vid: map memory: guest range 0x%llx+0x%llx beyond 1 TiB\n",
-				    m->guest_phys, m->size);
-		return -EINVAL;
-	}
-	if (check_add_overflow(m->user_addr, m->size, &end))
-		return -EINVAL;
-	if (!access_ok(u64_to_user_ptr(m->user_addr), m->size))
-		return -EFAULT;
-	return 0;
-}
-
 static bool overlaps(struct vid_partition *p, u64 gfn, u64 npages)
 {
 	struct vid_range *r;
@@ -181,9 +150,11 @@ long vid_memory_map(struct vid_partition *p, void __user *uarg)
 
 	if (copy_from_user(&m, uarg, sizeof(m)))
 		return -EFAULT;
-	err = check_map(&m);
+	err = vid_check_map(&m);
 	if (err)
 		return err;
+	if (!access_ok(u64_to_user_ptr(m.user_addr), m.size))
+		return -EFAULT;
 	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
 	if (!r)
 		return -ENOMEM;

@@ -158,20 +158,6 @@ static int vid_partition_hv_create(struct vid_partition *p)
 	return err;
 }
 
-static int vid_partition_check(const struct vid_partition_create *a)
-{
-	if (!a->max_vps || a->max_vps > HV_MAX_VPS_PER_PARTITION) {
-		pr_warn_ratelimited("vid: create partition: max_vps %u not 1..%u\n", a->max_vps,
-				    HV_MAX_VPS_PER_PARTITION);
-		return -EINVAL;
-	}
-	if (a->flags || a->reserved[0] || a->reserved[1]) {
-		pr_warn_ratelimited("vid: create partition: flags or reserved fields set\n");
-		return -EINVAL;
-	}
-	return 0;
-}
-
 /* VID_CREATE_PARTITION on /dev/vid: returns the new partition fd. */
 long vid_partition_create(void __user *uarg)
 {
@@ -182,7 +168,7 @@ long vid_partition_create(void __user *uarg)
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
-	err = vid_partition_check(&a);
+	err = vid_check_partition_create(&a);
 	if (err)
 		return err;
 	p = vid_partition_alloc(a.max_vps);

@@ -17,6 +17,7 @@
 #include <linux/wait.h>
 
 #include "vid.h"
+#include "vid_checks.h"
 
 struct eventfd_ctx;
 struct file;
@@ -25,12 +26,6 @@ struct poll_table_struct;
 #define VID_DEPOSIT_INITIAL 32 /* pages deposited when a partition is created */
 #define VID_DEPOSIT_BATCH   32 /* pages deposited each time the hypervisor runs dry */
 #define VID_DEPOSIT_TRIES   4  /* deposits in a row without progress before -ENOMEM */
-
-/* One connection range the root registered (vid.ko's copy of the hypervisor's). */
-struct vid_conn_range {
-	u32 first, count, type; /* as registered; count 0: the slot is free */
-	unsigned long *pending; /* EVENT: a bit per id, set by the child's HvSignalEvent */
-};
 
 /* Waking a VP that sleeps in HLT: VID_POST_MESSAGE / VID_SIGNAL_EVENT count a kick, the run
  * loop sleeps only while the count is the one it read before it entered the child. */

@@ -69,62 +69,6 @@ struct vid_conn_range *vid_synic_find(struct vid_synic *s, u32 id, u32 type)
 	return NULL;
 }
 
-/* The arguments of VID_SET_CONNECTION against the ranges held (call_lock held): the slot the
- * call fills or empties in *slot. */
-static int check_connection(struct vid_synic *s, const struct vid_connection *a, u32 *slot)
-{
-	u32 i, free = VID_CONNECTIONS_MAX;
-
-	if (a->reserved0 || a->type > VID_CONNECTION_EVENT) {
-		pr_warn_ratelimited("vid: set connection: type %u unknown or reserved set\n",
-				    a->type);
-		return -EINVAL;
-	}
-	if (a->type == VID_CONNECTION_NONE) {
-		for (i = 0; i < VID_CONNECTIONS_MAX; i++)
-			if (s->conn[i].count && s->conn[i].first == a->connection_id)
-				break;
-		if (a->count || i == VID_CONNECTIONS_MAX) {
-			pr_warn_ratelimited(
-				"vid: set connection: removing id %u: count %u not 0 or no range starts there\n",
-				a->connection_id, a->count);
-			return a->count ? -EINVAL : -ENOENT;
-		}
-		*slot = i;
-		return 0;
-	}
-	if (!a->connection_id || !a->count || a->connection_id > HV_CONNECTION_ID_MAX ||
-	    a->count > HV_CONNECTION_ID_MAX - a->connection_id + 1 ||
-	    (a->type == VID_CONNECTION_EVENT && a->count > VID_EVENT_RANGE_MAX)) {
-		pr_warn_ratelimited(
-			"vid: set connection: ids %u+%u not within 1..0x%x (events: at most %u)\n",
-			a->connection_id, a->count, HV_CONNECTION_ID_MAX, VID_EVENT_RANGE_MAX);
-		return -EINVAL;
-	}
-	for (i = 0; i < VID_CONNECTIONS_MAX; i++) {
-		const struct vid_conn_range *r = &s->conn[i];
-
-		if (!r->count) {
-			free = min(free, i);
-			continue;
-		}
-		if (a->connection_id < r->first + r->count &&
-		    r->first < a->connection_id + a->count) {
-			pr_warn_ratelimited(
-				"vid: set connection: ids %u+%u overlap the range %u+%u\n",
-				a->connection_id, a->count, r->first, r->count);
-			return -EEXIST;
-		}
-	}
-	if (free == VID_CONNECTIONS_MAX) {
-		pr_warn_ratelimited("vid: set connection: %u ranges held, the limit\n",
-				    VID_CONNECTIONS_MAX);
-		return -ENOSPC;
-	}
-	*slot = free;
-	return 0;
-}
-
 /* VID_SET_CONNECTION: the hypervisor's range first, then vid.ko's copy (the run loops see an
  * id only once the hypervisor may exit on it; a removed one after it no longer does). */
 static long synic_set_connection(struct vid_partition *p, void __user *uarg)
@@ -141,9 +85,10 @@ static long synic_set_connection(struct vid_partition *p, void __user *uarg)
 		return -EFAULT;
 	if (mutex_lock_interruptible(&s->call_lock))
 		return -EINTR;
-	err = check_connection(s, &a, &slot);
-	if (err)
+	err = vid_check_connection(s->conn, &a);
+	if (err < 0)
 		goto out;
+	slot = err;
 	if (a.type == VID_CONNECTION_EVENT) {
 		pending = bitmap_zalloc(a.count, GFP_KERNEL_ACCOUNT);
 		if (!pending) {
@@ -174,17 +119,6 @@ out:
 	return err;
 }
 
-static int check_target(const struct vid_partition *p, const char *what, u32 vp_index, u32 sint)
-{
-	if (vp_index >= p->max_vps || sint >= HV_SINT_COUNT) {
-		pr_warn_ratelimited(
-			"vid: %s: vp_index %u not below max_vps %u, or sint %u not 0..%u\n", what,
-			vp_index, p->max_vps, sint, HV_SINT_COUNT - 1);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 /* VID_POST_MESSAGE. A full queue in the VP (the guest has not taken its messages) is EAGAIN,
  * without a log line: it is flow control, which the caller handles by retrying. */
 static long synic_post_message(struct vid_partition *p, void __user *uarg)
@@ -197,26 +131,13 @@ static long synic_post_message(struct vid_partition *p, void __user *uarg)
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
-	err = check_target(p, "post message", a.vp_index, a.sint);
+	err = vid_check_post_message(&a, p->max_vps);
 	if (err)
 		return err;
-	if (!a.message_type || a.message_type > VID_MESSAGE_TYPE_MAX ||
-	    a.payload_size > VID_MESSAGE_PAYLOAD_MAX) {
-		pr_warn_ratelimited(
-			"vid: post message: type 0x%x not 1..0x%x, or payload_size %u over %u\n",
-			a.message_type, VID_MESSAGE_TYPE_MAX, a.payload_size,
-			VID_MESSAGE_PAYLOAD_MAX);
-		return -EINVAL;
-	}
 	if (mutex_lock_interruptible(&s->call_lock))
 		return -EINTR;
 	memset(in, 0, sizeof(*in));
-	in->partition_id = p->id;
-	in->vp_index = a.vp_index;
-	in->sint = a.sint;
-	in->message.message_type = a.message_type;
-	in->message.payload_size = (u8)a.payload_size;
-	memcpy(in->message.payload, a.payload, a.payload_size);
+	vid_post_message_in(in, &a, p->id);
 	st = vid_hc(HV_CALL_POST_MESSAGE_DIRECT, in, NULL) & HV_STATUS_MASK;
 	mutex_unlock(&s->call_lock);
 	if (st == HV_STATUS_INSUFFICIENT_BUFFERS)
@@ -239,14 +160,9 @@ static long synic_signal_event(struct vid_partition *p, void __user *uarg)
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
-	err = check_target(p, "signal event", a.vp_index, a.sint);
+	err = vid_check_signal_event(&a, p->max_vps);
 	if (err)
 		return err;
-	if (a.flag_number >= HV_EVENT_FLAGS_PER_SINT) {
-		pr_warn_ratelimited("vid: signal event: flag_number %u not 0..%u\n", a.flag_number,
-				    HV_EVENT_FLAGS_PER_SINT - 1);
-		return -EINVAL;
-	}
 	if (mutex_lock_interruptible(&s->call_lock))
 		return -EINTR;
 	memset(in, 0, sizeof(*in));
@@ -275,11 +191,8 @@ static long synic_assert_interrupt(struct vid_partition *p, void __user *uarg)
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
-	if (a.vp_index >= p->max_vps || a.vector < 16 || a.vector > 255) {
-		pr_warn_ratelimited("vid: assert interrupt: vp_index %u not below max_vps %u, or vector %u not 16..255\n",
-				    a.vp_index, p->max_vps, a.vector);
+	if (vid_check_assert_interrupt(&a, p->max_vps))
 		return -EINVAL;
-	}
 	if (mutex_lock_interruptible(&s->call_lock))
 		return -EINTR;
 	memset(in, 0, sizeof(*in));
@@ -305,11 +218,8 @@ static long synic_vp_stats(struct vid_partition *p, void __user *uarg)
 
 	if (copy_from_user(&a, uarg, offsetof(struct vid_vp_stats, stats)))
 		return -EFAULT;
-	if (a.vp_index >= p->max_vps || a.reserved0) {
-		pr_warn_ratelimited("vid: vp stats: vp_index %u not below max_vps %u, or reserved set\n",
-				    a.vp_index, p->max_vps);
+	if (vid_check_vp_stats(&a, p->max_vps))
 		return -EINVAL;
-	}
 	if (mutex_lock_interruptible(&s->call_lock))
 		return -EINTR;
 	memset(in, 0, sizeof(*in));

@@ -39,25 +39,6 @@ static int vid_vp_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static int check_regs(const struct vid_regs *r)
-{
-	u32 i;
-
-	if (!r->count || r->count > VID_REGS_MAX) {
-		pr_warn_ratelimited("vid: registers: count %u not 1..%u\n", r->count, VID_REGS_MAX);
-		return -EINVAL;
-	}
-	for (i = 0; i < r->count; i++) {
-		if (r->regs[i].name >= HV_REG_COUNT || r->regs[i].reserved0) {
-			pr_warn_ratelimited(
-				"vid: registers: entry %u: name %u unknown or reserved set\n", i,
-				r->regs[i].name);
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
 /* One get or set of r->count registers through the VP's pages (VP lock held). */
 static int vp_regs_call(struct vid_vp *vp, struct vid_regs *r, bool set)
 {
@@ -94,7 +75,7 @@ static long vid_vp_regs(struct vid_vp *vp, void __user *uarg, bool set)
 		err = -EFAULT;
 		goto out;
 	}
-	err = check_regs(r);
+	err = vid_check_regs(r);
 	if (err)
 		goto out;
 	if (mutex_lock_interruptible(&vp->lock)) {
@@ -109,23 +90,6 @@ static long vid_vp_regs(struct vid_vp *vp, void __user *uarg, bool set)
 out:
 	kfree(r);
 	return err;
-}
-
-/* The IN completion of a run's arguments against what the VP's last exit was (VP lock held). */
-static int check_run_in(struct vid_vp *vp, const struct vid_run *a)
-{
-	if (!(a->flags & VID_RUN_COMPLETE_IN))
-		return 0;
-	if (!vp->in_size) {
-		pr_warn_ratelimited("vid: run: COMPLETE_IN but the last exit was no IN or MMIO load\n");
-		return -EINVAL;
-	}
-	if (vp->in_size < 8 && (a->io_in_value >> (8 * vp->in_size))) {
-		pr_warn_ratelimited("vid: run: io_in_value 0x%llx wider than the IN's %u bytes\n",
-				    a->io_in_value, vp->in_size);
-		return -EINVAL;
-	}
-	return 0;
 }
 
 /*
@@ -271,16 +235,12 @@ static long vid_vp_run(struct vid_vp *vp, struct vid_run __user *uarg)
 
 	if (copy_from_user(&a, uarg, offsetof(struct vid_run, exit)))
 		return -EFAULT;
-	if ((a.flags & ~VID_RUN_FLAGS) || a.reserved0 ||
-	    (!(a.flags & VID_RUN_COMPLETE_IN) && a.io_in_value)) {
-		pr_warn_ratelimited(
-			"vid: run: flags 0x%x unknown, reserved set or io_in_value without COMPLETE_IN\n",
-			a.flags);
-		return -EINVAL;
-	}
+	err = vid_check_run(&a);
+	if (err)
+		return err;
 	if (mutex_lock_interruptible(&vp->lock))
 		return -EINTR;
-	err = check_run_in(vp, &a);
+	err = vid_check_run_in(&a, vp->in_size);
 	if (!err)
 		err = vp_run_loop(vp, &a, &exit);
 	if (!err) {
@@ -353,12 +313,9 @@ long vid_vp_create(struct vid_partition *p, void __user *uarg)
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
-	if (a.reserved0 || a.vp_index >= p->max_vps) {
-		pr_warn_ratelimited(
-			"vid: create VP: index %u not below max_vps %u, or reserved set\n",
-			a.vp_index, p->max_vps);
-		return -EINVAL;
-	}
+	err = vid_check_vp_create(&a, p->max_vps);
+	if (err)
+		return err;
 	vp = kzalloc(sizeof(*vp), GFP_KERNEL_ACCOUNT);
 	if (vp) { /* the x87/SSE state after reset (FNINIT): FCW 0x37f, MXCSR 0x1f80 */
 		*(u16 *)&vp->fpu[0] = 0x37f;

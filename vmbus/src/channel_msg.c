@@ -253,10 +253,11 @@ int vmbus_chmsg_decode(const void *buf, uint32_t len, union vmbus_chmsg *out, co
 			*why = "longer than 240 bytes";
 		return VMBUS_E_PROTO;
 	}
-	/* Read once: everything below looks only at the private copy. */
+	/* Read once: everything below looks only at the private copy, zeroed past len. Zeroed
+	 * whole first, so that the copy is initialised whatever len is (a proof sees it; after
+	 * a copy of len bytes, zeroing the tail would leave it a relation to keep). */
+	memset(out->raw, 0, VMBUS_CHMSG_MAX_SIZE);
 	memcpy(out->raw, buf, len);
-	if (len < VMBUS_CHMSG_MAX_SIZE) /* no zero-length memset one past the end */
-		memset(out->raw + len, 0, VMBUS_CHMSG_MAX_SIZE - len);
 	return chmsg_check(out, len, false, why);
 }
 

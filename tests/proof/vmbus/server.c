@@ -27,8 +27,8 @@
  * The limits are the server's defaults except the ring size (one data page per direction) and
  * the GPADL page limits (WINDOW_PAGES), which bound the stubbed window.
  *
- * Not yet registered in tests/proof/CMakeLists.txt: EVA still reports alarms of three kinds of
- * imprecision here (docs/testing.md, "The server target"). */
+ * Registered under the label eva_pending, not proof: EVA still reports alarms of imprecision
+ * here (docs/testing.md, "The server target"). */
 #include <stdlib.h>
 #include <string.h>
 

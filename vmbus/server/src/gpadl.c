@@ -26,7 +26,6 @@ void gpadl_free(struct vmbus_server *s, struct server_gpadl *g)
 		*pp = g->next;
 	s->gpadl_count--;
 	s->gpadl_pages -= g->pfn_count;
-	free(g->words);
 	free(g);
 }
 
@@ -128,15 +127,13 @@ void gpadl_on_header(struct vmbus_server *s, const struct vmbus_chmsg_gpadl_head
 		return;
 	}
 	g = calloc(1, sizeof(*g));
-	/* range_buflen (checked by the decoder) bounds the words: at most 64 KiB / 8. */
-	cap_words = m->range_buflen / 8;
-	if (g)
-		g->words = calloc(cap_words ? cap_words : 1, sizeof(uint64_t));
-	if (!g || !g->words) {
-		free(g);
+	if (!g) {
 		send_created(s, m->child_relid, m->gpadl, SERVER_GPADL_REFUSED);
 		return;
 	}
+	/* range_buflen (16 bits) bounds the words the guest announces. */
+	_Static_assert(UINT16_MAX / 8 < SERVER_GPADL_MAX_WORDS, "words of any range_buflen fit");
+	cap_words = m->range_buflen / 8;
 	g->handle = m->gpadl;
 	g->child_relid = m->child_relid;
 	g->next = s->gpadls;

@@ -15,6 +15,7 @@
 #define SERVER_OPEN_FAILED   0xC0000001u /* STATUS_UNSUCCESSFUL */
 #define SERVER_GPADL_REFUSED 0xC0000001u
 
+#define SERVER_GPADL_MAX_WORDS (65536u / 8)
 struct server_gpadl {
 	struct server_gpadl *next;
 	uint32_t handle;
@@ -23,7 +24,11 @@ struct server_gpadl {
 	bool in_use; /* rings of an open channel live in it */
 	uint32_t pfn_count;
 	struct vmbus_gpadl_asm as;
-	uint64_t *words;
+	/* The assembler's storage, as large as any GPADL_HEADER's range_buflen (16 bits) can ask:
+	 * a fixed size, so that its bound does not hang on the guest's field (what the server
+	 * proof follows); a guest holding max_gpadls of them holds what the largest requests
+	 * took before. */
+	uint64_t words[SERVER_GPADL_MAX_WORDS];
 };
 
 struct vmbus_channel {
