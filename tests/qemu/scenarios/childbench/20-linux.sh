@@ -56,7 +56,21 @@ idle_window() { # label: 10 s of an idle child; by reason, the counts of every V
   echo "childbench: idle Linux child, $1: $((($(stat child_exits) - _e0) / _s)) exits/s," \
     "$((($(stat child_interrupts) - _i0) / _s)) interrupts/s; per second by reason (all VPs):$_by"
 }
+# The child's own exits, from the hypervisor's counters for its VP (hvctl show: "hv exits: N
+# (reason count, ...)"): per second over a window, by reason.
+hv_exits() { hvctl show lbench | sed -n 's/^hv exits: *//p'; }
+own_window() {
+  _a=$(hv_exits) _s=10
+  sleep $_s
+  _b=$(hv_exits)
+  echo "childbench: idle Linux child, its own VP: $(awk -v a="$_a" -v b="$_b" -v s=$_s '
+    function parse(t, m,   n, i, kv, p) { n = split(t, p, /[(),]/); m["total"] = p[1] + 0
+      for (i = 2; i <= n; i++) if (split(p[i], kv, " ") == 2) m[kv[1]] = kv[2] }
+    BEGIN { parse(a, x); parse(b, y); printf "%d exits/s; by reason:", (y["total"] - x["total"]) / s
+      for (r in y) if (r != "total" && y[r] - x[r] > 0) printf " %s %.1f", r, (y[r] - x[r]) / s }')"
+}
 sleep 5 # settled: nothing runs in the child but its idle loop
 idle_window "console on COM1"
+own_window
 hvctl stop lbench --timeout 60 >/dev/null
 hvctl delete lbench >/dev/null
