@@ -457,8 +457,11 @@ u32 hvc_child_run(struct hvc_child *c, const char *what, u32 flags, u64 in_value
 		memset(hvc_in, 0, PAGE_SIZE);
 		memset(hvc_out, 0, PAGE_SIZE);
 		r->partition_id = c->id;
-		r->flags = tries ? 0 : flags; /* an IN is completed by the first entry */
-		r->io_in_value = in_value;
+		/* An IN or a load is completed by the first entry; a run again after a host
+		 * interrupt passes neither the flag nor the value (the call refuses a value
+		 * without its flag). */
+		r->flags = tries ? 0 : flags;
+		r->io_in_value = tries ? 0 : in_value;
 		st = hvc_call(HV_CALL_RUN_VP, hvc_in, hvc_out);
 	} while (st == HV_STATUS_SUCCESS && e->reason == HV_RUN_EXIT_INTERRUPTED && ++tries < 1000);
 	seq_printf(
