@@ -287,9 +287,17 @@ static void post_end(struct partition *p, enum vp_end end, const char *why)
 }
 
 /* Interrupts the I/O APIC released (dev_lock not held): each into the VP its entry names (APIC
- * ID = VP index; only VP 0 exists). One refusal is logged; the guest's own setup is to blame. */
-static void deliver(struct partition *p, const struct ioapic_irq *irq, unsigned n)
+ * ID = VP index; only VP 0 exists). refused: the I/O APIC's count of routes it could not use
+ * (read under dev_lock). The first refusal of either kind is logged; the guest's own setup is
+ * to blame. */
+static void deliver(struct partition *p, const struct ioapic_irq *irq, unsigned n,
+		    uint64_t refused)
 {
+	if (refused && !atomic_exchange(&p->irq_refusal_logged, true))
+		mgmt_log_write(&p->w->log, MGMT_LOG_WARN, "vmwp",
+			       "I/O APIC: an interrupt not delivered: its entry names a logical "
+			       "destination, a delivery mode other than fixed or lowest priority, "
+			       "or a vector below 16 (logged once)");
 	for (unsigned i = 0; i < n; i++) {
 		int rc = irq[i].dest == 0 ? vid_assert_interrupt(p->part_fd, 0, irq[i].vector)
 					  : -EINVAL;
@@ -316,8 +324,9 @@ static size_t vid_console_input(struct partition *p, const uint8_t *bytes, size_
 	pthread_mutex_lock(&p->dev_lock);
 	size_t n = com1_receive(&p->com1, bytes, len);
 	unsigned k = com1_line_update(p, &irq);
+	uint64_t refused = p->ioapic.refused;
 	pthread_mutex_unlock(&p->dev_lock);
-	deliver(p, &irq, k);
+	deliver(p, &irq, k, refused);
 	return n;
 }
 
@@ -344,8 +353,9 @@ static bool mmio(struct partition *p, const struct hv_run_vp_exit *e, uint32_t *
 	} else {
 		n = ioapic_mmio_write(&p->ioapic, off, e->io_size, e->mmio_value, irq, 1);
 	}
+	uint64_t refused = p->ioapic.refused;
 	pthread_mutex_unlock(&p->dev_lock);
-	deliver(p, irq, n);
+	deliver(p, irq, n, refused);
 	return true;
 }
 
@@ -369,10 +379,11 @@ static bool port_io(struct partition *p, const struct hv_run_vp_exit *e, uint32_
 					  &tx);
 		}
 		unsigned n = com1_line_update(p, &irq);
+		uint64_t refused = p->ioapic.refused;
 		pthread_mutex_unlock(&p->dev_lock);
 		if (sent)
 			post_console(p, tx);
-		deliver(p, &irq, n);
+		deliver(p, &irq, n, refused);
 		return true;
 	}
 	if (e->io_in) {
