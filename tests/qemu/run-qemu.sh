@@ -7,14 +7,16 @@
 #
 # usage: run-qemu.sh --build DIR --name NAME [--set SET] [--boot direct|hvloader]
 #          [--cpu CPU] [--hvcfg key=value]... [--append ARGS] [--timeout S]
-#          [--expect-fail SCENARIO] [--interactive] [--smp N] [--mem M]
+#          [--expect-fail SCENARIO] [--interactive] [--smp N] [--mem M] [--scratch MIB]
+# --scratch adds a virtio-blk disk of MIB (a sparse raw file in the artifacts, the host's page
+# cache behind it) that the root sees as /dev/vda: a disk-backed image for the storage benches.
 # Environment: HV_QEMU_ACCEL=tcg|kvm overrides the accelerator probe; HV_QEMU_EXTRA adds
 # QEMU arguments (debugging by hand).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
 build= name= set=root boot=direct cpu=qemu64,+svm,+npt,+nrip-save,+vgif append= timeout=600
-expect_fail= interactive=0 smp=1 mem=1G
+expect_fail= interactive=0 smp=1 mem=1G scratch=
 hvcfg=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -22,7 +24,7 @@ while [ $# -gt 0 ]; do
     --boot) boot=$2; shift;; --cpu) cpu=$2; shift;; --hvcfg) hvcfg+=("$2"); shift;;
     --append) append=$2; shift;; --timeout) timeout=$2; shift;;
     --expect-fail) expect_fail=$2; shift;; --interactive) interactive=1;;
-    --smp) smp=$2; shift;; --mem) mem=$2; shift;;
+    --smp) smp=$2; shift;; --mem) mem=$2; shift;; --scratch) scratch=$2; shift;;
     *) echo "run-qemu: unknown option $1 (see the usage at the top of $0)" >&2; exit 2;;
   esac
   shift
@@ -67,6 +69,12 @@ else
   args+=(-chardev "file,id=com1,path=$art/serial-root.log")
 fi
 args+=(-serial chardev:com1 -serial "file:$art/serial-hv.log")
+if [ -n "$scratch" ]; then
+  rm -f "$art/scratch.img"
+  truncate -s "${scratch}M" "$art/scratch.img"
+  args+=(-drive "if=none,id=scratch,format=raw,file=$art/scratch.img,cache=writeback"
+         -device "virtio-blk-pci,drive=scratch,serial=hvscratch")
+fi
 # For debugging by hand, e.g. HV_QEMU_EXTRA="-d int,cpu_reset,guest_errors -D /tmp/q.log"
 # shellcheck disable=SC2206
 [ -n "${HV_QEMU_EXTRA:-}" ] && args+=(${HV_QEMU_EXTRA})

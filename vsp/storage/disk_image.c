@@ -8,13 +8,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
 #include <linux/magic.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <time.h>
 #include <sys/vfs.h>
 #include <unistd.h>
+
+/* A regular file whose file system keeps it in memory. Not a device node: fstatfs names the
+ * file system the node lives in (devtmpfs is tmpfs), not the disk behind it. */
+static bool on_memory_fs(int fd, struct statfs *sf)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && fstatfs(fd, sf) == 0 &&
+	       (sf->f_type == TMPFS_MAGIC || sf->f_type == RAMFS_MAGIC);
+}
 
 int disk_image_open(struct disk_image *d, const char *path, bool readonly, bool try_direct,
 		    char *err, size_t errlen)
@@ -31,8 +44,7 @@ int disk_image_open(struct disk_image *d, const char *path, bool readonly, bool 
 		fd = open(path, flags | O_DIRECT);
 		/* Memory file systems accept O_DIRECT (Linux >= 6.6) but gain nothing from it:
 		 * there the page cache is the disk, and buffered I/O can complete inline. */
-		if (fd >= 0 && fstatfs(fd, &sf) == 0 &&
-		    (sf.f_type == TMPFS_MAGIC || sf.f_type == RAMFS_MAGIC)) {
+		if (fd >= 0 && on_memory_fs(fd, &sf)) {
 			close(fd);
 			fd = -1;
 		}
@@ -48,8 +60,7 @@ int disk_image_open(struct disk_image *d, const char *path, bool readonly, bool 
 	}
 	{
 		struct statfs sf;
-		d->memory_fs = fstatfs(fd, &sf) == 0 &&
-			       (sf.f_type == TMPFS_MAGIC || sf.f_type == RAMFS_MAGIC);
+		d->memory_fs = on_memory_fs(fd, &sf);
 	}
 	if (fstat(fd, &st) < 0) {
 		ret = -errno;
@@ -60,6 +71,23 @@ int disk_image_open(struct disk_image *d, const char *path, bool readonly, bool 
 		snprintf(err, errlen, "%s: not a regular file or block device", path);
 		ret = -EINVAL;
 		goto err_close;
+	}
+	/* A block device (an LVM volume, a partition, a whole disk) has no st_size: ask the
+	 * device. */
+	if (S_ISBLK(st.st_mode)) {
+		uint64_t bytes = 0;
+		if (ioctl(fd, BLKGETSIZE64, &bytes) < 0) {
+			ret = -errno;
+			snprintf(err, errlen, "%s: BLKGETSIZE64: %s", path, strerror(-ret));
+			goto err_close;
+		}
+		if (bytes > INT64_MAX) {
+			snprintf(err, errlen, "%s: device size %llu is too large", path,
+				 (unsigned long long)bytes);
+			ret = -EINVAL;
+			goto err_close;
+		}
+		st.st_size = (off_t)bytes;
 	}
 	if (st.st_size < (off_t)DISK_IMAGE_BLOCK_SIZE || st.st_size % DISK_IMAGE_BLOCK_SIZE) {
 		snprintf(err, errlen, "%s: size %lld is not a non-zero multiple of %u", path,

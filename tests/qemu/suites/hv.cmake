@@ -107,7 +107,7 @@ set_tests_properties(bench.density PROPERTIES LABELS bench TIMEOUT 1800 RUN_SERI
 # I/O, boot to /init, idle exits per second. A 2 GiB root, scenario set childbench.
 add_test(NAME bench.children
     COMMAND sh -c "${CMAKE_SOURCE_DIR}/tests/qemu/run-qemu.sh --build $0 --name childbench \
---set childbench --boot hvloader --mem 2G --timeout 800 > $0/qemu/childbench.out 2>&1; rc=$?; \
+--set childbench --boot hvloader --mem 2G --scratch 128 --timeout 800 > $0/qemu/childbench.out 2>&1; rc=$?; \
 mkdir -p $0/bench-results; \
 grep -h 'childbench: ' $0/qemu/artifacts/childbench/serial-root.log | \
 sed 's/^.*childbench: /childbench: /' > $0/bench-results/children.txt; \

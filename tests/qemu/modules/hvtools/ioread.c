@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -84,6 +86,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	file_bytes = (uint64_t)st.st_size;
+	if (S_ISBLK(st.st_mode) && ioctl(fd, BLKGETSIZE64, &file_bytes) != 0) {
+		fprintf(stderr, "ioread: %s: BLKGETSIZE64: %s\n", argv[1], strerror(errno));
+		return 1;
+	}
 	if (qd < 1 || qd > 256 || seconds < 1 || bs < 512 || bs % 512 || file_bytes < bs) {
 		fprintf(stderr,
 			"ioread: qd 1-256, seconds >= 1, bs a multiple of 512 in the file\n");
