@@ -237,28 +237,30 @@ int guest_fetch(const struct guest_paging *p, uint64_t ip, uint8_t *out, unsigne
 		unsigned *got)
 {
 	const unsigned max_insn = 15;
+	unsigned done = 0;
 	if (want > max_insn)
 		want = max_insn;
 	*got = 0;
-	while (*got < want) {
-		uint64_t addr = ip + *got;
+	while (done < want) {
+		uint64_t addr = ip + done;
 		/* Outside long mode linear addresses wrap at 4 GiB. */
 		if (!(p->efer & EFER_LMA))
 			addr &= 0xffffffffull;
-		unsigned in_page = PAGE_SIZE - (unsigned)(addr & (PAGE_SIZE - 1));
-		unsigned n = want - *got < in_page ? want - *got : in_page;
-		uint64_t gpa;
+		uint64_t gpa = 0;
 		int rc = guest_walk(p, addr, false, p->cpl == 3, true, &gpa);
 		if (rc)
 			return rc;
-		/* The offset in a page of any size is the offset in its 4 KiB part, so the n
-		 * bytes stay within one guest-physical 4 KiB page. */
-		const volatile uint8_t *src = p->map_gpa(p->ctx, gpa, n);
-		if (!src)
-			return GUEST_WALK_UNMAPPED;
-		for (unsigned i = 0; i < n; i++)
-			out[*got + i] = src[i];
-		*got += n;
+		/* The walk keeps the offset within the 4 KiB page (of a page of any size), so the
+		 * bytes up to that page's end follow gpa in guest-physical memory. One byte per
+		 * map_gpa call: at most 15, and no length to keep inside the page. */
+		do {
+			const volatile uint8_t *src = p->map_gpa(p->ctx, gpa, 1);
+			if (!src)
+				return GUEST_WALK_UNMAPPED;
+			out[done++] = *src;
+			*got = done;
+			gpa++;
+		} while (done < want && (gpa & (PAGE_SIZE - 1)));
 	}
 	return 0;
 }
