@@ -250,17 +250,19 @@ int guest_fetch(const struct guest_paging *p, uint64_t ip, uint8_t *out, unsigne
 		int rc = guest_walk(p, addr, false, p->cpl == 3, true, &gpa);
 		if (rc)
 			return rc;
-		/* The walk keeps the offset within the 4 KiB page (of a page of any size), so the
-		 * bytes up to that page's end follow gpa in guest-physical memory. One byte per
-		 * map_gpa call: at most 15, and no length to keep inside the page. */
+		/* The walk keeps the offset within the 4 KiB page (of a page of any size): the
+		 * bytes up to that page's end follow gpa in guest-physical memory. The whole page
+		 * is mapped (protection is per page) and read up to its end, the index checked
+		 * against it before each byte. */
+		unsigned off = (unsigned)(gpa & (PAGE_SIZE - 1));
+		const volatile uint8_t *page =
+			p->map_gpa(p->ctx, gpa & ~(uint64_t)(PAGE_SIZE - 1), PAGE_SIZE);
+		if (!page)
+			return GUEST_WALK_UNMAPPED;
 		do {
-			const volatile uint8_t *src = p->map_gpa(p->ctx, gpa, 1);
-			if (!src)
-				return GUEST_WALK_UNMAPPED;
-			out[done++] = *src;
+			out[done++] = page[off++];
 			*got = done;
-			gpa++;
-		} while (done < want && (gpa & (PAGE_SIZE - 1)));
+		} while (done < want && off < PAGE_SIZE);
 	}
 	return 0;
 }
