@@ -150,15 +150,26 @@ Hv__Mgmt__Reply *hvctl_recv(struct hvctl *h, int *status)
 	return r;
 }
 
+Hv__Mgmt__Reply *hvctl_request(struct hvctl *h, Hv__Mgmt__Request *req, int want, int *status)
+{
+	*status = hvctl_send(h, req);
+	if (*status)
+		return NULL;
+	Hv__Mgmt__Reply *r = hvctl_recv(h, status);
+	if (!r || !want || (int)r->result_case == want)
+		return r;
+	int rc = hvctl_print_reply(h, r);
+	hv__mgmt__reply__free_unpacked(r, NULL);
+	*status = rc ? rc : HVCTL_FAILED;
+	return NULL;
+}
+
 int hvctl_call(struct hvctl *h, Hv__Mgmt__Request *req)
 {
 	int rc = hvctl_connect(h);
 	if (rc)
 		return rc;
-	rc = hvctl_send(h, req);
-	if (rc)
-		return rc;
-	Hv__Mgmt__Reply *r = hvctl_recv(h, &rc);
+	Hv__Mgmt__Reply *r = hvctl_request(h, req, 0, &rc);
 	if (!r)
 		return rc;
 	rc = hvctl_print_reply(h, r);

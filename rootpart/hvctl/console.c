@@ -199,17 +199,10 @@ static int attach(struct hvctl *h, const struct hvctl_console_opts *o)
 	req.id = 1;
 	req.op_case = HV__MGMT__REQUEST__OP_CONSOLE;
 	req.console = &cr;
-	int rc = hvctl_send(h, &req);
-	if (rc)
-		return rc;
-	Hv__Mgmt__Reply *r = hvctl_recv(h, &rc);
+	int rc;
+	Hv__Mgmt__Reply *r = hvctl_request(h, &req, HV__MGMT__REPLY__RESULT_DONE, &rc);
 	if (!r)
 		return rc;
-	if (r->result_case != HV__MGMT__REPLY__RESULT_DONE) {
-		rc = hvctl_print_reply(h, r);
-		hv__mgmt__reply__free_unpacked(r, NULL);
-		return rc ? rc : HVCTL_FAILED;
-	}
 	char key[16];
 	key_name(o->escape, key, sizeof(key));
 	fprintf(stderr, "hvctl: %s; %s detaches%s\n", r->done->message, key,

@@ -63,6 +63,10 @@ int hvctl_send(struct hvctl *h, Hv__Mgmt__Request *req);
 /* Receives one reply (NULL with a message printed on failure; *status says its class).
  * Waits at most h->wait_s seconds (0: without limit). */
 Hv__Mgmt__Reply *hvctl_recv(struct hvctl *h, int *status);
+/* Sends req and receives its first reply. want: the result kind the caller reads (0: any).
+ * Another kind is printed (an error as its message) and freed: NULL with *status set, as
+ * when sending or receiving failed. */
+Hv__Mgmt__Reply *hvctl_request(struct hvctl *h, Hv__Mgmt__Request *req, int want, int *status);
 /* Sends req and prints the single reply with output.c; returns the exit status. */
 int hvctl_call(struct hvctl *h, Hv__Mgmt__Request *req);
 

@@ -294,16 +294,11 @@ static int start_console(struct hvctl *h, struct args *a)
 	req.op_case = HV__MGMT__REQUEST__OP_START;
 	req.start = &nr;
 	int rc = hvctl_connect(h);
-	if (rc || (rc = hvctl_send(h, &req)))
+	if (rc)
 		return rc;
-	Hv__Mgmt__Reply *r = hvctl_recv(h, &rc);
+	Hv__Mgmt__Reply *r = hvctl_request(h, &req, HV__MGMT__REPLY__RESULT_DONE, &rc);
 	if (!r)
 		return rc;
-	if (r->result_case != HV__MGMT__REPLY__RESULT_DONE) {
-		rc = hvctl_print_reply(h, r);
-		hv__mgmt__reply__free_unpacked(r, NULL);
-		return rc ? rc : HVCTL_FAILED;
-	}
 	fprintf(stderr, "hvctl: %s\n", r->done->message);
 	hv__mgmt__reply__free_unpacked(r, NULL);
 	struct hvctl_console_opts o;

@@ -58,16 +58,8 @@ static Hv__Mgmt__VmList *fetch(struct hvctl *h, Hv__Mgmt__Reply **keep, int *rc)
 	req.id = 1;
 	req.op_case = HV__MGMT__REQUEST__OP_LIST;
 	req.list = &lr;
-	*rc = hvctl_send(h, &req);
-	*keep = *rc ? NULL : hvctl_recv(h, rc);
-	if (*keep && (*keep)->result_case == HV__MGMT__REPLY__RESULT_LIST)
-		return (*keep)->list;
-	if (*keep) {
-		*rc = hvctl_print_reply(h, *keep);
-		hv__mgmt__reply__free_unpacked(*keep, NULL);
-		*keep = NULL;
-	}
-	return NULL;
+	*keep = hvctl_request(h, &req, HV__MGMT__REPLY__RESULT_LIST, rc);
+	return *keep ? (*keep)->list : NULL;
 }
 
 #define ROW_FMT "%-20s %-9s %6s %8s %8s %9s %7s %9s %10s %9s %8s %s\n"

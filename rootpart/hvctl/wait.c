@@ -79,10 +79,8 @@ static int look(struct hvctl *h, const char *name, char *state, char *reason, si
 	req.id = 1;
 	req.op_case = HV__MGMT__REQUEST__OP_SHOW;
 	req.show = &nr;
-	int rc = hvctl_send(h, &req);
-	if (rc)
-		return rc;
-	Hv__Mgmt__Reply *r = hvctl_recv(h, &rc);
+	int rc;
+	Hv__Mgmt__Reply *r = hvctl_request(h, &req, 0, &rc);
 	if (!r)
 		return rc;
 	rc = 0;

@@ -5,6 +5,7 @@
  * names.h) and exit reasons (lower-case words, checked when the worker reports them), so no
  * escaping is needed. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,14 @@ static void header(struct text *t, const char *name, const char *type, const cha
 	put(t, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/* A counter of one VM with a label of two values (in/out, read/write). */
+static void put_pair(struct text *t, const char *metric, const char *vm, const char *label,
+		     const char *a, uint64_t va, const char *b, uint64_t vb)
+{
+	put(t, "%s{vm=\"%s\",%s=\"%s\"} %llu\n%s{vm=\"%s\",%s=\"%s\"} %llu\n", metric, vm, label, a,
+	    (unsigned long long)va, metric, vm, label, b, (unsigned long long)vb);
+}
+
 static void vm_metrics(struct vmms *d, struct text *t, int64_t now)
 {
 	static const enum vm_state states[] = { VM_OFF,	     VM_STARTING, VM_RUNNING,
@@ -80,27 +89,18 @@ static void vm_metrics(struct vmms *d, struct text *t, int64_t now)
 	       "VMBus channel signals of the VM's worker (direction in: guest to host), since "
 	       "its last start.");
 	LIST_FOREACH(vm, &d->vms, link)
-		put(t,
-		    "hv_vm_vmbus_signals_total{vm=\"%s\",direction=\"in\"} %llu\n"
-		    "hv_vm_vmbus_signals_total{vm=\"%s\",direction=\"out\"} %llu\n",
-		    vm->name, (unsigned long long)vm->io.signals_in, vm->name,
-		    (unsigned long long)vm->io.signals_out);
+		put_pair(t, "hv_vm_vmbus_signals_total", vm->name, "direction", "in",
+			 vm->io.signals_in, "out", vm->io.signals_out);
 	header(t, "hv_vm_storage_requests_total", "counter",
 	       "SCSI reads and writes of the VM's storage VSP since its last start.");
 	LIST_FOREACH(vm, &d->vms, link)
-		put(t,
-		    "hv_vm_storage_requests_total{vm=\"%s\",op=\"read\"} %llu\n"
-		    "hv_vm_storage_requests_total{vm=\"%s\",op=\"write\"} %llu\n",
-		    vm->name, (unsigned long long)vm->io.reads, vm->name,
-		    (unsigned long long)vm->io.writes);
+		put_pair(t, "hv_vm_storage_requests_total", vm->name, "op", "read", vm->io.reads,
+			 "write", vm->io.writes);
 	header(t, "hv_vm_storage_bytes_total", "counter",
 	       "Bytes the VM's storage VSP read and wrote for the guest since its last start.");
 	LIST_FOREACH(vm, &d->vms, link)
-		put(t,
-		    "hv_vm_storage_bytes_total{vm=\"%s\",op=\"read\"} %llu\n"
-		    "hv_vm_storage_bytes_total{vm=\"%s\",op=\"write\"} %llu\n",
-		    vm->name, (unsigned long long)vm->io.read_bytes, vm->name,
-		    (unsigned long long)vm->io.write_bytes);
+		put_pair(t, "hv_vm_storage_bytes_total", vm->name, "op", "read", vm->io.read_bytes,
+			 "write", vm->io.write_bytes);
 	header(t, "hv_vm_exits_total", "counter",
 	       "Exits of the VM's VPs by reason, as the hypervisor counted them (also those it "
 	       "handles itself), since its worker started; only reasons seen.");

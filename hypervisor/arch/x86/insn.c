@@ -397,7 +397,8 @@ void insn_mmio_complete_read(const struct insn_mmio *m, uint64_t regs[16], uint6
 	if (m->write)
 		return;
 	uint64_t v = low_bytes(value_read, m->size);
-	if (m->sign_extend && m->size > 0 && m->size < 8) { /* sizes come from the decoder: 1, 2, 4 */
+	/* Sizes come from the decoder (1, 2, 4); a 0 would be a shift by -1. */
+	if (m->sign_extend && m->size > 0 && m->size < 8) {
 		uint64_t sign = 1ull << (8 * m->size - 1);
 		v = (v ^ sign) - sign;
 	}

@@ -63,10 +63,16 @@ static void decode(unsigned avail)
 static void walk(void)
 {
 	struct guest_paging p = {
-		.cr0 = any64(), .cr3 = any64(), .cr4 = any64(), .efer = any64(),
-		.rflags = any64(), .cpl = (uint8_t)Frama_C_interval(0, 3),
-		.maxphyaddr = (uint8_t)Frama_C_interval(0, 255), .gbpages = any_bool(),
-		.map_gpa = map_gpa, .ctx = NULL,
+		.cr0 = any64(),
+		.cr3 = any64(),
+		.cr4 = any64(),
+		.efer = any64(),
+		.rflags = any64(),
+		.cpl = (uint8_t)Frama_C_interval(0, 3),
+		.maxphyaddr = (uint8_t)Frama_C_interval(0, 255),
+		.gbpages = any_bool(),
+		.map_gpa = map_gpa,
+		.ctx = NULL,
 	};
 	bool write = any_bool(), user = any_bool(), fetch = any_bool();
 	uint64_t gpa = 0;
