@@ -257,13 +257,6 @@ static bool drain_defer(struct vmbus_channel *ch)
 
 	if (s->destroying)
 		return false;
-	if (!s->resume) {
-		s->resume = calloc(1, sizeof(*s->resume));
-		if (!s->resume)
-			return false;
-		s->resume->server = s;
-		s->resume->idle.data = s->resume; /* libuv never touches a handle's data */
-	}
 	if (!s->resume->idle_ok) {
 		/* Refused: the record stays (freed at destroy), the next deferral tries again. */
 		if (uv_idle_init(s->loop, &s->resume->idle) != 0)
@@ -296,6 +289,16 @@ static void on_resume(uv_idle_t *h)
 	}
 	if (!next_deferred(s, 0))
 		uv_idle_stop(h); /* an idle handle keeps the loop from blocking */
+}
+
+bool channel_resume_init(struct vmbus_server *s)
+{
+	s->resume = calloc(1, sizeof(*s->resume));
+	if (!s->resume)
+		return false;
+	s->resume->server = s;
+	s->resume->idle.data = s->resume; /* libuv never touches a handle's data */
+	return true;
 }
 
 static void resume_closed(uv_handle_t *h)

@@ -117,6 +117,11 @@ struct vmbus_server *vmbus_server_create(const struct vmbus_server_config *cfg)
 		free(s);
 		return NULL;
 	}
+	if (!channel_resume_init(s)) {
+		gpadl_table_free(s);
+		free(s);
+		return NULL;
+	}
 	return s;
 }
 

@@ -83,10 +83,10 @@ struct vmbus_channel {
 };
 
 /* The idle handle that continues drains whose budget ran out. Allocated apart from the
- * server, on first use: libuv frees it in the close callback, after vmbus_server_destroy has
- * freed the server (which then needs no deferred free of its own). Kept from then on, even
- * when uv_idle_init refuses it (idle_ok false; a later deferral tries again): it is freed
- * only at destroy, never between two messages. */
+ * server, with it (channel_resume_init): libuv frees it in the close callback, after
+ * vmbus_server_destroy has freed the server (which then needs no deferred free of its own).
+ * The handle is initialised on the first deferral (idle_ok; if uv_idle_init refuses, a later
+ * deferral tries again); the record is freed only at destroy, never between two messages. */
 struct server_resume {
 	uv_idle_t idle;
 	bool idle_ok;		     /* uv_idle_init succeeded: libuv knows the handle */
@@ -113,7 +113,7 @@ struct vmbus_server {
 	uint32_t gpadl_pages;
 
 	bool destroying;
-	struct server_resume *resume; /* NULL until a drain is first deferred */
+	struct server_resume *resume; /* from create to destroy */
 	uint64_t warn_window_ms;      /* log rate limit (server.c) */
 	uint32_t warn_count, warn_suppressed;
 
@@ -149,6 +149,7 @@ void channel_on_relid_released(struct vmbus_server *s, uint32_t relid);
 void channel_stop(struct vmbus_channel *ch); /* close rings + VSP; state back to OFFERED */
 void channel_free(struct vmbus_channel *ch);
 void channel_drain(struct vmbus_channel *ch);
+bool channel_resume_init(struct vmbus_server *s);  /* server create */
 void channel_resume_close(struct vmbus_server *s); /* server destroy */
 
 /* channel_send.c */
