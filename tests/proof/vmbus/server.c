@@ -24,8 +24,17 @@
  *   return any verdict: open may refuse, packet consumes, stalls or refuses (the storage VSP's
  *   parser has its own target, vsp_storvsp); the server's drain budget is 1 packet, so that a
  *   deferred drain and its continuation are reached in few steps.
- * The limits are the server's defaults except the ring size (one data page per direction) and
- * the GPADL page limits (WINDOW_PAGES), which bound the stubbed window.
+ * The limits are the server's defaults except the ring size (one data page per direction), the
+ * GPADL page limits (WINDOW_PAGES), which bound the stubbed window, and the GPADL count (GPADLS
+ * slots: the "too many GPADLs" refusal is reached within the steps, and a slot is reused).
+ * Both channels are registered before the first message (a failed registration, the host's
+ * pthread_mutex_init, ends the run: it is no state the guest reaches).
+ *
+ * Precision (not assumptions): each step starts in one partition per pair of channel states
+ * (the split below), so that an open channel's rings stay attached in every state that has
+ * it open; the server's lookups (server_find_relid, gpadl_find, gpadl_take, next_deferred)
+ * return one state per result (-eva-split-return-function ...:full, CMakeLists.txt), so that
+ * the channel or GPADL a message acts on is one slot, not a join of slots.
  *
  * Registered under the label eva_pending, not proof: EVA still reports alarms of imprecision
  * here (docs/testing.md, "The server target"). */
@@ -34,7 +43,7 @@
 
 #include "__fc_builtin.h"
 #include "vmbus/channel_msg.h"
-#include "vmbus_server/server.h"
+#include "server_internal.h" /* the channel's state, for the split below */
 #include "uv.h"
 
 #ifndef PROOF_STEPS
@@ -42,6 +51,7 @@
 #endif
 #define CHANNELS     2
 #define WINDOW_PAGES 4 /* a channel's ring GPADL: control + data page, each direction */
+#define GPADLS	     2 /* the GPADL table's slots: the count limit is reached within the steps */
 
 /* The guest's message slot and the ring pages it shares: any value at every read. */
 static volatile uint8_t slot[VMBUS_CHMSG_MAX_SIZE];
@@ -143,7 +153,8 @@ int main(void)
 	struct vmbus_server_config cfg = {
 		.loop = &loop,
 		.transport = { &tp_ops, NULL },
-		.limits = { .max_gpadl_pages = WINDOW_PAGES,
+		.limits = { .max_gpadls = GPADLS,
+			    .max_gpadl_pages = WINDOW_PAGES,
 			    .max_total_pages = CHANNELS * WINDOW_PAGES,
 			    .drain_budget = 1 },
 		.log = log_cb,
@@ -152,12 +163,20 @@ int main(void)
 					.ops = &vsp_ops,
 					.max_ring_bytes = 2 * VMBUS_PAGE_SIZE };
 	struct vmbus_server *s = vmbus_server_create(&cfg);
+	struct vmbus_channel *ch[CHANNELS];
 
 	if (!s)
 		return 0;
-	for (int i = 0; i < CHANNELS; i++)
-		vmbus_server_add_channel(s, &d);
+	for (int i = 0; i < CHANNELS; i++) {
+		ch[i] = vmbus_server_add_channel(s, &d);
+		if (!ch[i])
+			return 0; /* the host's setup failed (pthread_mutex_init): not the guest's */
+	}
 	for (int i = 0; i < PROOF_STEPS; i++) {
+		/* Precision: the states of different channel states are never joined, so that an
+		 * open channel's rings stay attached in every state that has it open. */
+		/*@ split ch[0]->state; */
+		/*@ split ch[1]->state; */
 		vmbus_server_post_message(s, Frama_C_unsigned_int_interval(0, 0xffffffffu),
 					  (const void *)slot,
 					  Frama_C_unsigned_int_interval(0, 0xffffffffu));

@@ -71,7 +71,7 @@ static uint32_t attach_rings(struct vmbus_channel *ch, const struct vmbus_chmsg_
 	g->in_use = true;
 	ch->ring_gpadl = g;
 	ch->ring_window = w;
-	ch->rings_mapped = true;
+	ch->ring_pages = r.pfn_count;
 	return 0;
 }
 
@@ -79,14 +79,17 @@ static void detach_rings(struct vmbus_channel *ch)
 {
 	struct vmbus_server *s = ch->server;
 
-	if (!ch->rings_mapped)
+	if (!ch->ring_window)
 		return;
 	channel_out_detach(ch); /* first: a VSP thread may be writing until it returns */
-	s->tp.ops->unmap_pages(s->tp.ctx, ch->ring_window, ch->ring_gpadl->pfn_count);
-	ch->ring_gpadl->in_use = false;
+	s->tp.ops->unmap_pages(s->tp.ctx, ch->ring_window, ch->ring_pages);
+	/* Set with the window; tested rather than assumed, so that the proof needs no relation
+	 * between the two fields. */
+	if (ch->ring_gpadl)
+		ch->ring_gpadl->in_use = false;
 	ch->ring_gpadl = NULL;
 	ch->ring_window = NULL;
-	ch->rings_mapped = false;
+	ch->ring_pages = 0;
 	memset(&ch->in, 0, sizeof(ch->in));
 }
 
@@ -134,7 +137,7 @@ void channel_on_open(struct vmbus_server *s, const struct vmbus_chmsg_open_chann
 
 void channel_stop(struct vmbus_channel *ch)
 {
-	bool was_active = ch->state == VMBUS_CHANNEL_OPEN || ch->rings_mapped;
+	bool was_active = ch->state == VMBUS_CHANNEL_OPEN || ch->ring_window;
 
 	ch->drain_deferred = false; /* nothing left to read; the resume handle skips it */
 
@@ -192,7 +195,8 @@ void channel_free(struct vmbus_channel *ch)
 	if (ch->ops->destroy)
 		ch->ops->destroy(ch); /* joins the VSP's threads: nobody holds out_lock now */
 	pthread_mutex_destroy(&ch->out_lock);
-	free(ch);
+	ch->next = NULL;
+	ch->slot_in_use = false; /* the relid's slot, free for the next channel of that relid */
 }
 
 void channel_on_relid_released(struct vmbus_server *s, uint32_t relid)
@@ -253,17 +257,11 @@ static bool drain_defer(struct vmbus_channel *ch)
 
 	if (s->destroying)
 		return false;
-	if (!s->resume) {
-		s->resume = calloc(1, sizeof(*s->resume));
-		if (!s->resume)
+	if (!s->resume->idle_ok) {
+		/* Refused: the record stays (freed at destroy), the next deferral tries again. */
+		if (uv_idle_init(s->loop, &s->resume->idle) != 0)
 			return false;
-		if (uv_idle_init(s->loop, &s->resume->idle) != 0) {
-			free(s->resume);
-			s->resume = NULL;
-			return false;
-		}
-		s->resume->idle.data = s->resume;
-		s->resume->server = s;
+		s->resume->idle_ok = true;
 	}
 	ch->drain_deferred = true;
 	ch->stats.drains_deferred++;
@@ -293,6 +291,16 @@ static void on_resume(uv_idle_t *h)
 		uv_idle_stop(h); /* an idle handle keeps the loop from blocking */
 }
 
+bool channel_resume_init(struct vmbus_server *s)
+{
+	s->resume = calloc(1, sizeof(*s->resume));
+	if (!s->resume)
+		return false;
+	s->resume->server = s;
+	s->resume->idle.data = s->resume; /* libuv never touches a handle's data */
+	return true;
+}
+
 static void resume_closed(uv_handle_t *h)
 {
 	free(h->data);
@@ -303,47 +311,57 @@ void channel_resume_close(struct vmbus_server *s)
 	if (!s->resume)
 		return;
 	s->resume->server = NULL;
-	uv_close((uv_handle_t *)&s->resume->idle, resume_closed);
+	if (s->resume->idle_ok)
+		uv_close((uv_handle_t *)&s->resume->idle, resume_closed);
+	else
+		free(s->resume); /* libuv never knew it */
 	s->resume = NULL;
 }
 
-/* Read up to budget packets (fewer if the ring empties, the VSP stalls or the channel stops);
- * returns how many were handed to the VSP. */
-static uint32_t drain_pass(struct vmbus_channel *ch, uint32_t budget)
+/* Read up to budget packets (fewer if the ring empties or the VSP stalls); *n: how many were
+ * handed to the VSP. Returns false as soon as the channel stops (broken by the ring, the VSP
+ * or its verdict): the rings are gone, nothing more may touch them. Every stop returns at
+ * once, so that no later step of the pass (nor, in the server proof, a state joined with it)
+ * meets a detached ring. */
+static bool drain_pass(struct vmbus_channel *ch, uint32_t budget, uint32_t *n)
 {
 	struct vmbus_pkt p;
 	enum vmbus_vsp_verdict v;
-	uint32_t n = 0;
 	int r;
 
-	while (n < budget && ch->state == VMBUS_CHANNEL_OPEN && !ch->stalled) {
+	*n = 0;
+	if (ch->state != VMBUS_CHANNEL_OPEN)
+		return false;
+	while (*n < budget && !ch->stalled) {
 		r = vmbus_ring_peek(&ch->in, &p);
 		if (r == VMBUS_E_AGAIN)
 			break;
 		if (r != VMBUS_OK) {
 			vmbus_channel_break(ch, ch->in.broken ? ch->in.broken
 							      : "guest->host ring corrupt");
-			break;
+			return false;
 		}
-		n++;
+		(*n)++;
 		v = ch->ops->packet(ch, &p);
 		if (ch->state != VMBUS_CHANNEL_OPEN)
-			break; /* the VSP's send or request_space broke it: the rings are gone */
+			return false; /* the VSP's send or request_space broke it */
 		switch (v) {
 		case VMBUS_VSP_CONSUMED:
 			ch->stats.packets_in++;
-			if (vmbus_ring_consume(&ch->in, &p) != VMBUS_OK)
+			if (vmbus_ring_consume(&ch->in, &p) != VMBUS_OK) {
 				vmbus_channel_break(ch, "consume failed");
+				return false;
+			}
 			break;
 		case VMBUS_VSP_STALL:
 			ch->stalled = true;
 			break;
 		case VMBUS_VSP_BAD:
 			vmbus_channel_break(ch, "the device refused a packet");
-			break;
+			return false;
 		}
 	}
-	return n;
+	return true;
 }
 
 /* End of a pass: the VSP's batch boundary, the pass's answers published at once, then ring
@@ -391,7 +409,8 @@ void channel_drain(struct vmbus_channel *ch)
 		ch->kick_queued = false;
 		vmbus_ring_reader_mask(&ch->in);
 		channel_out_batch_begin(ch);
-		n = drain_pass(ch, budget);
+		if (!drain_pass(ch, budget, &n))
+			break;
 		budget -= n ? n : 1; /* a pass that reads nothing (a kick) costs too */
 		if (!drain_commit(ch))
 			break;

@@ -2,9 +2,12 @@
 /* The server's GPADL table: assembly of GPADL_HEADER + GPADL_BODY messages (with the ring
  * library's assembler), limits (count, pages per GPADL, pages per VM), validation that every
  * page is guest RAM, GPADL_CREATED answers, and teardown (deferred while an open channel's
- * rings live in the GPADL). GPADL handles are chosen by the guest and unique per VM. */
+ * rings live in the GPADL). GPADL handles are chosen by the guest and unique per VM.
+ * GPADLs live in a table of lim.max_gpadls slots that the server owns from create to destroy
+ * (server_internal.h says why): a GPADL takes a free slot and gives it back at teardown. */
 #include "server_internal.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +16,42 @@ struct server_gpadl *gpadl_find(struct vmbus_server *s, uint32_t handle)
 	for (struct server_gpadl *g = s->gpadls; g; g = g->next)
 		if (g->handle == handle)
 			return g;
+	return NULL;
+}
+
+bool gpadl_table_init(struct vmbus_server *s)
+{
+	/* calloc: slots the guest never uses cost address space, not memory. */
+	s->gpadl_slots = calloc(s->lim.max_gpadls, sizeof(*s->gpadl_slots));
+	if (!s->gpadl_slots)
+		return false;
+	/* Each slot's assembler is bound to the slot's own words for the table's life (no
+	 * room until a GPADL_HEADER sizes it): no slot, in use or free, holds a NULL words
+	 * pointer, which the server proof relies on where it cannot tell slots apart. */
+	for (uint32_t i = 0; i < s->lim.max_gpadls; i++)
+		vmbus_gpadl_asm_init(&s->gpadl_slots[i].as, s->gpadl_slots[i].words, 0, 0, 0);
+	return true;
+}
+
+void gpadl_table_free(struct vmbus_server *s)
+{
+	free(s->gpadl_slots);
+	s->gpadl_slots = NULL;
+}
+
+/* A free slot, reset as a new GPADL; NULL if every slot is taken (the count check before it
+ * makes that unreachable). The assembler and its words are left as they are: the caller
+ * initialises the assembler at once, which reads no word it has not written for this GPADL. */
+static struct server_gpadl *gpadl_take(struct vmbus_server *s)
+{
+	for (uint32_t i = 0; i < s->lim.max_gpadls; i++) {
+		struct server_gpadl *g = &s->gpadl_slots[i];
+		if (!g->slot_in_use) {
+			memset(g, 0, offsetof(struct server_gpadl, as));
+			g->slot_in_use = true;
+			return g;
+		}
+	}
 	return NULL;
 }
 
@@ -26,7 +65,8 @@ void gpadl_free(struct vmbus_server *s, struct server_gpadl *g)
 		*pp = g->next;
 	s->gpadl_count--;
 	s->gpadl_pages -= g->pfn_count;
-	free(g);
+	g->next = NULL;
+	g->slot_in_use = false;
 }
 
 void gpadl_free_all(struct vmbus_server *s, uint32_t child_relid)
@@ -73,11 +113,22 @@ static const char *check_pages(struct vmbus_server *s, const struct server_gpadl
 	struct vmbus_gpadl_range r;
 
 	for (uint32_t i = 0; i < g->as.range_count; i++) {
+		uint32_t first;
+
 		if (vmbus_gpadl_asm_range(&g->as, i, &r) != VMBUS_OK)
 			return "range unreadable";
-		for (uint32_t j = 0; j < r.pfn_count; j++)
-			if (!s->tp.ops->page_ptr(s->tp.ctx, r.pfns[j]))
+		/* The PFNs as indices into the words: the assembler's walk keeps them below
+		 * total_words; checked here too, so that each index's bound is visible on its own
+		 * (the server proof keeps no relation between a range's start and its length). */
+		first = (uint32_t)(r.pfns - g->words);
+		for (uint32_t j = 0; j < r.pfn_count; j++) {
+			uint32_t k = first + j;
+
+			if (k >= g->as.total_words)
+				return "range unreadable";
+			if (!s->tp.ops->page_ptr(s->tp.ctx, g->words[k]))
 				return "a page is outside guest RAM";
+		}
 	}
 	/* The assembler bounds the bytes; ranges that start or end inside a page span one more
 	 * page than their bytes need, so the page count is checked itself. */
@@ -126,7 +177,7 @@ void gpadl_on_header(struct vmbus_server *s, const struct vmbus_chmsg_gpadl_head
 		send_created(s, m->child_relid, m->gpadl, SERVER_GPADL_REFUSED);
 		return;
 	}
-	g = calloc(1, sizeof(*g));
+	g = gpadl_take(s);
 	if (!g) {
 		send_created(s, m->child_relid, m->gpadl, SERVER_GPADL_REFUSED);
 		return;

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The VMBus server's front: lifecycle, the channel-management message dispatcher, version
  * negotiation (INITIATE_CONTACT / VERSION_RESPONSE), offers (REQUESTOFFERS / OFFERCHANNEL /
- * ALLOFFERS_DELIVERED / RESCIND), UNLOAD, and channel registration.
+ * ALLOFFERS_DELIVERED / RESCIND), UNLOAD, and channel registration. The server owns the storage
+ * of its channels (a slot per relid) and of its GPADLs (gpadl.c's table) from create to destroy:
+ * see server_internal.h.
  *
  * Rule: every request a Linux guest waits on without a timeout (INITIATE_CONTACT, GPADL_HEADER,
  * OPENCHANNEL, GPADL_TEARDOWN, UNLOAD, MODIFYCHANNEL from 5.3) is answered, even when it is
@@ -111,6 +113,15 @@ struct vmbus_server *vmbus_server_create(const struct vmbus_server_config *cfg)
 	s->log = cfg->log;
 	s->log_ctx = cfg->log_ctx;
 	s->msg_sint = VMBUS_MESSAGE_SINT;
+	if (!gpadl_table_init(s)) {
+		free(s);
+		return NULL;
+	}
+	if (!channel_resume_init(s)) {
+		gpadl_table_free(s);
+		free(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -126,6 +137,7 @@ void vmbus_server_destroy(struct vmbus_server *s)
 		channel_free(ch);
 	}
 	gpadl_free_all(s, 0);
+	gpadl_table_free(s);
 	channel_resume_close(s);
 	free(s);
 }
@@ -441,13 +453,12 @@ struct vmbus_channel *vmbus_server_add_channel(struct vmbus_server *s,
 			relid = r;
 	if (!relid)
 		return NULL;
-	ch = calloc(1, sizeof(*ch));
-	if (!ch)
+	/* The relid's slot: free, since no channel has the relid. */
+	ch = &s->channel_slots[relid - 1];
+	memset(ch, 0, sizeof(*ch));
+	if (pthread_mutex_init(&ch->out_lock, NULL) != 0)
 		return NULL;
-	if (pthread_mutex_init(&ch->out_lock, NULL) != 0) {
-		free(ch);
-		return NULL;
-	}
+	ch->slot_in_use = true;
 	ch->server = s;
 	snprintf(ch->name, sizeof(ch->name), "%s", d->name ? d->name : "vsp");
 	ch->if_type = d->if_type;

@@ -16,8 +16,14 @@
 #define SERVER_GPADL_REFUSED 0xC0000001u
 
 #define SERVER_GPADL_MAX_WORDS (65536u / 8)
+/* A GPADL lives in a slot of the server's GPADL table (lim.max_gpadls slots, allocated with the
+ * server and freed with it), not in a block of its own: teardown marks the slot free and a
+ * later GPADL_HEADER takes it again. Nothing a message reaches is freed and reallocated
+ * between messages, so a pointer kept across messages (a channel's ring_gpadl, a list link)
+ * always points into live storage (what the server proof follows: docs/testing.md). */
 struct server_gpadl {
-	struct server_gpadl *next;
+	struct server_gpadl *next; /* the server's list of GPADLs in use */
+	bool slot_in_use;
 	uint32_t handle;
 	uint32_t child_relid;
 	bool complete;
@@ -31,9 +37,13 @@ struct server_gpadl {
 	uint64_t words[SERVER_GPADL_MAX_WORDS];
 };
 
+/* A channel lives in the server's channel table, at the slot of its relid (relid - 1): taken
+ * by vmbus_server_add_channel, given back when the channel is freed (the storage stays the
+ * server's until vmbus_server_destroy, for the same reason as a GPADL's slot). */
 struct vmbus_channel {
 	struct vmbus_server *server;
-	struct vmbus_channel *next;
+	struct vmbus_channel *next; /* the server's list of channels, sorted by relid */
+	bool slot_in_use;
 	char name[32];
 	struct vmbus_guid if_type, if_instance;
 	const struct vmbus_vsp_ops *ops;
@@ -43,14 +53,17 @@ struct vmbus_channel {
 	uint32_t connection_id;
 	enum vmbus_channel_state state;
 	bool offered; /* the guest has seen the offer (since the last unload) */
-	bool rings_mapped;
 	bool draining;	 /* inside drain(): kick is deferred */
 	bool stalled;	 /* VSP returned STALL */
 	bool want_space; /* also read by VSP threads: written under out_lock */
 	bool kick_queued;
 	bool drain_deferred; /* budget spent: the server's resume handle continues */
+	/* The rings' mapping: ring_window is non-NULL exactly while it is mapped (the one field
+	 * that says so, so that every use tests the pointer it then follows); ring_pages is
+	 * what map_pages was given, ring_gpadl the GPADL they live in. */
 	struct server_gpadl *ring_gpadl;
 	void *ring_window;
+	uint32_t ring_pages;
 	struct vmbus_ring_reader in;	  /* guest -> host (loop thread only) */
 	struct vmbus_channel_stats stats; /* packets_out, signals_out: under out_lock */
 	const char *broken_reason;
@@ -70,10 +83,13 @@ struct vmbus_channel {
 };
 
 /* The idle handle that continues drains whose budget ran out. Allocated apart from the
- * server, on first use: libuv frees it in the close callback, after vmbus_server_destroy has
- * freed the server (which then needs no deferred free of its own). */
+ * server, with it (channel_resume_init): libuv frees it in the close callback, after
+ * vmbus_server_destroy has freed the server (which then needs no deferred free of its own).
+ * The handle is initialised on the first deferral (idle_ok; if uv_idle_init refuses, a later
+ * deferral tries again); the record is freed only at destroy, never between two messages. */
 struct server_resume {
 	uv_idle_t idle;
+	bool idle_ok;		     /* uv_idle_init succeeded: libuv knows the handle */
 	struct vmbus_server *server; /* NULL once the server is destroyed */
 };
 
@@ -90,15 +106,20 @@ struct vmbus_server {
 	uint32_t msg_sint;
 	bool offers_requested;
 
-	struct vmbus_channel *channels; /* sorted by relid */
-	struct server_gpadl *gpadls;
+	struct vmbus_channel *channels; /* in use, sorted by relid (links into channel_slots) */
+	struct server_gpadl *gpadls;	/* in use (links into gpadl_slots) */
+	struct server_gpadl *gpadl_slots; /* lim.max_gpadls slots, from create to destroy */
 	uint32_t gpadl_count;
 	uint32_t gpadl_pages;
 
 	bool destroying;
-	struct server_resume *resume; /* NULL until a drain is first deferred */
+	struct server_resume *resume; /* from create to destroy */
 	uint64_t warn_window_ms;      /* log rate limit (server.c) */
 	uint32_t warn_count, warn_suppressed;
+
+	/* One slot per relid the server can hand out (1..VMBUS_RELID_MAX): the channel limit
+	 * is the relid space, as before the table. */
+	struct vmbus_channel channel_slots[VMBUS_RELID_MAX];
 };
 
 /* server.c */
@@ -117,6 +138,8 @@ struct server_gpadl *gpadl_find(struct vmbus_server *s, uint32_t handle);
 void gpadl_send_torndown(struct vmbus_server *s, uint32_t handle);
 void gpadl_free(struct vmbus_server *s, struct server_gpadl *g);
 void gpadl_free_all(struct vmbus_server *s, uint32_t child_relid); /* 0: every GPADL */
+bool gpadl_table_init(struct vmbus_server *s); /* server create: the slots */
+void gpadl_table_free(struct vmbus_server *s); /* server destroy, after gpadl_free_all */
 
 /* channel.c */
 void channel_on_open(struct vmbus_server *s, const struct vmbus_chmsg_open_channel *m);
@@ -126,6 +149,7 @@ void channel_on_relid_released(struct vmbus_server *s, uint32_t relid);
 void channel_stop(struct vmbus_channel *ch); /* close rings + VSP; state back to OFFERED */
 void channel_free(struct vmbus_channel *ch);
 void channel_drain(struct vmbus_channel *ch);
+bool channel_resume_init(struct vmbus_server *s);  /* server create */
 void channel_resume_close(struct vmbus_server *s); /* server destroy */
 
 /* channel_send.c */
