@@ -21,15 +21,26 @@ struct server_gpadl *gpadl_find(struct vmbus_server *s, uint32_t handle)
 
 bool gpadl_table_init(struct vmbus_server *s)
 {
-	/* calloc: slots the guest never uses cost address space, not memory. */
-	s->gpadl_slots = calloc(s->lim.max_gpadls, sizeof(*s->gpadl_slots));
-	if (!s->gpadl_slots)
+	/* The words (64 KiB a slot, 16 MiB for 256): untouched until a GPADL uses its slot
+	 * (table_mem.c); the slots' headers are a small table of their own. */
+	size_t bytes = (size_t)s->lim.max_gpadls * SERVER_GPADL_MAX_WORDS * sizeof(uint64_t);
+	uint64_t *words = server_table_alloc(bytes);
+	if (!words)
 		return false;
+	s->gpadl_slots = calloc(s->lim.max_gpadls, sizeof(*s->gpadl_slots));
+	if (!s->gpadl_slots) {
+		server_table_free(words, bytes);
+		return false;
+	}
+	s->gpadl_words = words;
+	s->gpadl_words_bytes = bytes;
 	/* Each slot's assembler is bound to the slot's own words for the table's life (no
 	 * room until a GPADL_HEADER sizes it): no slot, in use or free, holds a NULL words
 	 * pointer, which the server proof relies on where it cannot tell slots apart. */
-	for (uint32_t i = 0; i < s->lim.max_gpadls; i++)
+	for (uint32_t i = 0; i < s->lim.max_gpadls; i++) {
+		s->gpadl_slots[i].words = s->gpadl_words + (size_t)i * SERVER_GPADL_MAX_WORDS;
 		vmbus_gpadl_asm_init(&s->gpadl_slots[i].as, s->gpadl_slots[i].words, 0, 0, 0);
+	}
 	return true;
 }
 
@@ -37,6 +48,8 @@ void gpadl_table_free(struct vmbus_server *s)
 {
 	free(s->gpadl_slots);
 	s->gpadl_slots = NULL;
+	server_table_free(s->gpadl_words, s->gpadl_words_bytes);
+	s->gpadl_words = NULL;
 }
 
 /* A free slot, reset as a new GPADL; NULL if every slot is taken (the count check before it

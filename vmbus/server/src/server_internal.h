@@ -30,11 +30,12 @@ struct server_gpadl {
 	bool in_use; /* rings of an open channel live in it */
 	uint32_t pfn_count;
 	struct vmbus_gpadl_asm as;
-	/* The assembler's storage, as large as any GPADL_HEADER's range_buflen (16 bits) can ask:
-	 * a fixed size, so that its bound does not hang on the guest's field (what the server
-	 * proof follows); a guest holding max_gpadls of them holds what the largest requests
-	 * took before. */
-	uint64_t words[SERVER_GPADL_MAX_WORDS];
+	/* The assembler's storage: this slot's SERVER_GPADL_MAX_WORDS words of the server's
+	 * gpadl_words, as many as any GPADL_HEADER's range_buflen (16 bits) can ask: a fixed
+	 * size, so that its bound does not hang on the guest's field (what the server proof
+	 * follows); a guest holding max_gpadls of them holds what the largest requests took
+	 * before. Apart from the slots so that a slot's header does not touch them. */
+	uint64_t *words;
 };
 
 /* A channel lives in the server's channel table, at the slot of its relid (relid - 1): taken
@@ -109,6 +110,8 @@ struct vmbus_server {
 	struct vmbus_channel *channels; /* in use, sorted by relid (links into channel_slots) */
 	struct server_gpadl *gpadls;	/* in use (links into gpadl_slots) */
 	struct server_gpadl *gpadl_slots; /* lim.max_gpadls slots, from create to destroy */
+	uint64_t *gpadl_words;		  /* their words (gpadl.c: an untouched mapping) */
+	size_t gpadl_words_bytes;
 	uint32_t gpadl_count;
 	uint32_t gpadl_pages;
 
@@ -121,6 +124,10 @@ struct vmbus_server {
 	 * is the relid space, as before the table. */
 	struct vmbus_channel channel_slots[VMBUS_RELID_MAX];
 };
+
+/* table_mem.c: zeroed memory for a large table, resident only where written; NULL if none. */
+void *server_table_alloc(size_t bytes);
+void server_table_free(void *p, size_t bytes);
 
 /* server.c */
 void server_post(struct vmbus_server *s, const void *msg, uint32_t len);
