@@ -21,12 +21,13 @@
 
 /* A regular file whose file system keeps it in memory. Not a device node: fstatfs names the
  * file system the node lives in (devtmpfs is tmpfs), not the disk behind it. */
-static bool on_memory_fs(int fd, struct statfs *sf)
+static bool on_memory_fs(int fd)
 {
 	struct stat st;
+	struct statfs sf;
 
-	return fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && fstatfs(fd, sf) == 0 &&
-	       (sf->f_type == TMPFS_MAGIC || sf->f_type == RAMFS_MAGIC);
+	return fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && fstatfs(fd, &sf) == 0 &&
+	       (sf.f_type == TMPFS_MAGIC || sf.f_type == RAMFS_MAGIC);
 }
 
 int disk_image_open(struct disk_image *d, const char *path, bool readonly, bool try_direct,
@@ -35,21 +36,26 @@ int disk_image_open(struct disk_image *d, const char *path, bool readonly, bool 
 	int flags = (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC;
 	struct stat st;
 	int fd = -1, ret;
+	bool tested = false;
 
 	memset(d, 0, sizeof(*d));
 	d->fd = -1;
 	d->tail_fd = -1;
 	if (try_direct) {
-		struct statfs sf;
 		fd = open(path, flags | O_DIRECT);
-		/* Memory file systems accept O_DIRECT (Linux >= 6.6) but gain nothing from it:
-		 * there the page cache is the disk, and buffered I/O can complete inline. */
-		if (fd >= 0 && on_memory_fs(fd, &sf)) {
-			close(fd);
-			fd = -1;
+		if (fd >= 0) {
+			tested = true;
+			d->memory_fs = on_memory_fs(fd);
+			/* Memory file systems accept O_DIRECT (Linux >= 6.6) but gain nothing
+			 * from it: there the page cache is the disk, and buffered I/O can
+			 * complete inline. */
+			if (d->memory_fs) {
+				close(fd);
+				fd = -1;
+			} else {
+				d->direct = true;
+			}
 		}
-		if (fd >= 0)
-			d->direct = true;
 	}
 	if (fd < 0)
 		fd = open(path, flags); /* e.g. tmpfs without O_DIRECT support */
@@ -58,10 +64,8 @@ int disk_image_open(struct disk_image *d, const char *path, bool readonly, bool 
 		snprintf(err, errlen, "open %s: %s", path, strerror(e));
 		return -e;
 	}
-	{
-		struct statfs sf;
-		d->memory_fs = on_memory_fs(fd, &sf);
-	}
+	if (!tested)
+		d->memory_fs = on_memory_fs(fd);
 	if (fstat(fd, &st) < 0) {
 		ret = -errno;
 		snprintf(err, errlen, "stat %s: %s", path, strerror(-ret));

@@ -195,8 +195,7 @@ void channel_free(struct vmbus_channel *ch)
 	if (ch->ops->destroy)
 		ch->ops->destroy(ch); /* joins the VSP's threads: nobody holds out_lock now */
 	pthread_mutex_destroy(&ch->out_lock);
-	ch->next = NULL;
-	ch->slot_in_use = false; /* the relid's slot, free for the next channel of that relid */
+	ch->next = NULL; /* the relid's slot, free for the next channel of that relid */
 }
 
 void channel_on_relid_released(struct vmbus_server *s, uint32_t relid)

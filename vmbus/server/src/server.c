@@ -458,7 +458,6 @@ struct vmbus_channel *vmbus_server_add_channel(struct vmbus_server *s,
 	memset(ch, 0, sizeof(*ch));
 	if (pthread_mutex_init(&ch->out_lock, NULL) != 0)
 		return NULL;
-	ch->slot_in_use = true;
 	ch->server = s;
 	snprintf(ch->name, sizeof(ch->name), "%s", d->name ? d->name : "vsp");
 	ch->if_type = d->if_type;

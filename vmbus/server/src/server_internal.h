@@ -40,11 +40,12 @@ struct server_gpadl {
 
 /* A channel lives in the server's channel table, at the slot of its relid (relid - 1): taken
  * by vmbus_server_add_channel, given back when the channel is freed (the storage stays the
- * server's until vmbus_server_destroy, for the same reason as a GPADL's slot). */
+ * server's until vmbus_server_destroy, for the same reason as a GPADL's slot). A slot is in
+ * use exactly while its channel is on the server's list (unlinking is always followed by
+ * channel_free), so the list is the one record of it. */
 struct vmbus_channel {
 	struct vmbus_server *server;
 	struct vmbus_channel *next; /* the server's list of channels, sorted by relid */
-	bool slot_in_use;
 	char name[32];
 	struct vmbus_guid if_type, if_instance;
 	const struct vmbus_vsp_ops *ops;
