@@ -224,7 +224,6 @@ void msr_exit(struct hv_cpu *cpu)
 #define MSR_LSTAR	   0xc0000082u
 #define MSR_CSTAR	   0xc0000083u
 #define MSR_SFMASK	   0xc0000084u
-#define MSR_KERNEL_GS_BASE 0xc0000102u
 #define CHILD_EFER_BITS	   ((1ull << 0) | (1ull << 8) | (1ull << 10) | (1ull << 11))
 
 /* The VMCB field behind one of the child's state MSRs, or NULL. (Found by offset: the save

@@ -6,7 +6,9 @@
 
 struct arch_global arch;
 
-void svm_intercept_msr(u32 msr, bool read, bool write)
+/* The byte and bit pair of msr in an MSR permission map, or false if the map does not cover
+ * it (then every access exits). */
+static bool msrpm_slot(u32 msr, u32 *byte, u32 *shift)
 {
 	u32 base;
 	if (msr <= 0x1fff)
@@ -16,10 +18,29 @@ void svm_intercept_msr(u32 msr, bool read, bool write)
 	else if (msr - 0xc0010000u <= 0x1fff)
 		base = 0x1000, msr -= 0xc0010000u;
 	else
+		return false;
+	*byte = base + msr * 2 / 8;
+	*shift = msr * 2 % 8;
+	return true;
+}
+
+void svm_intercept_msr(u32 msr, bool read, bool write)
+{
+	u32 byte, shift;
+	if (!msrpm_slot(msr, &byte, &shift))
 		return; /* outside the map: always intercepted */
-	u32 bit = msr * 2;
-	arch.msrpm[base + bit / 8] |= (u8)((read ? 1u : 0u) << (bit % 8));
-	arch.msrpm[base + bit / 8] |= (u8)((write ? 2u : 0u) << (bit % 8));
+	arch.msrpm[byte] |= (u8)((read ? 1u : 0u) << shift);
+	arch.msrpm[byte] |= (u8)((write ? 2u : 0u) << shift);
+}
+
+/* Let children read and write msr without an exit. Only for MSRs whose value is VMLOAD/VMSAVE
+ * state (the run loop carries it in the child's VMCB), so the child's value never outlives
+ * its turn on the CPU. */
+static void child_msr_pass(u32 msr)
+{
+	u32 byte, shift;
+	if (msrpm_slot(msr, &byte, &shift))
+		arch.child_msrpm[byte] &= (u8)~(3u << shift);
 }
 
 void iopm_intercept(u16 port)
@@ -88,7 +109,12 @@ int arch_init(const struct hv_boot_info *bi)
 	svm_intercept_msr(MSR_SMM_ADDR, false, true);
 	svm_intercept_msr(MSR_SMM_MASK, false, true);
 	svm_intercept_msr(MSR_SMM_CTL, false, true);
-	memset(arch.child_msrpm, 0xff, 2 * PAGE_SIZE); /* every MSR of a child exits */
+	memset(arch.child_msrpm, 0xff, 2 * PAGE_SIZE); /* every MSR of a child exits, but: */
+	/* the segment bases Linux writes at every context switch (without FSGSBASE; a third of
+	 * a Linux child's MSR exits while it does I/O) */
+	child_msr_pass(MSR_FS_BASE);
+	child_msr_pass(MSR_GS_BASE);
+	child_msr_pass(MSR_KERNEL_GS_BASE);
 	memset(arch.child_iopm, 0xff, 3 * PAGE_SIZE);  /* and every port */
 	arch.host_nx = (rdmsr(MSR_EFER) & (1ull << 11)) != 0;
 	arch.asids = bi->asids >= 2 ? bi->asids : 2;

@@ -48,26 +48,49 @@ child_init=$(hvctl logs lbench -n 100000 | sed -n 's/.*\[ *\([0-9.]*\)\] Run \/i
 echo "childbench: Linux kernel to /init: child ${child_init} s, root ${root_init} s," \
   "child/root $(awk -v a="$child_init" -v b="$root_init" 'BEGIN { printf "%.2f", a / b }');" \
   "hvctl start to the child's /init: $((t1 - t0)) s"
+# The hypervisor's live counters (hvcheck), all VPs, the root's included: every world switch
+# a request costs counts, the root's RUN_VP and signal hypercalls as well as the child's exits.
+reasons="hlt msr_read msr_write intr hypercall cpuid io npf"
+counters="total_exits child_exits child_signals child_interrupts"
+snap() { # one reading (one hypercall) of them all
+  cat /sys/kernel/debug/hvcheck/stats > /tmp/hvstats
+  for r in $counters $(printf 'exit.%s ' $reasons); do printf '%s ' "$(sed -n "s/^$r //p" /tmp/hvstats)"; done
+}
+per_request() { # before after n: the counters' differences over n requests
+  awk -v a="$1" -v b="$2" -v n="$3" -v names="$counters $reasons" 'BEGIN { split(a, x, " ")
+    split(b, y, " "); k = split(names, m, " "); if (n <= 0) n = 1
+    printf "exits %.2f (the child'"'"'s %.2f), child signals %.2f, interrupts into the child %.2f; by reason:",
+      (y[1] - x[1]) / n, (y[2] - x[2]) / n, (y[3] - x[3]) / n, (y[4] - x[4]) / n
+    for (i = 5; i <= k; i++) if (y[i] > x[i]) printf " %s %.2f", m[i], (y[i] - x[i]) / n }'
+}
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print 0 }'; }
 dd_rounds() { # label child-device root-path: 5 interleaved rounds, then the medians
   _cm= _rm= _r=0
   while [ $_r -lt 5 ]; do
     _r=$((_r + 1))
     _root=$(ioread "$3" 1 2 1048576 sequential | sed -n 's/.* IOPS, \([0-9]*\) MB\/s.*/\1/p')
-    _seen=$(hvctl logs lbench -n 100000 | grep -c "($2, round 1 of 1)")
-    printf 'dd-read %s\n\035' "$2" | timeout 30 hvctl console lbench --replay 0 >/dev/null 2>&1
+    # The wait for the round's end polls only the log's tail, twice a second: with one CPU,
+    # whatever the root runs meanwhile is taken from the child (its dd times itself).
+    _tag="$2-$_r" _end="($2, round 1 of 1, $2-$_r)"
+    _x0=$(snap)
+    printf 'dd-read %s %s\n\035' "$2" "$_tag" | timeout 30 hvctl console lbench --replay 0 >/dev/null 2>&1
     _i=0
-    while [ "$(hvctl logs lbench -n 100000 | grep -c "($2, round 1 of 1)")" -le "$_seen" ]; do
-      _i=$((_i + 1)); [ $_i -ge 600 ] && { echo "the child's dd round $_r on $2 did not end"; exit 1; }
-      sleep 0.2
+    while ! hvctl logs lbench -n 20 | grep -qF "$_end"; do
+      _i=$((_i + 1)); [ $_i -ge 240 ] && { echo "the child's dd round $_r on $2 did not end"; exit 1; }
+      sleep 0.5
     done
-    _child=$(hvctl logs lbench -n 100000 | sed -n "s/.*child: dd-read [0-9]* bytes in [0-9]* us, \([0-9]*\) MB\/s ($2, round 1 of 1).*/\1/p" | tail -n 1)
+    _x1=$(snap)
+    _line=$(hvctl logs lbench -n 20 | grep -F "$_end" | tail -n 1)
+    _child=$(echo "$_line" | sed -n 's/.*child: dd-read [0-9]* bytes in [0-9]* us, \([0-9]*\) MB\/s.*/\1/p')
+    _bytes=$(echo "$_line" | sed -n 's/.*child: dd-read \([0-9]*\) bytes in.*/\1/p')
     _cm="$_cm $_child" _rm="$_rm $_root"
   done
   _c=$(echo $_cm | tr ' ' '\n' | median) _o=$(echo $_rm | tr ' ' '\n' | median)
   echo "childbench: Linux dd O_DIRECT 1 MiB sequential read, $1: child $_c MB/s, root $_o MB/s," \
     "child/root $(awk -v a="$_c" -v b="$_o" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')" \
     "(medians of 5 interleaved rounds; child:$_cm; root:$_rm)"
+  echo "childbench: Linux dd on $2, per 1 MiB request (last round, its shell commands" \
+    "included), all VPs: $(per_request "$_x0" "$_x1" $((${_bytes:-0} / 1048576)))"
 }
 dd_rounds "image in the root's memory (tmpfs)" sda lbench-disk0.img
 dd_rounds "disk (virtio, /dev/vda as the child's sdb)" sdb /dev/vda
@@ -75,21 +98,17 @@ hvctl logs lbench -n 100000 | sed -n 's/.*child: dd-read queue: /childbench: Lin
 # Idle: the child's console is COM1, which takes interrupts through the worker's I/O APIC (the
 # 8250 driver polled it from a timer while it had no interrupt line: ~530 exits/s); what is left
 # is the child's own timer; the reasons say so.
-reasons="hlt msr_read msr_write intr hypercall cpuid io npf"
-snap() { for r in $reasons; do printf '%s ' "$(stat exit.$r)"; done; }
+rsnap() { for r in $reasons; do printf '%s ' "$(stat exit.$r)"; done; }
 idle_window() { # label: 10 s of an idle child; by reason, the counts of every VP (the root,
   # idle too, adds its RUN_VP calls to "hypercall" and little else)
-  _e0=$(stat child_exits) _i0=$(stat child_interrupts) _s=10 _r0=$(snap)
+  _e0=$(stat child_exits) _i0=$(stat child_interrupts) _s=10 _r0=$(rsnap)
   sleep $_s
-  _r1=$(snap)
+  _r1=$(rsnap)
   _by=$(awk -v a="$_r0" -v b="$_r1" -v n="$reasons" -v s=$_s 'BEGIN { split(a, x, " ");
     split(b, y, " "); k = split(n, r, " "); for (i = 1; i <= k; i++) printf " %s %d", r[i], (y[i] - x[i]) / s }')
   echo "childbench: idle Linux child, $1: $((($(stat child_exits) - _e0) / _s)) exits/s," \
     "$((($(stat child_interrupts) - _i0) / _s)) interrupts/s; per second by reason (all VPs):$_by"
 }
-# The child's own exits, from the hypervisor's counters for its VP (hvctl show: "hv exits: N
-# (reason count, ...)"): per second over a window, by reason.
-hv_exits() { hvctl show lbench | sed -n 's/^hv exits: *//p'; }
 own_window() {
   _a=$(hv_exits) _s=10
   sleep $_s
@@ -100,6 +119,9 @@ own_window() {
     BEGIN { parse(a, x); parse(b, y); printf "%d exits/s; by reason:", (y["total"] - x["total"]) / s
       for (r in y) if (r != "total" && y[r] - x[r] > 0) printf " %s %.1f", r, (y[r] - x[r]) / s }')"
 }
+# The child's own exits, from the hypervisor's counters for its VP (hvctl show: "hv exits: N
+# (reason count, ...)", as the worker last reported them): per second over a window, by reason.
+hv_exits() { hvctl show lbench | sed -n 's/^hv exits: *//p'; }
 sleep 5 # settled: nothing runs in the child but its idle loop
 idle_window "console on COM1"
 own_window
