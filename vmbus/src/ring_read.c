@@ -72,6 +72,12 @@ int vmbus_ring_peek(struct vmbus_ring_reader *r, struct vmbus_pkt *p)
 			return VMBUS_E_AGAIN;
 		}
 	}
+	/* Both indices are inside the ring, so avail < size; tested rather than assumed, so that
+	 * a packet within avail visibly ends within one wrap of read (ring_add's precondition)
+	 * without a relation between the two indices (what the server proof follows across its
+	 * drain loop: docs/testing.md). */
+	if (avail >= size)
+		return reader_fail(r, "published bytes exceed the ring");
 	/* A writer publishes whole packets only. */
 	if (avail < sizeof(d) + VMBUS_RING_TRAILER_SIZE)
 		return reader_fail(r, "published bytes shorter than a descriptor and trailer");

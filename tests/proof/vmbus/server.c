@@ -34,10 +34,10 @@
  * (the split below), so that an open channel's rings stay attached in every state that has
  * it open; the server's lookups (server_find_relid, gpadl_find, gpadl_take, next_deferred)
  * return one state per result (-eva-split-return-function ...:full, CMakeLists.txt), so that
- * the channel or GPADL a message acts on is one slot, not a join of slots.
- *
- * Registered under the label eva_pending, not proof: EVA still reports alarms of imprecision
- * here (docs/testing.md, "The server target"). */
+ * the channel or GPADL a message acts on is one slot, not a join of slots; the states a drain
+ * ends in stay apart by channel and open state through the returns up to here (channel_drain's
+ * split annotations, -eva-interprocedural-splits), so that the signal and the loop turn after
+ * an OPENCHANNEL drain an open channel only from states whose rings are attached. */
 #include <stdlib.h>
 #include <string.h>
 

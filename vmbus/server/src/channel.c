@@ -318,11 +318,12 @@ void channel_resume_close(struct vmbus_server *s)
 }
 
 /* Read up to budget packets (fewer if the ring empties or the VSP stalls); *n: how many were
- * handed to the VSP. Returns false as soon as the channel stops (broken by the ring, the VSP
- * or its verdict): the rings are gone, nothing more may touch them. Every stop returns at
- * once, so that no later step of the pass (nor, in the server proof, a state joined with it)
- * meets a detached ring. */
-static bool drain_pass(struct vmbus_channel *ch, uint32_t budget, uint32_t *n)
+ * handed to the VSP. Returns false when the drain must end: with *why set if the guest broke
+ * the protocol (the caller breaks the channel), NULL if the channel stopped under it (the
+ * VSP's send or request_space broke it). The pass itself never breaks the channel: every
+ * state it returns in has the rings as it found them, so that a state joined with another
+ * (in the server proof) never holds a detached ring that a later step of the drain reads. */
+static bool drain_pass(struct vmbus_channel *ch, uint32_t budget, uint32_t *n, const char **why)
 {
 	struct vmbus_pkt p;
 	enum vmbus_vsp_verdict v;
@@ -336,8 +337,7 @@ static bool drain_pass(struct vmbus_channel *ch, uint32_t budget, uint32_t *n)
 		if (r == VMBUS_E_AGAIN)
 			break;
 		if (r != VMBUS_OK) {
-			vmbus_channel_break(ch, ch->in.broken ? ch->in.broken
-							      : "guest->host ring corrupt");
+			*why = ch->in.broken ? ch->in.broken : "guest->host ring corrupt";
 			return false;
 		}
 		(*n)++;
@@ -348,7 +348,7 @@ static bool drain_pass(struct vmbus_channel *ch, uint32_t budget, uint32_t *n)
 		case VMBUS_VSP_CONSUMED:
 			ch->stats.packets_in++;
 			if (vmbus_ring_consume(&ch->in, &p) != VMBUS_OK) {
-				vmbus_channel_break(ch, "consume failed");
+				*why = "consume failed";
 				return false;
 			}
 			break;
@@ -356,7 +356,7 @@ static bool drain_pass(struct vmbus_channel *ch, uint32_t budget, uint32_t *n)
 			ch->stalled = true;
 			break;
 		case VMBUS_VSP_BAD:
-			vmbus_channel_break(ch, "the device refused a packet");
+			*why = "the device refused a packet";
 			return false;
 		}
 	}
@@ -365,9 +365,9 @@ static bool drain_pass(struct vmbus_channel *ch, uint32_t budget, uint32_t *n)
 
 /* End of a pass: the VSP's batch boundary, the pass's answers published at once, then ring
  * space back to the guest; one signal for both when the guest needs one (new packets on an
- * empty, unmasked ring; space it asked for with pending_send_sz). False if the channel
- * stopped. */
-static bool drain_commit(struct vmbus_channel *ch)
+ * empty, unmasked ring; space it asked for with pending_send_sz). False when the drain must
+ * end, as for drain_pass. */
+static bool drain_commit(struct vmbus_channel *ch, const char **why)
 {
 	bool sig, out_sig;
 
@@ -379,7 +379,7 @@ static bool drain_commit(struct vmbus_channel *ch)
 	if (ch->state != VMBUS_CHANNEL_OPEN)
 		return false;
 	if (vmbus_ring_commit(&ch->in, &sig) != VMBUS_OK) {
-		vmbus_channel_break(ch, "guest->host ring corrupt at commit");
+		*why = "guest->host ring corrupt at commit";
 		return false;
 	}
 	if (sig || out_sig)
@@ -391,10 +391,13 @@ static bool drain_commit(struct vmbus_channel *ch)
  * (the guest then does not signal), unmasks at the end and drains again if data slipped in
  * meanwhile (the ring library's rule: unmask returns 1). Ring space goes back to the guest
  * once per pass (commit). Called while a continuation is pending, it leaves the reading to
- * that continuation: one budget per channel per loop turn, however often the guest signals. */
+ * that continuation: one budget per channel per loop turn, however often the guest signals.
+ * A guest that breaks the protocol breaks the channel after the loop, never inside it: the
+ * loop only ever goes round with the rings attached. */
 void channel_drain(struct vmbus_channel *ch)
 {
 	uint32_t budget = ch->server->lim.drain_budget, n;
+	const char *why = NULL;
 	int r;
 
 	if (ch->drain_deferred)
@@ -408,10 +411,10 @@ void channel_drain(struct vmbus_channel *ch)
 		ch->kick_queued = false;
 		vmbus_ring_reader_mask(&ch->in);
 		channel_out_batch_begin(ch);
-		if (!drain_pass(ch, budget, &n))
+		if (!drain_pass(ch, budget, &n, &why))
 			break;
 		budget -= n ? n : 1; /* a pass that reads nothing (a kick) costs too */
-		if (!drain_commit(ch))
+		if (!drain_commit(ch, &why))
 			break;
 		if (budget == 0 && !ch->stalled) {
 			if (drain_defer(ch))
@@ -420,7 +423,7 @@ void channel_drain(struct vmbus_channel *ch)
 		}
 		r = vmbus_ring_reader_unmask(&ch->in);
 		if (r < 0) {
-			vmbus_channel_break(ch, "guest->host ring corrupt at unmask");
+			why = "guest->host ring corrupt at unmask";
 			break;
 		}
 		if (ch->stalled)
@@ -428,6 +431,14 @@ void channel_drain(struct vmbus_channel *ch)
 		if (r == 0 && !ch->kick_queued)
 			break;
 	}
+	if (why)
+		vmbus_channel_break(ch, why);
+	/* Precision (the server proof, with -eva-interprocedural-splits): the states this drain
+	 * ends in are kept apart by which channel it drained and whether that channel is still
+	 * open, up to the caller of the server's entry point, so that a later drain of an open
+	 * channel never starts from a state joined with one whose rings are detached. */
+	/*@ split ch->relid; */
+	/*@ split ch->state; */
 	ch->draining = false;
 }
 
