@@ -12,7 +12,8 @@
  * "vmbus" publishes every packet (write_index store + fence + signal decision, as Linux does);
  * "vmbus_batch16" publishes every 16 packets with the batch API. Prints figures only; judges
  * nothing.
- * usage: vmbus_bench [-p] [-s size] [packets per size (default 300000)] [rounds (default 3)]
+ * usage: vmbus_bench [-p] [-w pauses] [-s size] [packets per size (default 300000)]
+ *                    [rounds (default 3)]
  *   -p: pin the producer to CPU 0 and the consumer to CPU 1
  *   -s: only this payload size (64, 1500 or 4096) */
 #ifdef HAVE_CK
@@ -85,10 +86,12 @@ static double now(void)
 
 /* Waiting without a doorbell, the same for every spinning subject: pause a little, then give
  * the CPU away (the machine is shared; a spinning thread may be keeping its peer off it). */
+static unsigned pauses_per_poll = 1; /* -w: a slower poll leaves the shared lines to the writer */
 static inline void backoff(int spins)
 {
 	if (spins < SPIN_PAUSE)
-		__builtin_ia32_pause();
+		for (unsigned k = 0; k < pauses_per_poll; k++)
+			__builtin_ia32_pause();
 	else
 		sched_yield();
 }
@@ -687,6 +690,11 @@ int main(int argc, char **argv)
 		argc--;
 		argv++;
 	}
+	if (argc > 2 && strcmp(argv[1], "-w") == 0) {
+		pauses_per_poll = (unsigned)strtoul(argv[2], NULL, 0);
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc > 2 && strcmp(argv[1], "-s") == 0) {
 		only_size = (uint32_t)strtoul(argv[2], NULL, 0);
 		argc -= 2;
@@ -696,9 +704,11 @@ int main(int argc, char **argv)
 		n_packets = strtoull(argv[1], NULL, 0);
 	if (argc > 2)
 		rounds = (unsigned)strtoul(argv[2], NULL, 0);
-	if (n_packets < 1000 || rounds < 1 || rounds > MAX_ROUNDS) {
+	if (n_packets < 1000 || rounds < 1 || rounds > MAX_ROUNDS || pauses_per_poll < 1 ||
+	    pauses_per_poll > 4096) {
 		fprintf(stderr,
-			"usage: vmbus_bench [-p] [-s size] [packets >= 1000] [rounds 1..%d]\n",
+			"usage: vmbus_bench [-p] [-w pauses 1..4096] [-s size] [packets >= 1000] "
+			"[rounds 1..%d]\n",
 			MAX_ROUNDS);
 		return 2;
 	}
@@ -713,9 +723,9 @@ int main(int argc, char **argv)
 			pin = false;
 	}
 	printf("vmbus ring bench: %llu packets per size and subject, %u rounds, ring %u KiB, "
-	       "%s, medians (2 shared cores: noisy)\n",
+	       "%s, %u pause(s) per poll, medians (2 shared cores: noisy)\n",
 	       (unsigned long long)n_packets, rounds, RING_DATA / 1024,
-	       pin ? "pinned cross-core" : "unpinned");
+	       pin ? "pinned cross-core" : "unpinned", pauses_per_poll);
 	fflush(stdout);
 
 	for (unsigned j = 0; j < NSUBJ; j++)
