@@ -24,7 +24,6 @@ dd if=lbench-disk0.img of=/dev/vda bs=1M oflag=direct 2>/dev/null || exit 1
 # The child's second disk (sdb) is the block device itself.
 sed -i 's|"disks": \[ { "path": "lbench-disk0.img", "readonly": false } \]|"disks": [ { "path": "lbench-disk0.img", "readonly": false }, { "path": "/dev/vda", "readonly": true } ]|' lbench.json
 grep -q /dev/vda lbench.json || { echo "lbench.json: the second disk was not added"; exit 1; }
-stat() { sed -n "s/^$1 //p" /sys/kernel/debug/hvcheck/stats; }
 hvctl create lbench.json >/dev/null || exit 1
 t0=$(date +%s)
 hvctl start lbench >/dev/null || exit 1
@@ -98,17 +97,18 @@ hvctl logs lbench -n 100000 | sed -n 's/.*child: dd-read queue: /childbench: Lin
 # Idle: the child's console is COM1, which takes interrupts through the worker's I/O APIC (the
 # 8250 driver polled it from a timer while it had no interrupt line: ~530 exits/s); what is left
 # is the child's own timer; the reasons say so.
-rsnap() { for r in $reasons; do printf '%s ' "$(stat exit.$r)"; done; }
 idle_window() { # label: 10 s of an idle child; by reason, the counts of every VP (the root,
   # idle too, adds its RUN_VP calls to "hypercall" and little else)
-  _e0=$(stat child_exits) _i0=$(stat child_interrupts) _s=10 _r0=$(rsnap)
+  _s=10 _a=$(snap)
   sleep $_s
-  _r1=$(rsnap)
-  _by=$(awk -v a="$_r0" -v b="$_r1" -v n="$reasons" -v s=$_s 'BEGIN { split(a, x, " ");
-    split(b, y, " "); k = split(n, r, " "); for (i = 1; i <= k; i++) printf " %s %d", r[i], (y[i] - x[i]) / s }')
-  echo "childbench: idle Linux child, $1: $((($(stat child_exits) - _e0) / _s)) exits/s," \
-    "$((($(stat child_interrupts) - _i0) / _s)) interrupts/s; per second by reason (all VPs):$_by"
+  echo "childbench: idle Linux child, $1: $(awk -v a="$_a" -v b="$(snap)" -v s=$_s \
+    -v names="$counters $reasons" 'BEGIN { split(a, x, " "); split(b, y, " "); k = split(names, m, " ")
+    printf "%d exits/s, %d interrupts/s; per second by reason (all VPs):", (y[2] - x[2]) / s, (y[4] - x[4]) / s
+    for (i = 5; i <= k; i++) printf " %s %d", m[i], (y[i] - x[i]) / s }')"
 }
+# The child's own exits, from the hypervisor's counters for its VP (hvctl show: "hv exits: N
+# (reason count, ...)", as the worker last reported them): per second over a window, by reason.
+hv_exits() { hvctl show lbench | sed -n 's/^hv exits: *//p'; }
 own_window() {
   _a=$(hv_exits) _s=10
   sleep $_s
@@ -119,9 +119,6 @@ own_window() {
     BEGIN { parse(a, x); parse(b, y); printf "%d exits/s; by reason:", (y["total"] - x["total"]) / s
       for (r in y) if (r != "total" && y[r] - x[r] > 0) printf " %s %.1f", r, (y[r] - x[r]) / s }')"
 }
-# The child's own exits, from the hypervisor's counters for its VP (hvctl show: "hv exits: N
-# (reason count, ...)", as the worker last reported them): per second over a window, by reason.
-hv_exits() { hvctl show lbench | sed -n 's/^hv exits: *//p'; }
 sleep 5 # settled: nothing runs in the child but its idle loop
 idle_window "console on COM1"
 own_window
